@@ -1,0 +1,161 @@
+"""A selection into a `Pamphlet`: chapters with their bodies, credits, sources, colophon."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from . import __version__
+from .diagnostics import Diagnostics
+from .essays import Essay, Source
+from .markup import Body, render_body, smarten
+from .project import Spec
+
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """One essay as it stands in the pamphlet."""
+
+    number: int
+    essay: Essay
+    body: Body
+    lang: str
+    title: str  # with smart typography, as it is shown
+    subtitle: str | None
+
+    @property
+    def anchor(self) -> str:
+        return self.essay.slug
+
+    @property
+    def byline(self) -> str:
+        return join_names(self.essay.authors)
+
+    @property
+    def source_line(self) -> str:
+        return source_line(self.essay.source, self.title)
+
+    @property
+    def citation(self) -> str:
+        return citation(self.essay, self.title)
+
+
+@dataclass(frozen=True)
+class Pamphlet:
+    """Everything a layout needs to show one pamphlet; templates receive this."""
+
+    spec: Spec
+    chapters: tuple[Chapter, ...]
+    generator: str = f"pamphlet {__version__}"
+
+    @property
+    def title(self) -> str:
+        return smarten(self.spec.title)
+
+    @property
+    def subtitle(self) -> str | None:
+        return smarten(self.spec.subtitle) if self.spec.subtitle else None
+
+    @property
+    def lang(self) -> str:
+        return self.spec.lang
+
+    @property
+    def credit(self) -> str | None:
+        """'Edited by A and B' or 'By A', as the spec says."""
+        if self.spec.editors:
+            return f"Edited by {join_names(self.spec.editors)}"
+        if self.spec.authors:
+            return f"By {join_names(self.spec.authors)}"
+        return None
+
+    @property
+    def people(self) -> tuple[str, ...]:
+        """The editors or authors of the whole, else every essay's authors."""
+        named = self.spec.editors or self.spec.authors
+        if named:
+            return named
+        return tuple(dict.fromkeys(a for c in self.chapters for a in c.essay.authors))
+
+    @property
+    def date(self) -> str | None:
+        return format_date(self.spec.date)
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for c in self.chapters for t in c.essay.tags))
+
+    @property
+    def description(self) -> str:
+        return self.spec.description or self.spec.subtitle or ", ".join(
+            c.title for c in self.chapters)
+
+
+def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics) -> Pamphlet:
+    """Render each essay's body and put the chapters in order."""
+    chapters = tuple(
+        Chapter(number, essay, render_body(essay, spec.root, diagnostics),
+                essay.lang or spec.lang, smarten(essay.title),
+                smarten(essay.subtitle) if essay.subtitle else None)
+        for number, essay in enumerate(essays, 1))
+    return Pamphlet(spec, chapters)
+
+
+def join_names(names: tuple[str, ...]) -> str:
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def format_date(value: dt.date | str | None) -> str | None:
+    """'14 March 2026' from an ISO date (or a year and month); anything else as written."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ].*)?", str(value).strip())
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return str(value)
+    year, month, day = match.group(1), _MONTHS[int(match.group(2)) - 1], match.group(3)
+    return f"{int(day)} {month} {year}" if day else f"{month} {year}"
+
+
+def source_line(source: Source | None, title: str) -> str:
+    """The line under an essay's title: where it first appeared."""
+    if source is None:
+        return "First published in this pamphlet."
+    parts = ["First published"]
+    if source.title and source.title.strip() != title.strip():
+        parts.append(f"as “{source.title}”")
+    if source.publisher:
+        parts.append(f"by {source.publisher}")
+    if source.date:
+        parts.append(f"on {format_date(source.date)}")
+    if source.url:
+        parts.append(f"at {source.url}")
+    return " ".join(parts) + "."
+
+
+def citation(essay: Essay, title: str) -> str:
+    """The full entry for the Sources section."""
+    source = essay.source or Source()
+    parts = []
+    if essay.authors:
+        parts.append(join_names(essay.authors) + ".")
+    parts.append(f"“{title}.”")
+    where = [p for p in (source.title if source.title not in (essay.title, title) else None,
+                         source.publisher, format_date(source.date)) if p]
+    if where:
+        parts.append(", ".join(where) + ".")
+    if source.url:
+        parts.append(source.url + (f" (accessed {format_date(source.accessed)})."
+                                   if source.accessed else "."))
+    if essay.source is None:
+        parts.append("First published in this pamphlet.")
+    if essay.license:
+        parts.append(f"License: {essay.license}.")
+    return " ".join(parts)

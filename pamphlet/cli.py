@@ -1,0 +1,117 @@
+"""The `pamphlet` command: the only code that prints; maps results to exit codes.
+
+Exit status: 0 success, 1 a build error (the diagnostics say why), 2 a usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .build import build
+from .diagnostics import Diagnostic, Diagnostics, PamphletError
+from .essays import essay_paths, read_essay
+from .project import find_spec, project_root
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except PamphletError as error:
+        _show(error.diagnostics)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("pamphlet: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pamphlet", description="Compile a library of essays into a printable "
+        "pamphlet (a zine) and an EPUB e-book.")
+    parser.add_argument("--version", action="version", version=f"pamphlet {__version__}")
+    commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    build_cmd = commands.add_parser(
+        "build", help="build a spec into a reading PDF",
+        description="Build a pamphlet: the reading PDF (build/<spec>.pdf).")
+    build_cmd.add_argument("path", nargs="?", default=".", type=Path,
+                           help="a project folder or a spec file (default: this folder)")
+    build_cmd.add_argument("--out", type=Path, metavar="DIR",
+                           help="write outputs to DIR instead of the project's build/")
+    build_cmd.set_defaults(run=_build)
+
+    list_cmd = commands.add_parser(
+        "list", help="list the essays of a project",
+        description="List each essay in source/ with its title, author, tags and words.")
+    list_cmd.add_argument("path", nargs="?", default=".", type=Path,
+                          help="a project folder or a spec file (default: this folder)")
+    list_cmd.set_defaults(run=_list)
+    return parser
+
+
+def _build(args: argparse.Namespace) -> int:
+    result = build(args.path, args.out)
+    _show(result.diagnostics)
+    if not result.ok:
+        print("pamphlet: build failed; no output was changed", file=sys.stderr)
+        return EXIT_ERROR
+    for output in result.outputs:
+        detail = f" ({result.pages} pages)" if output.suffix == ".pdf" and result.pages else ""
+        print(f"wrote {_relative(output)}{detail}")
+    return EXIT_OK
+
+
+def _list(args: argparse.Namespace) -> int:
+    root = project_root(find_spec(args.path)) if args.path.is_file() else args.path.resolve()
+    diagnostics = Diagnostics()
+    rows = []
+    for slug, path in essay_paths(root / "source").items():
+        essay = read_essay(path, diagnostics)
+        if essay is not None:
+            rows.append((slug, essay.title, ", ".join(essay.authors), ", ".join(essay.tags),
+                         str(essay.word_count)))
+    if not rows and not diagnostics.items:
+        print(f"no essays in {_relative(root / 'source')}/")
+    _table(("slug", "title", "author", "tags", "words"), rows)
+    _show(diagnostics)
+    return EXIT_ERROR if diagnostics.has_errors else EXIT_OK
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    if not rows:
+        return
+    widths = [min(40, max(len(row[i]) for row in [header, *rows])) for i in range(len(header))]
+    for row in [header, *rows]:
+        cells = [_clip(cell, width).ljust(width) for cell, width in zip(row, widths)]
+        cells[-1] = _clip(row[-1], widths[-1]).rjust(widths[-1])
+        print("  ".join(cells).rstrip())
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _show(diagnostics: Diagnostics | list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        print(diagnostic.format(relative_to=Path.cwd()), file=sys.stderr)
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""Diagnostics: the one way every stage reports a problem in the user's input."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """One finding: a stable code, where it is, what is wrong and how to fix it."""
+
+    code: str
+    severity: Severity
+    message: str
+    path: Path | None = None
+    line: int | None = None
+    hint: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+    def location(self, relative_to: Path | None = None) -> str:
+        """`path:line` (or just `path`, or `pamphlet`) for the start of a printed line."""
+        if self.path is None:
+            return "pamphlet"
+        path = self.path
+        if relative_to is not None:
+            try:
+                path = path.resolve().relative_to(relative_to.resolve())
+            except ValueError:
+                pass
+        return f"{path}:{self.line}" if self.line else str(path)
+
+    def format(self, relative_to: Path | None = None) -> str:
+        """The printed form: `path:line: CODE message`, with the hint on its own line."""
+        text = f"{self.location(relative_to)}: {self.code} {self.message}"
+        if self.severity is Severity.WARNING:
+            text = f"{self.location(relative_to)}: {self.code} warning: {self.message}"
+        if self.hint:
+            text += f"\n    hint: {self.hint}"
+        return text
+
+
+@dataclass
+class Diagnostics:
+    """A collector that stages append to; the CLI shows what it holds."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, code: str, message: str, path: Path | None = None,
+              line: int | None = None, hint: str | None = None) -> Diagnostic:
+        return self.add(Diagnostic(code, Severity.ERROR, message, path, line, hint))
+
+    def warning(self, code: str, message: str, path: Path | None = None,
+                line: int | None = None, hint: str | None = None) -> Diagnostic:
+        return self.add(Diagnostic(code, Severity.WARNING, message, path, line, hint))
+
+    def add(self, diagnostic: Diagnostic) -> Diagnostic:
+        if diagnostic not in self.items:
+            self.items.append(diagnostic)
+        return diagnostic
+
+    def extend(self, diagnostics: "Diagnostics | list[Diagnostic]") -> None:
+        for diagnostic in diagnostics:
+            self.add(diagnostic)
+
+    def __iter__(self):
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.is_error]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if not d.is_error]
+
+    @property
+    def has_errors(self) -> bool:
+        return any(d.is_error for d in self.items)
+
+    def raise_if_errors(self) -> None:
+        if self.has_errors:
+            raise PamphletError(self.errors)
+
+
+class PamphletError(Exception):
+    """Raised when a stage cannot go on; carries the diagnostics that say why."""
+
+    def __init__(self, diagnostics: list[Diagnostic] | Diagnostic):
+        if isinstance(diagnostics, Diagnostic):
+            diagnostics = [diagnostics]
+        self.diagnostics = list(diagnostics)
+        super().__init__("; ".join(d.format() for d in self.diagnostics))
+
+
+def fail(code: str, message: str, path: Path | None = None, line: int | None = None,
+         hint: str | None = None) -> PamphletError:
+    """An error to raise at once: `raise fail("P101", ...)`."""
+    return PamphletError(Diagnostic(code, Severity.ERROR, message, path, line, hint))

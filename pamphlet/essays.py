@@ -1,0 +1,224 @@
+"""Reading `source/*.md`: YAML front matter and Markdown body into a frozen `Essay`.
+
+Diagnostic codes of this stage:
+  E201 the file cannot be read             E202 the file is not UTF-8
+  E203 the front matter is not valid YAML  E204 the front matter is never closed
+  E205 the title is missing or empty       E206 a front-matter value has the wrong type
+  E207 an unknown front-matter key that looks like a typo (warning)
+  E208 the essay has no text (warning)     E209 the front matter is not a mapping
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostics
+from .schema import nearest
+
+FIELDS = ("title", "subtitle", "author", "date", "source", "tags", "lang", "license", "summary")
+SOURCE_FIELDS = ("title", "publisher", "url", "date", "accessed")
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where an essay first appeared."""
+
+    url: str | None = None
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+    accessed: str | None = None
+
+
+@dataclass(frozen=True)
+class Essay:
+    """One essay of the library, as its file says, before any rendering."""
+
+    slug: str
+    path: Path
+    title: str
+    body: str
+    body_line: int  # the file's line on which the body starts, for diagnostics
+    subtitle: str | None = None
+    authors: tuple[str, ...] = ()
+    date: str | None = None
+    source: Source | None = None
+    tags: tuple[str, ...] = ()
+    lang: str | None = None
+    license: str | None = None
+    summary: str | None = None
+
+    @property
+    def word_count(self) -> int:
+        return len(_WORD.findall(_strip_markup(self.body)))
+
+
+def essay_paths(source_dir: Path) -> dict[str, Path]:
+    """Every essay file in source/, by slug, in slug order."""
+    if not source_dir.is_dir():
+        return {}
+    return {path.stem: path for path in sorted(source_dir.glob("*.md")) if path.is_file()}
+
+
+def read_essay(path: Path, diagnostics: Diagnostics) -> Essay | None:
+    """Parse one essay file; on an error, report it and return None."""
+    text = _read_text(path, diagnostics)
+    if text is None:
+        return None
+    split = _split_front_matter(text, path, diagnostics)
+    if split is None:
+        return None
+    front, body, body_line = split
+    meta, lines = _parse_yaml(front, path, diagnostics)
+    if meta is None:
+        return None
+    return _essay(path, meta, lines, body, body_line, diagnostics)
+
+
+def _read_text(path: Path, diagnostics: Diagnostics) -> str | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        diagnostics.error("E201", f"cannot read the essay: {error.strerror or error}", path,
+                          hint="check the file's permissions")
+        return None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[:error.start].count(b"\n") + 1
+        diagnostics.error("E202", "the file is not UTF-8 text", path, line,
+                          hint="save the file as UTF-8 in your editor")
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _split_front_matter(text: str, path: Path,
+                        diagnostics: Diagnostics) -> tuple[str, str, int] | None:
+    if not text.startswith("---\n"):
+        diagnostics.error("E205", "the essay has no front matter with a title", path, 1,
+                          hint="start the file with lines '---', 'title: ...', '---'")
+        return None
+    match = re.search(r"^(---|\.\.\.)[ \t]*$", text[4:], re.MULTILINE)
+    if match is None:
+        diagnostics.error("E204", "the front matter is never closed", path, 1,
+                          hint="end the front matter with a line '---' before the text")
+        return None
+    front = text[4:4 + match.start()]
+    body = text[4 + match.end():].lstrip("\n")
+    body_line = text[:len(text) - len(body)].count("\n") + 1
+    return front, body, body_line
+
+
+def _parse_yaml(front: str, path: Path, diagnostics: Diagnostics):
+    loader = yaml.SafeLoader(front)
+    try:
+        node = loader.get_single_node()
+        meta = loader.construct_document(node) if node is not None else {}
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        problem = getattr(error, "problem", None) or str(error)
+        diagnostics.error("E203", f"the front matter is not valid YAML: {problem}", path, line,
+                          hint="check indentation, and quote values that contain ': '")
+        return None, {}
+    finally:
+        loader.dispose()
+    if not isinstance(meta, dict):
+        diagnostics.error("E209", "the front matter must be a list of 'key: value' lines", path,
+                          2, hint="write 'title: My essay' between the '---' lines")
+        return None, {}
+    lines = {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
+    return meta, lines
+
+
+def _essay(path: Path, meta: dict, lines: dict[str, int], body: str, body_line: int,
+           diagnostics: Diagnostics) -> Essay | None:
+    errors_before = len(diagnostics.errors)
+    for key in meta:
+        near = nearest(str(key), FIELDS) if str(key) not in FIELDS else None
+        if near:
+            diagnostics.warning("E207", f"unknown front-matter key '{key}'", path,
+                                lines.get(str(key)), hint=f"did you mean '{near}'?")
+    field = _FieldReader(meta, lines, path, diagnostics)
+    title = field.text("title")
+    if not title:
+        diagnostics.error("E205", "the essay has no title", path, lines.get("title", 1),
+                          hint="add a line 'title: ...' to the front matter")
+    essay = Essay(
+        slug=path.stem, path=path.resolve(), title=title or "", body=body, body_line=body_line,
+        subtitle=field.text("subtitle"), authors=field.names("author"), date=field.text("date"),
+        source=field.source(), tags=field.names("tags"), lang=field.text("lang"),
+        license=field.text("license"), summary=field.text("summary"))
+    if len(diagnostics.errors) > errors_before:
+        return None
+    if not body.strip():
+        diagnostics.warning("E208", "the essay has no text", path, body_line,
+                            hint="write the essay below the front matter")
+    return essay
+
+
+@dataclass
+class _FieldReader:
+    """Reads typed front-matter values, reporting E206 for a wrong type."""
+
+    meta: dict
+    lines: dict[str, int]
+    path: Path
+    diagnostics: Diagnostics
+
+    def text(self, key: str, meta: dict | None = None, label: str | None = None) -> str | None:
+        value = (self.meta if meta is None else meta).get(key)
+        if value is None:
+            return None
+        if isinstance(value, (dt.date, dt.datetime)):
+            return value.isoformat()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            return str(value).strip()
+        self._wrong(label or key, "a line of text", value)
+        return None
+
+    def names(self, key: str) -> tuple[str, ...]:
+        value = self.meta.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",")) if key == "tags" else (value.strip(),)
+        if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
+            return tuple(str(v).strip() for v in value)
+        self._wrong(key, "a name or a list of names", value)
+        return ()
+
+    def source(self) -> Source | None:
+        value = self.meta.get("source")
+        if value is None:
+            return None
+        if isinstance(value, str):
+            return Source(url=value.strip())
+        if not isinstance(value, dict):
+            self._wrong("source", "a URL or a mapping with title, publisher, url, date", value)
+            return None
+        for key in value:
+            if key not in SOURCE_FIELDS:
+                near = nearest(str(key), SOURCE_FIELDS)
+                self.diagnostics.error(
+                    "E206", f"unknown key 'source.{key}'", self.path, self.lines.get("source"),
+                    hint=f"did you mean '{near}'?" if near else
+                    "source takes: " + ", ".join(SOURCE_FIELDS))
+        return Source(**{key: self.text(key, value, f"source.{key}") for key in SOURCE_FIELDS})
+
+    def _wrong(self, key: str, wanted: str, value) -> None:
+        self.diagnostics.error(
+            "E206", f"'{key}' must be {wanted}, not {type(value).__name__}", self.path,
+            self.lines.get(key.split(".")[0]), hint=f"write '{key}: ...' as {wanted}")
+
+
+def _strip_markup(body: str) -> str:
+    body = re.sub(r"^\[\^[^\]]+\]:", " ", body, flags=re.MULTILINE)
+    body = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", body)
+    return re.sub(r"<[^>]+>|[*_`#>|]", " ", body)

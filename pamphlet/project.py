@@ -1,0 +1,217 @@
+"""Finding a project and loading its specs into frozen, validated `Spec` objects.
+
+Diagnostic codes of this stage:
+  P101 the spec is not valid TOML          P102 unknown key
+  P103 a value has the wrong type          P104 an essay slug names no file in source/
+  P105 a required key is missing           P106 a value is not one of the allowed choices
+  P107 no project or spec at the path      P108 a slug is listed twice
+  P109 the cover image is missing          P110 a colour is not a CSS colour
+  P111 the spec cannot be read
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .diagnostics import Diagnostics, fail
+from .schema import Checker, Field, Table, TomlLocator
+
+SPEC_NAME = "pamphlet.toml"
+PAGE_SIZES = ("A5", "half-letter", "A6", "quarter-letter")
+_NAMES = (str, list)
+_TEXT = (str,)
+
+SPEC_SCHEMA = Table({
+    "title": Field(_TEXT, required=True, doc="the pamphlet's title"),
+    "subtitle": Field(_TEXT),
+    "editor": Field(_NAMES, items=str, doc="one name or a list"),
+    "author": Field(_NAMES, items=str, doc="one name or a list"),
+    "date": Field((str, dt.date)),
+    "lang": Field(_TEXT, default="en"),
+    "layout": Field(_TEXT, default="zine"),
+    "description": Field(_TEXT),
+    "essays": Field((list,), items=str, required=True, doc="ordered list of essay slugs"),
+    "cover": Table({
+        "image": Field(_TEXT),
+        "background": Field(_TEXT, default="#f4efe4"),
+        "foreground": Field(_TEXT, default="#1f1c17"),
+        "accent": Field(_TEXT, default="#b3361e"),
+    }),
+    "colophon": Table({
+        "license": Field(_TEXT),
+        "publisher": Field(_TEXT),
+        "contact": Field(_TEXT),
+        "text": Field(_TEXT),
+    }),
+    "pdf": Table({
+        "page_size": Field(_TEXT, default="A5", choices=PAGE_SIZES),
+        "essay_start": Field(_TEXT, default="right", choices=("right", "any")),
+        "link_notes": Field(_TEXT, default="footnote", choices=("footnote", "endnote")),
+    }),
+})
+
+_COLOUR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(rgb|hsl)a?\([0-9.,%\s]+\))$")
+
+
+@dataclass(frozen=True)
+class Cover:
+    image: Path | None
+    background: str
+    foreground: str
+    accent: str
+
+
+@dataclass(frozen=True)
+class Colophon:
+    license: str | None = None
+    publisher: str | None = None
+    contact: str | None = None
+    text: str | None = None
+
+
+@dataclass(frozen=True)
+class PdfSettings:
+    page_size: str = "A5"
+    essay_start: str = "right"
+    link_notes: str = "footnote"
+
+
+@dataclass(frozen=True)
+class Spec:
+    """One validated spec: what goes into one pamphlet, and how it looks."""
+
+    path: Path
+    root: Path
+    title: str
+    subtitle: str | None
+    editors: tuple[str, ...]
+    authors: tuple[str, ...]
+    date: dt.date | str | None
+    lang: str
+    layout: str
+    description: str | None
+    essays: tuple[str, ...]
+    cover: Cover
+    colophon: Colophon
+    pdf: PdfSettings
+    locator: TomlLocator = field(compare=False, repr=False, default=None)
+
+    @property
+    def stem(self) -> str:
+        return self.path.stem
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / "source"
+
+    @property
+    def layouts_dir(self) -> Path:
+        return self.root / "layouts"
+
+    def line_of(self, *key: str) -> int | None:
+        return self.locator.line_of(*key) if self.locator else None
+
+
+def find_spec(path: Path) -> Path:
+    """The spec file for a path that names a spec or a project folder."""
+    path = Path(path)
+    if path.is_dir():
+        spec = path / SPEC_NAME
+        if spec.is_file():
+            return spec
+        raise fail("P107", f"no {SPEC_NAME} in {path}", path,
+                   hint="run pamphlet in a project folder, or name a spec file")
+    if path.is_file():
+        return path
+    raise fail("P107", f"{path} does not exist", path,
+               hint="name a project folder or a .toml spec file")
+
+
+def project_root(spec_path: Path) -> Path:
+    """The project folder for a spec: the nearest folder upwards with source/ or pamphlet.toml."""
+    folder = spec_path.resolve().parent
+    for candidate in (folder, *folder.parents):
+        if (candidate / "source").is_dir() or (candidate / SPEC_NAME).is_file():
+            return candidate
+    return folder
+
+
+def load_spec(path: Path) -> Spec:
+    """Read, parse and validate a spec file; raise PamphletError listing every problem."""
+    spec_path = find_spec(path)
+    try:
+        text = spec_path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise fail("P111", f"cannot read the spec: {error}", spec_path,
+                   hint="check that the file exists, is readable and is UTF-8") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        line = _toml_error_line(str(error))
+        raise fail("P101", f"not valid TOML: {_toml_error_message(str(error))}", spec_path, line,
+                   hint="check quotes, brackets and '=' on that line") from None
+    return spec_from_data(data, spec_path, TomlLocator(text))
+
+
+def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
+    """Build a Spec from parsed TOML, reporting all problems at once."""
+    diagnostics = Diagnostics()
+    values = Checker(spec_path, locator, diagnostics).check(data, SPEC_SCHEMA)
+    root = project_root(spec_path)
+    _check_duplicates(values.get("essays") or [], spec_path, locator, diagnostics)
+    cover = _cover(values["cover"], root, spec_path, locator, diagnostics)
+    diagnostics.raise_if_errors()
+    return Spec(
+        path=spec_path.resolve(), root=root, title=values["title"].strip(),
+        subtitle=values["subtitle"], editors=_names(values["editor"]),
+        authors=_names(values["author"]), date=values["date"], lang=values["lang"],
+        layout=values["layout"], description=values["description"],
+        essays=tuple(values["essays"]), cover=cover, colophon=Colophon(**values["colophon"]),
+        pdf=PdfSettings(**values["pdf"]), locator=locator)
+
+
+def _names(value: str | list | None) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _cover(values: dict, root: Path, path: Path, locator: TomlLocator,
+           diagnostics: Diagnostics) -> Cover:
+    for key in ("background", "foreground", "accent"):
+        if not _COLOUR.match(values[key]):
+            diagnostics.error("P110", f"'cover.{key}' is not a CSS colour: '{values[key]}'", path,
+                              locator.line_of("cover", key),
+                              hint="write a colour like \"#1f1c17\" or \"darkred\"")
+    image = None
+    if values["image"]:
+        image = (root / values["image"]).resolve()
+        if not image.is_file():
+            diagnostics.error("P109", f"cover image not found: {values['image']}", path,
+                              locator.line_of("cover", "image"),
+                              hint=f"the path is relative to the project folder {root}")
+    return Cover(image, values["background"], values["foreground"], values["accent"])
+
+
+def _check_duplicates(slugs: list[str], path: Path, locator: TomlLocator,
+                      diagnostics: Diagnostics) -> None:
+    seen: set[str] = set()
+    for slug in slugs:
+        if slug in seen:
+            diagnostics.error("P108", f"essay '{slug}' is listed twice", path,
+                              locator.line_of_value(slug, "essays"),
+                              hint="remove one of the two entries")
+        seen.add(slug)
+
+
+def _toml_error_line(message: str) -> int | None:
+    match = re.search(r"line (\d+)", message)
+    return int(match.group(1)) if match else None
+
+
+def _toml_error_message(message: str) -> str:
+    return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)

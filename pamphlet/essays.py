@@ -60,10 +60,10 @@ class Essay:
 
 
 def essay_paths(source_dir: Path) -> dict[str, Path]:
-    """Every essay file in source/, by slug, in slug order."""
+    """Every essay file in source/, by slug, in slug order (unreadable ones too, to report)."""
     if not source_dir.is_dir():
         return {}
-    return {path.stem: path for path in sorted(source_dir.glob("*.md")) if path.is_file()}
+    return {path.stem: path for path in sorted(source_dir.glob("*.md"))}
 
 
 def read_essay(path: Path, diagnostics: Diagnostics) -> Essay | None:

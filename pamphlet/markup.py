@@ -197,7 +197,10 @@ class _ListIndenter(Preprocessor):
                 blank = True
                 continue
             indent = len(line) - len(line.lstrip(" "))
-            marker = None if fenced or self._RULE.match(line) else self._MARKER.match(line)
+            # Four spaces more than the open item's content column make code, not a list.
+            limit = (columns[-1] if columns else 0) + 4
+            marker = None if fenced or indent >= limit or self._RULE.match(line) else \
+                self._MARKER.match(line)
             if marker:
                 while columns and indent < columns[-1]:
                     columns.pop()

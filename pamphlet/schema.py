@@ -14,6 +14,9 @@ from .diagnostics import Diagnostics
 _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
                list: "a list", dict: "a table", dt.date: "a date"}
 
+_PLURALS = {str: "strings", int: "whole numbers", float: "numbers", bool: "booleans",
+            dt.date: "dates"}
+
 
 @dataclass(frozen=True)
 class Field:
@@ -29,7 +32,7 @@ class Field:
     def describe(self) -> str:
         names = [_TYPE_NAMES.get(t, t.__name__) for t in self.types]
         if self.items is not None and list in self.types:
-            names[self.types.index(list)] = f"a list of {_TYPE_NAMES[self.items]}s"
+            names[self.types.index(list)] = f"a list of {_PLURALS[self.items]}"
         return " or ".join(names)
 
 

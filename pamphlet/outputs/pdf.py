@@ -46,12 +46,14 @@ def write_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
         except (OSError, ValueError) as error:
             raise fail("O503", f"the PDF could not be rendered: {error}", pamphlet.spec.path,
                        hint="check the layout's CSS and the essays' images") from None
-    with atomic_output(target) as temporary:
-        document.write_pdf(str(temporary))
+        with atomic_output(target) as temporary:
+            document.write_pdf(str(temporary))
     return PdfResult(target, len(document.pages))
 
 
 _FONTS = FontConfiguration()
+# WeasyPrint's notes about its own installation, which a pamphlet's author cannot act on.
+_NOT_THE_USERS_CONCERN = ("Using fontTools instead of HarfBuzz-Subset",)
 
 
 class _LogCollector(logging.Handler):
@@ -60,7 +62,9 @@ class _LogCollector(logging.Handler):
         self.diagnostics, self.path = diagnostics, path
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.diagnostics.warning("O501", f"WeasyPrint: {record.getMessage()}", self.path)
+        message = record.getMessage()
+        if not message.startswith(_NOT_THE_USERS_CONCERN):
+            self.diagnostics.warning("O501", f"WeasyPrint: {message}", self.path)
 
 
 class _weasyprint_log:

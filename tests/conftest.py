@@ -1,0 +1,42 @@
+"""Shared fixtures: sample projects copied to a temporary folder and built once per module."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pamphlet.build import build
+
+TESTS = Path(__file__).parent
+PROJECTS = TESTS / "projects"
+REPO = TESTS.parent
+
+os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01, for reproducible output
+
+
+def copy_project(name: str, where: Path) -> Path:
+    """A fresh copy of tests/projects/<name>, so no test can change the originals."""
+    target = where / name
+    shutil.copytree(PROJECTS / name, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def notes_build(tmp_path_factory):
+    """tests/projects/notes built once: (project folder, BuildResult)."""
+    project = copy_project("notes", tmp_path_factory.mktemp("notes"))
+    result = build(project)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return project, result
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The repository's own sample pamphlet, built into a temporary folder."""
+    out = tmp_path_factory.mktemp("sample")
+    result = build(REPO, out)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return REPO, result

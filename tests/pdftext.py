@@ -1,0 +1,83 @@
+"""Reading a built PDF back: the text of each page, top to bottom, and its outline."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader
+
+
+@dataclass(frozen=True)
+class Line:
+    y: float  # distance from the top of the page, in points
+    x: float
+    text: str
+
+
+class Pdf:
+    """A PDF read with pypdf; pages are numbered from 1, as printed."""
+
+    def __init__(self, path: Path):
+        self.reader = PdfReader(str(path))
+        self._lines: dict[int, list[Line]] = {}
+
+    def __len__(self) -> int:
+        return len(self.reader.pages)
+
+    def text(self, number: int) -> str:
+        return self.reader.pages[number - 1].extract_text() or ""
+
+    def flat(self, number: int) -> str:
+        """A page's text with all white space removed (URLs may wrap anywhere)."""
+        return re.sub(r"\s+", "", self.text(number)).replace("\u00ad", "")
+
+    def lines(self, number: int) -> list[Line]:
+        """The page's text runs joined into lines, from the top of the page down."""
+        if number not in self._lines:
+            page = self.reader.pages[number - 1]
+            height = float(page.mediabox.height)
+            runs: list[tuple[float, float, str]] = []
+
+            def visit(text, cm, tm, font, size):
+                if text.strip():
+                    x = tm[4] * cm[0] + cm[4]
+                    y = tm[5] * cm[3] + cm[5]
+                    runs.append((round(height - y, 0), x, text))
+
+            page.extract_text(visitor_text=visit)
+            merged: dict[float, list[tuple[float, str]]] = {}
+            for y, x, text in runs:
+                key = next((k for k in merged if abs(k - y) <= 2), y)
+                merged.setdefault(key, []).append((x, text))
+            self._lines[number] = [
+                Line(y, min(x for x, _ in parts),
+                     " ".join("".join(t for _, t in sorted(parts)).split()))
+                for y, parts in sorted(merged.items())]
+        return self._lines[number]
+
+    def top_line(self, number: int) -> Line | None:
+        lines = self.lines(number)
+        return lines[0] if lines else None
+
+    def bottom_line(self, number: int) -> Line | None:
+        lines = self.lines(number)
+        return lines[-1] if lines else None
+
+    def pages_with(self, needle: str) -> list[int]:
+        needle = re.sub(r"\s+", "", needle)
+        return [n for n in range(1, len(self) + 1) if needle in self.flat(n)]
+
+    def outline_titles(self) -> list[str]:
+        return [item.title for item in self.reader.outline if not isinstance(item, list)]
+
+
+def toc_entries(pdf: Pdf, page: int) -> dict[str, int]:
+    """'Title . . . . 5' lines of a contents page, as {title: page number}."""
+    entries = {}
+    for line in pdf.lines(page):
+        match = re.match(r"^(.*?)[\s.]*\.\s*(\d+)$", line.text)
+        if match:
+            entries[match.group(1).strip()] = int(match.group(2))
+    return entries

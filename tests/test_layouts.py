@@ -1,0 +1,52 @@
+"""The layout search path: a project's files before the built-in ones; layouts ship in the wheel."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+
+from pamphlet.build import build
+from pamphlet.layouts import BUILTIN_LAYOUTS, available_layouts, find_layout
+
+from conftest import REPO, copy_project
+from pdftext import Pdf
+
+
+def test_builtin_zine_layout_is_found(tmp_path):
+    layout = find_layout("zine", tmp_path / "layouts")
+    assert layout.find("zine/pamphlet.html") == (BUILTIN_LAYOUTS / "zine" / "pamphlet.html").resolve()
+    assert [p.name for p in layout.stylesheets("print")] == ["fonts.css", "print.css"]
+    assert "zine" in available_layouts(tmp_path)
+
+
+def test_project_custom_css_is_added_after_the_layout(tmp_path):
+    project = copy_project("notes", tmp_path)
+    (project / "layouts" / "zine").mkdir(parents=True)
+    (project / "layouts" / "zine" / "custom.css").write_text(".essay-source { display: none; }")
+    result = build(project)
+    assert result.ok
+    pdf = Pdf(result.outputs[0])
+    assert not pdf.pages_with("Firstpublishedas")
+
+
+def test_project_template_overrides_the_builtin_one(tmp_path):
+    project = copy_project("notes", tmp_path)
+    (project / "layouts" / "zine").mkdir(parents=True)
+    (project / "layouts" / "zine" / "pamphlet.html").write_text(
+        "<html><body><p>{{ pamphlet.title }} has {{ pamphlet.chapters | length }} essays</p>"
+        "</body></html>")
+    result = build(project)
+    assert result.ok and result.pages == 1
+    assert "Notes and Margins has 3 essays" in Pdf(result.outputs[0]).text(1)
+
+
+def test_wheel_ships_the_builtin_layouts(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path),
+                    str(REPO)], check=True, capture_output=True)
+    wheel = next(tmp_path.glob("pamphlet-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for name in ["pamphlet/layouts/zine/pamphlet.html", "pamphlet/layouts/zine/print.css",
+                 "pamphlet/layouts/fonts/fonts.css", "pamphlet/layouts/fonts/CharisSIL-Regular.ttf",
+                 "pamphlet/cli.py"]:
+        assert name in names

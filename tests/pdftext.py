@@ -14,6 +14,7 @@ class Line:
     y: float  # distance from the top of the page, in points
     x: float
     text: str
+    size: float = 0.0  # the font size of the line's first run, in points
 
 
 class Pdf:
@@ -38,22 +39,23 @@ class Pdf:
         if number not in self._lines:
             page = self.reader.pages[number - 1]
             height = float(page.mediabox.height)
-            runs: list[tuple[float, float, str]] = []
+            runs: list[tuple[float, float, str, float]] = []
 
             def visit(text, cm, tm, font, size):
                 if text.strip():
                     x = tm[4] * cm[0] + cm[4]
                     y = tm[5] * cm[3] + cm[5]
-                    runs.append((round(height - y, 0), x, text))
+                    runs.append((round(height - y, 0), x, text, abs(size * tm[3] * cm[3])))
 
             page.extract_text(visitor_text=visit)
-            merged: dict[float, list[tuple[float, str]]] = {}
-            for y, x, text in runs:
+            merged: dict[float, list[tuple[float, str, float]]] = {}
+            for y, x, text, size in runs:
                 key = next((k for k in merged if abs(k - y) <= 2), y)
-                merged.setdefault(key, []).append((x, text))
+                merged.setdefault(key, []).append((x, text, size))
             self._lines[number] = [
-                Line(y, min(x for x, _ in parts),
-                     " ".join("".join(t for _, t in sorted(parts)).split()))
+                Line(y, min(x for x, _, _ in parts),
+                     " ".join("".join(t for _, t, _ in sorted(parts)).split()),
+                     round(sorted(parts)[0][2], 1))
                 for y, parts in sorted(merged.items())]
         return self._lines[number]
 

@@ -1,0 +1,115 @@
+"""Benchmark `pamphlet build` against WeasyPrint's bare render and a pandoc pipeline.
+
+Run: .venv/bin/python bench/bench_build.py   (pandoc is used if it is installed)
+
+For the sample and for generated corpora of 10 and 50 essays (about 1,500 words each), prints:
+- our build: the whole `pamphlet build` (spec, Markdown, layout, WeasyPrint, write);
+- bare WeasyPrint: rendering and writing our own final HTML, nothing else;
+- our share: (build - bare) / build, the target being at most 15%;
+- pandoc: pandoc Markdown -> standalone HTML, then WeasyPrint, on the same essays;
+- peak memory of a build in a fresh process (target: under 300 MB for 50 essays).
+"""
+
+from __future__ import annotations
+
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import make_corpus  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def timed(fn, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def our_build(project: Path, out: Path) -> None:
+    from pamphlet.build import build
+    result = build(project, out)
+    assert result.ok, [d.format() for d in result.diagnostics]
+
+
+def bare_weasyprint(project: Path, out: Path):
+    """Our final HTML, rendered and written by WeasyPrint alone."""
+    from weasyprint import CSS, HTML
+    from pamphlet.assemble import assemble
+    from pamphlet.diagnostics import Diagnostics
+    from pamphlet.layouts import find_layout
+    from pamphlet.outputs.pdf import _FONTS, render_html
+    from pamphlet.project import load_spec
+    from pamphlet.select import select
+
+    spec = load_spec(project)
+    diagnostics = Diagnostics()
+    pamphlet = assemble(spec, select(spec, diagnostics), diagnostics)
+    layout = find_layout(spec.layout, spec.layouts_dir)
+    html = render_html(pamphlet, layout)
+    sheets = [CSS(filename=str(p), font_config=_FONTS) for p in layout.stylesheets("print")]
+
+    def run():
+        HTML(string=html, base_url=f"{spec.root}/").render(
+            stylesheets=sheets, font_config=_FONTS).write_pdf(str(out / "bare.pdf"))
+    return run
+
+
+def pandoc_pipeline(project: Path, out: Path):
+    if not shutil.which("pandoc"):
+        return None
+    from weasyprint import HTML
+    files = sorted(str(p) for p in (project / "source").glob("*.md"))
+
+    def run():
+        html = out / "pandoc.html"
+        subprocess.run(["pandoc", "-s", "--metadata", "title=Bench", "-o", str(html), *files],
+                       check=True, capture_output=True)
+        HTML(filename=str(html)).write_pdf(str(out / "pandoc.pdf"))
+    return run
+
+
+def peak_memory_mb(project: Path, out: Path) -> float:
+    code = ("import sys, resource; from pamphlet.build import build; "
+            f"r = build({str(project)!r}, {str(out)!r}); assert r.ok; "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    return int(result.stdout.strip()) / 1024
+
+
+def main() -> None:
+    runs = 3
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        projects = {"sample": REPO}
+        for n in (10, 50):
+            projects[f"{n} essays"] = make_corpus(tmp / f"corpus{n}", n)
+        print(f"{'corpus':<10} {'build s':>8} {'bare s':>8} {'our share':>10} "
+              f"{'pandoc s':>9} {'build/pandoc':>13} {'peak MB':>8}")
+        for name, project in projects.items():
+            out = tmp / f"out-{name.replace(' ', '')}"
+            out.mkdir()
+            our_build(project, out)  # warm up: imports, fonts
+            build_s = timed(lambda: our_build(project, out), runs)
+            bare_s = timed(bare_weasyprint(project, out), runs)
+            pandoc = pandoc_pipeline(project, out)
+            pandoc_s = timed(pandoc, runs) if pandoc else float("nan")
+            share = (build_s - bare_s) / build_s
+            peak = peak_memory_mb(project, out)
+            print(f"{name:<10} {build_s:8.2f} {bare_s:8.2f} {share:10.1%} {pandoc_s:9.2f} "
+                  f"{build_s / pandoc_s:13.2f} {peak:8.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

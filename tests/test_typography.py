@@ -1,0 +1,88 @@
+"""Typography across many pages: no stranded headings, no widows or orphans of one line."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from pamphlet.build import build
+from pdftext import Pdf
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+from corpus import make_corpus  # noqa: E402
+
+BODY_SIZE = 9.6  # the zine layout's text size on A5
+HEADING = re.compile(r"Part \d+")
+LIST_ITEM = re.compile(r"^[•–·]|^(one|nested|two)$")
+
+
+def corpus_pdf(root: Path, css: str | None = None) -> Pdf:
+    project = make_corpus(root, 10)
+    if css:
+        (project / "layouts" / "zine").mkdir(parents=True)
+        (project / "layouts" / "zine" / "custom.css").write_text(css)
+    result = build(project)
+    assert result.ok
+    return Pdf(result.outputs[0])
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory):
+    return corpus_pdf(tmp_path_factory.mktemp("corpus"))
+
+
+def text_lines(pdf: Pdf, number: int):
+    """Body lines and headings of a page: no running head, footnotes or page number."""
+    return [line for line in pdf.lines(number)
+            if line.size >= BODY_SIZE and not line.text.isdigit()]
+
+
+def problems(pdf: Pdf) -> dict[str, list[int]]:
+    found = {"stranded heading": [], "orphan": [], "widow": []}
+    openers = _openers(pdf)
+    sources = pdf.pages_with("Sources")[-1]
+    for number in range(min(openers), sources - 1):
+        here, there = text_lines(pdf, number), text_lines(pdf, number + 1)
+        if not here or not there:
+            continue
+        if HEADING.fullmatch(here[-1].text):
+            found["stranded heading"].append(number)
+        margin_here = min(line.x for line in here)
+        margin_there = min(line.x for line in there)
+        first = there[0]
+        continues = (abs(first.x - margin_there) < 1 and not HEADING.fullmatch(first.text)
+                     and not LIST_ITEM.search(first.text) and number + 1 not in openers)
+        if not continues:
+            continue
+        last = here[-1]
+        starts_here = last.x > margin_here + 5 or (len(here) > 1 and HEADING.fullmatch(here[-2].text))
+        if starts_here and not LIST_ITEM.search(last.text):
+            found["orphan"].append(number)
+        if len(there) == 1 or there[1].x > margin_there + 5 or HEADING.fullmatch(there[1].text):
+            found["widow"].append(number + 1)
+    return found
+
+
+def _openers(pdf: Pdf) -> set[int]:
+    return {n for n in range(1, len(pdf) + 1) if "Firstpublishedat" in pdf.flat(n)}
+
+
+def test_no_heading_is_stranded_and_no_paragraph_leaves_a_single_line(pdf):
+    headings = sum(1 for n in range(1, len(pdf) + 1) for line in text_lines(pdf, n)
+                   if HEADING.fullmatch(line.text))
+    assert headings > 20
+    assert problems(pdf) == {"stranded heading": [], "orphan": [], "widow": []}
+
+
+@pytest.mark.parametrize("css, kinds", [
+    ("h2 { break-after: auto !important; break-inside: auto !important; }",
+     ["stranded heading"]),
+    ("p { orphans: 1 !important; widows: 1 !important; }", ["orphan", "widow"]),
+])
+def test_the_check_finds_them_when_the_layout_allows_them(tmp_path, css, kinds):
+    """The check above is only worth something if it can fail."""
+    found = problems(corpus_pdf(tmp_path, css))
+    assert all(found[kind] for kind in kinds), found

@@ -50,3 +50,24 @@ def test_wheel_ships_the_builtin_layouts(tmp_path):
                  "pamphlet/layouts/fonts/fonts.css", "pamphlet/layouts/fonts/CharisSIL-Regular.ttf",
                  "pamphlet/cli.py"]:
         assert name in names
+
+
+def test_each_essay_is_marked_with_its_language_for_hyphenation(tmp_path):
+    from lxml import html as lxml_html
+
+    from pamphlet.assemble import assemble
+    from pamphlet.diagnostics import Diagnostics
+    from pamphlet.outputs.pdf import render_html
+    from pamphlet.project import load_spec
+    from pamphlet.select import select
+
+    project = copy_project("notes", tmp_path)
+    essay = project / "source" / "coda.md"
+    essay.write_text(essay.read_text().replace("tags: [notes]", "tags: [notes]\nlang: de"))
+    spec = load_spec(project)
+    diagnostics = Diagnostics()
+    pamphlet = assemble(spec, select(spec, diagnostics), diagnostics)
+    page = lxml_html.fromstring(render_html(pamphlet, find_layout("zine", spec.layouts_dir)))
+    assert page.get("lang") == "en"
+    assert {a.get("id"): a.get("lang") for a in page.xpath("//article")} == {
+        "long-walk": "en", "small-things": "en", "coda": "de"}

@@ -1,0 +1,90 @@
+"""The repository's own sample pamphlet: built from source/ by pamphlet.toml, checked page by page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pamphlet.diagnostics import Diagnostics
+from pamphlet.essays import read_essay
+from pamphlet.markup import smarten
+from pamphlet.project import load_spec
+from pdftext import Pdf, toc_entries
+
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def sample(sample_build):
+    _, result = sample_build
+    spec = load_spec(REPO)
+    essays = [read_essay(spec.source_dir / f"{slug}.md", Diagnostics()) for slug in spec.essays]
+    return spec, essays, Pdf(result.outputs[0])
+
+
+def essay_ranges(pdf: Pdf, titles: list[str]) -> dict[str, range]:
+    """The pages of each essay, from its opening page to the page before the next one opens."""
+    toc = toc_entries(pdf, 4)
+    starts = [toc[title] for title in titles] + [toc["Sources"]]
+    return {title: range(starts[i], starts[i + 1]) for i, title in enumerate(titles)}
+
+
+def test_the_sample_selects_four_to_six_essays_that_all_exist(sample):
+    spec, essays, _ = sample
+    assert 4 <= len(essays) <= 6 and all(essays)
+    for essay in essays:
+        assert 600 <= essay.word_count <= 1500, (essay.slug, essay.word_count)
+
+
+def test_contents_match_the_pages_where_essays_open(sample):
+    _, essays, pdf = sample
+    titles = [smarten(e.title) for e in essays]
+    toc = toc_entries(pdf, 4)
+    assert list(toc) == titles + ["Sources"]
+    for title, page in toc.items():
+        top = pdf.top_line(page)
+        assert top.text == title and top.y > 60, (title, page)
+
+
+def test_outline_and_sources(sample):
+    _, essays, pdf = sample
+    titles = [smarten(e.title) for e in essays]
+    assert pdf.outline_titles() == titles
+    sources = pdf.flat(toc_entries(pdf, 4)["Sources"])
+    for title in titles:
+        assert re.sub(r"\s+", "", f"“{title}.”") in sources
+
+
+def test_every_footnote_stands_within_its_essay(sample):
+    _, essays, pdf = sample
+    ranges = essay_ranges(pdf, [smarten(e.title) for e in essays])
+    count = 0
+    for essay in essays:
+        for note in re.findall(r"^\[\^[^\]]+\]:\s*(.+)$", essay.body, re.MULTILINE):
+            words = re.sub(r"[*_`\[\]]|\(http[^)]*\)", "", smarten(note)).split()[:5]
+            pages = pdf.pages_with(" ".join(words))
+            assert pages and set(pages) <= set(ranges[smarten(essay.title)]), (essay.slug, words)
+            count += 1
+    assert count >= 6
+
+
+def test_every_link_url_is_printed(sample):
+    _, essays, pdf = sample
+    everything = "".join(pdf.flat(n) for n in range(1, len(pdf) + 1))
+    urls = [url for e in essays for url in re.findall(r"\]\((https?://[^)\s]+)", e.body)]
+    assert len(urls) >= 5
+    for url in urls:
+        assert url in everything
+
+
+def test_running_heads_on_every_inner_essay_page(sample):
+    spec, essays, pdf = sample
+    for essay in essays:
+        title = smarten(essay.title)
+        pages = essay_ranges(pdf, [smarten(e.title) for e in essays])[title]
+        for page in pages[1:]:
+            top = pdf.top_line(page)
+            if top is None:
+                continue  # a blank page before the next essay
+            assert top.text == (smarten(spec.title) if page % 2 == 0 else title), page

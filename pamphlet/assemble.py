@@ -97,8 +97,9 @@ class Pamphlet:
 
 def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics) -> Pamphlet:
     """Render each essay's body and put the chapters in order."""
+    slugs = frozenset(essay.slug for essay in essays)
     chapters = tuple(
-        Chapter(number, essay, render_body(essay, spec.root, diagnostics),
+        Chapter(number, essay, render_body(essay, spec.root, diagnostics, slugs),
                 essay.lang or spec.lang, smarten(essay.title),
                 smarten(essay.subtitle) if essay.subtitle else None)
         for number, essay in enumerate(essays, 1))

@@ -6,6 +6,7 @@ and `ebook_html` then turn them into what paper and screens each need.
 Diagnostic codes of this stage:
   M301 an image file is missing           M302 an image lies outside the project
   M303 a remote image is left out (warning)
+  M304 a link to a local file that is not an essay of the pamphlet is removed (warning)
   M305 an unsafe link or element is removed (warning)
 """
 
@@ -67,8 +68,12 @@ class PrintBody:
     link_endnotes: tuple[Link, ...]
 
 
-def render_body(essay: Essay, root: Path, diagnostics: Diagnostics) -> Body:
-    """Convert an essay's Markdown into a `Body`, reporting problems with their lines."""
+def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
+                slugs: frozenset[str] = frozenset()) -> Body:
+    """Convert an essay's Markdown into a `Body`, reporting problems with their lines.
+
+    `slugs` are the essays of the same pamphlet, which links to `<slug>.md` may reach.
+    """
     md = markdown.Markdown(
         extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists",
                     _CommonMarkLists()],
@@ -77,7 +82,7 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics) -> Body:
         output_format="xhtml")
     tree = lxml_html.fragment_fromstring(md.convert(essay.body) or "<p></p>",
                                          create_parent="div")
-    fixer = _TreeFixer(essay, root, diagnostics)
+    fixer = _TreeFixer(essay, root, diagnostics, slugs)
     notes = fixer.take_notes(tree)
     fixer.remove_unsafe(tree)
     fixer.headings(tree)
@@ -222,8 +227,10 @@ class _ListIndenter(Preprocessor):
 class _TreeFixer:
     """The post-Markdown passes over one essay's tree; each reports what it finds."""
 
-    def __init__(self, essay: Essay, root: Path, diagnostics: Diagnostics):
+    def __init__(self, essay: Essay, root: Path, diagnostics: Diagnostics,
+                 slugs: frozenset[str]):
         self.essay, self.root, self.diagnostics = essay, root.resolve(), diagnostics
+        self.slugs = slugs
         self.ids: dict[str, str] = {}
 
     def line_of(self, needle: str) -> int:
@@ -332,7 +339,23 @@ class _TreeFixer:
                     "M305", f"link with '{scheme}:' removed: {href[:80]}", self.essay.path,
                     self.line_of(href), hint="link to http(s) addresses only")
                 del anchor.attrib["href"]
+            elif href:
+                self._cross_reference(anchor, href)
         return found
+
+    def _cross_reference(self, anchor, href: str) -> None:
+        """A link to another essay's file becomes a link to where it stands in the pamphlet."""
+        target = unquote(href.split("#", 1)[0])
+        slug = Path(target).stem if target.endswith(".md") else None
+        if slug in self.slugs:
+            anchor.set("href", f"#{slug}")
+            anchor.set("class", "cross-ref")
+            return
+        self.diagnostics.warning(
+            "M304", f"link to a file that is not in this pamphlet: {href[:80]}",
+            self.essay.path, self.line_of(href),
+            hint="link to an essay of the selection (other-essay.md) or to a web address")
+        del anchor.attrib["href"]
 
     def section_breaks(self, tree) -> None:
         for rule in tree.iter("hr"):

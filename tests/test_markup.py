@@ -125,3 +125,16 @@ def test_event_handlers_and_javascript_links_are_removed(tmp_path):
 
 def test_smarten_titles():
     assert smarten('The "Long" Walk -- *really*') == "The “Long” Walk – really"
+
+
+def test_links_to_other_essays_become_cross_references(tmp_path):
+    (tmp_path / "source").mkdir()
+    path = tmp_path / "source" / "e.md"
+    path.write_text("---\ntitle: T\n---\n\nSee [the other](other.md) and [gone](gone.md).\n")
+    diagnostics = Diagnostics()
+    body = render_body(read_essay(path, diagnostics), tmp_path, diagnostics,
+                       frozenset({"e", "other"}))
+    anchors = xml(body.html).findall(".//a")
+    assert anchors[0].get("href") == "#other" and anchors[0].get("class") == "cross-ref"
+    assert anchors[1].get("href") is None
+    assert [(d.code, d.line) for d in diagnostics] == [("M304", 5)]

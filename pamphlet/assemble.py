@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from . import __version__
 from .diagnostics import Diagnostics
 from .essays import Essay, Source
-from .markup import Body, render_body, smarten
-from .project import Spec
+from .excerpt import keep_sections
+from .markup import Body, inline_html, render_body, smarten
+from .project import EssayOverride, Spec
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -26,6 +27,9 @@ class Chapter:
     lang: str
     title: str  # with smart typography, as it is shown
     subtitle: str | None
+    intro: str | None = None  # the spec's editor's note for this essay, as inline XHTML
+    questions: tuple[str, ...] = ()  # discussion questions, as inline XHTML
+    excerpt: bool = False  # only some sections are kept
 
     @property
     def anchor(self) -> str:
@@ -50,7 +54,16 @@ class Pamphlet:
 
     spec: Spec
     chapters: tuple[Chapter, ...]
+    intro: Body | None = None
     generator: str = f"pamphlet {__version__}"
+
+    @property
+    def event(self):
+        return self.spec.event
+
+    @property
+    def event_date(self) -> str | None:
+        return format_date(self.spec.event.date) if self.spec.event else None
 
     @property
     def title(self) -> str:
@@ -96,14 +109,39 @@ class Pamphlet:
 
 
 def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics) -> Pamphlet:
-    """Render each essay's body and put the chapters in order."""
+    """Render each essay's body, apply the spec's additions, and put the chapters in order."""
     slugs = frozenset(essay.slug for essay in essays)
-    chapters = tuple(
-        Chapter(number, essay, render_body(essay, spec.root, diagnostics, slugs),
-                essay.lang or spec.lang, smarten(essay.title),
-                smarten(essay.subtitle) if essay.subtitle else None)
-        for number, essay in enumerate(essays, 1))
-    return Pamphlet(spec, chapters)
+    chapters = tuple(_chapter(number, essay, spec, slugs, diagnostics)
+                     for number, essay in enumerate(essays, 1))
+    return Pamphlet(spec, chapters, _intro(spec, slugs, diagnostics))
+
+
+def _chapter(number: int, essay: Essay, spec: Spec, slugs: frozenset[str],
+             diagnostics: Diagnostics) -> Chapter:
+    body = render_body(essay, spec.root, diagnostics, slugs)
+    override = spec.overrides.get(essay.slug, EssayOverride())
+    if override.sections:
+        body, missing = keep_sections(body, override.sections)
+        for heading in missing:
+            diagnostics.error(
+                "P115", f"essay '{essay.slug}' has no section headed '{heading}'", spec.path,
+                spec.line_of("essay", essay.slug, "sections"),
+                hint="use a heading as it stands in the essay (## ...)")
+    return Chapter(
+        number, essay, body, essay.lang or spec.lang, smarten(essay.title),
+        smarten(essay.subtitle) if essay.subtitle else None,
+        intro=inline_html(override.intro) if override.intro else None,
+        questions=tuple(inline_html(q) for q in override.questions),
+        excerpt=bool(override.sections))
+
+
+def _intro(spec: Spec, slugs: frozenset[str], diagnostics: Diagnostics) -> Body | None:
+    """The packet's own introduction, rendered like an essay's text."""
+    if not spec.intro:
+        return None
+    essay = Essay(slug="introduction", path=spec.path, title="Introduction", body=spec.intro,
+                  body_line=spec.line_of("intro") or spec.line_of("intro_file") or 1)
+    return render_body(essay, spec.root, diagnostics, slugs)
 
 
 def join_names(names: tuple[str, ...]) -> str:

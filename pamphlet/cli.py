@@ -13,7 +13,7 @@ from . import __version__
 from .build import build
 from .diagnostics import Diagnostic, Diagnostics, PamphletError
 from .essays import essay_paths, read_essay
-from .project import find_spec, project_root
+from .project import find_spec, project_root, specs_in
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -42,10 +42,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
 
     build_cmd = commands.add_parser(
-        "build", help="build a spec into a reading PDF",
-        description="Build a pamphlet: the reading PDF (build/<spec>.pdf).")
-    build_cmd.add_argument("path", nargs="?", default=".", type=Path,
-                           help="a project folder or a spec file (default: this folder)")
+        "build", help="build specs into their outputs",
+        description="Build pamphlets: for each spec, the reading PDF (build/<spec>.pdf). "
+        "A project folder builds its pamphlet.toml and every packets/*.toml.")
+    build_cmd.add_argument("paths", nargs="*", default=[Path(".")], type=Path, metavar="PATH",
+                           help="project folders or spec files (default: this folder)")
     build_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="write outputs to DIR instead of the project's build/")
     build_cmd.set_defaults(run=_build)
@@ -60,15 +61,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _build(args: argparse.Namespace) -> int:
-    result = build(args.path, args.out)
-    _show(result.diagnostics)
-    if not result.ok:
-        print("pamphlet: build failed; no output was changed", file=sys.stderr)
-        return EXIT_ERROR
-    for output in result.outputs:
-        detail = f" ({result.pages} pages)" if output.suffix == ".pdf" and result.pages else ""
-        print(f"wrote {_relative(output)}{detail}")
-    return EXIT_OK
+    specs = [spec for path in args.paths for spec in specs_in(path)]
+    failed = 0
+    for spec in dict.fromkeys(spec.resolve() for spec in specs):
+        result = build(spec, args.out)
+        _show(result.diagnostics)
+        if not result.ok:
+            print(f"pamphlet: {_relative(spec)} failed; its outputs were not changed",
+                  file=sys.stderr)
+            failed += 1
+            continue
+        for output in result.outputs:
+            detail = f" ({result.pages} pages)" if output.suffix == ".pdf" and result.pages else ""
+            print(f"wrote {_relative(output)}{detail}")
+    return EXIT_ERROR if failed else EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -89,7 +89,18 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
     images = fixer.images(tree)
     links = fixer.links(tree)
     fixer.section_breaks(tree)
-    return Body(essay.slug, _inner_xml(tree), tuple(notes), tuple(links), tuple(images))
+    return Body(essay.slug, inner_xml(tree), tuple(notes), tuple(links), tuple(images))
+
+
+def inline_html(text: str) -> str:
+    """A line of Markdown (a question, an editor's note) as inline XHTML with smart typography."""
+    md = markdown.Markdown(extensions=["smarty"],
+                           extension_configs={"smarty": {"substitutions": SMART}})
+    tree = lxml_html.fragment_fromstring(md.convert(text) or "<p></p>", create_parent="div")
+    paragraphs = tree.findall("p")
+    if len(paragraphs) == 1 and len(tree) == 1:
+        tree = paragraphs[0]
+    return inner_xml(tree).strip()
 
 
 def smarten(text: str) -> str:
@@ -102,11 +113,11 @@ def smarten(text: str) -> str:
 
 def print_html(body: Body, link_notes: str = "footnote") -> PrintBody:
     """Inline each footnote for CSS `float: footnote`; print every link's URL as a note."""
-    tree = _parse(body.html)
+    tree = parse_fragment(body.html)
     notes = {note.number: note for note in body.notes}
     for marker in tree.iter("span"):
         if marker.get("class") == "noteref":
-            note = _parse(notes[int(marker.get("data-note"))].html)
+            note = parse_fragment(notes[int(marker.get("data-note"))].html)
             _urls_inline(note)
             _replace(marker, _as_inline(note, "footnote"))
     endnotes: list[Link] = []
@@ -125,12 +136,12 @@ def print_html(body: Body, link_notes: str = "footnote") -> PrintBody:
             ref = etree.Element("sup", {"class": "link-ref"})
             ref.text = f"[{len(endnotes)}]"
             _insert_after(anchor, ref)
-    return PrintBody(_inner_xml(tree), tuple(endnotes))
+    return PrintBody(inner_xml(tree), tuple(endnotes))
 
 
 def ebook_html(body: Body) -> str:
     """EPUB 3 notes: each call a `noteref` link, each note an `aside` with a back-link."""
-    tree = _parse(body.html)
+    tree = parse_fragment(body.html)
     seen: set[int] = set()
     for marker in list(tree.iter("span")):
         if marker.get("class") != "noteref":
@@ -145,7 +156,7 @@ def ebook_html(body: Body) -> str:
         seen.add(number)
         ref.text = str(number)
         _replace(marker, sup)
-    xml = _inner_xml(tree)
+    xml = inner_xml(tree)
     if body.notes:
         xml += _ebook_notes(body)
     return xml
@@ -161,7 +172,7 @@ def _ebook_notes(body: Body) -> str:
         back = etree.Element("a", {"href": f"#{body.slug}-noteref-{note.number}",
                                    "role": "doc-backlink", "class": "backlink"})
         back.text = f"{note.number}."
-        paragraphs = list(_parse(note.html))
+        paragraphs = list(parse_fragment(note.html))
         if paragraphs and paragraphs[0].tag == "p":
             first = paragraphs[0]
             back.tail, first.text = " " + (first.text or ""), None
@@ -246,7 +257,7 @@ class _TreeFixer:
                 for back in item.xpath(".//a[contains(@class, 'footnote-backref')]"):
                     _drop(back)
                 _strip_trailing_space(item)
-                notes.append(Note(number, _inner_xml(item).strip()))
+                notes.append(Note(number, inner_xml(item).strip()))
             block.getparent().remove(block)
         for sup in tree.xpath(".//sup[starts-with(@id, 'fnref')]"):
             target = sup.find("a").get("href", "#")[1:]
@@ -370,12 +381,12 @@ class _TreeFixer:
         return candidate
 
 
-def _parse(fragment: str):
+def parse_fragment(fragment: str):
     """Parse XHTML that this module wrote (well-formed, so the XML parser reads it)."""
     return etree.fromstring(f"<div>{fragment}</div>")
 
 
-def _inner_xml(element) -> str:
+def inner_xml(element) -> str:
     text = _escape(element.text or "")
     return text + "".join(etree.tostring(child, encoding="unicode", method="xml")
                           for child in element)

@@ -6,7 +6,10 @@ Diagnostic codes of this stage:
   P105 a required key is missing           P106 a value is not one of the allowed choices
   P107 no project or spec at the path      P108 a slug is listed twice
   P109 the cover image is missing          P110 a colour is not a CSS colour
-  P111 the spec cannot be read
+  P111 the spec cannot be read             P112 the spec selects no essays
+  P113 the intro file is missing           P114 an [essay.<slug>] names no selected essay
+  P115 a section heading named in [essay.<slug>] is not in the essay
+  P116 the tags select no essay            P117 neither 'essays' nor [select] is given
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostics, fail
-from .schema import Checker, Field, Table, TomlLocator
+from .schema import Checker, Field, Table, TableOf, TomlLocator
 
 SPEC_NAME = "pamphlet.toml"
 PAGE_SIZES = ("A5", "half-letter", "A6", "quarter-letter")
@@ -34,7 +37,26 @@ SPEC_SCHEMA = Table({
     "lang": Field(_TEXT, default="en"),
     "layout": Field(_TEXT, default="zine"),
     "description": Field(_TEXT),
-    "essays": Field((list,), items=str, required=True, doc="ordered list of essay slugs"),
+    "essays": Field((list,), items=str, doc="ordered list of essay slugs"),
+    "intro": Field(_TEXT, doc="an introduction in Markdown, printed before the essays"),
+    "intro_file": Field(_TEXT, doc="a Markdown file with the introduction"),
+    "select": Table({
+        "tags_any": Field((list,), items=str, default=[], doc="essays with any of these tags"),
+        "tags_all": Field((list,), items=str, default=[], doc="essays with all of these tags"),
+        "exclude": Field((list,), items=str, default=[], doc="slugs to leave out"),
+        "order": Field(_TEXT, default="manual", choices=("manual", "date", "title")),
+        "limit": Field((int,), doc="at most this many essays"),
+    }),
+    "event": Table({
+        "name": Field(_TEXT), "date": Field((str, dt.date)), "time": Field(_TEXT),
+        "place": Field(_TEXT), "host": Field(_TEXT), "contact": Field(_TEXT),
+        "agenda": Field((list,), items=str, default=[]),
+    }),
+    "essay": TableOf(Table({
+        "intro": Field(_TEXT, doc="an editor's note printed before the essay"),
+        "questions": Field((list,), items=str, default=[], doc="discussion questions after it"),
+        "sections": Field((list,), items=str, default=[], doc="headings of the sections to keep"),
+    })),
     "cover": Table({
         "image": Field(_TEXT),
         "background": Field(_TEXT, default="#f4efe4"),
@@ -81,6 +103,40 @@ class PdfSettings:
 
 
 @dataclass(frozen=True)
+class Selection:
+    """How a spec picks its essays from the library."""
+
+    slugs: tuple[str, ...] | None = None  # the explicit list, in order; None: the library
+    tags_any: tuple[str, ...] = ()
+    tags_all: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    order: str = "manual"
+    limit: int | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """The meeting a reading packet is made for."""
+
+    name: str | None = None
+    date: dt.date | str | None = None
+    time: str | None = None
+    place: str | None = None
+    host: str | None = None
+    contact: str | None = None
+    agenda: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EssayOverride:
+    """What a spec adds to one essay, for this pamphlet only."""
+
+    intro: str | None = None
+    questions: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Spec:
     """One validated spec: what goes into one pamphlet, and how it looks."""
 
@@ -94,11 +150,19 @@ class Spec:
     lang: str
     layout: str
     description: str | None
-    essays: tuple[str, ...]
+    selection: Selection
     cover: Cover
     colophon: Colophon
     pdf: PdfSettings
+    event: Event | None = None
+    intro: str | None = None
+    overrides: dict[str, EssayOverride] = field(default_factory=dict, compare=False)
     locator: TomlLocator = field(compare=False, repr=False, default=None)
+
+    @property
+    def essays(self) -> tuple[str, ...]:
+        """The explicitly listed slugs (empty when the spec selects from the whole library)."""
+        return self.selection.slugs or ()
 
     @property
     def stem(self) -> str:
@@ -129,6 +193,19 @@ def find_spec(path: Path) -> Path:
         return path
     raise fail("P107", f"{path} does not exist", path,
                hint="name a project folder or a .toml spec file")
+
+
+def specs_in(path: Path) -> list[Path]:
+    """The specs a path names: a spec file itself, or a project's pamphlet.toml and packets/*.toml."""
+    path = Path(path)
+    if not path.is_dir():
+        return [find_spec(path)]
+    specs = [path / SPEC_NAME] if (path / SPEC_NAME).is_file() else []
+    specs += sorted((path / "packets").glob("*.toml"))
+    if not specs:
+        raise fail("P107", f"no {SPEC_NAME} or packets/*.toml in {path}", path,
+                   hint="run pamphlet in a project folder, or name a spec file")
+    return specs
 
 
 def project_root(spec_path: Path) -> Path:
@@ -164,14 +241,51 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     root = project_root(spec_path)
     _check_duplicates(values.get("essays") or [], spec_path, locator, diagnostics)
     cover = _cover(values["cover"], root, spec_path, locator, diagnostics)
+    intro = _intro(values, root, spec_path, locator, diagnostics)
+    if values.get("essays") is None and "select" not in data:
+        diagnostics.error("P117", "the spec names no essays", spec_path, 1,
+                          hint="list slugs in 'essays = [...]', or choose by tags in [select]")
     diagnostics.raise_if_errors()
     return Spec(
         path=spec_path.resolve(), root=root, title=values["title"].strip(),
         subtitle=values["subtitle"], editors=_names(values["editor"]),
         authors=_names(values["author"]), date=values["date"], lang=values["lang"],
         layout=values["layout"], description=values["description"],
-        essays=tuple(values["essays"]), cover=cover, colophon=Colophon(**values["colophon"]),
-        pdf=PdfSettings(**values["pdf"]), locator=locator)
+        selection=_selection(values), cover=cover, colophon=Colophon(**values["colophon"]),
+        pdf=PdfSettings(**values["pdf"]), event=_event(values["event"], "event" in data),
+        intro=intro, overrides={slug: EssayOverride(entry["intro"], tuple(entry["questions"]),
+                                                    tuple(entry["sections"]))
+                                for slug, entry in values["essay"].items()},
+        locator=locator)
+
+
+def _selection(values: dict) -> Selection:
+    select = values["select"]
+    slugs = tuple(values["essays"]) if values["essays"] is not None else None
+    return Selection(slugs, tuple(select["tags_any"]),
+                     tuple(select["tags_all"]), tuple(select["exclude"]), select["order"],
+                     select["limit"])
+
+
+def _event(values: dict, given: bool) -> Event | None:
+    if not given:
+        return None
+    return Event(**{**values, "agenda": tuple(values["agenda"])})
+
+
+def _intro(values: dict, root: Path, path: Path, locator: TomlLocator,
+           diagnostics: Diagnostics) -> str | None:
+    if not values.get("intro_file"):
+        return values.get("intro")
+    intro_path = root / values["intro_file"]
+    try:
+        return intro_path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        diagnostics.error("P113", f"cannot read the intro file {values['intro_file']}: "
+                          f"{getattr(error, 'strerror', None) or error}", path,
+                          locator.line_of("intro_file"),
+                          hint=f"the path is relative to the project folder {root}")
+        return None
 
 
 def _names(value: str | list | None) -> tuple[str, ...]:

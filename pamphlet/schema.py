@@ -40,7 +40,15 @@ class Field:
 class Table:
     """A table of fields; nested tables are fields of type `Table`."""
 
-    fields: dict[str, "Field | Table"]
+    fields: dict[str, "Field | Table | TableOf"]
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class TableOf:
+    """A table whose keys are the user's own (slugs, say), each value a `table`."""
+
+    table: Table
     doc: str = ""
 
 
@@ -120,6 +128,8 @@ class Checker:
                     result[key] = self.check(value, spec, prefix + (key,))
                 else:
                     self._type(key, prefix, value, "a table")
+            elif isinstance(spec, TableOf):
+                result[key] = self._check_each(key, prefix, value, spec.table)
             elif self._valid(key, prefix, value, spec):
                 result[key] = value
         for key, spec in table.fields.items():
@@ -127,6 +137,8 @@ class Checker:
                 continue
             if isinstance(spec, Table):
                 result[key] = self.check({}, spec, prefix + (key,))
+            elif isinstance(spec, TableOf):
+                result[key] = {}
             elif spec.required and key not in data:
                 self.diagnostics.error(
                     self.codes["required"], f"'{_dotted(prefix + (key,))}' is required", self.path,
@@ -135,6 +147,19 @@ class Checker:
             elif key not in data:
                 result[key] = spec.default
         return result
+
+    def _check_each(self, key: str, prefix: tuple[str, ...], value: Any,
+                    table: Table) -> dict:
+        if not isinstance(value, dict):
+            self._type(key, prefix, value, "a table")
+            return {}
+        checked = {}
+        for name, entry in value.items():
+            if isinstance(entry, dict):
+                checked[name] = self.check(entry, table, prefix + (key, name))
+            else:
+                self._type(name, prefix + (key,), entry, "a table")
+        return checked
 
     def _valid(self, key: str, prefix: tuple[str, ...], value: Any, spec: Field) -> bool:
         if not _is_type(value, spec.types) or (

@@ -29,6 +29,8 @@ def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
     """The whole pamphlet as one HTML document for print."""
     link_notes = pamphlet.spec.pdf.link_notes
     bodies = {chapter.anchor: print_html(chapter.body, link_notes) for chapter in pamphlet.chapters}
+    if pamphlet.intro is not None:
+        bodies["introduction"] = print_html(pamphlet.intro, link_notes)
     return layout.render("pamphlet.html", pamphlet=pamphlet, bodies=bodies,
                          settings=pamphlet.spec.pdf)
 

@@ -1,0 +1,158 @@
+"""Many specs over one library: selection rules, packets with events, intros, questions, excerpts."""
+
+from __future__ import annotations
+
+import pytest
+
+from pamphlet.build import build
+from pamphlet.cli import main
+from pamphlet.diagnostics import Diagnostics
+from pamphlet.essays import Essay
+from pamphlet.project import Selection, load_spec
+from pamphlet.select import choose, select
+from pdftext import Pdf, toc_entries
+
+from conftest import PROJECTS, copy_project
+
+LIBRARY = PROJECTS / "library"
+
+
+def slugs(spec_name: str) -> list[str]:
+    spec = load_spec(LIBRARY / spec_name)
+    diagnostics = Diagnostics()
+    chosen = select(spec, diagnostics)
+    assert not diagnostics.items
+    return [essay.slug for essay in chosen]
+
+
+def essay(slug, title, date=None, tags=()):
+    return Essay(slug, None, title, "", 1, date=date, tags=tuple(tags))
+
+
+LIB = [essay("b", "Beta", "2025-01-01", ["x", "y"]), essay("a", "alpha", None, ["y"]),
+       essay("c", "Gamma", "2024-06-01", ["x"])]
+
+
+@pytest.mark.parametrize("rules, expected", [
+    (Selection(), ["b", "a", "c"]),
+    (Selection(tags_any=("x",)), ["b", "c"]),
+    (Selection(tags_any=("x", "y")), ["b", "a", "c"]),
+    (Selection(tags_all=("x", "y")), ["b"]),
+    (Selection(exclude=("a",)), ["b", "c"]),
+    (Selection(order="date"), ["c", "b", "a"]),  # undated essays go last
+    (Selection(order="title"), ["a", "b", "c"]),  # alphabetical, ignoring case
+    (Selection(order="date", limit=2), ["c", "b"]),
+    (Selection(tags_any=("y",), exclude=("b",), limit=5), ["a"]),
+])
+def test_choose(rules, expected):
+    assert [e.slug for e in choose(LIB, rules)] == expected
+
+
+def test_whole_library_by_date():
+    assert slugs("pamphlet.toml") == ["after-hours", "the-long-table", "ink-and-toner",
+                                      "a-stapler-of-ones-own", "zines-at-school", "quiet-hours"]
+
+
+def test_tags_any_exclusion_order_and_limit():
+    assert slugs("packets/printing.toml") == ["a-stapler-of-ones-own", "ink-and-toner"]
+
+
+def test_tags_all():
+    assert slugs("packets/groups.toml") == ["after-hours", "the-long-table"]
+
+
+def test_build_with_no_argument_builds_every_spec_once(tmp_path, monkeypatch, capsys):
+    project = copy_project("library", tmp_path)
+    monkeypatch.chdir(project)
+    assert main(["build"]) == 0
+    written = [line.split()[1] for line in capsys.readouterr().out.splitlines()]
+    assert written == ["build/pamphlet.pdf", "build/excerpt.pdf", "build/groups.pdf",
+                       "build/printing.pdf"]
+
+
+@pytest.fixture(scope="module")
+def groups(tmp_path_factory):
+    result = build(LIBRARY / "packets" / "groups.toml", tmp_path_factory.mktemp("groups"))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return Pdf(result.outputs[0])
+
+
+def test_event_on_cover_and_title_page(groups):
+    cover = groups.text(1)
+    assert "Second Tuesday Readers" in cover and "8 December 2026, 19:00" in cover
+    assert "Back room, Central Library" in cover
+    title = [line.text for line in groups.lines(3)]  # a term and its value on one line
+    for needle in ["HostBo Lenz", "Contactreaders@example.org", "Schedule",
+                   "1. 19:00 Welcome and reading aloud", "3. 20:45 Choosing the next packet"]:
+        assert needle in title
+
+
+def test_packet_introduction_from_a_file_comes_first(groups):
+    toc = toc_entries(groups, 4)
+    assert list(toc) == ["Introduction", "After Hours", "The Long Table", "Sources"]
+    assert groups.pages_with("marker-intro") == [toc["Introduction"]]
+
+
+@pytest.fixture(scope="module")
+def excerpt(tmp_path_factory):
+    result = build(LIBRARY / "packets" / "excerpt.toml", tmp_path_factory.mktemp("excerpt"))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return Pdf(result.outputs[0])
+
+
+def test_excerpt_keeps_only_the_named_sections(excerpt):
+    text = "".join(excerpt.flat(n) for n in range(1, len(excerpt) + 1))
+    assert "marker-ink-and-toner-second" in text and "marker-ink-and-toner-third" in text
+    for gone in ["marker-ink-and-toner-lede", "marker-ink-and-toner-first",
+                 "marker-ink-and-toner-detail", "Noteaofink-and-toner"]:
+        assert gone not in text
+    # A kept section keeps its subsections; the rest of the essay goes.
+    assert "marker-quiet-hours-detail" in text and "marker-quiet-hours-second" not in text
+    assert "Excerpts.Firstpublishedinthispamphlet." in text
+
+
+def test_excerpt_notes_are_renumbered(tmp_path):
+    from pamphlet.assemble import assemble
+
+    spec = load_spec(LIBRARY / "packets" / "excerpt.toml")
+    diagnostics = Diagnostics()
+    pamphlet = assemble(spec, select(spec, diagnostics), diagnostics)
+    ink = pamphlet.chapters[1].body
+    assert [(n.number, n.html) for n in ink.notes] == [
+        (1, "<p>Note b of ink-and-toner.</p>"), (2, "<p>Note c of ink-and-toner.</p>")]
+
+
+def test_editor_intro_and_questions(excerpt):
+    start = toc_entries(excerpt, 4)["Ink and Toner"]
+    assert "Readthisaloud." in excerpt.flat(start)
+    pages = [n for n in range(start, len(excerpt) + 1) if "Fordiscussion" in excerpt.flat(n)]
+    assert len(pages) == 1
+    lines = [line.text for line in excerpt.lines(pages[0])]
+    asked = lines.index("For discussion")
+    assert lines[asked + 1:asked + 3] == ["1. What does “toner” stand for here?",
+                                          "2. Who owns the copier?"]
+    assert any("marker-ink-and-toner-third" in line for line in lines[:asked])
+
+
+BAD = {
+    "tags match nothing": ('title = "T"\n[select]\ntags_any = ["nonesuch"]\n', "P116", 3),
+    "override not selected": ('title = "T"\nessays = ["quiet-hours"]\n\n[essay.after-hours]\n'
+                              'questions = ["Why?"]\n', "P114", 4),
+    "heading does not exist": ('title = "T"\nessays = ["quiet-hours"]\n[essay.quiet-hours]\n'
+                               'sections = ["Fourth part"]\n', "P115", 4),
+    "intro file missing": ('title = "T"\nintro_file = "nope.md"\nessays = ["quiet-hours"]\n',
+                           "P113", 2),
+    "exclude unknown slug": ('title = "T"\n[select]\nexclude = ["quiet-hour"]\n', "P104", 3),
+    "no essays and no select": ('title = "T"\n', "P117", 1),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD))
+def test_packet_mistakes(name, tmp_path, capsys):
+    text, code, line = BAD[name]
+    project = copy_project("library", tmp_path)
+    spec = project / "packets" / "bad.toml"
+    spec.write_text(text)
+    assert main(["build", str(spec)]) == 1
+    err = capsys.readouterr().err
+    assert f"{spec}:{line}: {code} " in err and "Traceback" not in err

@@ -1,0 +1,170 @@
+"""Imposition checked by simulating the print shop: duplex, cutting, nesting, folding, reading.
+
+The simulation knows only geometry: which edge a printer flips the sheet about, that a reader
+turns leaves about the spine, and where the folds and cuts are. It reads the finished booklet
+page by page and checks that it reads 1..n, upright, blanks where promised, back cover last.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from pamphlet.imposition import Imposition, Side, impose, pad, signature_sizes
+
+
+def printer_axis(flip: str, landscape: bool) -> str:
+    """The axis a duplex printer turns the sheet about: parallel to the named edge."""
+    short_edges_vertical = landscape
+    return "vertical" if (flip == "short-edge") == short_edges_vertical else "horizontal"
+
+
+def behind(side: Side, back: Side, col: int, row: int, axis: str) -> tuple[int | None, int]:
+    """The back page physically behind a front position, and how it looks to a reader who
+    turns the leaf about a vertical spine: (page, apparent rotation)."""
+    if axis == "vertical":
+        cell = back.at(side.cols - 1 - col, row)
+        return cell.page, cell.rotate % 360
+    cell = back.at(col, side.rows - 1 - row)
+    return cell.page, (cell.rotate + 180) % 360
+
+
+def read_folded(halves, axis: str) -> list[tuple[int | None, int]]:
+    """Read nested folded half-sheets (outermost first): each half is (front, back, row)."""
+    first, second = [], []
+    for front, back, row in halves:
+        right = front.at(front.cols - 1 if front.cols == 2 else 1, row)
+        first += [(right.page, right.rotate), behind(front, back, 1, row, axis)]
+    for front, back, row in reversed(halves):
+        left = front.at(0, row)
+        second += [behind(front, back, 0, row, axis), (left.page, left.rotate)]
+    return first + second
+
+
+def read(imposition: Imposition, flip: str) -> list[tuple[int | None, int]]:
+    """Everything a reader meets, in order, with its apparent rotation."""
+    axis = printer_axis(flip, imposition.landscape)
+    sheets = imposition.sheets
+    if imposition.scheme == "saddle":
+        pages = []
+        for number in sorted({sheet.signature for sheet in sheets}):
+            halves = [(s.front, s.back, 0) for s in sheets if s.signature == number]
+            pages += read_folded(halves, axis)
+        return pages
+    if imposition.scheme == "cutstack":
+        tops = [(s.front, s.back, 0) for s in sheets]
+        bottoms = [(s.front, s.back, 1) for s in sheets]
+        return read_folded(tops + bottoms, axis)
+    if imposition.scheme == "minizine":
+        return read_ring(sheets[0].front)
+    return [(cell.page, cell.rotate) for sheet in sheets for cell in sheet.front.cells]
+
+
+def read_ring(side: Side) -> list[tuple[int | None, int]]:
+    """A minizine: fold along the long middle (the top row goes behind, turning it upside
+    down), cut the middle two columns' fold, and read around the cut from the front cover,
+    the bottom right cell, starting across the fold that was not cut."""
+    cut = {1, 2}
+    def neighbours(col, row):
+        near = [(col + d, row) for d in (-1, 1) if 0 <= col + d < side.cols]
+        if col not in cut:
+            near.append((col, 1 - row))
+        return near
+    path, here, seen = [], (side.cols - 1, 1), set()
+    while here is not None:
+        seen.add(here)
+        cell = side.at(*here)
+        path.append((cell.page, (cell.rotate + (180 if here[1] == 0 else 0)) % 360))
+        options = [n for n in neighbours(*here) if n not in seen]
+        vertical = [n for n in options if n[0] == here[0]]
+        here = (vertical or options or [None])[0]
+    return path
+
+
+def check(imposition: Imposition, pages: int, flip: str, keep_last: int = 1) -> None:
+    seen = read(imposition, flip)
+    assert all(rotation == 0 for _, rotation in seen), "a page is upside down"
+    order = [page for page, _ in seen]
+    assert [p for p in order if p is not None] == list(range(pages))
+    keep = min(keep_last, max(pages - 1, 0))
+    blanks = len(order) - pages
+    assert order == list(range(pages - keep)) + [None] * blanks + list(range(pages - keep, pages))
+    if pages > 1 and keep_last:
+        assert order[-1] == pages - 1, "the back cover is not last"
+
+
+FLIPS = ["short-edge", "long-edge"]
+SIGNATURES = [None, 4, 8, 12, 16, 32, (16, 32), (8, 20)]
+
+
+@pytest.mark.parametrize("flip", FLIPS)
+@pytest.mark.parametrize("signature", SIGNATURES, ids=str)
+def test_saddle_reads_in_order(signature, flip):
+    for pages in range(1, 65):
+        check(impose("saddle", pages, signature=signature, flip=flip), pages, flip)
+
+
+@pytest.mark.parametrize("flip", FLIPS)
+def test_cutstack_reads_in_order(flip):
+    for pages in range(1, 65):
+        imposition = impose("cutstack", pages, flip=flip)
+        check(imposition, pages, flip)
+        assert len(imposition.sheets) == -(-pages // 8)
+
+
+def test_minizine_reads_in_order():
+    for pages in range(1, 9):
+        check(impose("minizine", pages), pages, "short-edge")
+
+
+def test_minizine_top_row_is_upside_down_and_cover_bottom_right():
+    side = impose("minizine", 8).sheets[0].front
+    assert [side.at(c, 0).rotate for c in range(4)] == [180] * 4
+    assert [side.at(c, 1).rotate for c in range(4)] == [0] * 4
+    assert side.at(3, 1).page == 0 and side.at(2, 1).page == 7
+
+
+def test_two_up_keeps_reading_order():
+    for pages in range(1, 65):
+        order = [page for page, _ in read(impose("2up", pages), "short-edge")]
+        assert [p for p in order if p is not None] == list(range(pages))
+
+
+@pytest.mark.parametrize("keep_last", [0, 1, 2, 3])
+def test_blanks_go_before_the_kept_back_pages(keep_last):
+    for pages in range(1, 40):
+        check(impose("saddle", pages, keep_last=keep_last), pages, "short-edge", keep_last)
+
+
+def test_padding():
+    assert pad(5, 4) == (0, 1, 2, 3, None, None, None, 4)
+    assert pad(4, 4) == (0, 1, 2, 3)
+    assert pad(1, 4) == (0, None, None, None)
+    assert pad(6, 8, keep_last=2) == (0, 1, 2, 3, None, None, 4, 5)
+
+
+def test_signature_sizes():
+    assert signature_sizes(21, None) == [24]
+    assert signature_sizes(21, 8) == [8, 8, 8]
+    assert signature_sizes(40, (16, 32)) == [20, 20]  # 40 pages, no blanks
+    assert signature_sizes(48, (16, 32)) == [24, 24]  # ties go to the larger size
+    assert signature_sizes(33, (16, 32)) == [20, 20]  # 7 blanks; 16 and 32 would leave 15 and 31
+
+
+def test_the_simulation_catches_a_wrong_imposition():
+    """Swap two cells of one side: the simulated booklet must no longer read in order."""
+    good = impose("saddle", 16)
+    sheet = good.sheets[1]
+    swapped = tuple(dataclasses.replace(c, page=sheet.front.cells[1 - i].page)
+                    for i, c in enumerate(sheet.front.cells))
+    bad_sheet = dataclasses.replace(sheet, front=dataclasses.replace(sheet.front, cells=swapped))
+    bad = dataclasses.replace(good, sheets=(good.sheets[0], bad_sheet, *good.sheets[2:]))
+    with pytest.raises(AssertionError):
+        check(bad, 16, "short-edge")
+
+
+def test_the_simulation_catches_the_wrong_flip():
+    """Backs laid out for a long-edge printer come out upside down on a short-edge one."""
+    with pytest.raises(AssertionError, match="upside down"):
+        check(impose("saddle", 8, flip="long-edge"), 8, "short-edge")

@@ -1,16 +1,24 @@
-"""One linear `build()`: spec → selection → pamphlet → outputs, written atomically."""
+"""One linear `build()`: spec → selection → pamphlet → outputs, each written atomically."""
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .assemble import Pamphlet, assemble
-from .diagnostics import Diagnostics, PamphletError
-from .layouts import find_layout
-from .outputs.pdf import write_pdf
+from .diagnostics import Diagnostics, PamphletError, fail
+from .imposition import impose
+from .layouts import Layout, find_layout
+from .outputs.grayscale import grayscale_pdf
+from .outputs.impose import ImposeResult, impose_pdf
+from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf
+from .printing import check_fits, instructions, print_plan, sheet_size
 from .project import Spec, load_spec
 from .select import select
+
+# Small steps of type size and leading that `fit` tries, nearest to the layout's own first.
+FIT_STEPS = ((1.0, 1.0), (0.97, 0.98), (1.03, 1.0), (0.94, 0.97), (1.0, 0.95), (0.97, 0.95))
 
 
 @dataclass
@@ -21,6 +29,8 @@ class BuildResult:
     outputs: list[Path] = field(default_factory=list)
     diagnostics: Diagnostics = field(default_factory=Diagnostics)
     pages: int | None = None
+    notes: list[str] = field(default_factory=list)  # the print plan, what fit chose
+    imposed: ImposeResult | None = None
 
     @property
     def ok(self) -> bool:
@@ -35,9 +45,15 @@ def build(target: Path, out_dir: Path | None = None) -> BuildResult:
         pamphlet = _pamphlet(spec, result.diagnostics)
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"))
         out = Path(out_dir) if out_dir else spec.root / "build"
-        pdf = write_pdf(pamphlet, layout, out / f"{spec.stem}.pdf", result.diagnostics)
-        result.outputs.append(pdf.path)
-        result.pages = pdf.pages
+        variants = spec.printing.variants if spec.printing else ("read",)
+        with tempfile.TemporaryDirectory(prefix=".pamphlet-", dir=_scratch(out)) as scratch:
+            reading = out / f"{spec.stem}.pdf" if "read" in variants else \
+                Path(scratch) / f"{spec.stem}.pdf"
+            pdf = _reading_pdf(pamphlet, layout, reading, result)
+            if "read" in variants:
+                result.outputs.append(pdf.path)
+            if spec.printing:
+                _print_outputs(spec, pdf, out, Path(scratch), result)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
     return result
@@ -49,3 +65,71 @@ def _pamphlet(spec: Spec, diagnostics: Diagnostics) -> Pamphlet:
     pamphlet = assemble(spec, essays, diagnostics)
     diagnostics.raise_if_errors()
     return pamphlet
+
+
+def _scratch(out: Path) -> Path:
+    """The output folder, made if need be; intermediate files go in a temporary folder inside."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise fail("O502", f"cannot write to {out}: {error.strerror or error}", out,
+                   hint="choose another output folder with --out") from None
+    return out
+
+
+def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
+                 result: BuildResult) -> PdfResult:
+    """The reading PDF; with print.fit, the type size and leading that waste fewest pages."""
+    spec = pamphlet.spec
+    document = render_pdf(pamphlet, layout, result.diagnostics)
+    if spec.printing and spec.printing.fit:
+        document = _fit(pamphlet, layout, document, result)
+    pdf = save_pdf(document, target, result.diagnostics, spec.path)
+    result.pages = pdf.pages
+    return pdf
+
+
+def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
+    settings = pamphlet.spec.printing
+    def blanks(pages: int) -> int:
+        return len(impose(settings.scheme, pages, 1, settings.signature).sequence) - pages
+    best, best_step = document, FIT_STEPS[0]
+    for step in FIT_STEPS[1:]:
+        if blanks(len(best.pages)) == 0:
+            break
+        size, leading = step
+        css = f"html {{ font-size: {size * 100:.0f}%; }} p, li {{ line-height: {1.4 * leading:.3f}; }}"
+        candidate = render_pdf(pamphlet, layout, result.diagnostics, css)
+        if blanks(len(candidate.pages)) < blanks(len(best.pages)):
+            best, best_step = candidate, step
+    size, leading = best_step
+    result.notes.append(f"fit: type {size:.0%}, leading {leading:.0%}: {len(best.pages)} pages, "
+                        f"{blanks(len(best.pages))} blank when printed")
+    return best
+
+
+def _print_outputs(spec: Spec, pdf: PdfResult, out: Path, scratch: Path,
+                   result: BuildResult) -> None:
+    """The imposed PDF, its grayscale twin, and the print plan."""
+    settings = spec.printing
+    check_fits(settings, spec.pdf.page_size, result.diagnostics, (spec.path, spec.line_of("print")))
+    preface = None
+    if settings.instructions:
+        name, size = sheet_size(settings, spec.pdf.page_size)
+        plan = impose(settings.scheme, pdf.pages, pdf.back_matter, settings.signature)
+        sheets = len(plan.sheets)
+        preface = scratch / "instructions.pdf"
+        instruction_page(spec.title, "", instructions(settings, sheets, name),
+                         (size[1], size[0]) if plan.landscape else size, preface)
+    imposed = impose_pdf(pdf.path, settings, out / f"{spec.stem}-print.pdf", pdf.back_matter,
+                         spec.pdf.page_size, preface)
+    result.imposed = imposed
+    if "print" in settings.variants:
+        result.outputs.append(imposed.path)
+    if "print-bw" in settings.variants:
+        grayscale_pdf(imposed.path, out / f"{spec.stem}-print-bw.pdf")
+        result.outputs.append(out / f"{spec.stem}-print-bw.pdf")
+    if "print" not in settings.variants:
+        imposed.path.unlink()
+    result.notes.append(print_plan(imposed.pages, imposed.padded, imposed.sheets, imposed.sides,
+                                   imposed.sheet_name, settings))

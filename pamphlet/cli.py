@@ -13,6 +13,9 @@ from . import __version__
 from .build import build
 from .diagnostics import Diagnostic, Diagnostics, PamphletError
 from .essays import essay_paths, read_essay
+from .imposition import SCHEMES
+from .outputs.impose import impose_pdf
+from .printing import SHEETS, print_plan, settings_from_table
 from .project import find_spec, project_root, specs_in
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -51,6 +54,24 @@ def _parser() -> argparse.ArgumentParser:
                            help="write outputs to DIR instead of the project's build/")
     build_cmd.set_defaults(run=_build)
 
+    impose_cmd = commands.add_parser(
+        "impose", help="impose any PDF for printing and folding",
+        description="Impose a PDF: place its pages on sheets to print, fold and staple.")
+    impose_cmd.add_argument("source", type=Path, metavar="IN.pdf")
+    impose_cmd.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
+    impose_cmd.add_argument("--scheme", choices=SCHEMES, default="saddle")
+    impose_cmd.add_argument("--sheet", choices=sorted(SHEETS),
+                            help="paper size (default: from the page size)")
+    impose_cmd.add_argument("--duplex", choices=("short-edge", "long-edge"), default="short-edge")
+    impose_cmd.add_argument("--signature", metavar="N|LOW-HIGH",
+                            help='pages per signature (a multiple of 4), or a range like 16-32')
+    impose_cmd.add_argument("--creep", metavar="LENGTH", help="paper thickness, e.g. 0.1mm")
+    impose_cmd.add_argument("--marks", action="store_true", help="crop and fold marks")
+    impose_cmd.add_argument("--copies", type=int, default=1, help="copies, for the print plan")
+    impose_cmd.add_argument("--keep-last", type=int, default=1, metavar="N",
+                            help="pages that stay at the end, after any blanks (default: 1)")
+    impose_cmd.set_defaults(run=_impose)
+
     list_cmd = commands.add_parser(
         "list", help="list the essays of a project",
         description="List each essay in source/ with its title, author, tags and words.")
@@ -72,9 +93,36 @@ def _build(args: argparse.Namespace) -> int:
             failed += 1
             continue
         for output in result.outputs:
-            detail = f" ({result.pages} pages)" if output.suffix == ".pdf" and result.pages else ""
-            print(f"wrote {_relative(output)}{detail}")
+            print(f"wrote {_relative(output)} ({_describe(output, result)})")
+        for note in result.notes:
+            print(f"  {note}")
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _describe(output: Path, result) -> str:
+    imposed = result.imposed
+    if imposed is not None and output.stem.endswith(("-print", "-print-bw")):
+        return f"{imposed.sheets} sheets, {imposed.sides} sides"
+    return f"{result.pages} pages"
+
+
+def _impose(args: argparse.Namespace) -> int:
+    problems = Diagnostics()
+    def report(code: str, key: str, message: str, hint: str) -> None:
+        problems.error(code, f"--{key}: {message}", hint=hint)
+    settings = settings_from_table({
+        "scheme": args.scheme, "sheet": args.sheet, "duplex": args.duplex,
+        "signature": int(args.signature) if (args.signature or "").isdigit() else args.signature,
+        "creep": args.creep, "marks": args.marks, "copies": args.copies,
+        "variants": ["print"], "instructions": False, "fit": False}, report)
+    if problems.has_errors:
+        _show(problems)
+        return EXIT_USAGE
+    result = impose_pdf(args.source, settings, args.output, args.keep_last)
+    print(f"wrote {_relative(result.path)} ({result.sheets} sheets, {result.sides} sides)")
+    print("  " + print_plan(result.pages, result.padded, result.sheets, result.sides,
+                            result.sheet_name, settings))
+    return EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ Diagnostic codes of this stage:
   P113 the intro file is missing           P114 an [essay.<slug>] names no selected essay
   P115 a section heading named in [essay.<slug>] is not in the essay
   P116 the tags select no essay            P117 neither 'essays' nor [select] is given
+  P120-P122 print settings (see printing.py)
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostics, fail
+from .imposition import SCHEMES
+from .printing import VARIANTS, PrintSettings, settings_from_table
 from .schema import Checker, Field, Table, TableOf, TomlLocator
 
 SPEC_NAME = "pamphlet.toml"
@@ -51,6 +54,18 @@ SPEC_SCHEMA = Table({
         "name": Field(_TEXT), "date": Field((str, dt.date)), "time": Field(_TEXT),
         "place": Field(_TEXT), "host": Field(_TEXT), "contact": Field(_TEXT),
         "agenda": Field((list,), items=str, default=[]),
+    }),
+    "print": Table({
+        "scheme": Field(_TEXT, default="saddle", choices=SCHEMES),
+        "sheet": Field(_TEXT, doc="A4, A3, letter, legal or tabloid; by default from the page size"),
+        "duplex": Field(_TEXT, default="short-edge", choices=("short-edge", "long-edge")),
+        "signature": Field((int, str), doc='pages per signature, or a range like "16-32"'),
+        "creep": Field(_TEXT, doc='the paper thickness, like "0.1mm"'),
+        "marks": Field((bool,), default=False, doc="crop and fold marks"),
+        "copies": Field((int,), default=1, doc="for the print plan"),
+        "variants": Field((list,), items=str, default=["read", "print"]),
+        "instructions": Field((bool,), default=False, doc="an instruction page with the job"),
+        "fit": Field((bool,), default=False, doc="try small type changes to save blank pages"),
     }),
     "essay": TableOf(Table({
         "intro": Field(_TEXT, doc="an editor's note printed before the essay"),
@@ -155,6 +170,7 @@ class Spec:
     colophon: Colophon
     pdf: PdfSettings
     event: Event | None = None
+    printing: PrintSettings | None = None  # None: the spec asks for no print output
     intro: str | None = None
     overrides: dict[str, EssayOverride] = field(default_factory=dict, compare=False)
     locator: TomlLocator = field(compare=False, repr=False, default=None)
@@ -242,6 +258,7 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     _check_duplicates(values.get("essays") or [], spec_path, locator, diagnostics)
     cover = _cover(values["cover"], root, spec_path, locator, diagnostics)
     intro = _intro(values, root, spec_path, locator, diagnostics)
+    printing = _printing(values["print"], "print" in data, spec_path, locator, diagnostics)
     if values.get("essays") is None and "select" not in data:
         diagnostics.error("P117", "the spec names no essays", spec_path, 1,
                           hint="list slugs in 'essays = [...]', or choose by tags in [select]")
@@ -253,6 +270,7 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
         layout=values["layout"], description=values["description"],
         selection=_selection(values), cover=cover, colophon=Colophon(**values["colophon"]),
         pdf=PdfSettings(**values["pdf"]), event=_event(values["event"], "event" in data),
+        printing=printing,
         intro=intro, overrides={slug: EssayOverride(entry["intro"], tuple(entry["questions"]),
                                                     tuple(entry["sections"]))
                                 for slug, entry in values["essay"].items()},
@@ -265,6 +283,19 @@ def _selection(values: dict) -> Selection:
     return Selection(slugs, tuple(select["tags_any"]),
                      tuple(select["tags_all"]), tuple(select["exclude"]), select["order"],
                      select["limit"])
+
+
+def _printing(values: dict, given: bool, path: Path, locator: TomlLocator,
+              diagnostics: Diagnostics) -> PrintSettings | None:
+    if not given:
+        return None
+    def report(code: str, key: str, message: str, hint: str) -> None:
+        diagnostics.error(code, message, path, locator.line_of("print", key), hint=hint)
+    for variant in values["variants"]:
+        if variant not in VARIANTS:
+            report("P106", "variants", f"unknown variant '{variant}'",
+                   "choose from " + ", ".join(f"'{v}'" for v in VARIANTS))
+    return settings_from_table(values, report)
 
 
 def _event(values: dict, given: bool) -> Event | None:

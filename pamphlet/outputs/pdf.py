@@ -6,7 +6,8 @@ Diagnostic codes: O501 WeasyPrint reported a problem (warning), O503 the render 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from weasyprint import CSS, HTML
@@ -23,6 +24,13 @@ from ..markup import print_html
 class PdfResult:
     path: Path
     pages: int
+    anchors: dict[str, int] = field(default_factory=dict)  # element id -> page number
+
+    @property
+    def back_matter(self) -> int:
+        """How many pages, from the colophon to the back cover, must stay at the end."""
+        start = self.anchors.get("colophon")
+        return self.pages - start + 1 if start else 1
 
 
 def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
@@ -35,22 +43,49 @@ def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
                          settings=pamphlet.spec.pdf)
 
 
-def write_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
-              diagnostics: Diagnostics) -> PdfResult:
-    """Render the reading PDF to `target`, atomically."""
+def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
+               extra_css: str = ""):
+    """Lay out the reading PDF in memory: a WeasyPrint document, not yet written."""
     html = render_html(pamphlet, layout)
+    sheets = [CSS(filename=str(path), font_config=_FONTS) for path in layout.stylesheets("print")]
+    if extra_css:
+        sheets.append(CSS(string=extra_css, font_config=_FONTS))
     with _weasyprint_log(diagnostics, pamphlet.spec.path):
         try:
-            document = HTML(string=html, base_url=f"{pamphlet.spec.root}/").render(
-                stylesheets=[CSS(filename=str(path), font_config=_FONTS)
-                             for path in layout.stylesheets("print")],
-                font_config=_FONTS)
+            return HTML(string=html, base_url=f"{pamphlet.spec.root}/").render(
+                stylesheets=sheets, font_config=_FONTS)
         except (OSError, ValueError) as error:
             raise fail("O503", f"the PDF could not be rendered: {error}", pamphlet.spec.path,
                        hint="check the layout's CSS and the essays' images") from None
-        with atomic_output(target) as temporary:
-            document.write_pdf(str(temporary))
-    return PdfResult(target, len(document.pages))
+
+
+def save_pdf(document, target: Path, diagnostics: Diagnostics, path: Path) -> PdfResult:
+    """Write a rendered document to `target`, atomically."""
+    with _weasyprint_log(diagnostics, path), atomic_output(target) as temporary:
+        document.write_pdf(str(temporary))
+    anchors = {name: number for number, page in enumerate(document.pages, 1)
+               for name in page.anchors}
+    return PdfResult(target, len(document.pages), anchors)
+
+
+def write_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
+              diagnostics: Diagnostics) -> PdfResult:
+    """Render the reading PDF to `target`, atomically."""
+    document = render_pdf(pamphlet, layout, diagnostics)
+    return save_pdf(document, target, diagnostics, pamphlet.spec.path)
+
+
+def instruction_page(title: str, plan: str, steps: list[str], size: tuple[float, float],
+                     target: Path) -> None:
+    """A one-page PDF telling whoever prints the job what to do."""
+    items = "".join(f"<li>{escape(step)}</li>" for step in steps)
+    html = (f"<html lang='en'><body><h1>How to print “{escape(title)}”</h1>"
+            f"<p class='plan'>{escape(plan)}</p><ol>{items}</ol></body></html>")
+    css = (f"@page {{ size: {size[0]}pt {size[1]}pt; margin: 20mm; }} "
+           "body { font-family: 'Charis SIL', serif; font-size: 12pt; line-height: 1.5; } "
+           "h1 { font-size: 18pt; } .plan { font-weight: bold; } li { margin-bottom: 0.6em; }")
+    document = HTML(string=html).render(stylesheets=[CSS(string=css)], font_config=_FONTS)
+    document.write_pdf(str(target))
 
 
 _FONTS = FontConfiguration()

@@ -1,0 +1,156 @@
+"""The imposed print PDF: source pages placed on sheets with pypdf, by `imposition`'s plan.
+
+Diagnostic codes: I601 the input PDF cannot be read, I602 a minizine longer than 8 pages,
+I603 a scheme that does not fit the page size (warning).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader, PdfWriter, Transformation
+from pypdf.errors import PdfReadError
+from pypdf.generic import DecodedStreamObject, NameObject
+
+from ..atomic import atomic_output
+from ..diagnostics import fail
+from ..imposition import Cell, Imposition, Side, creep_shift, impose
+from ..printing import PrintSettings, sheet_size
+
+MARK = 12.0  # the length of a crop or fold mark, in points
+MARGIN_FOR_MARKS = 8 / 25.4 * 72  # room kept around the pages when marks are asked for
+
+
+@dataclass(frozen=True)
+class ImposeResult:
+    path: Path
+    scheme: str
+    pages: int  # source pages
+    padded: int  # pages after padding with blanks
+    sheets: int
+    sides: int  # printed sides per copy
+    sheet_name: str
+    sheet_size: tuple[float, float]
+    creep: tuple[float, ...] = field(default=())  # the largest shift on each sheet, in points
+
+    @property
+    def blanks(self) -> int:
+        return self.padded - self.pages
+
+
+def impose_pdf(source: Path, settings: PrintSettings, target: Path, keep_last: int = 1,
+               page_size: str | None = None, preface: Path | None = None) -> ImposeResult:
+    """Impose the PDF at `source` into `target` (atomically) and say what was made.
+
+    A `preface` PDF (the instruction page) goes first, on a sheet of its own.
+    """
+    reader = _read(source)
+    pages = len(reader.pages)
+    if settings.scheme == "minizine" and pages > 8:
+        raise fail("I602", f"a minizine holds 8 pages, and this pamphlet has {pages}", source,
+                   hint='use scheme = "saddle" for a stapled booklet')
+    plan = impose(settings.scheme, pages, keep_last, settings.signature, settings.duplex)
+    name, (width, height) = sheet_size(settings, page_size or _guess_size(reader))
+    if plan.landscape != (width > height):
+        width, height = height, width
+    writer = PdfWriter()
+    if preface is not None:
+        writer.append(str(preface))
+    for sheet in plan.sheets:
+        for side in (sheet.front, sheet.back):
+            if side is not None:
+                _place_side(writer, reader, side, width, height, settings)
+    with atomic_output(target) as temporary:
+        with open(temporary, "wb") as handle:
+            writer.write(handle)
+    creep = tuple(creep_shift(max(s.front.cells, key=lambda c: c.depth), settings.creep)
+                  for s in plan.sheets)
+    sides = sum(1 + (s.back is not None) for s in plan.sheets)
+    return ImposeResult(target, settings.scheme, pages, len(plan.sequence), len(plan.sheets),
+                        sides, name, (width, height), creep)
+
+
+def _read(source: Path) -> PdfReader:
+    try:
+        reader = PdfReader(str(source))
+        if reader.is_encrypted:
+            raise fail("I601", "the PDF is encrypted", source, hint="impose an unencrypted copy")
+        if not reader.pages:
+            raise fail("I601", "the PDF has no pages", source)
+        return reader
+    except (OSError, PdfReadError, ValueError) as error:
+        raise fail("I601", f"cannot read the PDF: {error}", source,
+                   hint="check that the file is a PDF") from None
+
+
+def _guess_size(reader: PdfReader) -> str:
+    box = reader.pages[0].mediabox
+    width_mm = float(box.width) / 72 * 25.4
+    return min({"A5": 148, "A6": 105, "half-letter": 139.7, "quarter-letter": 107.95}.items(),
+               key=lambda item: abs(item[1] - width_mm))[0]
+
+
+def _place_side(writer: PdfWriter, reader: PdfReader, side: Side, width: float,
+                height: float, settings: PrintSettings) -> None:
+    page = writer.add_blank_page(width, height)
+    margin = MARGIN_FOR_MARKS if settings.marks else 0.0
+    cell_w, cell_h = (width - 2 * margin) / side.cols, (height - 2 * margin) / side.rows
+    for cell in side.cells:
+        if cell.page is None:
+            continue
+        source = reader.pages[cell.page]
+        box = _cell_box(cell, side, source, margin, cell_w, cell_h, height, settings)
+        page.merge_transformed_page(source, _transform(cell, source, box))
+    if settings.marks:
+        _draw_marks(page, side, width, height, margin, cell_w, cell_h)
+
+
+def _cell_box(cell: Cell, side: Side, source: PageObject, margin: float, cell_w: float,
+              cell_h: float, height: float, settings: PrintSettings) -> tuple[float, ...]:
+    """Where the page lands: x, y (PDF origin at bottom left), width, height."""
+    sw, sh = float(source.mediabox.width), float(source.mediabox.height)
+    scale = min(cell_w / sw, cell_h / sh)
+    x = margin + cell.col * cell_w + (cell_w - sw * scale) / 2
+    y = height - margin - (cell.row + 1) * cell_h + (cell_h - sh * scale) / 2
+    if side.cols == 2 and settings.creep:
+        # Toward the spine, the sheet's vertical middle.
+        x += creep_shift(cell, settings.creep) * (1 if cell.col == 0 else -1)
+    return x, y, sw * scale, sh * scale, scale
+
+
+def _transform(cell: Cell, source: PageObject, box: tuple[float, ...]) -> Transformation:
+    x, y, w, h, scale = box
+    left, bottom = float(source.mediabox.left), float(source.mediabox.bottom)
+    t = Transformation().translate(-left, -bottom).scale(scale, scale)
+    if cell.rotate == 180:
+        t = t.rotate(180).translate(w, h)
+    return t.translate(x, y)
+
+
+def _draw_marks(page: PageObject, side: Side, width: float, height: float, margin: float,
+                cell_w: float, cell_h: float) -> None:
+    """Crop marks at the corners of the page block, fold marks where the folds meet the edge."""
+    ops = ["q", "0.3 w", "0 0 0 RG"]
+    left, right, bottom, top = margin, width - margin, margin, height - margin
+    for x in (left, right):
+        for y in (bottom, top):
+            dx = -1 if x == left else 1
+            dy = -1 if y == bottom else 1
+            ops += [f"{x + dx * 2:.2f} {y:.2f} m {x + dx * (2 + MARK):.2f} {y:.2f} l S",
+                    f"{x:.2f} {y + dy * 2:.2f} m {x:.2f} {y + dy * (2 + MARK):.2f} l S"]
+    ops.append("[3 2] 0 d")
+    for col in range(1, side.cols):
+        x = left + col * cell_w
+        ops += [f"{x:.2f} {top + 2:.2f} m {x:.2f} {top + 2 + MARK:.2f} l S",
+                f"{x:.2f} {bottom - 2:.2f} m {x:.2f} {bottom - 2 - MARK:.2f} l S"]
+    for row in range(1, side.rows):
+        y = bottom + row * cell_h
+        ops += [f"{left - 2:.2f} {y:.2f} m {left - 2 - MARK:.2f} {y:.2f} l S",
+                f"{right + 2:.2f} {y:.2f} m {right + 2 + MARK:.2f} {y:.2f} l S"]
+    ops.append("Q")
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(ops).encode())
+    marks = PageObject.create_blank_page(width=width, height=height)
+    marks[NameObject("/Contents")] = stream
+    page.merge_page(marks)

@@ -1,0 +1,136 @@
+"""Print settings (the spec's [print] table), paper sizes, lengths, and the print plan.
+
+Diagnostic codes: P120 a length that cannot be read, P121 a signature that is not a
+multiple of 4 or a range "16-32", P122 a paper size pamphlet does not know.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostics
+
+_MM = 72 / 25.4
+SHEETS = {  # portrait width, height in points
+    "A3": (297 * _MM, 420 * _MM), "A4": (210 * _MM, 297 * _MM), "A5": (148 * _MM, 210 * _MM),
+    "letter": (612.0, 792.0), "legal": (612.0, 1008.0), "tabloid": (792.0, 1224.0),
+}
+# The sheet a page size is usually printed on, per scheme family.
+DEFAULT_SHEETS = {"A5": "A4", "A6": "A4", "half-letter": "letter", "quarter-letter": "letter"}
+_UNITS = {"pt": 1.0, "mm": _MM, "cm": 10 * _MM, "in": 72.0}
+VARIANTS = ("read", "print", "print-bw")
+
+
+@dataclass(frozen=True)
+class PrintSettings:
+    """How to print: the scheme, the paper, the duplex flip, creep, marks and the job."""
+
+    scheme: str = "saddle"
+    sheet: str | None = None
+    duplex: str = "short-edge"
+    signature: int | tuple[int, int] | None = None
+    creep: float = 0.0  # paper thickness, in points
+    marks: bool = False
+    copies: int = 1
+    variants: tuple[str, ...] = ("read", "print")
+    instructions: bool = False
+    fit: bool = False
+
+
+def parse_length(text: str) -> float | None:
+    """'0.1mm', '0.004in', '2pt', '1cm' in points; None when it cannot be read."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*(mm|cm|in|pt)\s*", str(text))
+    return float(match.group(1)) * _UNITS[match.group(2)] if match else None
+
+
+def parse_signature(value) -> int | tuple[int, int] | None | str:
+    """An int multiple of 4, or 'low-high'; 'whole' or None for one signature; else the error."""
+    if value in (None, "whole"):
+        return None
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if value > 0 and value % 4 == 0 else "a multiple of 4"
+    match = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", str(value))
+    if match and 4 <= int(match.group(1)) <= int(match.group(2)) and int(match.group(2)) >= 4:
+        return int(match.group(1)), int(match.group(2))
+    return "a multiple of 4, or a range like \"16-32\""
+
+
+def settings_from_table(values: dict, report) -> PrintSettings:
+    """PrintSettings from a checked [print] table; `report(code, key, message, hint)`."""
+    creep = parse_length(values["creep"]) if values["creep"] else 0.0
+    if creep is None:
+        report("P120", "creep", f"cannot read the length '{values['creep']}'",
+               'write a thickness with its unit, like "0.1mm" or "0.004in"')
+    signature = parse_signature(values["signature"])
+    if isinstance(signature, str):
+        report("P121", "signature", f"'print.signature' must be {signature}",
+               'write 16, or "16-32" to let pamphlet choose the size with fewest blanks')
+    if values["sheet"] and values["sheet"] not in SHEETS:
+        report("P122", "sheet", f"unknown paper size '{values['sheet']}'",
+               "choose one of " + ", ".join(SHEETS))
+    return PrintSettings(
+        scheme=values["scheme"], sheet=values["sheet"], duplex=values["duplex"],
+        signature=None if isinstance(signature, str) else signature, creep=creep or 0.0,
+        marks=values["marks"], copies=values["copies"], variants=tuple(values["variants"]),
+        instructions=values["instructions"], fit=values["fit"])
+
+
+def sheet_size(settings: PrintSettings, page_size: str) -> tuple[str, tuple[float, float]]:
+    """The paper's name and (width, height) in points, portrait."""
+    name = settings.sheet or DEFAULT_SHEETS.get(page_size, "A4")
+    return name, SHEETS[name]
+
+
+def print_plan(pages: int, padded: int, sheets: int, sides: int, sheet_name: str,
+               settings: PrintSettings) -> str:
+    """One line a copy shop understands: what to print, how, and how much paper."""
+    copies = settings.copies
+    total = sheets * copies
+    flip = "flip on short edge" if settings.duplex == "short-edge" else "flip on long edge"
+    blanks = f" (with {padded - pages} blank)" if padded > pages else ""
+    paper = f"{sheets} sheet{'s' if sheets != 1 else ''} of {sheet_name}"
+    if settings.scheme == "minizine":
+        how = "one side; fold in half lengthwise, cut the middle of the fold, fold into a booklet"
+    elif settings.scheme == "2up":
+        how = "one side, two pages a side; cut or fold as you like"
+    elif settings.scheme == "cutstack":
+        how = (f"duplex, {flip}; cut the pile across the middle, put the top halves on the "
+               "bottom halves, fold, staple")
+    else:
+        how = f"duplex, {flip}; fold, nest, staple"
+    return (f"{padded} pages{blanks} → {paper}, {how}; "
+            f"{copies} cop{'ies' if copies != 1 else 'y'} = {total} sheet{'s' if total != 1 else ''}")
+
+
+def instructions(settings: PrintSettings, sheets: int, sheet_name: str) -> list[str]:
+    """Plain steps for printing and folding this job, for the optional instruction page."""
+    flip = "on the short edge" if settings.duplex == "short-edge" else "on the long edge"
+    steps = {
+        "saddle": [f"Print on {sheet_name}, both sides, flipping {flip}.",
+                   "Print one copy first, fold it and check the pages read 1, 2, 3.",
+                   "Fold each copy's sheets in half together, the first sheet outside.",
+                   "Staple twice on the fold, from the outside."],
+        "minizine": [f"Print on one side of {sheet_name}, landscape.",
+                     "Fold in half lengthwise, printed side out, and unfold.",
+                     "Fold in half the other way, then cut along the middle fold from the "
+                     "folded edge to the centre.",
+                     "Fold lengthwise again and push the ends together so the cut opens; "
+                     "fold the pages around the cover."],
+        "cutstack": [f"Print on {sheet_name}, both sides, flipping {flip}.",
+                     "Keep the pile in order and cut it across the middle.",
+                     "Put the pile of top halves on the pile of bottom halves.",
+                     "Fold the whole stack in half and staple on the fold."],
+        "2up": [f"Print on one side of {sheet_name}.", "Cut each sheet in half, or fold it."],
+    }
+    return steps[settings.scheme] + [f"This job: {sheets} sheets a copy."]
+
+
+def check_fits(settings: PrintSettings, page_size: str, diagnostics: Diagnostics, where) -> None:
+    """A warning when the scheme's cell is much larger or smaller than the page."""
+    family_a = page_size in ("A5", "A6")
+    name = settings.sheet or DEFAULT_SHEETS.get(page_size, "A4")
+    if family_a != name.startswith("A"):
+        diagnostics.warning("I603", f"{page_size} pages on {name} paper will be scaled", *where,
+                            hint="set print.sheet to match the page size, or change pdf.page_size")
+

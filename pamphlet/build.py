@@ -90,21 +90,25 @@ def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
 
 
 def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
+    """Try FIT_STEPS in order; keep the first that needs the least paper, then fewest blanks."""
     settings = pamphlet.spec.printing
-    def blanks(pages: int) -> int:
-        return len(impose(settings.scheme, pages, 1, settings.signature).sequence) - pages
+    def cost(pages: int) -> tuple[int, int]:
+        padded = len(impose(settings.scheme, pages, 1, settings.signature).sequence)
+        return padded, padded - pages
     best, best_step = document, FIT_STEPS[0]
     for step in FIT_STEPS[1:]:
-        if blanks(len(best.pages)) == 0:
+        if cost(len(best.pages))[1] == 0:
             break
         size, leading = step
-        css = f"html {{ font-size: {size * 100:.0f}%; }} p, li {{ line-height: {1.4 * leading:.3f}; }}"
+        css = (f"body {{ font-size: {size * 100:.0f}% !important; }} "
+               f"p, li {{ line-height: {1.4 * leading:.3f} !important; }}")
         candidate = render_pdf(pamphlet, layout, result.diagnostics, css)
-        if blanks(len(candidate.pages)) < blanks(len(best.pages)):
+        if cost(len(candidate.pages)) < cost(len(best.pages)):
             best, best_step = candidate, step
     size, leading = best_step
+    padded, blanks = cost(len(best.pages))
     result.notes.append(f"fit: type {size:.0%}, leading {leading:.0%}: {len(best.pages)} pages, "
-                        f"{blanks(len(best.pages))} blank when printed")
+                        f"{blanks} blank when printed on {padded} pages")
     return best
 
 

@@ -3,8 +3,12 @@ creep growing with depth, grayscale, the print plan, and the `impose` command.""
 
 from __future__ import annotations
 
+import math
+import re
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
@@ -30,17 +34,19 @@ def labelled(tmp_path_factory) -> Path:
     return path
 
 
-def labels(page) -> list[tuple[str, float, float, bool]]:
-    """(label, x, y, upright) for each label drawn on an imposed side."""
+def labels(path: Path, index: int) -> list[tuple[str, float, float, bool]]:
+    """(label, x, y, upright) for each P<n> label on one imposed side, read with PDFium,
+    which follows form XObjects and their matrices as a viewer does."""
+    document = pdfium.PdfDocument(str(path))
+    page = document[index]
+    textpage = page.get_textpage()
+    text = textpage.get_text_range()
     found = []
-
-    def visit(text, cm, tm, font, size):
-        if text.strip().startswith("P"):
-            a = tm[0] * cm[0] + tm[1] * cm[2]
-            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-            found.append((text.strip(), x, y, a > 0))
-    page.extract_text(visitor_text=visit)
+    for match in re.finditer(r"P\d+", text):
+        left, bottom, right, top = textpage.get_charbox(match.start())
+        angle = pdfium_c.FPDFText_GetCharAngle(textpage, match.start())
+        upright = min(abs(angle), abs(angle - 2 * math.pi)) < 0.1
+        found.append((match.group(), (left + right) / 2, (bottom + top) / 2, upright))
     return found
 
 
@@ -58,20 +64,20 @@ def test_saddle_sheets_cells_and_orientation(labelled, tmp_path):
     expected = [{"P10": (0, 0), "P1": (1, 0)}, {"P2": (0, 0)}, {"P3": (1, 0)},
                 {"P4": (0, 0), "P9": (1, 0)}, {"P8": (0, 0), "P5": (1, 0)},
                 {"P6": (0, 0), "P7": (1, 0)}]
-    for side, want in zip(reader.pages, expected):
+    for index, want in enumerate(expected):
         found = {label: cell_of(x, y, float(box.width), float(box.height), 2, 1)
-                 for label, x, y, upright in labels(side) if upright}
+                 for label, x, y, upright in labels(result.path, index)}
         assert found == want
-        assert all(upright for *_, upright in labels(side))
+        assert all(upright for *_, upright in labels(result.path, index))
 
 
 def test_long_edge_turns_every_back_side(labelled, tmp_path):
     result = impose_pdf(labelled, PrintSettings(duplex="long-edge"), tmp_path / "out.pdf")
     reader = PdfReader(str(result.path))
-    for number, side in enumerate(reader.pages):
-        upright = {up for *_, up in labels(side)}
+    for number in range(len(reader.pages)):
+        upright = {up for *_, up in labels(result.path, number)}
         assert upright == ({True} if number % 2 == 0 else {False})
-    back = {label: cell_of(x, y, *A4_LANDSCAPE, 2, 1) for label, x, y, _ in labels(reader.pages[1])}
+    back = {label: cell_of(x, y, *A4_LANDSCAPE, 2, 1) for label, x, y, _ in labels(result.path, 1)}
     assert back == {"P2": (1, 0)}  # behind P1, once the sheet turns over its long edge
 
 
@@ -86,7 +92,7 @@ def test_minizine_one_side_top_row_upside_down(labelled, tmp_path):
     reader = PdfReader(str(result.path))
     assert len(reader.pages) == 1
     found = {label: (cell_of(x, y, *A4_LANDSCAPE, 4, 2), upright)
-             for label, x, y, upright in labels(reader.pages[0])}
+             for label, x, y, upright in labels(result.path, 0)}
     assert found["P1"] == ((3, 1), True) and found["P8"] == ((2, 1), True)
     assert found["P2"] == ((3, 0), False) and found["P5"] == ((0, 0), False)
 
@@ -111,18 +117,20 @@ def test_creep_grows_with_the_depth_in_the_fold(tmp_path):
     source = tmp_path / "sixteen.pdf"
     HTML(string="<style>@page { size: A5; margin: 20mm } section { break-after: page; "
                 "font-size: 40pt }</style>" + pages).write_pdf(str(source))
-    plain = PdfReader(str(impose_pdf(source, PrintSettings(), tmp_path / "a.pdf").path))
+    plain = impose_pdf(source, PrintSettings(), tmp_path / "a.pdf").path
     thick = parse_length("0.5mm")
     result = impose_pdf(source, PrintSettings(creep=thick), tmp_path / "b.pdf")
-    crept = PdfReader(str(result.path))
     assert result.creep == pytest.approx((0, thick, 2 * thick, 3 * thick))
     shifts = []
     for sheet in range(4):
-        before = {l: x for l, x, _, _ in labels(plain.pages[2 * sheet])}
-        after = {l: x for l, x, _, _ in labels(crept.pages[2 * sheet])}
-        right = next(l for l, x, _, _ in labels(plain.pages[2 * sheet]) if x > A4_LANDSCAPE[0] / 2)
-        shifts.append(before[right] - after[right])  # right-hand pages move left, to the spine
-    assert shifts == pytest.approx([0, thick, 2 * thick, 3 * thick], abs=0.01)
+        before = {l: x for l, x, _, _ in labels(plain, 2 * sheet)}
+        after = {l: x for l, x, _, _ in labels(result.path, 2 * sheet)}
+        right = next(l for l, x in before.items() if x > A4_LANDSCAPE[0] / 2)
+        left = next(l for l, x in before.items() if x < A4_LANDSCAPE[0] / 2)
+        # Right-hand pages move left and left-hand pages right: toward the spine.
+        shifts.append((before[right] - after[right], after[left] - before[left]))
+    flat = [shift for pair in shifts for shift in pair]
+    assert flat == pytest.approx([k * thick for k in range(4) for _ in "lr"], abs=0.01)
 
 
 def test_build_writes_print_and_grayscale_variants_and_a_plan(tmp_path, capsys):
@@ -142,9 +150,47 @@ def test_build_writes_print_and_grayscale_variants_and_a_plan(tmp_path, capsys):
     assert f"30 copies = {30 * sheets} sheets" in out and "flip on short edge" in out
     bw = PdfReader(str(project / "build" / "pamphlet-print-bw.pdf"))
     assert len(bw.pages) == len(imposed.pages)
-    for page in bw.pages:
-        data = page.get_contents().get_data()
-        assert b" rg" not in data and b" RG" not in data
+    assert colour_operators(imposed) & {b"rg", b"RG"}, "the colour PDF has colours"
+    assert not colour_operators(bw) & {b"rg", b"RG", b"k", b"K"}
+
+
+def colour_operators(reader: PdfReader) -> set[bytes]:
+    """Every colour-setting operator in the pages and the form XObjects they draw."""
+    from pypdf.generic import ContentStream
+
+    found, seen = set(), set()
+
+    def walk(stream, resources):
+        for _, operator in ContentStream(stream, reader).operations:
+            if operator in (b"rg", b"RG", b"k", b"K", b"g", b"G"):
+                found.add(operator)
+        for xobject in ((resources or {}).get("/XObject") or {}).values():
+            xobject = xobject.get_object()
+            if xobject.get("/Subtype") == "/Form" and id(xobject) not in seen:
+                seen.add(id(xobject))
+                walk(xobject, xobject.get("/Resources"))
+
+    for page in reader.pages:
+        walk(page.get_contents(), page.get("/Resources"))
+    return found
+
+
+def test_grayscale_turns_images_gray(tmp_path):
+    from PIL import Image
+
+    from pamphlet.outputs.grayscale import grayscale_pdf, luminance
+
+    Image.new("RGB", (40, 20), (200, 30, 30)).save(tmp_path / "red.png")
+    source = tmp_path / "red.pdf"
+    HTML(string="<p style='color: rgb(0, 0, 255)'>Blue text</p><img src='red.png'/>",
+         base_url=str(tmp_path) + "/").write_pdf(str(source))
+    grayscale_pdf(source, tmp_path / "gray.pdf")
+    page = PdfReader(str(tmp_path / "gray.pdf")).pages[0]
+    images = page.images
+    assert len(images) == 1 and images[0].image.mode == "L"
+    expected = round(luminance(200 / 255, 30 / 255, 30 / 255) * 255)
+    assert abs(images[0].image.getpixel((5, 5)) - expected) <= 1
+    assert not colour_operators(PdfReader(str(tmp_path / "gray.pdf"))) & {b"rg", b"RG"}
 
 
 def test_blanks_go_before_the_colophon(tmp_path):
@@ -167,3 +213,37 @@ def test_blanks_go_before_the_colophon(tmp_path):
     sides = [side for sheet in plan.sheets for side in (sheet.front, sheet.back)]
     where = next(i for i, side in enumerate(sides) if any(c.page == colophon for c in side.cells))
     assert "Colophon" in imposed.pages[where].extract_text()
+
+
+def test_fit_chooses_a_step_that_saves_blank_pages(tmp_path, capsys):
+    """The notes project with essays starting on any page is 14 pages: 2 blanks in a saddle
+    booklet. Fit tries smaller type and tighter leading, and must report what it chose."""
+    project = copy_project("notes", tmp_path)
+    spec = project / "pamphlet.toml"
+    text = spec.read_text().replace('link_notes = "footnote"',
+                                    'link_notes = "footnote"\nessay_start = "any"')
+    spec.write_text(text + '\n[print]\nfit = true\n')
+    assert main(["build", str(project)]) == 0
+    out = capsys.readouterr().out
+    fit = next(line.strip() for line in out.splitlines() if line.strip().startswith("fit:"))
+    pages = len(PdfReader(str(project / "build" / "pamphlet.pdf")).pages)
+    # Without fit: 14 pages, printed on 16 with 2 blank. Fit may not use more paper.
+    assert pages in (12, 16) and fit.endswith(f"{pages} pages, 0 blank when printed on {pages} pages")
+    assert not fit.startswith("fit: type 100%, leading 100%")
+
+
+def test_pocket_layout_on_a6_with_cutstack(tmp_path):
+    project = copy_project("notes", tmp_path)
+    spec = project / "pamphlet.toml"
+    spec.write_text(spec.read_text().replace('layout = "zine"', 'layout = "pocket"')
+                    .replace('page_size = "A5"', 'page_size = "A6"')
+                    + '\n[print]\nscheme = "cutstack"\n')
+    result = build(project)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    reading = PdfReader(str(project / "build" / "pamphlet.pdf"))
+    box = reading.pages[0].mediabox
+    assert (round(float(box.width) / 72 * 25.4), round(float(box.height) / 72 * 25.4)) == (105, 148)
+    imposed = PdfReader(str(project / "build" / "pamphlet-print.pdf"))
+    sheet = imposed.pages[0].mediabox
+    assert (round(float(sheet.width)), round(float(sheet.height))) == (595, 842)  # A4 portrait
+    assert len(imposed.pages) == 2 * -(-len(reading.pages) // 8)

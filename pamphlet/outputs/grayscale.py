@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import zlib
 from pathlib import Path
 
@@ -91,17 +90,14 @@ def _serialise(operations: list, writer: PdfWriter) -> bytes:
 
 def _gray_image(xobject) -> None:
     """Re-encode an image as 8-bit gray (its soft mask, if any, stays as it is)."""
-    from PIL import Image
-    from pypdf.filters import _xobj_to_image
-
     if xobject.get("/ColorSpace") == "/DeviceGray":
         return
     try:
-        _, _, image = _xobj_to_image(xobject)
+        image = xobject.decode_as_image()
     except (NotImplementedError, ValueError, KeyError, OSError):
         return  # an encoding pypdf cannot decode stays as it is
-    if not isinstance(image, Image.Image):
-        image = Image.open(io.BytesIO(image))
+    if image is None:
+        return
     gray = image.convert("L")
     for key in ("/DecodeParms", "/Decode"):
         xobject.pop(key, None)

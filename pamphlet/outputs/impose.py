@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
-from pypdf.generic import DecodedStreamObject, NameObject
+from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
 
 from ..atomic import atomic_output
 from ..diagnostics import fail
@@ -57,10 +57,11 @@ def impose_pdf(source: Path, settings: PrintSettings, target: Path, keep_last: i
     writer = PdfWriter()
     if preface is not None:
         writer.append(str(preface))
+    forms: dict[int, object] = {}
     for sheet in plan.sheets:
         for side in (sheet.front, sheet.back):
             if side is not None:
-                _place_side(writer, reader, side, width, height, settings)
+                _place_side(writer, reader, forms, side, width, height, settings)
     with atomic_output(target) as temporary:
         with open(temporary, "wb") as handle:
             writer.write(handle)
@@ -91,19 +92,46 @@ def _guess_size(reader: PdfReader) -> str:
                key=lambda item: abs(item[1] - width_mm))[0]
 
 
-def _place_side(writer: PdfWriter, reader: PdfReader, side: Side, width: float,
+def _place_side(writer: PdfWriter, reader: PdfReader, forms: dict, side: Side, width: float,
                 height: float, settings: PrintSettings) -> None:
+    """One printed side: each page drawn as a form XObject, so no content is parsed again."""
     page = writer.add_blank_page(width, height)
     margin = MARGIN_FOR_MARKS if settings.marks else 0.0
     cell_w, cell_h = (width - 2 * margin) / side.cols, (height - 2 * margin) / side.rows
+    xobjects, ops = DictionaryObject(), []
     for cell in side.cells:
         if cell.page is None:
             continue
         source = reader.pages[cell.page]
+        if cell.page not in forms:
+            forms[cell.page] = _as_form(writer, source)
         box = _cell_box(cell, side, source, margin, cell_w, cell_h, height, settings)
-        page.merge_transformed_page(source, _transform(cell, source, box))
+        matrix = " ".join(f"{v:.4f}" for v in _transform(cell, source, box).ctm)
+        name = f"/P{cell.page}"
+        xobjects[NameObject(name)] = forms[cell.page]
+        ops.append(f"q {matrix} cm {name} Do Q")
     if settings.marks:
-        _draw_marks(page, side, width, height, margin, cell_w, cell_h)
+        ops += _marks(side, width, height, margin, cell_w, cell_h)
+    page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+    stream = DecodedStreamObject()
+    stream.set_data("\n".join(ops).encode())
+    page[NameObject("/Contents")] = writer._add_object(stream)
+
+
+def _as_form(writer: PdfWriter, page: PageObject):
+    """A source page as a form XObject in the writer: its content, resources and box."""
+    form = DecodedStreamObject()
+    contents = page.get_contents()
+    form.set_data(contents.get_data() if contents is not None else b"")
+    box = page.mediabox
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"),
+        NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject(FloatObject(v) for v in (
+            box.left, box.bottom, box.right, box.top)),
+        NameObject("/Resources"): page.get("/Resources", DictionaryObject()).clone(writer),
+    })
+    return writer._add_object(form)
 
 
 def _cell_box(cell: Cell, side: Side, source: PageObject, margin: float, cell_w: float,
@@ -128,10 +156,10 @@ def _transform(cell: Cell, source: PageObject, box: tuple[float, ...]) -> Transf
     return t.translate(x, y)
 
 
-def _draw_marks(page: PageObject, side: Side, width: float, height: float, margin: float,
-                cell_w: float, cell_h: float) -> None:
+def _marks(side: Side, width: float, height: float, margin: float, cell_w: float,
+           cell_h: float) -> list[str]:
     """Crop marks at the corners of the page block, fold marks where the folds meet the edge."""
-    ops = ["q", "0.3 w", "0 0 0 RG"]
+    ops = ["q", "0.3 w", "0 G"]
     left, right, bottom, top = margin, width - margin, margin, height - margin
     for x in (left, right):
         for y in (bottom, top):
@@ -148,9 +176,4 @@ def _draw_marks(page: PageObject, side: Side, width: float, height: float, margi
         y = bottom + row * cell_h
         ops += [f"{left - 2:.2f} {y:.2f} m {left - 2 - MARK:.2f} {y:.2f} l S",
                 f"{right + 2:.2f} {y:.2f} m {right + 2 + MARK:.2f} {y:.2f} l S"]
-    ops.append("Q")
-    stream = DecodedStreamObject()
-    stream.set_data("\n".join(ops).encode())
-    marks = PageObject.create_blank_page(width=width, height=height)
-    marks[NameObject("/Contents")] = stream
-    page.merge_page(marks)
+    return ops + ["Q"]

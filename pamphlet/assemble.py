@@ -119,6 +119,10 @@ def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics) ->
 def _chapter(number: int, essay: Essay, spec: Spec, slugs: frozenset[str],
              diagnostics: Diagnostics) -> Chapter:
     body = render_body(essay, spec.root, diagnostics, slugs)
+    title = smarten(essay.title)
+    if not title:
+        diagnostics.error("E210", f"the title '{essay.title}' is empty once its markup is removed",
+                          essay.path, essay.title_line, hint="write the title as plain text")
     override = spec.overrides.get(essay.slug, EssayOverride())
     if override.sections:
         body, missing = keep_sections(body, override.sections)
@@ -128,7 +132,7 @@ def _chapter(number: int, essay: Essay, spec: Spec, slugs: frozenset[str],
                 spec.line_of("essay", essay.slug, "sections"),
                 hint="use a heading as it stands in the essay (## ...)")
     return Chapter(
-        number, essay, body, essay.lang or spec.lang, smarten(essay.title),
+        number, essay, body, essay.lang or spec.lang, title,
         smarten(essay.subtitle) if essay.subtitle else None,
         intro=inline_html(override.intro) if override.intro else None,
         questions=tuple(inline_html(q) for q in override.questions),

@@ -10,6 +10,7 @@ from .assemble import Pamphlet, assemble
 from .diagnostics import Diagnostics, PamphletError, fail
 from .imposition import impose
 from .layouts import Layout, find_layout
+from .outputs.epub import write_epub
 from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf
@@ -54,6 +55,8 @@ def build(target: Path, out_dir: Path | None = None) -> BuildResult:
                 result.outputs.append(pdf.path)
             if spec.printing:
                 _print_outputs(spec, pdf, out, Path(scratch), result)
+            book = write_epub(pamphlet, layout, out / f"{spec.stem}.epub", result.diagnostics)
+            result.outputs.append(book.path)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
     return result

@@ -53,6 +53,7 @@ class Essay:
     lang: str | None = None
     license: str | None = None
     summary: str | None = None
+    title_line: int = 1
 
     @property
     def word_count(self) -> int:
@@ -154,7 +155,8 @@ def _essay(path: Path, meta: dict, lines: dict[str, int], body: str, body_line: 
         slug=path.stem, path=path.resolve(), title=title or "", body=body, body_line=body_line,
         subtitle=field.text("subtitle"), authors=field.names("author"), date=field.text("date"),
         source=field.source(), tags=field.names("tags"), lang=field.text("lang"),
-        license=field.text("license"), summary=field.text("summary"))
+        license=field.text("license"), summary=field.text("summary"),
+        title_line=lines.get("title", 1))
     if len(diagnostics.errors) > errors_before:
         return None
     if not body.strip():

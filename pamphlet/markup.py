@@ -83,12 +83,13 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
     tree = lxml_html.fragment_fromstring(md.convert(essay.body) or "<p></p>",
                                          create_parent="div")
     fixer = _TreeFixer(essay, root, diagnostics, slugs)
-    notes = fixer.take_notes(tree)
+    # The passes see the notes too, so links and images in them are treated alike.
     fixer.remove_unsafe(tree)
     fixer.headings(tree)
     images = fixer.images(tree)
     links = fixer.links(tree)
     fixer.section_breaks(tree)
+    notes = fixer.take_notes(tree)
     return Body(essay.slug, inner_xml(tree), tuple(notes), tuple(links), tuple(images))
 
 

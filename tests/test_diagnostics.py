@@ -139,12 +139,13 @@ def test_warnings_do_not_fail_the_build(tmp_path, capsys):
 def test_failed_build_keeps_the_previous_output(tmp_path, capsys):
     project = make(tmp_path)
     assert main(["build", str(project)]) == 0
-    output = project / "build" / "pamphlet.pdf"
-    before = output.read_bytes()
+    outputs = sorted((project / "build").iterdir())
+    before = [path.read_bytes() for path in outputs]
     (project / "source" / "one.md").write_text("---\ntitle: [broken\n---\n")
     assert main(["build", str(project)]) == 1
-    assert output.read_bytes() == before
-    assert sorted(p.name for p in (project / "build").iterdir()) == ["pamphlet.pdf"]
+    assert [path.read_bytes() for path in outputs] == before
+    assert [p.name for p in sorted((project / "build").iterdir())] == ["pamphlet.epub",
+                                                                        "pamphlet.pdf"]
 
 
 def test_unwritable_output_folder(tmp_path, capsys):

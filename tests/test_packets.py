@@ -66,8 +66,8 @@ def test_build_with_no_argument_builds_every_spec_once(tmp_path, monkeypatch, ca
     monkeypatch.chdir(project)
     assert main(["build"]) == 0
     written = [line.split()[1] for line in capsys.readouterr().out.splitlines()]
-    assert written == ["build/pamphlet.pdf", "build/excerpt.pdf", "build/groups.pdf",
-                       "build/printing.pdf"]
+    assert written == [f"build/{stem}.{kind}" for stem in ("pamphlet", "excerpt", "groups",
+                                                           "printing") for kind in ("pdf", "epub")]
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ ESSAYS = ["The “Long” Walk", "Small Things", "Coda"]
 @pytest.fixture(scope="module")
 def pdf(notes_build):
     project, result = notes_build
-    assert result.outputs == [project / "build" / "pamphlet.pdf"]
+    assert result.outputs == [project / "build" / "pamphlet.pdf", project / "build" / "pamphlet.epub"]
     return Pdf(result.outputs[0])
 
 

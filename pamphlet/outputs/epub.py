@@ -1,0 +1,297 @@
+"""The EPUB 3 e-book, made from the assembled model with ebooklib (the only module that imports it).
+
+Diagnostic codes: B701 nothing to put in the e-book, B702 an essay with an empty title,
+B703 ebooklib could not write the book.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import uuid
+import zipfile
+from dataclasses import dataclass
+from html import escape
+from pathlib import Path
+
+from ebooklib import epub
+
+from ..assemble import Chapter, Pamphlet
+from ..atomic import atomic_output
+from ..diagnostics import Diagnostics, fail
+from ..layouts import Layout
+from ..markup import ebook_html
+from .cover import cover_image
+
+XHTML = """<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" \
+lang="{lang}" xml:lang="{lang}">
+<head>
+<meta charset="utf-8"/>
+<title>{title}</title>
+<link rel="stylesheet" type="text/css" href="style/ebook.css"/>
+</head>
+<body{body_attrs}>
+{body}
+</body>
+</html>
+"""
+SUMMARY = ("This publication is a collection of essays in reflowable text with a table of "
+           "contents, headings and page-foot notes linked both ways; images have text "
+           "alternatives. It meets EPUB Accessibility 1.1 at WCAG 2.1 level AA.")
+
+
+@dataclass(frozen=True)
+class EpubResult:
+    path: Path
+    identifier: str
+    documents: int
+
+
+def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
+               diagnostics: Diagnostics) -> EpubResult:
+    """Write the EPUB to `target`, atomically and, with SOURCE_DATE_EPOCH, reproducibly."""
+    _check(pamphlet)
+    book = epub.EpubBook()
+    identifier = book_identifier(pamphlet)
+    _metadata(book, pamphlet, identifier)
+    name, data = cover_image(pamphlet, layout, diagnostics)
+    book.set_cover(f"images/{name}", data, create_page=False)
+    documents = _documents(book, pamphlet, name)
+    css = layout.find(f"{layout.name}/ebook.css") or layout.find("zine/ebook.css")
+    book.add_item(epub.EpubItem(uid="style", file_name="style/ebook.css", media_type="text/css",
+                                content=css.read_bytes()))
+    _images(book, pamphlet)
+    book.add_item(epub.EpubNcx())
+    nav = epub.EpubNav(title="Contents")
+    book.add_item(nav)
+    book.spine = [documents[0], documents[1], nav, *documents[2:]]
+    with atomic_output(target) as temporary:
+        raw = temporary.with_suffix(".ebooklib")
+        try:
+            if not epub.write_epub(str(raw), book, {"raise_exceptions": True, "mtime": _now()}):
+                raise OSError("ebooklib reported a failure")
+            _repack(raw, temporary)
+        except (OSError, ValueError, TypeError) as error:
+            raise fail("B703", f"the EPUB could not be written: {error}", pamphlet.spec.path,
+                       hint="check that the output folder is writable") from None
+        finally:
+            raw.unlink(missing_ok=True)
+    return EpubResult(target, identifier, len(documents))
+
+
+def book_identifier(pamphlet: Pamphlet) -> str:
+    """A UUID that stays the same for every build of the same spec (not a random one)."""
+    spec = pamphlet.spec
+    key = "|".join([spec.title, spec.stem, *spec.editors, *spec.authors])
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pamphlet:' + key)}"
+
+
+def _check(pamphlet: Pamphlet) -> None:
+    if not pamphlet.chapters:
+        raise fail("B701", "the e-book would have no essays", pamphlet.spec.path,
+                   hint="select at least one essay")
+    for chapter in pamphlet.chapters:
+        if not chapter.title.strip():
+            raise fail("B702", f"essay '{chapter.essay.slug}' has an empty title",
+                       chapter.essay.path, hint="give the essay a title in its front matter")
+
+
+def _now() -> dt.datetime:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+
+
+def _metadata(book: epub.EpubBook, pamphlet: Pamphlet, identifier: str) -> None:
+    spec = pamphlet.spec
+    book.set_identifier(identifier)
+    book.set_title(pamphlet.title)
+    book.set_language(pamphlet.lang)
+    for number, person in enumerate(pamphlet.people, 1):
+        book.add_author(person, uid=f"creator{number}")
+    if spec.date:
+        book.add_metadata("DC", "date", str(spec.date))
+    if pamphlet.description:
+        book.add_metadata("DC", "description", pamphlet.description)
+    if spec.colophon.publisher:
+        book.add_metadata("DC", "publisher", spec.colophon.publisher)
+    if spec.colophon.license:
+        book.add_metadata("DC", "rights", spec.colophon.license)
+    for tag in pamphlet.tags:
+        book.add_metadata("DC", "subject", tag)
+    for chapter in pamphlet.chapters:
+        source = chapter.essay.source
+        if source and source.url:
+            book.add_metadata("DC", "source", source.url)
+    has_images = any(chapter.body.images for chapter in pamphlet.chapters)
+    features = ["structuralNavigation", "tableOfContents", "readingOrder",
+                "displayTransformability"] + (["alternativeText"] if has_images else [])
+    for mode in ["textual"] + (["visual"] if has_images else []):
+        _meta(book, "schema:accessMode", mode)
+    _meta(book, "schema:accessModeSufficient", "textual")
+    for feature in features:
+        _meta(book, "schema:accessibilityFeature", feature)
+    _meta(book, "schema:accessibilityHazard", "none")
+    _meta(book, "schema:accessibilitySummary", SUMMARY)
+    _meta(book, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
+
+
+def _meta(book: epub.EpubBook, prop: str, value: str) -> None:
+    book.add_metadata(None, "meta", value, {"property": prop})
+
+
+def _page(book: epub.EpubBook, uid: str, title: str, lang: str, body: str,
+          body_type: str = "", landmark: str | None = None) -> epub.EpubItem:
+    attrs = f' epub:type="{body_type}"' if body_type else ""
+    item = epub.EpubItem(uid=uid, file_name=f"{uid}.xhtml", media_type="application/xhtml+xml",
+                         content=XHTML.format(lang=escape(lang), title=escape(title),
+                                              body=body, body_attrs=attrs).encode())
+    book.add_item(item)
+    if landmark:
+        book.guide.append({"href": item.file_name, "title": title, "type": landmark})
+    return item
+
+
+def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str) -> list:
+    lang, title = pamphlet.lang, pamphlet.title
+    docs = [_page(book, "cover", title, lang,
+                  f'<section class="cover" epub:type="cover">'
+                  f'<img role="doc-cover" src="images/{cover_name}" '
+                  f'alt="{escape(_cover_alt(pamphlet))}"/></section>', landmark="cover"),
+            _page(book, "titlepage", title, lang, _title_page(pamphlet), "frontmatter")]
+    book.guide.append({"href": "nav.xhtml", "title": "Contents", "type": "toc"})
+    toc = []
+    slugs = {chapter.anchor for chapter in pamphlet.chapters}
+    if pamphlet.intro is not None:
+        body = _links(ebook_html(pamphlet.intro), slugs)
+        docs.append(_page(book, "introduction", "Introduction", lang,
+                          f'<section epub:type="introduction" role="doc-introduction">'
+                          f'<h1>Introduction</h1>{body}</section>', "frontmatter"))
+        toc.append(epub.Link("introduction.xhtml", "Introduction", "introduction"))
+    for index, chapter in enumerate(pamphlet.chapters):
+        item = _page(book, chapter.anchor, chapter.title, chapter.lang,
+                     _essay(chapter, slugs), "bodymatter",
+                     landmark="bodymatter" if index == 0 else None)
+        docs.append(item)
+        toc.append(epub.Link(item.file_name, chapter.title, chapter.anchor))
+    docs.append(_page(book, "sources", "Sources", lang, _sources(pamphlet), "backmatter"))
+    docs.append(_page(book, "colophon", "Colophon", lang, _colophon(pamphlet), "backmatter"))
+    toc += [epub.Link("sources.xhtml", "Sources", "sources"),
+            epub.Link("colophon.xhtml", "Colophon", "colophon")]
+    book.toc = toc
+    return docs
+
+
+def _cover_alt(pamphlet: Pamphlet) -> str:
+    parts = [pamphlet.title, pamphlet.subtitle, pamphlet.credit]
+    return "Cover: " + ". ".join(p for p in parts if p)
+
+
+def _title_page(pamphlet: Pamphlet) -> str:
+    lines = [f'<section class="titlepage" epub:type="titlepage">',
+             f"<h1>{escape(pamphlet.title)}</h1>"]
+    if pamphlet.subtitle:
+        lines.append(f'<p class="subtitle">{escape(pamphlet.subtitle)}</p>')
+    if pamphlet.credit:
+        lines.append(f'<p class="credit">{escape(pamphlet.credit)}</p>')
+    event = pamphlet.event
+    if event:
+        when = ", ".join(p for p in (pamphlet.event_date, event.time) if p)
+        for label, value in (("Meeting", event.name), ("When", when), ("Where", event.place),
+                             ("Host", event.host), ("Contact", event.contact)):
+            if value:
+                lines.append(f'<p class="event"><b>{label}:</b> {escape(value)}</p>')
+        if event.agenda:
+            items = "".join(f"<li>{escape(item)}</li>" for item in event.agenda)
+            lines.append(f'<h2>Schedule</h2><ol class="agenda">{items}</ol>')
+    if pamphlet.date:
+        lines.append(f'<p class="date">{escape(pamphlet.date)}</p>')
+    return "\n".join(lines + ["</section>"])
+
+
+def _essay(chapter: Chapter, slugs: set[str]) -> str:
+    head = [f'<header><h1 class="essay-title">{escape(chapter.title)}</h1>']
+    if chapter.subtitle:
+        head.append(f'<p class="subtitle">{escape(chapter.subtitle)}</p>')
+    if chapter.byline:
+        head.append(f'<p class="author">{escape(chapter.byline)}</p>')
+    excerpt = "Excerpts. " if chapter.excerpt else ""
+    head.append(f'<p class="source">{excerpt}{escape(chapter.source_line)}</p></header>')
+    parts = ["".join(head)]
+    if chapter.intro:
+        parts.append(f'<p class="editor-intro">{chapter.intro}</p>')
+    parts.append(_links(_images_src(ebook_html(chapter.body)), slugs))
+    if chapter.questions:
+        items = "".join(f"<li>{question}</li>" for question in chapter.questions)
+        parts.append(f'<section class="questions"><h2>For discussion</h2><ol>{items}</ol></section>')
+    return f'<section class="essay" epub:type="chapter" role="doc-chapter">{"".join(parts)}</section>'
+
+
+def _links(xml: str, slugs: set[str]) -> str:
+    """Cross-references to other essays point at their files in the book."""
+    return re.sub(r'href="#([^"]+)"',
+                  lambda m: f'href="{m.group(1)}.xhtml"' if m.group(1) in slugs else m.group(0), xml)
+
+
+def _images_src(xml: str) -> str:
+    return re.sub(r'src="(?!data:)([^"]+)"', lambda m: f'src="{_image_name(m.group(1))}"', xml)
+
+
+def _image_name(relative: str) -> str:
+    return "images/" + relative.replace("/", "-")
+
+
+def _images(book: epub.EpubBook, pamphlet: Pamphlet) -> None:
+    added: set[str] = set()
+    for chapter in pamphlet.chapters:
+        for path in chapter.body.images:
+            relative = path.relative_to(pamphlet.spec.root).as_posix()
+            name = _image_name(relative)
+            if name not in added:
+                added.add(name)
+                book.add_item(epub.EpubImage(uid=f"img{len(added)}", file_name=name,
+                                             media_type=_media_type(path),
+                                             content=path.read_bytes()))
+
+
+def _media_type(path: Path) -> str:
+    return {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+            ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}.get(
+        path.suffix.lower(), "application/octet-stream")
+
+
+def _sources(pamphlet: Pamphlet) -> str:
+    items = "".join(f"<li>{escape(chapter.citation)}</li>" for chapter in pamphlet.chapters)
+    return f'<section class="sources" epub:type="bibliography" role="doc-bibliography">' \
+           f"<h1>Sources</h1><ol>{items}</ol></section>"
+
+
+def _colophon(pamphlet: Pamphlet) -> str:
+    colophon = pamphlet.spec.colophon
+    lines = [f'<section class="colophon" epub:type="colophon"><h1>Colophon</h1>',
+             f"<p><i>{escape(pamphlet.title)}</i>"
+             + (f": {escape(pamphlet.subtitle)}" if pamphlet.subtitle else "") + ".</p>"]
+    for text in (pamphlet.credit, pamphlet.date, colophon.license, colophon.text,
+                 f"Published by {colophon.publisher}." if colophon.publisher else None,
+                 f"Contact: {colophon.contact}" if colophon.contact else None,
+                 f"Made with {pamphlet.generator}."):
+        if text:
+            lines.append(f"<p>{escape(text)}</p>")
+    return "\n".join(lines + ["</section>"])
+
+
+def _repack(source: Path, target: Path) -> None:
+    """mimetype first and stored; other entries sorted, with one fixed timestamp."""
+    stamp = _now().timetuple()[:6] if os.environ.get("SOURCE_DATE_EPOCH") else None
+    stamp = max(stamp, (1980, 1, 1, 0, 0, 0)) if stamp else (1980, 1, 1, 0, 0, 0)
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        names = sorted(name for name in old.namelist() if name != "mimetype")
+        for name in ["mimetype", *names]:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            new.writestr(info, old.read(name), compresslevel=9)

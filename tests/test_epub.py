@@ -219,3 +219,9 @@ def test_an_empty_pamphlet_is_refused(tmp_path):
         write_epub(pamphlet, find_layout("zine", spec.layouts_dir), tmp_path / "x.epub", diagnostics)
     assert error.value.diagnostics[0].code == "B701"
     assert not (tmp_path / "x.epub").exists()
+
+
+def test_package_document_has_the_language(multilang):
+    assert multilang.opf.get(XML_LANG) == "en"
+    colophon = multilang.doc("colophon.xhtml")
+    assert colophon.xpath("//x:section/@role", namespaces=NS) == ["doc-colophon"]

@@ -73,7 +73,7 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
         try:
             if not epub.write_epub(str(raw), book, {"raise_exceptions": True, "mtime": _now()}):
                 raise OSError("ebooklib reported a failure")
-            _repack(raw, temporary)
+            _repack(raw, temporary, pamphlet.lang)
         except (OSError, ValueError, TypeError) as error:
             raise fail("B703", f"the EPUB could not be written: {error}", pamphlet.spec.path,
                        hint="check that the output folder is writable") from None
@@ -192,7 +192,7 @@ def _cover_alt(pamphlet: Pamphlet) -> str:
 
 
 def _title_page(pamphlet: Pamphlet) -> str:
-    lines = [f'<section class="titlepage" epub:type="titlepage">',
+    lines = ['<section class="titlepage" epub:type="titlepage">',
              f"<h1>{escape(pamphlet.title)}</h1>"]
     if pamphlet.subtitle:
         lines.append(f'<p class="subtitle">{escape(pamphlet.subtitle)}</p>')
@@ -272,7 +272,7 @@ def _sources(pamphlet: Pamphlet) -> str:
 
 def _colophon(pamphlet: Pamphlet) -> str:
     colophon = pamphlet.spec.colophon
-    lines = [f'<section class="colophon" epub:type="colophon"><h1>Colophon</h1>',
+    lines = ['<section class="colophon" epub:type="colophon" role="doc-colophon"><h1>Colophon</h1>',
              f"<p><i>{escape(pamphlet.title)}</i>"
              + (f": {escape(pamphlet.subtitle)}" if pamphlet.subtitle else "") + ".</p>"]
     for text in (pamphlet.credit, pamphlet.date, colophon.license, colophon.text,
@@ -284,8 +284,11 @@ def _colophon(pamphlet: Pamphlet) -> str:
     return "\n".join(lines + ["</section>"])
 
 
-def _repack(source: Path, target: Path) -> None:
-    """mimetype first and stored; other entries sorted, with one fixed timestamp."""
+def _repack(source: Path, target: Path, lang: str) -> None:
+    """mimetype first and stored; other entries sorted, with one fixed timestamp.
+
+    The package document also gets the book's xml:lang, which ebooklib leaves out.
+    """
     stamp = _now().timetuple()[:6] if os.environ.get("SOURCE_DATE_EPOCH") else None
     stamp = max(stamp, (1980, 1, 1, 0, 0, 0)) if stamp else (1980, 1, 1, 0, 0, 0)
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
@@ -294,4 +297,7 @@ def _repack(source: Path, target: Path) -> None:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            new.writestr(info, old.read(name), compresslevel=9)
+            data = old.read(name)
+            if name.endswith(".opf"):
+                data = data.replace(b"<package ", f'<package xml:lang="{escape(lang)}" '.encode(), 1)
+            new.writestr(info, data, compresslevel=9)

@@ -16,26 +16,18 @@ from __future__ import annotations
 
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import make_corpus  # noqa: E402
+from timing import median_seconds  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def timed(fn, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def our_build(project: Path, out: Path) -> None:
@@ -110,11 +102,11 @@ def main() -> None:
             out = tmp / f"out-{name.replace(' ', '')}"
             out.mkdir()
             our_build(project, out)  # warm up: imports, fonts
-            build_s = timed(lambda: our_build(project, out), runs)
-            ours_s = timed(lambda: our_stages(project), runs)
-            bare_s = timed(bare_weasyprint(project, out), runs)
+            build_s = median_seconds(lambda: our_build(project, out), runs)
+            ours_s = median_seconds(lambda: our_stages(project), runs)
+            bare_s = median_seconds(bare_weasyprint(project, out), runs)
             pandoc = pandoc_pipeline(project, out)
-            pandoc_s = timed(pandoc, runs) if pandoc else float("nan")
+            pandoc_s = median_seconds(pandoc, runs) if pandoc else float("nan")
             peak = peak_memory_mb(project, out)
             print(f"{name:<10} {build_s:8.2f} {ours_s:7.2f} {bare_s:8.2f} {ours_s / build_s:10.1%} "
                   f"{(build_s - bare_s) / build_s:11.1%} {pandoc_s:9.2f} "

@@ -8,24 +8,16 @@ WeasyPrint and rasterised) and writing the EPUB; pandoc converts the same Markdo
 from __future__ import annotations
 
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import make_corpus  # noqa: E402
+from timing import median_seconds  # noqa: E402
 
 
-def median_seconds(fn, runs: int = 5) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def ours(project: Path, out: Path) -> None:

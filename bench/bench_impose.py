@@ -7,7 +7,7 @@ and the grayscale pass, beside the time WeasyPrint took to make the 64-page inpu
 
 from __future__ import annotations
 
-import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -18,14 +18,10 @@ from pamphlet.outputs.grayscale import grayscale_pdf
 from pamphlet.outputs.impose import impose_pdf
 from pamphlet.printing import PrintSettings, parse_length
 
+sys.path.insert(0, str(Path(__file__).parent))
+from timing import median_seconds  # noqa: E402
 
-def median_seconds(fn, runs: int = 7) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+
 
 
 def main() -> None:
@@ -46,7 +42,7 @@ def main() -> None:
         }
         print(f"64-page input rendered by WeasyPrint in {render:.2f} s")
         for name, settings in cases.items():
-            seconds = median_seconds(lambda: impose_pdf(source, settings, tmp / "out.pdf"))
+            seconds = median_seconds(lambda: impose_pdf(source, settings, tmp / "out.pdf"), 7)
             print(f"{name:<24} {seconds:6.3f} s  ({seconds / render:.1%} of the render)")
         impose_pdf(source, PrintSettings(), tmp / "out.pdf")
         seconds = median_seconds(lambda: grayscale_pdf(tmp / "out.pdf", tmp / "bw.pdf"), 3)

@@ -1,22 +1,23 @@
 """The `pamphlet` command: the only code that prints; maps results to exit codes.
 
 Exit status: 0 success, 1 a build error (the diagnostics say why), 2 a usage error.
+Heavy modules (WeasyPrint, ebooklib) are imported only when a build really runs, so that
+`--help`, `list` and an up-to-date rebuild answer at once.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from . import __version__
-from .build import build
 from .diagnostics import Diagnostic, Diagnostics, PamphletError
 from .essays import essay_paths, read_essay
 from .imposition import SCHEMES
-from .outputs.impose import impose_pdf
 from .printing import SHEETS, print_plan, settings_from_table
-from .project import find_spec, project_root, specs_in
+from .project import PAGE_SIZES, find_spec, load_spec, project_root, specs_in
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -43,17 +44,32 @@ def _parser() -> argparse.ArgumentParser:
         "pamphlet (a zine) and an EPUB e-book.")
     parser.add_argument("--version", action="version", version=f"pamphlet {__version__}")
     commands = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+    _build_parser(commands)
+    _impose_parser(commands)
+    _library_parsers(commands)
+    return parser
 
+
+def _build_parser(commands) -> None:
     build_cmd = commands.add_parser(
         "build", help="build specs into their outputs",
-        description="Build pamphlets: for each spec, the reading PDF (build/<spec>.pdf). "
-        "A project folder builds its pamphlet.toml and every packets/*.toml.")
+        description="Build pamphlets: for each spec, the reading PDF, the EPUB and, with a "
+        "[print] table, the imposed PDF. A project folder builds its pamphlet.toml and every "
+        "packets/*.toml. Specs whose inputs have not changed are skipped.")
     build_cmd.add_argument("paths", nargs="*", default=[Path(".")], type=Path, metavar="PATH",
                            help="project folders or spec files (default: this folder)")
     build_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="write outputs to DIR instead of the project's build/")
+    build_cmd.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
+                           help="build N specs at once, in separate processes")
+    build_cmd.add_argument("--shard", type=_shard, metavar="K/N",
+                           help="build only the K-th of N fixed shares of the specs")
+    build_cmd.add_argument("--force", action="store_true",
+                           help="build even the specs whose outputs are current")
     build_cmd.set_defaults(run=_build)
 
+
+def _impose_parser(commands) -> None:
     impose_cmd = commands.add_parser(
         "impose", help="impose any PDF for printing and folding",
         description="Impose a PDF: place its pages on sheets to print, fold and staple.")
@@ -72,20 +88,69 @@ def _parser() -> argparse.ArgumentParser:
                             help="pages that stay at the end, after any blanks (default: 1)")
     impose_cmd.set_defaults(run=_impose)
 
+
+def _library_parsers(commands) -> None:
+    init_cmd = commands.add_parser(
+        "init", help="start a new project",
+        description="Make a project: pamphlet.toml, source/ with one example essay, an empty "
+        "layouts/ and a .gitignore. Existing files are never overwritten.")
+    init_cmd.add_argument("folder", nargs="?", default=Path("."), type=Path, metavar="DIR")
+    init_cmd.set_defaults(run=_init)
+
+    new_cmd = commands.add_parser(
+        "new", help="add an essay to source/",
+        description="Create source/<slug>.md with front matter for the title.")
+    new_cmd.add_argument("title")
+    new_cmd.add_argument("--author", default="")
+    new_cmd.add_argument("--tag", action="append", default=[], dest="tags", metavar="TAG")
+    new_cmd.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    new_cmd.set_defaults(run=_new)
+
     list_cmd = commands.add_parser(
         "list", help="list the essays of a project",
-        description="List each essay in source/ with its title, author, tags and words.")
+        description="List each essay in source/ with its title, author, tags, words, reading "
+        "time and estimated pages in the spec's layout.")
     list_cmd.add_argument("path", nargs="?", default=".", type=Path,
                           help="a project folder or a spec file (default: this folder)")
+    list_cmd.add_argument("--tags", action="store_true", help="list the tags with their counts")
     list_cmd.set_defaults(run=_list)
-    return parser
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("must be a whole number of 1 or more")
+    return int(text)
+
+
+def _shard(text: str) -> tuple[int, int]:
+    k, _, n = text.partition("/")
+    if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
+        raise argparse.ArgumentTypeError("write K/N with 1 <= K <= N, like 2/4")
+    return int(k), int(n)
+
+
+def shard(specs: list[Path], part: tuple[int, int] | None) -> list[Path]:
+    """The K-th of N shares: every N-th spec in sorted order, so shares never overlap."""
+    if part is None:
+        return specs
+    k, n = part
+    return [spec for index, spec in enumerate(sorted(specs)) if index % n == k - 1]
 
 
 def _build(args: argparse.Namespace) -> int:
-    specs = [spec for path in args.paths for spec in specs_in(path)]
+    from . import cache
+
+    specs = list(dict.fromkeys(s.resolve() for path in args.paths for s in specs_in(path)))
+    todo = []
+    for spec in shard(specs, args.shard):
+        out = args.out or project_root(spec) / "build"
+        key = cache.cache_key(spec)
+        if not args.force and cache.current_outputs(out, spec, key):
+            print(f"{_relative(spec)}: up to date")
+            continue
+        todo.append((spec, out, key))
     failed = 0
-    for spec in dict.fromkeys(spec.resolve() for spec in specs):
-        result = build(spec, args.out)
+    for (spec, out, key), result in zip(todo, _run_builds(todo, args.jobs)):
         _show(result.diagnostics)
         if not result.ok:
             print(f"pamphlet: {_relative(spec)} failed; its outputs were not changed",
@@ -96,7 +161,21 @@ def _build(args: argparse.Namespace) -> int:
             print(f"wrote {_relative(output)} ({_describe(output, result)})")
         for note in result.notes:
             print(f"  {note}")
+        cache.record(out, spec, key, result.outputs)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _run_builds(todo: list, jobs: int) -> list:
+    if jobs == 1 or len(todo) < 2:
+        return [_build_one(spec, out) for spec, out, _ in todo]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        return list(pool.map(_build_one, [spec for spec, _, _ in todo],
+                             [out for _, out, _ in todo]))
+
+
+def _build_one(spec: Path, out: Path):
+    from .build import build
+    return build(spec, out)
 
 
 def _describe(output: Path, result) -> str:
@@ -109,6 +188,8 @@ def _describe(output: Path, result) -> str:
 
 
 def _impose(args: argparse.Namespace) -> int:
+    from .outputs.impose import impose_pdf
+
     problems = Diagnostics()
     def report(code: str, key: str, message: str, hint: str) -> None:
         problems.error(code, f"--{key}: {message}", hint=hint)
@@ -127,29 +208,60 @@ def _impose(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _init(args: argparse.Namespace) -> int:
+    from .library import init_project
+
+    for path in init_project(args.folder):
+        print(f"made {_relative(path)}")
+    print(f"next: cd {args.folder} && pamphlet build")
+    return EXIT_OK
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .library import new_essay
+
+    path = new_essay(args.project, args.title, args.author, tuple(args.tags))
+    print(f"made {_relative(path)}")
+    return EXIT_OK
+
+
 def _list(args: argparse.Namespace) -> int:
+    from .library import estimated_pages, reading_minutes, tag_counts
+
     root = project_root(find_spec(args.path)) if args.path.is_file() else args.path.resolve()
+    page_size = _page_size(args.path)
     diagnostics = Diagnostics()
-    rows = []
-    for slug, path in essay_paths(root / "source").items():
-        essay = read_essay(path, diagnostics)
-        if essay is not None:
-            rows.append((slug, essay.title, ", ".join(essay.authors), ", ".join(essay.tags),
-                         str(essay.word_count)))
-    if not rows and not diagnostics.items:
+    essays = [e for e in (read_essay(p, diagnostics) for p in essay_paths(root / "source").values())
+              if e is not None]
+    if args.tags:
+        _table(("tag", "essays"), [(tag, str(n)) for tag, n in tag_counts(essays)])
+    else:
+        _table(("slug", "title", "author", "tags", "words", "minutes", f"pages ({page_size})"),
+               [(e.slug, e.title, ", ".join(e.authors), ", ".join(e.tags), str(e.word_count),
+                 str(reading_minutes(e.word_count)), str(estimated_pages(e.word_count, page_size)))
+                for e in essays])
+    if not essays and not diagnostics.items:
         print(f"no essays in {_relative(root / 'source')}/")
-    _table(("slug", "title", "author", "tags", "words"), rows)
     _show(diagnostics)
     return EXIT_ERROR if diagnostics.has_errors else EXIT_OK
+
+
+def _page_size(path: Path) -> str:
+    """The page size of the spec at `path`, if there is a readable one."""
+    try:
+        return load_spec(path).pdf.page_size
+    except PamphletError:
+        return PAGE_SIZES[0]
 
 
 def _table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
     if not rows:
         return
     widths = [min(40, max(len(row[i]) for row in [header, *rows])) for i in range(len(header))]
+    numeric = [all(row[i].isdigit() for row in rows) for i in range(len(header))]
     for row in [header, *rows]:
-        cells = [_clip(cell, width).ljust(width) for cell, width in zip(row, widths)]
-        cells[-1] = _clip(row[-1], widths[-1]).rjust(widths[-1])
+        cells = [_clip(cell, width).rjust(width) if number else _clip(cell, width).ljust(width)
+                 for cell, width, number in zip(row, widths, numeric)]
         print("  ".join(cells).rstrip())
 
 

@@ -47,11 +47,14 @@ def test_build_defaults_to_the_current_folder(tmp_path, monkeypatch, capsys):
 def test_list_shows_title_author_tags_and_words(capsys):
     assert main(["list", str(PROJECTS / "notes")]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].split() == ["slug", "title", "author", "tags", "words"]
+    assert lines[0].split() == ["slug", "title", "author", "tags", "words", "minutes", "pages",
+                                "(A5)"]
     row = next(line for line in lines if line.startswith("small-things"))
     assert "Small Things" in row and "Ilse Probe, Rosa Tester" in row and "printing" in row
     coda = next(line for line in lines if line.startswith("coda"))
-    assert coda.split()[-1] == "40"
+    assert coda.split()[-3:] == ["40", "1", "1"]
+    walk = next(line for line in lines if line.startswith("long-walk"))
+    assert walk.split()[-3:] == ["1739", "8", "6"]  # 1,739 words: 8 minutes, about 6 pages (it takes 6)
 
 
 def test_list_reports_broken_essays(tmp_path, capsys):

@@ -144,8 +144,8 @@ def test_failed_build_keeps_the_previous_output(tmp_path, capsys):
     (project / "source" / "one.md").write_text("---\ntitle: [broken\n---\n")
     assert main(["build", str(project)]) == 1
     assert [path.read_bytes() for path in outputs] == before
-    assert [p.name for p in sorted((project / "build").iterdir())] == ["pamphlet.epub",
-                                                                        "pamphlet.pdf"]
+    assert [p.name for p in sorted((project / "build").iterdir())] == [
+        ".pamphlet-cache.json", "pamphlet.epub", "pamphlet.pdf"]
 
 
 def test_unwritable_output_folder(tmp_path, capsys):

@@ -1,0 +1,108 @@
+"""The library workflow: init, new, list --tags, parallel builds, shards and the cache."""
+
+from __future__ import annotations
+
+
+import pytest
+
+from pamphlet.cli import main, shard
+from pamphlet.essays import read_essay
+from pamphlet.diagnostics import Diagnostics
+
+from conftest import copy_project
+
+
+def test_init_makes_a_project_that_builds(tmp_path, capsys):
+    folder = tmp_path / "zine"
+    assert main(["init", str(folder)]) == 0
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        ".gitignore", "layouts/.gitkeep", "pamphlet.toml", "source/welcome.md"]
+    assert main(["build", str(folder)]) == 0
+    assert (folder / "build" / "pamphlet.pdf").is_file()
+    assert (folder / "build" / "pamphlet-print.pdf").is_file()
+
+
+def test_init_never_overwrites(tmp_path, capsys):
+    (tmp_path / "pamphlet.toml").write_text("mine")
+    assert main(["init", str(tmp_path)]) == 1
+    assert "N801" in capsys.readouterr().err
+    assert (tmp_path / "pamphlet.toml").read_text() == "mine"
+
+
+def test_new_essay_has_front_matter_and_never_overwrites(tmp_path, capsys):
+    assert main(["new", "Notes on “Toner” & Ink", "--author", "Ada Quill", "--tag", "printing",
+                 "--project", str(tmp_path)]) == 0
+    path = tmp_path / "source" / "notes-on-toner-ink.md"
+    essay = read_essay(path, Diagnostics())
+    assert (essay.title, essay.authors, essay.tags) == ("Notes on “Toner” & Ink", ("Ada Quill",),
+                                                       ("printing",))
+    before = path.read_bytes()
+    assert main(["new", "Notes on Toner, Ink", "--project", str(tmp_path)]) == 1
+    assert "N802" in capsys.readouterr().err and path.read_bytes() == before
+
+
+def test_list_tags_with_counts(capsys):
+    from conftest import PROJECTS
+    assert main(["list", "--tags", str(PROJECTS / "library")]) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines()]
+    assert rows[0] == ["tag", "essays"]
+    assert rows[1:3] == [["printing", "3"], ["reading", "3"]]
+
+
+def test_shards_build_every_spec_exactly_once():
+    specs = [f"s{i}" for i in range(7)]
+    parts = [shard(specs, (k, 3)) for k in (1, 2, 3)]
+    assert sorted(s for part in parts for s in part) == sorted(specs)
+    assert all(set(a).isdisjoint(b) for a in parts for b in parts if a is not b)
+
+
+def test_shard_option_builds_a_fixed_subset(tmp_path, capsys):
+    project = copy_project("library", tmp_path)
+    built = []
+    for k in (1, 2):
+        assert main(["build", str(project), "--shard", f"{k}/2"]) == 0
+        built.append({line.split()[1] for line in capsys.readouterr().out.splitlines()
+                      if line.startswith("wrote") and line.split()[1].endswith(".pdf")})
+    assert built[0].isdisjoint(built[1])
+    assert {p.rsplit("/", 1)[-1] for p in built[0] | built[1]} == {
+        "pamphlet.pdf", "excerpt.pdf", "groups.pdf", "printing.pdf"}
+
+
+def test_parallel_build_matches_the_serial_one(tmp_path, capsys):
+    serial = copy_project("library", tmp_path / "serial")
+    parallel = copy_project("library", tmp_path / "parallel")
+    assert main(["build", str(serial)]) == 0
+    assert main(["build", str(parallel), "--jobs", "2"]) == 0
+    for path in sorted((serial / "build").glob("*.pdf")) + sorted((serial / "build").glob("*.epub")):
+        assert path.read_bytes() == (parallel / "build" / path.name).read_bytes(), path.name
+
+
+@pytest.mark.parametrize("change", ["essay", "spec", "layout", "nothing"])
+def test_cache_rebuilds_only_what_changed(change, tmp_path, capsys):
+    project = copy_project("notes", tmp_path)
+    assert main(["build", str(project)]) == 0
+    capsys.readouterr()
+    if change == "essay":
+        essay = project / "source" / "coda.md"
+        essay.write_text(essay.read_text() + "\nOne more line.\n")
+    elif change == "spec":
+        spec = project / "pamphlet.toml"
+        spec.write_text(spec.read_text().replace('subtitle = "A test pamphlet"',
+                                                 'subtitle = "A changed pamphlet"'))
+    elif change == "layout":
+        (project / "layouts" / "zine").mkdir(parents=True)
+        (project / "layouts" / "zine" / "custom.css").write_text("h1 { color: navy; }")
+    assert main(["build", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert ("up to date" in out) == (change == "nothing")
+    assert ("wrote" in out) == (change != "nothing")
+
+
+def test_cache_notices_a_changed_output(tmp_path, capsys):
+    project = copy_project("notes", tmp_path)
+    assert main(["build", str(project)]) == 0
+    (project / "build" / "pamphlet.pdf").write_bytes(b"tampered")
+    capsys.readouterr()
+    assert main(["build", str(project)]) == 0
+    assert "wrote" in capsys.readouterr().out
+    assert (project / "build" / "pamphlet.pdf").read_bytes().startswith(b"%PDF")

@@ -106,6 +106,17 @@ def _library_parsers(commands) -> None:
     new_cmd.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     new_cmd.set_defaults(run=_new)
 
+    import_cmd = commands.add_parser(
+        "import", help="import essays from text, HTML, Markdown or a WordPress export",
+        description="Import essays into source/: plain text (one or several per file), HTML "
+        "pages, Markdown with Jekyll, Hugo or Obsidian front matter, and WordPress WXR exports "
+        "(published posts only). Writes new files only.")
+    import_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    import_cmd.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
+    import_cmd.add_argument("--split-at", metavar="MARKER",
+                            help="in plain text, start a new essay after each line MARKER")
+    import_cmd.set_defaults(run=_import)
+
     list_cmd = commands.add_parser(
         "list", help="list the essays of a project",
         description="List each essay in source/ with its title, author, tags, words, reading "
@@ -223,6 +234,19 @@ def _new(args: argparse.Namespace) -> int:
     path = new_essay(args.project, args.title, args.author, tuple(args.tags))
     print(f"made {_relative(path)}")
     return EXIT_OK
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importer import read_drafts, write_drafts
+
+    diagnostics = Diagnostics()
+    drafts = [draft for path in args.files
+              for draft in read_drafts(path, diagnostics, args.split_at)]
+    written = write_drafts(drafts, args.project / "source", diagnostics)
+    for path in written:
+        print(f"made {_relative(path)}")
+    _show(diagnostics)
+    return EXIT_ERROR if diagnostics.has_errors else EXIT_OK
 
 
 def _list(args: argparse.Namespace) -> int:

@@ -27,7 +27,7 @@ from .printing import VARIANTS, PrintSettings, settings_from_table
 from .schema import Checker, Field, Table, TableOf, TomlLocator
 
 SPEC_NAME = "pamphlet.toml"
-PAGE_SIZES = ("A5", "half-letter", "A6", "quarter-letter")
+PAGE_SIZES = ("A5", "half-letter", "A6", "quarter-letter", "A4", "letter")
 _NAMES = (str, list)
 _TEXT = (str,)
 
@@ -88,6 +88,7 @@ SPEC_SCHEMA = Table({
         "page_size": Field(_TEXT, default="A5", choices=PAGE_SIZES),
         "essay_start": Field(_TEXT, default="right", choices=("right", "any")),
         "link_notes": Field(_TEXT, default="footnote", choices=("footnote", "endnote")),
+        "line_numbers": Field((bool,), default=False, doc="number every fifth line of the essays"),
     }),
 })
 
@@ -115,6 +116,7 @@ class PdfSettings:
     page_size: str = "A5"
     essay_start: str = "right"
     link_notes: str = "footnote"
+    line_numbers: bool = False
 
 
 @dataclass(frozen=True)

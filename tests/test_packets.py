@@ -156,3 +156,49 @@ def test_packet_mistakes(name, tmp_path, capsys):
     assert main(["build", str(spec)]) == 1
     err = capsys.readouterr().err
     assert f"{spec}:{line}: {code} " in err and "Traceback" not in err
+
+
+@pytest.fixture(scope="module")
+def packet(tmp_path_factory):
+    project = copy_project("notes", tmp_path_factory.mktemp("packet"))
+    (project / "packets").mkdir()
+    spec = project / "packets" / "meeting.toml"
+    spec.write_text('title = "Meeting Packet"\nlayout = "packet"\nessays = ["long-walk", "coda"]\n'
+                    '[pdf]\npage_size = "letter"\nline_numbers = true\n'
+                    '[event]\nname = "Readers"\nagenda = ["19:00 Welcome", "19:15 Reading"]\n'
+                    '[essay.coda]\nquestions = ["Why end here?"]\n')
+    result = build(spec)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return Pdf(result.outputs[0])
+
+
+def test_packet_is_letter_single_sided_with_a_wide_margin_for_notes(packet):
+    box = packet.reader.pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (612, 792)
+    start = toc_entries(packet, 3)["The “Long” Walk"]
+    lefts = []
+    for page in range(start + 1, start + 3):  # a left-hand and a right-hand page
+        text = [line for line in packet.lines(page) if line.size >= 11]
+        lefts.append(min(line.x for line in text))
+        assert max(line.x for line in text) < 612 - 62 / 25.4 * 72  # the notes margin is free
+    assert lefts[0] == pytest.approx(lefts[1]) == pytest.approx(22 / 25.4 * 72, abs=1)
+
+
+def test_packet_schedule_page_and_notes_pages(packet):
+    schedule = packet.pages_with("Schedule")
+    assert schedule and "19:15Reading" in packet.flat(schedule[-1])
+    notes = [n for n in range(1, len(packet) + 1) if packet.top_line(n)
+             and packet.top_line(n).text == "Notes"]
+    colophon = packet.pages_with("Colophon")[0]
+    assert len(notes) == 2 and notes == [colophon - 2, colophon - 1]
+
+
+def test_line_numbers_mark_every_fifth_line(packet):
+    start = toc_entries(packet, 3)["The “Long” Walk"]
+    page = start + 1  # a full page of text
+    body = [line for line in packet.lines(page) if line.y > 60 and not line.text.isdigit()
+            and line.size in (7.0, 11.0) and "/" not in line.text]
+    numbered = [(i + 1, line.text) for i, line in enumerate(body) if line.size == 7.0]
+    assert len(body) > 30
+    assert [n for n, _ in numbered] == list(range(5, len(body) + 1, 5))
+    assert all(text.startswith(str(n)) for n, text in numbered)

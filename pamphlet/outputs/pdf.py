@@ -18,6 +18,7 @@ from ..atomic import atomic_output
 from ..diagnostics import Diagnostics, fail
 from ..layouts import Layout
 from ..markup import print_html
+from .linenumbers import number_lines
 
 
 @dataclass(frozen=True)
@@ -59,13 +60,43 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
                        hint="check the layout's CSS and the essays' images") from None
 
 
-def save_pdf(document, target: Path, diagnostics: Diagnostics, path: Path) -> PdfResult:
-    """Write a rendered document to `target`, atomically."""
+def save_pdf(document, target: Path, diagnostics: Diagnostics, path: Path,
+             line_numbers: bool = False) -> PdfResult:
+    """Write a rendered document to `target`, atomically, with line numbers if asked."""
     with _weasyprint_log(diagnostics, path), atomic_output(target) as temporary:
         document.write_pdf(str(temporary))
+        if line_numbers:
+            number_lines(temporary, line_positions(document))
     anchors = {name: number for number, page in enumerate(document.pages, 1)
                for name in page.anchors}
     return PdfResult(target, len(document.pages), anchors)
+
+
+def line_positions(document) -> dict[int, list[tuple[float, float]]]:
+    """For each page, the (baseline from the top, left edge) of every line of essay text,
+    in points, read from WeasyPrint's layout."""
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox
+
+    px = 0.75  # WeasyPrint lays out in CSS pixels
+
+    def walk(box, inside: bool, found: list) -> None:
+        element = getattr(box, "element", None)
+        if element is not None and "essay-body" in (element.get("class") or "").split():
+            inside = True
+        if isinstance(box, LineBox):
+            if inside:
+                found.append(((box.position_y + box.baseline) * px, box.position_x * px))
+        elif isinstance(box, ParentBox):
+            for child in box.children:
+                walk(child, inside, found)
+
+    positions = {}
+    for index, page in enumerate(document.pages):
+        found: list = []
+        walk(page._page_box, False, found)
+        if found:
+            positions[index] = sorted(found)
+    return positions
 
 
 def write_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,

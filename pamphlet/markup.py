@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import markdown
+import nh3
 from lxml import etree, html as lxml_html
 from markdown.preprocessors import Preprocessor
 
@@ -33,7 +34,20 @@ SMART = {
 }
 EXTERNAL_SCHEMES = ("http", "https", "ftp", "mailto")
 UNSAFE_ELEMENTS = ("script", "style", "iframe", "object", "embed", "frame", "frameset",
-                   "form", "input", "button", "link", "meta", "base")
+                   "form", "input", "button", "link", "meta", "base", "svg", "math", "video",
+                   "audio", "canvas", "template")
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "u", "s",
+    "del", "ins", "mark", "small", "sub", "sup", "code", "pre", "kbd", "samp", "var", "q",
+    "cite", "abbr", "dfn", "time", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "a", "img",
+    "figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
+    "div", "span", "bdi", "bdo", "ruby", "rt", "rp", "wbr"}
+ALLOWED_ATTRIBUTES = {
+    "*": {"id", "class", "lang", "dir", "title"},
+    "a": {"href"}, "img": {"src", "alt", "width", "height"},
+    "th": {"style", "align", "colspan", "rowspan"}, "td": {"style", "align", "colspan", "rowspan"},
+    "ol": {"start", "reversed", "type"}, "li": {"value"}, "time": {"datetime"},
+    "abbr": {"title"}, "q": {"cite"}, "blockquote": {"cite"}}
 EPUB_NS = "http://www.idpf.org/2007/ops"
 
 
@@ -80,11 +94,12 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
         extension_configs={"smarty": {"substitutions": SMART},
                            "footnotes": {"BACKLINK_TEXT": ""}},
         output_format="xhtml")
-    tree = lxml_html.fragment_fromstring(md.convert(essay.body) or "<p></p>",
-                                         create_parent="div")
+    converted = md.convert(essay.body) or "<p></p>"
     fixer = _TreeFixer(essay, root, diagnostics, slugs)
+    # Say what the allow-list will take out, then let it take it out.
+    fixer.report_unsafe(lxml_html.fragment_fromstring(converted, create_parent="div"))
+    tree = lxml_html.fragment_fromstring(sanitise(converted) or "<p></p>", create_parent="div")
     # The passes see the notes too, so links and images in them are treated alike.
-    fixer.remove_unsafe(tree)
     fixer.headings(tree)
     images = fixer.images(tree)
     links = fixer.links(tree)
@@ -102,6 +117,14 @@ def inline_html(text: str) -> str:
     if len(paragraphs) == 1 and len(tree) == 1:
         tree = paragraphs[0]
     return inner_xml(tree).strip()
+
+
+def sanitise(html: str) -> str:
+    """Keep only the elements and attributes an essay can need (nh3's allow-list cleaner)."""
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
+                     url_schemes={"http", "https", "mailto", "ftp", "data"},
+                     filter_style_properties={"text-align"}, link_rel=None,
+                     strip_comments=True)
 
 
 def smarten(text: str) -> str:
@@ -266,18 +289,25 @@ class _TreeFixer:
             _replace(sup, marker)
         return notes
 
-    def remove_unsafe(self, tree) -> None:
+    def report_unsafe(self, tree) -> None:
+        """Warn of the raw HTML the sanitiser removes: scripts, frames, forms, handlers."""
         for element in tree.xpath(".//*"):
             if not isinstance(element.tag, str):
-                _drop(element)  # comments and processing instructions
-            elif element.tag in UNSAFE_ELEMENTS:
+                continue
+            if element.tag in UNSAFE_ELEMENTS:
                 self.diagnostics.warning(
                     "M305", f"<{element.tag}> is not allowed in an essay and was removed",
                     self.essay.path, self.line_of(f"<{element.tag}"))
-                _drop(element)
-            else:
-                for name in [n for n in element.attrib if n.lower().startswith("on")]:
-                    del element.attrib[name]
+            for name in [n for n in element.attrib if n.lower().startswith("on")]:
+                self.diagnostics.warning(
+                    "M305", f"the {name} attribute is not allowed and was removed",
+                    self.essay.path, self.line_of(name))
+            href = element.get("href") if element.tag == "a" else None
+            scheme = urlsplit(href or "").scheme.lower()
+            if scheme and scheme not in EXTERNAL_SCHEMES:
+                self.diagnostics.warning(
+                    "M305", f"link with '{scheme}:' removed: {href[:80]}", self.essay.path,
+                    self.line_of(href), hint="link to http(s) addresses only")
 
     def headings(self, tree) -> None:
         headings = [h for h in tree.iter() if h.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
@@ -346,12 +376,7 @@ class _TreeFixer:
                 anchor.set("href", "#" + self.ids.get(href[1:], href[1:]))
             elif scheme in EXTERNAL_SCHEMES:
                 found.append(Link(href, _text(anchor)))
-            elif scheme:
-                self.diagnostics.warning(
-                    "M305", f"link with '{scheme}:' removed: {href[:80]}", self.essay.path,
-                    self.line_of(href), hint="link to http(s) addresses only")
-                del anchor.attrib["href"]
-            elif href:
+            elif href and not scheme:
                 self._cross_reference(anchor, href)
         return found
 

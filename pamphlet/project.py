@@ -337,7 +337,11 @@ def _cover(values: dict, root: Path, path: Path, locator: TomlLocator,
     image = None
     if values["image"]:
         image = (root / values["image"]).resolve()
-        if not image.is_file():
+        if not image.is_relative_to(root.resolve()):
+            diagnostics.error("P109", f"cover image outside the project: {values['image']}",
+                              path, locator.line_of("cover", "image"),
+                              hint="copy the image into the project folder")
+        elif not image.is_file():
             diagnostics.error("P109", f"cover image not found: {values['image']}", path,
                               locator.line_of("cover", "image"),
                               hint=f"the path is relative to the project folder {root}")

@@ -15,7 +15,7 @@ GOOD_ESSAY = "---\ntitle: One\nauthor: A\n---\n\nSome text.\n"
 
 
 def make(tmp_path: Path, spec: str = GOOD_SPEC, essays: dict[str, str] | None = None) -> Path:
-    (tmp_path / "source").mkdir()
+    (tmp_path / "source").mkdir(parents=True)
     (tmp_path / "pamphlet.toml").write_text(spec)
     for slug, text in (essays or {"one": GOOD_ESSAY}).items():
         (tmp_path / "source" / f"{slug}.md").write_text(text)
@@ -174,3 +174,32 @@ def test_layout_template_undefined_name(tmp_path, capsys):
     assert main(["build", str(project)]) == 1
     err = capsys.readouterr().err
     assert f"{project / 'layouts' / 'zine' / 'pamphlet.html'}:3: L403 template error" in err
+
+
+def test_a_layout_cannot_pull_files_from_outside_the_project(tmp_path, capsys):
+    from PIL import Image
+
+    secret = tmp_path / "secret.png"
+    Image.new("RGB", (50, 50), "red").save(secret)
+    project = make(tmp_path / "project", essays={"one": GOOD_ESSAY + '\n<span>raw</span>\n'})
+    (project / "layouts" / "zine").mkdir(parents=True)
+    (project / "layouts" / "zine" / "custom.css").write_text(
+        f'body {{ background: url("file://{secret}"); }}\n'
+        '.essay-title::after { content: url("https://example.org/tracker.png"); }\n')
+    assert main(["build", str(project)]) == 0
+    err = capsys.readouterr().err
+    assert f"S901 warning: refused to load file://{secret}" in err
+    assert "S901 warning: refused to load https://example.org/tracker.png" in err
+    from pypdf import PdfReader
+    reader = PdfReader(str(project / "build" / "pamphlet.pdf"))
+    assert not any(page.images for page in reader.pages)
+
+
+def test_a_cover_image_outside_the_project_is_refused(tmp_path, capsys):
+    from PIL import Image
+
+    Image.new("RGB", (10, 10)).save(tmp_path / "outside.png")
+    project = make(tmp_path / "project",
+                   GOOD_SPEC + '[cover]\nimage = "../outside.png"\n')
+    assert main(["build", str(project)]) == 1
+    assert "pamphlet.toml:4: P109 cover image outside the project" in capsys.readouterr().err

@@ -118,9 +118,18 @@ def test_unsafe_elements_are_removed_with_a_warning(tmp_path, html, removed):
 
 
 def test_event_handlers_and_javascript_links_are_removed(tmp_path):
-    body, diagnostics = body_of(tmp_path, '<p onclick="x()">A</p>\n\n[b](javascript:alert(1))\n')
+    body, diagnostics = body_of(tmp_path, '<p onclick="x()">A</p>\n\n[b](javascript:alert(1))\n'
+                                          '\n[c](file:///etc/passwd)\n')
     assert "onclick" not in body.html and "javascript" not in body.html
-    assert [d.code for d in diagnostics] == ["M305"]
+    assert "file:" not in body.html
+    assert [(d.code, d.line) for d in diagnostics] == [("M305", 5), ("M305", 7), ("M305", 9)]
+
+
+def test_the_allow_list_removes_what_it_does_not_know(tmp_path):
+    body, _ = body_of(tmp_path, '<marquee>old</marquee> <p style="color:red">text</p>\n\n'
+                                '<svg><script>x</script></svg>\n')
+    assert "marquee" not in body.html and "style" not in body.html and "script" not in body.html
+    assert "old" in body.html and "text" in body.html
 
 
 def test_smarten_titles():

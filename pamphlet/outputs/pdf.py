@@ -1,6 +1,7 @@
 """The reading PDF: the layout's HTML and CSS rendered by WeasyPrint (the only module that imports it).
 
-Diagnostic codes: O501 WeasyPrint reported a problem (warning), O503 the render failed.
+Diagnostic codes: O501 WeasyPrint reported a problem (warning), O503 the render failed,
+S901 a resource outside the project or on the network was refused (warning).
 """
 
 from __future__ import annotations
@@ -9,9 +10,11 @@ import logging
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher
 
 from ..assemble import Pamphlet
 from ..atomic import atomic_output
@@ -48,16 +51,46 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
                extra_css: str = ""):
     """Lay out the reading PDF in memory: a WeasyPrint document, not yet written."""
     html = render_html(pamphlet, layout)
-    sheets = [CSS(filename=str(path), font_config=_FONTS) for path in layout.stylesheets("print")]
+    fetcher = ProjectFetcher((pamphlet.spec.root, *layout.search_path), diagnostics,
+                             pamphlet.spec.path)
+    sheets = [CSS(filename=str(path), font_config=_FONTS, url_fetcher=fetcher)
+              for path in layout.stylesheets("print")]
     if extra_css:
-        sheets.append(CSS(string=extra_css, font_config=_FONTS))
+        sheets.append(CSS(string=extra_css, font_config=_FONTS, url_fetcher=fetcher))
     with _weasyprint_log(diagnostics, pamphlet.spec.path):
         try:
-            return HTML(string=html, base_url=f"{pamphlet.spec.root}/").render(
-                stylesheets=sheets, font_config=_FONTS)
+            return HTML(string=html, base_url=f"{pamphlet.spec.root}/",
+                        url_fetcher=fetcher).render(stylesheets=sheets, font_config=_FONTS)
         except (OSError, ValueError) as error:
             raise fail("O503", f"the PDF could not be rendered: {error}", pamphlet.spec.path,
                        hint="check the layout's CSS and the essays' images") from None
+
+
+class ProjectFetcher(URLFetcher):
+    """Lets WeasyPrint load only data: URLs and files inside the project and its layouts.
+
+    An essay or a layout that asks for /etc/passwd, a file beside the project or anything on
+    the network gets nothing, and the build says so.
+    """
+
+    def __init__(self, roots, diagnostics: Diagnostics, path: Path):
+        super().__init__(allowed_protocols=("data", "file"), timeout=5)
+        self.roots = tuple(Path(root).resolve() for root in roots)
+        self.diagnostics, self.path = diagnostics, path
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:") or self._inside(url):
+            return super().fetch(url, headers)
+        self.diagnostics.warning(
+            "S901", f"refused to load {url[:120]}: only files inside the project are used",
+            self.path, hint="copy the file into the project and refer to it there")
+        raise ValueError(f"refused: {url}")
+
+    def _inside(self, url: str) -> bool:
+        if not url.startswith("file:"):
+            return False
+        target = Path(unquote(urlsplit(url).path)).resolve()
+        return any(target.is_relative_to(root) for root in self.roots)
 
 
 def save_pdf(document, target: Path, diagnostics: Diagnostics, path: Path,

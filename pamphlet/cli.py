@@ -117,6 +117,16 @@ def _library_parsers(commands) -> None:
                             help="in plain text, start a new essay after each line MARKER")
     import_cmd.set_defaults(run=_import)
 
+    check_cmd = commands.add_parser(
+        "check", help="check a project without building it",
+        description="Lint a project: specs, front matter, essays with no source, footnotes "
+        "called but not defined (or defined but not called), missing images and dead links.")
+    check_cmd.add_argument("path", nargs="?", default=Path("."), type=Path, metavar="PATH")
+    check_cmd.add_argument("--epub", action="store_true",
+                           help="also run EPUBCheck on the EPUBs in build/")
+    check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check_cmd.set_defaults(run=_check)
+
     list_cmd = commands.add_parser(
         "list", help="list the essays of a project",
         description="List each essay in source/ with its title, author, tags, words, reading "
@@ -234,6 +244,17 @@ def _new(args: argparse.Namespace) -> int:
     path = new_essay(args.project, args.title, args.author, tuple(args.tags))
     print(f"made {_relative(path)}")
     return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    from .check import check_project
+
+    diagnostics, specs, essays = check_project(args.path, args.epub)
+    _show(diagnostics)
+    errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
+    print(f"checked {specs} spec{'s' * (specs != 1)} and {essays} essay{'s' * (essays != 1)}: "
+          f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    return EXIT_ERROR if errors or (args.strict and warnings) else EXIT_OK
 
 
 def _import(args: argparse.Namespace) -> int:

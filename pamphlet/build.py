@@ -38,12 +38,12 @@ class BuildResult:
         return not self.diagnostics.has_errors
 
 
-def build(target: Path, out_dir: Path | None = None) -> BuildResult:
+def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8") -> BuildResult:
     """Build the spec at `target` (a project folder or a spec file) into `out_dir`."""
     result = BuildResult()
     try:
         result.spec = spec = load_spec(target)
-        pamphlet = _pamphlet(spec, result.diagnostics)
+        pamphlet = _pamphlet(spec, result.diagnostics, encoding)
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"))
         out = Path(out_dir) if out_dir else spec.root / "build"
         variants = spec.printing.variants if spec.printing else ("read",)
@@ -62,8 +62,8 @@ def build(target: Path, out_dir: Path | None = None) -> BuildResult:
     return result
 
 
-def _pamphlet(spec: Spec, diagnostics: Diagnostics) -> Pamphlet:
-    essays = select(spec, diagnostics)
+def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str) -> Pamphlet:
+    essays = select(spec, diagnostics, encoding)
     diagnostics.raise_if_errors()
     pamphlet = assemble(spec, essays, diagnostics)
     diagnostics.raise_if_errors()

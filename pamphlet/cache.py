@@ -21,10 +21,11 @@ from .project import project_root
 RECORD = ".pamphlet-cache.json"
 
 
-def cache_key(spec: Path) -> str:
-    """A hash of everything the spec's outputs are made from."""
+def cache_key(spec: Path, options: str = "") -> str:
+    """A hash of everything the spec's outputs are made from (`options`: the build's own)."""
     root = project_root(spec)
-    digest = hashlib.sha256(f"{__version__}|{os.environ.get('SOURCE_DATE_EPOCH', '')}".encode())
+    digest = hashlib.sha256(
+        f"{__version__}|{os.environ.get('SOURCE_DATE_EPOCH', '')}|{options}".encode())
     files = [spec, *_named_files(spec, root)]
     for folder in (root / "source", root / "layouts", BUILTIN_LAYOUTS):
         files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []

@@ -66,6 +66,8 @@ def _build_parser(commands) -> None:
                            help="build only the K-th of N fixed shares of the specs")
     build_cmd.add_argument("--force", action="store_true",
                            help="build even the specs whose outputs are current")
+    build_cmd.add_argument("--encoding", default="utf-8", metavar="NAME",
+                           help="read essays in this encoding (default: utf-8), e.g. cp1252")
     build_cmd.set_defaults(run=_build)
 
 
@@ -165,13 +167,13 @@ def _build(args: argparse.Namespace) -> int:
     todo = []
     for spec in shard(specs, args.shard):
         out = args.out or project_root(spec) / "build"
-        key = cache.cache_key(spec)
+        key = cache.cache_key(spec, f"encoding={args.encoding}")
         if not args.force and cache.current_outputs(out, spec, key):
             print(f"{_relative(spec)}: up to date")
             continue
         todo.append((spec, out, key))
     failed = 0
-    for (spec, out, key), result in zip(todo, _run_builds(todo, args.jobs)):
+    for (spec, out, key), result in zip(todo, _run_builds(todo, args.jobs, args.encoding)):
         _show(result.diagnostics)
         if not result.ok:
             print(f"pamphlet: {_relative(spec)} failed; its outputs were not changed",
@@ -186,17 +188,17 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def _run_builds(todo: list, jobs: int) -> list:
+def _run_builds(todo: list, jobs: int, encoding: str) -> list:
     if jobs == 1 or len(todo) < 2:
-        return [_build_one(spec, out) for spec, out, _ in todo]
+        return [_build_one(spec, out, encoding) for spec, out, _ in todo]
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
         return list(pool.map(_build_one, [spec for spec, _, _ in todo],
-                             [out for _, out, _ in todo]))
+                             [out for _, out, _ in todo], [encoding] * len(todo)))
 
 
-def _build_one(spec: Path, out: Path):
+def _build_one(spec: Path, out: Path, encoding: str):
     from .build import build
-    return build(spec, out)
+    return build(spec, out, encoding)
 
 
 def _describe(output: Path, result) -> str:

@@ -67,9 +67,9 @@ def essay_paths(source_dir: Path) -> dict[str, Path]:
     return {path.stem: path for path in sorted(source_dir.glob("*.md"))}
 
 
-def read_essay(path: Path, diagnostics: Diagnostics) -> Essay | None:
+def read_essay(path: Path, diagnostics: Diagnostics, encoding: str = "utf-8") -> Essay | None:
     """Parse one essay file; on an error, report it and return None."""
-    text = _read_text(path, diagnostics)
+    text = _read_text(path, diagnostics, encoding)
     if text is None:
         return None
     split = _split_front_matter(text, path, diagnostics)
@@ -82,7 +82,7 @@ def read_essay(path: Path, diagnostics: Diagnostics) -> Essay | None:
     return _essay(path, meta, lines, body, body_line, diagnostics)
 
 
-def _read_text(path: Path, diagnostics: Diagnostics) -> str | None:
+def _read_text(path: Path, diagnostics: Diagnostics, encoding: str = "utf-8") -> str | None:
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -90,13 +90,26 @@ def _read_text(path: Path, diagnostics: Diagnostics) -> str | None:
                           hint="check the file's permissions")
         return None
     try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[:error.start].count(b"\n") + 1
-        diagnostics.error("E202", "the file is not UTF-8 text", path, line,
-                          hint="save the file as UTF-8 in your editor")
+        text = raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8")
+                          else encoding)
+    except (UnicodeDecodeError, LookupError) as error:
+        line = raw[:getattr(error, "start", 0)].count(b"\n") + 1
+        guess = guess_encoding(raw)
+        diagnostics.error("E202", f"the file is not {encoding} text; it looks like {guess}", path,
+                          line, hint=f"save it as UTF-8, or build with --encoding {guess}")
         return None
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def guess_encoding(raw: bytes) -> str:
+    """A likely name for the encoding of bytes that are not UTF-8."""
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    try:
+        raw.decode("cp1252")
+        return "cp1252"  # Windows' Western European, the usual suspect for pasted text
+    except UnicodeDecodeError:
+        return "latin-1"
 
 
 def _split_front_matter(text: str, path: Path,

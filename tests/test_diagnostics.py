@@ -107,11 +107,24 @@ def test_unreadable_essay(tmp_path, capsys):
     assert "Traceback" not in err
 
 
-def test_not_utf8(tmp_path, capsys):
+def test_not_utf8_says_what_it_looks_like_and_offers_encoding(tmp_path, capsys):
     project = make(tmp_path)
-    (project / "source" / "one.md").write_bytes(b"---\ntitle: Caf\xe9\n---\nText\n")
+    (project / "source" / "one.md").write_bytes(b"---\ntitle: Caf\xe9 \x93talk\x94\n---\nText\n")
     assert main(["build", str(project)]) == 1
-    assert f"{project / 'source' / 'one.md'}:2: E202 the file is not UTF-8" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert (f"{project / 'source' / 'one.md'}:2: E202 the file is not utf-8 text; "
+            "it looks like cp1252") in err and "--encoding cp1252" in err
+    assert main(["build", str(project), "--encoding", "cp1252"]) == 0
+    from pypdf import PdfReader
+    text = "".join(p.extract_text() for p in PdfReader(str(project / "build" / "pamphlet.pdf")).pages)
+    assert "Café “talk”" in text
+
+
+def test_a_bom_and_crlf_simply_work(tmp_path, capsys):
+    project = make(tmp_path)
+    (project / "source" / "one.md").write_bytes(
+        "\ufeff---\r\ntitle: One\r\n---\r\n\r\nSome text.\r\n".encode())
+    assert main(["build", str(project)]) == 0
 
 
 def test_every_problem_is_reported_at_once(tmp_path, capsys):

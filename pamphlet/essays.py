@@ -6,6 +6,7 @@ Diagnostic codes of this stage:
   E205 the title is missing or empty       E206 a front-matter value has the wrong type
   E207 an unknown front-matter key that looks like a typo (warning)
   E208 the essay has no text (warning)     E209 the front matter is not a mapping
+  E212 control characters were left out (warning)
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from .schema import nearest
 FIELDS = ("title", "subtitle", "author", "date", "source", "tags", "lang", "license", "summary")
 SOURCE_FIELDS = ("title", "publisher", "url", "date", "accessed")
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+# Characters XML 1.0 does not allow, and so no XHTML or PDF text can hold.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -98,7 +101,14 @@ def _read_text(path: Path, diagnostics: Diagnostics, encoding: str = "utf-8") ->
         diagnostics.error("E202", f"the file is not {encoding} text; it looks like {guess}", path,
                           line, hint=f"save it as UTF-8, or build with --encoding {guess}")
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _CONTROL.search(text):
+        first = _CONTROL.search(text)
+        diagnostics.warning("E212", "control characters (which no page can show) were left out",
+                            path, text[:first.start()].count("\n") + 1,
+                            hint="they often come from pasting; the file itself is unchanged")
+        text = _CONTROL.sub("", text)
+    return text
 
 
 def guess_encoding(raw: bytes) -> str:
@@ -194,7 +204,7 @@ class _FieldReader:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return str(value).strip()
+            return _CONTROL.sub("", str(value)).strip()
         self._wrong(label or key, "a line of text", value)
         return None
 
@@ -203,9 +213,10 @@ class _FieldReader:
         if value is None:
             return ()
         if isinstance(value, str):
+            value = _CONTROL.sub("", value)
             return tuple(v.strip() for v in value.split(",")) if key == "tags" else (value.strip(),)
         if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-            return tuple(str(v).strip() for v in value)
+            return tuple(_CONTROL.sub("", str(v)).strip() for v in value)
         self._wrong(key, "a name or a list of names", value)
         return ()
 

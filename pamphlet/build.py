@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,20 +49,47 @@ def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8") ->
         pamphlet = _pamphlet(spec, result.diagnostics, encoding)
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"))
         out = Path(out_dir) if out_dir else spec.root / "build"
-        variants = spec.printing.variants if spec.printing else ("read",)
-        with tempfile.TemporaryDirectory(prefix=".pamphlet-", dir=_scratch(out)) as scratch:
-            reading = out / f"{spec.stem}.pdf" if "read" in variants else \
-                Path(scratch) / f"{spec.stem}.pdf"
-            pdf = _reading_pdf(pamphlet, layout, reading, result)
-            if "read" in variants:
-                result.outputs.append(pdf.path)
-            if spec.printing:
-                _print_outputs(spec, pdf, out, Path(scratch), result)
-            book = write_epub(pamphlet, layout, out / f"{spec.stem}.epub", result.diagnostics)
-            result.outputs.append(book.path)
+        with time_limit(spec):
+            _outputs(spec, pamphlet, layout, out, result)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
     return result
+
+
+def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, out: Path,
+             result: BuildResult) -> None:
+    """Every output the spec asks for, each written atomically."""
+    variants = spec.printing.variants if spec.printing else ("read",)
+    with tempfile.TemporaryDirectory(prefix=".pamphlet-", dir=_scratch(out)) as scratch:
+        reading = out / f"{spec.stem}.pdf" if "read" in variants else \
+            Path(scratch) / f"{spec.stem}.pdf"
+        pdf = _reading_pdf(pamphlet, layout, reading, result)
+        if "read" in variants:
+            result.outputs.append(pdf.path)
+        if spec.printing:
+            _print_outputs(spec, pdf, out, Path(scratch), result)
+        book = write_epub(pamphlet, layout, out / f"{spec.stem}.epub", result.diagnostics)
+        result.outputs.append(book.path)
+
+
+@contextlib.contextmanager
+def time_limit(spec: Spec):
+    """Stop a build that runs past the spec's [pdf] time_limit, with a diagnostic (O504)."""
+    seconds = spec.pdf.time_limit
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    def stop(signum, frame):
+        raise fail("O504", f"the build took longer than {seconds} s and was stopped", spec.path,
+                   spec.line_of("pdf", "time_limit"),
+                   hint="raise [pdf] time_limit, or split the pamphlet into packets")
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str) -> Pamphlet:

@@ -89,6 +89,7 @@ SPEC_SCHEMA = Table({
         "essay_start": Field(_TEXT, default="right", choices=("right", "any")),
         "link_notes": Field(_TEXT, default="footnote", choices=("footnote", "endnote")),
         "line_numbers": Field((bool,), default=False, doc="number every fifth line of the essays"),
+        "time_limit": Field((int,), default=600, doc="seconds a build may take, 0 for no limit"),
     }),
 })
 
@@ -117,6 +118,7 @@ class PdfSettings:
     essay_start: str = "right"
     link_notes: str = "footnote"
     line_numbers: bool = False
+    time_limit: int = 600
 
 
 @dataclass(frozen=True)

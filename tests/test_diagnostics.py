@@ -216,3 +216,17 @@ def test_a_cover_image_outside_the_project_is_refused(tmp_path, capsys):
                    GOOD_SPEC + '[cover]\nimage = "../outside.png"\n')
     assert main(["build", str(project)]) == 1
     assert "pamphlet.toml:4: P109 cover image outside the project" in capsys.readouterr().err
+
+
+def test_a_build_past_its_time_limit_is_stopped(tmp_path, capsys):
+    import sys
+    sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
+    from corpus import make_corpus
+
+    project = make_corpus(tmp_path / "big", 10)  # about three seconds to render
+    spec = project / "pamphlet.toml"
+    spec.write_text(spec.read_text() + "[pdf]\ntime_limit = 1\n")
+    assert main(["build", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert f"{spec}:5: O504 the build took longer than 1 s and was stopped" in err
+    assert not list((project / "build").glob("*.pdf"))

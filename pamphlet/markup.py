@@ -8,6 +8,7 @@ Diagnostic codes of this stage:
   M303 a remote image is left out (warning)
   M304 a link to a local file that is not an essay of the pamphlet is removed (warning)
   M305 an unsafe link or element is removed (warning)
+  M306 nesting too deep was flattened (warning)
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ ALLOWED_ATTRIBUTES = {
     "ol": {"start", "reversed", "type"}, "li": {"value"}, "time": {"datetime"},
     "abbr": {"title"}, "q": {"cite"}, "blockquote": {"cite"}}
 EPUB_NS = "http://www.idpf.org/2007/ops"
+MAX_DEPTH = 24  # levels of nested elements kept; deeper ones are flattened
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,7 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
     fixer.report_unsafe(lxml_html.fragment_fromstring(converted, create_parent="div"))
     tree = lxml_html.fragment_fromstring(sanitise(converted) or "<p></p>", create_parent="div")
     # The passes see the notes too, so links and images in them are treated alike.
+    fixer.limit_depth(tree)
     fixer.headings(tree)
     images = fixer.images(tree)
     links = fixer.links(tree)
@@ -308,6 +311,20 @@ class _TreeFixer:
                 self.diagnostics.warning(
                     "M305", f"link with '{scheme}:' removed: {href[:80]}", self.essay.path,
                     self.line_of(href), hint="link to http(s) addresses only")
+
+    def limit_depth(self, tree) -> None:
+        """Flatten nesting past MAX_DEPTH: layout engines recurse, and no reader follows it."""
+        deepest = max((len(list(e.iterancestors())) for e in tree.iter()), default=0)
+        if deepest <= MAX_DEPTH:
+            return
+        self.diagnostics.warning(
+            "M306", f"lists or quotes nested {deepest} deep were flattened below level "
+            f"{MAX_DEPTH}", self.essay.path, self.essay.body_line,
+            hint="nest less deeply; the deepest levels are printed as plain paragraphs")
+        for element in list(tree.iter()):
+            depth = len(list(element.iterancestors()))
+            if depth >= MAX_DEPTH and element.tag in ("ul", "ol", "li", "blockquote", "div"):
+                element.drop_tag()
 
     def headings(self, tree) -> None:
         headings = [h for h in tree.iter() if h.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from pamphlet.build import build
 from pamphlet.cli import main
 
 GOOD_SPEC = 'title = "T"\nessays = ["one"]\n'
@@ -230,3 +231,51 @@ def test_a_build_past_its_time_limit_is_stopped(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{spec}:5: O504 the build took longer than 1 s and was stopped" in err
     assert not list((project / "build").glob("*.pdf"))
+
+
+@pytest.fixture(scope="module")
+def extreme(tmp_path_factory):
+    """One build of the extreme inputs: a 10,000-character word and URL, lists and quotes
+    nested 100 deep, 300 footnotes."""
+    project = tmp_path_factory.mktemp("extreme")
+    (project / "source").mkdir()
+    write = lambda slug, body: (project / "source" / f"{slug}.md").write_text(
+        f"---\ntitle: {slug}\n---\n\n{body}\n")
+    write("long-word", "a" * 10_000 + "\n\n<https://example.org/" + "x" * 10_000 + ">")
+    write("nested", "\n".join("  " * i + "- level" for i in range(100)) + "\n\n" + ">" * 100 + " deep")
+    write("notes", " ".join(f"word{i}[^{i}]" for i in range(300)) + "\n\n"
+          + "\n".join(f"[^{i}]: note{i}" for i in range(300)))
+    (project / "pamphlet.toml").write_text('title = "X"\nessays = ["long-word", "nested", "notes"]\n')
+    return project, build(project)
+
+
+def test_extreme_inputs_build_with_warnings_not_tracebacks(extreme):
+    project, result = extreme
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert [(d.code, d.path.name) for d in result.diagnostics] == [("M306", "nested.md")]
+
+
+def test_a_ten_thousand_character_word_wraps_inside_the_page(extreme):
+    import pypdfium2 as pdfium
+
+    project, result = extreme
+    document = pdfium.PdfDocument(str(result.outputs[0]))
+    widest = 0.0
+    for page in document:
+        text = page.get_textpage()
+        for index in range(text.count_chars()):
+            widest = max(widest, text.get_charbox(index)[2])
+    assert 0 < widest < document[0].get_width() - 10 / 25.4 * 72  # well inside the margin
+
+
+def test_three_hundred_footnotes_each_on_the_page_of_its_call(extreme):
+    from pdftext import Pdf
+
+    project, result = extreme
+    pdf = Pdf(result.outputs[0])
+    for number in (0, 150, 299):
+        calls = [n for n in range(1, len(pdf) + 1)
+                 if any(w.startswith(f"word{number}") and w[4 + len(str(number)):].isdigit()
+                        for w in pdf.text(n).split())]
+        notes = [n for n in range(1, len(pdf) + 1) if f"note{number}" in pdf.text(n).split()]
+        assert notes and notes[0] in calls, number

@@ -70,11 +70,15 @@ def test_build_with_no_argument_builds_every_spec_once(tmp_path, monkeypatch, ca
                                                            "printing") for kind in ("pdf", "epub")]
 
 
-@pytest.fixture(scope="module")
-def groups(tmp_path_factory):
-    result = build(LIBRARY / "packets" / "groups.toml", tmp_path_factory.mktemp("groups"))
+def built(name: str, factory) -> Pdf:
+    result = build(LIBRARY / "packets" / f"{name}.toml", factory.mktemp(name))
     assert result.ok, [d.format() for d in result.diagnostics]
     return Pdf(result.outputs[0])
+
+
+@pytest.fixture(scope="module")
+def groups(tmp_path_factory):
+    return built("groups", tmp_path_factory)
 
 
 def test_event_on_cover_and_title_page(groups):
@@ -95,9 +99,7 @@ def test_packet_introduction_from_a_file_comes_first(groups):
 
 @pytest.fixture(scope="module")
 def excerpt(tmp_path_factory):
-    result = build(LIBRARY / "packets" / "excerpt.toml", tmp_path_factory.mktemp("excerpt"))
-    assert result.ok, [d.format() for d in result.diagnostics]
-    return Pdf(result.outputs[0])
+    return built("excerpt", tmp_path_factory)
 
 
 def test_excerpt_keeps_only_the_named_sections(excerpt):

@@ -30,8 +30,3 @@ def cover_image(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics) ->
     bitmap.save(out, format="JPEG", quality=88, optimize=True)
     return "cover.jpg", out.getvalue()
 
-
-def cover_size(data: bytes) -> tuple[int, int]:
-    from PIL import Image
-    return Image.open(io.BytesIO(data)).size
-

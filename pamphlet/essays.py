@@ -236,7 +236,8 @@ class _FieldReader:
                     "E206", f"unknown key 'source.{key}'", self.path, self.lines.get("source"),
                     hint=f"did you mean '{near}'?" if near else
                     "source takes: " + ", ".join(SOURCE_FIELDS))
-        return Source(**{key: self.text(key, value, f"source.{key}") for key in SOURCE_FIELDS})
+        source = Source(**{key: self.text(key, value, f"source.{key}") for key in SOURCE_FIELDS})
+        return source if any(vars(source).values()) else None  # an empty template is no source
 
     def _wrong(self, key: str, wanted: str, value) -> None:
         self.diagnostics.error(

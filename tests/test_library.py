@@ -106,3 +106,9 @@ def test_cache_notices_a_changed_output(tmp_path, capsys):
     assert main(["build", str(project)]) == 0
     assert "wrote" in capsys.readouterr().out
     assert (project / "build" / "pamphlet.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_an_unfilled_source_template_counts_as_no_source(tmp_path, capsys):
+    assert main(["new", "Fresh", "--project", str(tmp_path)]) == 0
+    essay = read_essay(tmp_path / "source" / "fresh.md", Diagnostics())
+    assert essay.source is None

@@ -12,6 +12,7 @@ from .essays import Essay, Source
 from .excerpt import keep_sections
 from .markup import Body, inline_html, render_body, smarten
 from .project import EssayOverride, Spec
+from .scripts import direction
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
            "September", "October", "November", "December")
@@ -34,6 +35,11 @@ class Chapter:
     @property
     def anchor(self) -> str:
         return self.essay.slug
+
+    @property
+    def dir(self) -> str:
+        """'rtl' for an essay in Arabic, Hebrew, Persian, ...; else 'ltr'."""
+        return direction(self.lang)
 
     @property
     def byline(self) -> str:
@@ -76,6 +82,10 @@ class Pamphlet:
     @property
     def lang(self) -> str:
         return self.spec.lang
+
+    @property
+    def dir(self) -> str:
+        return direction(self.spec.lang)
 
     @property
     def credit(self) -> str | None:

@@ -117,7 +117,7 @@ def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
     document = render_pdf(pamphlet, layout, result.diagnostics)
     if spec.printing and spec.printing.fit:
         document = _fit(pamphlet, layout, document, result)
-    pdf = save_pdf(document, target, result.diagnostics, spec.path, spec.pdf.line_numbers)
+    pdf = save_pdf(document, pamphlet, target, result.diagnostics)
     result.pages = pdf.pages
     return pdf
 

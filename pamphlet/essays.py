@@ -6,7 +6,7 @@ Diagnostic codes of this stage:
   E205 the title is missing or empty       E206 a front-matter value has the wrong type
   E207 an unknown front-matter key that looks like a typo (warning)
   E208 the essay has no text (warning)     E209 the front matter is not a mapping
-  E212 control characters were left out (warning)
+  E211 the essay is very long (warning)   E212 control characters were left out (warning)
 """
 
 from __future__ import annotations
@@ -185,7 +185,17 @@ def _essay(path: Path, meta: dict, lines: dict[str, int], body: str, body_line: 
     if not body.strip():
         diagnostics.warning("E208", "the essay has no text", path, body_line,
                             hint="write the essay below the front matter")
+    size = len(body.encode("utf-8"))
+    if size > LONG_ESSAY:
+        diagnostics.warning(
+            "E211", f"the essay is {size / 1e6:.1f} MB, about {essay.word_count:,} words: "
+            "hundreds of pages, which take a minute or more to lay out", path, body_line,
+            hint=f"to print part of it, name its sections under [essay.{path.stem}] sections "
+                 "in the spec; or split it into several essays")
     return essay
+
+
+LONG_ESSAY = 1_000_000  # bytes of Markdown: some 400 pages
 
 
 @dataclass

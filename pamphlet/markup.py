@@ -135,6 +135,8 @@ def smarten(text: str) -> str:
     md = markdown.Markdown(extensions=["smarty"],
                            extension_configs={"smarty": {"substitutions": SMART}})
     tree = lxml_html.fragment_fromstring(md.convert(text) or "<p></p>", create_parent="div")
+    for unsafe in tree.iter(*UNSAFE_ELEMENTS):  # a <script> in a title leaves no text behind
+        unsafe.drop_tree()
     return " ".join(_text(tree).split())
 
 

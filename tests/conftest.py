@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,13 @@ PROJECTS = TESTS / "projects"
 REPO = TESTS.parent
 
 os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01, for reproducible output
+
+
+def has_font_for(char: str) -> bool:
+    """Whether fontconfig knows an installed font with a glyph for `char`."""
+    found = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"],
+                           capture_output=True, text=True)
+    return bool(found.stdout.strip())
 
 
 def copy_project(name: str, where: Path) -> Path:

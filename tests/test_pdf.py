@@ -152,6 +152,12 @@ def test_cover_and_title_page(pdf):
     assert pdf.top_line(3).text == TITLE
 
 
+def test_the_cover_lines_share_one_left_edge(pdf):
+    """Title, subtitle, credit and date stand flush left; no paragraph indent creeps in."""
+    edges = {round(line.x) for line in pdf.lines(1)}
+    assert len(edges) == 1, pdf.lines(1)
+
+
 def test_outline_has_one_entry_per_essay(pdf):
     assert pdf.outline_titles() == ESSAYS
 

@@ -22,12 +22,13 @@ from ..atomic import atomic_output
 from ..diagnostics import Diagnostics, fail
 from ..layouts import Layout
 from ..markup import ebook_html
+from ..scripts import direction
 from .cover import cover_image
 
 XHTML = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE html>
 <html xmlns="http://www.w3.org/1999/xhtml" xmlns:epub="http://www.idpf.org/2007/ops" \
-lang="{lang}" xml:lang="{lang}">
+lang="{lang}" xml:lang="{lang}" dir="{dir}">
 <head>
 <meta charset="utf-8"/>
 <title>{title}</title>
@@ -111,6 +112,8 @@ def _metadata(book: epub.EpubBook, pamphlet: Pamphlet, identifier: str) -> None:
     book.set_identifier(identifier)
     book.set_title(pamphlet.title)
     book.set_language(pamphlet.lang)
+    if pamphlet.dir == "rtl":  # the reader turns pages leftwards
+        book.set_direction("rtl")
     for number, person in enumerate(pamphlet.people, 1):
         book.add_author(person, uid=f"creator{number}")
     if spec.date:
@@ -155,7 +158,8 @@ def _page(book: epub.EpubBook, uid: str, title: str, lang: str, body: str,
           body_type: str = "", landmark: str | None = None) -> epub.EpubItem:
     attrs = f' epub:type="{body_type}"' if body_type else ""
     item = epub.EpubItem(uid=uid, file_name=f"{uid}.xhtml", media_type="application/xhtml+xml",
-                         content=XHTML.format(lang=escape(lang), title=escape(title),
+                         content=XHTML.format(lang=escape(lang), dir=direction(lang),
+                                              title=escape(title),
                                               body=body, body_attrs=attrs).encode())
     book.add_item(item)
     if landmark:
@@ -181,7 +185,7 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str) -> list
         toc.append(epub.Link("introduction.xhtml", "Introduction", "introduction"))
     for index, chapter in enumerate(pamphlet.chapters):
         item = _page(book, chapter.anchor, chapter.title, chapter.lang,
-                     _essay(chapter, slugs), "bodymatter",
+                     _essay(chapter, slugs, lang), "bodymatter",
                      landmark="bodymatter" if index == 0 else None)
         docs.append(item)
         toc.append(epub.Link(item.file_name, chapter.title, chapter.anchor))
@@ -220,14 +224,16 @@ def _title_page(pamphlet: Pamphlet) -> str:
     return "\n".join(lines + ["</section>"])
 
 
-def _essay(chapter: Chapter, slugs: set[str]) -> str:
+def _essay(chapter: Chapter, slugs: set[str], book_lang: str) -> str:
     head = [f'<header><h1 class="essay-title">{escape(chapter.title)}</h1>']
     if chapter.subtitle:
         head.append(f'<p class="subtitle">{escape(chapter.subtitle)}</p>')
     if chapter.byline:
         head.append(f'<p class="author">{escape(chapter.byline)}</p>')
     excerpt = "Excerpts. " if chapter.excerpt else ""
-    head.append(f'<p class="source">{excerpt}{escape(chapter.source_line)}</p></header>')
+    own = "" if book_lang == chapter.lang else \
+        f' lang="{escape(book_lang)}" xml:lang="{escape(book_lang)}" dir="{direction(book_lang)}"'
+    head.append(f'<p class="source"{own}>{excerpt}{escape(chapter.source_line)}</p></header>')
     parts = ["".join(head)]
     if chapter.intro:
         parts.append(f'<p class="editor-intro">{chapter.intro}</p>')

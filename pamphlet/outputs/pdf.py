@@ -7,6 +7,7 @@ S901 a resource outside the project or on the network was refused (warning).
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -21,6 +22,7 @@ from ..atomic import atomic_output
 from ..diagnostics import Diagnostics, fail
 from ..layouts import Layout
 from ..markup import print_html
+from ..scripts import report_missing_glyphs
 from .linenumbers import number_lines
 
 
@@ -66,6 +68,12 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
                        hint="check the layout's CSS and the essays' images") from None
 
 
+def _printed_text(pamphlet: Pamphlet):
+    """(file, first line, text) for what the pamphlet prints, to find a character's source."""
+    for path in (*(chapter.essay.path for chapter in pamphlet.chapters), pamphlet.spec.path):
+        yield path, 1, path.read_text(encoding="utf-8", errors="replace")
+
+
 class ProjectFetcher(URLFetcher):
     """Lets WeasyPrint load only data: URLs and files inside the project and its layouts.
 
@@ -93,13 +101,18 @@ class ProjectFetcher(URLFetcher):
         return any(target.is_relative_to(root) for root in self.roots)
 
 
-def save_pdf(document, target: Path, diagnostics: Diagnostics, path: Path,
-             line_numbers: bool = False) -> PdfResult:
-    """Write a rendered document to `target`, atomically, with line numbers if asked."""
-    with _weasyprint_log(diagnostics, path), atomic_output(target) as temporary:
+def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostics) -> PdfResult:
+    """Write a rendered document to `target`, atomically, with line numbers if the spec asks.
+
+    Characters that no installed font has are drawn as empty boxes at this stage; they are
+    reported (M307) against the essay and line where each first occurs.
+    """
+    spec = pamphlet.spec
+    with _weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
         document.write_pdf(str(temporary))
-        if line_numbers:
+        if spec.pdf.line_numbers:
             number_lines(temporary, line_positions(document))
+    report_missing_glyphs(log.missing_glyphs, _printed_text(pamphlet), diagnostics, spec.path)
     anchors = {name: number for number, page in enumerate(document.pages, 1)
                for name in page.anchors}
     return PdfResult(target, len(document.pages), anchors)
@@ -136,7 +149,7 @@ def write_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
               diagnostics: Diagnostics) -> PdfResult:
     """Render the reading PDF to `target`, atomically."""
     document = render_pdf(pamphlet, layout, diagnostics)
-    return save_pdf(document, target, diagnostics, pamphlet.spec.path)
+    return save_pdf(document, pamphlet, target, diagnostics)
 
 
 def instruction_page(title: str, plan: str, steps: list[str], size: tuple[float, float],
@@ -157,14 +170,21 @@ _FONTS = FontConfiguration()
 _NOT_THE_USERS_CONCERN = ("Using fontTools instead of HarfBuzz-Subset",)
 
 
+# WeasyPrint's warning for a character that no font has, one per character.
+_NOTDEF = re.compile(r"\.notdef glyph rendered .*\(U\+([0-9A-F]+)\)$")
+
+
 class _LogCollector(logging.Handler):
     def __init__(self, diagnostics: Diagnostics, path: Path):
         super().__init__(logging.WARNING)
         self.diagnostics, self.path = diagnostics, path
+        self.missing_glyphs: set[str] = set()
 
     def emit(self, record: logging.LogRecord) -> None:
         message = record.getMessage()
-        if not message.startswith(_NOT_THE_USERS_CONCERN):
+        if notdef := _NOTDEF.match(message):
+            self.missing_glyphs.add(chr(int(notdef[1], 16)))
+        elif not message.startswith(_NOT_THE_USERS_CONCERN):
             self.diagnostics.warning("O501", f"WeasyPrint: {message}", self.path)
 
 
@@ -175,9 +195,10 @@ class _weasyprint_log:
         self.handler = _LogCollector(diagnostics, path)
         self.logger = logging.getLogger("weasyprint")
 
-    def __enter__(self):
+    def __enter__(self) -> _LogCollector:
         self.logger.addHandler(self.handler)
         self.propagate, self.logger.propagate = self.logger.propagate, False
+        return self.handler
 
     def __exit__(self, *exc):
         self.logger.removeHandler(self.handler)

@@ -1,0 +1,134 @@
+"""Other writing systems: right-to-left essays, CJK, emoji, and characters no font has."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import has_font_for
+
+from pamphlet.build import build
+from pamphlet.diagnostics import Diagnostics
+from pamphlet.scripts import direction, report_missing_glyphs, script_of
+
+ARABIC = "الكتيب شكل قديم من أشكال النشر. إنه رخيص وخفيف ويمكن توزيعه في الشارع. " * 3
+HEBREW = "החוברת היא צורה עתיקה של פרסום. היא זולה, קלה, ואפשר לחלק אותה ברחוב. " * 3
+CHINESE = "小册子是一种古老的出版形式。它便宜、轻便，可以在街头分发。"
+ESSAYS = {
+    "ar": ("عن الكتيبات", "ar", f"{ARABIC}\n\nالفقرة الثانية.\n\n- البند الأول\n- البند الثاني"),
+    "he": ("על חוברות", "he", HEBREW),
+    "zh": ("论小册子", "zh", f"{CHINESE}\n\n第二段落：折叠、装订、分发。"),
+    "en": ("In English", "en", "An English essay that quotes “שלום” and “مرحبا” and 你好 inline. "
+           "We fold \N{PAGE FACING UP} and staple \N{PAPERCLIP}."),
+}
+
+
+@pytest.fixture(scope="module")
+def scripts(tmp_path_factory):
+    project = tmp_path_factory.mktemp("scripts")
+    (project / "source").mkdir()
+    for slug, (title, lang, body) in ESSAYS.items():
+        (project / "source" / f"{slug}.md").write_text(
+            f"---\ntitle: {title}\nauthor: A\nlang: {lang}\n---\n\n{body}\n")
+    (project / "pamphlet.toml").write_text(
+        'title = "Scripts"\nlang = "en"\nessays = ["ar", "he", "zh", "en"]\n')
+    result = build(project)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return project, result
+
+
+def test_direction_follows_the_language():
+    assert [direction(lang) for lang in ("ar", "he-IL", "fa", "ur", "yi", "ku-Arab")] == ["rtl"] * 6
+    assert [direction(lang) for lang in ("en", "fr", "zh", "ku", "arn", None)] == ["ltr"] * 6
+
+
+def test_script_names_for_the_warning():
+    assert [script_of(c) for c in "中あ한م\N{PARTY POPPER}\U00017000\ue000"] == [
+        "CJK", "Japanese", "Korean", "Arabic", "emoji", "Tangut", "private-use"]
+
+
+def test_missing_glyphs_are_reported_where_they_first_occur(tmp_path):
+    essay, spec = tmp_path / "one.md", tmp_path / "pamphlet.toml"
+    diagnostics = Diagnostics()
+    report_missing_glyphs({"中", "文", "\ue000"}, [
+        (essay, 1, "---\ntitle: One\n---\n\nText with 中文\nand 中 again\n"),
+        (spec, 1, 'title = "中"\n')], diagnostics, spec)
+    assert [(d.code, d.path, d.line) for d in diagnostics] == [
+        ("M307", essay, 5), ("M307", spec, None)]
+    first, last = diagnostics.items
+    assert "2 characters (CJK): “中文” (U+4E2D, U+6587)" in first.message
+    assert "fonts-noto-cjk" in first.hint
+    assert "1 character (private-use)" in last.message
+
+
+def _line_extents(pdf_path: Path, text: str) -> list[tuple[float, float, float]]:
+    """(left, right, width of the page) of each line of the page that shows `text`."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(pdf_path))
+    for page in document:
+        textpage = page.get_textpage()
+        if text not in textpage.get_text_range().replace("\r\n", " "):
+            continue
+        lines: dict[float, list[float]] = {}  # the middle of a line -> its characters' edges
+        for index in range(textpage.count_chars()):
+            left, bottom, right, top = textpage.get_charbox(index)
+            char = textpage.get_text_range(index, 1)
+            if char.strip() and "\u0600" <= char <= "\u06ff" and right > left:
+                middle = (bottom + top) / 2
+                key = next((k for k in lines if abs(k - middle) < 4), middle)
+                lines.setdefault(key, []).extend((left, right))
+        return [(min(xs), max(xs), page.get_width()) for _, xs in sorted(lines.items())]
+    raise AssertionError(f"no page shows {text!r}")
+
+
+def test_a_right_to_left_essay_is_set_from_the_right(scripts):
+    project, result = scripts
+    lines = _line_extents(result.outputs[0], "الفقرة الثانية")
+    width = lines[0][2]
+    margin = width - max(right for _, right, _ in lines)
+    assert 40 < margin < 45, lines  # the right margin of a right-hand A5 page is 15 mm
+    # Every line starts at the right margin (list items one indent in), and the short last
+    # lines of paragraphs end mid-page, not at the left margin.
+    assert all(width - margin - right < 20 for _, right, _ in lines), lines
+    assert len([left for left, _, _ in lines if left > width / 2]) >= 3, lines
+
+
+def test_cjk_prints_in_a_font_that_has_it_or_is_reported(scripts):
+    project, result = scripts
+    warned = {d.path.name for d in result.diagnostics if d.code == "M307"}
+    if has_font_for("中"):
+        assert "zh.md" not in warned
+        from pypdf import PdfReader
+        text = "".join(p.extract_text() for p in PdfReader(str(result.outputs[0])).pages)
+        assert CHINESE[:10] in text.replace("\n", "")
+    else:
+        assert "zh.md" in warned
+    assert ("en.md" in warned) == (not has_font_for("你") or not has_font_for("\N{PAPERCLIP}"))
+    assert "ar.md" not in warned and "he.md" not in warned  # DejaVu has Arabic and Hebrew
+
+
+def test_the_ebook_marks_direction_and_language(scripts):
+    project, result = scripts
+    with zipfile.ZipFile(result.outputs[-1]) as book:
+        arabic = book.read("EPUB/ar.xhtml").decode()
+        english = book.read("EPUB/en.xhtml").decode()
+        opf = book.read("EPUB/content.opf").decode()
+    assert 'lang="ar" xml:lang="ar" dir="rtl"' in arabic
+    assert '<p class="source" lang="en" xml:lang="en" dir="ltr">' in arabic
+    assert 'dir="ltr"' in english and '<p class="source">' in english
+    assert "page-progression-direction" not in opf
+
+
+def test_a_right_to_left_pamphlet_turns_its_pages_leftwards(tmp_path):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "he.md").write_text(f"---\ntitle: על חוברות\n---\n\n{HEBREW}\n")
+    (tmp_path / "pamphlet.toml").write_text('title = "חוברת"\nlang = "he"\nessays = ["he"]\n')
+    result = build(tmp_path)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    with zipfile.ZipFile(result.outputs[-1]) as book:
+        opf = book.read("EPUB/content.opf").decode()
+        titlepage = book.read("EPUB/titlepage.xhtml").decode()
+    assert 'page-progression-direction="rtl"' in opf
+    assert 'lang="he" xml:lang="he" dir="rtl"' in titlepage

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from dataclasses import dataclass
 
 from . import __version__
@@ -86,6 +87,14 @@ class Pamphlet:
     @property
     def dir(self) -> str:
         return direction(self.spec.lang)
+
+    @property
+    def identifier(self) -> str:
+        """A UUID URN that stays the same for every build of the same spec: the e-book's
+        identifier and the first half of the PDFs' file identifier."""
+        spec = self.spec
+        key = "|".join([spec.title, spec.stem, *spec.editors, *spec.authors])
+        return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pamphlet:' + key)}"
 
     @property
     def credit(self) -> str | None:

@@ -6,10 +6,7 @@ B703 ebooklib could not write the book.
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
-import uuid
 import zipfile
 from dataclasses import dataclass
 from html import escape
@@ -19,6 +16,7 @@ from ebooklib import epub
 
 from ..assemble import Chapter, Pamphlet
 from ..atomic import atomic_output
+from ..clock import build_time, reproducible
 from ..diagnostics import Diagnostics, fail
 from ..layouts import Layout
 from ..markup import ebook_html
@@ -56,7 +54,7 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
     """Write the EPUB to `target`, atomically and, with SOURCE_DATE_EPOCH, reproducibly."""
     _check(pamphlet)
     book = epub.EpubBook()
-    identifier = book_identifier(pamphlet)
+    identifier = pamphlet.identifier
     _metadata(book, pamphlet, identifier)
     name, data = cover_image(pamphlet, layout, diagnostics)
     book.set_cover(f"images/{name}", data, create_page=False)
@@ -72,7 +70,7 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
     with atomic_output(target) as temporary:
         raw = temporary.with_suffix(".ebooklib")
         try:
-            if not epub.write_epub(str(raw), book, {"raise_exceptions": True, "mtime": _now()}):
+            if not epub.write_epub(str(raw), book, {"raise_exceptions": True, "mtime": build_time()}):
                 raise OSError("ebooklib reported a failure")
             _repack(raw, temporary, pamphlet.lang)
         except (OSError, ValueError, TypeError) as error:
@@ -83,13 +81,6 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
     return EpubResult(target, identifier, len(documents))
 
 
-def book_identifier(pamphlet: Pamphlet) -> str:
-    """A UUID that stays the same for every build of the same spec (not a random one)."""
-    spec = pamphlet.spec
-    key = "|".join([spec.title, spec.stem, *spec.editors, *spec.authors])
-    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pamphlet:' + key)}"
-
-
 def _check(pamphlet: Pamphlet) -> None:
     if not pamphlet.chapters:
         raise fail("B701", "the e-book would have no essays", pamphlet.spec.path,
@@ -98,13 +89,6 @@ def _check(pamphlet: Pamphlet) -> None:
         if not chapter.title.strip():
             raise fail("B702", f"essay '{chapter.essay.slug}' has an empty title",
                        chapter.essay.path, hint="give the essay a title in its front matter")
-
-
-def _now() -> dt.datetime:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
 
 
 def _metadata(book: epub.EpubBook, pamphlet: Pamphlet, identifier: str) -> None:
@@ -302,7 +286,7 @@ def _repack(source: Path, target: Path, lang: str) -> None:
 
     The package document also gets the book's xml:lang, which ebooklib leaves out.
     """
-    stamp = _now().timetuple()[:6] if os.environ.get("SOURCE_DATE_EPOCH") else None
+    stamp = build_time().timetuple()[:6] if reproducible() else None
     stamp = max(stamp, (1980, 1, 1, 0, 0, 0)) if stamp else (1980, 1, 1, 0, 0, 0)
     with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
         names = sorted(name for name in old.namelist() if name != "mimetype")

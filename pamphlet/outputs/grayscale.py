@@ -9,6 +9,7 @@ from pypdf import PdfWriter
 from pypdf.generic import ContentStream, FloatObject, NameObject, NumberObject, StreamObject
 
 from ..atomic import atomic_output
+from .impose import variant_identifier
 
 _RGB = {b"rg": b"g", b"RG": b"G"}
 _CMYK = {b"k": b"g", b"K": b"G"}
@@ -18,6 +19,7 @@ _SET_COLOUR = (b"sc", b"scn", b"SC", b"SCN")
 def grayscale_pdf(source: Path, target: Path) -> None:
     """Write a copy of `source` whose vector colours and raster images are all gray."""
     writer = PdfWriter(clone_from=str(source))
+    variant_identifier(writer, writer._ID, "grayscale")
     done: set[int] = set()
     for page in writer.pages:
         _gray_contents(page, writer)

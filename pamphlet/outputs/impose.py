@@ -6,12 +6,13 @@ I603 a scheme that does not fit the page size (warning).
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PdfReadError
-from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
+from pypdf.generic import ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
 
 from ..atomic import atomic_output
 from ..diagnostics import fail
@@ -62,6 +63,7 @@ def impose_pdf(source: Path, settings: PrintSettings, target: Path, keep_last: i
         for side in (sheet.front, sheet.back):
             if side is not None:
                 _place_side(writer, reader, forms, side, width, height, settings)
+    _same_identity(reader, writer)
     with atomic_output(target) as temporary:
         with open(temporary, "wb") as handle:
             writer.write(handle)
@@ -70,6 +72,24 @@ def impose_pdf(source: Path, settings: PrintSettings, target: Path, keep_last: i
     sides = sum(1 + (s.back is not None) for s in plan.sheets)
     return ImposeResult(target, settings.scheme, pages, len(plan.sequence), len(plan.sheets),
                         sides, name, (width, height), creep)
+
+
+def _same_identity(reader: PdfReader, writer: PdfWriter) -> None:
+    """The imposed PDF keeps the reading PDF's title, author and dates, and the first half of
+    its file identifier (the same document, PDF 32000 §14.4); the second half is its own."""
+    if reader.metadata:
+        writer.add_metadata({**reader.metadata, "/Producer": "pamphlet imposition (pypdf)"})
+    variant_identifier(writer, reader.trailer.get("/ID"), "imposed")
+
+
+def variant_identifier(writer: PdfWriter, ids, variant: str) -> None:
+    """Give `writer` the file identifier of a version of the PDF whose identifier is `ids`:
+    the same first half, and a second half derived from the original's and `variant`, so
+    that it is reproducible. (pypdf has no public setter; it writes whatever `_ID` holds.)"""
+    if ids:
+        first, second = (bytes(i.original_bytes) for i in ids)
+        own = hashlib.md5(second + variant.encode()).hexdigest().encode()
+        writer._ID = ArrayObject([ByteStringObject(first), ByteStringObject(own)])
 
 
 def _read(source: Path) -> PdfReader:

@@ -6,6 +6,7 @@ S901 a resource outside the project or on the network was refused (warning).
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from weasyprint.urls import URLFetcher
 
 from ..assemble import Pamphlet
 from ..atomic import atomic_output
+from ..clock import build_time
 from ..diagnostics import Diagnostics, fail
 from ..layouts import Layout
 from ..markup import print_html
@@ -108,8 +110,14 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     reported (M307) against the essay and line where each first occurs.
     """
     spec = pamphlet.spec
+    stamp = build_time()
+    created = dt.datetime.combine(spec.date, dt.time(), dt.timezone.utc) \
+        if isinstance(spec.date, dt.date) else stamp
+    document.metadata.created = min(created, stamp).strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    identifier = pamphlet.identifier.removeprefix("urn:uuid:").replace("-", "")
     with _weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
-        document.write_pdf(str(temporary))
+        document.write_pdf(str(temporary), pdf_identifier=identifier.encode())
         if spec.pdf.line_numbers:
             number_lines(temporary, line_positions(document))
     report_missing_glyphs(log.missing_glyphs, _printed_text(pamphlet), diagnostics, spec.path)

@@ -259,23 +259,58 @@ def test_unwritable_output_folder(tmp_path, capsys):
     assert "O502 cannot write to" in err and "Traceback" not in err
 
 
-def test_a_layout_cannot_pull_files_from_outside_the_project(tmp_path, capsys):
-    from PIL import Image
+def test_a_crafted_essay_and_layout_cannot_pull_files_from_outside_the_project(tmp_path, capsys):
+    """Every way in we know of, at once; the secret's text and image reach neither output."""
+    import zipfile
 
-    secret = tmp_path / "secret.png"
-    Image.new("RGB", (50, 50), "red").save(secret)
-    project = make(tmp_path / "project", essays={"one": GOOD_ESSAY + '\n<span>raw</span>\n'})
-    (project / "layouts" / "zine").mkdir(parents=True)
-    (project / "layouts" / "zine" / "custom.css").write_text(
-        f'body {{ background: url("file://{secret}"); }}\n'
-        '.essay-title::after { content: url("https://example.org/tracker.png"); }\n')
+    from PIL import Image
+    from pypdf import PdfReader
+
+    secret_png, secret_txt = tmp_path / "secret.png", tmp_path / "secret.txt"
+    Image.new("RGB", (50, 50), "red").save(secret_png)
+    secret_txt.write_text("SECRET-TOKEN-4711\n")
+    essay = GOOD_ESSAY + (
+        f'\n<object data="file://{secret_txt}"></object>\n'
+        f'<iframe src="{secret_txt}"></iframe>\n'
+        f'<link rel="stylesheet" href="file://{secret_txt}">\n'
+        f'<style>body {{ background: url("file://{secret_png}"); }}</style>\n'
+        f'<p style="background: url(file://{secret_png})">Styled.</p>\n'
+        f'<svg><image href="file://{secret_png}"/></svg>\n'
+        f'[read]({secret_txt}) and [again](file://{secret_txt})\n')
+    project = make(tmp_path / "project", essays={"one": essay})
+    zine = project / "layouts" / "zine"
+    zine.mkdir(parents=True)
+    (zine / "custom.css").write_text(
+        f'body {{ background: url("file://{secret_png}"); }}\n'
+        f'@import url("file://{secret_txt}");\n'
+        '.essay-title::after { content: url("https://example.org/tracker.png"); }\n'
+        f'.essay-source::after {{ content: url("../../secret.png"); }}\n')
+    (zine / "ebook.css").write_text(f'body {{ background: url("file://{secret_png}"); }}\n')
     assert main(["build", str(project)]) == 0
     err = capsys.readouterr().err
-    assert f"S901 warning: refused to load file://{secret}" in err
+    assert f"S901 warning: refused to load file://{secret_png}" in err
     assert "S901 warning: refused to load https://example.org/tracker.png" in err
-    from pypdf import PdfReader
+    assert err.count("M305 warning") >= 6
     reader = PdfReader(str(project / "build" / "pamphlet.pdf"))
     assert not any(page.images for page in reader.pages)
+    assert "SECRET-TOKEN" not in "".join(page.extract_text() for page in reader.pages)
+    with zipfile.ZipFile(project / "build" / "pamphlet.epub") as book:
+        for name in book.namelist():
+            data = book.read(name)
+            assert b"SECRET-TOKEN" not in data and data != secret_png.read_bytes(), name
+            assert not name.endswith(".png") or name.startswith("EPUB/images/cover"), name
+
+
+def test_a_template_cannot_include_a_file_outside_the_layouts(tmp_path, capsys):
+    (tmp_path / "secret.txt").write_text("SECRET-TOKEN-4711\n")
+    project = make(tmp_path / "project")
+    (project / "layouts" / "zine").mkdir(parents=True)
+    (project / "layouts" / "zine" / "pamphlet.html").write_text(
+        '<html>\n<body>\n{% include "../../../secret.txt" %}\n</body></html>\n')
+    assert main(["build", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert "L403" in err and "Traceback" not in err
+    assert not (project / "build").exists() or not list((project / "build").glob("*.pdf"))
 
 
 def test_a_build_past_its_time_limit_is_stopped(tmp_path, capsys):

@@ -56,17 +56,18 @@ def test_any_title_becomes_plain_text_that_escapes_cleanly(title):
     well_formed(f"<h1>{escape(text)}</h1>")
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                               HealthCheck.function_scoped_fixture])
-@given(body=MARKDOWN, title=TEXT.filter(lambda t: t.strip()))
-def test_any_essay_builds_a_pdf_and_a_valid_epub_structure(tmp_path_factory, body, title):
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.function_scoped_fixture])
+@given(body=MARKDOWN, title=TEXT.filter(lambda t: t.strip()),
+       lang=st.sampled_from(["en", "ar", "he", "zh", "ja", "fa", "ru"]))
+def test_any_essay_builds_a_pdf_and_a_valid_epub_structure(tmp_path_factory, body, title, lang):
     import yaml
 
     from pamphlet.build import build
 
     project = tmp_path_factory.mktemp("fuzz")
     (project / "source").mkdir()
-    front = yaml.safe_dump({"title": title}, allow_unicode=True)
+    front = yaml.safe_dump({"title": title, "lang": lang}, allow_unicode=True)
     (project / "source" / "e.md").write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")
     (project / "pamphlet.toml").write_text('title = "Fuzz"\nessays = ["e"]\n')
     result = build(project)

@@ -81,6 +81,8 @@ def _impose_parser(commands) -> None:
     impose_cmd.add_argument("--sheet", choices=sorted(SHEETS),
                             help="paper size (default: from the page size)")
     impose_cmd.add_argument("--duplex", choices=("short-edge", "long-edge"), default="short-edge")
+    impose_cmd.add_argument("--binding", choices=("left", "right"), default="left",
+                            help="the spine's side: right for a right-to-left booklet")
     impose_cmd.add_argument("--signature", metavar="N|LOW-HIGH",
                             help='pages per signature (a multiple of 4), or a range like 16-32')
     impose_cmd.add_argument("--creep", metavar="LENGTH", help="paper thickness, e.g. 0.1mm")
@@ -218,7 +220,7 @@ def _impose(args: argparse.Namespace) -> int:
         problems.error(code, f"--{key}: {message}", hint=hint)
     settings = settings_from_table({
         "scheme": args.scheme, "sheet": args.sheet, "duplex": args.duplex,
-        "signature": int(args.signature) if (args.signature or "").isdigit() else args.signature,
+        "binding": args.binding, "signature": int(args.signature) if (args.signature or "").isdigit() else args.signature,
         "creep": args.creep, "marks": args.marks, "copies": args.copies,
         "variants": ["print"], "instructions": False, "fit": False}, report)
     if problems.has_errors:

@@ -25,7 +25,7 @@ the long-edge flip. Backs are laid out for whichever flip the printer does.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 SCHEMES = ("saddle", "minizine", "cutstack", "2up")
 
@@ -103,17 +103,32 @@ def signature_sizes(pages: int, signature: int | tuple[int, int] | None) -> list
 
 
 def impose(scheme: str, pages: int, keep_last: int = 1, signature=None,
-           flip: str = "short-edge") -> Imposition:
-    """Impose `pages` source pages with a scheme; `flip` is the printer's duplex setting."""
-    if scheme == "saddle":
-        return _saddle(pages, keep_last, signature, flip)
-    if scheme == "minizine":
-        return _minizine(pages, keep_last)
+           flip: str = "short-edge", binding: str = "left") -> Imposition:
+    """Impose `pages` source pages with a scheme; `flip` is the printer's duplex setting.
+
+    A booklet bound on the right (for a right-to-left language) is the mirror image of one
+    bound on the left: every page keeps its side of the sheet and changes its column.
+    """
+    if scheme in ("saddle", "minizine"):
+        booklet = _saddle(pages, keep_last, signature, flip) if scheme == "saddle" \
+            else _minizine(pages, keep_last)
+        return _mirrored(booklet) if binding == "right" else booklet
     if scheme == "cutstack":
         return _cutstack(pages, keep_last, flip)
     if scheme == "2up":
         return _two_up(pages)
     raise ValueError(f"unknown scheme {scheme!r}")
+
+
+def _mirrored(imposition: Imposition) -> Imposition:
+    def mirror(side: Side | None) -> Side | None:
+        if side is None:
+            return None
+        cells = (replace(c, col=side.cols - 1 - c.col) for c in side.cells)
+        return replace(side, cells=tuple(sorted(cells, key=lambda c: (c.row, c.col))))
+    return replace(imposition, sheets=tuple(
+        replace(sheet, front=mirror(sheet.front), back=mirror(sheet.back))
+        for sheet in imposition.sheets))
 
 
 def flips_vertically(flip: str, landscape: bool) -> bool:

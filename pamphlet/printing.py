@@ -29,6 +29,7 @@ class PrintSettings:
     scheme: str = "saddle"
     sheet: str | None = None
     duplex: str = "short-edge"
+    binding: str = "left"  # the spine's side, seen from the front cover
     signature: int | tuple[int, int] | None = None
     creep: float = 0.0  # paper thickness, in points
     marks: bool = False
@@ -71,6 +72,7 @@ def settings_from_table(values: dict, report) -> PrintSettings:
                "choose one of " + ", ".join(SHEETS))
     return PrintSettings(
         scheme=values["scheme"], sheet=values["sheet"], duplex=values["duplex"],
+        binding=values.get("binding") or "left",
         signature=None if isinstance(signature, str) else signature, creep=creep or 0.0,
         marks=values["marks"], copies=values["copies"], variants=tuple(values["variants"]),
         instructions=values["instructions"], fit=values["fit"])

@@ -24,6 +24,7 @@ from pathlib import Path
 from .diagnostics import Diagnostics, fail
 from .imposition import SCHEMES
 from .printing import VARIANTS, PrintSettings, settings_from_table
+from .scripts import direction
 from .schema import Checker, Field, Table, TableOf, TomlLocator
 
 SPEC_NAME = "pamphlet.toml"
@@ -59,6 +60,8 @@ SPEC_SCHEMA = Table({
         "scheme": Field(_TEXT, default="saddle", choices=SCHEMES),
         "sheet": Field(_TEXT, doc="A4, A3, letter, legal or tabloid; by default from the page size"),
         "duplex": Field(_TEXT, default="short-edge", choices=("short-edge", "long-edge")),
+        "binding": Field(_TEXT, choices=("left", "right"),
+                         doc="the spine's side; right by default for a right-to-left language"),
         "signature": Field((int, str), doc='pages per signature, or a range like "16-32"'),
         "creep": Field(_TEXT, doc='the paper thickness, like "0.1mm"'),
         "marks": Field((bool,), default=False, doc="crop and fold marks"),
@@ -262,6 +265,8 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     _check_duplicates(values.get("essays") or [], spec_path, locator, diagnostics)
     cover = _cover(values["cover"], root, spec_path, locator, diagnostics)
     intro = _intro(values, root, spec_path, locator, diagnostics)
+    if values["print"].get("binding") is None:  # the spine where its readers expect it
+        values["print"]["binding"] = "right" if direction(values.get("lang")) == "rtl" else "left"
     printing = _printing(values["print"], "print" in data, spec_path, locator, diagnostics)
     if values.get("essays") is None and "select" not in data:
         diagnostics.error("P117", "the spec names no essays", spec_path, 1,

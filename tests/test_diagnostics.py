@@ -81,6 +81,8 @@ CORPUS = [
          spec='title = "T"\nessays = ["one"]\n[cover]\nimage = "nope.png"\n'),
     case("cover image outside the project", "P109", "pamphlet.toml", 4, "outside the project",
          spec='title = "T"\nessays = ["one"]\n[cover]\nimage = "../../../etc/hostname"\n'),
+    case("bad binding", "P106", "pamphlet.toml", 4, "'left', 'right'",
+         spec='title = "T"\nessays = ["one"]\n[print]\nbinding = "top"\n'),
     case("bad colour", "P110", "pamphlet.toml", 4, "not a CSS colour",
          spec='title = "T"\nessays = ["one"]\n[cover]\naccent = "red; x: y"\n'),
     case("unknown layout", "L401", "pamphlet.toml", 2, "did you mean 'zine'",

@@ -54,6 +54,16 @@ def cell_of(x: float, y: float, width: float, height: float, cols: int, rows: in
     return int(x // (width / cols)), int((height - y) // (height / rows))
 
 
+def assert_cells(path: Path, expected: list[dict[str, tuple[int, int]]]) -> None:
+    """Each side of a two-column imposition holds these labels in these cells, upright."""
+    box = PdfReader(str(path)).pages[0].mediabox
+    for index, want in enumerate(expected):
+        found = {label: cell_of(x, y, float(box.width), float(box.height), 2, 1)
+                 for label, x, y, upright in labels(path, index)}
+        assert found == want, index
+        assert all(upright for *_, upright in labels(path, index)), index
+
+
 def test_saddle_sheets_cells_and_orientation(labelled, tmp_path):
     result = impose_pdf(labelled, PrintSettings(), tmp_path / "out.pdf")
     reader = PdfReader(str(result.path))
@@ -64,11 +74,19 @@ def test_saddle_sheets_cells_and_orientation(labelled, tmp_path):
     expected = [{"P10": (0, 0), "P1": (1, 0)}, {"P2": (0, 0)}, {"P3": (1, 0)},
                 {"P4": (0, 0), "P9": (1, 0)}, {"P8": (0, 0), "P5": (1, 0)},
                 {"P6": (0, 0), "P7": (1, 0)}]
-    for index, want in enumerate(expected):
-        found = {label: cell_of(x, y, float(box.width), float(box.height), 2, 1)
-                 for label, x, y, upright in labels(result.path, index)}
-        assert found == want
-        assert all(upright for *_, upright in labels(result.path, index))
+    assert_cells(result.path, expected)
+
+
+def test_a_right_bound_booklet_mirrors_every_side(labelled, tmp_path, capsys):
+    """Bound on the right (Hebrew, Arabic): the cover left of the fold, the back cover right;
+    the CLI's --binding gives the same sheets."""
+    result = impose_pdf(labelled, PrintSettings(binding="right"), tmp_path / "out.pdf")
+    assert_cells(result.path, [{"P1": (0, 0), "P10": (1, 0)}, {"P2": (1, 0)}, {"P3": (0, 0)},
+                               {"P9": (0, 0), "P4": (1, 0)}, {"P5": (0, 0), "P8": (1, 0)},
+                               {"P7": (0, 0), "P6": (1, 0)}])
+    assert main(["impose", str(labelled), "-o", str(tmp_path / "cli.pdf"), "--binding", "right"]) == 0
+    assert [labels(tmp_path / "cli.pdf", i) for i in range(6)] == \
+        [labels(result.path, i) for i in range(6)]
 
 
 def test_long_edge_turns_every_back_side(labelled, tmp_path):

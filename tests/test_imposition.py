@@ -30,19 +30,24 @@ def behind(side: Side, back: Side, col: int, row: int, axis: str) -> tuple[int |
     return cell.page, (cell.rotate + 180) % 360
 
 
-def read_folded(halves, axis: str) -> list[tuple[int | None, int]]:
-    """Read nested folded half-sheets (outermost first): each half is (front, back, row)."""
+def read_folded(halves, axis: str, binding: str = "left") -> list[tuple[int | None, int]]:
+    """Read nested folded half-sheets (outermost first): each half is (front, back, row).
+
+    Bound on the left, the front cover is the right half of the outer sheet and the reader
+    turns leaves leftwards; bound on the right, it is the left half, and they turn rightwards.
+    """
+    near, far = (1, 0) if binding == "left" else (0, 1)
     first, second = [], []
     for front, back, row in halves:
-        right = front.at(front.cols - 1 if front.cols == 2 else 1, row)
-        first += [(right.page, right.rotate), behind(front, back, 1, row, axis)]
+        cover = front.at(near, row)
+        first += [(cover.page, cover.rotate), behind(front, back, near, row, axis)]
     for front, back, row in reversed(halves):
-        left = front.at(0, row)
-        second += [behind(front, back, 0, row, axis), (left.page, left.rotate)]
+        other = front.at(far, row)
+        second += [behind(front, back, far, row, axis), (other.page, other.rotate)]
     return first + second
 
 
-def read(imposition: Imposition, flip: str) -> list[tuple[int | None, int]]:
+def read(imposition: Imposition, flip: str, binding: str = "left") -> list[tuple[int | None, int]]:
     """Everything a reader meets, in order, with its apparent rotation."""
     axis = printer_axis(flip, imposition.landscape)
     sheets = imposition.sheets
@@ -50,28 +55,29 @@ def read(imposition: Imposition, flip: str) -> list[tuple[int | None, int]]:
         pages = []
         for number in sorted({sheet.signature for sheet in sheets}):
             halves = [(s.front, s.back, 0) for s in sheets if s.signature == number]
-            pages += read_folded(halves, axis)
+            pages += read_folded(halves, axis, binding)
         return pages
     if imposition.scheme == "cutstack":
         tops = [(s.front, s.back, 0) for s in sheets]
         bottoms = [(s.front, s.back, 1) for s in sheets]
         return read_folded(tops + bottoms, axis)
     if imposition.scheme == "minizine":
-        return read_ring(sheets[0].front)
+        return read_ring(sheets[0].front, binding)
     return [(cell.page, cell.rotate) for sheet in sheets for cell in sheet.front.cells]
 
 
-def read_ring(side: Side) -> list[tuple[int | None, int]]:
+def read_ring(side: Side, binding: str = "left") -> list[tuple[int | None, int]]:
     """A minizine: fold along the long middle (the top row goes behind, turning it upside
     down), cut the middle two columns' fold, and read around the cut from the front cover,
-    the bottom right cell, starting across the fold that was not cut."""
+    the bottom right cell (bottom left when bound on the right), starting across the fold
+    that was not cut."""
     cut = {1, 2}
     def neighbours(col, row):
         near = [(col + d, row) for d in (-1, 1) if 0 <= col + d < side.cols]
         if col not in cut:
             near.append((col, 1 - row))
         return near
-    path, here, seen = [], (side.cols - 1, 1), set()
+    path, here, seen = [], (side.cols - 1 if binding == "left" else 0, 1), set()
     while here is not None:
         seen.add(here)
         cell = side.at(*here)
@@ -82,8 +88,9 @@ def read_ring(side: Side) -> list[tuple[int | None, int]]:
     return path
 
 
-def check(imposition: Imposition, pages: int, flip: str, keep_last: int = 1) -> None:
-    seen = read(imposition, flip)
+def check(imposition: Imposition, pages: int, flip: str, keep_last: int = 1,
+          binding: str = "left") -> None:
+    seen = read(imposition, flip, binding)
     assert all(rotation == 0 for _, rotation in seen), "a page is upside down"
     order = [page for page, _ in seen]
     assert [p for p in order if p is not None] == list(range(pages))
@@ -123,6 +130,26 @@ def test_minizine_top_row_is_upside_down_and_cover_bottom_right():
     assert [side.at(c, 0).rotate for c in range(4)] == [180] * 4
     assert [side.at(c, 1).rotate for c in range(4)] == [0] * 4
     assert side.at(3, 1).page == 0 and side.at(2, 1).page == 7
+
+
+@pytest.mark.parametrize("flip", FLIPS)
+@pytest.mark.parametrize("signature", [None, 8, (16, 32)], ids=str)
+def test_a_booklet_bound_on_the_right_reads_in_order_from_the_right(signature, flip):
+    for pages in range(1, 49):
+        imposition = impose("saddle", pages, signature=signature, flip=flip, binding="right")
+        check(imposition, pages, flip, binding="right")
+        if pages >= 3:
+            with pytest.raises(AssertionError):  # read as a left-bound booklet, it is wrong
+                check(imposition, pages, flip)
+    for pages in range(1, 9):
+        check(impose("minizine", pages, binding="right"), pages, "short-edge", binding="right")
+
+
+def test_right_bound_outer_sheet_has_the_cover_on_the_left():
+    outer = impose("saddle", 8, binding="right").sheets[0]
+    assert [c.page for c in outer.front.cells] == [0, 7]  # cover left of the fold, back right
+    assert [c.page for c in outer.back.cells] == [6, 1]
+    assert impose("saddle", 8).sheets[0].front.cells[0].page == 7
 
 
 def test_two_up_keeps_reading_order():

@@ -121,14 +121,35 @@ def test_the_ebook_marks_direction_and_language(scripts):
     assert "page-progression-direction" not in opf
 
 
-def test_a_right_to_left_pamphlet_turns_its_pages_leftwards(tmp_path):
+def test_a_right_to_left_pamphlet_is_bound_on_the_right(tmp_path):
+    """The e-book turns its pages leftwards, and the printed booklet has its spine on the
+    right: the cover lies left of the fold on the outer sheet."""
+    import pypdfium2 as pdfium
+
     (tmp_path / "source").mkdir()
     (tmp_path / "source" / "he.md").write_text(f"---\ntitle: על חוברות\n---\n\n{HEBREW}\n")
-    (tmp_path / "pamphlet.toml").write_text('title = "חוברת"\nlang = "he"\nessays = ["he"]\n')
+    (tmp_path / "pamphlet.toml").write_text('title = "חוברת"\nsubtitle = "Cover words"\n'
+                                            'lang = "he"\nessays = ["he"]\n[print]\n')
     result = build(tmp_path)
     assert result.ok, [d.format() for d in result.diagnostics]
+    assert result.spec.printing.binding == "right"
     with zipfile.ZipFile(result.outputs[-1]) as book:
         opf = book.read("EPUB/content.opf").decode()
         titlepage = book.read("EPUB/titlepage.xhtml").decode()
     assert 'page-progression-direction="rtl"' in opf
     assert 'lang="he" xml:lang="he" dir="rtl"' in titlepage
+    outer = pdfium.PdfDocument(str(tmp_path / "build" / "pamphlet-print.pdf"))[0]
+    text = outer.get_textpage()
+    at = text.get_text_range().index("Cover words")
+    assert text.get_charbox(at)[2] < outer.get_width() / 2
+
+
+def test_the_binding_can_be_chosen(tmp_path):
+    from pamphlet.project import load_spec
+
+    spec = tmp_path / "pamphlet.toml"
+    (tmp_path / "source").mkdir()
+    spec.write_text('title = "T"\nlang = "ar"\nessays = []\n[print]\nbinding = "left"\n')
+    assert load_spec(spec).printing.binding == "left"
+    spec.write_text('title = "T"\nessays = []\n[print]\n')
+    assert load_spec(spec).printing.binding == "left"

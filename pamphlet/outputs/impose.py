@@ -51,7 +51,8 @@ def impose_pdf(source: Path, settings: PrintSettings, target: Path, keep_last: i
     if settings.scheme == "minizine" and pages > 8:
         raise fail("I602", f"a minizine holds 8 pages, and this pamphlet has {pages}", source,
                    hint='use scheme = "saddle" for a stapled booklet')
-    plan = impose(settings.scheme, pages, keep_last, settings.signature, settings.duplex)
+    plan = impose(settings.scheme, pages, keep_last, settings.signature, settings.duplex,
+                  settings.binding)
     name, (width, height) = sheet_size(settings, page_size or _guess_size(reader))
     if plan.landscape != (width > height):
         width, height = height, width

@@ -265,9 +265,8 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     _check_duplicates(values.get("essays") or [], spec_path, locator, diagnostics)
     cover = _cover(values["cover"], root, spec_path, locator, diagnostics)
     intro = _intro(values, root, spec_path, locator, diagnostics)
-    if values["print"].get("binding") is None:  # the spine where its readers expect it
-        values["print"]["binding"] = "right" if direction(values.get("lang")) == "rtl" else "left"
-    printing = _printing(values["print"], "print" in data, spec_path, locator, diagnostics)
+    printing = _printing(values["print"], "print" in data, values.get("lang"), spec_path,
+                         locator, diagnostics)
     if values.get("essays") is None and "select" not in data:
         diagnostics.error("P117", "the spec names no essays", spec_path, 1,
                           hint="list slugs in 'essays = [...]', or choose by tags in [select]")
@@ -294,10 +293,12 @@ def _selection(values: dict) -> Selection:
                      select["limit"])
 
 
-def _printing(values: dict, given: bool, path: Path, locator: TomlLocator,
+def _printing(values: dict, given: bool, lang: str | None, path: Path, locator: TomlLocator,
               diagnostics: Diagnostics) -> PrintSettings | None:
     if not given:
         return None
+    if values.get("binding") is None:  # the spine where the language's readers expect it
+        values = {**values, "binding": "right" if direction(lang) == "rtl" else "left"}
     def report(code: str, key: str, message: str, hint: str) -> None:
         diagnostics.error(code, message, path, locator.line_of("print", key), hint=hint)
     for variant in values["variants"]:

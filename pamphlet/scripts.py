@@ -11,8 +11,9 @@ from pathlib import Path
 
 from .diagnostics import Diagnostics
 
-# Primary language subtags written right to left (BCP 47), after the W3C's list.
-_RTL = frozenset("ar arc ckb dv fa he iw ks ku-arab mzn nqo pnb ps sd syr ug ur yi".split())
+# Primary language subtags written right to left (BCP 47), after the W3C's list; Kurdish
+# is right to left only in Arabic script (ku-Arab).
+_RTL = frozenset("ar arc ckb dv fa he iw ks mzn nqo pnb ps sd syr ug ur yi".split())
 
 
 def direction(lang: str | None) -> str:

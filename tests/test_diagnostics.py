@@ -34,13 +34,13 @@ class Dangling:
 
 
 def case(name, code, file=None, line=None, words="", *, spec=GOOD_SPEC, files=None, essay=None,
-         error=True, args=()):
+         error=True):
     """One bad input: the project is GOOD_SPEC and GOOD_ESSAY with `spec`, `files` (path ->
     text, bytes or Dangling) or the essay `essay` in place. `code` None means a clean build."""
     files = dict(files or {})
     if essay is not None:
         files["source/one.md"] = essay
-    return pytest.param(spec, files, code, file, line, words, error and code is not None, args,
+    return pytest.param(spec, files, code, file, line, words, error and code is not None,
                         id=name)
 
 
@@ -194,11 +194,11 @@ def write_project(root: Path, spec: str | None, files: dict) -> Path:
     return root
 
 
-@pytest.mark.parametrize("spec, files, code, file, line, words, error, args", CORPUS)
-def test_bad_input(spec, files, code, file, line, words, error, args, tmp_path, capsys):
+@pytest.mark.parametrize("spec, files, code, file, line, words, error", CORPUS)
+def test_bad_input(spec, files, code, file, line, words, error, tmp_path, capsys):
     project = write_project(tmp_path / "project", spec, files)
     before = tree_hashes(project)
-    status = main(["build", str(project), *args])
+    status = main(["build", str(project)])
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert tree_hashes(project) == before, "a source file changed"

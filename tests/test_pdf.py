@@ -143,6 +143,8 @@ def test_colophon_follows_sources(pdf):
     for needle in ["TextunderCCBY4.0", "EditedbyRosaTesterandIlseProbe", "1May2026",
                    "madewithpamphlet", "PublishedbyTestPress"]:
         assert needle in text
+    assert "Edited by Rosa Tester and Ilse Probe. 1 May 2026." in " ".join(
+        pdf.text(colophon[0]).split())
 
 
 def test_cover_and_title_page(pdf):

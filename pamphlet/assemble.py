@@ -137,7 +137,7 @@ def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics) ->
 
 def _chapter(number: int, essay: Essay, spec: Spec, slugs: frozenset[str],
              diagnostics: Diagnostics) -> Chapter:
-    body = render_body(essay, spec.root, diagnostics, slugs)
+    body = render_body(essay, spec.root, diagnostics, slugs, spec.gate)
     title = smarten(essay.title)
     if not title:
         diagnostics.error("E210", f"the title '{essay.title}' is empty once its markup is removed",
@@ -164,7 +164,7 @@ def _intro(spec: Spec, slugs: frozenset[str], diagnostics: Diagnostics) -> Body 
         return None
     essay = Essay(slug="introduction", path=spec.path, title="Introduction", body=spec.intro,
                   body_line=spec.line_of("intro") or spec.line_of("intro_file") or 1)
-    return render_body(essay, spec.root, diagnostics, slugs)
+    return render_body(essay, spec.root, diagnostics, slugs, spec.gate)
 
 
 def join_names(names: tuple[str, ...]) -> str:

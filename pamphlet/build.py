@@ -47,7 +47,8 @@ def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8") ->
     try:
         result.spec = spec = load_spec(target)
         pamphlet = _pamphlet(spec, result.diagnostics, encoding)
-        layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"))
+        layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
+                             spec.gate)
         out = Path(out_dir) if out_dir else spec.root / "build"
         with time_limit(spec):
             _outputs(spec, pamphlet, layout, out, result)

@@ -7,18 +7,21 @@ Diagnostic codes of this stage:
   E207 an unknown front-matter key that looks like a typo (warning)
   E208 the essay has no text (warning)     E209 the front matter is not a mapping
   E211 the essay is very long (warning)   E212 control characters were left out (warning)
+  E213 source/ cannot be listed
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, fail
+from .paths import Gate, Refused, ignored
 from .schema import nearest
 
 FIELDS = ("title", "subtitle", "author", "date", "source", "tags", "lang", "license", "summary")
@@ -64,15 +67,28 @@ class Essay:
 
 
 def essay_paths(source_dir: Path) -> dict[str, Path]:
-    """Every essay file in source/, by slug, in slug order (unreadable ones too, to report)."""
+    """Every essay file in source/, by slug, in slug order (unreadable ones too, to report).
+
+    Hidden files and editor leftovers (`.#lock`, `#autosave#`, `backup~`) are passed over.
+    A source/ that cannot be listed raises E213."""
     if not source_dir.is_dir():
         return {}
-    return {path.stem: path for path in sorted(source_dir.glob("*.md"))}
+    try:
+        names = sorted(entry.name for entry in os.scandir(source_dir))
+    except OSError as error:
+        raise fail("E213", f"cannot list the essays in {source_dir.name}/: "
+                   f"{error.strerror or error}", source_dir,
+                   hint="check the folder's permissions (it must be readable and searchable)"
+                   ) from None
+    return {Path(name).stem: source_dir / name for name in names
+            if name.endswith(".md") and not ignored(Path(name))}
 
 
-def read_essay(path: Path, diagnostics: Diagnostics, encoding: str = "utf-8") -> Essay | None:
-    """Parse one essay file; on an error, report it and return None."""
-    text = _read_text(path, diagnostics, encoding)
+def read_essay(path: Path, diagnostics: Diagnostics, encoding: str = "utf-8",
+               gate: Gate | None = None) -> Essay | None:
+    """Parse one essay file, read through the project's path gate; on an error, report it
+    and return None."""
+    text = _read_text(path, diagnostics, encoding, gate or Gate.for_project(path.parent.parent))
     if text is None:
         return None
     split = _split_front_matter(text, path, diagnostics)
@@ -85,12 +101,12 @@ def read_essay(path: Path, diagnostics: Diagnostics, encoding: str = "utf-8") ->
     return _essay(path, meta, lines, body, body_line, diagnostics)
 
 
-def _read_text(path: Path, diagnostics: Diagnostics, encoding: str = "utf-8") -> str | None:
+def _read_text(path: Path, diagnostics: Diagnostics, encoding: str, gate: Gate) -> str | None:
     try:
-        raw = path.read_bytes()
-    except OSError as error:
-        diagnostics.error("E201", f"cannot read the essay: {error.strerror or error}", path,
-                          hint="check the file's permissions")
+        raw = gate.project_only().read_bytes(path, what="essay",
+                                             codes={"missing": "E201"})
+    except Refused as refused:
+        diagnostics.extend(refused.diagnostics)
         return None
     try:
         text = raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8")

@@ -27,6 +27,7 @@ from markdown.preprocessors import Preprocessor
 
 from .diagnostics import Diagnostics
 from .essays import Essay
+from .paths import Gate, Refused
 
 SMART = {
     "left-single-quote": "‘", "right-single-quote": "’", "left-double-quote": "“",
@@ -85,10 +86,11 @@ class PrintBody:
 
 
 def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
-                slugs: frozenset[str] = frozenset()) -> Body:
+                slugs: frozenset[str] = frozenset(), gate: Gate | None = None) -> Body:
     """Convert an essay's Markdown into a `Body`, reporting problems with their lines.
 
-    `slugs` are the essays of the same pamphlet, which links to `<slug>.md` may reach.
+    `slugs` are the essays of the same pamphlet, which links to `<slug>.md` may reach;
+    images are found through `gate` (by default, one for the project at `root`).
     """
     md = markdown.Markdown(
         extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists",
@@ -97,7 +99,8 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                            "footnotes": {"BACKLINK_TEXT": ""}},
         output_format="xhtml")
     converted = md.convert(essay.body) or "<p></p>"
-    fixer = _TreeFixer(essay, root, diagnostics, slugs)
+    fixer = _TreeFixer(essay, (gate or Gate.for_project(root)).project_only(), diagnostics,
+                       slugs)
     # Say what the allow-list will take out, then let it take it out.
     fixer.report_unsafe(lxml_html.fragment_fromstring(converted, create_parent="div"))
     tree = lxml_html.fragment_fromstring(sanitise(converted) or "<p></p>", create_parent="div")
@@ -267,9 +270,10 @@ class _ListIndenter(Preprocessor):
 class _TreeFixer:
     """The post-Markdown passes over one essay's tree; each reports what it finds."""
 
-    def __init__(self, essay: Essay, root: Path, diagnostics: Diagnostics,
+    def __init__(self, essay: Essay, gate: Gate, diagnostics: Diagnostics,
                  slugs: frozenset[str]):
-        self.essay, self.root, self.diagnostics = essay, root.resolve(), diagnostics
+        self.essay, self.gate, self.diagnostics = essay, gate, diagnostics
+        self.root = gate.roots[0]
         self.slugs = slugs
         self.ids: dict[str, str] = {}
 
@@ -362,18 +366,18 @@ class _TreeFixer:
                 "M303", f"remote image left out: {src}", self.essay.path, self.line_of(src),
                 hint="download the image into the project and link to the file")
             return None
-        target = (self.essay.path.parent / unquote(src.removeprefix("file://"))).resolve()
-        if scheme not in ("", "file") or not target.is_relative_to(self.root):
+        where = (self.essay.path, self.line_of(src))
+        if scheme not in ("", "file"):
             self.diagnostics.error(
-                "M302", f"image outside the project: {src}", self.essay.path, self.line_of(src),
+                "M302", f"image outside the project: {src[:120]}", *where,
                 hint="copy the image into the project (next to the essay, say) and link to it")
-        elif not target.is_file():
-            self.diagnostics.error(
-                "M301", f"image not found: {src}", self.essay.path, self.line_of(src),
-                hint=f"the path is relative to the essay's folder {self.essay.path.parent}")
-        else:
-            return target
-        return None
+            return None
+        try:
+            return self.gate.check(self.essay.path.parent / unquote(src.removeprefix("file://")),
+                                   where, "image", {"outside": "M302", "missing": "M301"})
+        except Refused as refused:
+            self.diagnostics.extend(refused.diagnostics)
+            return None
 
     def _figure(self, image) -> None:
         parent = image.getparent()

@@ -21,8 +21,9 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostics, fail
+from .diagnostics import Diagnostics, PamphletError, fail
 from .imposition import SCHEMES
+from .paths import DEFAULT_LIMIT_MB, Gate, Refused, ignored
 from .printing import VARIANTS, PrintSettings, settings_from_table
 from .scripts import direction
 from .schema import Checker, Field, Table, TableOf, TomlLocator
@@ -93,6 +94,10 @@ SPEC_SCHEMA = Table({
         "link_notes": Field(_TEXT, default="footnote", choices=("footnote", "endnote")),
         "line_numbers": Field((bool,), default=False, doc="number every fifth line of the essays"),
         "time_limit": Field((int,), default=600, doc="seconds a build may take, 0 for no limit"),
+    }),
+    "limits": Table({
+        "file_size_mb": Field((int, float), default=DEFAULT_LIMIT_MB,
+                              doc="the largest file (essay, image, font, ...) a build reads"),
     }),
 })
 
@@ -181,6 +186,12 @@ class Spec:
     intro: str | None = None
     overrides: dict[str, EssayOverride] = field(default_factory=dict, compare=False)
     locator: TomlLocator = field(compare=False, repr=False, default=None)
+    file_size_mb: float = DEFAULT_LIMIT_MB
+
+    @property
+    def gate(self) -> Gate:
+        """The path gate for everything this spec's build reads."""
+        return Gate.for_project(self.root, self.file_size_mb)
 
     @property
     def essays(self) -> tuple[str, ...]:
@@ -224,7 +235,7 @@ def specs_in(path: Path) -> list[Path]:
     if not path.is_dir():
         return [find_spec(path)]
     specs = [path / SPEC_NAME] if (path / SPEC_NAME).is_file() else []
-    specs += sorted((path / "packets").glob("*.toml"))
+    specs += sorted(spec for spec in (path / "packets").glob("*.toml") if not ignored(spec))
     if not specs:
         raise fail("P107", f"no {SPEC_NAME} or packets/*.toml in {path}", path,
                    hint="run pamphlet in a project folder, or name a spec file")
@@ -244,10 +255,11 @@ def load_spec(path: Path) -> Spec:
     """Read, parse and validate a spec file; raise PamphletError listing every problem."""
     spec_path = find_spec(path)
     try:
-        text = spec_path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
+        raw = Gate.for_project(project_root(spec_path)).read_bytes(spec_path, what="spec")
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
         raise fail("P111", f"cannot read the spec: {error}", spec_path,
-                   hint="check that the file exists, is readable and is UTF-8") from None
+                   hint="save the spec as UTF-8") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -263,8 +275,10 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     values = Checker(spec_path, locator, diagnostics).check(data, SPEC_SCHEMA)
     root = project_root(spec_path)
     _check_duplicates(values.get("essays") or [], spec_path, locator, diagnostics)
-    cover = _cover(values["cover"], root, spec_path, locator, diagnostics)
-    intro = _intro(values, root, spec_path, locator, diagnostics)
+    limit = _limit(values["limits"], spec_path, locator, diagnostics)
+    gate = Gate.for_project(root, limit)
+    cover = _cover(values["cover"], gate, spec_path, locator, diagnostics)
+    intro = _intro(values, gate, spec_path, locator, diagnostics)
     printing = _printing(values["print"], "print" in data, values.get("lang"), spec_path,
                          locator, diagnostics)
     if values.get("essays") is None and "select" not in data:
@@ -282,7 +296,7 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
         intro=intro, overrides={slug: EssayOverride(entry["intro"], tuple(entry["questions"]),
                                                     tuple(entry["sections"]))
                                 for slug, entry in values["essay"].items()},
-        locator=locator)
+        locator=locator, file_size_mb=limit)
 
 
 def _selection(values: dict) -> Selection:
@@ -314,19 +328,31 @@ def _event(values: dict, given: bool) -> Event | None:
     return Event(**{**values, "agenda": tuple(values["agenda"])})
 
 
-def _intro(values: dict, root: Path, path: Path, locator: TomlLocator,
+def _limit(values: dict, path: Path, locator: TomlLocator, diagnostics: Diagnostics) -> float:
+    limit = values["file_size_mb"]
+    if not 0 < limit <= 100_000:
+        diagnostics.error("P140", f"'limits.file_size_mb' must be more than 0 and at most "
+                          f"100000, not {limit}", path, locator.line_of("limits", "file_size_mb"),
+                          hint="the default is 50 (MB)")
+        return DEFAULT_LIMIT_MB
+    return limit
+
+
+def _intro(values: dict, gate: Gate, path: Path, locator: TomlLocator,
            diagnostics: Diagnostics) -> str | None:
     if not values.get("intro_file"):
         return values.get("intro")
-    intro_path = root / values["intro_file"]
+    where = (path, locator.line_of("intro_file"))
     try:
-        return intro_path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as error:
-        diagnostics.error("P113", f"cannot read the intro file {values['intro_file']}: "
-                          f"{getattr(error, 'strerror', None) or error}", path,
-                          locator.line_of("intro_file"),
-                          hint=f"the path is relative to the project folder {root}")
-        return None
+        raw = gate.project_only().read_bytes(gate.roots[0] / values["intro_file"], where,
+                                             "intro file", {"outside": "P113", "missing": "P113"})
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        diagnostics.error("P113", f"the intro file {values['intro_file']} is not UTF-8 "
+                          f"(byte {error.start})", *where, hint="save it as UTF-8")
+    except PamphletError as error:
+        diagnostics.extend(error.diagnostics)
+    return None
 
 
 def _names(value: str | list | None) -> tuple[str, ...]:
@@ -335,7 +361,7 @@ def _names(value: str | list | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _cover(values: dict, root: Path, path: Path, locator: TomlLocator,
+def _cover(values: dict, gate: Gate, path: Path, locator: TomlLocator,
            diagnostics: Diagnostics) -> Cover:
     for key in ("background", "foreground", "accent"):
         if not _COLOUR.match(values[key]):
@@ -344,15 +370,12 @@ def _cover(values: dict, root: Path, path: Path, locator: TomlLocator,
                               hint="write a colour like \"#1f1c17\" or \"darkred\"")
     image = None
     if values["image"]:
-        image = (root / values["image"]).resolve()
-        if not image.is_relative_to(root.resolve()):
-            diagnostics.error("P109", f"cover image outside the project: {values['image']}",
-                              path, locator.line_of("cover", "image"),
-                              hint="copy the image into the project folder")
-        elif not image.is_file():
-            diagnostics.error("P109", f"cover image not found: {values['image']}", path,
-                              locator.line_of("cover", "image"),
-                              hint=f"the path is relative to the project folder {root}")
+        try:
+            image = gate.project_only().check(
+                gate.roots[0] / values["image"], (path, locator.line_of("cover", "image")),
+                "cover image", {"outside": "P109", "missing": "P109"})
+        except Refused as refused:
+            diagnostics.extend(refused.diagnostics)
     return Cover(image, values["background"], values["foreground"], values["accent"])
 
 

@@ -19,11 +19,12 @@ from .schema import did_you_mean
 def select(spec: Spec, diagnostics: Diagnostics, encoding: str = "utf-8") -> tuple[Essay, ...]:
     """The essays the spec selects, in its order; problems go to `diagnostics`."""
     paths = essay_paths(spec.source_dir)
+    gate = spec.gate
     rules = spec.selection
     _check_slugs(spec, paths, rules.slugs or (), "essays", diagnostics)
     _check_slugs(spec, paths, rules.exclude, "exclude", diagnostics)
     candidates = list(paths) if rules.slugs is None else [s for s in rules.slugs if s in paths]
-    essays = [essay for essay in (read_essay(paths[slug], diagnostics, encoding)
+    essays = [essay for essay in (read_essay(paths[slug], diagnostics, encoding, gate)
                                   for slug in candidates) if essay is not None]
     chosen = choose(essays, rules)
     if (rules.tags_any or rules.tags_all) and essays and not _by_tags(essays, rules):

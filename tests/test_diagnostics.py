@@ -91,7 +91,7 @@ CORPUS = [
     case("project with no essays", "P104", "pamphlet.toml", 2, "no essay 'one'",
          files={"source/one.md": None}),
     # The essays' files and front matter.
-    case("unreadable file", "E201", "source/one.md", None, "cannot read the essay",
+    case("unreadable file", "E201", "source/one.md", None, "cannot read essay",
          essay=Dangling),
     case("not utf-8", "E202", "source/one.md", 2, "--encoding cp1252",
          essay=b"---\ntitle: Caf\xe9 \x93talk\x94\n---\nText\n"),

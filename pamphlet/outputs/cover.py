@@ -19,7 +19,7 @@ def cover_image(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics) ->
     """(file name, bytes) of the cover: the spec's own image, or the print cover as a JPEG."""
     image = pamphlet.spec.cover.image
     if image is not None:
-        return f"cover{image.suffix.lower()}", image.read_bytes()
+        return f"cover{image.suffix.lower()}", pamphlet.spec.gate.read_bytes(image, what="cover image")
     # Only the cover is needed: lay out the pamphlet without its essays, which is quick.
     document = render_pdf(replace(pamphlet, chapters=(), intro=None), layout, diagnostics)
     pdf = pdfium.PdfDocument(document.copy([document.pages[0]]).write_pdf())

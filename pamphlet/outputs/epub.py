@@ -61,7 +61,7 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
     documents = _documents(book, pamphlet, name)
     css = layout.find(f"{layout.name}/ebook.css") or layout.find("zine/ebook.css")
     book.add_item(epub.EpubItem(uid="style", file_name="style/ebook.css", media_type="text/css",
-                                content=css.read_bytes()))
+                                content=layout.read(css)))
     _images(book, pamphlet)
     book.add_item(epub.EpubNcx())
     nav = epub.EpubNav(title="Contents")
@@ -252,7 +252,7 @@ def _images(book: epub.EpubBook, pamphlet: Pamphlet) -> None:
                 added.add(name)
                 book.add_item(epub.EpubImage(uid=f"img{len(added)}", file_name=name,
                                              media_type=_media_type(path),
-                                             content=path.read_bytes()))
+                                             content=pamphlet.spec.gate.read_bytes(path)))
 
 
 def _media_type(path: Path) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -16,14 +17,16 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..assemble import Pamphlet
 from ..atomic import atomic_output
 from ..clock import build_time
+from ..context import template_context
 from ..diagnostics import Diagnostics, fail
 from ..layouts import Layout
 from ..markup import print_html
+from ..paths import Gate, Refused
 from ..scripts import report_missing_glyphs
 from .linenumbers import number_lines
 
@@ -47,17 +50,16 @@ def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
     bodies = {chapter.anchor: print_html(chapter.body, link_notes) for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
         bodies["introduction"] = print_html(pamphlet.intro, link_notes)
-    return layout.render("pamphlet.html", pamphlet=pamphlet, bodies=bodies,
-                         settings=pamphlet.spec.pdf)
+    return layout.render("pamphlet.html", **template_context(pamphlet, bodies))
 
 
 def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
                extra_css: str = ""):
     """Lay out the reading PDF in memory: a WeasyPrint document, not yet written."""
     html = render_html(pamphlet, layout)
-    fetcher = ProjectFetcher((pamphlet.spec.root, *layout.search_path), diagnostics,
-                             pamphlet.spec.path)
-    sheets = [CSS(filename=str(path), font_config=_FONTS, url_fetcher=fetcher)
+    fetcher = ProjectFetcher(layout.gate, diagnostics, pamphlet.spec.path)
+    sheets = [CSS(string=layout.read(path).decode("utf-8", errors="replace"),
+                  base_url=path.as_uri(), font_config=_FONTS, url_fetcher=fetcher)
               for path in layout.stylesheets("print")]
     if extra_css:
         sheets.append(CSS(string=extra_css, font_config=_FONTS, url_fetcher=fetcher))
@@ -73,34 +75,40 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
 def _printed_text(pamphlet: Pamphlet):
     """(file, first line, text) for what the pamphlet prints, to find a character's source."""
     for path in (*(chapter.essay.path for chapter in pamphlet.chapters), pamphlet.spec.path):
-        yield path, 1, path.read_text(encoding="utf-8", errors="replace")
+        yield path, 1, pamphlet.spec.gate.read_bytes(path).decode("utf-8", errors="replace")
 
 
 class ProjectFetcher(URLFetcher):
-    """Lets WeasyPrint load only data: URLs and files inside the project and its layouts.
+    """Lets WeasyPrint load only data: URLs and files that pass the project's path gate.
 
-    An essay or a layout that asks for /etc/passwd, a file beside the project or anything on
-    the network gets nothing, and the build says so.
+    An essay or a layout that asks for /etc/passwd, a file beside the project, a FIFO or
+    anything on the network gets nothing, and the build says so. Files are read here,
+    through the gate, so nothing can be swapped between the check and the read.
     """
 
-    def __init__(self, roots, diagnostics: Diagnostics, path: Path):
-        super().__init__(allowed_protocols=("data", "file"), timeout=5)
-        self.roots = tuple(Path(root).resolve() for root in roots)
-        self.diagnostics, self.path = diagnostics, path
+    def __init__(self, gate: Gate, diagnostics: Diagnostics, path: Path):
+        super().__init__(allowed_protocols=("data",), timeout=5)
+        self.gate, self.diagnostics, self.path = gate, diagnostics, path
 
     def fetch(self, url, headers=None):
-        if url.startswith("data:") or self._inside(url):
+        if url.startswith("data:"):
             return super().fetch(url, headers)
-        self.diagnostics.warning(
-            "S901", f"refused to load {url[:120]}: only files inside the project are used",
-            self.path, hint="copy the file into the project and refer to it there")
-        raise ValueError(f"refused: {url}")
+        if url.startswith("file:"):
+            target = Path(unquote(urlsplit(url).path))
+            try:
+                data = self.gate.read_bytes(target, (self.path, None))
+            except Refused as refused:
+                self._refuse(url, refused.diagnostics[0].message)
+            else:
+                kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, data, {"Content-Type": kind})
+        self._refuse(url, "only files inside the project are used")
 
-    def _inside(self, url: str) -> bool:
-        if not url.startswith("file:"):
-            return False
-        target = Path(unquote(urlsplit(url).path)).resolve()
-        return any(target.is_relative_to(root) for root in self.roots)
+    def _refuse(self, url: str, why: str):
+        self.diagnostics.warning(
+            "S901", f"refused to load {url[:120]}: {why}",
+            self.path, hint="copy the file into the project and refer to it there")
+        raise ValueError(f"refused: {url[:120]}")
 
 
 def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostics) -> PdfResult:

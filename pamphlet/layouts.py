@@ -29,6 +29,8 @@ from .paths import BUILTIN_LAYOUTS, Gate, ignored
 from .schema import did_you_mean
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_PRIVATE = re.compile(r"attribute '_")  # Python's internals, which no layout needs
+_SANDBOX_HINT = "a layout can use the pamphlet's values, not Python objects, files or commands"
 MAX_OUTPUT = 20_000_000  # characters a template's string or list arithmetic may make
 
 
@@ -81,10 +83,15 @@ class Layout:
         except SecurityError as error:
             path, line = self._template_frame(error)
             raise fail("L404", f"the template tried to leave its sandbox: {error}",
-                       path or Path(name), line,
-                       hint="a layout can use the pamphlet's values, not Python objects, "
-                       "files or commands") from None
-        except (jinja2.UndefinedError, TypeError, ValueError, AttributeError, LookupError,
+                       path or Path(name), line, hint=_SANDBOX_HINT) from None
+        except jinja2.UndefinedError as error:
+            path, line = self._template_frame(error)
+            if _PRIVATE.search(str(error)):  # `x|attr('__class__')|attr(...)` ends here
+                raise fail("L404", f"the template tried to leave its sandbox: {_short(error)}",
+                           path or Path(name), line, hint=_SANDBOX_HINT) from None
+            raise fail("L403", f"template error: {_short(error)}", path or Path(name), line,
+                       hint="check the names the template uses") from None
+        except (TypeError, ValueError, AttributeError, LookupError,
                 ArithmeticError, RecursionError, MemoryError) as error:
             path, line = self._template_frame(error)
             raise fail("L403", f"template error: {_short(error)}", path or Path(name), line,

@@ -104,7 +104,6 @@ class Gate:
             descriptor = os.open(resolved, _OPEN_FLAGS)
         except OSError as error:
             raise self._os_error(error, path, where, what, codes) from None
-        handle = os.fdopen(descriptor, "rb")
         try:
             info = os.fstat(descriptor)
             if not stat.S_ISREG(info.st_mode):
@@ -117,9 +116,9 @@ class Gate:
                                    f"{self.limit_mb:g} MB", where,
                                    "raise [limits] file_size_mb in the spec, or shrink the file")
         except BaseException:
-            handle.close()
+            os.close(descriptor)
             raise
-        return _Opened(resolved, handle)
+        return _Opened(resolved, os.fdopen(descriptor, "rb"))
 
     def _os_error(self, error: OSError, path: Path, where: Where, what: str,
                   codes: Codes) -> Refused:

@@ -1,0 +1,383 @@
+"""The trust boundary: a hostile layout, spec or essay can run nothing, read nothing outside
+the project, and write nothing anywhere but the output folder.
+
+Every case is a whole project built through the CLI. Besides its diagnostic, each checks that
+nothing outside the project changed (a marker file that a payload would create, and a
+listing of every file under the test's folder), that no secret reached an output, and that
+the project's own files are unchanged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+from test_diagnostics import GOOD_ESSAY, GOOD_SPEC, make, tree_hashes
+
+from pamphlet.cli import main
+
+SECRET = "SECRET-TOKEN-4711"
+
+
+def outside_files(root: Path, project: Path) -> dict[str, str]:
+    """Every file under `root` but outside `project`, with its hash: what a run must not touch."""
+    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file() and not p.is_relative_to(project)}
+
+
+@pytest.fixture
+def world(tmp_path):
+    """A project beside a secret file, and the marker path a payload would create."""
+    (tmp_path / "secret.txt").write_text(SECRET + "\n")
+    project = make(tmp_path / "zine")
+    return tmp_path, project, tmp_path / "PWNED"
+
+
+def build(world, capsys) -> tuple[int, str]:
+    root, project, marker = world
+    sources, outside = tree_hashes(project), outside_files(root, project)
+    status = main(["build", str(project)])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err, err
+    assert not marker.exists(), "a payload ran"
+    assert tree_hashes(project) == sources, "a project file changed"
+    assert outside_files(root, project) == outside, "a file outside the project changed"
+    for output in (project / "build").glob("*.*"):
+        data = output.read_bytes()
+        if output.suffix == ".epub":
+            with zipfile.ZipFile(output) as book:
+                data = b"".join(book.read(name) for name in book.namelist())
+        assert SECRET.encode() not in data, output
+    return status, err
+
+
+def template(body: str) -> str:
+    return f"<html>\n<body>\n{body}\n</body></html>\n"
+
+
+RUN = "touch {marker}"
+# Published server-side template injection payloads for Jinja, and a few of our own.
+PAYLOADS = [
+    ("cycler globals", "{{ cycler.__init__.__globals__.os.popen('RUN').read() }}", "L404"),
+    ("joiner globals", "{{ joiner.__init__.__globals__.os.popen('RUN').read() }}", "L404"),
+    ("namespace globals", "{{ namespace.__init__.__globals__.os.popen('RUN').read() }}", "L404"),
+    ("lipsum globals", "{{ lipsum.__globals__['os'].popen('RUN').read() }}", "L403"),
+    ("mro subclasses", "{{ ''.__class__.__mro__[1].__subclasses__() }}", "L404"),
+    ("mro loop", "{% for c in ''.__class__.__mro__ %}{{ c }}{% endfor %}", "L404"),
+    ("attr filter chain", "{{ ''|attr('__class__')|attr('__mro__') }}", "L404"),
+    ("attr on the model", "{{ (pamphlet|attr('__class__')).__init__.__globals__ }}", "L404"),
+    ("format filter", "{{ '%s'|format(pamphlet.__class__) }}", "L404"),
+    ("str.format", "{{ '{0.__class__.__init__.__globals__}'.format(pamphlet) }}", "L404"),
+    ("self reference", "{{ self.__init__.__globals__.__builtins__.open('/etc/passwd').read() }}",
+     "L404"),
+    ("private attribute", "{{ namespace()._Namespace__attrs }}", "L404"),
+    ("type mro", "{{ dict.mro() }}", "L404"),
+    ("request object", "{{ request.application.__globals__.__builtins__.__import__('os') }}",
+     "L403"),
+    ("config object", "{{ config.items() }}", "L403"),
+    ("mutate a list", "{% set x = pamphlet.chapters.append(1) %}", "L404"),
+    ("mutate a mapping", "{{ pamphlet.cover.update({'image': 'file:///etc/passwd'}) }}", "L404"),
+    ("a huge string", "{{ 'x' * 100000000 }}", "L404"),
+    ("a huge power", "{{ 10 ** 100000000 }}", "L404"),
+    ("builtin's self", "{{ range.__self__ }}", "L404"),
+    ("chapter's essay path", "{{ pamphlet.chapters[0].essay.path.read_text() }}", "L403"),
+    ("cover as a Path", "{{ pamphlet.spec.cover.image.read_bytes() }}", "L403"),
+]
+
+
+@pytest.mark.parametrize("payload, code", [pytest.param(p, c, id=name) for name, p, c in PAYLOADS])
+def test_template_injection_payloads_are_stopped(world, capsys, payload, code):
+    root, project, marker = world
+    layout = project / "layouts" / "zine" / "pamphlet.html"
+    layout.parent.mkdir(parents=True)
+    layout.write_text(template(payload.replace("RUN", RUN.format(marker=marker))))
+    status, err = build(world, capsys)
+    assert status == 1
+    assert f"{layout}:3: {code} " in err, err
+    assert not list((project / "build").glob("*.pdf")), "the build half-succeeded"
+
+
+@pytest.mark.parametrize("include", [
+    '{% include "/etc/passwd" %}',
+    '{% include "../../secret.txt" %}',
+    '{% include "zine/../../../secret.txt" %}',
+    '{% import "../../../secret.txt" as secret %}',
+    '{% extends "/etc/passwd" %}',
+    '{% from "../secret.txt" import x %}',
+])
+def test_includes_and_imports_stay_inside_the_layout_folders(world, capsys, include):
+    root, project, marker = world
+    layout = project / "layouts" / "zine" / "pamphlet.html"
+    layout.parent.mkdir(parents=True)
+    layout.write_text(template(include))
+    status, err = build(world, capsys)
+    assert status == 1 and f"{layout}:3: L403 template not found" in err, err
+
+
+def test_a_template_that_reads_writes_and_runs(world, capsys):
+    """One template trying every way we know to read a file, write one and run a command."""
+    root, project, marker = world
+    layout = project / "layouts" / "zine" / "pamphlet.html"
+    layout.parent.mkdir(parents=True)
+    layout.write_text(template(
+        "{% set os = cycler.__init__.__globals__.os %}\n"
+        f"{{{{ os.system('touch {marker}') }}}}\n"
+        f"{{{{ open('{root}/secret.txt').read() }}}}\n"
+        f"{{{{ pamphlet.spec.path.parent.joinpath('../PWNED').write_text('x') }}}}\n"))
+    status, err = build(world, capsys)
+    assert status == 1 and f"{layout}:3: L404 the template tried to leave its sandbox" in err, err
+
+
+def test_the_template_context_is_plain_data(tmp_path):
+    """Strings, numbers, booleans, None, lists and mappings, all the way down."""
+    from pamphlet.assemble import assemble
+    from pamphlet.context import template_context
+    from pamphlet.diagnostics import Diagnostics
+    from pamphlet.markup import print_html
+    from pamphlet.project import load_spec
+    from pamphlet.select import select
+
+    spec = load_spec(Path(__file__).parent.parent)
+    diagnostics = Diagnostics()
+    pamphlet = assemble(spec, select(spec, diagnostics), diagnostics)
+    bodies = {c.anchor: print_html(c.body) for c in pamphlet.chapters}
+    seen = []
+
+    def walk(value, where):
+        seen.append(where)
+        if isinstance(value, dict):
+            for key, item in value.items():
+                assert isinstance(key, str), where
+                walk(item, f"{where}.{key}")
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, f"{where}[{index}]")
+        else:
+            assert value is None or type(value) in (str, int, float, bool), (where, type(value))
+
+    walk(template_context(pamphlet, bodies), "context")
+    assert "context.pamphlet.chapters[0].title" in seen and len(seen) > 100
+
+
+# The path gate: symlinks, FIFOs, sizes, and files named by the spec.
+
+def link(path: Path, target: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.unlink(missing_ok=True)
+    os.symlink(target, path)
+
+
+def gate_case(name, code, file, line, words, setup):
+    return pytest.param(code, file, line, words, setup, id=name)
+
+
+def essay_links_out(root, project):
+    link(project / "source" / "two.md", root / "secret.txt")
+    (project / "pamphlet.toml").write_text('title = "T"\nessays = ["one", "two"]\n')
+
+
+def layouts_folder_links_out(root, project):
+    outside = root / "elsewhere" / "zine"
+    outside.mkdir(parents=True)
+    (outside / "pamphlet.html").write_text(template("{{ pamphlet.title }}"))
+    (outside / "custom.css").write_text("body { color: red; }\n")
+    link(project / "layouts", root / "elsewhere")
+
+
+def template_links_out(root, project):
+    (project / "layouts" / "zine").mkdir(parents=True)
+    link(project / "layouts" / "zine" / "pamphlet.html", root / "secret.txt")
+
+
+def stylesheet_links_out(root, project):
+    (project / "layouts" / "zine").mkdir(parents=True)
+    link(project / "layouts" / "zine" / "custom.css", root / "secret.txt")
+
+
+def intro_file_absolute(root, project):
+    (project / "pamphlet.toml").write_text(GOOD_SPEC + f'intro_file = "{root}/secret.txt"\n')
+
+
+def intro_file_etc_passwd(root, project):
+    (project / "pamphlet.toml").write_text(GOOD_SPEC + 'intro_file = "/etc/passwd"\n')
+
+
+def intro_file_links_out(root, project):
+    link(project / "intro.md", root / "secret.txt")
+    (project / "pamphlet.toml").write_text(GOOD_SPEC + 'intro_file = "intro.md"\n')
+
+
+def cover_links_out(root, project):
+    link(project / "cover.png", root / "secret.txt")
+    (project / "pamphlet.toml").write_text(GOOD_SPEC + '[cover]\nimage = "cover.png"\n')
+
+
+def image_links_out(root, project):
+    link(project / "source" / "img" / "a.png", root / "secret.txt")
+    (project / "source" / "one.md").write_text(GOOD_ESSAY + "\n![a](img/a.png)\n")
+
+
+def image_in_sibling_folder(root, project):
+    """`zine-private/` beside `zine/`: a string-prefix check would let it in."""
+    (root / "zine-private").mkdir()
+    (root / "zine-private" / "x.png").write_text(SECRET)
+    (project / "source" / "one.md").write_text(GOOD_ESSAY + "\n![a](../../zine-private/x.png)\n")
+
+
+def fifo_essay(root, project):
+    os.mkfifo(project / "source" / "two.md")
+    (project / "pamphlet.toml").write_text('title = "T"\nessays = ["one", "two"]\n')
+
+
+def fifo_spec_intro(root, project):
+    os.mkfifo(project / "intro.md")
+    (project / "pamphlet.toml").write_text(GOOD_SPEC + 'intro_file = "intro.md"\n')
+
+
+def fifo_image(root, project):
+    os.mkfifo(project / "source" / "pipe.png")
+    (project / "source" / "one.md").write_text(GOOD_ESSAY + "\n![a](pipe.png)\n")
+
+
+def fifo_template(root, project):
+    (project / "layouts" / "zine").mkdir(parents=True)
+    os.mkfifo(project / "layouts" / "zine" / "pamphlet.html")
+
+
+def device_essay(root, project):
+    link(project / "source" / "two.md", Path("/dev/zero"))
+    (project / "pamphlet.toml").write_text('title = "T"\nessays = ["one", "two"]\n')
+
+
+def folder_as_essay(root, project):
+    (project / "source" / "two.md").mkdir()
+    (project / "pamphlet.toml").write_text('title = "T"\nessays = ["one", "two"]\n')
+
+
+def essay_over_the_limit(root, project):
+    (project / "source" / "one.md").write_text(GOOD_ESSAY + "word " * 300_000)
+    (project / "pamphlet.toml").write_text(GOOD_SPEC + "[limits]\nfile_size_mb = 1\n")
+
+
+def image_over_the_limit(root, project):
+    (project / "source" / "big.png").write_bytes(b"\x89PNG" + bytes(1_200_000))
+    (project / "source" / "one.md").write_text(GOOD_ESSAY + "\n![a](big.png)\n")
+    (project / "pamphlet.toml").write_text(GOOD_SPEC + "[limits]\nfile_size_mb = 1\n")
+
+
+def bad_limit(root, project):
+    (project / "pamphlet.toml").write_text(GOOD_SPEC + "[limits]\nfile_size_mb = -1\n")
+
+
+def layout_name_with_a_path(root, project):
+    (project / "pamphlet.toml").write_text('title = "T"\nlayout = "../../zine"\nessays = ["one"]\n')
+
+
+GATE_CASES = [
+    gate_case("essay is a link out", "S902", "source/two.md", None, "essay outside the project",
+              essay_links_out),
+    gate_case("layouts folder is a link out", "S902", None, None, "outside the project",
+              layouts_folder_links_out),
+    gate_case("template is a link out", "S902", None, None, "template outside the project",
+              template_links_out),
+    gate_case("custom.css is a link out", "S902", None, None, "outside the project",
+              stylesheet_links_out),
+    gate_case("intro_file absolute", "P113", "pamphlet.toml", 3, "intro file outside the project",
+              intro_file_absolute),
+    gate_case("intro_file /etc/passwd", "P113", "pamphlet.toml", 3, "outside the project",
+              intro_file_etc_passwd),
+    gate_case("intro_file is a link out", "P113", "pamphlet.toml", 3, "a link to",
+              intro_file_links_out),
+    gate_case("cover is a link out", "P109", "pamphlet.toml", 4, "cover image outside",
+              cover_links_out),
+    gate_case("essay image is a link out", "M302", "source/one.md", 8, "image outside",
+              image_links_out),
+    gate_case("image in a sibling folder", "M302", "source/one.md", 8, "image outside",
+              image_in_sibling_folder),
+    gate_case("essay is a FIFO", "S903", "source/two.md", None, "named pipe", fifo_essay),
+    gate_case("intro file is a FIFO", "S903", "pamphlet.toml", 3, "named pipe", fifo_spec_intro),
+    gate_case("image is a FIFO", "S903", "source/one.md", 8, "named pipe", fifo_image),
+    gate_case("template is a FIFO", "S903", None, None, "named pipe", fifo_template),
+    gate_case("essay is /dev/zero", "S902", "source/two.md", None, "outside", device_essay),
+    gate_case("essay is a folder", "S903", "source/two.md", None, "a folder", folder_as_essay),
+    gate_case("essay over the size limit", "S904", "source/one.md", None,
+              "over the limit of 1 MB", essay_over_the_limit),
+    gate_case("image over the size limit", "S904", "source/one.md", 8,
+              "over the limit of 1 MB", image_over_the_limit),
+    gate_case("size limit below zero", "P140", "pamphlet.toml", 4, "file_size_mb", bad_limit),
+    gate_case("layout name with a path", "L401", "pamphlet.toml", 2, "no layout named",
+              layout_name_with_a_path),
+]
+
+
+@pytest.mark.parametrize("code, file, line, words, setup", GATE_CASES)
+def test_the_path_gate(world, capsys, code, file, line, words, setup):
+    root, project, marker = world
+    setup(root, project)
+    status, err = build(world, capsys)
+    where = f"{project / file}:{line}: " if line else f"{project / file}: " if file else ""
+    assert status == 1 and f"{where}{code} " in err and words in err, err
+    assert not list((project / "build").glob("*.*")), "the build half-succeeded"
+
+
+def test_check_and_list_do_not_hang_on_a_fifo(world, capsys):
+    """`check` and `list` read every essay: a FIFO is reported, never waited on."""
+    root, project, marker = world
+    os.mkfifo(project / "source" / "two.md")
+    assert main(["check", str(project)]) == 1
+    err = capsys.readouterr().err
+    assert f"{project / 'source' / 'two.md'}: S903 " in err, err
+    assert main(["list", str(project)]) == 1
+    captured = capsys.readouterr()
+    assert "one" in captured.out and "S903" in captured.err
+
+
+def test_editor_leftovers_are_passed_over_quietly(world, capsys):
+    """Hidden files, emacs locks (dangling links) and backups are neither essays nor specs."""
+    root, project, marker = world
+    source = project / "source"
+    link(source / ".#one.md", Path("user@host.1234:1700000000"))
+    (source / "#one.md#").write_text("autosave")
+    (source / "one.md~").write_text("backup")
+    (source / ".hidden.md").write_text("---\ntitle: Hidden\n---\nx\n")
+    (project / "packets").mkdir()
+    (project / "packets" / ".#p.toml").write_text("not toml [")
+    (project / "packets" / "p.toml~").write_text("not toml [")
+    status, err = build(world, capsys)
+    assert status == 0 and err == "", err
+    assert main(["check", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "checked 1 spec and 1 essay: 0 errors" in out, out
+
+
+def test_an_unlistable_source_folder_says_so(world, capsys, monkeypatch):
+    """Root reads any folder, so the refusal is simulated where the folder is listed."""
+    root, project, marker = world
+    real = os.scandir
+    def refuse(path="."):
+        if Path(path).name == "source":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+    monkeypatch.setattr(os, "scandir", refuse)
+    status, err = build(world, capsys)
+    assert status == 1
+    assert f"{project / 'source'}: E213 cannot list the essays in source/: Permission denied" \
+        in err, err
+    assert "P104" not in err  # not reported as a missing essay
+
+
+def test_a_link_inside_the_project_is_followed(world, capsys):
+    """The gate refuses what leads out, not links as such."""
+    root, project, marker = world
+    (project / "shared").mkdir()
+    (project / "shared" / "two.md").write_text("---\ntitle: Two\n---\nShared text.\n")
+    link(project / "source" / "two.md", project / "shared" / "two.md")
+    (project / "pamphlet.toml").write_text('title = "T"\nessays = ["one", "two"]\n')
+    status, err = build(world, capsys)
+    assert status == 0, err
+    from pypdf import PdfReader
+    text = "".join(p.extract_text() for p in PdfReader(project / "build" / "pamphlet.pdf").pages)
+    assert "Shared text." in text

@@ -78,11 +78,12 @@ class Gate:
     def read_bytes(self, path: Path, where: Where | None = None, what: str = "file",
                    codes: Codes | None = None) -> bytes:
         """The bytes of a file that passes the gate; else raise `Refused`."""
+        where = where or (Path(path), None)
         with self._open(path, where, what, codes or {}) as (_, handle):
             data = handle.read(self.limit + 1)
         if len(data) > self.limit:  # it grew since fstat
             raise self._refuse("S904", f"{what} {self._show(path, where)} is larger than "
-                               f"{self.limit_mb:g} MB", where or (path, None),
+                               f"{self.limit_mb:g} MB", where,
                                "raise [limits] file_size_mb in the spec, or shrink the file")
         return data
 

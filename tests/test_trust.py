@@ -381,3 +381,58 @@ def test_a_link_inside_the_project_is_followed(world, capsys):
     from pypdf import PdfReader
     text = "".join(p.extract_text() for p in PdfReader(project / "build" / "pamphlet.pdf").pages)
     assert "Shared text." in text
+
+
+# The gate itself, on the cases a whole build cannot easily stage.
+
+def test_a_sibling_folder_with_the_same_prefix_is_outside(tmp_path):
+    """`zine-private/` starts with the text `zine`, but lies outside `zine/`."""
+    from pamphlet.paths import Gate, Refused
+
+    (tmp_path / "zine").mkdir()
+    (tmp_path / "zine-private").mkdir()
+    (tmp_path / "zine-private" / "x.png").write_text(SECRET)
+    (tmp_path / "zine" / "ok.png").write_text("fine")
+    gate = Gate((tmp_path / "zine",))
+    assert gate.read_bytes(tmp_path / "zine" / "ok.png") == b"fine"
+    assert not gate.inside(tmp_path / "zine-private" / "x.png")
+    with pytest.raises(Refused) as refused:
+        gate.read_bytes(tmp_path / "zine" / ".." / "zine-private" / "x.png")
+    assert refused.value.diagnostics[0].code == "S902"
+
+
+def test_a_file_swapped_for_a_link_after_the_check_is_not_followed(tmp_path, monkeypatch):
+    """The gate opens the path it resolved without following a last symlink: a file swapped
+    for a link between resolving and opening is refused, not read."""
+    import pamphlet.paths as paths
+
+    (tmp_path / "project").mkdir()
+    target = tmp_path / "project" / "essay.md"
+    target.write_text("fine")
+    real_realpath = os.path.realpath
+
+    def swap_after_resolving(path):
+        resolved = real_realpath(path)
+        target.unlink()
+        os.symlink(tmp_path / "secret.txt", target)
+        return resolved
+
+    (tmp_path / "secret.txt").write_text(SECRET)
+    monkeypatch.setattr(paths.os.path, "realpath", swap_after_resolving)
+    with pytest.raises(paths.Refused) as refused:
+        paths.Gate((tmp_path / "project",)).read_bytes(target)
+    assert refused.value.diagnostics[0].code == "S905"
+    assert "changed while it was read" in refused.value.diagnostics[0].message
+
+
+def test_the_size_limit_counts_bytes_read_not_only_the_size_reported(tmp_path, monkeypatch):
+    """A file that grows between fstat and read is cut off at the limit and refused."""
+    import pamphlet.paths as paths
+
+    (tmp_path / "big.md").write_bytes(b"x" * 2_000)
+    real_fstat = os.fstat
+    monkeypatch.setattr(paths.os, "fstat",
+                        lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
+    with pytest.raises(paths.Refused) as refused:
+        paths.Gate((tmp_path,), limit_mb=0.001).read_bytes(tmp_path / "big.md")
+    assert refused.value.diagnostics[0].code == "S904"

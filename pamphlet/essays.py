@@ -7,7 +7,7 @@ Diagnostic codes of this stage:
   E207 an unknown front-matter key that looks like a typo (warning)
   E208 the essay has no text (warning)     E209 the front matter is not a mapping
   E211 the essay is very long (warning)   E212 control characters were left out (warning)
-  E213 source/ cannot be listed
+  E220 source/ cannot be listed
 """
 
 from __future__ import annotations
@@ -70,13 +70,13 @@ def essay_paths(source_dir: Path) -> dict[str, Path]:
     """Every essay file in source/, by slug, in slug order (unreadable ones too, to report).
 
     Hidden files and editor leftovers (`.#lock`, `#autosave#`, `backup~`) are passed over.
-    A source/ that cannot be listed raises E213."""
+    A source/ that cannot be listed raises E220."""
     if not source_dir.is_dir():
         return {}
     try:
         names = sorted(entry.name for entry in os.scandir(source_dir))
     except OSError as error:
-        raise fail("E213", f"cannot list the essays in {source_dir.name}/: "
+        raise fail("E220", f"cannot list the essays in {source_dir.name}/: "
                    f"{error.strerror or error}", source_dir,
                    hint="check the folder's permissions (it must be readable and searchable)"
                    ) from None

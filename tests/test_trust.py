@@ -364,7 +364,7 @@ def test_an_unlistable_source_folder_says_so(world, capsys, monkeypatch):
     monkeypatch.setattr(os, "scandir", refuse)
     status, err = build(world, capsys)
     assert status == 1
-    assert f"{project / 'source'}: E213 cannot list the essays in source/: Permission denied" \
+    assert f"{project / 'source'}: E220 cannot list the essays in source/: Permission denied" \
         in err, err
     assert "P104" not in err  # not reported as a missing essay
 

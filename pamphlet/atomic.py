@@ -32,6 +32,7 @@ SCRATCH = ".pamphlet-scratch-"
 LEFTOVER = re.compile(r"\.pamphlet-scratch-[a-z0-9_]{8}|\.pamphlet-[a-z0-9_]{8}|"
                       r"\..+\.(pdf|epub)\.[a-z0-9_]{8}\.(part|ebooklib)|"
                       r"\.pamphlet-cache\.json\.\d+\.part")
+PART = re.compile(r"^\.(.+)\.[a-z0-9_]{8}\.part$")
 DISK_FULL = (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EFBIG)
 NOT_ALLOWED = (errno.EACCES, errno.EPERM, errno.EROFS)
 
@@ -39,6 +40,8 @@ NOT_ALLOWED = (errno.EACCES, errno.EPERM, errno.EROFS)
 def write_error(error: OSError, where: Path) -> PamphletError:
     """The diagnostic for an OSError met while writing into the folder `where`."""
     reason = error.strerror or str(error)
+    if where.name.startswith(SCRATCH):  # the user knows the output folder, not our scratch
+        where = where.parent
     if error.errno in DISK_FULL:
         return fail("O505", f"the disk is full: cannot write to {where} ({reason})", where,
                     hint="free some space (the old outputs are kept until the new ones are "
@@ -50,8 +53,10 @@ def write_error(error: OSError, where: Path) -> PamphletError:
                     hint="make the folder writable, or choose another output folder with --out")
     if error.errno == errno.EISDIR:
         return occupied(where)
-    name = f" {error.filename}" if error.filename else ""
-    return fail("O509", f"an output could not be written to {where}:{name} {reason}", where,
+    # Name the output, not our temporary copy of it (.name.XXXXXXXX.part).
+    name = PART.sub(r"\1", Path(error.filename).name) if error.filename else ""
+    name = f" ({name})" if name else ""
+    return fail("O509", f"an output could not be made in {where}: {reason}{name}", where,
                 hint="check the output folder and its file system, or build elsewhere with --out")
 
 
@@ -61,14 +66,15 @@ def occupied(path: Path) -> PamphletError:
                 "replace it", path, hint="move it away, or build elsewhere with --out")
 
 
-def check_free(folder: Path, names: list[str]) -> None:
-    """Fail (O506) if anything but a file or a link holds one of the output names."""
+def check_free(folder: Path, names: list[str], ours: bool = False) -> None:
+    """Fail (O506) if a folder, or anything but a file or a link, holds one of the output
+    names; for names that are `ours` alone (the cache record), only a folder blocks."""
     for name in names:
         try:
             mode = os.lstat(folder / name).st_mode
         except OSError:
             continue
-        if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        if stat.S_ISDIR(mode) or not (ours or stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
             raise occupied(folder / name)
 
 
@@ -107,8 +113,10 @@ class Stage:
         any failure, every output already moved is put back as it was."""
         try:
             with locked(self.out):
-                moving = [*names, prepare(self.scratch)] if prepare else list(names)
-                check_free(self.out, moving)
+                extra = [prepare(self.scratch)] if prepare else []
+                check_free(self.out, names)
+                check_free(self.out, extra, ours=True)
+                moving = [*names, *extra]
                 backups = {name: self._backup(name) for name in moving}
                 self._move(moving, backups)
         except OSError as error:

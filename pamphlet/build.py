@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import cache
 from .assemble import Pamphlet, assemble
-from .atomic import check_free, staging
+from .atomic import check_free, staging, write_error
 from .diagnostics import Diagnostics, PamphletError, fail
 from .imposition import impose
 from .layouts import Layout, find_layout
@@ -56,17 +56,28 @@ def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8",
         pamphlet = _pamphlet(spec, result.diagnostics, encoding)
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"))
         out = Path(out_dir) if out_dir else spec.root / "build"
-        check_free(out, output_names(spec))
+        result.outputs = _made(spec, pamphlet, layout, out, cache_key, result)
+    except PamphletError as error:
+        result.diagnostics.extend(error.diagnostics)
+    return result
+
+
+def _made(spec: Spec, pamphlet: Pamphlet, layout: Layout, out: Path, cache_key: str | None,
+          result: BuildResult) -> list[Path]:
+    """Make the outputs in scratch, then move them (and the cache record) into `out`."""
+    names = output_names(spec)
+    check_free(out, names)
+    check_free(out, [cache.RECORD] if cache_key else [], ours=True)
+    try:
         with staging(out) as stage:
             with time_limit(spec):
                 _outputs(spec, pamphlet, layout, stage.scratch, result)
             result.diagnostics.raise_if_errors()
             record = None if cache_key is None else functools.partial(
-                cache.stage_record, out, spec=spec.path, key=cache_key, names=output_names(spec))
-            result.outputs = stage.commit(output_names(spec), record)
-    except PamphletError as error:
-        result.diagnostics.extend(error.diagnostics)
-    return result
+                cache.stage_record, out, spec=spec.path, key=cache_key, names=names)
+            return stage.commit(names, record)
+    except OSError as error:  # one a writer let through: the outputs still were not changed
+        raise write_error(error, out) from None
 
 
 def output_names(spec: Spec) -> list[str]:

@@ -10,6 +10,7 @@ ignored with a warning (O508), and a record never makes the build read outside i
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
@@ -90,7 +91,12 @@ def load_records(out: Path, diagnostics: Diagnostics | None = None) -> dict:
 def _read_record(path: Path) -> str:
     """The record's text: a regular file, not a link, and not huge (a record names no files
     outside the output folder, and cannot hang or exhaust the build)."""
-    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ValueError("it is a link") from None
+        raise
     with os.fdopen(handle, "rb") as stream:
         info = os.fstat(stream.fileno())
         if not stat.S_ISREG(info.st_mode):

@@ -253,11 +253,16 @@ def test_a_spec_and_another_s_print_variant_collide(tmp_path, capsys):
     assert hashes(tmp_path) == before
 
 
-def test_the_same_spec_named_twice_is_no_collision(templates, tmp_path, capsys):
+def test_same_names_in_different_folders_are_no_collision(templates, tmp_path, capsys):
+    """The check compares whole paths: two projects' own build/ folders never collide, and a
+    spec named twice is built once."""
     case = scene(templates, tmp_path)
-    status, _, err = case.run(capsys, str(case.project / "pamphlet.toml"))
+    other = make(tmp_path / "other")
+    before = hashes(tmp_path, (case.out, other / "build"))
+    status, out, err = case.run(capsys, str(case.project / "pamphlet.toml"), str(other))
     assert status == 0 and "O507" not in err, err
-    case.assert_remade()
+    assert out.count("wrote ") == 4 and (other / "build" / "pamphlet.pdf").is_file()
+    assert hashes(tmp_path, (case.out, other / "build")) == before
 
 
 # 3. A read-only folder, an occupied output path, a full disk.

@@ -20,7 +20,7 @@ from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf
 from .printing import check_fits, instructions, print_plan, sheet_size
-from .project import Spec, load_spec
+from .project import Spec, load_spec, project_root
 from .select import select
 
 # Small steps of type size and leading that `fit` tries, nearest to the layout's own first.
@@ -55,7 +55,7 @@ def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8",
         result.spec = spec = load_spec(target)
         pamphlet = _pamphlet(spec, result.diagnostics, encoding)
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"))
-        out = Path(out_dir) if out_dir else spec.root / "build"
+        out = output_folder(spec.path, out_dir)
         result.outputs = _made(spec, pamphlet, layout, out, cache_key, result)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
@@ -78,6 +78,20 @@ def _made(spec: Spec, pamphlet: Pamphlet, layout: Layout, out: Path, cache_key: 
             return stage.commit(names, record)
     except OSError as error:  # one a writer let through: the outputs still were not changed
         raise write_error(error, out) from None
+
+
+def output_folder(spec_path: Path, out_dir: Path | None = None) -> Path:
+    """`out_dir`, or else the project's build/, which must not lead out of the project (O512):
+    a shared project cannot make a build write into the builder's other folders."""
+    if out_dir is not None:
+        return Path(out_dir)
+    root = project_root(spec_path)
+    out = root / "build"
+    if not out.resolve().is_relative_to(root.resolve()):
+        raise fail("O512", f"{out} is a link to {out.resolve()}, outside the project, so "
+                   "nothing is built there", out,
+                   hint="remove the link, or name that folder on purpose with --out")
+    return out
 
 
 def output_names(spec: Spec) -> list[str]:

@@ -170,8 +170,7 @@ def _build(args: argparse.Namespace) -> int:
     from .atomic import clean_leftovers
 
     specs = list(dict.fromkeys(s.resolve() for path in args.paths for s in specs_in(path)))
-    outs = {spec: args.out or project_root(spec) / "build" for spec in specs}
-    _check_collisions(outs)
+    outs = _output_folders(specs, args.out)
     todo, notes = [], Diagnostics()
     for spec in shard(specs, args.shard):
         out = outs[spec]
@@ -197,12 +196,28 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def _check_collisions(outs: dict[Path, Path]) -> None:
-    """Fail (O507), before anything is built, if two specs would write the same file."""
+def _output_folders(specs: list[Path], out: Path | None) -> dict[Path, Path]:
+    """Each spec's output folder; fail before anything is built if one leads out of its
+    project (O512), or if two specs would write the same file (O507)."""
+    from .build import output_folder
+
+    outs, problems = {}, Diagnostics()
+    for spec in specs:
+        try:
+            outs[spec] = output_folder(spec, out)
+        except PamphletError as error:
+            problems.extend(error.diagnostics)
+    problems.raise_if_errors()
+    _check_collisions(outs, problems)
+    problems.raise_if_errors()
+    return outs
+
+
+def _check_collisions(outs: dict[Path, Path], problems: Diagnostics) -> None:
+    """O507 for each output file that two specs would write."""
     from .build import output_names
 
     writers: dict[Path, Path] = {}
-    problems = Diagnostics()
     for spec, out in outs.items():
         try:
             names = output_names(load_spec(spec))
@@ -217,7 +232,6 @@ def _check_collisions(outs: dict[Path, Path]) -> None:
                     f"{_relative(path)}", spec,
                     hint="give one of the specs another file name, or build them one at a "
                     "time with different --out folders")
-    problems.raise_if_errors()
 
 
 def _run_builds(todo: list, jobs: int, encoding: str) -> list:

@@ -265,6 +265,30 @@ def test_same_names_in_different_folders_are_no_collision(templates, tmp_path, c
     assert hashes(tmp_path, (case.out, other / "build")) == before
 
 
+def test_a_build_folder_that_leads_out_of_the_project(tmp_path, capsys):
+    """A shared project whose build/ is a link to one of the builder's folders."""
+    project = make(tmp_path / "p")
+    victim = tmp_path / "home" / "bin"
+    victim.mkdir(parents=True)
+    (victim / "tool").write_text("#!/bin/sh\n")
+    (project / "build").symlink_to(victim)
+    before = hashes(tmp_path)
+    status = main(["build", str(project)])
+    out, err = capsys.readouterr()
+    assert status == 1 and "Traceback" not in err and not out
+    assert f"{project / 'build'}: O512 {project / 'build'} is a link to {victim}, outside the " \
+           "project" in err, err
+    assert hashes(tmp_path) == before
+
+
+def test_a_build_folder_linked_inside_the_project_is_fine(tmp_path, capsys):
+    project = make(tmp_path / "p")
+    (project / "out" / "zines").mkdir(parents=True)
+    (project / "build").symlink_to(project / "out" / "zines")
+    assert main(["build", str(project)]) == 0
+    assert (project / "out" / "zines" / "pamphlet.pdf").is_file()
+
+
 # 3. A read-only folder, an occupied output path, a full disk.
 
 @contextlib.contextmanager

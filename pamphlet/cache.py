@@ -25,8 +25,6 @@ from .layouts import BUILTIN_LAYOUTS
 from .project import project_root
 
 RECORD = ".pamphlet-cache.json"
-
-
 RECORD_LIMIT = 4_000_000  # bytes; a record is a few hundred bytes a spec
 HASH = re.compile(r"[0-9a-f]{64}")
 
@@ -133,7 +131,7 @@ def _file_hash(path: Path, within: Path) -> str:
     a regular file, is hashed by its name alone (it is never read)."""
     try:
         real = path.resolve()
-        if not real.is_relative_to(within.resolve()) and not real.is_relative_to(BUILTIN_LAYOUTS.resolve()):
+        if not any(real.is_relative_to(p) for p in (within.resolve(), BUILTIN_LAYOUTS.resolve())):
             return "outside:" + os.readlink(path) if path.is_symlink() else "outside"
         with open(real, "rb", opener=_no_block) as stream:
             if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):

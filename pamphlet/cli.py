@@ -248,7 +248,9 @@ def _run_builds(todo: list, jobs: int, encoding: str) -> list:
                 pass  # a worker died: which spec killed it is found out below
             except Exception as error:  # the result could not come back, say
                 results[index] = _crashed(todo[index][0], error)
-    return [result or _build_alone(*task, encoding) for task, result in zip(todo, results)]
+    # Rebuilt one at a time, each in a fresh process: slower, but only after a worker died.
+    return [result if result is not None else _build_alone(*task, encoding)
+            for task, result in zip(todo, results)]
 
 
 def _build_alone(spec: Path, out: Path, key: str, encoding: str):
@@ -280,7 +282,8 @@ def _crashed(spec: Path, error: Exception | None):
     if error is None:
         result.diagnostics.error(
             "O511", "the process building this spec died (killed, or out of memory)", spec,
-            hint="build it alone, without --jobs, to see more; the other specs were built")
+            hint="build it alone, without --jobs, to see more; any other specs are built as "
+            "usual")
         return result
     where = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
     at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
@@ -288,7 +291,7 @@ def _crashed(spec: Path, error: Exception | None):
         "O510", f"internal error while building this spec: {type(error).__name__}: "
         f"{_clip(str(error), 200)}{at}", spec,
         hint="this is a bug in pamphlet; please report it with this spec (PAMPHLET_DEBUG=1 "
-        "shows the traceback); the other specs were built")
+        "shows the traceback); any other specs are built as usual")
     return result
 
 

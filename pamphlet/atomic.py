@@ -23,7 +23,7 @@ from .diagnostics import PamphletError, fail
 
 try:
     import fcntl
-except ImportError:  # pragma: no cover - no flock on Windows: builds there are not locked
+except ImportError:  # pragma: no cover - Windows: builds there are not locked
     fcntl = None
 
 SCRATCH = ".pamphlet-scratch-"
@@ -165,7 +165,7 @@ def staging(out: Path) -> Iterator[Stage]:
         yield Stage(out, scratch)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-        os.close(handle)
+        _unlock(handle)
 
 
 def clean_leftovers(out: Path) -> None:
@@ -192,7 +192,7 @@ def _clean(out: Path) -> None:
                 try:
                     shutil.rmtree(entry.path)
                 finally:
-                    os.close(handle)
+                    _unlock(handle)
 
 
 @contextlib.contextmanager
@@ -202,16 +202,22 @@ def locked(folder: Path):
     try:
         yield
     finally:
-        os.close(handle)
+        _unlock(handle)
 
 
-def _lock(folder: Path, wait: bool = True, follow: bool = True) -> int:
+def _lock(folder: Path, wait: bool = True, follow: bool = True) -> int | None:
     """An open descriptor of `folder` holding an exclusive lock (OSError if busy, `wait` False)."""
+    if fcntl is None:  # pragma: no cover - Windows: no locks, and no folder descriptors
+        return None
     handle = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | (0 if follow else os.O_NOFOLLOW))
-    if fcntl is not None:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except OSError:
-            os.close(handle)
-            raise
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except OSError:
+        os.close(handle)
+        raise
     return handle
+
+
+def _unlock(handle: int | None) -> None:
+    if handle is not None:
+        os.close(handle)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import signal
 import threading
@@ -75,9 +76,12 @@ def _made(spec: Spec, pamphlet: Pamphlet, layout: Layout, out: Path, cache_key: 
             result.diagnostics.raise_if_errors()
             record = None if cache_key is None else functools.partial(
                 cache.stage_record, out, spec=spec.path, key=cache_key, names=names)
-            return stage.commit(names, record)
+            outputs = stage.commit(names, record)
     except OSError as error:  # one a writer let through: the outputs still were not changed
         raise write_error(error, out) from None
+    if result.imposed:  # where the imposed PDF now is, rather than where it was made
+        result.imposed = dataclasses.replace(result.imposed, path=out / result.imposed.path.name)
+    return outputs
 
 
 def output_folder(spec_path: Path, out_dir: Path | None = None) -> Path:

@@ -1,15 +1,18 @@
-"""One linear `build()`: spec → selection → pamphlet → outputs, each written atomically."""
+"""One linear `build()`: spec → selection → pamphlet → outputs, all moved into place together."""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import functools
 import signal
-import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache
 from .assemble import Pamphlet, assemble
+from .atomic import check_free, staging, write_error
 from .diagnostics import Diagnostics, PamphletError, fail
 from .imposition import impose
 from .layouts import Layout, find_layout
@@ -18,7 +21,7 @@ from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf
 from .printing import check_fits, instructions, print_plan, sheet_size
-from .project import Spec, load_spec
+from .project import Spec, load_spec, project_root
 from .select import select
 
 # Small steps of type size and leading that `fit` tries, nearest to the layout's own first.
@@ -41,36 +44,77 @@ class BuildResult:
         return not self.diagnostics.has_errors
 
 
-def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8") -> BuildResult:
-    """Build the spec at `target` (a project folder or a spec file) into `out_dir`."""
+def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8",
+          cache_key: str | None = None) -> BuildResult:
+    """Build the spec at `target` (a project folder or a spec file) into `out_dir`.
+
+    All or nothing: the outputs (and, given `cache_key`, the cache record) are made in a
+    scratch folder and moved into place together, only once every one is complete.
+    """
     result = BuildResult()
     try:
         result.spec = spec = load_spec(target)
         pamphlet = _pamphlet(spec, result.diagnostics, encoding)
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
                              spec.gate)
-        out = Path(out_dir) if out_dir else spec.root / "build"
-        with time_limit(spec):
-            _outputs(spec, pamphlet, layout, out, result)
+        out = output_folder(spec.path, out_dir)
+        result.outputs = _made(spec, pamphlet, layout, out, cache_key, result)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
     return result
 
 
-def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, out: Path,
-             result: BuildResult) -> None:
-    """Every output the spec asks for, each written atomically."""
+def _made(spec: Spec, pamphlet: Pamphlet, layout: Layout, out: Path, cache_key: str | None,
+          result: BuildResult) -> list[Path]:
+    """Make the outputs in scratch, then move them (and the cache record) into `out`."""
+    names = output_names(spec)
+    check_free(out, names)
+    check_free(out, [cache.RECORD] if cache_key else [], ours=True)
+    try:
+        with staging(out) as stage:
+            with time_limit(spec):
+                _outputs(spec, pamphlet, layout, stage.scratch, result)
+            result.diagnostics.raise_if_errors()
+            record = None if cache_key is None else functools.partial(
+                cache.stage_record, out, spec=spec.path, key=cache_key, names=names)
+            outputs = stage.commit(names, record)
+    except OSError as error:  # one a writer let through: the outputs still were not changed
+        raise write_error(error, out) from None
+    if result.imposed:  # where the imposed PDF now is, rather than where it was made
+        result.imposed = dataclasses.replace(result.imposed, path=out / result.imposed.path.name)
+    return outputs
+
+
+def output_folder(spec_path: Path, out_dir: Path | None = None) -> Path:
+    """`out_dir`, or else the project's build/, which must not lead out of the project (O512):
+    a shared project cannot make a build write into the builder's other folders."""
+    if out_dir is not None:
+        return Path(out_dir)
+    root = project_root(spec_path)
+    out = root / "build"
+    if not out.resolve().is_relative_to(root.resolve()):
+        raise fail("O512", f"{out} is a link to {out.resolve()}, outside the project, so "
+                   "nothing is built there", out,
+                   hint="remove the link, or name that folder on purpose with --out")
+    return out
+
+
+def output_names(spec: Spec) -> list[str]:
+    """The files a spec's build writes into its output folder, in the order they are made."""
     variants = spec.printing.variants if spec.printing else ("read",)
-    with tempfile.TemporaryDirectory(prefix=".pamphlet-", dir=_scratch(out)) as scratch:
-        reading = out / f"{spec.stem}.pdf" if "read" in variants else \
-            Path(scratch) / f"{spec.stem}.pdf"
-        pdf = _reading_pdf(pamphlet, layout, reading, result)
-        if "read" in variants:
-            result.outputs.append(pdf.path)
-        if spec.printing:
-            _print_outputs(spec, pdf, out, Path(scratch), result)
-        book = write_epub(pamphlet, layout, out / f"{spec.stem}.epub", result.diagnostics)
-        result.outputs.append(book.path)
+    names = [f"{spec.stem}.pdf"] if "read" in variants else []
+    names += [f"{spec.stem}-{variant}.pdf" for variant in ("print", "print-bw")
+              if variant in variants]
+    return [*names, f"{spec.stem}.epub"]
+
+
+def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
+             result: BuildResult) -> None:
+    """Every output the spec asks for, made in `scratch` under its final name."""
+    pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result)
+    if spec.printing:
+        _print_outputs(spec, pdf, scratch, result)
+    write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics)
 
 
 @contextlib.contextmanager
@@ -99,16 +143,6 @@ def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str) -> Pamphlet:
     pamphlet = assemble(spec, essays, diagnostics)
     diagnostics.raise_if_errors()
     return pamphlet
-
-
-def _scratch(out: Path) -> Path:
-    """The output folder, made if need be; intermediate files go in a temporary folder inside."""
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        raise fail("O502", f"cannot write to {out}: {error.strerror or error}", out,
-                   hint="choose another output folder with --out") from None
-    return out
 
 
 def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
@@ -146,8 +180,7 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
     return best
 
 
-def _print_outputs(spec: Spec, pdf: PdfResult, out: Path, scratch: Path,
-                   result: BuildResult) -> None:
+def _print_outputs(spec: Spec, pdf: PdfResult, scratch: Path, result: BuildResult) -> None:
     """The imposed PDF, its grayscale twin, and the print plan."""
     settings = spec.printing
     check_fits(settings, spec.pdf.page_size, result.diagnostics, (spec.path, spec.line_of("print")))
@@ -156,18 +189,13 @@ def _print_outputs(spec: Spec, pdf: PdfResult, out: Path, scratch: Path,
         name, size = sheet_size(settings, spec.pdf.page_size)
         plan = impose(settings.scheme, pdf.pages, pdf.back_matter, settings.signature)
         sheets = len(plan.sheets)
-        preface = scratch / "instructions.pdf"
+        preface = scratch / ".instructions.pdf"
         instruction_page(spec.title, "", instructions(settings, sheets, name),
                          (size[1], size[0]) if plan.landscape else size, preface)
-    imposed = impose_pdf(pdf.path, settings, out / f"{spec.stem}-print.pdf", pdf.back_matter,
-                         spec.pdf.page_size, preface)
+    imposed = impose_pdf(pdf.path, settings, scratch / f"{spec.stem}-print.pdf",
+                         pdf.back_matter, spec.pdf.page_size, preface)
     result.imposed = imposed
-    if "print" in settings.variants:
-        result.outputs.append(imposed.path)
     if "print-bw" in settings.variants:
-        grayscale_pdf(imposed.path, out / f"{spec.stem}-print-bw.pdf")
-        result.outputs.append(out / f"{spec.stem}-print-bw.pdf")
-    if "print" not in settings.variants:
-        imposed.path.unlink()
+        grayscale_pdf(imposed.path, scratch / f"{spec.stem}-print-bw.pdf")
     result.notes.append(print_plan(imposed.pages, imposed.padded, imposed.sheets, imposed.sides,
                                    imposed.sheet_name, settings))

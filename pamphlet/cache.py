@@ -3,22 +3,30 @@
 The key hashes the spec file, every file under the project's source/ and layouts/, the
 built-in layouts, any intro file or cover image the spec names, the package version and
 SOURCE_DATE_EPOCH. It is deliberately coarse: an edit to any essay rebuilds every spec, which
-is always correct and still cheap to check. Records live in `<out>/.pamphlet-cache.json`.
+is always correct and still cheap to check. Records live in `<out>/.pamphlet-cache.json`,
+written together with the outputs they describe; a record that is damaged or not ours is
+ignored with a warning (O508), and a record never makes the build read outside its folders.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
+import re
+import stat
 import tomllib
 from pathlib import Path
 
 from . import __version__
+from .diagnostics import Diagnostics
 from .layouts import BUILTIN_LAYOUTS
 from .project import project_root
 
 RECORD = ".pamphlet-cache.json"
+RECORD_LIMIT = 4_000_000  # bytes; a record is a few hundred bytes a spec
+HASH = re.compile(r"[0-9a-f]{64}")
 
 
 def cache_key(spec: Path, options: str = "") -> str:
@@ -31,50 +39,107 @@ def cache_key(spec: Path, options: str = "") -> str:
         files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
     for path in files:
         digest.update(str(path).encode())
-        digest.update(_file_hash(path).encode())
+        digest.update(_file_hash(path, root).encode())
     return digest.hexdigest()
 
 
-def current_outputs(out: Path, spec: Path, key: str) -> list[Path] | None:
+def current_outputs(out: Path, spec: Path, key: str,
+                    diagnostics: Diagnostics | None = None) -> list[Path] | None:
     """The outputs recorded for this spec, if the key matches and they are all unchanged."""
-    entry = _load(out).get(str(spec.resolve()))
-    if not entry or entry.get("key") != key:
+    entry = load_records(out, diagnostics).get(str(spec.resolve()))
+    if not entry or entry["key"] != key or not entry["outputs"]:
         return None
-    outputs = [Path(path) for path in entry.get("outputs", {})]
+    outputs = [Path(path) for path in entry["outputs"]]
     for path in outputs:
-        if not path.is_file() or _file_hash(path) != entry["outputs"][str(path)]:
+        # Only a file of the output folder itself: a record cannot make us read elsewhere.
+        if path.parent != out.resolve() or _file_hash(path, out) != entry["outputs"][str(path)]:
             return None
     return outputs
 
 
-def record(out: Path, spec: Path, key: str, outputs: list[Path]) -> None:
-    """Remember a successful build (written atomically, like every output)."""
-    records = _load(out)
-    records[str(spec.resolve())] = {"key": key,
-                                    "outputs": {str(p): _file_hash(p) for p in outputs}}
-    temporary = out / f"{RECORD}.{os.getpid()}.part"
-    temporary.write_text(json.dumps(records, indent=1, sort_keys=True))
-    os.replace(temporary, out / RECORD)
+def stage_record(out: Path, scratch: Path, spec: Path, key: str, names: list[str]) -> str:
+    """Write into `scratch` the record with this spec's new outputs (staged there, under
+    `names`), to be moved into `out` with them; return the record's file name."""
+    records = load_records(out)
+    records[str(spec.resolve())] = {
+        "key": key,
+        "outputs": {str(out.resolve() / name): _file_hash(scratch / name, scratch)
+                    for name in names}}
+    (scratch / RECORD).write_text(json.dumps(records, indent=1, sort_keys=True))
+    return RECORD
 
 
-def _load(out: Path) -> dict:
+def load_records(out: Path, diagnostics: Diagnostics | None = None) -> dict:
+    """The records in `out`; a record that is not ours, or is damaged, counts as none (O508)."""
+    path = out / RECORD
     try:
-        return json.loads((out / RECORD).read_text())
-    except (OSError, ValueError):
+        records = _records(json.loads(_read_record(path)))
+    except (FileNotFoundError, NotADirectoryError):
         return {}
+    except (OSError, ValueError, RecursionError) as error:
+        if diagnostics is not None:
+            diagnostics.warning(
+                "O508", f"the cache record is unreadable or not pamphlet's, so it is ignored "
+                f"({error.strerror if isinstance(error, OSError) else error})", path,
+                hint="nothing to do: every spec is rebuilt and the record is written afresh")
+        return {}
+    return records
+
+
+def _read_record(path: Path) -> str:
+    """The record's text: a regular file, not a link, and not huge (a record names no files
+    outside the output folder, and cannot hang or exhaust the build)."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise ValueError("it is a link") from None
+        raise
+    with os.fdopen(handle, "rb") as stream:
+        info = os.fstat(stream.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("it is not a file")
+        if info.st_size > RECORD_LIMIT:
+            raise ValueError(f"it is {info.st_size:,} bytes, more than any record")
+        return stream.read(RECORD_LIMIT).decode("utf-8")
+
+
+def _records(data) -> dict:
+    """`data` if it has the shape of our records: {spec: {"key": hash, "outputs": {path: hash}}}."""
+    def entry_ok(entry) -> bool:
+        outputs = entry.get("outputs") if isinstance(entry, dict) else None
+        return (isinstance(outputs, dict) and isinstance(entry.get("key"), str)
+                and all(isinstance(p, str) and isinstance(h, str) and HASH.fullmatch(h)
+                        for p, h in outputs.items()))
+    if not isinstance(data, dict) or not all(entry_ok(e) for e in data.values()):
+        raise ValueError("its contents are not a pamphlet cache record")
+    return data
 
 
 def _named_files(spec: Path, root: Path) -> list[Path]:
     try:
         data = tomllib.loads(spec.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return []
-    names = [data.get("intro_file"), (data.get("cover") or {}).get("image")]
+    names = [data.get("intro_file"), (data.get("cover") or {}).get("image")
+             if isinstance(data.get("cover"), dict) else None]
     return [root / name for name in names if isinstance(name, str) and (root / name).is_file()]
 
 
-def _file_hash(path: Path) -> str:
+def _file_hash(path: Path, within: Path) -> str:
+    """The file's SHA-256, read in pieces; a link that leads out of `within`, or anything but
+    a regular file, is hashed by its name alone (it is never read)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+        real = path.resolve()
+        if not any(real.is_relative_to(p) for p in (within.resolve(), BUILTIN_LAYOUTS.resolve())):
+            return "outside:" + os.readlink(path) if path.is_symlink() else "outside"
+        with open(real, "rb", opener=_no_block) as stream:
+            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
+                return "not a file"
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except (OSError, ValueError):
         return "unreadable"
+
+
+def _no_block(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)

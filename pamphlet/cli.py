@@ -8,8 +8,11 @@ Heavy modules (WeasyPrint, ebooklib) are imported only when a build really runs,
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from . import __version__
@@ -164,16 +167,20 @@ def shard(specs: list[Path], part: tuple[int, int] | None) -> list[Path]:
 
 def _build(args: argparse.Namespace) -> int:
     from . import cache
+    from .atomic import clean_leftovers
 
     specs = list(dict.fromkeys(s.resolve() for path in args.paths for s in specs_in(path)))
-    todo = []
+    outs = _output_folders(specs, args.out)
+    todo, notes = [], Diagnostics()
     for spec in shard(specs, args.shard):
-        out = args.out or project_root(spec) / "build"
+        out = outs[spec]
+        clean_leftovers(out)
         key = cache.cache_key(spec, f"encoding={args.encoding}")
-        if not args.force and cache.current_outputs(out, spec, key):
+        if cache.current_outputs(out, spec, key, notes) and not args.force:
             print(f"{_relative(spec)}: up to date")
             continue
         todo.append((spec, out, key))
+    _show(notes)
     failed = 0
     for (spec, out, key), result in zip(todo, _run_builds(todo, args.jobs, args.encoding)):
         _show(result.diagnostics)
@@ -186,21 +193,106 @@ def _build(args: argparse.Namespace) -> int:
             print(f"wrote {_relative(output)} ({_describe(output, result)})")
         for note in result.notes:
             print(f"  {note}")
-        cache.record(out, spec, key, result.outputs)
     return EXIT_ERROR if failed else EXIT_OK
 
 
+def _output_folders(specs: list[Path], out: Path | None) -> dict[Path, Path]:
+    """Each spec's output folder; fail before anything is built if one leads out of its
+    project (O512), or if two specs would write the same file (O507)."""
+    from .build import output_folder
+
+    outs, problems = {}, Diagnostics()
+    for spec in specs:
+        try:
+            outs[spec] = output_folder(spec, out)
+        except PamphletError as error:
+            problems.extend(error.diagnostics)
+    problems.raise_if_errors()
+    _check_collisions(outs, problems)
+    problems.raise_if_errors()
+    return outs
+
+
+def _check_collisions(outs: dict[Path, Path], problems: Diagnostics) -> None:
+    """O507 for each output file that two specs would write."""
+    from .build import output_names
+
+    writers: dict[Path, Path] = {}
+    for spec, out in outs.items():
+        try:
+            names = output_names(load_spec(spec))
+        except PamphletError:
+            continue  # its own build reports what is wrong with it, and writes nothing
+        for name in names:
+            path = out.resolve() / name
+            first = writers.setdefault(path, spec)
+            if first != spec:
+                problems.error(
+                    "O507", f"this spec and {_relative(first)} would both write "
+                    f"{_relative(path)}", spec,
+                    hint="give one of the specs another file name, or build them one at a "
+                    "time with different --out folders")
+
+
 def _run_builds(todo: list, jobs: int, encoding: str) -> list:
+    """The specs' results, in order; a crash in one spec's build never hides the others'."""
     if jobs == 1 or len(todo) < 2:
-        return [_build_one(spec, out, encoding) for spec, out, _ in todo]
+        return [_build_one(*task, encoding) for task in todo]
+    results = [None] * len(todo)
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        return list(pool.map(_build_one, [spec for spec, _, _ in todo],
-                             [out for _, out, _ in todo], [encoding] * len(todo)))
+        futures = [pool.submit(_build_one, spec, out, key, encoding) for spec, out, key in todo]
+        for index, future in enumerate(futures):
+            try:
+                results[index] = future.result()
+            except BrokenProcessPool:
+                pass  # a worker died: which spec killed it is found out below
+            except Exception as error:  # the result could not come back, say
+                results[index] = _crashed(todo[index][0], error)
+    # Rebuilt one at a time, each in a fresh process: slower, but only after a worker died.
+    return [result if result is not None else _build_alone(*task, encoding)
+            for task, result in zip(todo, results)]
 
 
-def _build_one(spec: Path, out: Path, encoding: str):
+def _build_alone(spec: Path, out: Path, key: str, encoding: str):
+    """Build again, in a process of its own, a spec whose worker died (with it, any spec that
+    shared the pool): a process that dies now has died of this spec (O511)."""
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(_build_one, spec, out, key, encoding).result()
+        except BrokenProcessPool:
+            return _crashed(spec, None)
+
+
+def _build_one(spec: Path, out: Path, key: str, encoding: str):
     from .build import build
-    return build(spec, out, encoding)
+
+    try:
+        return build(spec, out, encoding, key)
+    except Exception as error:  # a bug of ours: say so, name the spec, and go on with the rest
+        if os.environ.get("PAMPHLET_DEBUG"):
+            raise
+        return _crashed(spec, error)
+
+
+def _crashed(spec: Path, error: Exception | None):
+    """The result of a build that crashed: O510 for an exception, O511 for a dead process."""
+    from .build import BuildResult
+
+    result = BuildResult()
+    if error is None:
+        result.diagnostics.error(
+            "O511", "the process building this spec died (killed, or out of memory)", spec,
+            hint="build it alone, without --jobs, to see more; any other specs are built as "
+            "usual")
+        return result
+    where = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
+    result.diagnostics.error(
+        "O510", f"internal error while building this spec: {type(error).__name__}: "
+        f"{_clip(str(error), 200)}{at}", spec,
+        hint="this is a bug in pamphlet; please report it with this spec (PAMPHLET_DEBUG=1 "
+        "shows the traceback); any other specs are built as usual")
+    return result
 
 
 def _describe(output: Path, result) -> str:

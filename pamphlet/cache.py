@@ -20,8 +20,8 @@ import tomllib
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import Diagnostics
-from .layouts import BUILTIN_LAYOUTS
+from .diagnostics import Diagnostics, PamphletError
+from .paths import BUILTIN_LAYOUTS, Gate
 from .project import project_root
 
 RECORD = ".pamphlet-cache.json"
@@ -117,9 +117,9 @@ def _records(data) -> dict:
 
 
 def _named_files(spec: Path, root: Path) -> list[Path]:
-    try:
-        data = tomllib.loads(spec.read_text(encoding="utf-8-sig"))
-    except (OSError, ValueError, RecursionError):
+    try:  # through the gate: a spec that is a FIFO must not hang the check
+        data = tomllib.loads(Gate.for_project(root).read_bytes(spec).decode("utf-8-sig"))
+    except (PamphletError, ValueError, RecursionError):
         return []
     names = [data.get("intro_file"), (data.get("cover") or {}).get("image")
              if isinstance(data.get("cover"), dict) else None]

@@ -223,8 +223,8 @@ def find_spec(path: Path) -> Path:
             return spec
         raise fail("P107", f"no {SPEC_NAME} in {path}", path,
                    hint="run pamphlet in a project folder, or name a spec file")
-    if path.is_file():
-        return path
+    if path.exists() or path.is_symlink():
+        return path  # not a folder: the path gate says what is wrong with it when it is read
     raise fail("P107", f"{path} does not exist", path,
                hint="name a project folder or a .toml spec file")
 

@@ -436,3 +436,13 @@ def test_the_size_limit_counts_bytes_read_not_only_the_size_reported(tmp_path, m
     with pytest.raises(paths.Refused) as refused:
         paths.Gate((tmp_path,), limit_mb=0.001).read_bytes(tmp_path / "big.md")
     assert refused.value.diagnostics[0].code == "S904"
+
+
+def test_a_fifo_among_the_packets_hangs_nothing(world, capsys):
+    """The cache reads every spec before building: a FIFO spec is refused, not waited on."""
+    root, project, marker = world
+    (project / "packets").mkdir()
+    os.mkfifo(project / "packets" / "pipe.toml")
+    status, err = build(world, capsys)
+    assert status == 1 and f"{project / 'packets' / 'pipe.toml'}: S903 " in err, err
+    assert (project / "build" / "pamphlet.pdf").is_file()  # the other spec is built

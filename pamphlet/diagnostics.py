@@ -109,3 +109,17 @@ def fail(code: str, message: str, path: Path | None = None, line: int | None = N
          hint: str | None = None) -> PamphletError:
     """An error to raise at once: `raise fail("P101", ...)`."""
     return PamphletError(Diagnostic(code, Severity.ERROR, message, path, line, hint))
+
+
+def shorten(text: str, limit: int = 80) -> str:
+    """`text` cut to about `limit` characters for a message: a 1 MB data: URL, a long path.
+
+    A data: URL keeps its media type; anything cut says how long it was.
+    """
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    if text[:5].lower() == "data:":
+        head = text[:min(text.find(",") + 1 or limit, limit)]
+        return f"{head}… ({len(text):,} characters)"
+    return f"{text[:limit - 20]}…{text[-12:]} ({len(text):,} characters)"

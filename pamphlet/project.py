@@ -11,6 +11,8 @@ Diagnostic codes of this stage:
   P115 a section heading named in [essay.<slug>] is not in the essay
   P116 the tags select no essay            P117 neither 'essays' nor [select] is given
   P120-P122 print settings (see printing.py)
+  P123 a number out of its bounds          P124 a date that is no real date
+  P125 the spec nests lists or tables too deep
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ from .diagnostics import Diagnostics, fail
 from .imposition import SCHEMES
 from .printing import VARIANTS, PrintSettings, settings_from_table
 from .scripts import direction
-from .schema import Checker, Field, Table, TableOf, TomlLocator
+from .schema import MAX_NESTING, Checker, Field, Table, TableOf, TomlLocator, deepest_line
 
 SPEC_NAME = "pamphlet.toml"
 PAGE_SIZES = ("A5", "half-letter", "A6", "quarter-letter", "A4", "letter")
+MAX_COPIES = 1_000_000
+MAX_TIME_LIMIT = 86_400  # a day; the alarm clock cannot be set much further anyway
 _NAMES = (str, list)
 _TEXT = (str,)
 
@@ -49,7 +53,7 @@ SPEC_SCHEMA = Table({
         "tags_all": Field((list,), items=str, default=[], doc="essays with all of these tags"),
         "exclude": Field((list,), items=str, default=[], doc="slugs to leave out"),
         "order": Field(_TEXT, default="manual", choices=("manual", "date", "title")),
-        "limit": Field((int,), doc="at most this many essays"),
+        "limit": Field((int,), minimum=1, doc="at most this many essays"),
     }),
     "event": Table({
         "name": Field(_TEXT), "date": Field((str, dt.date)), "time": Field(_TEXT),
@@ -65,7 +69,8 @@ SPEC_SCHEMA = Table({
         "signature": Field((int, str), doc='pages per signature, or a range like "16-32"'),
         "creep": Field(_TEXT, doc='the paper thickness, like "0.1mm"'),
         "marks": Field((bool,), default=False, doc="crop and fold marks"),
-        "copies": Field((int,), default=1, doc="for the print plan"),
+        "copies": Field((int,), default=1, minimum=1, maximum=MAX_COPIES,
+                        doc="how many copies to print, for the print plan"),
         "variants": Field((list,), items=str, default=["read", "print"]),
         "instructions": Field((bool,), default=False, doc="an instruction page with the job"),
         "fit": Field((bool,), default=False, doc="try small type changes to save blank pages"),
@@ -92,10 +97,12 @@ SPEC_SCHEMA = Table({
         "essay_start": Field(_TEXT, default="right", choices=("right", "any")),
         "link_notes": Field(_TEXT, default="footnote", choices=("footnote", "endnote")),
         "line_numbers": Field((bool,), default=False, doc="number every fifth line of the essays"),
-        "time_limit": Field((int,), default=600, doc="seconds a build may take, 0 for no limit"),
+        "time_limit": Field((int,), default=600, minimum=0, maximum=MAX_TIME_LIMIT,
+                            doc="seconds a build may take (at most a day), 0 for no limit"),
     }),
 })
 
+PRINT_FIELDS = SPEC_SCHEMA.fields["print"].fields
 _COLOUR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(rgb|hsl)a?\([0-9.,%\s]+\))$")
 
 
@@ -250,11 +257,18 @@ def load_spec(path: Path) -> Spec:
                    hint="check that the file exists, is readable and is UTF-8") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise fail("P125", f"the spec nests lists or tables more than {MAX_NESTING} deep",
+                   spec_path, deepest_line(text),
+                   hint="a spec holds keys, short lists and tables of keys") from None
     except tomllib.TOMLDecodeError as error:
-        line = _toml_error_line(str(error))
-        raise fail("P101", f"not valid TOML: {_toml_error_message(str(error))}", spec_path, line,
-                   hint="check quotes, brackets and '=' on that line") from None
-    return spec_from_data(data, spec_path, TomlLocator(text))
+        line, problem = _toml_error_line(str(error)), _toml_error_message(str(error))
+    except ValueError:  # an integer of thousands of digits, which Python will not read
+        line, problem = _huge_number_line(text), "a number with thousands of digits"
+    else:
+        return spec_from_data(data, spec_path, TomlLocator(text))
+    raise fail("P101", f"not valid TOML: {problem}", spec_path, line,
+               hint="check quotes, brackets and '=' on that line")
 
 
 def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
@@ -365,6 +379,12 @@ def _check_duplicates(slugs: list[str], path: Path, locator: TomlLocator,
                               locator.line_of_value(slug, "essays"),
                               hint="remove one of the two entries")
         seen.add(slug)
+
+
+def _huge_number_line(text: str) -> int:
+    """The line of a number too long for Python to read (thousands of digits)."""
+    match = re.search(r"\d{4000,}", text)
+    return text[:match.start()].count("\n") + 1 if match else 1
 
 
 def _toml_error_line(message: str) -> int | None:

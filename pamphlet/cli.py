@@ -165,7 +165,9 @@ def _within(field: Field):
 def _encoding(name: str) -> str:
     """An argparse type: the name of a text encoding Python knows, like cp1252."""
     try:
-        b"".decode(name)
+        b"a".decode(name)  # (an empty string is never decoded, so never looked up)
+    except ValueError:  # a known encoding in which "a" alone is not whole (utf-16)
+        pass
     except LookupError:
         raise argparse.ArgumentTypeError(
             f"unknown text encoding {shorten(name, 40)!r}; try utf-8, cp1252, latin-1 or "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,3 +124,9 @@ def shorten(text: str, limit: int = 80) -> str:
         head = text[:min(text.find(",") + 1 or limit, limit)]
         return f"{head}… ({len(text):,} characters)"
     return f"{text[:limit - 20]}…{text[-12:]} ({len(text):,} characters)"
+
+
+def shorten_urls(text: str, limit: int = 80) -> str:
+    """`text` with every long URL in it shortened, as `shorten` does one (for quoted messages)."""
+    return re.sub(r"(?:data|https?|file):[^\s'\"<>)]{%d,}" % (limit + 1),
+                  lambda match: shorten(match[0], limit), text)

@@ -9,6 +9,7 @@ Diagnostic codes of this stage:
   M304 a link to a local file that is not an essay of the pamphlet is removed (warning)
   M305 an unsafe link or element is removed (warning)
   M306 nesting too deep was flattened (warning)
+  E216 an image has too many pixels to decode (a decompression bomb)
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ import nh3
 from lxml import etree, html as lxml_html
 from markdown.preprocessors import Preprocessor
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, shorten
 from .essays import Essay
+from .images import data_url_bytes, too_many_pixels
 
 SMART = {
     "left-single-quote": "‘", "right-single-quote": "’", "left-double-quote": "“",
@@ -311,7 +313,7 @@ class _TreeFixer:
             scheme = urlsplit(href or "").scheme.lower()
             if scheme and scheme not in EXTERNAL_SCHEMES:
                 self.diagnostics.warning(
-                    "M305", f"link with '{scheme}:' removed: {href[:80]}", self.essay.path,
+                    "M305", f"link with '{scheme}:' removed: {shorten(href)}", self.essay.path,
                     self.line_of(href), hint="link to http(s) addresses only")
 
     def limit_depth(self, tree) -> None:
@@ -340,10 +342,14 @@ class _TreeFixer:
     def images(self, tree) -> list[Path]:
         found: list[Path] = []
         for image in list(tree.iter("img")):
-            if (image.get("src") or "").startswith("data:"):
+            src = image.get("src") or ""
+            if src.startswith("data:"):
+                self._check_pixels(data_url_bytes(src) or b"", src)
                 self._figure(image)
                 continue
-            path = self._image_path(image.get("src") or "")
+            path = self._image_path(src)
+            if path is not None and not self._check_pixels(path, src):
+                path = None
             if path is None:
                 alt = etree.Element("span", {"class": "missing-image"})
                 alt.text = image.get("alt") or ""
@@ -355,21 +361,31 @@ class _TreeFixer:
             self._figure(image)
         return found
 
+    def _check_pixels(self, image: Path | bytes, src: str) -> bool:
+        """False, with an error, for an image too large to decode (a decompression bomb)."""
+        problem = too_many_pixels(image)
+        if problem:
+            self.diagnostics.error(
+                "E216", f"the image {shorten(src)} is {problem}", self.essay.path,
+                self.line_of(src), hint="scale the image down; a page needs a few million "
+                "pixels at most")
+        return problem is None
+
     def _image_path(self, src: str) -> Path | None:
         scheme = urlsplit(src).scheme.lower()
         if scheme in ("http", "https", "ftp"):
             self.diagnostics.warning(
-                "M303", f"remote image left out: {src}", self.essay.path, self.line_of(src),
+                "M303", f"remote image left out: {shorten(src)}", self.essay.path, self.line_of(src),
                 hint="download the image into the project and link to the file")
             return None
         target = (self.essay.path.parent / unquote(src.removeprefix("file://"))).resolve()
         if scheme not in ("", "file") or not target.is_relative_to(self.root):
             self.diagnostics.error(
-                "M302", f"image outside the project: {src}", self.essay.path, self.line_of(src),
+                "M302", f"image outside the project: {shorten(src)}", self.essay.path, self.line_of(src),
                 hint="copy the image into the project (next to the essay, say) and link to it")
         elif not target.is_file():
             self.diagnostics.error(
-                "M301", f"image not found: {src}", self.essay.path, self.line_of(src),
+                "M301", f"image not found: {shorten(src)}", self.essay.path, self.line_of(src),
                 hint=f"the path is relative to the essay's folder {self.essay.path.parent}")
         else:
             return target
@@ -408,7 +424,7 @@ class _TreeFixer:
             anchor.set("class", "cross-ref")
             return
         self.diagnostics.warning(
-            "M304", f"link to a file that is not in this pamphlet: {href[:80]}",
+            "M304", f"link to a file that is not in this pamphlet: {shorten(href)}",
             self.essay.path, self.line_of(href),
             hint="link to an essay of the selection (other-essay.md) or to a web address")
         del anchor.attrib["href"]

@@ -13,6 +13,7 @@ Diagnostic codes of this stage:
   P120-P122 print settings (see printing.py)
   P123 a number out of its bounds          P124 a date that is no real date
   P125 the spec nests lists or tables too deep
+  P126 the cover image has too many pixels to decode (a decompression bomb)
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostics, fail
+from .diagnostics import Diagnostics, fail, shorten
+from .images import too_many_pixels
 from .imposition import SCHEMES
 from .printing import VARIANTS, PrintSettings, settings_from_table
 from .scripts import direction
@@ -336,7 +338,7 @@ def _intro(values: dict, root: Path, path: Path, locator: TomlLocator,
     try:
         return intro_path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
-        diagnostics.error("P113", f"cannot read the intro file {values['intro_file']}: "
+        diagnostics.error("P113", f"cannot read the intro file {shorten(values['intro_file'])}: "
                           f"{getattr(error, 'strerror', None) or error}", path,
                           locator.line_of("intro_file"),
                           hint=f"the path is relative to the project folder {root}")
@@ -353,20 +355,24 @@ def _cover(values: dict, root: Path, path: Path, locator: TomlLocator,
            diagnostics: Diagnostics) -> Cover:
     for key in ("background", "foreground", "accent"):
         if not _COLOUR.match(values[key]):
-            diagnostics.error("P110", f"'cover.{key}' is not a CSS colour: '{values[key]}'", path,
+            diagnostics.error("P110", f"'cover.{key}' is not a CSS colour: '{shorten(values[key])}'", path,
                               locator.line_of("cover", key),
                               hint="write a colour like \"#1f1c17\" or \"darkred\"")
     image = None
     if values["image"]:
         image = (root / values["image"]).resolve()
         if not image.is_relative_to(root.resolve()):
-            diagnostics.error("P109", f"cover image outside the project: {values['image']}",
-                              path, locator.line_of("cover", "image"),
+            diagnostics.error("P109", "cover image outside the project: "
+                              f"{shorten(values['image'])}", path, locator.line_of("cover", "image"),
                               hint="copy the image into the project folder")
         elif not image.is_file():
-            diagnostics.error("P109", f"cover image not found: {values['image']}", path,
+            diagnostics.error("P109", f"cover image not found: {shorten(values['image'])}", path,
                               locator.line_of("cover", "image"),
                               hint=f"the path is relative to the project folder {root}")
+        elif problem := too_many_pixels(image):
+            diagnostics.error("P126", f"the cover image is {problem}", path,
+                              locator.line_of("cover", "image"),
+                              hint="scale the image down; a cover needs a few million pixels")
     return Cover(image, values["background"], values["foreground"], values["accent"])
 
 

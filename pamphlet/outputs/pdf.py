@@ -21,7 +21,7 @@ from weasyprint.urls import URLFetcher
 from ..assemble import Pamphlet
 from ..atomic import atomic_output
 from ..clock import build_time
-from ..diagnostics import Diagnostics, fail
+from ..diagnostics import Diagnostics, fail, shorten, shorten_urls
 from ..layouts import Layout
 from ..markup import print_html
 from ..scripts import report_missing_glyphs
@@ -66,7 +66,7 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
             return HTML(string=html, base_url=f"{pamphlet.spec.root}/",
                         url_fetcher=fetcher).render(stylesheets=sheets, font_config=_FONTS)
         except (OSError, ValueError, RecursionError) as error:
-            raise fail("O503", f"the PDF could not be rendered: {error}", pamphlet.spec.path,
+            raise fail("O503", f"the PDF could not be rendered: {shorten_urls(str(error))}", pamphlet.spec.path,
                        hint="check the layout's CSS and the essays' images") from None
 
 
@@ -92,9 +92,9 @@ class ProjectFetcher(URLFetcher):
         if url.startswith("data:") or self._inside(url):
             return super().fetch(url, headers)
         self.diagnostics.warning(
-            "S901", f"refused to load {url[:120]}: only files inside the project are used",
+            "S901", f"refused to load {shorten(url)}: only files inside the project are used",
             self.path, hint="copy the file into the project and refer to it there")
-        raise ValueError(f"refused: {url}")
+        raise ValueError(f"refused: {shorten(url)}")
 
     def _inside(self, url: str) -> bool:
         if not url.startswith("file:"):
@@ -193,7 +193,7 @@ class _LogCollector(logging.Handler):
         if notdef := _NOTDEF.match(message):
             self.missing_glyphs.add(chr(int(notdef[1], 16)))
         elif not message.startswith(_NOT_THE_USERS_CONCERN):
-            self.diagnostics.warning("O501", f"WeasyPrint: {message}", self.path)
+            self.diagnostics.warning("O501", f"WeasyPrint: {shorten_urls(message)}", self.path)
 
 
 class _weasyprint_log:

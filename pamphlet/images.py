@@ -18,27 +18,32 @@ from urllib.parse import unquote_to_bytes
 
 from PIL import Image
 
-# Pillow's own threshold for refusing an image outright (twice its warning threshold).
-MAX_PIXELS = 2 * Image.MAX_IMAGE_PIXELS
+# Pillow warns of an image past its limit, and refuses one past twice that.
+MANY_PIXELS = Image.MAX_IMAGE_PIXELS  # about 89 million: slow, and near a gigabyte of memory
+MAX_PIXELS = 2 * MANY_PIXELS
 
 
-def too_many_pixels(image: Path | bytes) -> str | None:
-    """Why an image is too large to decode ('2,500,000,000 pixels, ...'); else None.
+def pixel_count(image: Path | bytes) -> int:
+    """How many pixels an image declares, from its header alone; 0 when Pillow cannot tell.
 
-    Files Pillow does not know (SVG, say) pass: WeasyPrint reads those itself.
+    Files Pillow does not know (SVG, say) count 0: WeasyPrint reads those itself.
     """
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(image) if isinstance(image, bytes) else image) as opened:
-                pixels = opened.size[0] * opened.size[1]
+                return opened.size[0] * opened.size[1]
     except Image.DecompressionBombError as error:  # it says how many pixels it declares
-        pixels = int(re.search(r"\((\d+) pixels\)", str(error))[1])
+        return int(re.search(r"\((\d+) pixels\)", str(error))[1])
     except (OSError, ValueError, SyntaxError):  # not an image Pillow knows
-        return None
-    if pixels <= MAX_PIXELS:
-        return None
-    return f"{pixels:,} pixels, more than the {MAX_PIXELS:,} an image may have"
+        return 0
+
+
+def too_many_pixels(image: Path | bytes) -> str | None:
+    """Why an image is too large to decode at all ('200,000,000 pixels, ...'); else None."""
+    pixels = pixel_count(image)
+    return f"{pixels:,} pixels, more than the {MAX_PIXELS:,} an image may have" \
+        if pixels > MAX_PIXELS else None
 
 
 def data_url_bytes(url: str) -> bytes | None:

@@ -10,6 +10,7 @@ Diagnostic codes of this stage:
   M305 an unsafe link or element is removed (warning)
   M306 nesting too deep was flattened (warning)
   E216 an image has too many pixels to decode (a decompression bomb)
+  E217 an image has so many pixels that it is slow to print (warning)
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from markdown.preprocessors import Preprocessor
 
 from .diagnostics import Diagnostics, shorten
 from .essays import Essay
-from .images import data_url_bytes, too_many_pixels
+from .images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
 
 SMART = {
     "left-single-quote": "‘", "right-single-quote": "’", "left-double-quote": "“",
@@ -362,14 +363,18 @@ class _TreeFixer:
         return found
 
     def _check_pixels(self, image: Path | bytes, src: str) -> bool:
-        """False, with an error, for an image too large to decode (a decompression bomb)."""
-        problem = too_many_pixels(image)
-        if problem:
-            self.diagnostics.error(
-                "E216", f"the image {shorten(src)} is {problem}", self.essay.path,
-                self.line_of(src), hint="scale the image down; a page needs a few million "
-                "pixels at most")
-        return problem is None
+        """False, with an error, for an image too large to decode (a decompression bomb);
+        a warning for one that is merely huge (slow, and near a gigabyte of memory)."""
+        pixels = pixel_count(image)
+        if pixels > MANY_PIXELS:
+            report = self.diagnostics.error if pixels > MAX_PIXELS else self.diagnostics.warning
+            report("E216" if pixels > MAX_PIXELS else "E217",
+                   f"the image {shorten(src)} has {pixels:,} pixels"
+                   + (f", more than the {MAX_PIXELS:,} an image may have"
+                      if pixels > MAX_PIXELS else ", which take long to print"),
+                   self.essay.path, self.line_of(src),
+                   hint="scale the image down; a page needs a few million pixels at most")
+        return pixels <= MAX_PIXELS
 
     def _image_path(self, src: str) -> Path | None:
         scheme = urlsplit(src).scheme.lower()

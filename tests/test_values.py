@@ -138,6 +138,18 @@ IMAGES = [
          files={"source/small.png": SMALL}),
 ]
 
+def test_a_huge_image_is_a_warning(tmp_path, capsys):
+    """90 million pixels: slow to print (so a warning), not refused. Through `check`, which
+    reads every image as a build does, because a build would take a gigabyte to print it."""
+    project = write_project(tmp_path / "p", GOOD_SPEC, {
+        "source/one.md": essay_with("Text.\n\n![huge](huge.png)", "source: Written here\n"),
+        "source/huge.png": png(9_500, 9_500)})
+    assert main(["check", str(project)]) == 0
+    err = capsys.readouterr().err
+    assert f"{project / 'source/one.md'}:9: E217 warning: the image huge.png has 90,250,000 " \
+        "pixels" in err, err
+
+
 LONG_URLS = [
     case("a megabyte data: image", "O501", "pamphlet.toml", None, "(1,100,022 characters)",
          essay=essay_with(f"![x]({MEGABYTE_URL})"), error=False),

@@ -9,11 +9,13 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import warnings
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from PIL.Image import DecompressionBombWarning
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
@@ -204,6 +206,10 @@ class _weasyprint_log:
         self.logger = logging.getLogger("weasyprint")
 
     def __enter__(self) -> _LogCollector:
+        # Pillow's own warning of a huge image; pamphlet has said so already (E217).
+        self.warnings = warnings.catch_warnings()
+        self.warnings.__enter__()
+        warnings.simplefilter("ignore", DecompressionBombWarning)
         self.logger.addHandler(self.handler)
         self.propagate, self.logger.propagate = self.logger.propagate, False
         return self.handler
@@ -211,3 +217,4 @@ class _weasyprint_log:
     def __exit__(self, *exc):
         self.logger.removeHandler(self.handler)
         self.logger.propagate = self.propagate
+        self.warnings.__exit__(*exc)

@@ -142,11 +142,20 @@ def _split_front_matter(text: str, path: Path,
 
 
 class _Loader(yaml.SafeLoader):
-    """YAML's safe loader, but a date or number Python cannot hold stays the text written.
+    """YAML's safe loader, but a date or number Python cannot hold stays the text written,
+    and a value that cannot be what its tag says is a YAML error at its line.
 
     `date: 2026-02-30` is then reported, with its line, as an impossible date; a 5,000-digit
-    number is just text. The stock loader raises ValueError for both.
+    number is just text. The stock loader raises ValueError, KeyError, ... for these.
     """
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {shorten(str(node.value), 40)!r} as {node.tag}",
+                node.start_mark) from error
 
     def construct_yaml_timestamp(self, node):
         try:
@@ -156,9 +165,11 @@ class _Loader(yaml.SafeLoader):
 
     def construct_yaml_int(self, node):
         try:
-            return super().construct_yaml_int(node)
+            number = super().construct_yaml_int(node)
         except ValueError:
             return self.construct_scalar(node)
+        # Past some 4,000 digits Python will not even print it: it stays text.
+        return number if number.bit_length() < 10_000 else self.construct_scalar(node)
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)

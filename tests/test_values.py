@@ -65,6 +65,17 @@ DATES = [
          spec=spec_with("date = 2026-02-30")),
 ]
 
+TAGGED = [  # YAML values that cannot be what they are tagged, or that Python cannot print
+    case("a float that is not", "E203", "source/one.md", 4, "cannot read 'abc' as "
+         "tag:yaml.org,2002:float", essay=essay_with("Text.", "summary: !!float abc\n")),
+    case("a boolean that is not", "E203", "source/one.md", 4, "as tag:yaml.org,2002:bool",
+         essay=essay_with("Text.", "summary: !!bool maybe\n")),
+    case("a timestamp that is not", "E203", "source/one.md", 4, "as tag:yaml.org,2002:timestamp",
+         essay=essay_with("Text.", "date: !!timestamp nope\n")),
+    case("a number of 5000 hex digits", None, essay=essay_with(
+        "Text.", "license: 0x" + "f" * 5000 + "\nsource: Written here\n")),
+]
+
 NUMBERS = [
     case("negative limit", "P123", "pamphlet.toml", 4, "'select.limit' must be at least 1",
          spec=spec_with("[select]", "limit = -1")),
@@ -162,12 +173,12 @@ LONG_URLS = [
          files={"layouts/zine/custom.css": f'body {{ background: url("{MEGABYTE_URL}"); }}\n'}),
 ]
 
-CLASSES = {"dates": DATES, "numbers": NUMBERS, "nesting": NESTING, "images": IMAGES,
+CLASSES = {"dates": DATES, "tagged YAML values": TAGGED, "numbers": NUMBERS, "nesting": NESTING, "images": IMAGES,
            "long URLs": LONG_URLS}
 
 
 @pytest.mark.parametrize("spec, files, code, file, line, words, error",
-                         DATES + NUMBERS + NESTING + IMAGES + LONG_URLS)
+                         DATES + TAGGED + NUMBERS + NESTING + IMAGES + LONG_URLS)
 def test_a_bad_value(spec, files, code, file, line, words, error, tmp_path, capsys):
     build_and_check(spec, files, code, file, line, words, error, tmp_path, capsys)
 

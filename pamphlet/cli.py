@@ -146,7 +146,7 @@ def _library_parsers(commands) -> None:
 
 
 def _positive(text: str) -> int:
-    if not text.isdecimal() or len(text) > 6 or int(text) < 1:
+    if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError("must be a whole number of 1 or more")
     return int(text)
 

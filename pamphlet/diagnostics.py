@@ -8,6 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+LONGEST_WORD = 200  # characters of one URL or path that a printed diagnostic shows
+
+
 class Severity(enum.Enum):
     ERROR = "error"
     WARNING = "warning"
@@ -42,11 +45,13 @@ class Diagnostic:
 
     def format(self, relative_to: Path | None = None) -> str:
         """The printed form: `path:line: CODE message`, with the hint on its own line."""
-        text = f"{self.location(relative_to)}: {self.code} {self.message}"
+        # Whatever a message quotes, a 1 MB data: URL say, is shown a few lines long at most.
+        message = shorten_urls(self.message, LONGEST_WORD)
+        text = f"{self.location(relative_to)}: {self.code} {message}"
         if self.severity is Severity.WARNING:
-            text = f"{self.location(relative_to)}: {self.code} warning: {self.message}"
+            text = f"{self.location(relative_to)}: {self.code} warning: {message}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {shorten_urls(self.hint, LONGEST_WORD)}"
         return text
 
 
@@ -127,6 +132,6 @@ def shorten(text: str, limit: int = 80) -> str:
 
 
 def shorten_urls(text: str, limit: int = 80) -> str:
-    """`text` with every long URL in it shortened, as `shorten` does one (for quoted messages)."""
-    return re.sub(r"(?:data|https?|file):[^\s'\"<>)]{%d,}" % (limit + 1),
-                  lambda match: shorten(match[0], limit), text)
+    """`text` with every over-long word in it (a URL, a path) shortened, as `shorten` does."""
+    return re.sub(r"[^\s'\"<>()\[\]]{%d,}" % (limit + 1), lambda match: shorten(match[0], limit),
+                  text)

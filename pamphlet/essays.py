@@ -207,7 +207,6 @@ def _parse_yaml(front: str, path: Path, diagnostics: Diagnostics):
     return meta, lines
 
 
-
 def _essay(path: Path, meta: dict, lines: dict[str, int], body: str, body_line: int,
            diagnostics: Diagnostics) -> Essay | None:
     errors_before = len(diagnostics.errors)
@@ -278,6 +277,7 @@ class _FieldReader:
                self.lines.get(key) or self.lines.get(key.split(".")[0]),
                hint="write the date as YYYY-MM-DD, or in words, like 'Spring 2026'")
         return text
+
     def names(self, key: str) -> tuple[str, ...]:
         value = self.meta.get(key)
         if value is None:

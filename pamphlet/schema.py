@@ -206,7 +206,8 @@ class Checker:
         if problem:
             self.diagnostics.error(
                 self.codes["date"], f"'{_dotted(prefix + (key,))}' is not a real date: "
-                f"'{value}' ({problem})", self.path, self.locator.line_of(*prefix, key),
+                f"'{shorten(value, 40)}' ({problem})", self.path,
+                self.locator.line_of(*prefix, key),
                 hint="write the date as YYYY-MM-DD, or as words like \"Spring 2026\"")
         return not problem
 
@@ -225,7 +226,8 @@ class Checker:
 
 
 # What reads as an ISO date (YAML's and TOML's pattern): a year, a month and a day.
-_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2}))?.*)?\s*")
+_ISO_DATE = re.compile(
+    r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2}))?.*)?\s*")
 
 
 def impossible_date(value: Any) -> str | None:
@@ -244,7 +246,9 @@ def impossible_date(value: Any) -> str | None:
     return None
 
 
-MAX_NESTING = 100  # about where YAML's and TOML's parsers run out of stack
+# The depth messages name: YAML's and TOML's parsers recurse, and run out of stack a little
+# past it (some 300 levels); a real spec or front matter nests three or four.
+MAX_NESTING = 100
 
 
 def deepest_line(text: str) -> int:

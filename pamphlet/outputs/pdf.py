@@ -115,8 +115,8 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     stamp = build_time()
     created = dt.datetime.combine(spec.date, dt.time(), dt.timezone.utc) \
         if isinstance(spec.date, dt.date) else stamp
-    document.metadata.created = min(created, stamp).strftime("%Y-%m-%dT%H:%M:%SZ")
-    document.metadata.modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = _utc(min(created, stamp))
+    document.metadata.modified = _utc(stamp)
     identifier = pamphlet.identifier.removeprefix("urn:uuid:").replace("-", "")
     with _weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
         document.write_pdf(str(temporary), pdf_identifier=identifier.encode())
@@ -126,6 +126,11 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     anchors = {name: number for number, page in enumerate(document.pages, 1)
                for name in page.anchors}
     return PdfResult(target, len(document.pages), anchors)
+
+
+def _utc(moment: dt.datetime) -> str:
+    """'0001-01-01T00:00:00Z': four-digit years always (strftime gives '1' for the year 1)."""
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat("T", "seconds") + "Z"
 
 
 def line_positions(document) -> dict[int, list[tuple[float, float]]]:

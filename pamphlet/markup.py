@@ -380,13 +380,15 @@ class _TreeFixer:
         scheme = urlsplit(src).scheme.lower()
         if scheme in ("http", "https", "ftp"):
             self.diagnostics.warning(
-                "M303", f"remote image left out: {shorten(src)}", self.essay.path, self.line_of(src),
+                "M303", f"remote image left out: {shorten(src)}", self.essay.path,
+                self.line_of(src),
                 hint="download the image into the project and link to the file")
             return None
         target = (self.essay.path.parent / unquote(src.removeprefix("file://"))).resolve()
         if scheme not in ("", "file") or not target.is_relative_to(self.root):
             self.diagnostics.error(
-                "M302", f"image outside the project: {shorten(src)}", self.essay.path, self.line_of(src),
+                "M302", f"image outside the project: {shorten(src)}", self.essay.path,
+                self.line_of(src),
                 hint="copy the image into the project (next to the essay, say) and link to it")
         elif not target.is_file():
             self.diagnostics.error(

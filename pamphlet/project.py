@@ -355,15 +355,16 @@ def _cover(values: dict, root: Path, path: Path, locator: TomlLocator,
            diagnostics: Diagnostics) -> Cover:
     for key in ("background", "foreground", "accent"):
         if not _COLOUR.match(values[key]):
-            diagnostics.error("P110", f"'cover.{key}' is not a CSS colour: '{shorten(values[key])}'", path,
-                              locator.line_of("cover", key),
+            diagnostics.error("P110", f"'cover.{key}' is not a CSS colour: "
+                              f"'{shorten(values[key])}'", path, locator.line_of("cover", key),
                               hint="write a colour like \"#1f1c17\" or \"darkred\"")
     image = None
     if values["image"]:
         image = (root / values["image"]).resolve()
         if not image.is_relative_to(root.resolve()):
             diagnostics.error("P109", "cover image outside the project: "
-                              f"{shorten(values['image'])}", path, locator.line_of("cover", "image"),
+                              f"{shorten(values['image'])}", path,
+                              locator.line_of("cover", "image"),
                               hint="copy the image into the project folder")
         elif not image.is_file():
             diagnostics.error("P109", f"cover image not found: {shorten(values['image'])}", path,

@@ -4,6 +4,7 @@ line, exit status, no traceback, sources unchanged, no half-written output)."""
 
 from __future__ import annotations
 
+import base64
 import struct
 import zlib
 from pathlib import Path
@@ -23,13 +24,14 @@ def png(width: int, height: int) -> bytes:
     row = b"\0" + b"\xff" * ((width + 7) // 8)
     packer = zlib.compressobj(9)
     data = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
             + chunk(b"IDAT", data) + chunk(b"IEND", b""))
 
 
 BOMB = png(20_000, 10_000)  # 200 million pixels, past Pillow's limit; 30 kB on disk
 SMALL = png(40, 30)
-BOMB_URL = "data:image/png;base64," + __import__("base64").b64encode(BOMB).decode()
+BOMB_URL = "data:image/png;base64," + base64.b64encode(BOMB).decode()
 MEGABYTE_URL = "data:image/png;base64," + "iVBORw0KGgo" * 100_000
 
 
@@ -108,7 +110,8 @@ NUMBERS = [
 
 DEEP_SPECS = {  # spec, line
     "TOML array 3000 deep": (spec_with("deep = " + "[" * 3000 + "]" * 3000), 3),
-    "TOML inline tables 3000 deep": (spec_with("", "deep = " + "{a = " * 3000 + "1" + "}" * 3000), 4),
+    "TOML inline tables 3000 deep": (
+        spec_with("", "deep = " + "{a = " * 3000 + "1" + "}" * 3000), 4),
     "TOML array of tables in an array": (spec_with("deep = [" + "[{a = " * 2000 + "1"
                                                    + "}]" * 2000 + "]"), 3),
     "TOML multi-line array": (spec_with("deep = " + "[\n" * 3000 + "]\n" * 3000), 102),
@@ -180,8 +183,8 @@ LONG_URLS = [
          files={"layouts/zine/custom.css": f'body {{ background: url("{MEGABYTE_URL}"); }}\n'}),
 ]
 
-CLASSES = {"dates": DATES, "tagged YAML values": TAGGED, "numbers": NUMBERS, "nesting": NESTING, "images": IMAGES,
-           "long URLs and values": LONG_URLS}
+CLASSES = {"dates": DATES, "tagged YAML values": TAGGED, "numbers": NUMBERS, "nesting": NESTING,
+           "images": IMAGES, "long URLs and values": LONG_URLS}
 
 
 @pytest.mark.parametrize("spec, files, code, file, line, words, error",
@@ -270,7 +273,8 @@ A5 = b"[0 0 419.53 595.28]"
 HOSTILE_PDFS = {
     "zero width": ("I604", "page 2 measures 0 × 595 pt", _pages([A5, b"[0 0 0 595]", A5, A5])),
     "zero height": ("I604", "page 1 measures 419 × 0 pt", _pages([b"[0 0 419 0]"] * 4)),
-    "negative width": ("I604", "page 3 measures -419 × 595", _pages([A5, A5, b"[0 0 -419 595]", A5])),
+    "negative width": ("I604", "page 3 measures -419 × 595",
+                       _pages([A5, A5, b"[0 0 -419 595]", A5])),
     "a box of 10^29 points": ("I604", "page 1 measures 1e+29", _pages(
         [b"[0 0 100000000000000000000000000000 100000000000000000000000000000]"] * 4)),
     "a box of strings": ("I604", "page 1 measures 0 × 0 pt", _pages([b"[0 0 (a) (b)]"] * 4)),

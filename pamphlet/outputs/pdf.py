@@ -68,7 +68,8 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
             return HTML(string=html, base_url=f"{pamphlet.spec.root}/",
                         url_fetcher=fetcher).render(stylesheets=sheets, font_config=_FONTS)
         except (OSError, ValueError, RecursionError) as error:
-            raise fail("O503", f"the PDF could not be rendered: {shorten_urls(str(error))}", pamphlet.spec.path,
+            raise fail("O503", f"the PDF could not be rendered: {shorten_urls(str(error))}",
+                       pamphlet.spec.path,
                        hint="check the layout's CSS and the essays' images") from None
 
 

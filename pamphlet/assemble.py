@@ -13,6 +13,7 @@ from .essays import Essay, Source
 from .excerpt import keep_sections
 from .markup import Body, inline_html, render_body, smarten
 from .project import EssayOverride, Spec
+from .schema import impossible_date
 from .scripts import direction
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -180,7 +181,7 @@ def format_date(value: dt.date | str | None) -> str | None:
     if isinstance(value, dt.date):
         value = value.isoformat()
     match = re.fullmatch(r"(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ].*)?", str(value).strip())
-    if not match or not 1 <= int(match.group(2)) <= 12:
+    if not match or not 1 <= int(match.group(2)) <= 12 or impossible_date(str(value)):
         return str(value)
     year, month, day = match.group(1), _MONTHS[int(match.group(2)) - 1], match.group(3)
     return f"{int(day)} {month} {year}" if day else f"{month} {year}"

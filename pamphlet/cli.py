@@ -16,11 +16,13 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import Diagnostic, Diagnostics, PamphletError
+from .clock import source_date_epoch
+from .diagnostics import Diagnostic, Diagnostics, PamphletError, shorten
 from .essays import essay_paths, read_essay
 from .imposition import SCHEMES
 from .printing import SHEETS, print_plan, settings_from_table
-from .project import PAGE_SIZES, find_spec, load_spec, project_root, specs_in
+from .project import PAGE_SIZES, PRINT_FIELDS, find_spec, load_spec, project_root, specs_in
+from .schema import Field
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -69,7 +71,7 @@ def _build_parser(commands) -> None:
                            help="build only the K-th of N fixed shares of the specs")
     build_cmd.add_argument("--force", action="store_true",
                            help="build even the specs whose outputs are current")
-    build_cmd.add_argument("--encoding", default="utf-8", metavar="NAME",
+    build_cmd.add_argument("--encoding", type=_encoding, default="utf-8", metavar="NAME",
                            help="read essays in this encoding (default: utf-8), e.g. cp1252")
     build_cmd.set_defaults(run=_build)
 
@@ -90,8 +92,10 @@ def _impose_parser(commands) -> None:
                             help='pages per signature (a multiple of 4), or a range like 16-32')
     impose_cmd.add_argument("--creep", metavar="LENGTH", help="paper thickness, e.g. 0.1mm")
     impose_cmd.add_argument("--marks", action="store_true", help="crop and fold marks")
-    impose_cmd.add_argument("--copies", type=int, default=1, help="copies, for the print plan")
-    impose_cmd.add_argument("--keep-last", type=int, default=1, metavar="N",
+    impose_cmd.add_argument("--copies", type=_within(PRINT_FIELDS["copies"]), default=1,
+                            help="copies, for the print plan")
+    impose_cmd.add_argument("--keep-last", type=_within(Field((int,), minimum=0, maximum=999)),
+                            default=1, metavar="N",
                             help="pages that stay at the end, after any blanks (default: 1)")
     impose_cmd.set_defaults(run=_impose)
 
@@ -150,6 +154,30 @@ def _positive(text: str) -> int:
     return int(text)
 
 
+def _within(field: Field):
+    """An argparse type: a whole number within the bounds a schema field declares."""
+    def number(text: str) -> int:
+        value = int(text) if text.strip().lstrip("+-").isdecimal() and len(text) < 20 else None
+        wanted = field.out_of_bounds(value) if value is not None else "a whole number"
+        if wanted:
+            raise argparse.ArgumentTypeError(f"must be {wanted}, not {shorten(text, 40)!r}")
+        return value
+    return number
+
+
+def _encoding(name: str) -> str:
+    """An argparse type: the name of a text encoding Python knows, like cp1252."""
+    try:
+        b"a".decode(name)  # (an empty string is never decoded, so never looked up)
+    except ValueError:  # a known encoding in which "a" alone is not whole (utf-16)
+        pass
+    except LookupError:
+        raise argparse.ArgumentTypeError(
+            f"unknown text encoding {shorten(name, 40)!r}; try utf-8, cp1252, latin-1 or "
+            "utf-16") from None
+    return name
+
+
 def _shard(text: str) -> tuple[int, int]:
     k, _, n = text.partition("/")
     if not (k.isdigit() and n.isdigit() and 1 <= int(k) <= int(n)):
@@ -169,6 +197,7 @@ def _build(args: argparse.Namespace) -> int:
     from . import cache
     from .atomic import clean_leftovers
 
+    source_date_epoch()  # a malformed value stops the build before anything is laid out
     specs = list(dict.fromkeys(s.resolve() for path in args.paths for s in specs_in(path)))
     outs = _output_folders(specs, args.out)
     todo, notes = [], Diagnostics()
@@ -312,7 +341,7 @@ def _impose(args: argparse.Namespace) -> int:
         problems.error(code, f"--{key}: {message}", hint=hint)
     settings = settings_from_table({
         "scheme": args.scheme, "sheet": args.sheet, "duplex": args.duplex,
-        "binding": args.binding, "signature": int(args.signature) if (args.signature or "").isdigit() else args.signature,
+        "binding": args.binding, "signature": args.signature,
         "creep": args.creep, "marks": args.marks, "copies": args.copies,
         "variants": ["print"], "instructions": False, "fit": False}, report)
     if problems.has_errors:

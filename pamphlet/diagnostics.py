@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import enum
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+
+LONGEST_WORD = 200  # characters of one URL or path that a printed diagnostic shows
 
 
 class Severity(enum.Enum):
@@ -41,11 +45,13 @@ class Diagnostic:
 
     def format(self, relative_to: Path | None = None) -> str:
         """The printed form: `path:line: CODE message`, with the hint on its own line."""
-        text = f"{self.location(relative_to)}: {self.code} {self.message}"
+        # Whatever a message quotes, a 1 MB data: URL say, is shown a few lines long at most.
+        message = shorten_urls(self.message, LONGEST_WORD)
+        text = f"{self.location(relative_to)}: {self.code} {message}"
         if self.severity is Severity.WARNING:
-            text = f"{self.location(relative_to)}: {self.code} warning: {self.message}"
+            text = f"{self.location(relative_to)}: {self.code} warning: {message}"
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {shorten_urls(self.hint, LONGEST_WORD)}"
         return text
 
 
@@ -109,3 +115,23 @@ def fail(code: str, message: str, path: Path | None = None, line: int | None = N
          hint: str | None = None) -> PamphletError:
     """An error to raise at once: `raise fail("P101", ...)`."""
     return PamphletError(Diagnostic(code, Severity.ERROR, message, path, line, hint))
+
+
+def shorten(text: str, limit: int = 160) -> str:
+    """`text` cut to about `limit` characters for a message: a 1 MB data: URL, a long path.
+
+    A data: URL keeps its media type; anything cut says how long it was.
+    """
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    if text[:5].lower() == "data:":
+        head = text[:min(text.find(",") + 1 or limit, limit)]
+        return f"{head}… ({len(text):,} characters)"
+    return f"{text[:limit - 20]}…{text[-12:]} ({len(text):,} characters)"
+
+
+def shorten_urls(text: str, limit: int = 160) -> str:
+    """`text` with every over-long word in it (a URL, a path) shortened, as `shorten` does."""
+    return re.sub(r"[^\s'\"<>()\[\]]{%d,}" % (limit + 1), lambda match: shorten(match[0], limit),
+                  text)

@@ -7,6 +7,8 @@ Diagnostic codes of this stage:
   E207 an unknown front-matter key that looks like a typo (warning)
   E208 the essay has no text (warning)     E209 the front matter is not a mapping
   E211 the essay is very long (warning)   E212 control characters were left out (warning)
+  E213 the essay's date is no real date    E214 a source's date is no real date (warning)
+  E215 the front matter is nested too deep
   E220 source/ cannot be listed
 """
 
@@ -20,9 +22,9 @@ from pathlib import Path
 
 import yaml
 
-from .diagnostics import Diagnostics, fail
+from .diagnostics import Diagnostics, fail, shorten
 from .paths import Gate, Refused, ignored
-from .schema import nearest
+from .schema import MAX_NESTING, deepest_line, impossible_date, nearest
 
 FIELDS = ("title", "subtitle", "author", "date", "source", "tags", "lang", "license", "summary")
 SOURCE_FIELDS = ("title", "publisher", "url", "date", "accessed")
@@ -155,11 +157,51 @@ def _split_front_matter(text: str, path: Path,
     return front, body, body_line
 
 
+class _Loader(yaml.SafeLoader):
+    """YAML's safe loader, but a date or number Python cannot hold stays the text written,
+    and a value that cannot be what its tag says is a YAML error at its line.
+
+    `date: 2026-02-30` is then reported, with its line, as an impossible date; a 5,000-digit
+    number is just text. The stock loader raises ValueError, KeyError, ... for these.
+    """
+
+    def construct_object(self, node, deep=False):
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, KeyError, AttributeError, ArithmeticError) as error:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read {shorten(str(node.value), 40)!r} as {node.tag}",
+                node.start_mark) from error
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            return self.construct_scalar(node)
+
+    def construct_yaml_int(self, node):
+        try:
+            number = super().construct_yaml_int(node)
+        except ValueError:
+            return self.construct_scalar(node)
+        # Past some 4,000 digits Python will not even print it: it stays text.
+        return number if number.bit_length() < 10_000 else self.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+
+
 def _parse_yaml(front: str, path: Path, diagnostics: Diagnostics):
-    loader = yaml.SafeLoader(front)
+    loader = _Loader(front)
     try:
         node = loader.get_single_node()
         meta = loader.construct_document(node) if node is not None else {}
+    except RecursionError:
+        diagnostics.error("E215", f"the front matter is nested more than {MAX_NESTING} deep",
+                          path, deepest_line(front) + 1,
+                          hint="front matter holds 'key: value' lines and short lists")
+        return None, {}
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
@@ -174,6 +216,10 @@ def _parse_yaml(front: str, path: Path, diagnostics: Diagnostics):
                           2, hint="write 'title: My essay' between the '---' lines")
         return None, {}
     lines = {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
+    for key, value in node.value:  # and source.date, source.accessed, ...
+        if isinstance(value, yaml.MappingNode):
+            lines.update({f"{key.value}.{inner.value}": inner.start_mark.line + 2
+                          for inner, _ in value.value})
     return meta, lines
 
 
@@ -230,9 +276,23 @@ class _FieldReader:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            return _CONTROL.sub("", str(value)).strip()
+            text = _CONTROL.sub("", str(value)).strip()
+            return self._real_date(label or key, text) if key in ("date", "accessed") else text
         self._wrong(label or key, "a line of text", value)
         return None
+
+    def _real_date(self, key: str, text: str) -> str | None:
+        """A date written as YYYY-MM-DD must be a real one: the essay's own date orders the
+        pamphlet (an error); a source's date is only cited, so it is printed as written."""
+        problem = impossible_date(text)
+        if problem is None:
+            return text
+        report = self.diagnostics.error if key == "date" else self.diagnostics.warning
+        report("E213" if key == "date" else "E214",
+               f"'{key}' is not a real date: '{shorten(text, 40)}' ({problem})", self.path,
+               self.lines.get(key) or self.lines.get(key.split(".")[0]),
+               hint="write the date as YYYY-MM-DD, or in words, like 'Spring 2026'")
+        return text
 
     def names(self, key: str) -> tuple[str, ...]:
         value = self.meta.get(key)

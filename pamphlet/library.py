@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import os
 import re
 import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from .clock import build_time, reproducible
 from .diagnostics import fail
 from .essays import Essay
 from .project import SPEC_NAME
@@ -114,10 +114,7 @@ def slugify(title: str) -> str:
 
 
 def today() -> dt.date:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date()
-    return dt.date.today()
+    return build_time().date() if reproducible() else dt.date.today()
 
 
 def reading_minutes(words: int) -> int:

@@ -9,6 +9,8 @@ Diagnostic codes of this stage:
   M304 a link to a local file that is not an essay of the pamphlet is removed (warning)
   M305 an unsafe link or element is removed (warning)
   M306 nesting too deep was flattened (warning)
+  E216 an image has too many pixels to decode (a decompression bomb)
+  E217 an image has so many pixels that it is slow to print (warning)
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ import nh3
 from lxml import etree, html as lxml_html
 from markdown.preprocessors import Preprocessor
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, shorten
 from .essays import Essay
 from .paths import Gate, Refused
+from .images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
 
 SMART = {
     "left-single-quote": "‘", "right-single-quote": "’", "left-double-quote": "“",
@@ -315,7 +318,7 @@ class _TreeFixer:
             scheme = urlsplit(href or "").scheme.lower()
             if scheme and scheme not in EXTERNAL_SCHEMES:
                 self.diagnostics.warning(
-                    "M305", f"link with '{scheme}:' removed: {href[:80]}", self.essay.path,
+                    "M305", f"link with '{scheme}:' removed: {shorten(href)}", self.essay.path,
                     self.line_of(href), hint="link to http(s) addresses only")
 
     def limit_depth(self, tree) -> None:
@@ -344,10 +347,14 @@ class _TreeFixer:
     def images(self, tree) -> list[Path]:
         found: list[Path] = []
         for image in list(tree.iter("img")):
-            if (image.get("src") or "").startswith("data:"):
+            src = image.get("src") or ""
+            if src.startswith("data:"):
+                self._check_pixels(data_url_bytes(src) or b"", src)
                 self._figure(image)
                 continue
-            path = self._image_path(image.get("src") or "")
+            path = self._image_path(src)
+            if path is not None and not self._check_pixels(self._read(path, src), src):
+                path = None
             if path is None:
                 alt = etree.Element("span", {"class": "missing-image"})
                 alt.text = image.get("alt") or ""
@@ -359,17 +366,39 @@ class _TreeFixer:
             self._figure(image)
         return found
 
+    def _read(self, path: Path, src: str) -> bytes:
+        try:
+            return self.gate.read_bytes(path, (self.essay.path, self.line_of(src)), "image")
+        except Refused as refused:
+            self.diagnostics.extend(refused.diagnostics)
+            return b""
+
+    def _check_pixels(self, image: bytes, src: str) -> bool:
+        """False, with an error, for an image too large to decode (a decompression bomb);
+        a warning for one that is merely huge (slow, and near a gigabyte of memory)."""
+        pixels = pixel_count(image)
+        if pixels > MANY_PIXELS:
+            report = self.diagnostics.error if pixels > MAX_PIXELS else self.diagnostics.warning
+            report("E216" if pixels > MAX_PIXELS else "E217",
+                   f"the image {shorten(src)} has {pixels:,} pixels"
+                   + (f", more than the {MAX_PIXELS:,} an image may have"
+                      if pixels > MAX_PIXELS else ", which take long to print"),
+                   self.essay.path, self.line_of(src),
+                   hint="scale the image down; a page needs a few million pixels at most")
+        return pixels <= MAX_PIXELS
+
     def _image_path(self, src: str) -> Path | None:
         scheme = urlsplit(src).scheme.lower()
         if scheme in ("http", "https", "ftp"):
             self.diagnostics.warning(
-                "M303", f"remote image left out: {src}", self.essay.path, self.line_of(src),
+                "M303", f"remote image left out: {shorten(src)}", self.essay.path,
+                self.line_of(src),
                 hint="download the image into the project and link to the file")
             return None
         where = (self.essay.path, self.line_of(src))
         if scheme not in ("", "file"):
             self.diagnostics.error(
-                "M302", f"image outside the project: {src[:120]}", *where,
+                "M302", f"image outside the project: {shorten(src)}", *where,
                 hint="copy the image into the project (next to the essay, say) and link to it")
             return None
         try:
@@ -412,7 +441,7 @@ class _TreeFixer:
             anchor.set("class", "cross-ref")
             return
         self.diagnostics.warning(
-            "M304", f"link to a file that is not in this pamphlet: {href[:80]}",
+            "M304", f"link to a file that is not in this pamphlet: {shorten(href)}",
             self.essay.path, self.line_of(href),
             hint="link to an essay of the selection (other-essay.md) or to a web address")
         del anchor.attrib["href"]

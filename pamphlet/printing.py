@@ -1,7 +1,8 @@
 """Print settings (the spec's [print] table), paper sizes, lengths, and the print plan.
 
-Diagnostic codes: P120 a length that cannot be read, P121 a signature that is not a
-multiple of 4 or a range "16-32", P122 a paper size pamphlet does not know.
+Diagnostic codes: P120 a length that cannot be read (or a paper too thick to fold), P121 a
+signature that is not a multiple of 4 or a range "16-32" within 4 to 256 pages, P122 a paper
+size pamphlet does not know.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, shorten
 
 _MM = 72 / 25.4
 SHEETS = {  # portrait width, height in points
@@ -39,9 +40,13 @@ class PrintSettings:
     fit: bool = False
 
 
+MAX_CREEP = 2 * _MM  # thicker than any card stock that still folds
+MAX_SIGNATURE = 256  # pages folded together; for one signature of any length, leave it out
+
+
 def parse_length(text: str) -> float | None:
     """'0.1mm', '0.004in', '2pt', '1cm' in points; None when it cannot be read."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?|\.\d+)\s*(mm|cm|in|pt)\s*", str(text))
+    match = re.fullmatch(r"\s*(\d{1,6}(?:\.\d{1,6})?|\.\d{1,6})\s*(mm|cm|in|pt)\s*", str(text))
     return float(match.group(1)) * _UNITS[match.group(2)] if match else None
 
 
@@ -49,20 +54,29 @@ def parse_signature(value) -> int | tuple[int, int] | None | str:
     """An int multiple of 4, or 'low-high'; 'whole' or None for one signature; else the error."""
     if value in (None, "whole"):
         return None
+    bounds = f"between 4 and {MAX_SIGNATURE}"
     if isinstance(value, int) and not isinstance(value, bool):
-        return value if value > 0 and value % 4 == 0 else "a multiple of 4"
-    match = re.fullmatch(r"\s*(\d+)\s*-\s*(\d+)\s*", str(value))
-    if match and 4 <= int(match.group(1)) <= int(match.group(2)) and int(match.group(2)) >= 4:
-        return int(match.group(1)), int(match.group(2))
-    return "a multiple of 4, or a range like \"16-32\""
+        if value > 0 and value % 4 == 0:
+            return value if value <= MAX_SIGNATURE else f"{bounds} pages"
+        return f"a multiple of 4 {bounds}"
+    match = re.fullmatch(r"\s*(\d{1,9})\s*(?:-\s*(\d{1,9})\s*)?", str(value))
+    low, high = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+    if match and match[2] is None and low % 4 == 0:  # "16", as written on a command line
+        return parse_signature(low)
+    if match and 4 <= low <= high <= MAX_SIGNATURE:
+        return low, high
+    return f"a multiple of 4, or a range like \"16-32\", {bounds}"
 
 
 def settings_from_table(values: dict, report) -> PrintSettings:
     """PrintSettings from a checked [print] table; `report(code, key, message, hint)`."""
     creep = parse_length(values["creep"]) if values["creep"] else 0.0
     if creep is None:
-        report("P120", "creep", f"cannot read the length '{values['creep']}'",
+        report("P120", "creep", f"cannot read the length '{shorten(values['creep'], 40)}'",
                'write a thickness with its unit, like "0.1mm" or "0.004in"')
+    elif creep > MAX_CREEP:
+        report("P120", "creep", f"a paper {values['creep']} thick cannot be folded",
+               'the creep is the thickness of one sheet, like "0.1mm"; at most 2mm')
     signature = parse_signature(values["signature"])
     if isinstance(signature, str):
         report("P121", "signature", f"'print.signature' must be {signature}",

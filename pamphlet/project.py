@@ -11,6 +11,9 @@ Diagnostic codes of this stage:
   P115 a section heading named in [essay.<slug>] is not in the essay
   P116 the tags select no essay            P117 neither 'essays' nor [select] is given
   P120-P122 print settings (see printing.py)
+  P123 a number out of its bounds          P124 a date that is no real date
+  P125 the spec nests lists or tables too deep
+  P126 the cover image has too many pixels to decode (a decompression bomb)
 """
 
 from __future__ import annotations
@@ -21,15 +24,18 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .diagnostics import Diagnostics, PamphletError, fail
+from .diagnostics import Diagnostics, PamphletError, fail, shorten
+from .images import too_many_pixels
 from .imposition import SCHEMES
 from .paths import DEFAULT_LIMIT_MB, Gate, Refused, ignored
 from .printing import VARIANTS, PrintSettings, settings_from_table
 from .scripts import direction
-from .schema import Checker, Field, Table, TableOf, TomlLocator
+from .schema import MAX_NESTING, Checker, Field, Table, TableOf, TomlLocator, deepest_line
 
 SPEC_NAME = "pamphlet.toml"
 PAGE_SIZES = ("A5", "half-letter", "A6", "quarter-letter", "A4", "letter")
+MAX_COPIES = 1_000_000
+MAX_TIME_LIMIT = 86_400  # a day; the alarm clock cannot be set much further anyway
 _NAMES = (str, list)
 _TEXT = (str,)
 
@@ -50,7 +56,7 @@ SPEC_SCHEMA = Table({
         "tags_all": Field((list,), items=str, default=[], doc="essays with all of these tags"),
         "exclude": Field((list,), items=str, default=[], doc="slugs to leave out"),
         "order": Field(_TEXT, default="manual", choices=("manual", "date", "title")),
-        "limit": Field((int,), doc="at most this many essays"),
+        "limit": Field((int,), minimum=1, doc="at most this many essays"),
     }),
     "event": Table({
         "name": Field(_TEXT), "date": Field((str, dt.date)), "time": Field(_TEXT),
@@ -66,7 +72,8 @@ SPEC_SCHEMA = Table({
         "signature": Field((int, str), doc='pages per signature, or a range like "16-32"'),
         "creep": Field(_TEXT, doc='the paper thickness, like "0.1mm"'),
         "marks": Field((bool,), default=False, doc="crop and fold marks"),
-        "copies": Field((int,), default=1, doc="for the print plan"),
+        "copies": Field((int,), default=1, minimum=1, maximum=MAX_COPIES,
+                        doc="how many copies to print, for the print plan"),
         "variants": Field((list,), items=str, default=["read", "print"]),
         "instructions": Field((bool,), default=False, doc="an instruction page with the job"),
         "fit": Field((bool,), default=False, doc="try small type changes to save blank pages"),
@@ -93,7 +100,8 @@ SPEC_SCHEMA = Table({
         "essay_start": Field(_TEXT, default="right", choices=("right", "any")),
         "link_notes": Field(_TEXT, default="footnote", choices=("footnote", "endnote")),
         "line_numbers": Field((bool,), default=False, doc="number every fifth line of the essays"),
-        "time_limit": Field((int,), default=600, doc="seconds a build may take, 0 for no limit"),
+        "time_limit": Field((int,), default=600, minimum=0, maximum=MAX_TIME_LIMIT,
+                            doc="seconds a build may take (at most a day), 0 for no limit"),
     }),
     "limits": Table({
         "file_size_mb": Field((int, float), default=DEFAULT_LIMIT_MB,
@@ -101,6 +109,7 @@ SPEC_SCHEMA = Table({
     }),
 })
 
+PRINT_FIELDS = SPEC_SCHEMA.fields["print"].fields
 _COLOUR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,30}|(rgb|hsl)a?\([0-9.,%\s]+\))$")
 
 
@@ -262,11 +271,18 @@ def load_spec(path: Path) -> Spec:
                    hint="save the spec as UTF-8") from None
     try:
         data = tomllib.loads(text)
+    except RecursionError:
+        raise fail("P125", f"the spec nests lists or tables more than {MAX_NESTING} deep",
+                   spec_path, deepest_line(text),
+                   hint="a spec holds keys, short lists and tables of keys") from None
     except tomllib.TOMLDecodeError as error:
-        line = _toml_error_line(str(error))
-        raise fail("P101", f"not valid TOML: {_toml_error_message(str(error))}", spec_path, line,
-                   hint="check quotes, brackets and '=' on that line") from None
-    return spec_from_data(data, spec_path, TomlLocator(text))
+        line, problem = _toml_error_line(str(error)), _toml_error_message(str(error))
+    except ValueError:  # an integer of thousands of digits, which Python will not read
+        line, problem = _huge_number_line(text), "a number with thousands of digits"
+    else:
+        return spec_from_data(data, spec_path, TomlLocator(text))
+    raise fail("P101", f"not valid TOML: {problem}", spec_path, line,
+               hint="check quotes, brackets and '=' on that line")
 
 
 def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
@@ -365,15 +381,18 @@ def _cover(values: dict, gate: Gate, path: Path, locator: TomlLocator,
            diagnostics: Diagnostics) -> Cover:
     for key in ("background", "foreground", "accent"):
         if not _COLOUR.match(values[key]):
-            diagnostics.error("P110", f"'cover.{key}' is not a CSS colour: '{values[key]}'", path,
-                              locator.line_of("cover", key),
+            diagnostics.error("P110", f"'cover.{key}' is not a CSS colour: "
+                              f"'{shorten(values[key])}'", path, locator.line_of("cover", key),
                               hint="write a colour like \"#1f1c17\" or \"darkred\"")
     image = None
     if values["image"]:
+        where = (path, locator.line_of("cover", "image"))
         try:
-            image = gate.project_only().check(
-                gate.roots[0] / values["image"], (path, locator.line_of("cover", "image")),
-                "cover image", {"outside": "P109", "missing": "P109"})
+            image = gate.project_only().check(gate.roots[0] / values["image"], where,
+                                              "cover image", {"outside": "P109", "missing": "P109"})
+            if problem := too_many_pixels(gate.read_bytes(image, where, "cover image")):
+                diagnostics.error("P126", f"the cover image is {problem}", *where,
+                                  hint="scale the image down; a cover needs a few million pixels")
         except Refused as refused:
             diagnostics.extend(refused.diagnostics)
     return Cover(image, values["background"], values["foreground"], values["accent"])
@@ -388,6 +407,12 @@ def _check_duplicates(slugs: list[str], path: Path, locator: TomlLocator,
                               locator.line_of_value(slug, "essays"),
                               hint="remove one of the two entries")
         seen.add(slug)
+
+
+def _huge_number_line(text: str) -> int:
+    """The line of a number too long for Python to read (thousands of digits)."""
+    match = re.search(r"\d{4000,}", text)
+    return text[:match.start()].count("\n") + 1 if match else 1
 
 
 def _toml_error_line(message: str) -> int | None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostics
+from .diagnostics import Diagnostics, shorten
 
 _TYPE_NAMES = {str: "a string", int: "a whole number", float: "a number", bool: "true or false",
                list: "a list", dict: "a table", dt.date: "a date"}
@@ -28,6 +28,19 @@ class Field:
     choices: tuple[str, ...] = ()
     items: type | None = None  # for lists: the type of each item
     doc: str = ""
+    minimum: int | float | None = None  # for numbers: the bounds, both included
+    maximum: int | float | None = None
+
+    def out_of_bounds(self, value: Any) -> str | None:
+        """What the bounds ask for, when a number lies outside them; else None."""
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            return None
+        low, high = self.minimum, self.maximum
+        if (low is None or value >= low) and (high is None or value <= high):
+            return None
+        if high is None:
+            return f"at least {low:,}"
+        return f"at most {high:,}" if low is None else f"between {low:,} and {high:,}"
 
     def describe(self) -> str:
         names = [_TYPE_NAMES.get(t, t.__name__) for t in self.types]
@@ -114,7 +127,8 @@ class Checker:
     locator: TomlLocator
     diagnostics: Diagnostics
     codes: dict[str, str] = field(default_factory=lambda: {
-        "unknown": "P102", "type": "P103", "required": "P105", "choice": "P106"})
+        "unknown": "P102", "type": "P103", "required": "P105", "choice": "P106",
+        "bounds": "P123", "date": "P124"})
 
     def check(self, data: dict, table: Table, prefix: tuple[str, ...] = ()) -> dict:
         """Return `data` with defaults filled in; report every problem found."""
@@ -130,8 +144,8 @@ class Checker:
                     self._type(key, prefix, value, "a table")
             elif isinstance(spec, TableOf):
                 result[key] = self._check_each(key, prefix, value, spec.table)
-            elif self._valid(key, prefix, value, spec):
-                result[key] = value
+            else:  # a wrong value is reported; the default stands in so later checks run
+                result[key] = value if self._valid(key, prefix, value, spec) else spec.default
         for key, spec in table.fields.items():
             if key in result:
                 continue
@@ -175,7 +189,27 @@ class Checker:
                 self.path, self.locator.line_of(*prefix, key),
                 hint=(f"did you mean '{near}'? " if near else "") + f"choose one of {choices}")
             return False
-        return True
+        return self._in_bounds(key, prefix, value, spec) and self._real_date(key, prefix, value,
+                                                                             spec)
+
+    def _in_bounds(self, key: str, prefix: tuple[str, ...], value: Any, spec: Field) -> bool:
+        wanted = spec.out_of_bounds(value)
+        if wanted:
+            self.diagnostics.error(
+                self.codes["bounds"], f"'{_dotted(prefix + (key,))}' must be {wanted}, "
+                f"not {shorten(str(value), 40)}", self.path, self.locator.line_of(*prefix, key),
+                hint=spec.doc or None)
+        return not wanted
+
+    def _real_date(self, key: str, prefix: tuple[str, ...], value: Any, spec: Field) -> bool:
+        problem = impossible_date(value) if dt.date in spec.types else None
+        if problem:
+            self.diagnostics.error(
+                self.codes["date"], f"'{_dotted(prefix + (key,))}' is not a real date: "
+                f"'{shorten(value, 40)}' ({problem})", self.path,
+                self.locator.line_of(*prefix, key),
+                hint="write the date as YYYY-MM-DD, or as words like \"Spring 2026\"")
+        return not problem
 
     def _unknown(self, key: str, prefix: tuple[str, ...], table: Table) -> None:
         known = ", ".join(sorted(table.fields))
@@ -189,6 +223,45 @@ class Checker:
             self.codes["type"],
             f"'{_dotted(prefix + (key,))}' must be {wanted}, not {_kind(value)}",
             self.path, self.locator.line_of(*prefix, key))
+
+
+# What reads as an ISO date (YAML's and TOML's pattern): a year, a month and a day.
+_ISO_DATE = re.compile(
+    r"\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2}))?.*)?\s*")
+
+
+def impossible_date(value: Any) -> str | None:
+    """Why a string written as a date (2026-02-30, 2026-13-01) is no real date; else None.
+
+    Free text such as "Spring 2026" is not a date pamphlet reads, and passes.
+    """
+    match = _ISO_DATE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    numbers = [int(part) if part else 0 for part in match.groups()]
+    try:
+        dt.datetime(*numbers)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+# The depth messages name: YAML's and TOML's parsers recurse, and run out of stack a little
+# past it (some 300 levels); a real spec or front matter nests three or four.
+MAX_NESTING = 100
+
+
+def deepest_line(text: str) -> int:
+    """The line (from 1) where brackets or indentation first nest MAX_NESTING deep."""
+    depth = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        if (len(line) - len(line.lstrip(" "))) // 2 >= MAX_NESTING:
+            return number
+        for char in line:
+            depth += (char in "[{") - (char in "]}")
+            if depth >= MAX_NESTING:
+                return number
+    return 1
 
 
 def _is_type(value: Any, types: tuple[type, ...]) -> bool:

@@ -1,21 +1,24 @@
 """The imposed print PDF: source pages placed on sheets with pypdf, by `imposition`'s plan.
 
 Diagnostic codes: I601 the input PDF cannot be read, I602 a minizine longer than 8 pages,
-I603 a scheme that does not fit the page size (warning).
+I603 a scheme that does not fit the page size (warning), I604 a page with no size or an
+impossible one, I605 a PDF past one of pypdf's limits against hostile files.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError
+from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
 
 from ..atomic import atomic_output
-from ..diagnostics import fail
+from ..diagnostics import fail, shorten
 from ..imposition import Cell, Imposition, Side, creep_shift, impose
 from ..printing import PrintSettings, sheet_size
 
@@ -46,28 +49,29 @@ def impose_pdf(source: Path, settings: PrintSettings, target: Path, keep_last: i
 
     A `preface` PDF (the instruction page) goes first, on a sheet of its own.
     """
-    reader = _read(source)
-    pages = len(reader.pages)
-    if settings.scheme == "minizine" and pages > 8:
-        raise fail("I602", f"a minizine holds 8 pages, and this pamphlet has {pages}", source,
-                   hint='use scheme = "saddle" for a stapled booklet')
-    plan = impose(settings.scheme, pages, keep_last, settings.signature, settings.duplex,
-                  settings.binding)
-    name, (width, height) = sheet_size(settings, page_size or _guess_size(reader))
-    if plan.landscape != (width > height):
-        width, height = height, width
-    writer = PdfWriter()
-    if preface is not None:
-        writer.append(str(preface))
-    forms: dict[int, object] = {}
-    for sheet in plan.sheets:
-        for side in (sheet.front, sheet.back):
-            if side is not None:
-                _place_side(writer, reader, forms, side, width, height, settings)
-    _same_identity(reader, writer)
-    with atomic_output(target) as temporary:
-        with open(temporary, "wb") as handle:
-            writer.write(handle)
+    with _untrusted(source):
+        reader = _read(source)
+        pages = len(reader.pages)
+        if settings.scheme == "minizine" and pages > 8:
+            raise fail("I602", f"a minizine holds 8 pages, and this pamphlet has {pages}",
+                       source, hint='use scheme = "saddle" for a stapled booklet')
+        plan = impose(settings.scheme, pages, keep_last, settings.signature, settings.duplex,
+                      settings.binding)
+        name, (width, height) = sheet_size(settings, page_size or _guess_size(reader))
+        if plan.landscape != (width > height):
+            width, height = height, width
+        writer = PdfWriter()
+        if preface is not None:
+            writer.append(str(preface))
+        forms: dict[int, object] = {}
+        for sheet in plan.sheets:
+            for side in (sheet.front, sheet.back):
+                if side is not None:
+                    _place_side(writer, reader, forms, side, width, height, settings)
+        _same_identity(reader, writer)
+        with atomic_output(target) as temporary:
+            with open(temporary, "wb") as handle:
+                writer.write(handle)
     creep = tuple(creep_shift(max(s.front.cells, key=lambda c: c.depth), settings.creep)
                   for s in plan.sheets)
     sides = sum(1 + (s.back is not None) for s in plan.sheets)
@@ -93,17 +97,43 @@ def variant_identifier(writer: PdfWriter, ids, variant: str) -> None:
         writer._ID = ArrayObject([ByteStringObject(first), ByteStringObject(own)])
 
 
+# ISO 32000 (Annex C): a page is at least 3 and at most 14,400 units (200 inches) a side.
+PAGE_SIDE = (3.0, 14_400.0)
+
+
 def _read(source: Path) -> PdfReader:
+    reader = PdfReader(str(source))
+    if reader.is_encrypted:
+        raise fail("I601", "the PDF is encrypted", source, hint="impose an unencrypted copy")
+    if not reader.pages:
+        raise fail("I601", "the PDF has no pages", source,
+                   hint="impose a PDF with at least one page")
+    for number, page in enumerate(reader.pages, 1):
+        width, height = (float(page.mediabox.width), float(page.mediabox.height))
+        if not all(math.isfinite(v) and PAGE_SIDE[0] <= v <= PAGE_SIDE[1] for v in (width, height)):
+            raise fail("I604", f"page {number} measures {width:g} × {height:g} pt, and a page "
+                       f"must measure {PAGE_SIDE[0]:g} to {PAGE_SIDE[1]:,g} pt a side", source,
+                       hint="the page's MediaBox is broken; export the PDF again")
+    return reader
+
+
+@contextlib.contextmanager
+def _untrusted(source: Path):
+    """pypdf's exceptions on a corrupt or hostile PDF, as diagnostics.
+
+    A broken file can fail anywhere pypdf reads it, not only when it is opened: in a page's
+    box, resources or content stream, and in many ways (KeyError, TypeError, ...).
+    """
     try:
-        reader = PdfReader(str(source))
-        if reader.is_encrypted:
-            raise fail("I601", "the PDF is encrypted", source, hint="impose an unencrypted copy")
-        if not reader.pages:
-            raise fail("I601", "the PDF has no pages", source)
-        return reader
-    except (OSError, PdfReadError, ValueError) as error:
-        raise fail("I601", f"cannot read the PDF: {error}", source,
-                   hint="check that the file is a PDF") from None
+        yield
+    except LimitReachedError as error:
+        raise fail("I605", f"the PDF goes past a limit pypdf sets against hostile files: {error}",
+                   source, hint="a stream unpacks to more than pypdf allows; if the PDF is "
+                   "yours, print it to a new PDF and impose that") from None
+    except (OSError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, IndexError,
+            ArithmeticError, RecursionError) as error:
+        raise fail("I601", f"cannot read the PDF: {shorten(str(error) or type(error).__name__)}",
+                   source, hint="check that the file is a PDF, and not damaged") from None
 
 
 def _guess_size(reader: PdfReader) -> str:

@@ -10,11 +10,13 @@ import datetime as dt
 import logging
 import mimetypes
 import re
+import warnings
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from PIL.Image import DecompressionBombWarning
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -23,7 +25,7 @@ from ..assemble import Pamphlet
 from ..atomic import atomic_output
 from ..clock import build_time
 from ..context import template_context
-from ..diagnostics import Diagnostics, fail
+from ..diagnostics import Diagnostics, fail, shorten, shorten_urls
 from ..layouts import Layout
 from ..markup import print_html
 from ..paths import Gate, Refused
@@ -68,7 +70,8 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
             return HTML(string=html, base_url=f"{pamphlet.spec.root}/",
                         url_fetcher=fetcher).render(stylesheets=sheets, font_config=_FONTS)
         except (OSError, ValueError, RecursionError) as error:
-            raise fail("O503", f"the PDF could not be rendered: {error}", pamphlet.spec.path,
+            raise fail("O503", f"the PDF could not be rendered: {shorten_urls(str(error))}",
+                       pamphlet.spec.path,
                        hint="check the layout's CSS and the essays' images") from None
 
 
@@ -106,9 +109,9 @@ class ProjectFetcher(URLFetcher):
 
     def _refuse(self, url: str, why: str):
         self.diagnostics.warning(
-            "S901", f"refused to load {url[:120]}: {why}",
+            "S901", f"refused to load {shorten(url)}: {why}",
             self.path, hint="copy the file into the project and refer to it there")
-        raise ValueError(f"refused: {url[:120]}")
+        raise ValueError(f"refused: {shorten(url)}")
 
 
 def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostics) -> PdfResult:
@@ -121,8 +124,8 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     stamp = build_time()
     created = dt.datetime.combine(spec.date, dt.time(), dt.timezone.utc) \
         if isinstance(spec.date, dt.date) else stamp
-    document.metadata.created = min(created, stamp).strftime("%Y-%m-%dT%H:%M:%SZ")
-    document.metadata.modified = stamp.strftime("%Y-%m-%dT%H:%M:%SZ")
+    document.metadata.created = _utc(min(created, stamp))
+    document.metadata.modified = _utc(stamp)
     identifier = pamphlet.identifier.removeprefix("urn:uuid:").replace("-", "")
     with _weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
         document.write_pdf(str(temporary), pdf_identifier=identifier.encode())
@@ -132,6 +135,11 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     anchors = {name: number for number, page in enumerate(document.pages, 1)
                for name in page.anchors}
     return PdfResult(target, len(document.pages), anchors)
+
+
+def _utc(moment: dt.datetime) -> str:
+    """'0001-01-01T00:00:00Z': four-digit years always (strftime gives '1' for the year 1)."""
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat("T", "seconds") + "Z"
 
 
 def line_positions(document) -> dict[int, list[tuple[float, float]]]:
@@ -201,7 +209,7 @@ class _LogCollector(logging.Handler):
         if notdef := _NOTDEF.match(message):
             self.missing_glyphs.add(chr(int(notdef[1], 16)))
         elif not message.startswith(_NOT_THE_USERS_CONCERN):
-            self.diagnostics.warning("O501", f"WeasyPrint: {message}", self.path)
+            self.diagnostics.warning("O501", f"WeasyPrint: {shorten_urls(message)}", self.path)
 
 
 class _weasyprint_log:
@@ -212,6 +220,10 @@ class _weasyprint_log:
         self.logger = logging.getLogger("weasyprint")
 
     def __enter__(self) -> _LogCollector:
+        # Pillow's own warning of a huge image; pamphlet has said so already (E217).
+        self.warnings = warnings.catch_warnings()
+        self.warnings.__enter__()
+        warnings.simplefilter("ignore", DecompressionBombWarning)
         self.logger.addHandler(self.handler)
         self.propagate, self.logger.propagate = self.logger.propagate, False
         return self.handler
@@ -219,3 +231,4 @@ class _weasyprint_log:
     def __exit__(self, *exc):
         self.logger.removeHandler(self.handler)
         self.logger.propagate = self.propagate
+        self.warnings.__exit__(*exc)

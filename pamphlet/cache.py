@@ -21,7 +21,7 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import Diagnostics, PamphletError
-from .paths import BUILTIN_LAYOUTS, Gate
+from .paths import BUILTIN_LAYOUTS, Gate, present
 from .project import project_root
 
 RECORD = ".pamphlet-cache.json"
@@ -123,7 +123,7 @@ def _named_files(spec: Path, root: Path) -> list[Path]:
         return []
     names = [data.get("intro_file"), (data.get("cover") or {}).get("image")
              if isinstance(data.get("cover"), dict) else None]
-    return [root / name for name in names if isinstance(name, str) and (root / name).is_file()]
+    return [root / name for name in names if isinstance(name, str) and present(root / name)]
 
 
 def _file_hash(path: Path, within: Path) -> str:

@@ -25,7 +25,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from .diagnostics import fail
-from .paths import BUILTIN_LAYOUTS, Gate, ignored
+from .paths import BUILTIN_LAYOUTS, Gate, ignored, present
 from .schema import did_you_mean
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -47,7 +47,7 @@ class Layout:
         """The first file at `relative` along the search path, through the gate."""
         for folder in self.search_path:
             candidate = folder / relative
-            if candidate.exists() or candidate.is_symlink():
+            if present(candidate):
                 return self.gate.check(candidate, what="layout file")
         return None
 
@@ -62,7 +62,7 @@ class Layout:
         found = [self.find(name) for name in names]
         custom = self.search_path[0] / self.name / "custom.css"
         if kind == "print" and self.search_path[0] != BUILTIN_LAYOUTS and (
-                custom.exists() or custom.is_symlink()):
+                present(custom)):
             found.append(self.gate.check(custom, what="layout file"))
         return [path for path in found if path is not None]
 
@@ -118,7 +118,7 @@ class _GatedLoader(jinja2.BaseLoader):
             raise jinja2.TemplateNotFound(template)
         for folder in self.search_path:
             candidate = folder.joinpath(*parts)
-            if candidate.exists() or candidate.is_symlink():
+            if present(candidate):
                 resolved = self.gate.check(candidate, what="template")
                 source = self.gate.read_bytes(resolved, what="template").decode(
                     "utf-8", errors="replace")

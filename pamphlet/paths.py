@@ -42,6 +42,15 @@ Where = tuple[Path | None, int | None]  # the file and line that name a path
 Codes = dict[str, str]  # a caller's own codes: {"outside": "M302", "missing": "M301"}
 
 
+def present(path: Path) -> bool:
+    """Whether anything (a file, a folder, a link, even a broken one) stands at `path`;
+    False, not an exception, for a name too long or otherwise impossible."""
+    try:
+        return os.path.lexists(path)
+    except (OSError, ValueError):
+        return False
+
+
 class Refused(PamphletError):
     """A path the gate will not follow; carries the diagnostic saying why."""
 
@@ -134,8 +143,11 @@ class Gate:
         if error.errno == errno.ELOOP:
             return self._refuse("S905", f"{what} {self._show(path, where)} is a symbolic link that "
                                 "changed while it was read", where, "build again")
+        hint = {errno.ENAMETOOLONG: "shorten the file name or the folders' names",
+                errno.EACCES: "check the file's permissions",
+                errno.EPERM: "check the file's permissions"}.get(error.errno, "check the file")
         return self._refuse("S905", f"cannot read {what} {self._show(path, where)}: "
-                            f"{error.strerror or error}", where, "check the file's permissions")
+                            f"{error.strerror or error}", where, hint)
 
     def _show(self, path: Path, where: Where, width: int = 120) -> str:
         """The path as the file naming it would write it (relative to that file's folder,

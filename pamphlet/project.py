@@ -27,7 +27,7 @@ from pathlib import Path
 from .diagnostics import Diagnostics, PamphletError, fail, shorten
 from .images import too_many_pixels
 from .imposition import SCHEMES
-from .paths import DEFAULT_LIMIT_MB, Gate, Refused, ignored
+from .paths import DEFAULT_LIMIT_MB, Gate, Refused, ignored, present
 from .printing import VARIANTS, PrintSettings, settings_from_table
 from .scripts import direction
 from .schema import MAX_NESTING, Checker, Field, Table, TableOf, TomlLocator, deepest_line
@@ -232,7 +232,7 @@ def find_spec(path: Path) -> Path:
             return spec
         raise fail("P107", f"no {SPEC_NAME} in {path}", path,
                    hint="run pamphlet in a project folder, or name a spec file")
-    if path.exists() or path.is_symlink():
+    if present(path):
         return path  # not a folder: the path gate says what is wrong with it when it is read
     raise fail("P107", f"{path} does not exist", path,
                hint="name a project folder or a .toml spec file")

@@ -446,3 +446,18 @@ def test_a_fifo_among_the_packets_hangs_nothing(world, capsys):
     status, err = build(world, capsys)
     assert status == 1 and f"{project / 'packets' / 'pipe.toml'}: S903 " in err, err
     assert (project / "build" / "pamphlet.pdf").is_file()  # the other spec is built
+
+
+@pytest.mark.parametrize("spec, file, line", [
+    (GOOD_SPEC + '[cover]\nimage = "' + "b/" * 3000 + 'c.png"\n', "pamphlet.toml", 4),
+    (GOOD_SPEC + 'intro_file = "' + "i" * 5000 + '.md"\n', "pamphlet.toml", 3),
+    (None, "source/one.md", 8),
+])
+def test_a_name_too_long_for_the_system_is_a_diagnostic(world, capsys, spec, file, line):
+    root, project, marker = world
+    if spec:
+        (project / "pamphlet.toml").write_text(spec)
+    else:
+        (project / "source" / "one.md").write_text(GOOD_ESSAY + f"\n![a]({'a' * 5000}.png)\n")
+    status, err = build(world, capsys)
+    assert status == 1 and f"{project / file}:{line}: " in err and "File name too long" in err, err

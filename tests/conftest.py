@@ -15,7 +15,10 @@ TESTS = Path(__file__).parent
 PROJECTS = TESTS / "projects"
 REPO = TESTS.parent
 
-os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01, for reproducible output
+# Builds take their dates from the clock unless a test opts in to SOURCE_DATE_EPOCH with the
+# `source_date_epoch` fixture, so both kinds of build are tested, whatever the caller's shell has.
+EPOCH = "1767225600"  # 2026-01-01
+os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def has_font_for(char: str) -> bool:
@@ -23,6 +26,13 @@ def has_font_for(char: str) -> bool:
     found = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"],
                            capture_output=True, text=True)
     return bool(found.stdout.strip())
+
+
+@pytest.fixture
+def source_date_epoch(monkeypatch) -> str:
+    """Opt in to reproducible builds: SOURCE_DATE_EPOCH is set for this test only."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return EPOCH
 
 
 def copy_project(name: str, where: Path) -> Path:

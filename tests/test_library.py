@@ -68,7 +68,7 @@ def test_shard_option_builds_a_fixed_subset(tmp_path, capsys):
         "pamphlet.pdf", "excerpt.pdf", "groups.pdf", "printing.pdf"}
 
 
-def test_parallel_build_matches_the_serial_one(tmp_path, capsys):
+def test_parallel_build_matches_the_serial_one(tmp_path, capsys, source_date_epoch):
     serial = copy_project("library", tmp_path / "serial")
     parallel = copy_project("library", tmp_path / "parallel")
     assert main(["build", str(serial)]) == 0

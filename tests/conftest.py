@@ -35,6 +35,26 @@ def source_date_epoch(monkeypatch) -> str:
     return EPOCH
 
 
+def built_contents(folder: Path, stem: str = "pamphlet") -> tuple[list[str], list[str]]:
+    """What a build wrote to `folder`, read back: the titles in the PDF's contents page and
+    in the EPUB's nav (both without Sources and Colophon)."""
+    import zipfile
+
+    from lxml import etree
+
+    from pdftext import Pdf, toc_entries
+
+    pdf = Pdf(folder / f"{stem}.pdf")
+    contents = next(n for n in range(1, len(pdf) + 1) if pdf.top_line(n)
+                    and pdf.top_line(n).text == "Contents")
+    with zipfile.ZipFile(folder / f"{stem}.epub") as book:
+        nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
+    links = nav.xpath("//*[local-name()='nav'][@*[local-name()='type']='toc']//*[local-name()='a']")
+    extra = {"Sources", "Colophon"}
+    return ([t for t in toc_entries(pdf, contents) if t not in extra],
+            [a.text for a in links if a.text not in extra])
+
+
 def copy_project(name: str, where: Path) -> Path:
     """A fresh copy of tests/projects/<name>, so no test can change the originals."""
     target = where / name

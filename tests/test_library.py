@@ -9,7 +9,7 @@ from pamphlet.cli import main, shard
 from pamphlet.essays import read_essay
 from pamphlet.diagnostics import Diagnostics
 
-from conftest import copy_project
+from conftest import built_contents, copy_project
 
 
 def test_init_makes_a_project_that_builds(tmp_path, capsys):
@@ -18,8 +18,11 @@ def test_init_makes_a_project_that_builds(tmp_path, capsys):
     assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
         ".gitignore", "layouts/.gitkeep", "pamphlet.toml", "source/welcome.md"]
     assert main(["build", str(folder)]) == 0
-    assert (folder / "build" / "pamphlet.pdf").is_file()
-    assert (folder / "build" / "pamphlet-print.pdf").is_file()
+    assert built_contents(folder / "build") == (["Welcome"],) * 2
+    from pypdf import PdfReader
+    pages = len(PdfReader(str(folder / "build" / "pamphlet.pdf")).pages)
+    sides = len(PdfReader(str(folder / "build" / "pamphlet-print.pdf")).pages)
+    assert pages >= 8 and sides == 2 * -(-pages // 4)  # both sides of each folded sheet
 
 
 def test_init_never_overwrites(tmp_path, capsys):
@@ -112,3 +115,33 @@ def test_an_unfilled_source_template_counts_as_no_source(tmp_path, capsys):
     assert main(["new", "Fresh", "--project", str(tmp_path)]) == 0
     essay = read_essay(tmp_path / "source" / "fresh.md", Diagnostics())
     assert essay.source is None
+
+
+@pytest.mark.parametrize("change", ["intro file", "cover image"])
+def test_cache_notices_the_files_the_spec_names(change, tmp_path, capsys):
+    """An intro file or cover image outside source/ and layouts/ is part of the key too:
+    editing it rebuilds, and the new outputs show the edit."""
+    from PIL import Image
+
+    from pdftext import Pdf, pixels_of_colour
+
+    project = copy_project("notes", tmp_path)
+    spec = project / "pamphlet.toml"
+    spec.write_text(spec.read_text().replace("essays = [", 'intro_file = "intro.md"\nessays = [')
+                    .replace("[cover]\n", '[cover]\nimage = "cover.png"\n'))
+    (project / "intro.md").write_text("The first intro-marker-one.\n")
+    Image.new("RGB", (600, 800), (0, 0, 128)).save(project / "cover.png")
+    assert main(["build", str(project)]) == 0
+    capsys.readouterr()
+    if change == "intro file":
+        (project / "intro.md").write_text("The second intro-marker-two.\n")
+    else:
+        Image.new("RGB", (600, 800), (255, 0, 0)).save(project / "cover.png")
+    assert main(["build", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "wrote" in out and "up to date" not in out, out
+    pdf = Pdf(project / "build" / "pamphlet.pdf")
+    if change == "intro file":
+        assert pdf.pages_with("intro-marker-two") and not pdf.pages_with("intro-marker-one")
+    else:
+        assert pixels_of_colour(pdf.path, (255, 0, 0)) > 10_000

@@ -204,6 +204,7 @@ def test_each_scheme_declares_its_sequence_sheet_and_grid(scheme, multiple, land
     and every side's grid, back sides included."""
     for pages, keep_last in ((5, 2), (7, 0), (8, 1)):
         imposition = impose(scheme, pages, keep_last=keep_last)
+        assert imposition.scheme == scheme
         assert imposition.sequence == pad(pages, multiple, keep_last)
         assert imposition.landscape is landscape
         for sheet in imposition.sheets:
@@ -217,6 +218,7 @@ def test_each_scheme_declares_its_sequence_sheet_and_grid(scheme, multiple, land
 def test_two_up_puts_consecutive_pages_side_by_side():
     imposition = impose("2up", 5)
     assert imposition.sequence == (0, 1, 2, 3, 4, None) and imposition.landscape
+    assert imposition.scheme == "2up"
     assert [[(c.page, c.col, c.row) for c in sheet.front.cells] for sheet in imposition.sheets] == [
         [(0, 0, 0), (1, 1, 0)], [(2, 0, 0), (3, 1, 0)], [(4, 0, 0), (None, 1, 0)]]
     assert all((s.front.cols, s.front.rows, s.back) == (2, 1, None) for s in imposition.sheets)
@@ -234,6 +236,12 @@ def test_every_cell_knows_how_deep_in_the_fold_its_sheet_lies():
     assert [(sheet.signature, sheet.depth) for sheet in two.sheets] == [(0, 0), (0, 1),
                                                                        (1, 0), (1, 1)]
     assert two.sequence == pad(16, 16) and impose("saddle", 13, 2, 8).sequence == pad(13, 16, 2)
+
+
+def test_creep_moves_a_page_one_thickness_per_sheet_outside_it():
+    from pamphlet.imposition import Cell, creep_shift
+
+    assert [creep_shift(Cell(0, 0, 0, depth=k), 0.25) for k in range(4)] == [0, 0.25, 0.5, 0.75]
 
 
 def test_signature_sizes_at_the_edges():

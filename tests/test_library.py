@@ -145,3 +145,90 @@ def test_cache_notices_the_files_the_spec_names(change, tmp_path, capsys):
         assert pdf.pages_with("intro-marker-two") and not pdf.pages_with("intro-marker-one")
     else:
         assert pixels_of_colour(pdf.path, (255, 0, 0)) > 10_000
+
+
+@pytest.fixture
+def keyed(tmp_path):
+    """A project whose spec names an intro file and a cover image: (spec, key of it now)."""
+    from pamphlet import cache
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "a.md").write_text("---\ntitle: A\n---\nText.\n")
+    (tmp_path / "layouts" / "zine").mkdir(parents=True)
+    (tmp_path / "layouts" / "zine" / "custom.css").write_text("p { color: black; }")
+    (tmp_path / "art").mkdir()
+    (tmp_path / "art" / "cover.png").write_bytes(b"png one")
+    (tmp_path / "intro.md").write_text("Intro one.")
+    spec = tmp_path / "pamphlet.toml"
+    spec.write_text('title = "T"\nintro_file = "intro.md"\nessays = ["a"]\n'
+                    '[cover]\nimage = "art/cover.png"\n')
+    return spec, cache.cache_key(spec)
+
+
+@pytest.mark.parametrize("edit", ["spec", "essay", "new essay", "layout", "intro file",
+                                  "cover image", "options", "SOURCE_DATE_EPOCH", "version"])
+def test_the_cache_key_covers_everything_an_output_is_made_of(keyed, edit, monkeypatch):
+    from pamphlet import cache
+
+    spec, before = keyed
+    root, options = spec.parent, ""
+    if edit == "spec":
+        spec.write_text(spec.read_text().replace('"T"', '"U"'))
+    elif edit == "essay":
+        (root / "source" / "a.md").write_text("---\ntitle: A\n---\nText!\n")
+    elif edit == "new essay":
+        (root / "source" / "b.md").write_text("---\ntitle: B\n---\nText.\n")
+    elif edit == "layout":
+        (root / "layouts" / "zine" / "custom.css").write_text("p { color: navy; }")
+    elif edit == "intro file":
+        (root / "intro.md").write_text("Intro two.")
+    elif edit == "cover image":
+        (root / "art" / "cover.png").write_bytes(b"png two")
+    elif edit == "options":
+        options = "encoding=cp1252"
+    elif edit == "SOURCE_DATE_EPOCH":
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    else:
+        monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    assert cache.cache_key(spec, options) != before
+
+
+def test_the_cache_key_ignores_what_outputs_are_not_made_of(keyed):
+    from pamphlet import cache
+
+    spec, before = keyed
+    (spec.parent / "build").mkdir()
+    (spec.parent / "build" / "pamphlet.pdf").write_bytes(b"output")
+    (spec.parent / "notes.txt").write_text("a file the spec does not name")
+    assert cache.cache_key(spec) == before
+    spec.write_text(spec.read_text().replace('"art/cover.png"', '"art/none.png"'))
+    missing = cache.cache_key(spec)  # a named file that is not there is no error here
+    spec.write_text("title = [broken")
+    assert len({cache.cache_key(spec), missing, before}) == 3
+
+
+def test_recorded_outputs_are_current_only_while_key_and_files_match(tmp_path):
+    from pamphlet import cache
+
+    out, spec = tmp_path / "build", tmp_path / "pamphlet.toml"
+    out.mkdir()
+    spec.write_text('title = "T"\n')
+    other = tmp_path / "other.toml"
+    pdf, epub = out / "pamphlet.pdf", out / "pamphlet.epub"
+    pdf.write_bytes(b"pdf")
+    epub.write_bytes(b"epub")
+    assert cache.current_outputs(out, spec, "k1") is None  # nothing recorded yet
+    cache.record(out, spec, "k1", [pdf, epub])
+    cache.record(out, other, "k2", [epub])
+    assert sorted(cache.current_outputs(out, spec, "k1")) == [epub, pdf]
+    assert cache.current_outputs(out, other, "k2") == [epub]  # both records kept
+    assert cache.current_outputs(out, spec, "k2") is None
+    assert sorted(p.name for p in out.iterdir()) == [".pamphlet-cache.json", "pamphlet.epub",
+                                                     "pamphlet.pdf"]  # no temporary left
+    pdf.write_bytes(b"changed")
+    assert cache.current_outputs(out, spec, "k1") is None
+    pdf.write_bytes(b"pdf")
+    epub.unlink()
+    assert cache.current_outputs(out, spec, "k1") is None
+    (out / ".pamphlet-cache.json").write_text("{not json")
+    assert cache.current_outputs(out, other, "k2") is None

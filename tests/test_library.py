@@ -232,3 +232,32 @@ def test_recorded_outputs_are_current_only_while_key_and_files_match(tmp_path):
     assert cache.current_outputs(out, spec, "k1") is None
     (out / ".pamphlet-cache.json").write_text("{not json")
     assert cache.current_outputs(out, other, "k2") is None
+
+
+def test_the_cache_key_in_the_corners(keyed, monkeypatch):
+    """A renamed essay, an empty SOURCE_DATE_EPOCH, a spec with a byte-order mark or
+    without named files."""
+    from pamphlet import cache
+
+    spec, before = keyed
+    root = spec.parent
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "")  # set but empty: the clock, as when unset
+    assert cache.cache_key(spec) == before
+    (root / "source" / "a.md").rename(root / "source" / "b.md")  # same bytes, another slug
+    assert cache.cache_key(spec) != before
+    spec.write_text("\ufeff" + spec.read_text())
+    with_bom = cache.cache_key(spec)
+    (root / "intro.md").write_text("Intro two.")
+    assert cache.cache_key(spec) != with_bom  # the named files are still read
+    spec.write_text('title = "T"\nessays = ["b"]\n')
+    assert len(cache.cache_key(spec)) == 64
+
+
+def test_a_record_without_outputs_means_rebuild(tmp_path):
+    from pamphlet import cache
+
+    spec = tmp_path / "pamphlet.toml"
+    spec.write_text('title = "T"\n')
+    (tmp_path / ".pamphlet-cache.json").write_text(
+        '{"%s": {"key": "k"}}' % str(spec.resolve()))
+    assert not cache.current_outputs(tmp_path, spec, "k")

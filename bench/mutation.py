@@ -25,8 +25,7 @@ MODULES = {
     "select": ["tests/test_packets.py", "-k", "choose or library or tags or mistakes or undated or encoding"],
     "imposition": ["tests/test_imposition.py"],
     "cache": ["tests/test_library.py", "-k", "cache_key or record"],
-    "schema": ["tests/test_diagnostics.py", "-k", "bad_input and not template and not emoji "
-               "and not extreme and not arabic and not hebrew and not script and not essay"],
+    "schema": ["tests/test_schema.py"],
 }
 COPIED = ("pamphlet", "layouts", "tests", "bench", "source", "pamphlet.toml", "README.md")
 

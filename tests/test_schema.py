@@ -67,6 +67,7 @@ def test_written_values_are_kept():
     ('title = "T"\nsize = "tabloid"\n',
      [("P106", "'size' cannot be 'tabloid'", 2, "choose one of 'A5', 'A6', 'letter'")]),
     ('size = "A6"\n', [("P105", "'title' is required", 1, "add a line like title = ... (a string)")]),
+    ('title = 10:00:00\n', [("P103", "'title' must be a string, not time", 1, None)]),
     ('title = 5\n', [("P103", "'title' must be a string, not a whole number (5)", 1, None)]),
     ('title = "T"\ncount = "3"\n',
      [("P103", "'count' must be a whole number, not a string ('3')", 2, None)]),
@@ -92,6 +93,25 @@ def test_written_values_are_kept():
 ])
 def test_each_mistake_is_reported_in_full(text, expected):
     assert checked(text)[1] == expected
+
+
+def test_a_refused_value_is_left_out():
+    values, found = checked('title = "T"\nsize = "A55"\n')
+    assert "size" not in values and [f[0] for f in found] == ["P106"]
+
+
+def test_nested_tables_report_their_full_key_and_line():
+    schema = Table({"sub": Table({"need": Field((str,), required=True),
+                                  "mode": Field((str,), choices=("a", "b"))})})
+    diagnostics = Diagnostics()
+    Checker(PATH, TomlLocator(""), diagnostics).check({}, schema)
+    assert [(d.code, d.message, d.line) for d in diagnostics] == [
+        ("P105", "'sub.need' is required", 1)]
+    text = '[sub]\nneed = "x"\n\nmode = "z"\n'
+    diagnostics = Diagnostics()
+    Checker(PATH, TomlLocator(text), diagnostics).check(tomllib.loads(text), schema)
+    assert [(d.code, d.message, d.line) for d in diagnostics] == [
+        ("P106", "'sub.mode' cannot be 'z'", 4)]
 
 
 def test_every_mistake_at_once_and_the_rest_still_checked():
@@ -129,6 +149,10 @@ def test_the_locator_finds_keys_tables_and_values():
     assert locator.line_of_value("one", "essay", "two.words", "questions") == 9
     assert locator.line_of_value("T") == 2  # no key: from the first line
     assert locator.line_of_value("absent", "pdf") == 5  # not found: the key's own line
+    assert locator.line_of_value("one", "list", "name") == 13  # only at or after the key
+    assert locator.line_of_value("x", "list") == 13  # the last line is searched too
+    assert TomlLocator('x = "v"\n').line_of_value("v") == 1
+    assert TomlLocator('[essay."Xray"]\nq = 1\n').line_of("essay", "Xray", "q") == 2
 
 
 def test_a_key_written_twice_keeps_its_first_line():
@@ -148,5 +172,6 @@ def test_a_field_describes_its_types():
     assert Field((str, list), items=str).describe() == "a string or a list of strings"
     assert Field((list,), items=dt.date).describe() == "a list of dates"
     assert Field((list,)).describe() == "a list"
+    assert Field((Path,)).describe() == "Path"  # a type without a plain name
     assert Field((int, float, bool, dict)).describe() == \
         "a whole number or a number or true or false or a table"

@@ -15,7 +15,10 @@ TESTS = Path(__file__).parent
 PROJECTS = TESTS / "projects"
 REPO = TESTS.parent
 
-os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # 2026-01-01, for reproducible output
+# Builds take their dates from the clock unless a test opts in to SOURCE_DATE_EPOCH with the
+# `source_date_epoch` fixture, so both kinds of build are tested, whatever the caller's shell has.
+EPOCH = "1767225600"  # 2026-01-01
+os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def has_font_for(char: str) -> bool:
@@ -23,6 +26,33 @@ def has_font_for(char: str) -> bool:
     found = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"],
                            capture_output=True, text=True)
     return bool(found.stdout.strip())
+
+
+@pytest.fixture
+def source_date_epoch(monkeypatch) -> str:
+    """Opt in to reproducible builds: SOURCE_DATE_EPOCH is set for this test only."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    return EPOCH
+
+
+def built_contents(folder: Path, stem: str = "pamphlet") -> tuple[list[str], list[str]]:
+    """What a build wrote to `folder`, read back: the titles in the PDF's contents page and
+    in the EPUB's nav (both without Sources and Colophon)."""
+    import zipfile
+
+    from lxml import etree
+
+    from pdftext import Pdf, toc_entries
+
+    pdf = Pdf(folder / f"{stem}.pdf")
+    contents = next(n for n in range(1, len(pdf) + 1) if pdf.top_line(n)
+                    and pdf.top_line(n).text == "Contents")
+    with zipfile.ZipFile(folder / f"{stem}.epub") as book:
+        nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
+    links = nav.xpath("//*[local-name()='nav'][@*[local-name()='type']='toc']//*[local-name()='a']")
+    extra = {"Sources", "Colophon"}
+    return ([t for t in toc_entries(pdf, contents) if t not in extra],
+            [a.text for a in links if a.text not in extra])
 
 
 def copy_project(name: str, where: Path) -> Path:

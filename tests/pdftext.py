@@ -21,6 +21,7 @@ class Pdf:
     """A PDF read with pypdf; pages are numbered from 1, as printed."""
 
     def __init__(self, path: Path):
+        self.path = path
         self.reader = PdfReader(str(path))
         self._lines: dict[int, list[Line]] = {}
 
@@ -71,6 +72,16 @@ class Pdf:
         needle = re.sub(r"\s+", "", needle)
         return [n for n in range(1, len(self) + 1) if needle in self.flat(n)]
 
+    def render(self, number: int, scale: float = 0.5):
+        """The page drawn by PDFium, as a PIL image (what a reader sees, images included)."""
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(str(self.path))
+        try:
+            return document[number - 1].render(scale=scale).to_pil().convert("RGB")
+        finally:
+            document.close()
+
     def outline_titles(self) -> list[str]:
         return [item.title for item in self.reader.outline if not isinstance(item, list)]
 
@@ -83,3 +94,46 @@ def toc_entries(pdf: Pdf, page: int) -> dict[str, int]:
         if match:
             entries[match.group(1).strip()] = int(match.group(2))
     return entries
+
+
+def image_xobjects(path: Path) -> int:
+    """How many image XObjects the PDF's pages can draw, counting those inside form XObjects
+    and tiling patterns (a CSS background is drawn as a pattern, not a page image)."""
+    reader = PdfReader(str(path))
+    seen: set[int] = set()
+
+    def count(resources) -> int:
+        found = 0
+        resources = resources.get_object() if resources is not None else {}
+        for kind in ("/XObject", "/Pattern"):
+            for obj in (resources.get(kind) or {}).values():
+                ref = getattr(obj, "idnum", None)
+                obj = obj.get_object()
+                if ref is not None and ref in seen:
+                    continue
+                seen.add(ref)
+                if obj.get("/Subtype") == "/Image":
+                    found += 1
+                found += count(obj.get("/Resources"))
+        return found
+
+    return sum(count(page.get("/Resources")) for page in reader.pages)
+
+
+def pixels_of_colour(path: Path, rgb: tuple[int, int, int], tolerance: int = 16) -> int:
+    """How many pixels of all the pages, drawn by PDFium, have (nearly) this colour."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(str(path))
+    total = 0
+    try:
+        for page in document:
+            image = page.render(scale=0.5).to_pil().convert("RGB")
+            bands = [band.point(lambda v, c=c: 255 if abs(v - c) <= tolerance else 0)
+                     for band, c in zip(image.split(), rgb)]
+            from PIL import ImageChops
+            mask = ImageChops.multiply(ImageChops.multiply(bands[0], bands[1]), bands[2])
+            total += mask.histogram()[255]
+    finally:
+        document.close()
+    return total

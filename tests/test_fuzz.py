@@ -75,6 +75,9 @@ def test_any_essay_builds_a_pdf_and_a_valid_epub_structure(tmp_path_factory, bod
     assert codes <= {"M301", "E205", "E210"}, [d.format() for d in result.diagnostics]
     if result.ok:
         import zipfile
+
+        from pypdf import PdfReader
+        assert len(PdfReader(str(project / "build" / "pamphlet.pdf")).pages) >= 4
         with zipfile.ZipFile(project / "build" / "pamphlet.epub") as book:
             for name in book.namelist():
                 if name.endswith((".xhtml", ".opf", ".ncx")):

@@ -37,16 +37,19 @@ def test_plain_text_keeps_every_character(tmp_path):
 
 def test_several_essays_in_one_file_by_titles_or_by_marker(tmp_path):
     status, essays = imported(tmp_path, "several.txt")
+    assert status == 0
     assert [e.title for e in essays.values()] == ["First Essay", "Second Essay"]
     assert essays["second-essay"].body.strip() == "Text of the second."
     (tmp_path / "source").rename(tmp_path / "first-run")
     status, essays = imported(tmp_path, "marker.txt", extra=["--split-at", "%%%"])
+    assert status == 0
     assert {e.title: e.body.strip() for e in essays.values()} == {"One": "Body one.",
                                                                    "Two": "Body two."}
 
 
 def test_html_page_article_becomes_markdown(tmp_path):
     status, essays = imported(tmp_path, "page.html")
+    assert status == 0
     essay = essays["why-zines-matter"]
     assert essay.title == f"Why{NBSP}Zines Matter"
     assert (essay.authors, essay.date, essay.source.url) == (
@@ -57,6 +60,16 @@ def test_html_page_article_becomes_markdown(tmp_path):
         assert chrome not in essay.body
 
 
+def test_a_plain_text_title_keeps_no_break_spaces_at_its_edges(tmp_path):
+    """Only ASCII blanks are trimmed from a title line; the file keeps every other character."""
+    import yaml
+
+    (tmp_path / "edge.txt").write_text(f"{NBSP}Edge Title{NBSP}\n\nBody text.\n")
+    assert main(["import", str(tmp_path / "edge.txt"), "--project", str(tmp_path)]) == 0
+    text = (tmp_path / "source" / "edge-title.md").read_text()
+    assert yaml.safe_load(text.split("---\n")[1])["title"] == f"{NBSP}Edge Title{NBSP}"
+
+
 @pytest.mark.parametrize("name, slug, title, authors, date, tags", [
     ("jekyll.md", "a-jekyll-post", "A Jekyll Post", ("Jo Kyll",), "2024-03-01",
      ("zines", "printing")),
@@ -65,6 +78,7 @@ def test_html_page_article_becomes_markdown(tmp_path):
 ])
 def test_markdown_front_matter_conventions(tmp_path, name, slug, title, authors, date, tags):
     status, essays = imported(tmp_path, name)
+    assert status == 0 and list(essays) == [slug]
     essay = essays[slug]
     assert (essay.title, essay.authors, essay.date, essay.tags) == (title, authors, date, tags)
     assert "body" in essay.body and "# An Obsidian Note" not in essay.body
@@ -86,15 +100,23 @@ def test_import_never_overwrites(tmp_path, capsys):
     mine = tmp_path / "source" / "first-post.md"
     mine.write_text("---\ntitle: Mine\n---\nMine.\n")
     status, essays = imported(tmp_path, "export.xml")
+    assert status == 0
     assert mine.read_text() == "---\ntitle: Mine\n---\nMine.\n"
     assert essays["first-post-2"].title == "First Post"
     assert "N804 warning" in capsys.readouterr().err
 
 
 def test_imported_essays_build(tmp_path, capsys):
-    imported(tmp_path, "page.html", "export.xml", "pasted.txt")
+    from pdftext import Pdf, toc_entries
+
+    status, essays = imported(tmp_path, "page.html", "export.xml", "pasted.txt")
+    assert status == 0
     (tmp_path / "pamphlet.toml").write_text('title = "Imported"\n[select]\norder = "title"\n')
     assert main(["build", str(tmp_path)]) == 0
+    pdf = Pdf(tmp_path / "build" / "pamphlet.pdf")
+    titles = sorted((" ".join(e.title.split()) for e in essays.values()), key=str.lower)
+    assert list(toc_entries(pdf, 4)) == titles + ["Sources"]
+    assert pdf.pages_with("Thesecondparagraphwithbold.")
 
 
 def test_unreadable_file(tmp_path, capsys):

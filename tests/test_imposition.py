@@ -195,3 +195,62 @@ def test_the_simulation_catches_the_wrong_flip():
     """Backs laid out for a long-edge printer come out upside down on a short-edge one."""
     with pytest.raises(AssertionError, match="upside down"):
         check(impose("saddle", 8, flip="long-edge"), 8, "short-edge")
+
+
+@pytest.mark.parametrize("scheme, multiple, landscape, grid", [
+    ("saddle", 4, True, (2, 1)), ("minizine", 8, True, (4, 2)), ("cutstack", 8, False, (2, 2))])
+def test_each_scheme_declares_its_sequence_sheet_and_grid(scheme, multiple, landscape, grid):
+    """What the PDF stage reads besides the cells: the padded order, the sheet's orientation
+    and every side's grid, back sides included."""
+    for pages, keep_last in ((5, 2), (7, 0), (8, 1)):
+        imposition = impose(scheme, pages, keep_last=keep_last)
+        assert imposition.scheme == scheme
+        assert imposition.sequence == pad(pages, multiple, keep_last)
+        assert imposition.landscape is landscape
+        for sheet in imposition.sheets:
+            for side in (sheet.front, sheet.back):
+                if side is not None:
+                    assert (side.cols, side.rows) == grid
+                    assert sorted((c.col, c.row) for c in side.cells) == sorted(
+                        (c, r) for c in range(grid[0]) for r in range(grid[1]))
+
+
+def test_two_up_puts_consecutive_pages_side_by_side():
+    imposition = impose("2up", 5)
+    assert imposition.sequence == (0, 1, 2, 3, 4, None) and imposition.landscape
+    assert imposition.scheme == "2up"
+    assert [[(c.page, c.col, c.row) for c in sheet.front.cells] for sheet in imposition.sheets] == [
+        [(0, 0, 0), (1, 1, 0)], [(2, 0, 0), (3, 1, 0)], [(4, 0, 0), (None, 1, 0)]]
+    assert all((s.front.cols, s.front.rows, s.back) == (2, 1, None) for s in imposition.sheets)
+
+
+def test_every_cell_knows_how_deep_in_the_fold_its_sheet_lies():
+    """Creep moves each page by its depth: sheet k of a signature (from outside) is k deep,
+    on both sides; each signature starts again from the outside."""
+    for flip in FLIPS:
+        one = impose("saddle", 16, flip=flip)
+        assert [[c.depth for c in side.cells] for sheet in one.sheets
+                for side in (sheet.front, sheet.back)] == [[k, k] for k in range(4) for _ in "fb"]
+        assert [sheet.depth for sheet in one.sheets] == [0, 1, 2, 3]
+    two = impose("saddle", 16, signature=8)
+    assert [(sheet.signature, sheet.depth) for sheet in two.sheets] == [(0, 0), (0, 1),
+                                                                       (1, 0), (1, 1)]
+    assert two.sequence == pad(16, 16) and impose("saddle", 13, 2, 8).sequence == pad(13, 16, 2)
+
+
+def test_creep_moves_a_page_one_thickness_per_sheet_outside_it():
+    from pamphlet.imposition import Cell, creep_shift
+
+    assert [creep_shift(Cell(0, 0, 0, depth=k), 0.25) for k in range(4)] == [0, 0.25, 0.5, 0.75]
+
+
+def test_signature_sizes_at_the_edges():
+    assert signature_sizes(0, None) == [4] and signature_sizes(0, 8) == [8]
+    assert signature_sizes(5, 8) == [8]  # one signature, not two
+    assert signature_sizes(12, (4, 10)) == [4, 4, 4]  # 10 is not a size: 8 or 4 only
+    assert signature_sizes(4, (5, 8)) == [8]  # 4 is below the range
+
+
+def test_an_unknown_scheme_is_named():
+    with pytest.raises(ValueError, match="unknown scheme 'fold'"):
+        impose("fold", 8)

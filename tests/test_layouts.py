@@ -28,6 +28,7 @@ def test_project_custom_css_is_added_after_the_layout(tmp_path):
     assert result.ok
     pdf = Pdf(result.outputs[0])
     assert not pdf.pages_with("Firstpublishedas")
+    assert pdf.pages_with("Footnotesonseveralpages")  # the rest of the essay head is there
 
 
 def test_project_template_overrides_the_builtin_one(tmp_path):

@@ -204,3 +204,86 @@ def test_line_numbers_mark_every_fifth_line(packet):
     assert len(body) > 30
     assert [n for n, _ in numbered] == list(range(5, len(body) + 1, 5))
     assert all(text.startswith(str(n)) for n, text in numbered)
+
+
+TAGGED = "---\ntitle: {slug}\ntags: [{tags}]\n---\nText.\n"
+SELECT_MISTAKES = {
+    "unknown slug, near one": ('title = "T"\nessays = [\n  "alpha",\n  "alpah",\n]\n',
+                               [("P104", "no essay 'alpah' in source/", 4,
+                                 "did you mean 'alpha'?")]),
+    "unknown slug, none near": ('title = "T"\nessays = ["alpha", "zzz"]\n',
+                                [("P104", "no essay 'zzz' in source/", 2,
+                                  "add source/zzz.md, or remove the slug")]),
+    "unknown exclusion": ('title = "T"\n[select]\norder = "title"\nexclude = ["zzz"]\n',
+                          [("P104", "no essay 'zzz' in source/", 4,
+                            "add source/zzz.md, or remove the slug")]),
+    "exclusion named like a listed slug": (
+        'title = "T"\nessays = ["zzz", "alpha"]\n[select]\nexclude = ["zzz"]\n',
+        [("P104", "no essay 'zzz' in source/", 2, "add source/zzz.md, or remove the slug"),
+         ("P104", "no essay 'zzz' in source/", 4, "add source/zzz.md, or remove the slug")]),
+    "unknown slug, also quoted above the list": (
+        'title = "T"\nsubtitle = "zzz"\nessays = ["alpha", "zzz"]\n',
+        [("P104", "no essay 'zzz' in source/", 3, "add source/zzz.md, or remove the slug")]),
+    "nothing selected": ('title = "T"\nessays = []\n',
+                         [("P112", "the spec selects no essays", 2,
+                           "list essay slugs (file names without .md) in 'essays'")]),
+    "nothing left by the rules": ('title = "T"\n\n[select]\nexclude = ["alpha", "beta"]\n',
+                                  [("P112", "the spec selects no essays", 3,
+                                    "list essay slugs (file names without .md) in 'essays'")]),
+    "only unknown slugs: no P112 on top": ('title = "T"\nessays = ["zzz"]\n',
+                                           [("P104", "no essay 'zzz' in source/", 2,
+                                             "add source/zzz.md, or remove the slug")]),
+    "tags_any match nothing": ('title = "T"\n[select]\ntags_any = ["nonesuch"]\n',
+                               [("P116", "no essay has the tags [select] asks for", 3,
+                                 "tags in the library: x, y")]),
+    "tags_all match nothing": ('title = "T"\n[select]\norder = "date"\ntags_all = ["x", "q"]\n',
+                               [("P116", "no essay has the tags [select] asks for", 4,
+                                 "tags in the library: x, y")]),
+    "override not selected, near one": (
+        'title = "T"\nessays = ["alpha"]\n\n[essay.alpah]\nquestions = ["Why?"]\n',
+        [("P114", "[essay.alpah] names an essay that is not selected", 4,
+          "did you mean 'alpha'?")]),
+    "override not selected, none near": (
+        'title = "T"\nessays = ["alpha"]\n\n[essay.beta]\nquestions = ["Why?"]\n',
+        [("P114", "[essay.beta] names an essay that is not selected", 4,
+          "select the essay, or remove the table")]),
+}
+
+
+@pytest.mark.parametrize("name", list(SELECT_MISTAKES))
+def test_selection_mistakes_are_reported_in_full(name, tmp_path):
+    """Each selection mistake: its code, message, line and hint, exactly, and no others."""
+    text, expected = SELECT_MISTAKES[name]
+    (tmp_path / "source").mkdir()
+    for slug, tags in (("alpha", "x"), ("beta", "x, y")):
+        (tmp_path / "source" / f"{slug}.md").write_text(TAGGED.format(slug=slug, tags=tags))
+    (tmp_path / "pamphlet.toml").write_text(text)
+    spec = load_spec(tmp_path / "pamphlet.toml")
+    diagnostics = Diagnostics()
+    select(spec, diagnostics)
+    assert [(d.code, d.message, d.line, d.hint) for d in diagnostics] == expected
+    assert all(d.path == spec.path and d.is_error for d in diagnostics)
+
+
+def test_an_undated_essay_never_sorts_before_a_dated_one():
+    undated = [essay(s, s.upper()) for s in "pq"]
+    dated = essay("d", "D", "2020-01-01")
+    assert [e.slug for e in choose([*undated, dated], Selection(order="date"))] == ["d", "p", "q"]
+
+
+def test_tags_in_a_library_without_tags_are_named_none(tmp_path):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "alpha.md").write_text("---\ntitle: Alpha\n---\nText.\n")
+    (tmp_path / "pamphlet.toml").write_text('title = "T"\n[select]\ntags_any = ["x"]\n')
+    diagnostics = Diagnostics()
+    select(load_spec(tmp_path / "pamphlet.toml"), diagnostics)
+    assert [(d.code, d.hint) for d in diagnostics] == [("P116", "tags in the library: none")]
+
+
+def test_selection_reads_essays_in_the_encoding_asked_for(tmp_path):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "alpha.md").write_bytes(b"---\ntitle: Caf\xe9\n---\nText.\n")
+    (tmp_path / "pamphlet.toml").write_text('title = "T"\nessays = ["alpha"]\n')
+    diagnostics = Diagnostics()
+    chosen = select(load_spec(tmp_path / "pamphlet.toml"), diagnostics, "cp1252")
+    assert [e.title for e in chosen] == ["Café"] and not diagnostics.items

@@ -1,10 +1,19 @@
-"""With SOURCE_DATE_EPOCH set, builds in separate processes are byte-identical."""
+"""With SOURCE_DATE_EPOCH set, builds in separate processes are byte-identical; without it,
+the outputs carry the clock's time, so two builds at different times differ."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+import re
 import subprocess
 import sys
+import types
+import zipfile
+
+from pypdf import PdfReader
+
+from pamphlet.build import build
 
 from conftest import copy_project
 
@@ -31,13 +40,10 @@ def test_every_output_is_byte_identical_across_processes(tmp_path):
 def check_identity(out):
     """The PDFs' dates and file identifier come from the spec and SOURCE_DATE_EPOCH; the
     identifier's first half is the e-book's UUID, shared by every version of the pamphlet."""
-    import re
-    import zipfile
-
-    from pypdf import PdfReader
-
     with zipfile.ZipFile(out / "pamphlet.epub") as book:
-        uuid = re.search(r"urn:uuid:([0-9a-f-]{36})", book.read("EPUB/content.opf").decode())[1]
+        opf = book.read("EPUB/content.opf").decode()
+    uuid = re.search(r"urn:uuid:([0-9a-f-]{36})", opf)[1]
+    assert epub_modified(out / "pamphlet.epub") == dt.datetime(2026, 6, 1, tzinfo=dt.timezone.utc)
     seconds = set()
     for name in ("pamphlet.pdf", "pamphlet-print.pdf", "pamphlet-print-bw.pdf"):
         reader = PdfReader(str(out / name))
@@ -48,3 +54,58 @@ def check_identity(out):
         assert reader.metadata["/ModDate"] == "D:20260601000000Z", name  # SOURCE_DATE_EPOCH
         assert reader.metadata["/Title"] == "Notes and Margins", name
     assert len(seconds) == 3  # each file is its own version
+
+
+def epub_modified(path) -> dt.datetime:
+    """The EPUB's dcterms:modified."""
+    with zipfile.ZipFile(path) as book:
+        opf = book.read("EPUB/content.opf").decode()
+    stamp = re.search(r'<meta property="dcterms:modified">([^<]+)</meta>', opf)[1]
+    return dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+
+
+def pdf_date(path, key: str = "/ModDate") -> dt.datetime:
+    """A date from the PDF's document information ('D:YYYYMMDDHHMMSSZ')."""
+    stamp = PdfReader(str(path)).metadata[key]
+    return dt.datetime.strptime(stamp[2:16], "%Y%m%d%H%M%S").replace(tzinfo=dt.timezone.utc)
+
+
+def test_without_source_date_epoch_the_dates_come_from_the_clock(tmp_path):
+    assert "SOURCE_DATE_EPOCH" not in os.environ
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    result = build(copy_project("notes", tmp_path))
+    after = dt.datetime.now(dt.timezone.utc)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    pdf, epub = result.outputs
+    assert before <= pdf_date(pdf) <= after
+    assert before <= epub_modified(epub) <= after
+    assert pdf_date(pdf, "/CreationDate") == dt.datetime(2026, 5, 1, tzinfo=dt.timezone.utc)
+
+
+def fixed_clock(monkeypatch, when: dt.datetime) -> None:
+    """Make the build's clock read `when` (SOURCE_DATE_EPOCH stays unset)."""
+    import pamphlet.clock
+
+    class Frozen(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return when
+
+    monkeypatch.setattr(pamphlet.clock, "dt", types.SimpleNamespace(
+        datetime=Frozen, timezone=dt.timezone))
+
+
+def test_builds_at_different_times_are_not_identical(tmp_path, monkeypatch):
+    """Nothing is reproducible by accident: the clock's time reaches both outputs."""
+    project = copy_project("notes", tmp_path)
+    times = [dt.datetime(2026, 7, 1, 12, 0, 0, tzinfo=dt.timezone.utc),
+             dt.datetime(2026, 7, 1, 12, 0, 1, tzinfo=dt.timezone.utc)]
+    outputs = []
+    for number, when in enumerate(times):
+        fixed_clock(monkeypatch, when)
+        result = build(project, tmp_path / f"out{number}")
+        assert result.ok, [d.format() for d in result.diagnostics]
+        pdf, epub = result.outputs
+        assert (pdf_date(pdf), epub_modified(epub)) == (when, when)
+        outputs.append([path.read_bytes() for path in result.outputs])
+    assert outputs[0][0] != outputs[1][0] and outputs[0][1] != outputs[1][1]

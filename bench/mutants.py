@@ -1,0 +1,237 @@
+"""The quick mutation check CI runs: hand-picked one-line bugs that the tests must catch.
+
+Each mutant is a one-line edit at a point where a silent bug does harm (selection,
+imposition, the cache, the spec schema, what markup, assemble and the outputs decide to
+print, the sanitiser). Each is applied on its own to a fresh temporary copy of pamphlet/
+and layouts/, never to the working tree, and only the tests named for it run (-x). Every
+mutant must make them fail. The check lists any mutant that survives and exits 1.
+
+A mutant is found by a short snippet of the source. If the snippet is no longer there, or
+is there more than once, the check fails too: someone changed that code, so update the
+mutant list (do not delete the mutant to make the check pass).
+
+    python bench/mutants.py              # all mutants, two at a time
+    python bench/mutants.py -k cache     # the mutants whose name contains 'cache'
+    python bench/mutants.py --baseline   # the same tests without the edits: all must pass
+
+CI runs it after the whole suite has passed, so a mutant's tests cannot fail for another
+reason. To do: mutants in the URL fetcher and path checks of outputs/pdf.py (ProjectFetcher:
+`is_relative_to` as a string prefix, a refused file loaded anyway), once its rewrite lands;
+tests/test_diagnostics.py already kills both by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+COPIED = ("pamphlet", "layouts")  # what a mutant may edit; the tests run from the repository
+
+
+@dataclass(frozen=True)
+class Mutant:
+    name: str
+    path: str  # relative to the repository
+    old: str  # a snippet that occurs exactly once in the file
+    new: str
+    tests: tuple[str, ...]  # pytest node ids, relative to the repository
+    keyword: str = ""  # a pytest -k expression, to run fewer tests
+
+
+MUTANTS = [
+    # select: what goes into the pamphlet, in which order.
+    Mutant("select: undated essays first", "pamphlet/select.py",
+           "(essay.date is None, essay.date or", "(essay.date is not None, essay.date or",
+           ("tests/test_packets.py",), "choose"),
+    Mutant("select: tags_any means all", "pamphlet/select.py",
+           "set(rules.tags_any) & set(essay.tags)", "set(rules.tags_any) <= set(essay.tags)",
+           ("tests/test_packets.py",), "choose"),
+    Mutant("select: exclusions ignored", "pamphlet/select.py",
+           "if essay.slug not in rules.exclude]", "if essay]",
+           ("tests/test_packets.py",), "choose"),
+    Mutant("select: limit off by one", "pamphlet/select.py",
+           "chosen[:rules.limit] if", "chosen[:rules.limit + 1] if",
+           ("tests/test_packets.py",), "choose"),
+    # imposition: which page goes where on the sheet.
+    Mutant("imposition: wrong page on the fold", "pamphlet/imposition.py",
+           "front = [Cell(leaves[n - 1 - 2 * k], 0", "front = [Cell(leaves[n - 2 - 2 * k], 0",
+           ("tests/test_imposition.py",), "saddle"),
+    Mutant("imposition: back side for the wrong flip", "pamphlet/imposition.py",
+           "    if flips_vertically(flip, landscape):", "    if not flips_vertically(flip, landscape):",
+           ("tests/test_imposition.py",), "saddle"),
+    Mutant("imposition: back cover not kept last", "pamphlet/imposition.py",
+           "keep = min(keep_last, max(pages - 1, 0))", "keep = min(keep_last, pages)",
+           ("tests/test_imposition.py",), "padding or blanks"),
+    Mutant("imposition: signature ties go to the smaller", "pamphlet/imposition.py",
+           "candidates = range(high - high % 4, max(low, 4) - 1, -4)",
+           "candidates = range(max(low, 4), high - high % 4 + 1, 4)",
+           ("tests/test_imposition.py",), "signature_sizes"),
+    Mutant("imposition: right binding not mirrored", "pamphlet/imposition.py",
+           'return _mirrored(booklet) if binding == "right" else booklet', "return booklet",
+           ("tests/test_imposition.py",), "right"),
+    # cache: a stale output must never count as up to date.
+    Mutant("cache: intro file and cover image left out", "pamphlet/cache.py",
+           "files = [spec, *_named_files(spec, root)]", "files = [spec]",
+           ("tests/test_library.py",), "files_the_spec"),
+    Mutant("cache: changed output not noticed", "pamphlet/cache.py",
+           "if not path.is_file() or _file_hash(path) != entry", "if not path.is_file() or False and _file_hash(path) != entry",
+           ("tests/test_library.py",), "changed_output"),
+    # schema: a mistake in a spec is reported, not ignored.
+    Mutant("schema: choices not checked", "pamphlet/schema.py",
+           "if spec.choices and value not in spec.choices:", "if False:",
+           ("tests/test_diagnostics.py::test_bad_input[bad choice]",)),
+    Mutant("schema: unknown keys accepted", "pamphlet/schema.py",
+           "                self._unknown(key, prefix, table)", "                pass",
+           ("tests/test_diagnostics.py::test_bad_input[unknown key]",)),
+    Mutant("schema: required keys not required", "pamphlet/schema.py",
+           "elif spec.required and key not in data:", "elif False:",
+           ("tests/test_diagnostics.py::test_bad_input[missing title]",)),
+    # markup and the sanitiser: what an essay may put on the page.
+    Mutant("sanitiser: style attributes kept", "pamphlet/markup.py",
+           '"*": {"id", "class", "lang", "dir", "title"}',
+           '"*": {"id", "class", "lang", "dir", "title", "style"}',
+           ("tests/test_markup.py",), "allow_list"),
+    Mutant("sanitiser: javascript: links kept", "pamphlet/markup.py",
+           'url_schemes={"http", "https", "mailto", "ftp", "data"}',
+           'url_schemes={"http", "https", "mailto", "ftp", "data", "javascript"}',
+           ("tests/test_markup.py",), "javascript"),
+    Mutant("markup: image outside the project used", "pamphlet/markup.py",
+           'if scheme not in ("", "file") or not target.is_relative_to(self.root):',
+           'if scheme not in ("", "file"):',
+           ("tests/test_diagnostics.py::test_bad_input[image outside the project]",)),
+    Mutant("markup: a note called twice repeats its id", "pamphlet/markup.py",
+           "        if number not in seen:\n            ref.set(", "        if True:\n            ref.set(",
+           ("tests/test_epub.py",), "twice"),
+    Mutant("markup: link URLs not printed as footnotes", "pamphlet/markup.py",
+           'elif link_notes == "footnote":', 'elif link_notes != "footnote":',
+           ("tests/test_markup.py",), "print_html"),
+    # assemble and the outputs: the titles as printed, the running heads.
+    Mutant("assemble: titles without smart typography", "pamphlet/assemble.py",
+           "    title = smarten(essay.title)\n", "    title = essay.title\n",
+           ("tests/test_pdf.py",), "contents_page_numbers"),
+    Mutant("epub: nav shows raw titles", "pamphlet/outputs/epub.py",
+           "toc.append(epub.Link(item.file_name, chapter.title,",
+           "toc.append(epub.Link(item.file_name, chapter.essay.title,",
+           ("tests/test_epub.py",), "nav_ncx and notes"),
+    Mutant("layout: right-to-left running heads not swapped", "layouts/zine/pamphlet.html",
+           '{% if pamphlet.dir == "rtl" %}', "{% if false %}",
+           ("tests/test_scripts.py",), "running_heads"),
+    Mutant("import: no-break space cut from a title's edge", "pamphlet/importer.py",
+           'title, body = lines[0].strip(" \\t"), ', "title, body = lines[0].strip(), ",
+           ("tests/test_import.py",), "edges"),
+]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    mutant: Mutant
+    status: str  # killed, survived, stale (snippet not found once) or error
+    seconds: float
+    detail: str = ""
+
+
+def copy_package(root: Path) -> None:
+    """pamphlet/ and layouts/ copied into `root`, without compiled files."""
+    for name in COPIED:
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+def apply(mutant: Mutant, root: Path, baseline: bool = False) -> str | None:
+    """Copy the package into `root` and apply the mutant there (`baseline`: find the snippet
+    but leave the code as it is); an error message or None."""
+    copy_package(root)
+    target = root / mutant.path
+    text = target.read_text(encoding="utf-8")
+    count = text.count(mutant.old)
+    if count != 1:
+        return (f"the snippet {mutant.old!r} occurs {count} times in {mutant.path}: "
+                "update the mutant list")
+    if not baseline:
+        target.write_text(text.replace(mutant.old, mutant.new), encoding="utf-8")
+    return None
+
+
+def run(mutant: Mutant, baseline: bool = False) -> Outcome:
+    """Apply one mutant to a temporary copy and run its tests against it."""
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="pamphlet-mutant-") as folder:
+        # The tests' own files go beside the copy, not under the working directory, so the
+        # command line shows their paths in full, as the tests expect.
+        root, basetemp = Path(folder) / "copy", Path(folder) / "pytest"
+        problem = apply(mutant, root, baseline)
+        if problem:
+            return Outcome(mutant, "stale", time.monotonic() - start, problem)
+        env = {**os.environ, "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"}
+        # -P: the working tree's own pamphlet/ must not come first on the path.
+        command = [sys.executable, "-P", "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+                   f"--basetemp={basetemp}",
+                   *(str(REPO / test) for test in mutant.tests)]
+        if mutant.keyword:
+            command += ["-k", mutant.keyword]
+        done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
+    seconds = time.monotonic() - start
+    last = (done.stdout.strip().splitlines() or [""])[-1]
+    if baseline:
+        return Outcome(mutant, "passed" if done.returncode == 0 else "error", seconds, last)
+    if done.returncode == 1:
+        failed = next((line[7:].split(" - ")[0] for line in done.stdout.splitlines()
+                       if line.startswith("FAILED ")), last)
+        return Outcome(mutant, "killed", seconds, failed.rsplit("/", 1)[-1])
+    if done.returncode == 0:
+        return Outcome(mutant, "survived", seconds, last)
+    return Outcome(mutant, "error", seconds, f"pytest exit {done.returncode}: {last}\n"
+                   + done.stderr[-2000:])
+
+
+def check_isolation() -> str | None:
+    """The tests must import the mutated copy, not the working tree: a reason if they don't."""
+    with tempfile.TemporaryDirectory(prefix="pamphlet-mutant-") as folder:
+        copy_package(Path(folder))
+        found = subprocess.run(
+            [sys.executable, "-P", "-c", "import pamphlet.layouts as l; print(l.__file__); "
+             "print(l.BUILTIN_LAYOUTS)"],
+            cwd=folder, env={**os.environ, "PYTHONPATH": folder}, capture_output=True, text=True)
+        paths = found.stdout.split()
+        if len(paths) != 2 or not all(path.startswith(folder) for path in paths):
+            return f"the copy is not what gets imported: {found.stdout or found.stderr}"
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("-k", dest="keyword", default="", help="only mutants whose name has this")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants tested at once (default 2)")
+    parser.add_argument("--baseline", action="store_true",
+                        help="run each mutant's tests on the unchanged code; all must pass")
+    args = parser.parse_args(argv)
+    if problem := check_isolation():
+        print(problem)
+        return 1
+    chosen = [m for m in MUTANTS if args.keyword.lower() in m.name.lower()]
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
+        outcomes = list(pool.map(lambda mutant: run(mutant, args.baseline), chosen))
+    for outcome in outcomes:
+        line = f"{outcome.status:9} {outcome.seconds:5.1f} s  {outcome.mutant.name}"
+        if outcome.status == "killed":
+            print(f"{line}  (by {outcome.detail})")
+        else:
+            print(f"{line}\n          {outcome.detail}")
+    good = "passed" if args.baseline else "killed"
+    bad = [o for o in outcomes if o.status != good]
+    print(f"{len(outcomes) - len(bad)} of {len(outcomes)} mutants {good} in "
+          f"{time.monotonic() - start:.0f} s")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""Full mutation testing with mutmut, one module at a time, with only that module's tests.
+
+    python bench/mutation.py select        # or imposition, cache, schema
+
+mutmut mutates the module in a scratch copy of the repository (never the working tree),
+runs the module's tests against every mutant and prints each survivor and the score. It
+is too slow for CI on two cores; CI runs the quick check in bench/mutants.py instead.
+Survivors that change no behaviour are listed, with the reason, in bench/equivalent.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+# Each module with the tests that exercise it (pytest arguments, run from the repository).
+MODULES = {
+    "select": ["tests/test_packets.py", "-k", "choose or library or tags or mistakes or undated or encoding"],
+    "imposition": ["tests/test_imposition.py"],
+    "cache": ["tests/test_library.py", "-k", "cache_key or record"],
+    "schema": ["tests/test_schema.py"],
+}
+COPIED = ("pamphlet", "layouts", "tests", "bench", "source", "pamphlet.toml", "README.md")
+
+
+def config(module: str) -> str:
+    """The [tool.mutmut] table for one module and its tests."""
+    tests = MODULES[module]
+    args = ", ".join(f'"{arg}"' for arg in tests)
+    return (f'[tool.mutmut]\nsource_paths = ["pamphlet/"]\nonly_mutate = ["pamphlet/{module}.py"]\n'
+            f'pytest_add_cli_args_test_selection = [{args}]\n'
+            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
+            'also_copy = ["layouts/", "bench/", "source/", "pamphlet.toml", "README.md"]\n')
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("module", choices=sorted(MODULES))
+    parser.add_argument("--max-children", type=int, default=2)
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="pamphlet-mutmut-") as folder:
+        work = Path(folder)
+        for name in COPIED:
+            source = REPO / name
+            if source.is_dir():
+                shutil.copytree(source, work / name, ignore=shutil.ignore_patterns(
+                    "__pycache__", "build"))
+            else:
+                shutil.copy2(source, work / name)
+        text = (REPO / "pyproject.toml").read_text()
+        (work / "pyproject.toml").write_text(text + "\n" + config(args.module))
+        mutmut = [sys.executable, "-m", "mutmut"]
+        subprocess.run([*mutmut, "run", "--max-children", str(args.max_children)], cwd=work)
+        results = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work,
+                                 capture_output=True, text=True).stdout
+        survivors = [line.split(":")[0].strip() for line in results.splitlines()
+                     if line.strip().endswith(": survived")]
+        for name in survivors:
+            shown = subprocess.run([*mutmut, "show", name], cwd=work, capture_output=True,
+                                   text=True).stdout
+            print(f"--- survived: {name}\n{shown}")
+        statuses = re.findall(r":\s*(\w[\w ]*)$", results, re.MULTILINE)
+        total = len(statuses)
+        killed = sum(status == "killed" for status in statuses)
+        print(f"{args.module}: {killed} of {total} mutants killed "
+              f"({100 * killed / max(total, 1):.0f}%); statuses: "
+              + ", ".join(f"{s} {statuses.count(s)}" for s in sorted(set(statuses))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

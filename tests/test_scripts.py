@@ -112,12 +112,12 @@ def fonts_used(pdf_path: Path) -> dict[int, set[str]]:
 
 
 def test_cjk_and_emoji_are_drawn_in_noto_fonts(scripts):
-    """CI installs Debian's fonts-noto-cjk and fonts-noto-color-emoji (.ci/run); with them,
-    every CJK character and emoji is drawn, none is reported missing."""
+    """The suite installs Debian's fonts-noto-cjk and fonts-noto-color-emoji (conftest.py);
+    with them, every CJK character and emoji is drawn, none is reported missing."""
     import pypdfium2 as pdfium
 
     assert has_font_for("中") and has_font_for("\N{PAPERCLIP}"), \
-        "install fonts-noto-cjk and fonts-noto-color-emoji (see .ci/run)"
+        "install fonts-noto-cjk and fonts-noto-color-emoji (see conftest.py)"
     project, result = scripts
     assert not [d.format() for d in result.diagnostics if d.code == "M307"]
     document = pdfium.PdfDocument(str(result.outputs[0]))

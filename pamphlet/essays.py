@@ -28,6 +28,7 @@ from .schema import MAX_NESTING, deepest_line, impossible_date, nearest
 
 FIELDS = ("title", "subtitle", "author", "date", "source", "tags", "lang", "license", "summary")
 SOURCE_FIELDS = ("title", "publisher", "url", "date", "accessed")
+_SPACE = " \t\r\n\f\v"  # what edges lose: a no-break space there is the author's own
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 # Characters XML 1.0 does not allow, and so no XHTML or PDF text can hold.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -276,7 +277,7 @@ class _FieldReader:
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()
         if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-            text = _CONTROL.sub("", str(value)).strip()
+            text = _CONTROL.sub("", str(value)).strip(_SPACE)
             return self._real_date(label or key, text) if key in ("date", "accessed") else text
         self._wrong(label or key, "a line of text", value)
         return None
@@ -300,9 +301,10 @@ class _FieldReader:
             return ()
         if isinstance(value, str):
             value = _CONTROL.sub("", value)
-            return tuple(v.strip() for v in value.split(",")) if key == "tags" else (value.strip(),)
+            return tuple(v.strip(_SPACE) for v in value.split(",")) if key == "tags" else (
+                value.strip(_SPACE),)
         if isinstance(value, list) and all(isinstance(v, (str, int, float)) for v in value):
-            return tuple(_CONTROL.sub("", str(v)).strip() for v in value)
+            return tuple(_CONTROL.sub("", str(v)).strip(_SPACE) for v in value)
         self._wrong(key, "a name or a list of names", value)
         return ()
 

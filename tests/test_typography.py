@@ -86,3 +86,15 @@ def test_the_check_finds_them_when_the_layout_allows_them(tmp_path, css, kinds):
     """The check above is only worth something if it can fail."""
     found = problems(corpus_pdf(tmp_path, css))
     assert all(found[kind] for kind in kinds), found
+
+
+def test_an_essay_title_keeps_no_break_spaces_at_its_edges(tmp_path):
+    """Reading an essay trims ordinary spaces from a title, not the author's no-break ones."""
+    from pamphlet.diagnostics import Diagnostics
+    from pamphlet.essays import read_essay
+
+    (tmp_path / "source").mkdir()
+    path = tmp_path / "source" / "edge.md"
+    path.write_text("---\ntitle: \"\u00a0Edge Title\u00a0 \"\nauthor: [\" A\u00a0\"]\n---\nText.\n")
+    essay = read_essay(path, Diagnostics())
+    assert essay.title == "\u00a0Edge Title\u00a0" and essay.authors == ("A\u00a0",)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 
 import pytest
 
@@ -218,8 +220,18 @@ def test_recorded_outputs_are_current_only_while_key_and_files_match(tmp_path):
     pdf.write_bytes(b"pdf")
     epub.write_bytes(b"epub")
     assert cache.current_outputs(out, spec, "k1") is None  # nothing recorded yet
-    cache.record(out, spec, "k1", [pdf, epub])
-    cache.record(out, other, "k2", [epub])
+
+    def record(spec_path, key, outputs):  # as a build commits: staged beside its outputs
+        scratch = tmp_path / "scratch"
+        scratch.mkdir()
+        for output in outputs:
+            shutil.copy(output, scratch / output.name)
+        name = cache.stage_record(out, scratch, spec_path, key, [o.name for o in outputs])
+        os.replace(scratch / name, out / name)
+        shutil.rmtree(scratch)
+
+    record(spec, "k1", [pdf, epub])
+    record(other, "k2", [epub])
     assert sorted(cache.current_outputs(out, spec, "k1")) == [epub, pdf]
     assert cache.current_outputs(out, other, "k2") == [epub]  # both records kept
     assert cache.current_outputs(out, spec, "k2") is None

@@ -95,9 +95,10 @@ def test_each_mistake_is_reported_in_full(text, expected):
     assert checked(text)[1] == expected
 
 
-def test_a_refused_value_is_left_out():
+def test_a_refused_value_gives_way_to_its_default():
+    """The error is reported, and the default stands in, so later stages never meet it."""
     values, found = checked('title = "T"\nsize = "A55"\n')
-    assert "size" not in values and [f[0] for f in found] == ["P106"]
+    assert values["size"] == "A5" and [f[0] for f in found] == ["P106"]
 
 
 def test_nested_tables_report_their_full_key_and_line():
@@ -118,7 +119,8 @@ def test_every_mistake_at_once_and_the_rest_still_checked():
     values, found = checked('siez = 1\ncount = "x"\n[pdf]\nmargin = 5\n')
     assert [(code, line) for code, _, line, _ in found] == [
         ("P102", 1), ("P103", 2), ("P103", 4), ("P105", 1)]
-    assert values["size"] == "A5" and "count" not in values and "margin" not in values["pdf"]
+    assert values["size"] == "A5" and values["count"] == SCHEMA.fields["count"].default
+    assert values["pdf"]["margin"] == SCHEMA.fields["pdf"].fields["margin"].default
 
 
 def test_a_datetime_is_a_date_and_a_whole_number_a_number():

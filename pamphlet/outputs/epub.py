@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 
 from ebooklib import epub
@@ -160,16 +160,23 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str) -> list
             _page(book, "titlepage", title, lang, _title_page(pamphlet), "frontmatter")]
     book.guide.append({"href": "nav.xhtml", "title": "Contents", "type": "toc"})
     toc = []
-    slugs = {chapter.anchor for chapter in pamphlet.chapters}
+    # Each text by the name of its document: the anchor, never the slug, so that no essay's
+    # file name can make an invalid name or take the place of the nav, Sources or colophon.
+    images = _image_names(pamphlet)
+    bodies = {chapter.anchor: _essay(chapter, pamphlet.lang, images)
+              for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
-        body = _links(ebook_html(pamphlet.intro), slugs)
+        bodies["introduction"] = (f'<section id="introduction" epub:type="introduction" '
+                                  f'role="doc-introduction"><h1>Introduction</h1>'
+                                  f'{_images_src(ebook_html(pamphlet.intro), images)}</section>')
+    homes = {name: anchor for anchor, body in bodies.items() for name in _ids(body)}
+    if pamphlet.intro is not None:
         docs.append(_page(book, "introduction", "Introduction", lang,
-                          f'<section epub:type="introduction" role="doc-introduction">'
-                          f'<h1>Introduction</h1>{body}</section>', "frontmatter"))
+                          _links(bodies["introduction"], "introduction", homes), "frontmatter"))
         toc.append(epub.Link("introduction.xhtml", "Introduction", "introduction"))
     for index, chapter in enumerate(pamphlet.chapters):
         item = _page(book, chapter.anchor, chapter.title, chapter.lang,
-                     _essay(chapter, slugs, lang), "bodymatter",
+                     _links(bodies[chapter.anchor], chapter.anchor, homes), "bodymatter",
                      landmark="bodymatter" if index == 0 else None)
         docs.append(item)
         toc.append(epub.Link(item.file_name, chapter.title, chapter.anchor))
@@ -208,7 +215,7 @@ def _title_page(pamphlet: Pamphlet) -> str:
     return "\n".join(lines + ["</section>"])
 
 
-def _essay(chapter: Chapter, slugs: set[str], book_lang: str) -> str:
+def _essay(chapter: Chapter, book_lang: str, images: dict[str, str]) -> str:
     head = [f'<header><h1 class="essay-title">{escape(chapter.title)}</h1>']
     if chapter.subtitle:
         head.append(f'<p class="subtitle">{escape(chapter.subtitle)}</p>')
@@ -221,44 +228,67 @@ def _essay(chapter: Chapter, slugs: set[str], book_lang: str) -> str:
     parts = ["".join(head)]
     if chapter.intro:
         parts.append(f'<p class="editor-intro">{chapter.intro}</p>')
-    parts.append(_links(_images_src(ebook_html(chapter.body)), slugs))
+    parts.append(_images_src(ebook_html(chapter.body), images))
     if chapter.questions:
         items = "".join(f"<li>{question}</li>" for question in chapter.questions)
         parts.append(f'<section class="questions"><h2>For discussion</h2><ol>{items}</ol></section>')
-    return f'<section class="essay" epub:type="chapter" role="doc-chapter">{"".join(parts)}</section>'
+    return f'<section id="{chapter.anchor}" class="essay" epub:type="chapter" ' \
+           f'role="doc-chapter">{"".join(parts)}</section>'
 
 
-def _links(xml: str, slugs: set[str]) -> str:
-    """Cross-references to other essays point at their files in the book."""
-    return re.sub(r'href="#([^"]+)"',
-                  lambda m: f'href="{m.group(1)}.xhtml"' if m.group(1) in slugs else m.group(0), xml)
+def _ids(xml: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', xml)
 
 
-def _images_src(xml: str) -> str:
-    return re.sub(r'src="(?!data:)([^"]+)"', lambda m: f'src="{_image_name(m.group(1))}"', xml)
+def _links(xml: str, here: str, homes: dict[str, str]) -> str:
+    """A link to an id in another document points at that document."""
+    def target(match: re.Match) -> str:
+        name = match.group(1)
+        home = homes.get(name, here)
+        if home == here:
+            return match.group(0)
+        return f'href="{home}.xhtml"' if name == home else f'href="{home}.xhtml#{name}"'
+    return re.sub(r'href="#([^"]+)"', target, xml)
 
 
-def _image_name(relative: str) -> str:
-    return "images/" + relative.replace("/", "-")
+def _images_src(xml: str, names: dict[str, str]) -> str:
+    return re.sub(r'<img ([^>]*?)src="(?!data:)([^"]+)"',
+                  lambda m: f'<img {m.group(1)}src="{names.get(unescape(m.group(2)), m.group(2))}"',
+                  xml)
+
+
+def _image_names(pamphlet: Pamphlet) -> dict[str, str]:
+    """Each image's path in the project -> its name in the book: numbered, whatever the file is
+    called (spaces, accents, `..`), with the extension that gives its media type."""
+    names: dict[str, str] = {}
+    bodies = [chapter.body for chapter in pamphlet.chapters] + [pamphlet.intro] * bool(pamphlet.intro)
+    for body in bodies:
+        for path in body.images:
+            relative = path.relative_to(pamphlet.spec.root).as_posix()
+            if relative not in names:
+                names[relative] = f"images/image-{len(names) + 1:03d}{_suffix(path)}"
+    return names
+
+
+def _suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return ".jpg" if suffix == ".jpeg" else suffix if suffix in _MEDIA_TYPES else ".bin"
 
 
 def _images(book: epub.EpubBook, pamphlet: Pamphlet) -> None:
-    added: set[str] = set()
-    for chapter in pamphlet.chapters:
-        for path in chapter.body.images:
-            relative = path.relative_to(pamphlet.spec.root).as_posix()
-            name = _image_name(relative)
-            if name not in added:
-                added.add(name)
-                book.add_item(epub.EpubImage(uid=f"img{len(added)}", file_name=name,
-                                             media_type=_media_type(path),
-                                             content=path.read_bytes()))
+    root = pamphlet.spec.root
+    for number, (relative, name) in enumerate(_image_names(pamphlet).items(), 1):
+        path = root / relative
+        book.add_item(epub.EpubImage(uid=f"img{number}", file_name=name,
+                                     media_type=_media_type(path), content=path.read_bytes()))
+
+
+_MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+                ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
 
 
 def _media_type(path: Path) -> str:
-    return {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
-            ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}.get(
-        path.suffix.lower(), "application/octet-stream")
+    return _MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
 def _sources(pamphlet: Pamphlet) -> str:

@@ -131,7 +131,9 @@ def link_across(documents: list[tuple[Body, Essay]], diagnostics: Diagnostics) -
                     dangling(anchor, f"{names.get(target)}.md#{section}", essay, diagnostics,
                              "that essay has no such section")
             elif target not in every:
-                mine = {new: old for old, new in written[body.slug].items()}
+                mine: dict[str, str] = {}
+                for old, new in written[body.slug].items():  # the first is as written
+                    mine.setdefault(new, old)
                 dangling(anchor, f"#{mine.get(target, target)}", essay, diagnostics,
                          "the section is not in this pamphlet")
         return inner_xml(tree)
@@ -460,7 +462,7 @@ class _TreeFixer:
 def dangling(anchor, href: str, essay: Essay, diagnostics: Diagnostics,
              why: str = "there is no such anchor") -> None:
     """Unwrap a link whose target does not exist: its text stays, the link goes (M308)."""
-    at = essay.body.find(href)
+    at = essay.body.find(href[href.index("#"):])
     line = essay.body_line + (essay.body[:at].count("\n") if at >= 0 else 0)
     diagnostics.warning("M308", f"link to {href[:80]} removed: {why}", essay.path, line,
                         hint="link to a heading of an essay as its text makes it "

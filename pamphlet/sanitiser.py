@@ -178,15 +178,14 @@ def fix_content(tree) -> None:
         if not isinstance(element.tag, str) or element is tree:
             continue
         parent = element.getparent()
-        if parent.tag in ("ul", "ol") and element.tag != "li":
+        if element.tag in PARENTS:
+            if parent.tag not in PARENTS[element.tag]:
+                _as_span(element)
+        elif parent.tag in ("ul", "ol"):
             _wrap(element, "li")
-        elif parent.tag == "dl" and element.tag not in ("dt", "dd", "div"):
+        elif parent.tag == "dl" and element.tag != "div":
             _wrap(element, "dd")
-        elif element.tag in PARENTS and parent.tag not in PARENTS[element.tag]:
-            _as_span(element)
-        elif parent.tag in ("table", "thead", "tbody", "tfoot", "tr") and \
-                element.tag not in PARENTS or element.tag not in PHRASING and \
-                _in_phrasing(element):
+        elif element.tag not in PHRASING and _in_phrasing(element):
             _as_span(element)
         elif element.tag == "a" and any(a.tag == "a" for a in element.iterancestors()):
             element.drop_tag()
@@ -247,6 +246,8 @@ def phrasing(tree) -> str:
     for element in list(tree.iter()):
         if element is not tree and element.tag not in PHRASING:
             _as_span(element)
+            if element not in blocks:  # words of nested blocks stay apart
+                element.tail = " " + (element.tail or "")
     return inner_xml(tree).strip()
 
 

@@ -154,6 +154,8 @@ def _chapter(number: int, essay: Essay, spec: Spec, slugs: dict[str, str],
              diagnostics: Diagnostics) -> Chapter:
     body = render_body(essay, spec.root, diagnostics, slugs, anchor(number))
     title = smarten(essay.title)
+    plain_field(essay.title, Origin(essay.path, essay.title_line, essay.title), diagnostics,
+                "a title")  # to report what it drops
     if not title:
         diagnostics.error("E210", f"the title '{essay.title}' is empty once its markup is removed",
                           essay.path, essay.title_line, hint="write the title as plain text")

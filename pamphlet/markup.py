@@ -29,7 +29,7 @@ from markdown.preprocessors import Preprocessor
 from .diagnostics import Diagnostics
 from .essays import Essay
 from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree,
-                        inline_markdown, inner_xml, ncname)
+                        inline_markdown, inner_xml, ncname, not_a_block)
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -101,7 +101,8 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
 
 def smarten(text: str) -> str:
     """Plain text with smart quotes, dashes and ellipses; any Markdown markup is dropped."""
-    tree = lxml_html.fragment_fromstring(inline_markdown(text) or "<p></p>", create_parent="div")
+    tree = lxml_html.fragment_fromstring(inline_markdown(not_a_block(text)) or "<p></p>",
+                                         create_parent="div")
     for unsafe in tree.iter(*UNSAFE_ELEMENTS):  # a <script> in a title leaves no text behind
         unsafe.drop_tree()
     return " ".join(_text(tree).split())
@@ -561,7 +562,11 @@ def _is_external(href: str | None) -> bool:
 
 
 def _display_url(href: str) -> str:
-    return href[len("mailto:"):] if href.lower().startswith("mailto:") else href
+    """The address as people write it: without mailto:, and with its %-escapes decoded unless
+    they hide characters no page can show."""
+    url = href[len("mailto:"):] if href.lower().startswith("mailto:") else href
+    shown = unquote(url)
+    return url if re.search(r"[\x00-\x20\x7f-\x9f\ufffe\uffff\ud800-\udfff]", shown) else shown
 
 
 def _same_text(text: str, url: str) -> bool:

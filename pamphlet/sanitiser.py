@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import markdown
 import nh3
@@ -113,9 +113,21 @@ def clean_tree(html: str, origin: Origin, diagnostics: Diagnostics, what: str = 
         scheme = urlsplit(anchor.get("href") or "").scheme.lower()
         if scheme and scheme not in EXTERNAL_SCHEMES:
             del anchor.attrib["href"]
+        elif scheme:
+            anchor.set("href", valid_url(anchor.get("href")))
     fix_attributes(tree)
     fix_content(tree)
     return tree
+
+
+def valid_url(url: str) -> str:
+    """An address as a valid URL: characters no URL may hold (spaces, control characters,
+    brackets outside an IPv6 host, a second `#`) percent-encoded, as a browser sends them."""
+    base, hash_, fragment = url.strip().partition("#")
+    safe = "!$&'()*+,/:;=?@%~"
+    url = quote(base, safe=safe) + hash_ + quote(fragment, safe=safe)
+    url = re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://)%5B([0-9A-Fa-f:.]+)%5D", r"\1[\2]", url)
+    return re.sub(r"%(?![0-9A-Fa-f]{2})", "%25", url)
 
 
 def fix_attributes(tree) -> None:
@@ -253,7 +265,7 @@ def phrasing(tree) -> str:
 
 def inline_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str) -> str:
     """A spec's Markdown field (an editor's note, a question) as safe phrasing XHTML."""
-    tree = clean_tree(inline_markdown(_not_a_block(text)) or "<p></p>", origin, diagnostics, what)
+    tree = clean_tree(inline_markdown(not_a_block(text)) or "<p></p>", origin, diagnostics, what)
     for element in tree.xpath(".//*[@id]"):  # ids belong to the essays
         del element.attrib["id"]
     for image in tree.iter("img"):  # a field has no folder of its own to find images in
@@ -267,11 +279,11 @@ def inline_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str)
 def plain_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str) -> str:
     """A spec's one-line field (a title, an agenda item, the colophon's text) as plain text
     with smart typography; markup is dropped, and anything unsafe in it reported."""
-    tree = clean_tree(inline_markdown(_not_a_block(text)) or "<p></p>", origin, diagnostics, what)
+    tree = clean_tree(inline_markdown(not_a_block(text)) or "<p></p>", origin, diagnostics, what)
     return " ".join("".join(tree.itertext()).split())
 
 
-def _not_a_block(text: str) -> str:
+def not_a_block(text: str) -> str:
     """A field's text with a leading `1.`, `#`, `-` or `>` kept as written, not made a list,
     heading or quote: "1. Welcome" in an agenda is a line of text."""
     return re.sub(r"(?m)^(\s*)(\d+)([.)])|^(\s*)([#>]|[+*-](?=\s))",
@@ -282,3 +294,54 @@ def _replace_with_text(element, text: str) -> None:
     span = etree.Element("span")
     span.text, span.tail = text, element.tail
     element.getparent().replace(element, span)
+
+
+SVG_NS = "http://www.w3.org/2000/svg"
+_XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
+
+
+def clean_svg(data: bytes) -> bytes | None:
+    """An SVG image without scripts, handlers, embedded HTML, entities or references to other
+    files (an e-book would run or fetch them); None if it is not an SVG document."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
+                             huge_tree=False, remove_comments=True, remove_pis=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError:
+        return None
+    if root.tag != f"{{{SVG_NS}}}svg":
+        return None
+    ids = set(root.xpath("//@id"))
+    for element in list(root.iter()):
+        if isinstance(element, etree._Entity) or not isinstance(element.tag, str) or \
+                etree.QName(element).localname in ("script", "foreignObject", "handler", "iframe"):
+            if element is not root:
+                _remove_keeping_tail(element)
+            continue
+        for name in list(element.attrib):
+            if not _svg_attribute_safe(name, element.get(name).strip(), ids):
+                del element.attrib[name]
+    return etree.tostring(root, xml_declaration=True, encoding="utf-8")
+
+
+def _svg_attribute_safe(name: str, value: str, ids: set[str]) -> bool:
+    """No handlers; references only to the image's own parts (that exist) or embedded images."""
+    local = etree.QName(name).localname.lower()
+    if local.startswith("on"):
+        return False
+    if local == "href":
+        return value[1:] in ids if value.startswith("#") else value.startswith(
+            ("data:image/png", "data:image/jpeg", "data:image/gif"))
+    references = re.findall(r"url\(\s*['\"]?([^)'\"]*)", value)
+    return all(ref.startswith("#") and ref[1:] in ids for ref in references)
+
+
+def _remove_keeping_tail(element) -> None:
+    parent, tail = element.getparent(), element.tail
+    previous = element.getprevious()
+    if tail:
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)

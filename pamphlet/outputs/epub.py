@@ -1,7 +1,7 @@
 """The EPUB 3 e-book, made from the assembled model with ebooklib (the only module that imports it).
 
 Diagnostic codes: B701 nothing to put in the e-book, B702 an essay with an empty title,
-B703 ebooklib could not write the book.
+B703 ebooklib could not write the book, B704 an image the e-book cannot hold (warning).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass
 from html import escape, unescape
 from pathlib import Path
+from urllib.parse import quote
 
 from ebooklib import epub
 
@@ -20,6 +21,7 @@ from ..clock import build_time, reproducible
 from ..diagnostics import Diagnostics, fail
 from ..layouts import Layout
 from ..markup import ebook_html
+from ..sanitiser import clean_svg
 from ..scripts import direction
 from .cover import cover_image
 
@@ -58,11 +60,14 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
     _metadata(book, pamphlet, identifier)
     name, data = cover_image(pamphlet, layout, diagnostics)
     book.set_cover(f"images/{name}", data, create_page=False)
-    documents = _documents(book, pamphlet, name)
+    images = _image_files(pamphlet, diagnostics)
+    documents = _documents(book, pamphlet, name, images)
     css = layout.find(f"{layout.name}/ebook.css") or layout.find("zine/ebook.css")
     book.add_item(epub.EpubItem(uid="style", file_name="style/ebook.css", media_type="text/css",
                                 content=css.read_bytes()))
-    _images(book, pamphlet)
+    for number, (name, data, media_type) in enumerate(images.values(), 1):
+        book.add_item(epub.EpubImage(uid=f"img{number}", file_name=name, media_type=media_type,
+                                     content=data))
     book.add_item(epub.EpubNcx())
     nav = epub.EpubNav(title="Contents")
     book.add_item(nav)
@@ -151,7 +156,8 @@ def _page(book: epub.EpubBook, uid: str, title: str, lang: str, body: str,
     return item
 
 
-def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str) -> list:
+def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
+               image_files: dict[str, tuple[str, bytes, str]]) -> list:
     lang, title = pamphlet.lang, pamphlet.title
     docs = [_page(book, "cover", title, lang,
                   f'<section class="cover" epub:type="cover">'
@@ -162,7 +168,7 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str) -> list
     toc = []
     # Each text by the name of its document: the anchor, never the slug, so that no essay's
     # file name can make an invalid name or take the place of the nav, Sources or colophon.
-    images = _image_names(pamphlet)
+    images = {relative: name for relative, (name, _, _) in image_files.items()}
     bodies = {chapter.anchor: _essay(chapter, pamphlet.lang, images)
               for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
@@ -252,35 +258,56 @@ def _links(xml: str, here: str, homes: dict[str, str]) -> str:
 
 
 def _images_src(xml: str, names: dict[str, str]) -> str:
-    return re.sub(r'<img ([^>]*?)src="(?!data:)([^"]+)"',
-                  lambda m: f'<img {m.group(1)}src="{names.get(unescape(m.group(2)), m.group(2))}"',
-                  xml)
+    """Images by their names in the book; one the book does not hold becomes its text."""
+    def image(match: re.Match) -> str:
+        tag = match.group(0)
+        src = re.search(r'\ssrc="([^"]*)"', tag)
+        if src is None or src.group(1).startswith("data:"):
+            return tag
+        if unescape(src.group(1)) in names:
+            return tag.replace(src.group(0), f' src="{names[unescape(src.group(1))]}"')
+        alt = re.search(r'\salt="([^"]*)"', tag)
+        return f'<span class="missing-image">{alt.group(1) if alt else ""}</span>'
+    return re.sub(r"<img\s[^>]*>", image, xml)
 
 
-def _image_names(pamphlet: Pamphlet) -> dict[str, str]:
-    """Each image's path in the project -> its name in the book: numbered, whatever the file is
-    called (spaces, accents, `..`), with the extension that gives its media type."""
-    names: dict[str, str] = {}
-    bodies = [chapter.body for chapter in pamphlet.chapters] + [pamphlet.intro] * bool(pamphlet.intro)
-    for body in bodies:
+def _image_files(pamphlet: Pamphlet, diagnostics: Diagnostics) -> dict[str, tuple[str, bytes, str]]:
+    """Each image's path in the project -> (its name in the book, its bytes, its media type).
+
+    Names are numbered, whatever the file is called (spaces, accents, `..`); an image in a
+    format e-books do not take, or an SVG that is not one, is left out with a warning (B704).
+    """
+    files: dict[str, tuple[str, bytes, str]] = {}
+    seen: set[str] = set()
+    documents = [(chapter.body, chapter.essay) for chapter in pamphlet.chapters]
+    if pamphlet.intro is not None:
+        documents.append((pamphlet.intro, None))
+    for body, essay in documents:
         for path in body.images:
             relative = path.relative_to(pamphlet.spec.root).as_posix()
-            if relative not in names:
-                names[relative] = f"images/image-{len(names) + 1:03d}{_suffix(path)}"
-    return names
+            if relative in seen:
+                continue
+            seen.add(relative)
+            data = path.read_bytes()
+            data = clean_svg(data) if path.suffix.lower() == ".svg" else data
+            if path.suffix.lower() not in _MEDIA_TYPES or data is None:
+                where = essay.path if essay else pamphlet.spec.path
+                at = max(essay.body.find(path.name), essay.body.find(quote(path.name))) \
+                    if essay else -1
+                line = essay.body_line + essay.body[:at].count("\n") if essay and at >= 0 else None
+                diagnostics.warning(
+                    "B704", f"the image {relative} is not in a format e-books take, so the "
+                    "EPUB shows its text instead", where, line,
+                    hint="convert it to PNG, JPEG, GIF, WebP or SVG")
+                continue
+            name = f"images/image-{len(files) + 1:03d}{_suffix(path)}"
+            files[relative] = (name, data, _media_type(path))
+    return files
 
 
 def _suffix(path: Path) -> str:
     suffix = path.suffix.lower()
-    return ".jpg" if suffix == ".jpeg" else suffix if suffix in _MEDIA_TYPES else ".bin"
-
-
-def _images(book: epub.EpubBook, pamphlet: Pamphlet) -> None:
-    root = pamphlet.spec.root
-    for number, (relative, name) in enumerate(_image_names(pamphlet).items(), 1):
-        path = root / relative
-        book.add_item(epub.EpubImage(uid=f"img{number}", file_name=name,
-                                     media_type=_media_type(path), content=path.read_bytes()))
+    return ".jpg" if suffix == ".jpeg" else suffix
 
 
 _MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",

@@ -13,7 +13,7 @@ from .essays import Essay, Source
 from .excerpt import keep_sections
 from .markup import Body, link_across, render_body, smarten
 from .project import Colophon, EssayOverride, Event, Spec
-from .sanitiser import Origin, inline_field, plain_field
+from .sanitiser import Origin, inline_field, language, plain_field
 from .scripts import direction
 
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -171,11 +171,19 @@ def _chapter(number: int, essay: Essay, spec: Spec, slugs: dict[str, str],
         text, Origin(spec.path, spec.line_of("essay", essay.slug, key), text), diagnostics,
         f"the spec's [essay.{essay.slug}] {key}")
     return Chapter(
-        number, essay, body, essay.lang or spec.lang, title,
+        number, essay, body, _essay_lang(essay, spec, diagnostics), title,
         smarten(essay.subtitle) if essay.subtitle else None,
         intro=field("intro", override.intro) if override.intro else None,
         questions=tuple(field("questions", q) for q in override.questions),
         excerpt=bool(override.sections))
+
+
+def _essay_lang(essay: Essay, spec: Spec, diagnostics: Diagnostics) -> str:
+    if not essay.lang:
+        return spec.lang
+    lines = essay.path.read_text(encoding="utf-8", errors="replace").splitlines()[:essay.body_line]
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("lang:")), None)
+    return language(essay.lang, Origin(essay.path, line), diagnostics, spec.lang)
 
 
 def _intro(spec: Spec, slugs: dict[str, str], diagnostics: Diagnostics) -> tuple[Body, Essay] | None:
@@ -205,7 +213,8 @@ def _displayed(spec: Spec, diagnostics: Diagnostics) -> Spec:
                            for name in ("name", "time", "place", "host", "contact")})
     for key in ("title", "subtitle", "description"):
         plain(getattr(spec, key), key)  # reported here; shown through smarten
-    return replace(spec, colophon=colophon, event=event)
+    lang = language(spec.lang, Origin(spec.path, spec.line_of("lang")), diagnostics, "en")
+    return replace(spec, colophon=colophon, event=event, lang=lang)
 
 
 def join_names(names: tuple[str, ...]) -> str:

@@ -53,12 +53,21 @@ PARENTS = {"li": {"ul", "ol"}, "dt": {"dl"}, "dd": {"dl"}, "tr": {"table", "thea
            "tfoot"}, "td": {"tr"}, "th": {"tr"}, "thead": {"table"}, "tbody": {"table"},
            "tfoot": {"table"}, "caption": {"table"}, "figcaption": {"figure"},
            "rt": {"ruby"}, "rp": {"ruby"}}
-_LANG = re.compile(r"[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*")
 _INTEGER = re.compile(r"-?\d{1,9}")
 _PERCENT = re.compile(r"(\d{1,3}(?:\.\d+)?)%")
 _DATETIME = re.compile(r"\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?"
                        r"(Z|[+-]\d{2}:?\d{2})?)?)?)?|\d{2}:\d{2}(:\d{2})?")
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_.-]+")
+# A well-formed BCP 47 language tag (RFC 5646 section 2.1), which EPUB's lang and
+# dc:language must be: language, script, region, variants, extensions, private use.
+BCP47 = re.compile(r"""(?ix)
+    (?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4,8})
+    (?:-[a-z]{4})?
+    (?:-(?:[a-z]{2}|\d{3}))?
+    (?:-(?:[a-z\d]{5,8}|\d[a-z\d]{3}))*
+    (?:-[a-wyz\d](?:-[a-z\d]{2,8})+)*
+    (?:-x(?:-[a-z\d]{1,8})+)?
+    |x(?:-[a-z\d]{1,8})+""")
 
 
 @dataclass(frozen=True)
@@ -146,7 +155,7 @@ def fix_attributes(tree) -> None:
 def _attribute(element, name: str, value: str) -> str | None:
     """The value the schema accepts for one attribute, or None to drop it."""
     if name == "lang":
-        return value if value == "" or _LANG.fullmatch(value) else None
+        return value if value == "" or BCP47.fullmatch(value) else None
     if name == "dir":
         return value.lower() if value.lower() in ("ltr", "rtl", "auto") else None
     if name == "id":  # made an XML name, and unique, where the essay's ids are prefixed
@@ -229,6 +238,22 @@ def ncname(text: str, fallback: str = "id") -> str:
     if not name or not (name[0].isalpha() or name[0] == "_"):
         name = f"{fallback}-{name}" if name else fallback
     return name
+
+
+def language(tag: str, origin: Origin, diagnostics: Diagnostics, fallback: str) -> str:
+    """A language tag as BCP 47 has it (`en_US` is read as `en-US`); one that is not a tag
+    at all is reported (M309) and `fallback` used instead."""
+    written = tag.strip().replace("_", "-")
+    if BCP47.fullmatch(written):
+        if written != tag:
+            diagnostics.warning("M309", f"the language '{tag}' is read as '{written}'",
+                                origin.path, origin.line,
+                                hint=f"write it as a BCP 47 tag: lang: {written}")
+        return written
+    diagnostics.warning("M309", f"'{tag}' is not a language tag, so '{fallback}' is used",
+                        origin.path, origin.line,
+                        hint="write a BCP 47 tag such as en, fr, pt-BR or zh-Hant")
+    return fallback
 
 
 def inline_markdown(text: str) -> str:

@@ -40,6 +40,7 @@ SPEC = "\n".join([
     'intro = """The intro <script>alert(2)</script> links [the first](1st.md), [its part](1st.md#kept)',
     'and [nowhere](#nowhere)."""',
     f'essays = [{", ".join(chr(34) + slug + chr(34) for slug in SLUGS)}]',
+    'lang = "en_GB"',
     '[essay."1st"]',
     f"intro = '''{HOSTILE} An *editor's* note.'''",
     f"questions = ['{HOSTILE} Why?', \"<b onclick=x>How</b>?\", \"1. Which?\", "
@@ -52,7 +53,7 @@ SPEC = "\n".join([
     '[colophon]',
     "text = '<iframe src=\"https://example.org\"></iframe>Set by *hand*'",
     'license = "CC <i>BY</i> ]]>"',
-]) + "\n"
+]) + "\n" + "\n"
 
 
 EVIL_SVG = """<?xml version="1.0"?>
@@ -64,10 +65,15 @@ EVIL_SVG = """<?xml version="1.0"?>
 """
 
 
+LANGS = {"é": "not a lang", "a.b": "fr_CA", "a#b": "ar"}
+
+
 def essay(number: int, slug: str, following: str) -> str:
     link = quote(following) + ".md"
+    lang = f"lang: {LANGS[slug]}" if slug in LANGS else "subtitle: odd"
     return f'''---
 title: "Essay {number}: {slug}"
+{lang}
 ---
 
 Text of {slug}.[^1] See [the next]({link}), [its part]({link}#kept), [my part](#kept),
@@ -205,8 +211,8 @@ def test_dangling_links_are_unwrapped_with_a_warning_at_their_line(hostile):
              for d in result.diagnostics if d.code == "M308"}
     for slug in ("1st", "a#b", "nav"):
         following = SLUGS[(SLUGS.index(slug) + 1) % len(SLUGS)]
-        assert {(f"{slug}.md", 6, "link to #nowhere"), (f"{slug}.md", 6, "link to #nope"),
-                (f"{slug}.md", 6, f"link to {following}.md#missing-section")} <= found
+        assert {(f"{slug}.md", 7, "link to #nowhere"), (f"{slug}.md", 7, "link to #nope"),
+                (f"{slug}.md", 7, f"link to {following}.md#missing-section")} <= found
     # The excerpt of "my essay" leaves out its section "Dropped": the link to it goes too.
     line = essay(2, "my essay", "").splitlines().index("See [the dropped part](#dropped).") + 1
     assert ("my essay.md", line, "link to #dropped") in found
@@ -226,13 +232,13 @@ def test_spec_fields_are_sanitised_with_a_warning_at_their_line(hostile):
     expected = {
         (1, "<script> is not allowed in the spec's title and was removed"),
         (2, "<script> is not allowed in the spec's intro and was removed"),
-        (6, "<script> is not allowed in the spec's [essay.1st] intro and was removed"),
-        (6, "<iframe> is not allowed in the spec's [essay.1st] intro and was removed"),
-        (6, "the onerror attribute is not allowed and was removed"),
-        (7, "<script> is not allowed in the spec's [essay.1st] questions and was removed"),
-        (7, "the onclick attribute is not allowed and was removed"),
-        (12, "<script> is not allowed in the spec's event.agenda and was removed"),
-        (14, "<iframe> is not allowed in the spec's colophon.text and was removed"),
+        (7, "<script> is not allowed in the spec's [essay.1st] intro and was removed"),
+        (7, "<iframe> is not allowed in the spec's [essay.1st] intro and was removed"),
+        (7, "the onerror attribute is not allowed and was removed"),
+        (8, "<script> is not allowed in the spec's [essay.1st] questions and was removed"),
+        (8, "the onclick attribute is not allowed and was removed"),
+        (13, "<script> is not allowed in the spec's event.agenda and was removed"),
+        (15, "<iframe> is not allowed in the spec's colophon.text and was removed"),
     }
     assert expected <= warnings, warnings
     doc = etree.fromstring(book.read("EPUB/essay-001.xhtml"))
@@ -274,6 +280,19 @@ def test_images_the_book_cannot_hold_become_text_and_svgs_lose_their_scripts(hos
     doc = etree.fromstring(book.read("EPUB/essay-001.xhtml"))
     assert doc.xpath("//x:span[@class='missing-image']/text()", namespaces=NS) == [
         "a bitmap", "not an svg"]
+
+
+def test_language_tags_are_made_valid_or_replaced(hostile):
+    project, result, book, _ = hostile
+    assert sorted((d.path.name, d.line, d.message) for d in result.diagnostics
+                  if d.code == "M309") == [
+        ("a.b.md", 3, "the language 'fr_CA' is read as 'fr-CA'"),
+        ("pamphlet.toml", 5, "the language 'en_GB' is read as 'en-GB'"),
+        ("é.md", 3, "'not a lang' is not a language tag, so 'en-GB' is used")]
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    langs = {name: doc.get(xml_lang) for name, doc in documents(book).items()}
+    assert langs["EPUB/essay-004.xhtml"] == "en-GB" and langs["EPUB/essay-005.xhtml"] == "fr-CA"
+    assert langs["EPUB/essay-008.xhtml"] == "ar" and langs["EPUB/nav.xhtml"] == "en-GB"
 
 
 def test_the_pdf_resolves_every_anchor(hostile):

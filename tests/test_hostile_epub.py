@@ -53,6 +53,8 @@ SPEC = "\n".join([
     '[colophon]',
     "text = '<iframe src=\"https://example.org\"></iframe>Set by *hand*'",
     'license = "CC <i>BY</i> ]]>"',
+    '[cover]',
+    'image = "source/pics/evil.svg"',
 ]) + "\n" + "\n"
 
 
@@ -154,6 +156,9 @@ def test_the_nav_lists_each_essay_once_by_title_and_keeps_the_back_matter(hostil
     assert len(sources.xpath("//x:li", namespaces=NS)) == len(SLUGS)
     colophon = "".join(etree.fromstring(book.read("EPUB/colophon.xhtml")).itertext())
     assert "Set by hand" in colophon and "CC BY ]]>" in colophon
+    # The SVG cover, scripted, is drawn on the print cover and rasterised with it.
+    assert [n for n in book.namelist() if "cover" in n] == ["EPUB/cover.xhtml",
+                                                            "EPUB/images/cover.jpg"]
     cover = etree.fromstring(book.read("EPUB/cover.xhtml"))
     assert cover.xpath("//x:section/@epub:type", namespaces=NS) == ["cover"]
 

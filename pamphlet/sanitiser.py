@@ -4,6 +4,9 @@ Raw HTML goes through nh3's allow-list; what it takes out is reported (M305) aga
 file and line it came from. What the allow-list keeps is then made valid for EPUB's XHTML
 schema as well: attribute values it rejects are converted or dropped, ids become XML names,
 and elements stand only where their parent may hold them.
+
+Diagnostic codes: M305 an unsafe element, attribute or link was removed (warning),
+M309 a language tag that is not BCP 47 was corrected or replaced (warning).
 """
 
 from __future__ import annotations

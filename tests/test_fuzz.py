@@ -82,9 +82,8 @@ def fuzz_project(root, bodies: list[str], title: str, lang: str, slugs: list[str
         (root / "source" / f"{slug}.md").write_text(
             f"---\n{front}---\n\n{body}\n\n[next]({following}.md) [part]({following}.md#x)\n",
             encoding="utf-8")
-    (root / "pamphlet.toml").write_text(
-        f'title = "Fuzz"\nessays = [{", ".join(json.dumps(s, ensure_ascii=False) for s in slugs)}]\n',
-        encoding="utf-8")
+    listed = ", ".join(json.dumps(slug, ensure_ascii=False) for slug in slugs)
+    (root / "pamphlet.toml").write_text(f'title = "Fuzz"\nessays = [{listed}]\n', encoding="utf-8")
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -304,7 +304,8 @@ def test_the_pdf_resolves_every_anchor(hostile):
     from pypdf import PdfReader
 
     project, result, _, _ = hostile
-    assert not [d.format() for d in result.diagnostics if d.code == "O501" and "anchor" in d.message]
+    assert not [d.format() for d in result.diagnostics
+                if d.code == "O501" and "anchor" in d.message]
     reader = PdfReader(str(result.outputs[0]))
     names = set(reader.named_destinations)
     assert {f"essay-{n:03d}" for n in range(1, len(SLUGS) + 1)} <= names

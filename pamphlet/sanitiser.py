@@ -213,6 +213,8 @@ def fix_content(tree) -> None:
             _as_span(element)
         elif element.tag == "a" and any(a.tag == "a" for a in element.iterancestors()):
             element.drop_tag()
+        elif element.tag == "time" and not element.get("datetime"):
+            element.tag = "span"  # a time without a datetime may hold only text
 
 
 def _in_phrasing(element) -> bool:

@@ -15,6 +15,12 @@ BLOCKS = st.sampled_from([
     "| a | b |\n|---|--:|\n| {t} | {t} |", "* * *", "`{t}`", "```\n{t}\n```", "*{t}* **{t}**",
     "<span>{t}</span>", "<div><p>{t}</div>", "{t}<br>{t}", "&nbsp;&copy;&#8217;{t}",
     "![{t}](missing.png)", "[x](other.md)", "{t} -- {t} --- {t}...", '"{t}" \'{t}\'',
+    # Attribute values from anywhere, which the e-book's schema must still accept.
+    '<span id="{t}" lang="{t}" dir="{t}" title="{t}">{t}</span> [to it](#{t})',
+    '<ol type="{t}" start="{t}" reversed="{t}"><li value="{t}">{t}</li></ol>',
+    '<table><tr><td align="{t}" colspan="{t}" rowspan="{t}">{t}</td></tr></table>',
+    '<time datetime="{t}">{t}</time> <q cite="{t}">{t}</q> <a href="{t}">{t}</a>',
+    '<a href="https://example.org/{t}#{t}">{t}</a> <a href="#{t}">{t}</a>',
 ])
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
                max_size=40)

@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import __version__
 from .diagnostics import Diagnostics
 from .essays import Essay, Source
 from .excerpt import keep_sections
-from .markup import Body, inline_html, render_body, smarten
-from .project import EssayOverride, Spec
+from .markup import Body, link_across, render_body, smarten
+from .project import Colophon, EssayOverride, Spec
+from .sanitiser import Origin, inline_field, language, plain_field
 from .schema import impossible_date
 from .scripts import direction
 
@@ -36,7 +37,9 @@ class Chapter:
 
     @property
     def anchor(self) -> str:
-        return self.essay.slug
+        """The essay's id in the PDF and its name in the EPUB: from its place, never its slug,
+        so that any file name gives a valid id and none can meet the front or back matter's."""
+        return anchor(self.number)
 
     @property
     def dir(self) -> str:
@@ -128,18 +131,32 @@ class Pamphlet:
             c.title for c in self.chapters)
 
 
+def anchor(number: int) -> str:
+    """The anchor of the essay at `number` (from 1)."""
+    return f"essay-{number:03d}"
+
+
 def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics) -> Pamphlet:
     """Render each essay's body, apply the spec's additions, and put the chapters in order."""
-    slugs = frozenset(essay.slug for essay in essays)
-    chapters = tuple(_chapter(number, essay, spec, slugs, diagnostics)
-                     for number, essay in enumerate(essays, 1))
-    return Pamphlet(spec, chapters, _intro(spec, slugs, diagnostics))
+    spec = _displayed(spec, diagnostics)
+    slugs = {essay.slug: anchor(number) for number, essay in enumerate(essays, 1)}
+    chapters = [_chapter(number, essay, spec, slugs, diagnostics)
+                for number, essay in enumerate(essays, 1)]
+    intro = _intro(spec, slugs, diagnostics)
+    documents = [(chapter.body, chapter.essay) for chapter in chapters]
+    if intro is not None:
+        documents.append(intro)
+    bodies = link_across(documents, diagnostics)
+    chapters = [replace(chapter, body=body) for chapter, body in zip(chapters, bodies)]
+    return Pamphlet(spec, tuple(chapters), bodies[-1] if intro is not None else None)
 
 
-def _chapter(number: int, essay: Essay, spec: Spec, slugs: frozenset[str],
+def _chapter(number: int, essay: Essay, spec: Spec, slugs: dict[str, str],
              diagnostics: Diagnostics) -> Chapter:
-    body = render_body(essay, spec.root, diagnostics, slugs, spec.gate)
+    body = render_body(essay, spec.root, diagnostics, slugs, anchor(number), gate=spec.gate)
     title = smarten(essay.title)
+    plain_field(essay.title, Origin(essay.path, essay.title_line, essay.title), diagnostics,
+                "a title")  # to report what it drops
     if not title:
         diagnostics.error("E210", f"the title '{essay.title}' is empty once its markup is removed",
                           essay.path, essay.title_line, hint="write the title as plain text")
@@ -151,21 +168,57 @@ def _chapter(number: int, essay: Essay, spec: Spec, slugs: frozenset[str],
                 "P115", f"essay '{essay.slug}' has no section headed '{heading}'", spec.path,
                 spec.line_of("essay", essay.slug, "sections"),
                 hint="use a heading as it stands in the essay (## ...)")
+    field = lambda key, text: inline_field(  # noqa: E731
+        text, Origin(spec.path, spec.line_of("essay", essay.slug, key), text), diagnostics,
+        f"the spec's [essay.{essay.slug}] {key}")
     return Chapter(
-        number, essay, body, essay.lang or spec.lang, title,
+        number, essay, body, _essay_lang(essay, spec, diagnostics), title,
         smarten(essay.subtitle) if essay.subtitle else None,
-        intro=inline_html(override.intro) if override.intro else None,
-        questions=tuple(inline_html(q) for q in override.questions),
+        intro=field("intro", override.intro) if override.intro else None,
+        questions=tuple(field("questions", q) for q in override.questions),
         excerpt=bool(override.sections))
 
 
-def _intro(spec: Spec, slugs: frozenset[str], diagnostics: Diagnostics) -> Body | None:
+def _essay_lang(essay: Essay, spec: Spec, diagnostics: Diagnostics) -> str:
+    if not essay.lang:
+        return spec.lang
+    text = spec.gate.read_bytes(essay.path).decode("utf-8", errors="replace")
+    lines = text.splitlines()[:essay.body_line]
+    line = next((n for n, text in enumerate(lines, 1) if text.startswith("lang:")), None)
+    return language(essay.lang, Origin(essay.path, line), diagnostics, spec.lang)
+
+
+def _intro(spec: Spec, slugs: dict[str, str],
+           diagnostics: Diagnostics) -> tuple[Body, Essay] | None:
     """The packet's own introduction, rendered like an essay's text."""
     if not spec.intro:
         return None
     essay = Essay(slug="introduction", path=spec.path, title="Introduction", body=spec.intro,
                   body_line=spec.line_of("intro") or spec.line_of("intro_file") or 1)
-    return render_body(essay, spec.root, diagnostics, slugs, spec.gate)
+    return render_body(essay, spec.root, diagnostics, slugs, "introduction",
+                       "the spec's intro", gate=spec.gate), essay
+
+
+def _displayed(spec: Spec, diagnostics: Diagnostics) -> Spec:
+    """The spec with the one-line texts a pamphlet prints (agenda, colophon, meeting) as plain
+    text through the sanitiser: markup is dropped, and anything unsafe in it reported (M305)."""
+    def plain(text: str | None, *key: str) -> str | None:
+        if text is None:
+            return None
+        origin = Origin(spec.path, spec.line_of(*key), text)
+        return plain_field(text, origin, diagnostics, "the spec's " + ".".join(key))
+    colophon = Colophon(**{name: plain(getattr(spec.colophon, name), "colophon", name)
+                           for name in ("license", "publisher", "contact", "text")})
+    event = spec.event
+    if event is not None:
+        agenda = tuple(plain(item, "event", "agenda") for item in event.agenda)
+        event = replace(event, agenda=agenda,
+                        **{name: plain(getattr(event, name), "event", name)
+                           for name in ("name", "time", "place", "host", "contact")})
+    for key in ("title", "subtitle", "description"):
+        plain(getattr(spec, key), key)  # reported here; shown through smarten
+    lang = language(spec.lang, Origin(spec.path, spec.line_of("lang")), diagnostics, "en")
+    return replace(spec, colophon=colophon, event=event, lang=lang)
 
 
 def join_names(names: tuple[str, ...]) -> str:

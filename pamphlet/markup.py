@@ -11,6 +11,7 @@ Diagnostic codes of this stage:
   M306 nesting too deep was flattened (warning)
   E216 an image has too many pixels to decode (a decompression bomb)
   E217 an image has so many pixels that it is slow to print (warning)
+  M308 a link to an anchor that does not exist is unwrapped (warning)
 """
 
 from __future__ import annotations
@@ -18,42 +19,24 @@ from __future__ import annotations
 import copy
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import markdown
-import nh3
 from lxml import etree, html as lxml_html
 from markdown.preprocessors import Preprocessor
 
 from .diagnostics import Diagnostics, shorten
 from .essays import Essay
-from .paths import Gate, Refused
 from .images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
+from .paths import Gate, Refused
+from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree,
+                        inline_markdown, inner_xml, ncname, not_a_block)
 
-SMART = {
-    "left-single-quote": "‘", "right-single-quote": "’", "left-double-quote": "“",
-    "right-double-quote": "”", "left-angle-quote": "«", "right-angle-quote": "»",
-    "ellipsis": "…", "ndash": "–", "mdash": "—",
-}
-EXTERNAL_SCHEMES = ("http", "https", "ftp", "mailto")
-UNSAFE_ELEMENTS = ("script", "style", "iframe", "object", "embed", "frame", "frameset",
-                   "form", "input", "button", "link", "meta", "base", "svg", "math", "video",
-                   "audio", "canvas", "template")
-ALLOWED_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "em", "strong", "b", "i", "u", "s",
-    "del", "ins", "mark", "small", "sub", "sup", "code", "pre", "kbd", "samp", "var", "q",
-    "cite", "abbr", "dfn", "time", "blockquote", "ul", "ol", "li", "dl", "dt", "dd", "a", "img",
-    "figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td",
-    "div", "span", "bdi", "bdo", "ruby", "rt", "rp", "wbr"}
-ALLOWED_ATTRIBUTES = {
-    "*": {"id", "class", "lang", "dir", "title"},
-    "a": {"href"}, "img": {"src", "alt", "width", "height"},
-    "th": {"style", "align", "colspan", "rowspan"}, "td": {"style", "align", "colspan", "rowspan"},
-    "ol": {"start", "reversed", "type"}, "li": {"value"}, "time": {"datetime"},
-    "abbr": {"title"}, "q": {"cite"}, "blockquote": {"cite"}}
 EPUB_NS = "http://www.idpf.org/2007/ops"
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 MAX_DEPTH = 24  # levels of nested elements kept; deeper ones are flattened
 
 
@@ -73,11 +56,12 @@ class Link:
 class Body:
     """An essay's text as XHTML; footnote calls are `<span class="noteref" data-note="N"/>`."""
 
-    slug: str
+    slug: str  # the anchor: the id of the essay's element and the prefix of every id in it
     html: str
     notes: tuple[Note, ...]
     links: tuple[Link, ...]
     images: tuple[Path, ...]
+    ids: tuple[tuple[str, str], ...] = ()  # (id as the author wrote it, id in the output)
 
 
 @dataclass(frozen=True)
@@ -89,11 +73,14 @@ class PrintBody:
 
 
 def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
-                slugs: frozenset[str] = frozenset(), gate: Gate | None = None) -> Body:
+                slugs: Mapping[str, str] | frozenset[str] = frozenset(),
+                anchor: str | None = None, what: str = "an essay",
+                gate: Gate | None = None) -> Body:
     """Convert an essay's Markdown into a `Body`, reporting problems with their lines.
 
-    `slugs` are the essays of the same pamphlet, which links to `<slug>.md` may reach;
-    images are found through `gate` (by default, one for the project at `root`).
+    `slugs` are the essays of the same pamphlet, which links to `<slug>.md` may reach, each
+    with its anchor; `anchor` is this essay's, the prefix of every id in it. Images are
+    found through `gate` (by default, one for the project at `root`).
     """
     md = markdown.Markdown(
         extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists",
@@ -102,48 +89,74 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                            "footnotes": {"BACKLINK_TEXT": ""}},
         output_format="xhtml")
     converted = md.convert(essay.body) or "<p></p>"
+    anchor = ncname(anchor or essay.slug, "essay")
     fixer = _TreeFixer(essay, (gate or Gate.for_project(root)).project_only(), diagnostics,
-                       slugs)
-    # Say what the allow-list will take out, then let it take it out.
-    fixer.report_unsafe(lxml_html.fragment_fromstring(converted, create_parent="div"))
-    tree = lxml_html.fragment_fromstring(sanitise(converted) or "<p></p>", create_parent="div")
+                       slugs, anchor)
+    tree = clean_tree(converted, Origin(essay.path, essay.body_line, essay.body), diagnostics,
+                      what)
     # The passes see the notes too, so links and images in them are treated alike.
     fixer.limit_depth(tree)
+    fixer.element_ids(tree)
     fixer.headings(tree)
     images = fixer.images(tree)
     links = fixer.links(tree)
     fixer.section_breaks(tree)
     notes = fixer.take_notes(tree)
-    return Body(essay.slug, inner_xml(tree), tuple(notes), tuple(links), tuple(images))
-
-
-def inline_html(text: str) -> str:
-    """A line of Markdown (a question, an editor's note) as inline XHTML with smart typography."""
-    md = markdown.Markdown(extensions=["smarty"],
-                           extension_configs={"smarty": {"substitutions": SMART}})
-    tree = lxml_html.fragment_fromstring(md.convert(text) or "<p></p>", create_parent="div")
-    paragraphs = tree.findall("p")
-    if len(paragraphs) == 1 and len(tree) == 1:
-        tree = paragraphs[0]
-    return inner_xml(tree).strip()
-
-
-def sanitise(html: str) -> str:
-    """Keep only the elements and attributes an essay can need (nh3's allow-list cleaner)."""
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES,
-                     url_schemes={"http", "https", "mailto", "ftp", "data"},
-                     filter_style_properties={"text-align"}, link_rel=None,
-                     strip_comments=True)
+    return Body(anchor, inner_xml(tree), tuple(notes), tuple(links), tuple(images),
+                tuple(fixer.ids.items()))
 
 
 def smarten(text: str) -> str:
     """Plain text with smart quotes, dashes and ellipses; any Markdown markup is dropped."""
-    md = markdown.Markdown(extensions=["smarty"],
-                           extension_configs={"smarty": {"substitutions": SMART}})
-    tree = lxml_html.fragment_fromstring(md.convert(text) or "<p></p>", create_parent="div")
+    tree = lxml_html.fragment_fromstring(inline_markdown(not_a_block(text)) or "<p></p>",
+                                         create_parent="div")
     for unsafe in tree.iter(*UNSAFE_ELEMENTS):  # a <script> in a title leaves no text behind
         unsafe.drop_tree()
     return " ".join(_text(tree).split())
+
+
+def link_across(documents: list[tuple[Body, Essay]], diagnostics: Diagnostics) -> list[Body]:
+    """Links between the pamphlet's documents, once all are rendered: `other.md#section` goes
+    to that section's id, and a link whose target is gone (left out of an excerpt, or never
+    there) is unwrapped with a warning (M308)."""
+    present = {body.slug: _ids_in(body) for body, _ in documents}
+    every = set().union(*present.values()) if present else set()
+    written = {body.slug: dict(body.ids) for body, _ in documents}
+    names = {body.slug: essay.slug for body, essay in documents}
+
+    def fix(fragment: str, body: Body, essay: Essay) -> str:
+        if 'href="#' not in fragment:
+            return fragment
+        tree = parse_fragment(fragment)
+        for anchor in tree.xpath(".//a[starts-with(@href, '#')]"):
+            target = anchor.get("href")[1:]
+            section = anchor.attrib.pop("data-fragment", None)
+            if section is not None:
+                found = written.get(target, {}).get(section)
+                if found:
+                    anchor.set("href", f"#{found}")
+                else:
+                    dangling(anchor, f"{names.get(target)}.md#{section}", essay, diagnostics,
+                             "that essay has no such section")
+            elif target not in every:
+                mine: dict[str, str] = {}
+                for old, new in written[body.slug].items():  # the first is as written
+                    mine.setdefault(new, old)
+                dangling(anchor, f"#{mine.get(target, target)}", essay, diagnostics,
+                         "the section is not in this pamphlet")
+        return inner_xml(tree)
+
+    return [replace(body, html=fix(body.html, body, essay),
+                    notes=tuple(replace(note, html=fix(note.html, body, essay))
+                                for note in body.notes))
+            for body, essay in documents]
+
+
+def _ids_in(body: Body) -> set[str]:
+    found = {body.slug}
+    for fragment in (body.html, *(note.html for note in body.notes)):
+        found.update(parse_fragment(fragment).xpath("//@id"))
+    return found
 
 
 def print_html(body: Body, link_notes: str = "footnote") -> PrintBody:
@@ -274,11 +287,13 @@ class _TreeFixer:
     """The post-Markdown passes over one essay's tree; each reports what it finds."""
 
     def __init__(self, essay: Essay, gate: Gate, diagnostics: Diagnostics,
-                 slugs: frozenset[str]):
+                 slugs: Mapping[str, str] | frozenset[str], anchor: str):
         self.essay, self.gate, self.diagnostics = essay, gate, diagnostics
         self.root = gate.roots[0]
-        self.slugs = slugs
-        self.ids: dict[str, str] = {}
+        self.slugs = slugs if isinstance(slugs, Mapping) else {slug: slug for slug in slugs}
+        self.anchor = anchor
+        self.ids: dict[str, str] = {}  # id as written -> id in the output
+        self.note_ids: set[str] = set()  # the footnote extension's own ids
 
     def line_of(self, needle: str) -> int:
         at = self.essay.body.find(needle)
@@ -296,30 +311,14 @@ class _TreeFixer:
                 notes.append(Note(number, inner_xml(item).strip()))
             block.getparent().remove(block)
         for sup in tree.xpath(".//sup[starts-with(@id, 'fnref')]"):
-            target = sup.find("a").get("href", "#")[1:]
+            call = sup.find("a")
+            target = call.get("href", "#")[1:] if call is not None else ""
+            if target not in numbers:  # raw HTML that only looks like a footnote call
+                del sup.attrib["id"]
+                continue
             marker = etree.Element("span", {"class": "noteref", "data-note": str(numbers[target])})
             _replace(sup, marker)
         return notes
-
-    def report_unsafe(self, tree) -> None:
-        """Warn of the raw HTML the sanitiser removes: scripts, frames, forms, handlers."""
-        for element in tree.xpath(".//*"):
-            if not isinstance(element.tag, str):
-                continue
-            if element.tag in UNSAFE_ELEMENTS:
-                self.diagnostics.warning(
-                    "M305", f"<{element.tag}> is not allowed in an essay and was removed",
-                    self.essay.path, self.line_of(f"<{element.tag}"))
-            for name in [n for n in element.attrib if n.lower().startswith("on")]:
-                self.diagnostics.warning(
-                    "M305", f"the {name} attribute is not allowed and was removed",
-                    self.essay.path, self.line_of(name))
-            href = element.get("href") if element.tag == "a" else None
-            scheme = urlsplit(href or "").scheme.lower()
-            if scheme and scheme not in EXTERNAL_SCHEMES:
-                self.diagnostics.warning(
-                    "M305", f"link with '{scheme}:' removed: {shorten(href)}", self.essay.path,
-                    self.line_of(href), hint="link to http(s) addresses only")
 
     def limit_depth(self, tree) -> None:
         """Flatten nesting past MAX_DEPTH: layout engines recurse, and no reader follows it."""
@@ -335,13 +334,30 @@ class _TreeFixer:
             if depth >= MAX_DEPTH and element.tag in ("ul", "ol", "li", "blockquote", "div"):
                 element.drop_tag()
 
+    def element_ids(self, tree) -> None:
+        """Every id an author wrote gets the essay's prefix, so no two documents share one."""
+        self.note_ids = {item.get("id") for item in
+                         tree.xpath("./div[@class='footnote']/ol/li[@id]")}
+        self.note_ids |= set(tree.xpath(".//sup[starts-with(@id, 'fnref')]/@id"))
+        for element in tree.xpath(".//*[@id]"):
+            written = element.get("id")
+            if written in self.note_ids or element.tag in _HEADINGS or (
+                    element.tag == "sup" and written.startswith("fnref")):
+                continue
+            self.ids.setdefault(written, self._unique_id(ncname(written, "id")))
+            element.set("id", self.ids[written])
+
     def headings(self, tree) -> None:
-        headings = [h for h in tree.iter() if h.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        headings = [h for h in tree.iter() if h.tag in _HEADINGS]
         shift = 1 if any(h.tag == "h1" for h in headings) else 0
         for heading in headings:
             heading.tag = f"h{min(6, int(heading.tag[1]) + shift)}"
-            anchor = self._unique_id(heading.get("id") or _slugify(_text(heading)))
-            self.ids[heading.get("id") or anchor] = anchor
+            written, text = heading.get("id"), _slugify(_text(heading))
+            anchor = self._unique_id(ncname(written, "id") if written else text)
+            # A link may name the heading as written, or as its text makes it.
+            for key in (written, text, anchor):
+                if key:
+                    self.ids.setdefault(key, anchor)
             heading.set("id", anchor)
 
     def images(self, tree) -> list[Path]:
@@ -421,24 +437,40 @@ class _TreeFixer:
 
     def links(self, tree) -> list[Link]:
         found: list[Link] = []
-        for anchor in tree.iter("a"):
+        for anchor in list(tree.iter("a")):
             href = (anchor.get("href") or "").strip()
             scheme = urlsplit(href).scheme.lower()
             if href.startswith("#"):
-                anchor.set("href", "#" + self.ids.get(href[1:], href[1:]))
+                self._fragment(anchor, unquote(href[1:]))
             elif scheme in EXTERNAL_SCHEMES:
                 found.append(Link(href, _text(anchor)))
             elif href and not scheme:
                 self._cross_reference(anchor, href)
         return found
 
+    def _fragment(self, anchor, target: str) -> None:
+        """A link within the essay goes to the id it names, or to another essay by its slug."""
+        if target in self.note_ids:
+            return  # a footnote call, which take_notes turns into a note reference
+        if target in self.ids:
+            anchor.set("href", f"#{self.ids[target]}")
+        elif target in self.slugs:
+            anchor.set("href", f"#{self.slugs[target]}")
+            anchor.set("class", "cross-ref")
+        else:
+            dangling(anchor, f"#{target}", self.essay, self.diagnostics)
+
     def _cross_reference(self, anchor, href: str) -> None:
-        """A link to another essay's file becomes a link to where it stands in the pamphlet."""
-        target = unquote(href.split("#", 1)[0])
+        """A link to another essay's file becomes a link to where it stands in the pamphlet;
+        a section named after `#` is found once every essay is rendered."""
+        target, _, fragment = href.partition("#")
+        target = unquote(target)
         slug = Path(target).stem if target.endswith(".md") else None
         if slug in self.slugs:
-            anchor.set("href", f"#{slug}")
+            anchor.set("href", f"#{self.slugs[slug]}")
             anchor.set("class", "cross-ref")
+            if fragment:
+                anchor.set("data-fragment", unquote(fragment))
             return
         self.diagnostics.warning(
             "M304", f"link to a file that is not in this pamphlet: {shorten(href)}",
@@ -451,27 +483,44 @@ class _TreeFixer:
             rule.set("class", "section-break")
 
     def _unique_id(self, base: str) -> str:
-        anchor = f"{self.essay.slug}-{base or 'section'}"
+        anchor = f"{self.anchor}-{base or 'section'}"
         candidate, n = anchor, 1
-        while candidate in self.ids.values():
+        taken = set(self.ids.values())
+        # note-N and noteref-N are the e-book's ids for the footnotes
+        while candidate in taken or re.fullmatch(rf"{re.escape(self.anchor)}-note(ref)?-\d+",
+                                                 candidate):
             n += 1
             candidate = f"{anchor}-{n}"
         return candidate
 
 
+def dangling(anchor, href: str, essay: Essay, diagnostics: Diagnostics,
+             why: str = "there is no such anchor") -> None:
+    """Unwrap a link whose target does not exist: its text stays, the link goes (M308)."""
+    at = essay.body.find(href[href.index("#"):])
+    line = essay.body_line + (essay.body[:at].count("\n") if at >= 0 else 0)
+    diagnostics.warning("M308", f"link to {href[:80]} removed: {why}", essay.path, line,
+                        hint="link to a heading of an essay as its text makes it "
+                             "(#my-heading, other-essay.md#my-heading)")
+    unwrap(anchor)
+
+
+def unwrap(element) -> None:
+    """Remove an element but keep its content where it stood."""
+    parent, previous = element.getparent(), element.getprevious()
+    text = (element.text or "")
+    if previous is not None:
+        previous.tail = (previous.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    for child in list(element):
+        element.addprevious(child)
+    _drop(element)
+
+
 def parse_fragment(fragment: str):
     """Parse XHTML that this module wrote (well-formed, so the XML parser reads it)."""
     return etree.fromstring(f"<div>{fragment}</div>")
-
-
-def inner_xml(element) -> str:
-    text = _escape(element.text or "")
-    return text + "".join(etree.tostring(child, encoding="unicode", method="xml")
-                          for child in element)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _replace(old, new) -> None:
@@ -547,7 +596,11 @@ def _is_external(href: str | None) -> bool:
 
 
 def _display_url(href: str) -> str:
-    return href[len("mailto:"):] if href.lower().startswith("mailto:") else href
+    """The address as people write it: without mailto:, and with its %-escapes decoded unless
+    they hide characters no page can show."""
+    url = href[len("mailto:"):] if href.lower().startswith("mailto:") else href
+    shown = unquote(url)
+    return url if re.search(r"[\x00-\x20\x7f-\x9f\ufffe\uffff\ud800-\udfff]", shown) else shown
 
 
 def _same_text(text: str, url: str) -> bool:

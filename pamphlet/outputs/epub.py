@@ -1,7 +1,7 @@
 """The EPUB 3 e-book, made from the assembled model with ebooklib (the only module that imports it).
 
 Diagnostic codes: B701 nothing to put in the e-book, B702 an essay with an empty title,
-B703 ebooklib could not write the book.
+B703 ebooklib could not write the book, B704 an image the e-book cannot hold (warning).
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from pathlib import Path
+from urllib.parse import quote
 
 from ebooklib import epub
 
@@ -20,6 +21,7 @@ from ..clock import build_time, reproducible
 from ..diagnostics import Diagnostics, fail
 from ..layouts import Layout
 from ..markup import ebook_html
+from ..sanitiser import clean_svg
 from ..scripts import direction
 from .cover import cover_image
 
@@ -58,11 +60,14 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
     _metadata(book, pamphlet, identifier)
     name, data = cover_image(pamphlet, layout, diagnostics)
     book.set_cover(f"images/{name}", data, create_page=False)
-    documents = _documents(book, pamphlet, name)
+    images = _image_files(pamphlet, diagnostics)
+    documents = _documents(book, pamphlet, name, images)
     css = layout.find(f"{layout.name}/ebook.css") or layout.find("zine/ebook.css")
     book.add_item(epub.EpubItem(uid="style", file_name="style/ebook.css", media_type="text/css",
                                 content=layout.read(css)))
-    _images(book, pamphlet)
+    for number, (name, data, media_type) in enumerate(images.values(), 1):
+        book.add_item(epub.EpubImage(uid=f"img{number}", file_name=name, media_type=media_type,
+                                     content=data))
     book.add_item(epub.EpubNcx())
     nav = epub.EpubNav(title="Contents")
     book.add_item(nav)
@@ -151,7 +156,8 @@ def _page(book: epub.EpubBook, uid: str, title: str, lang: str, body: str,
     return item
 
 
-def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str) -> list:
+def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
+               image_files: dict[str, tuple[str, bytes, str]]) -> list:
     lang, title = pamphlet.lang, pamphlet.title
     docs = [_page(book, "cover", title, lang,
                   f'<section class="cover" epub:type="cover">'
@@ -160,16 +166,23 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str) -> list
             _page(book, "titlepage", title, lang, _title_page(pamphlet), "frontmatter")]
     book.guide.append({"href": "nav.xhtml", "title": "Contents", "type": "toc"})
     toc = []
-    slugs = {chapter.anchor for chapter in pamphlet.chapters}
+    # Each text by the name of its document: the anchor, never the slug, so that no essay's
+    # file name can make an invalid name or take the place of the nav, Sources or colophon.
+    images = {relative: name for relative, (name, _, _) in image_files.items()}
+    bodies = {chapter.anchor: _essay(chapter, pamphlet.lang, images)
+              for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
-        body = _links(ebook_html(pamphlet.intro), slugs)
+        bodies["introduction"] = (f'<section id="introduction" epub:type="introduction" '
+                                  f'role="doc-introduction"><h1>Introduction</h1>'
+                                  f'{_images_src(ebook_html(pamphlet.intro), images)}</section>')
+    homes = {name: anchor for anchor, body in bodies.items() for name in _ids(body)}
+    if pamphlet.intro is not None:
         docs.append(_page(book, "introduction", "Introduction", lang,
-                          f'<section epub:type="introduction" role="doc-introduction">'
-                          f'<h1>Introduction</h1>{body}</section>', "frontmatter"))
+                          _links(bodies["introduction"], "introduction", homes), "frontmatter"))
         toc.append(epub.Link("introduction.xhtml", "Introduction", "introduction"))
     for index, chapter in enumerate(pamphlet.chapters):
         item = _page(book, chapter.anchor, chapter.title, chapter.lang,
-                     _essay(chapter, slugs, lang), "bodymatter",
+                     _links(bodies[chapter.anchor], chapter.anchor, homes), "bodymatter",
                      landmark="bodymatter" if index == 0 else None)
         docs.append(item)
         toc.append(epub.Link(item.file_name, chapter.title, chapter.anchor))
@@ -208,7 +221,7 @@ def _title_page(pamphlet: Pamphlet) -> str:
     return "\n".join(lines + ["</section>"])
 
 
-def _essay(chapter: Chapter, slugs: set[str], book_lang: str) -> str:
+def _essay(chapter: Chapter, book_lang: str, images: dict[str, str]) -> str:
     head = [f'<header><h1 class="essay-title">{escape(chapter.title)}</h1>']
     if chapter.subtitle:
         head.append(f'<p class="subtitle">{escape(chapter.subtitle)}</p>')
@@ -221,44 +234,88 @@ def _essay(chapter: Chapter, slugs: set[str], book_lang: str) -> str:
     parts = ["".join(head)]
     if chapter.intro:
         parts.append(f'<p class="editor-intro">{chapter.intro}</p>')
-    parts.append(_links(_images_src(ebook_html(chapter.body)), slugs))
+    parts.append(_images_src(ebook_html(chapter.body), images))
     if chapter.questions:
         items = "".join(f"<li>{question}</li>" for question in chapter.questions)
         parts.append(f'<section class="questions"><h2>For discussion</h2><ol>{items}</ol></section>')
-    return f'<section class="essay" epub:type="chapter" role="doc-chapter">{"".join(parts)}</section>'
+    return f'<section id="{chapter.anchor}" class="essay" epub:type="chapter" ' \
+           f'role="doc-chapter">{"".join(parts)}</section>'
 
 
-def _links(xml: str, slugs: set[str]) -> str:
-    """Cross-references to other essays point at their files in the book."""
-    return re.sub(r'href="#([^"]+)"',
-                  lambda m: f'href="{m.group(1)}.xhtml"' if m.group(1) in slugs else m.group(0), xml)
+def _ids(xml: str) -> list[str]:
+    return re.findall(r'\sid="([^"]+)"', xml)
 
 
-def _images_src(xml: str) -> str:
-    return re.sub(r'src="(?!data:)([^"]+)"', lambda m: f'src="{_image_name(m.group(1))}"', xml)
+def _links(xml: str, here: str, homes: dict[str, str]) -> str:
+    """A link to an id in another document points at that document."""
+    def target(match: re.Match) -> str:
+        name = match.group(1)
+        home = homes.get(name, here)
+        if home == here:
+            return match.group(0)
+        return f'href="{home}.xhtml"' if name == home else f'href="{home}.xhtml#{name}"'
+    return re.sub(r'href="#([^"]+)"', target, xml)
 
 
-def _image_name(relative: str) -> str:
-    return "images/" + relative.replace("/", "-")
+def _images_src(xml: str, names: dict[str, str]) -> str:
+    """Images by their names in the book; one the book does not hold becomes its text."""
+    def image(match: re.Match) -> str:
+        tag = match.group(0)
+        src = re.search(r'\ssrc="([^"]*)"', tag)
+        if src is None or src.group(1).startswith("data:"):
+            return tag
+        if unescape(src.group(1)) in names:
+            return tag.replace(src.group(0), f' src="{names[unescape(src.group(1))]}"')
+        alt = re.search(r'\salt="([^"]*)"', tag)
+        return f'<span class="missing-image">{alt.group(1) if alt else ""}</span>'
+    return re.sub(r"<img\s[^>]*>", image, xml)
 
 
-def _images(book: epub.EpubBook, pamphlet: Pamphlet) -> None:
-    added: set[str] = set()
-    for chapter in pamphlet.chapters:
-        for path in chapter.body.images:
+def _image_files(pamphlet: Pamphlet, diagnostics: Diagnostics) -> dict[str, tuple[str, bytes, str]]:
+    """Each image's path in the project -> (its name in the book, its bytes, its media type).
+
+    Names are numbered, whatever the file is called (spaces, accents, `..`); an image in a
+    format e-books do not take, or an SVG that is not one, is left out with a warning (B704).
+    """
+    files: dict[str, tuple[str, bytes, str]] = {}
+    seen: set[str] = set()
+    documents = [(chapter.body, chapter.essay) for chapter in pamphlet.chapters]
+    if pamphlet.intro is not None:
+        documents.append((pamphlet.intro, None))
+    for body, essay in documents:
+        for path in body.images:
             relative = path.relative_to(pamphlet.spec.root).as_posix()
-            name = _image_name(relative)
-            if name not in added:
-                added.add(name)
-                book.add_item(epub.EpubImage(uid=f"img{len(added)}", file_name=name,
-                                             media_type=_media_type(path),
-                                             content=pamphlet.spec.gate.read_bytes(path)))
+            if relative in seen:
+                continue
+            seen.add(relative)
+            data = pamphlet.spec.gate.read_bytes(path)
+            data = clean_svg(data) if path.suffix.lower() == ".svg" else data
+            if path.suffix.lower() not in _MEDIA_TYPES or data is None:
+                where = essay.path if essay else pamphlet.spec.path
+                at = max(essay.body.find(path.name), essay.body.find(quote(path.name))) \
+                    if essay else -1
+                line = essay.body_line + essay.body[:at].count("\n") if essay and at >= 0 else None
+                diagnostics.warning(
+                    "B704", f"the image {relative} is not in a format e-books take, so the "
+                    "EPUB shows its text instead", where, line,
+                    hint="convert it to PNG, JPEG, GIF, WebP or SVG")
+                continue
+            name = f"images/image-{len(files) + 1:03d}{_suffix(path)}"
+            files[relative] = (name, data, _media_type(path))
+    return files
+
+
+def _suffix(path: Path) -> str:
+    suffix = path.suffix.lower()
+    return ".jpg" if suffix == ".jpeg" else suffix
+
+
+_MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
+                ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
 
 
 def _media_type(path: Path) -> str:
-    return {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
-            ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}.get(
-        path.suffix.lower(), "application/octet-stream")
+    return _MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
 
 
 def _sources(pamphlet: Pamphlet) -> str:

@@ -42,6 +42,9 @@ _ATTR_TAIL = re.compile(r"[ \t]*\{:?[ \t]*(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|[^
 _ATTR_SPAN = re.compile(r"\{:[^{}\n]*\}|\[([^\]\n]+)\]\{[#.][^{}\n]*\}")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)"
                     r"|<img\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>", re.I)
+_IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>\s*</iframe>", re.I)
+_EMBEDS = ((re.compile(r"youtube(?:-nocookie)?\.com/embed/([\w-]+)"), "https://www.youtube.com/watch?v={}"),
+           (re.compile(r"player\.vimeo\.com/video/(\d+)"), "https://vimeo.com/{}"))
 _FILE_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)-")
 _MEDIA = {"youtube": "https://www.youtube.com/watch?v={}", "yt": "https://www.youtube.com/watch?v={}",
           "vimeo": "https://vimeo.com/{}", "vimeo_simple": "https://vimeo.com/{}"}
@@ -234,6 +237,7 @@ class _Body:
         body = _COMMENT.sub(lambda m: self.removed("{% comment %}", m.group(0)), body)
         body = _HIGHLIGHT.sub(self.highlight, body)
         body = _TAG.sub(self.tag, body)
+        body = _prose(body, lambda part: _IFRAME.sub(_embed_link, part))
         body = _prose(body, self.attributes)
         body = _prose(body, lambda part: _IMAGE.sub(self.image, part))
         body = re.sub(r"(?<!!)\[([^\]\n]+)\]\(\s*\)", r"\1", body)  # a link whose tag was removed
@@ -302,12 +306,16 @@ class _Body:
         return self.removed(shown, snippet)
 
     def attributes(self, part: str) -> str:
+        first = min((m for m in (p.search(part) for p in (_ATTR_LINE, _ATTR_TAIL, _ATTR_SPAN))
+                     if m), key=lambda m: m.start(), default=None)
+        if first is None:
+            return part
         cleaned = _ATTR_LINE.sub("", part)
         cleaned = _ATTR_TAIL.sub("", cleaned)
         cleaned = _ATTR_SPAN.sub(lambda m: m.group(1) or "", cleaned)
         if cleaned != part:
             self.once.warn("N814", "attributes", "Kramdown/Pandoc attribute lists ({: .class}, "
-                           "{#id}, {:toc}) left out", None,
+                           "{#id}, {:toc}) left out", self.line(first.group(0).strip()),
                            hint="they style the site's pages; headings get ids of their own")
         return cleaned
 
@@ -356,6 +364,15 @@ class _Body:
                        + "; its alt text is shown in its place", self.line(src),
                        hint="import with --site pointing at a checkout of the site, or add "
                        "the image to source/ by hand")
+
+
+def _embed_link(match: re.Match) -> str:
+    """An embedded player (which no page can play) as a link to what it plays."""
+    src = match.group(1)
+    for pattern, address in _EMBEDS:
+        if found := pattern.search(src):
+            return markdown_link(address.format(found.group(1)))
+    return markdown_link(src)
 
 
 def _prose(text: str, change) -> str:

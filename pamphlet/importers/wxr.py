@@ -81,7 +81,7 @@ def from_wxr(raw: bytes, path: Path, run: Run) -> list[Draft]:
     if root is None:
         return []
     names = _names(root)
-    if names.wp is None and root.find(f".//item/{names.wp_('post_type')}") is None:
+    if names.wp is None and not any(e.tag == "wp:post_type" for e in root.iter("wp:post_type")):
         run.diagnostics.error("N809", f"{path.name} is not a WordPress export (no wp: "
                               "namespace)", path, hint="export again from WordPress: Tools → "
                               "Export, All content")
@@ -122,7 +122,8 @@ def _parse(raw: bytes, path: Path, run: Run):
 
 
 def _names(root) -> _Names:
-    spaces = {etree.QName(e).namespace for e in root.iter() if isinstance(e.tag, str)}
+    spaces = {e.tag[1:].split("}")[0] for e in root.iter()
+              if isinstance(e.tag, str) and e.tag.startswith("{")}
     spaces |= set(root.nsmap.values())
     wp = next((s for s in sorted(spaces, key=str) if s and _WP.match(s)), None)
     return _Names(wp, _CONTENT if _CONTENT in spaces else None, _DC if _DC in spaces else None)
@@ -173,9 +174,9 @@ def _post(item, export: _Export, path: Path, run: Run) -> Draft | None:
 
 
 def _untitled(content: str, date: str | None, item, once: Once) -> str:
-    heading = re.search(r"<h[1-3][^>]*>(.*?)</h[1-3]>", content, re.S | re.I)
+    heading = re.search(r"<h[1-6][^>]*>(.*?)</h[1-6]>", content, re.S | re.I)
     title = _plain(heading.group(1)) if heading else ""
-    title = title or date or f"Untitled {_text(item, 'guid') or ''}".strip()
+    title = title or (f"Untitled ({date})" if date else "Untitled")
     once.warn("N810", f"untitled:{item.sourceline}", f"a post has no title; it is called "
               f"'{title}' (from its {'first heading' if heading else 'date'})",
               item.sourceline, hint="give the essay a title in its front matter")
@@ -208,6 +209,21 @@ def _address(item) -> str | None:
     return link if link.startswith(("http://", "https://")) else None
 
 
+def _converter():
+    from markdownify import MarkdownConverter
+
+    class Converter(MarkdownConverter):
+        """markdownify, with a `|` in a table cell escaped so that it stays in its cell."""
+
+        def convert_td(self, el, text, *args, **kwargs):
+            return super().convert_td(el, text.replace("|", "\\|"), *args, **kwargs)
+
+        def convert_th(self, el, text, *args, **kwargs):
+            return super().convert_th(el, text.replace("|", "\\|"), *args, **kwargs)
+
+    return Converter
+
+
 class _Body:
     """A post's HTML as Markdown, its shortcodes and block comments turned into Markdown."""
 
@@ -216,8 +232,6 @@ class _Body:
         self.blocks: list[str] = []
 
     def markdown(self, content: str) -> str:
-        from markdownify import markdownify
-
         text = _BLOCK_COMMENT.sub("", content)
         text = self.shortcodes(text)
         text = _URL_LINE.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', text)
@@ -225,7 +239,7 @@ class _Body:
         if "<p" not in text:
             text = "".join(f"<p>{part}</p>" for part in re.split(r"\n\s*\n", text)
                            if part.strip())
-        markdown = markdownify(text, heading_style="ATX", bullets="-")
+        markdown = _converter()(heading_style="ATX", bullets="-").convert(text)
         markdown = _TOKEN.sub(lambda m: f"\n\n{self.blocks[int(m.group(1))]}\n\n", markdown)
         return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", markdown).strip()
 
@@ -327,8 +341,8 @@ def _text(element, tag: str) -> str | None:
 
 def _excerpt(item) -> str:
     for child in item:
-        if isinstance(child.tag, str) and etree.QName(child).localname == "encoded" and \
-                "excerpt" in (etree.QName(child).namespace or child.tag):
+        if isinstance(child.tag, str) and "excerpt" in child.tag and \
+                child.tag.endswith(("}encoded", ":encoded")):
             return child.text or ""
     return ""
 

@@ -249,7 +249,10 @@ class _Body:
         return f"\ue030{len(self.kept) - 1}\ue031"
 
     def line(self, snippet: str) -> int | None:
-        at = self.text.find(snippet)
+        """The line of the file where `snippet` first stands on a line of its own, or else
+        first appears."""
+        alone = re.search(rf"(?m)^[ \t]*{re.escape(snippet)}[ \t]*$", self.text)
+        at = alone.start() if alone else self.text.find(snippet)
         return self.text[:at].count("\n") + 1 if at >= 0 else None
 
     def removed(self, name: str, snippet: str, replacement: str = "") -> str:

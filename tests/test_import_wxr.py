@@ -257,6 +257,28 @@ def test_old_wordpress_com_export_with_an_undeclared_prefix_is_repaired(tmp_path
                      r"on link is not defined", err)
 
 
+def test_an_undeclared_wp_prefix_is_repaired(tmp_path, capsys):
+    export = tmp_path / "export.xml"
+    export.write_bytes(THEME_TEST.read_bytes().replace(b" " + NS_12, b"", 1))
+    status, essays, err = run_import(tmp_path, capsys, export)
+    assert status == 0 and set(essays) == set(PUBLISHED) and SUMMARY in err
+    assert re.search(r"N808 warning: .* repaired: line \d+: Namespace prefix wp on \w+ is not "
+                     "defined", err)
+    assert essays["block-quote"].authors == ("Theme Reviewer",)
+
+
+@pytest.mark.parametrize("fraction", [0.05, 0.2, 0.33, 0.5, 0.61, 0.75, 0.9, 0.99])
+def test_a_cut_off_export_imports_what_it_holds_without_a_traceback(tmp_path, capsys, fraction):
+    data = THEME_TEST.read_bytes()
+    export = tmp_path / "cut.xml"
+    export.write_bytes(data[:int(len(data) * fraction)])
+    status, essays, err = run_import(tmp_path, capsys, export)
+    assert "N808 warning" in err or (status == 1 and "N809" in err and not essays)
+    assert set(essays) <= set(PUBLISHED)  # never the password-protected post, cut before
+    if "N808" in err:                      # its password
+        assert "the file ends inside the post on line" in err
+
+
 def test_a_stray_ampersand_is_repaired_with_a_warning(tmp_path, capsys):
     export = tmp_path / "export.xml"
     export.write_text(wxr(item(title="Fish & Chips", content="<p>Vinegar.</p>")))

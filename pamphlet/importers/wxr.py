@@ -81,7 +81,7 @@ def from_wxr(raw: bytes, path: Path, run: Run) -> list[Draft]:
     if root is None:
         return []
     names = _names(root)
-    if names.wp is None and not any(e.tag == "wp:post_type" for e in root.iter("wp:post_type")):
+    if names.wp is None and next(_all(root, "wp:post_type"), None) is None:
         run.diagnostics.error("N809", f"{path.name} is not a WordPress export (no wp: "
                               "namespace)", path, hint="export again from WordPress: Tools → "
                               "Export, All content")
@@ -113,12 +113,27 @@ def _parse(raw: bytes, path: Path, run: Run):
         return None
     faults = [f"line {e.line}: {e.message.strip()}" for e in parser.error_log]
     more = f" (and {len(faults) - 3} more)" if len(faults) > 3 else ""
+    cut = _drop_cut_off_item(root, raw)
     run.diagnostics.warning("N808", "the export is not well-formed XML and was read in "
                             f"recovery mode; repaired: {'; '.join(faults[:3]) or first.msg}"
-                            f"{more}", path, first.lineno,
+                            f"{more}" + (f"; the file ends inside the post on line {cut}, "
+                                         "which is left out" if cut else ""),
+                            path, first.lineno,
                             hint="check the imported posts against the blog; the export "
                             "itself is unchanged")
     return root
+
+
+def _drop_cut_off_item(root, raw: bytes) -> int | None:
+    """In a file cut short, the last item is incomplete (its password or status may be
+    missing), so it is left out; returns its line."""
+    if raw.rstrip().endswith(b"</rss>"):
+        return None
+    items = list(root.iter("item"))
+    if not items:
+        return None
+    items[-1].getparent().remove(items[-1])
+    return items[-1].sourceline
 
 
 def _names(root) -> _Names:
@@ -131,7 +146,7 @@ def _names(root) -> _Names:
 
 def _read_export(root, names: _Names) -> _Export:
     export = _Export(names)
-    for author in root.iter(names.wp_("author")):
+    for author in _all(root, names.wp_("author")):
         login = _text(author, names.wp_("author_login"))
         if login:
             export.authors[login] = _plain(_text(author, names.wp_("author_display_name"))
@@ -202,7 +217,7 @@ def _tags(item) -> list[str]:
 
 def _address(item) -> str | None:
     link = (_text(item, "link") or "").strip()
-    guid = item.find("guid")
+    guid = next((child for child in item if child.tag == "guid"), None)
     if not link.startswith(("http://", "https://")) and guid is not None and \
             guid.get("isPermaLink") != "false":
         link = (guid.text or "").strip()
@@ -335,8 +350,14 @@ def _attrs(text: str) -> dict:
 
 
 def _text(element, tag: str) -> str | None:
-    found = element.find(tag)
+    # Children compared by tag, not found by path: `wp:x` under an undeclared prefix is a
+    # plain tag name, which an ElementPath query would take for a prefix.
+    found = next((child for child in element if child.tag == tag), None)
     return found.text if found is not None else None
+
+
+def _all(root, tag: str):
+    return (element for element in root.iter() if element.tag == tag)
 
 
 def _excerpt(item) -> str:

@@ -334,6 +334,7 @@ SHORTCODES = [
     ("Write [[gallery]] to show a gallery.", "Write [gallery] to show a gallery.", ""),
     ("A remark [sic] and [1] and [simple boat].", "A remark [sic] and [1] and [simple boat].", ""),
     ("<!-- wp:paragraph -->\n<p>Block text.</p>\n<!-- /wp:paragraph -->", "Block text.", ""),
+    ('<!-- wp:html {"note":"[ad-slot id=1]"} -->\n<p>Hi.</p>\n<!-- /wp:html -->', "Hi.", ""),
     ('<!-- wp:image {"id":5,"sizeSlug":"large"} -->\n<figure><img src="https://example.org/b.png"'
      ' alt="B"/></figure>\n<!-- /wp:image -->', "![B](https://example.org/b.png)", ""),
 ]

@@ -247,6 +247,8 @@ class _Body:
         self.blocks: list[str] = []
 
     def markdown(self, content: str) -> str:
+        # Block comments are HTML comments, which markdownify drops too; removed first so
+        # that no shortcode-like text in their JSON attributes is ever read as a shortcode.
         text = _BLOCK_COMMENT.sub("", content)
         text = self.shortcodes(text)
         text = _URL_LINE.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', text)

@@ -201,6 +201,22 @@ def test_an_image_outside_the_site_is_never_copied(tmp_path, capsys, link, setup
     assert [p.name for p in copied] == ["hostile.md"]
 
 
+def test_obsidian_embeds_are_found_in_the_vault_and_wiki_links_become_text(tmp_path, capsys):
+    vault = tmp_path / "vault"
+    (vault / "notes").mkdir(parents=True)
+    (vault / "attachments").mkdir()
+    (vault / "attachments" / "pic.png").write_bytes(png())
+    note = vault / "notes" / "note.md"
+    note.write_text("---\ntags: [\"#notes\"]\n---\n# Note\n\nSee [[Other note|the other]] and "
+                    "[[Plain#Part]].\n\n![[pic.png|A picture]]\n\n![[gone.png]]\n")
+    status, essays, err = run_import(tmp_path, capsys, note, extra=["--site", str(vault)])
+    assert essays["note"].body.strip() == (
+        "See the other and Plain.\n\n![A picture](note/pic.png)\n\n"
+        '<span class="missing-image">gone.png</span>')
+    assert (tmp_path / "project" / "source" / "note" / "pic.png").read_bytes() == png()
+    assert "note.md:10: N815 warning: image /gone.png cannot be found" in err
+
+
 def test_site_that_is_not_a_folder(tmp_path, capsys):
     status, essays, err = run_import(tmp_path, capsys, JEKYLL, extra=["--site", str(tmp_path / "no")])
     assert status == 1 and essays == {} and "N820 --site" in err

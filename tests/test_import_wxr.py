@@ -300,6 +300,30 @@ def test_not_a_wordpress_export(tmp_path, capsys):
                                      "WordPress export", err)
 
 
+def test_every_unpublished_status_is_counted(tmp_path, capsys):
+    export = tmp_path / "export.xml"
+    export.write_text(wxr(*(item(title=status, content="x", status=status) for status in (
+        "private", "trash", "pending", "draft", "auto-draft", "future", "publish"))))
+    status, essays, err = run_import(tmp_path, capsys, export)
+    assert list(essays) == ["publish"]
+    assert ("N807 warning: skipped 6 posts that are not published: 2 draft, 1 pending review, "
+            "1 private, 1 scheduled, 1 trashed") in err
+
+
+def test_date_author_and_address_fall_back_as_wordpress_writes_them(tmp_path, capsys):
+    old = ("<item><title>Old</title><guid isPermaLink=\"true\">https://old.example.org/?p=7</guid>"
+           "<pubDate>Tue, 05 Oct 2004 07:27:25 +0000</pubDate><dc:creator>bob</dc:creator>"
+           "<content:encoded><![CDATA[Text.]]></content:encoded><wp:post_date>0000-00-00 "
+           "00:00:00</wp:post_date><wp:status>publish</wp:status><wp:post_type>post"
+           "</wp:post_type></item>")
+    export = tmp_path / "export.xml"
+    export.write_text(wxr(old))
+    status, essays, err = run_import(tmp_path, capsys, export)
+    essay = essays["old"]
+    assert (essay.date, essay.authors, essay.source.url) == (
+        "2004-10-05", ("bob",), "https://old.example.org/?p=7")
+
+
 # Entities decoded once, in titles, categories, tags and author names.
 def test_entities_in_titles_categories_and_tags_are_decoded_once(tmp_path, capsys):
     export = tmp_path / "export.xml"

@@ -9,6 +9,7 @@ attribute lists are left out of prose but kept in code, where they are the examp
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import re
 import tomllib
 from pathlib import Path
@@ -45,6 +46,10 @@ _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)"
 _IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>\s*</iframe>", re.I)
 _EMBEDS = ((re.compile(r"youtube(?:-nocookie)?\.com/embed/([\w-]+)"), "https://www.youtube.com/watch?v={}"),
            (re.compile(r"player\.vimeo\.com/video/(\d+)"), "https://vimeo.com/{}"))
+# Obsidian: ![[picture.png|alt]] embeds an image found anywhere in the vault; [[Note|text]]
+# links to another note, which a printed page can only name.
+_WIKI_IMAGE = re.compile(r"!\[\[([^\]|#\n]+)(?:\|([^\]\n]*))?\]\]")
+_WIKI_LINK = re.compile(r"(?<!!)\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]")
 _FILE_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)-")
 _MEDIA = {"youtube": "https://www.youtube.com/watch?v={}", "yt": "https://www.youtube.com/watch?v={}",
           "vimeo": "https://vimeo.com/{}", "vimeo_simple": "https://vimeo.com/{}"}
@@ -240,6 +245,9 @@ class _Body:
         body = _prose(body, lambda part: _IFRAME.sub(_embed_link, part))
         body = _prose(body, self.attributes)
         body = _prose(body, lambda part: _IMAGE.sub(self.image, part))
+        body = _prose(body, lambda part: _WIKI_IMAGE.sub(self.wiki_image, part))
+        body = _prose(body, lambda part: _WIKI_LINK.sub(
+            lambda m: m.group(2) or m.group(1).split("#")[0].strip() or m.group(1), part))
         body = re.sub(r"(?<!!)\[([^\]\n]+)\]\(\s*\)", r"\1", body)  # a link whose tag was removed
         body = _TOKEN.sub(lambda m: self.kept[int(m.group(1))], body)
         return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", body).strip()
@@ -333,7 +341,26 @@ class _Body:
             return missing_image(alt or src.rsplit("/", 1)[-1])
         return self.draft.attach(found, alt, caption or "")
 
-    def find(self, src: str) -> Path | None:
+    def wiki_image(self, match: re.Match) -> str:
+        name, alt = match.group(1).strip(), (match.group(2) or "").strip()
+        alt = "" if alt.isdigit() else alt  # ![[x.png|300]] gives a width, not a text
+        located = self.find(self.vault_path(name), match.group(0))
+        return self.draft.attach(located, alt, "") if located else missing_image(alt or name)
+
+    def vault_path(self, name: str) -> str:
+        """An Obsidian embed's file as a link: a bare name is looked for in the whole vault
+        (the --site folder, or the note's own folder)."""
+        site = self.run.site
+        if "/" not in name:
+            vault = site or self.path.parent
+            found = next((p for p in sorted(vault.rglob(glob.escape(name))) if p.is_file()),
+                         None)
+            if found is not None:
+                return "/" + found.relative_to(vault).as_posix() if site else \
+                    found.relative_to(vault).as_posix()
+        return "/" + name if site else name
+
+    def find(self, src: str, snippet: str | None = None) -> Path | None:
         """The file an image names, inside the site checkout (or beside the post)."""
         from urllib.parse import unquote
 
@@ -348,23 +375,23 @@ class _Body:
         refusal = None
         for candidate in candidates:
             try:
-                return gate.check(candidate, (self.path, self.line(src)), "image")
+                return gate.check(candidate, (self.path, self.line(snippet or src)), "image")
             except Refused as refused:
                 refusal = refusal if refusal and "not found" not in refusal.diagnostics[0].message \
                     else refused
-        self.report_missing(src, refusal)
+        self.report_missing(src, refusal, self.line(snippet or src))
         return None
 
-    def report_missing(self, src: str, refusal: Refused | None) -> None:
+    def report_missing(self, src: str, refusal: Refused | None, line: int | None) -> None:
         reason = refusal.diagnostics[0].message if refusal else "not found"
         if refusal and "not found" not in reason:
-            self.once.warn("N818", f"image:{src}", f"image {src} not copied: {reason}",
-                           self.line(src), hint="copy the image into the site checkout")
+            self.once.warn("N818", f"image:{src}", f"image {src} not copied: {reason}", line,
+                           hint="copy the image into the site checkout")
             return
         self.once.warn("N815", f"image:{src}", f"image {src} cannot be found"
                        + ("" if self.run.site else " (a path from the site's root: import "
                           "with --site DIR to copy it)")
-                       + "; its alt text is shown in its place", self.line(src),
+                       + "; its alt text is shown in its place", line,
                        hint="import with --site pointing at a checkout of the site, or add "
                        "the image to source/ by hand")
 

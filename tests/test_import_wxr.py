@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import time
 import zipfile
 
@@ -23,8 +22,10 @@ from conftest import PROJECTS
 THEME_TEST = PROJECTS / "imports" / "wordpress-theme-unit-test" / "themeunittestdata.wordpress.xml"
 NS_12 = b'xmlns:wp="https://wordpress.org/export/1.2/"'
 PUBLISHED = {  # slug: (title, date, source URL) of every published post in the export
-    "post-format-standard": ("Post Format: Standard", "2010-10-05", "2010/10/05/post-format-standard/"),
-    "post-format-gallery": ("Post Format: Gallery", "2010-09-10", "2010/09/10/post-format-gallery/"),
+    "post-format-standard": ("Post Format: Standard", "2010-10-05",
+                             "2010/10/05/post-format-standard/"),
+    "post-format-gallery": ("Post Format: Gallery", "2010-09-10",
+                            "2010/09/10/post-format-gallery/"),
     "post-format-aside": ("Post Format: Aside", "2010-05-09", "2010/05/09/post-format-aside/"),
     "post-format-chat": ("Post Format: Chat", "2010-01-08", "2010/01/08/post-format-chat/"),
     "post-format-link": ("Post Format: Link", "2010-03-07", "2010/03/07/post-format-link/"),
@@ -114,7 +115,8 @@ def theme_test(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("theme")
     project = tmp / "project"
     status = main(["import", str(THEME_TEST), "--project", str(project)])
-    essays = {p.stem: read_essay(p, Diagnostics()) for p in sorted((project / "source").glob("*.md"))}
+    essays = {p.stem: read_essay(p, Diagnostics())
+              for p in sorted((project / "source").glob("*.md"))}
     return status, project, essays
 
 
@@ -159,7 +161,8 @@ def test_tags_are_categories_and_post_tags_not_the_post_format(theme_test):
 def test_titles_decode_entities_once_and_drop_markup(theme_test):
     essays = theme_test[2]
     # &amp; &#039; &quot; &gt; in the export; <em>, <b>, <sup> in the other title.
-    assert essays["markup-title-with-special-characters"].title.endswith("~`!@#$%^&*()-_=+{}[]/\\;:'\"?,.>")
+    assert essays["markup-title-with-special-characters"].title.endswith(
+        "~`!@#$%^&*()-_=+{}[]/\\;:'\"?,.>")
     assert essays["markup-title-with-markup"].title == "Markup: Title With Markup"
 
 
@@ -348,7 +351,8 @@ SHORTCODES = [
      "[https://vimeo.com/22439234](https://vimeo.com/22439234)", ""),
     ('[video width="640" mp4="https://example.org/v.mp4"][/video]',
      "[https://example.org/v.mp4](https://example.org/v.mp4)", ""),
-    ('[audio src="https://example.org/a.ogg"]', "[https://example.org/a.ogg](https://example.org/a.ogg)", ""),
+    ('[audio src="https://example.org/a.ogg"]',
+     "[https://example.org/a.ogg](https://example.org/a.ogg)", ""),
     ('[caption id="x" width="300"]<img src="https://example.org/i.png" alt="Alt &amp; text" /> '
      "A <em>caption</em>[/caption]", '![Alt & text](https://example.org/i.png "A caption")', ""),
     ('Before [contact-form-7 id="12" title="Contact"] after, and [contact-form-7 id="13"].',

@@ -25,7 +25,8 @@ _ESCAPED = re.compile(r"\{\{<\s*/\*(.*?)\*/\s*>\}\}|\{\{%\s*/\*(.*?)\*/\s*%\}\}"
                       r"|\{\{\s*/\*(.*?)\*/\s*\}\}|\{%\s*/\*(.*?)\*/\s*%\}", re.S)
 _COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
 _HIGHLIGHT = re.compile(
-    r"\{%-?\s*highlight\s+([\w+#.-]+)?[^%]*?-?%\}[ \t]*\n?(.*?)\n?[ \t]*\{%-?\s*endhighlight\s*-?%\}"
+    r"\{%-?\s*highlight\s+([\w+#.-]+)?[^%]*?-?%\}[ \t]*\n?(.*?)\n?[ \t]*"
+    r"\{%-?\s*endhighlight\s*-?%\}"
     r"|\{\{[<%]\s*highlight\s+([\w+#.-]+)?[^>%]*?[>%]\}\}[ \t]*\n?(.*?)\n?[ \t]*"
     r"\{\{[<%]\s*/\s*highlight\s*[>%]\}\}", re.S)
 # A Hugo shortcode {{< name args >}} / {{% name args %}}, a Zola one {{ name(args) }} or
@@ -35,7 +36,8 @@ _TAG = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)(.*?)\s*[>%]\}\}"
                   r"|\{%-?\s*([\w-]+)\((.*?)\)\s*-?%\}"
                   r"|\{%-?\s*([\w-]+)(.*?)-?%\}"
                   r"|\{\{-?(.*?)-?\}\}", re.S)
-_ARG = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s,)]+))|"([^"]*)"|'([^']*)'|([^\s,=]+)""")
+_ARG = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s,)]+))"""
+                  r"""|"([^"]*)"|'([^']*)'|([^\s,=]+)""")
 _CODE = re.compile(r"(?ms)^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$|`[^`\n]+`")
 _ATTR_LINE = re.compile(r"(?m)^(?:[*-][ \t]+TOC[ \t]*\n)?[ \t]*\{:[^{}\n]*\}[ \t]*\n?")
 _ATTR_TAIL = re.compile(r"[ \t]*\{:?[ \t]*(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}]+)|[ \t])+\}"
@@ -44,15 +46,15 @@ _ATTR_SPAN = re.compile(r"\{:[^{}\n]*\}|\[([^\]\n]+)\]\{[#.][^{}\n]*\}")
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)"
                     r"|<img\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>", re.I)
 _IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>\s*</iframe>", re.I)
-_EMBEDS = ((re.compile(r"youtube(?:-nocookie)?\.com/embed/([\w-]+)"), "https://www.youtube.com/watch?v={}"),
-           (re.compile(r"player\.vimeo\.com/video/(\d+)"), "https://vimeo.com/{}"))
+_YOUTUBE, _VIMEO = "https://www.youtube.com/watch?v={}", "https://vimeo.com/{}"
+_EMBEDS = ((re.compile(r"youtube(?:-nocookie)?\.com/embed/([\w-]+)"), _YOUTUBE),
+           (re.compile(r"player\.vimeo\.com/video/(\d+)"), _VIMEO))
 # Obsidian: ![[picture.png|alt]] embeds an image found anywhere in the vault; [[Note|text]]
 # links to another note, which a printed page can only name.
 _WIKI_IMAGE = re.compile(r"!\[\[([^\]|#\n]+)(?:\|([^\]\n]*))?\]\]")
 _WIKI_LINK = re.compile(r"(?<!!)\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]")
 _FILE_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)-")
-_MEDIA = {"youtube": "https://www.youtube.com/watch?v={}", "yt": "https://www.youtube.com/watch?v={}",
-          "vimeo": "https://vimeo.com/{}", "vimeo_simple": "https://vimeo.com/{}"}
+_MEDIA = {"youtube": _YOUTUBE, "yt": _YOUTUBE, "vimeo": _VIMEO, "vimeo_simple": _VIMEO}
 _TOKEN = re.compile("\ue030(\\d+)\ue031")
 
 

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import struct
+import time
 import zlib
 
 import pytest
@@ -224,6 +225,26 @@ def test_obsidian_embeds_are_found_in_the_vault_and_wiki_links_become_text(tmp_p
         '<span class="missing-image">gone.png</span>')
     assert (tmp_path / "project" / "source" / "note" / "pic.png").read_bytes() == png()
     assert "note.md:10: N815 warning: image /gone.png cannot be found" in err
+
+
+N = 20_000
+CRAFTED = {  # bodies that make a backtracking pattern take minutes, if it is written badly
+    "unclosed raw": "{% raw %}" * N, "unclosed comment": "{% comment %}" * N,
+    "unclosed highlight": "{% highlight x %}\n" * N, "unclosed tags": "{{ {{< {% " * N,
+    "spaces in an attribute list": "{: " + " " * N * 5 + "x",
+    "attribute values": "{: a=" + "b." * N, "wiki links": "[[" * N, "wiki images": "![[" * N,
+    "brackets": "[" * N + "]{", "images": "![a](" * N, "html images": '<img src="' * N,
+    "fences": "".join("`" * (3 + n % 50) + "\n" for n in range(N)),
+}
+
+
+@pytest.mark.parametrize("body", CRAFTED.values(), ids=CRAFTED.keys())
+def test_a_crafted_post_imports_in_linear_time(tmp_path, capsys, body):
+    post = tmp_path / "crafted.md"
+    post.write_text(f"---\ntitle: Crafted\n---\n{body}\n")
+    start = time.monotonic()
+    status, essays, err = run_import(tmp_path, capsys, post)
+    assert time.monotonic() - start < 5 and list(essays) == ["crafted"]
 
 
 def test_site_that_is_not_a_folder(tmp_path, capsys):

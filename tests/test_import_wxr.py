@@ -403,6 +403,16 @@ def test_billion_laughs_is_not_expanded(tmp_path, capsys):
     assert all("lol" * 10 not in e.body for e in essays.values())
 
 
+@pytest.mark.parametrize("content", ["[a]" * 20_000, "[a b=1]" * 20_000, "<!-- wp:" * 20_000,
+                                     "[a " + "/" * 100_000, "[caption]" * 5_000])
+def test_a_crafted_post_imports_in_linear_time(tmp_path, capsys, content):
+    export = tmp_path / "export.xml"
+    export.write_text(wxr(item(title="Crafted", content=content)))
+    start = time.monotonic()
+    status, essays, err = run_import(tmp_path, capsys, export)
+    assert time.monotonic() - start < 5 and list(essays) == ["crafted"]
+
+
 def test_an_external_entity_is_not_read(tmp_path, capsys):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET")

@@ -262,6 +262,21 @@ def code_block(code: str, language: str = "") -> str:
     return f"{fence}{language}\n{code}\n{fence}"
 
 
+def pairs(text: str, opening: re.Pattern, closing: re.Pattern, render) -> str:
+    """`text` with each opening ... closing pair replaced by `render(opening match, inner
+    text, closing match)`; an opening with no closing after it stays as it is.
+
+    One pass: each search starts where the last one ended, whatever the text holds."""
+    out, at = [], 0
+    while (start := opening.search(text, at)) is not None:
+        end = closing.search(text, start.end())
+        if end is None:
+            break
+        out += [text[at:start.start()], render(start, text[start.end():end.start()], end)]
+        at = end.end()
+    return "".join(out) + text[at:]
+
+
 def markdown_link(url: str, text: str | None = None) -> str:
     """A Markdown link to `url`, whose text is the URL itself unless given."""
     label = re.sub(r"([\\\[\]])", r"\\\1", text or url)
@@ -283,8 +298,10 @@ class Once:
     path: Path | None
     seen: set = field(default_factory=set)
 
-    def warn(self, code: str, key: str, message: str, line: int | None = None,
+    def warn(self, code: str, key: str, message: str, line=None,
              hint: str | None = None) -> None:
+        """Warn unless `key` was warned of; `line` may be a function, called only then."""
         if key not in self.seen:
             self.seen.add(key)
-            self.diagnostics.warning(code, message, self.path, line, hint)
+            self.diagnostics.warning(code, message, self.path,
+                                     line() if callable(line) else line, hint)

@@ -18,41 +18,49 @@ import yaml
 
 from ..paths import Gate, Refused
 from . import (MAX_IMAGE_MB, Draft, Once, Run, code_block, markdown_image, markdown_link,
-               missing_image)
+               missing_image, pairs)
 
-_RAW = re.compile(r"\{%-?\s*raw\s*-?%\}(.*?)\{%-?\s*endraw\s*-?%\}", re.S)
-_ESCAPED = re.compile(r"\{\{<\s*/\*(.*?)\*/\s*>\}\}|\{\{%\s*/\*(.*?)\*/\s*%\}\}"
-                      r"|\{\{\s*/\*(.*?)\*/\s*\}\}|\{%\s*/\*(.*?)\*/\s*%\}", re.S)
-_COMMENT = re.compile(r"\{%-?\s*comment\s*-?%\}.*?\{%-?\s*endcomment\s*-?%\}", re.S)
-_HIGHLIGHT = re.compile(
-    r"\{%-?\s*highlight\s+([\w+#.-]+)?[^%]*?-?%\}[ \t]*\n?(.*?)\n?[ \t]*"
-    r"\{%-?\s*endhighlight\s*-?%\}"
-    r"|\{\{[<%]\s*highlight\s+([\w+#.-]+)?[^>%]*?[>%]\}\}[ \t]*\n?(.*?)\n?[ \t]*"
-    r"\{\{[<%]\s*/\s*highlight\s*[>%]\}\}", re.S)
+# Paired tags are found as pairs (`pairs`), never by one pattern spanning their text, so an
+# opening without its closing costs one search, not one per opening.
+_RAW = (re.compile(r"\{%-?\s*raw\s*-?%\}"), re.compile(r"\{%-?\s*endraw\s*-?%\}"))
+_COMMENT = (re.compile(r"\{%-?\s*comment\s*-?%\}"), re.compile(r"\{%-?\s*endcomment\s*-?%\}"))
+_HIGHLIGHTS = (
+    (re.compile(r"\{%-?\s*highlight\s+([\w+#.-]+)?[^%{}]*-?%\}[ \t]*\n?"),
+     re.compile(r"\n?[ \t]*\{%-?\s*endhighlight\s*-?%\}")),
+    (re.compile(r"\{\{[<%]\s*highlight\s+([\w+#.-]+)?[^>%{}]*[>%]\}\}[ \t]*\n?"),
+     re.compile(r"\n?[ \t]*\{\{[<%]\s*/\s*highlight\s*[>%]\}\}")))
+_ESCAPED = re.compile(r"\{\{<\s*/\*([^{}]*?)\*/\s*>\}\}|\{\{%\s*/\*([^{}]*?)\*/\s*%\}\}"
+                      r"|\{\{\s*/\*([^{}]*?)\*/\s*\}\}|\{%\s*/\*([^{}]*?)\*/\s*%\}")
 # A Hugo shortcode {{< name args >}} / {{% name args %}}, a Zola one {{ name(args) }} or
 # {% name(args) %}, a Liquid tag {% name args %}, a Liquid output {{ expression }}.
-_TAG = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)(.*?)\s*[>%]\}\}"
-                  r"|\{\{-?\s*([\w-]+)\((.*?)\)\s*-?\}\}"
-                  r"|\{%-?\s*([\w-]+)\((.*?)\)\s*-?%\}"
-                  r"|\{%-?\s*([\w-]+)(.*?)-?%\}"
-                  r"|\{\{-?(.*?)-?\}\}", re.S)
+_TAG = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)([^{}]*?)\s*[>%]\}\}"
+                  r"|\{\{-?\s*([\w-]+)\(([^{}]*?)\)\s*-?\}\}"
+                  r"|\{%-?\s*([\w-]+)\(([^{}]*?)\)\s*-?%\}"
+                  r"|\{%-?\s*([\w-]+)([^{}]*?)-?%\}"
+                  r"|\{\{-?([^{}]*?)-?\}\}")
 _ARG = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s,)]+))"""
                   r"""|"([^"]*)"|'([^']*)'|([^\s,=]+)""")
-_CODE = re.compile(r"(?ms)^[ \t]*(`{3,}|~{3,})[^\n]*\n.*?^[ \t]*\1[ \t]*$|`[^`\n]+`")
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_SPAN = re.compile(r"`[^`\n]+`")
 _ATTR_LINE = re.compile(r"(?m)^(?:[*-][ \t]+TOC[ \t]*\n)?[ \t]*\{:[^{}\n]*\}[ \t]*\n?")
-_ATTR_TAIL = re.compile(r"[ \t]*\{:?[ \t]*(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"]*\"|[^\s}]+)|[ \t])+\}"
-                        r"(?=[ \t]*$)", re.M)
-_ATTR_SPAN = re.compile(r"\{:[^{}\n]*\}|\[([^\]\n]+)\]\{[#.][^{}\n]*\}")
-_IMAGE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"([^\"]*)\")?\s*\)"
-                    r"|<img\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>", re.I)
-_IFRAME = re.compile(r"<iframe\b[^>]*?\bsrc=[\"']([^\"']+)[\"'][^>]*>\s*</iframe>", re.I)
+# Every part of these patterns is either bounded or can match in one way only, so that no
+# crafted line makes them backtrack without end.
+_ATTR_TAIL = re.compile(r"(?<![ \t])[ \t]*\{:?(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"\n]*\"|[^\s}#.]+)"
+                        r"|[ \t])+\}(?=[ \t]*$)", re.M)
+_ATTR_SPAN = re.compile(r"\{:[^{}\n]*\}|\[([^\[\]\n]{1,500})\]\{[#.][^{}\n]*\}")
+_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\([ \t]*<?([^()\[\]\s<>]{1,2000})>?"
+                    r"(?:[ \t]+\"([^\"\n]{0,1000})\")?[ \t]*\)"
+                    r"|<img\b[^<>]{0,2000}?\bsrc=[\"']([^\"'<>]{1,2000})[\"'][^<>]{0,2000}>", re.I)
+_IFRAME = re.compile(r"<iframe\b[^<>]{0,2000}?\bsrc=[\"']([^\"'<>]{1,2000})[\"'][^<>]{0,2000}>"
+                     r"\s*</iframe>", re.I)
 _YOUTUBE, _VIMEO = "https://www.youtube.com/watch?v={}", "https://vimeo.com/{}"
 _EMBEDS = ((re.compile(r"youtube(?:-nocookie)?\.com/embed/([\w-]+)"), _YOUTUBE),
            (re.compile(r"player\.vimeo\.com/video/(\d+)"), _VIMEO))
 # Obsidian: ![[picture.png|alt]] embeds an image found anywhere in the vault; [[Note|text]]
 # links to another note, which a printed page can only name.
-_WIKI_IMAGE = re.compile(r"!\[\[([^\]|#\n]+)(?:\|([^\]\n]*))?\]\]")
-_WIKI_LINK = re.compile(r"(?<!!)\[\[([^\]|\n]+)(?:\|([^\]\n]+))?\]\]")
+_WIKI_IMAGE = re.compile(r"!\[\[([^\[\]|#\n]{1,300})(?:\|([^\[\]\n]{0,300}))?\]\]")
+_WIKI_LINK = re.compile(r"(?<!!)\[\[([^\[\]|\n]{1,300})(?:\|([^\[\]\n]{1,300}))?\]\]")
+_EMPTY_LINK = re.compile(r"(?<!!)\[([^\[\]\n]{1,500})\]\([ \t]*\)")
 _FILE_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)-")
 _MEDIA = {"youtube": _YOUTUBE, "yt": _YOUTUBE, "vimeo": _VIMEO, "vimeo_simple": _VIMEO}
 _TOKEN = re.compile("\ue030(\\d+)\ue031")
@@ -239,10 +247,13 @@ class _Body:
         self.kept: list[str] = []
 
     def markdown(self, body: str) -> str:
-        body = _RAW.sub(lambda m: self.keep(m.group(1)), body)
+        body = pairs(body, *_RAW, lambda start, inner, end: self.keep(inner))
         body = _ESCAPED.sub(self.escaped, body)
-        body = _COMMENT.sub(lambda m: self.removed("{% comment %}", m.group(0)), body)
-        body = _HIGHLIGHT.sub(self.highlight, body)
+        body = pairs(body, *_COMMENT, lambda start, inner, end: self.removed(
+            "{% comment %}", start.group(0)))
+        for highlight in _HIGHLIGHTS:
+            body = pairs(body, *highlight, lambda start, inner, end: code_block(
+                inner, start.group(1) or ""))
         body = _TAG.sub(self.tag, body)
         body = _prose(body, lambda part: _IFRAME.sub(_embed_link, part))
         body = _prose(body, self.attributes)
@@ -250,7 +261,7 @@ class _Body:
         body = _prose(body, lambda part: _WIKI_IMAGE.sub(self.wiki_image, part))
         body = _prose(body, lambda part: _WIKI_LINK.sub(
             lambda m: m.group(2) or m.group(1).split("#")[0].strip() or m.group(1), part))
-        body = re.sub(r"(?<!!)\[([^\]\n]+)\]\(\s*\)", r"\1", body)  # a link whose tag was removed
+        body = _EMPTY_LINK.sub(r"\1", body)  # a link whose address was a removed tag
         body = _TOKEN.sub(lambda m: self.kept[int(m.group(1))], body)
         return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", body).strip()
 
@@ -266,7 +277,8 @@ class _Body:
         return self.text[:at].count("\n") + 1 if at >= 0 else None
 
     def removed(self, name: str, snippet: str, replacement: str = "") -> str:
-        self.once.warn("N813", f"tag:{name}", f"template tag {name} removed", self.line(snippet),
+        self.once.warn("N813", f"tag:{name}", f"template tag {name} removed",
+                       lambda: self.line(snippet),
                        hint="it means something only to the site generator; check the text "
                        "around it")
         return replacement
@@ -277,11 +289,6 @@ class _Body:
         opening, closing = ("{{< ", " >}}") if hugo is not None else ("{{% ", " %}}") \
             if hugo_md is not None else ("{{ ", " }}") if zola is not None else ("{% ", " %}")
         return self.keep(f"{opening}{inner.strip()}{closing}")
-
-    def highlight(self, match: re.Match) -> str:
-        language = match.group(1) or match.group(3) or ""
-        return code_block(match.group(2) if match.group(2) is not None else match.group(4),
-                          language)
 
     def tag(self, match: re.Match) -> str:
         (delimiter, closing, name, args, zola, zola_args, zola_block, zola_block_args,
@@ -328,7 +335,7 @@ class _Body:
         cleaned = _ATTR_SPAN.sub(lambda m: m.group(1) or "", cleaned)
         if cleaned != part:
             self.once.warn("N814", "attributes", "Kramdown/Pandoc attribute lists ({: .class}, "
-                           "{#id}, {:toc}) left out", self.line(first.group(0).strip()),
+                           "{#id}, {:toc}) left out", lambda: self.line(first.group(0).strip()),
                            hint="they style the site's pages; headings get ids of their own")
         return cleaned
 
@@ -377,14 +384,14 @@ class _Body:
         refusal = None
         for candidate in candidates:
             try:
-                return gate.check(candidate, (self.path, self.line(snippet or src)), "image")
+                return gate.check(candidate, (self.path, None), "image")
             except Refused as refused:
                 refusal = refusal if refusal and "not found" not in refusal.diagnostics[0].message \
                     else refused
-        self.report_missing(src, refusal, self.line(snippet or src))
+        self.report_missing(src, refusal, lambda: self.line(snippet or src))
         return None
 
-    def report_missing(self, src: str, refusal: Refused | None, line: int | None) -> None:
+    def report_missing(self, src: str, refusal: Refused | None, line) -> None:
         reason = refusal.diagnostics[0].message if refusal else "not found"
         if refusal and "not found" not in reason:
             self.once.warn("N818", f"image:{src}", f"image {src} not copied: {reason}", line,
@@ -408,11 +415,31 @@ def _embed_link(match: re.Match) -> str:
 
 
 def _prose(text: str, change) -> str:
-    """`text` with `change` applied outside code blocks and code spans."""
+    """`text` with `change` applied outside fenced code blocks and code spans.
+
+    A fence closes at a line of the same character at least as long; one never closed runs
+    to the end (as CommonMark has it)."""
+    parts, chunk, fence = [], [], None
+    for line in text.splitlines(keepends=True):
+        opening = _FENCE.match(line)
+        if fence is None and opening:
+            parts.append(_outside_spans("".join(chunk), change))
+            chunk, fence = [line], opening.group(1)
+        elif fence is not None and line.strip().startswith(fence) and \
+                not line.strip().strip(fence[0]):
+            parts.append("".join(chunk) + line)
+            chunk, fence = [], None
+        else:
+            chunk.append(line)
+    rest = "".join(chunk)
+    return "".join(parts) + (rest if fence is not None else _outside_spans(rest, change))
+
+
+def _outside_spans(text: str, change) -> str:
     parts, at = [], 0
-    for code in _CODE.finditer(text):
-        parts += [change(text[at:code.start()]), code.group(0)]
-        at = code.end()
+    for span in _SPAN.finditer(text):
+        parts += [change(text[at:span.start()]), span.group(0)]
+        at = span.end()
     return "".join(parts + [change(text[at:])])
 
 

@@ -27,13 +27,11 @@ _SKIPPED = {"draft": "draft", "auto-draft": "draft", "pending": "pending review"
 _TAXONOMIES = (None, "category", "post_tag", "tag")  # WXR 1.0 wrote "tag"; post_format is not
 _MEDIA = ("src", "mp4", "m4v", "webm", "ogv", "wmv", "flv", "mp3", "ogg", "oga", "wav", "m4a",
           "wma", "flac", "url")
-_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:.*?-->", re.S)
+_BLOCK_COMMENT = re.compile(r"<!--\s*/?wp:")
 _URL_LINE = re.compile(r"(?m)^[ \t]*(https?://[^\s<>\"']+)[ \t]*$")
 # WordPress's own shortcode pattern (get_shortcode_regex), for any name: [[escaped]],
 # [name attrs], [name attrs /], [name attrs]content[/name].
-_SHORTCODE = re.compile(
-    r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])((?:[^\]/]|/(?!\]))*)(/)?\]"
-    r"(?:((?:(?!\[/\2\]).)*?)\[/\2\])?(\]?)", re.S)
+_SHORTCODE = re.compile(r"\[(\[?)([A-Za-z][\w-]*)(?![\w-])([^\[\]]*?)(/)?\](\]?)")
 _ATTR = re.compile(r"""([\w-]+)\s*=\s*"([^"]*)"|([\w-]+)\s*=\s*'([^']*)'"""
                    r"""|([\w-]+)\s*=\s*([^\s'"]+)|"([^"]*)"|'([^']*)'|(\S+)""")
 _TOKEN = re.compile("\ue020(\\d+)\ue021")
@@ -249,7 +247,7 @@ class _Body:
     def markdown(self, content: str) -> str:
         # Block comments are HTML comments, which markdownify drops too; removed first so
         # that no shortcode-like text in their JSON attributes is ever read as a shortcode.
-        text = _BLOCK_COMMENT.sub("", content)
+        text = _without_block_comments(content)
         text = self.shortcodes(text)
         text = _URL_LINE.sub(lambda m: f'<a href="{m.group(1)}">{m.group(1)}</a>', text)
         # WordPress stores classic posts as blank-line-separated text, not <p> elements.
@@ -261,22 +259,38 @@ class _Body:
         return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", markdown).strip()
 
     def shortcodes(self, text: str) -> str:
-        return _SHORTCODE.sub(self._one, text)
+        """`text` with each shortcode replaced, scanned once from left to right.
 
-    def _one(self, match: re.Match) -> str:
-        if match.group(1) == "[" and match.group(6) == "]":
-            return match.group(0)[1:-1]  # [[name]] is how WordPress writes a literal [name]
-        name, attrs, inner = match.group(2).lower(), _attrs(match.group(3)), match.group(5)
-        handler = getattr(self, f"_sc_{name.replace('-', '_')}", None)
-        if handler is not None:
-            return self._block(handler(attrs, inner or ""))
-        if not (inner is not None or match.group(4) or "=" in match.group(3) or
-                re.search(r"[-_]", name)):
-            return match.group(0)  # [sic], [simple boat]: brackets in prose, not a shortcode
-        self.once.warn("N811", f"shortcode:{name}", f"unknown shortcode [{name}] removed"
-                       + (" (the text inside it is kept)" if inner else ""), self.line,
-                       hint="check the post against the blog, and add by hand what it showed")
-        return match.group(1) + self.shortcodes(inner or "") + match.group(6)
+        An enclosing shortcode's closing tag is looked up once per name and position (not by
+        one backtracking pattern), so a post of a thousand unclosed `[a]` stays linear."""
+        out, at, closers, unknown = [], 0, {}, set()
+        while (match := _SHORTCODE.search(text, at)) is not None:
+            out.append(text[at:match.start()])
+            at = match.end()
+            if match.group(1) == "[" and match.group(5) == "]":
+                out.append(match.group(0)[1:-1])  # [[name]]: WordPress's literal [name]
+                continue
+            name = match.group(2).lower()
+            close = None if match.group(4) else _closer(text, name, at, closers)
+            handler = getattr(self, f"_sc_{name.replace('-', '_')}", None)
+            if handler is not None:
+                inner = text[at:close.start()] if close else ""
+                at = close.end() if close else at
+                out.append(match.group(1) + self._block(handler(_attrs(match.group(3)), inner))
+                           + match.group(5))
+            elif close or match.group(4) or "=" in match.group(3) or re.search(r"[-_]", name):
+                self.once.warn("N811", f"shortcode:{name}", f"unknown shortcode [{name}] "
+                               "removed" + (" (the text inside it is kept)" if close else ""),
+                               self.line, hint="check the post against the blog, and add by "
+                               "hand what it showed")
+                out.append(match.group(1) + match.group(5))
+                unknown |= {name} if close else set()
+            else:
+                out.append(match.group(0))  # [sic], [simple boat]: brackets in prose
+        text = "".join(out) + text[at:]
+        for name in unknown:  # the closing tags of unknown shortcodes, whose text stays
+            text = re.sub(rf"\[/{re.escape(name)}\]", "", text, flags=re.I)
+        return text
 
     def _block(self, markdown: str) -> str:
         self.blocks.append(markdown)
@@ -332,6 +346,28 @@ class _Body:
     @staticmethod
     def _is_image(url: str) -> bool:
         return bool(re.search(r"\.(jpe?g|png|gif|webp|svg|avif|bmp|tiff?)(\?|$)", url, re.I))
+
+
+def _without_block_comments(text: str) -> str:
+    """`text` without Gutenberg's `<!-- wp:... -->` comments, in one pass."""
+    out, at = [], 0
+    while (start := _BLOCK_COMMENT.search(text, at)) is not None:
+        end = text.find("-->", start.end())
+        if end < 0:
+            break
+        out.append(text[at:start.start()])
+        at = end + 3
+    return "".join(out) + text[at:]
+
+
+def _closer(text: str, name: str, at: int, found: dict) -> re.Match | None:
+    """The first `[/name]` after `at`, remembered per name so that text is searched once."""
+    known = found.get(name)
+    if known and known[0] <= at and (known[1] is None or at <= known[1].start()):
+        return known[1]
+    match = re.compile(rf"\[/{re.escape(name)}\]", re.I).search(text, at)
+    found[name] = (at, match)
+    return match
 
 
 def _attrs(text: str) -> dict:

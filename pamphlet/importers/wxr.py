@@ -278,19 +278,22 @@ class _Body:
                 at = close.end() if close else at
                 out.append(match.group(1) + self._block(handler(_attrs(match.group(3)), inner))
                            + match.group(5))
-            elif close or match.group(4) or "=" in match.group(3) or re.search(r"[-_]", name):
-                self.once.warn("N811", f"shortcode:{name}", f"unknown shortcode [{name}] "
-                               "removed" + (" (the text inside it is kept)" if close else ""),
-                               self.line, hint="check the post against the blog, and add by "
-                               "hand what it showed")
-                out.append(match.group(1) + match.group(5))
-                unknown |= {name} if close else set()
             else:
-                out.append(match.group(0))  # [sic], [simple boat]: brackets in prose
+                out.append(self._unknown(match, name, close))
+                unknown |= {name} if close and out[-1] != match.group(0) else set()
         text = "".join(out) + text[at:]
         for name in unknown:  # the closing tags of unknown shortcodes, whose text stays
             text = re.sub(rf"\[/{re.escape(name)}\]", "", text, flags=re.I)
         return text
+
+    def _unknown(self, match: re.Match, name: str, close: re.Match | None) -> str:
+        """An unknown shortcode, removed with a warning; brackets in prose, kept."""
+        if not (close or match.group(4) or "=" in match.group(3) or re.search(r"[-_]", name)):
+            return match.group(0)  # [sic], [simple boat]: brackets in prose, not a shortcode
+        self.once.warn("N811", f"shortcode:{name}", f"unknown shortcode [{name}] removed"
+                       + (" (the text inside it is kept)" if close else ""), self.line,
+                       hint="check the post against the blog, and add by hand what it showed")
+        return match.group(1) + match.group(5)
 
     def _block(self, markdown: str) -> str:
         self.blocks.append(markdown)

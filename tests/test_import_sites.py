@@ -187,6 +187,21 @@ def test_copied_images_never_collide(tmp_path, capsys):
         "source/two-2/x.png", "source/two/x-2.png", "source/two/x-3.png", "source/two/x.png"]
 
 
+def test_relative_images_beside_a_post_are_copied_too(tmp_path, capsys):
+    bundle = tmp_path / "content" / "posts" / "2022-05-06-bundle"
+    bundle.mkdir(parents=True)
+    (bundle / "pic.png").write_bytes(png())
+    (bundle / "index.md").write_text('+++\ntitle = "Bundle"\n+++\n\n{{< figure src="pic.png" '
+                                     'caption="Beside it" >}}\n\n![Up](../../shared.png)\n')
+    (tmp_path / "content" / "shared.png").write_bytes(png(3))
+    status, essays, err = run_import(tmp_path, capsys, bundle / "index.md",
+                                     extra=["--site", str(tmp_path)])
+    assert essays["bundle"].date == "2022-05-06"
+    assert essays["bundle"].body.strip() == ('![Beside it](bundle/pic.png "Beside it")\n\n'
+                                             "![Up](bundle/shared.png)")
+    assert (tmp_path / "project" / "source" / "bundle" / "shared.png").read_bytes() == png(3)
+
+
 @pytest.mark.parametrize("link, setup", [
     ("/../secret.png", None),
     ("/../../../../../../etc/hostname", None),

@@ -262,6 +262,23 @@ def test_a_crafted_post_imports_in_linear_time(tmp_path, capsys, body):
     assert time.monotonic() - start < 5 and list(essays) == ["crafted"]
 
 
+def test_a_link_in_source_cannot_take_the_images_outside(tmp_path, capsys):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    source = tmp_path / "project" / "source"
+    source.mkdir(parents=True)
+    (source / "two").symlink_to(outside)  # a folder a hostile project holds, named as a slug
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "x.png").write_bytes(png())
+    (site / "post.md").write_text("---\ntitle: Two\n---\n\n![A](/x.png)\n")
+    status, essays, err = run_import(tmp_path, capsys, site / "post.md",
+                                     extra=["--site", str(site)])
+    assert status == 1 and list(outside.iterdir()) == []
+    assert "N821 cannot write source/two/x.png: two/ leads outside source/" in err
+    assert essays["two"].body.strip() == '<span class="missing-image">A</span>'
+
+
 def test_site_that_is_not_a_folder(tmp_path, capsys):
     status, essays, err = run_import(tmp_path, capsys, JEKYLL,
                                      extra=["--site", str(tmp_path / "no")])

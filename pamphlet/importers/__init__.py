@@ -15,7 +15,7 @@ removed (warning); N815 an image that cannot be found, shown as its alt text (wa
 N816 front matter that is not valid YAML or TOML; N817 a front-matter value of the wrong
 type, ignored (warning); N818 an image that is not copied (outside the site, not a file, too
 large) (warning); N819 a file too large, or not a regular file, to import; N820 --site is
-not a folder.
+not a folder; N821 a file that cannot be written in source/.
 """
 
 from __future__ import annotations
@@ -197,8 +197,14 @@ def read_input(path: Path, diagnostics: Diagnostics, limit_mb: float,
 def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> list[Path]:
     """Write each draft as a new file in source/; a taken name gets -2, -3, ...
 
-    The images a draft uses are copied into source/<slug>/, each under a new name."""
-    source.mkdir(parents=True, exist_ok=True)
+    The images a draft uses are copied into source/<slug>/, each under a new name. A file
+    that cannot be written is an error (N821) and the other drafts are still written."""
+    try:
+        source.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        diagnostics.error("N821", f"cannot create {source}: {error.strerror or error}", source,
+                          hint="check the project folder's permissions")
+        return []
     written = []
     for draft in drafts:
         base = slugify(draft.title) or "untitled"
@@ -211,8 +217,8 @@ def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) ->
                                 draft.origin, hint="rename or merge the two by hand")
         body = _copy_images(draft, source, slug, diagnostics)
         path = source / f"{slug}.md"
-        _write_new(path, source, draft.text(body).encode("utf-8"))
-        written.append(path)
+        if _write_new(path, source, draft.text(body).encode("utf-8"), diagnostics):
+            written.append(path)
     return written
 
 
@@ -227,24 +233,33 @@ def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics
         stem = slugify(image.stem) or "image"
         suffix = re.sub(r"[^a-z0-9.]", "", image.suffix.lower())
         folder, name, count = source / slug, f"{stem}{suffix}", 1
-        folder.mkdir(exist_ok=True)
         while (folder / name).exists() or (folder / name).is_symlink():
             count += 1
             name = f"{stem}-{count}{suffix}"
-        _write_new(folder / name, source, data)
-        images[number] = markdown_image(f"{slug}/{name}", alt, caption)
+        copied = _write_new(folder / name, source, data, diagnostics)
+        images[number] = markdown_image(f"{slug}/{name}", alt, caption) if copied else \
+            missing_image(alt)
     return _TOKEN.sub(lambda m: images[int(m.group(1))], draft.body)
 
 
-def _write_new(path: Path, source: Path, data: bytes) -> None:
-    """Create `path` (never overwrite, never through a link), which must lie in source/."""
-    root = Path(os.path.realpath(source))
-    if not Path(os.path.realpath(path.parent)).is_relative_to(root):
-        raise OSError(f"refusing to write outside source/: {path}")
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
-        getattr(os, "O_CLOEXEC", 0)
-    with os.fdopen(os.open(path, flags, 0o644), "wb") as handle:
-        handle.write(data)
+def _write_new(path: Path, source: Path, data: bytes, diagnostics: Diagnostics) -> bool:
+    """Create `path` (never over a file, never through a link), which must lie in source/;
+    on failure, say why (N821) and return False."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        root = Path(os.path.realpath(source))
+        if not Path(os.path.realpath(path.parent)).is_relative_to(root):
+            raise OSError(f"{path.parent.name}/ leads outside source/")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
+            getattr(os, "O_CLOEXEC", 0)
+        with os.fdopen(os.open(path, flags, 0o644), "wb") as handle:
+            handle.write(data)
+        return True
+    except OSError as error:
+        diagnostics.error("N821", f"cannot write {path.relative_to(source.parent)}: "
+                          f"{error.strerror or error}", path,
+                          hint="check source/ (its permissions, and links in it)")
+        return False
 
 
 def markdown_image(src: str, alt: str = "", caption: str = "") -> str:

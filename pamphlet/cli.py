@@ -120,12 +120,16 @@ def _library_parsers(commands) -> None:
     import_cmd = commands.add_parser(
         "import", help="import essays from text, HTML, Markdown or a WordPress export",
         description="Import essays into source/: plain text (one or several per file), HTML "
-        "pages, Markdown with Jekyll, Hugo or Obsidian front matter, and WordPress WXR exports "
-        "(published posts only). Writes new files only.")
+        "pages, Markdown with Jekyll, Hugo, Zola or Obsidian front matter (a file or a folder of "
+        "them), and WordPress WXR exports (published posts only). Writes new files only.")
     import_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
     import_cmd.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     import_cmd.add_argument("--split-at", metavar="MARKER",
                             help="in plain text, start a new essay after each line MARKER")
+    import_cmd.add_argument("--pages", action="store_true",
+                            help="also import a WordPress export's pages, not only its posts")
+    import_cmd.add_argument("--site", type=Path, metavar="DIR",
+                            help="a local checkout of the site, to copy the images posts use")
     import_cmd.set_defaults(run=_import)
 
     check_cmd = commands.add_parser(
@@ -383,11 +387,10 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from .importer import read_drafts, write_drafts
+    from .importers import Run, read_all, write_drafts
 
     diagnostics = Diagnostics()
-    drafts = [draft for path in args.files
-              for draft in read_drafts(path, diagnostics, args.split_at)]
+    drafts = read_all(args.files, Run(diagnostics, args.split_at, args.pages, args.site))
     written = write_drafts(drafts, args.project / "source", diagnostics)
     for path in written:
         print(f"made {_relative(path)}")

@@ -92,7 +92,9 @@ def test_wordpress_export_skips_drafts_and_pages(tmp_path, capsys):
         ("Anna Press",), "2024-01-05", ("zines", "essays"), "https://blog.example.org/first-post/")
     assert first.body.strip() == ("The first paragraph, “quoted”.\n\n"
                                   "The second paragraph with **bold**.")
-    assert "N806 warning: 'A Draft' is not published; skipped" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "N807 warning: skipped 2 posts that are not published: 1 draft, 1 page" in err
+    assert err.count("N807") == 1
 
 
 def test_import_never_overwrites(tmp_path, capsys):

@@ -1,0 +1,322 @@
+"""`pamphlet import`: WordPress exports, static-site Markdown, HTML pages and plain text.
+
+Each source becomes one or more `Draft`s, written as new essays in source/ with our front
+matter. Nothing is ever overwritten, nothing is written outside source/ (images a post uses
+go to source/<slug>/), and no character is changed: no-break spaces, curly quotes and dashes
+come through as they were. One module per kind of source: `wxr`, `static_site`, `html`, `text`.
+
+Diagnostic codes: N804 a slug was taken, so the essay got another name (warning); N805 a
+file that cannot be read or recognised; N807 the posts that were skipped, counted by status,
+in one line (warning); N808 an export read in recovery mode, saying what was repaired
+(warning); N809 not a WordPress export; N810 an untitled post titled from its heading or
+date (warning); N811 an unknown shortcode removed (warning); N812 a gallery image that is
+not in the export (warning); N813 template tags removed (warning); N814 attribute lists
+removed (warning); N815 an image that cannot be found, shown as its alt text (warning);
+N816 front matter that is not valid YAML or TOML; N817 a front-matter value of the wrong
+type, ignored (warning); N818 an image that is not copied (outside the site, not a file, too
+large) (warning); N819 a file too large, or not a regular file, to import; N820 --site is
+not a folder; N821 a file that cannot be written in source/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import stat
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..diagnostics import Diagnostics
+from ..library import slugify, today
+
+MAX_INPUT_MB = 256  # a WordPress export of a large blog; beyond that, split the export
+MAX_IMAGE_MB = 50
+MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+# A link in a draft's body to a file that is copied when the draft is written: the body
+# holds a token (private-use characters, which no source contains) until the slug is known.
+_TOKEN = re.compile("\ue010(\\d+)\ue011")
+_WXR = re.compile(rb"<rss\b[^>]*wordpress\.(?:org|com)/export/", re.I)
+
+
+@dataclass
+class Draft:
+    """An essay on its way in: front matter values and a Markdown body."""
+
+    title: str
+    body: str
+    author: str | list[str] | None = None
+    date: str | None = None
+    tags: list[str] = field(default_factory=list)
+    source: str | dict | None = None
+    origin: Path | None = None
+    images: dict[int, tuple] = field(default_factory=dict)  # token -> (file, alt, caption)
+
+    def text(self, body: str | None = None) -> str:
+        meta = {"title": self.title or "Untitled"}
+        for key in ("author", "date", "tags", "source"):
+            value = getattr(self, key)
+            if value:
+                meta[key] = value
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+        return f"---\n{front}---\n\n{(self.body if body is None else body).strip()}\n"
+
+    def attach(self, path: Path, alt: str = "", caption: str = "") -> str:
+        """A token for the body that becomes an image of `path`'s copy in source/."""
+        number = len(self.images)
+        self.images[number] = (path, alt, caption)
+        return f"\ue010{number}\ue011"
+
+
+@dataclass
+class Run:
+    """One `pamphlet import`: its options, its findings, and the posts it passed over."""
+
+    diagnostics: Diagnostics
+    split_at: str | None = None
+    pages: bool = False
+    site: Path | None = None
+    today: dt.date = field(default_factory=today)
+    skipped: Counter = field(default_factory=Counter)
+    skipped_in: set = field(default_factory=set)
+
+    def skip(self, reason: str, path: Path) -> None:
+        """Count a post that is not imported (a draft, a future post, a page...)."""
+        self.skipped[reason] += 1
+        self.skipped_in.add(path)
+
+    def summarise(self) -> None:
+        """The one line that says what was skipped, counted by status (N807)."""
+        if not self.skipped:
+            return
+        total = sum(self.skipped.values())
+        counts = ", ".join(f"{n} {reason}" for reason, n in sorted(
+            self.skipped.items(), key=lambda item: (-item[1], item[0])))
+        where = next(iter(self.skipped_in)) if len(self.skipped_in) == 1 else None
+        hint = ("pages import with --pages; " if "page" in self.skipped else "") + \
+            "publish a post (or clear 'draft') to import it"
+        self.diagnostics.warning("N807", f"skipped {total} post{'s' * (total != 1)} that "
+                                 f"{'are' if total != 1 else 'is'} not published: {counts}",
+                                 where, hint=hint)
+        self.skipped.clear()
+
+
+def read_all(paths: list[Path], run: Run) -> list[Draft]:
+    """The drafts in every file (and every Markdown file in a folder) given to `import`."""
+    if run.site is not None and not run.site.is_dir():
+        run.diagnostics.error("N820", f"--site {run.site} is not a folder", run.site,
+                              hint="give the folder of a local checkout of the site")
+        return []
+    drafts = [draft for path in _expand(paths) for draft in read_drafts(path, run.diagnostics,
+                                                                          run=run)]
+    run.summarise()
+    return drafts
+
+
+def _expand(paths: list[Path]):
+    for path in paths:
+        if not path.is_dir():
+            yield path
+            continue
+        for folder, dirs, files in os.walk(path):  # links to folders are not followed
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                found = Path(folder) / name
+                if name.lower().endswith(MARKDOWN_SUFFIXES) and name != "_index.md" and \
+                        not name.startswith(".") and not found.is_symlink():
+                    yield found
+
+
+def read_drafts(path: Path, diagnostics: Diagnostics, split_at: str | None = None,
+                run: Run | None = None) -> list[Draft]:
+    """The essays in one file, by its kind: .xml (WXR), .html, .md or plain text."""
+    own = run is None
+    run = run or Run(diagnostics, split_at)
+    raw = read_input(path, diagnostics, MAX_INPUT_MB)
+    if raw is None:
+        return []
+    drafts = _dispatch(raw, path, run)
+    if own:
+        run.summarise()
+    return drafts
+
+
+def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
+    suffix = path.suffix.lower()
+    if suffix == ".xml" or _WXR.search(raw[:4000]):
+        from .wxr import from_wxr
+        return from_wxr(raw, path, run)
+    try:
+        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
+    except UnicodeDecodeError as error:
+        run.diagnostics.error("N805", f"cannot read {path.name}: {error}", path,
+                              raw[:error.start].count(b"\n") + 1,
+                              hint="import UTF-8 text, HTML, Markdown or a WordPress export")
+        return []
+    if suffix in (".html", ".htm"):
+        from .html import from_html
+        return [from_html(text, path)]
+    if suffix in MARKDOWN_SUFFIXES:
+        from .static_site import from_markdown
+        return from_markdown(text, path, run)
+    from .text import from_text
+    return from_text(text, path, run.split_at)
+
+
+def read_input(path: Path, diagnostics: Diagnostics, limit_mb: float,
+               code: str = "N819", warn: bool = False) -> bytes | None:
+    """The bytes of a regular file no larger than `limit_mb`, else None and a diagnostic.
+
+    Opened without blocking and checked on the open descriptor: a named pipe or a device
+    given as an export cannot hang the import."""
+    report = diagnostics.warning if warn else diagnostics.error
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        report("N805" if not warn else code, f"cannot read {path.name}: "
+               f"{error.strerror or error}", path,
+               hint="import UTF-8 text, HTML, Markdown or a WordPress export")
+        return None
+    limit = int(limit_mb * 1_000_000)
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            report(code, f"{path.name} is not a regular file", path,
+                   hint="only ordinary files are read")
+            return None
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        report(code, f"{path.name} is larger than {limit_mb:g} MB", path,
+               hint="split the export (WordPress: export by date range) or shrink the file")
+        return None
+    return data
+
+
+def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> list[Path]:
+    """Write each draft as a new file in source/; a taken name gets -2, -3, ...
+
+    The images a draft uses are copied into source/<slug>/, each under a new name. A file
+    that cannot be written is an error (N821) and the other drafts are still written."""
+    try:
+        source.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        diagnostics.error("N821", f"cannot create {source}: {error.strerror or error}", source,
+                          hint="check the project folder's permissions")
+        return []
+    written = []
+    for draft in drafts:
+        base = slugify(draft.title) or "untitled"
+        slug, number = base, 1
+        while (source / f"{slug}.md").exists() or (source / f"{slug}.md").is_symlink():
+            number += 1
+            slug = f"{base}-{number}"
+        if slug != base:
+            diagnostics.warning("N804", f"source/{base}.md exists; imported as source/{slug}.md",
+                                draft.origin, hint="rename or merge the two by hand")
+        body = _copy_images(draft, source, slug, diagnostics)
+        path = source / f"{slug}.md"
+        if _write_new(path, source, draft.text(body).encode("utf-8"), diagnostics):
+            written.append(path)
+    return written
+
+
+def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics) -> str:
+    """The draft's body with each image token replaced by an image of its copy."""
+    images: dict[int, str] = {}
+    for number, (image, alt, caption) in draft.images.items():
+        data = read_input(image, diagnostics, MAX_IMAGE_MB, code="N818", warn=True)
+        if data is None:
+            images[number] = missing_image(alt)
+            continue
+        stem = slugify(image.stem) or "image"
+        suffix = re.sub(r"[^a-z0-9.]", "", image.suffix.lower())
+        folder, name, count = source / slug, f"{stem}{suffix}", 1
+        while (folder / name).exists() or (folder / name).is_symlink():
+            count += 1
+            name = f"{stem}-{count}{suffix}"
+        copied = _write_new(folder / name, source, data, diagnostics)
+        images[number] = markdown_image(f"{slug}/{name}", alt, caption) if copied else \
+            missing_image(alt)
+    return _TOKEN.sub(lambda m: images[int(m.group(1))], draft.body)
+
+
+def _write_new(path: Path, source: Path, data: bytes, diagnostics: Diagnostics) -> bool:
+    """Create `path` (never over a file, never through a link), which must lie in source/;
+    on failure, say why (N821) and return False."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        root = Path(os.path.realpath(source))
+        if not Path(os.path.realpath(path.parent)).is_relative_to(root):
+            raise OSError(f"{path.parent.name}/ leads outside source/")
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | \
+            getattr(os, "O_CLOEXEC", 0)
+        with os.fdopen(os.open(path, flags, 0o644), "wb") as handle:
+            handle.write(data)
+        return True
+    except OSError as error:
+        diagnostics.error("N821", f"cannot write {path.relative_to(source.parent)}: "
+                          f"{error.strerror or error}", path,
+                          hint="check source/ (its permissions, and links in it)")
+        return False
+
+
+def markdown_image(src: str, alt: str = "", caption: str = "") -> str:
+    """A Markdown image; with a caption, our Markdown makes it a figure with a figcaption."""
+    alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(alt.split()))
+    title = ' "' + " ".join(caption.split()).replace("\\", "\\\\").replace('"', '\\"') + '"' \
+        if caption.strip() else ""
+    return f"![{alt}](<{src}>{title})" if " " in src else f"![{alt}]({src}{title})"
+
+
+def code_block(code: str, language: str = "") -> str:
+    """A fenced code block, its fence longer than any run of backticks in the code."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", code)), default=0))
+    language = re.sub(r"[^\w+#.-]", "", language)
+    return f"{fence}{language}\n{code}\n{fence}"
+
+
+def pairs(text: str, opening: re.Pattern, closing: re.Pattern, render) -> str:
+    """`text` with each opening ... closing pair replaced by `render(opening match, inner
+    text, closing match)`; an opening with no closing after it stays as it is.
+
+    One pass: each search starts where the last one ended, whatever the text holds."""
+    out, at = [], 0
+    while (start := opening.search(text, at)) is not None:
+        end = closing.search(text, start.end())
+        if end is None:
+            break
+        out += [text[at:start.start()], render(start, text[start.end():end.start()], end)]
+        at = end.end()
+    return "".join(out) + text[at:]
+
+
+def markdown_link(url: str, text: str | None = None) -> str:
+    """A Markdown link to `url`, whose text is the URL itself unless given."""
+    label = re.sub(r"([\\\[\]])", r"\\\1", text or url)
+    return f"[{label}](<{url}>)" if " " in url else f"[{label}]({url})"
+
+
+def missing_image(alt: str) -> str:
+    """What stands in for an image that cannot be found: its alt text, marked, in a frame."""
+    from html import escape
+
+    return f'<span class="missing-image">{escape(alt or "image")}</span>'
+
+
+@dataclass
+class Once:
+    """Warnings given once per essay per name (a shortcode, a template tag)."""
+
+    diagnostics: Diagnostics
+    path: Path | None
+    seen: set = field(default_factory=set)
+
+    def warn(self, code: str, key: str, message: str, line=None,
+             hint: str | None = None) -> None:
+        """Warn unless `key` was warned of; `line` may be a function, called only then."""
+        if key not in self.seen:
+            self.seen.add(key)
+            self.diagnostics.warning(code, message, self.path,
+                                     line() if callable(line) else line, hint)

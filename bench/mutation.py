@@ -1,6 +1,6 @@
 """Full mutation testing with mutmut, one module at a time, with only that module's tests.
 
-    python bench/mutation.py select        # or imposition, cache, schema
+    python bench/mutation.py select        # or any module in MODULES, e.g. paths, outputs/pdf
 
 mutmut mutates the module in a scratch copy of the repository (never the working tree),
 runs the module's tests against every mutant and prints each survivor and the score. It
@@ -11,29 +11,41 @@ Survivors that change no behaviour are listed, with the reason, in bench/equival
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 
-# Each module with the tests that exercise it (pytest arguments, run from the repository).
+
+@dataclass(frozen=True)
+class Target:
+    """The tests that exercise a module, and the parts of it to mutate."""
+
+    tests: tuple[str, ...]  # pytest arguments, run from the repository
+    functions: tuple[str, ...] = ()  # mutmut name globs such as "xǁGateǁ*"; empty: all
+
+
+# Each module (a path under pamphlet/, without .py) with its tests.
 MODULES = {
-    "select": ["tests/test_packets.py", "-k", "choose or library or tags or mistakes or undated or encoding"],
-    "imposition": ["tests/test_imposition.py"],
-    "cache": ["tests/test_library.py", "-k", "cache_key or record"],
-    "schema": ["tests/test_schema.py"],
+    "select": Target(("tests/test_packets.py", "-k",
+                      "choose or library or tags or mistakes or undated or encoding")),
+    "imposition": Target(("tests/test_imposition.py",)),
+    "cache": Target(("tests/test_library.py", "-k", "cache_key or record")),
+    "schema": Target(("tests/test_schema.py",)),
+    "paths": Target(("tests/test_trust.py",)),
 }
 COPIED = ("pamphlet", "layouts", "tests", "bench", "source", "pamphlet.toml", "README.md")
 
 
 def config(module: str) -> str:
     """The [tool.mutmut] table for one module and its tests."""
-    tests = MODULES[module]
-    args = ", ".join(f'"{arg}"' for arg in tests)
+    args = ", ".join(f'"{arg}"' for arg in MODULES[module].tests)
     return (f'[tool.mutmut]\nsource_paths = ["pamphlet/"]\nonly_mutate = ["pamphlet/{module}.py"]\n'
             f'pytest_add_cli_args_test_selection = [{args}]\n'
             'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
@@ -57,9 +69,15 @@ def main(argv: list[str] | None = None) -> int:
         text = (REPO / "pyproject.toml").read_text()
         (work / "pyproject.toml").write_text(text + "\n" + config(args.module))
         mutmut = [sys.executable, "-m", "mutmut"]
-        subprocess.run([*mutmut, "run", "--max-children", str(args.max_children)], cwd=work)
+        prefix = "pamphlet." + args.module.replace("/", ".") + "."
+        globs = [prefix + pattern for pattern in MODULES[args.module].functions]
+        subprocess.run([*mutmut, "run", "--max-children", str(args.max_children), *globs],
+                       cwd=work)
         results = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work,
                                  capture_output=True, text=True).stdout
+        results = "\n".join(line for line in results.splitlines()
+                             if not globs or any(fnmatch.fnmatch(line.split(":")[0].strip(), glob)
+                                                 for glob in globs))
         survivors = [line.split(":")[0].strip() for line in results.splitlines()
                      if line.strip().endswith(": survived")]
         for name in survivors:

@@ -461,3 +461,259 @@ def test_a_name_too_long_for_the_system_is_a_diagnostic(world, capsys, spec, fil
         (project / "source" / "one.md").write_text(GOOD_ESSAY + f"\n![a]({'a' * 5000}.png)\n")
     status, err = build(world, capsys)
     assert status == 1 and f"{project / file}:{line}: " in err and "File name too long" in err, err
+
+
+# The gate's every answer, word for word: what a user reads is part of its behaviour.
+
+def refusal(call, *args, **kwargs):
+    """The one diagnostic a gate call refuses with, as a tuple to compare whole."""
+    from pamphlet.paths import Refused
+
+    with pytest.raises(Refused) as refused:
+        call(*args, **kwargs)
+    [d] = refused.value.diagnostics
+    return d.code, d.severity.value, d.message, d.path, d.line, d.hint
+
+
+def open_descriptors() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+OUTSIDE_HINT = "copy the file into the project; links that point outside it are not followed"
+SIZE_HINT = "raise [limits] file_size_mb in the spec, or shrink the file"
+
+
+@pytest.mark.parametrize("name, hidden", [
+    (".hidden", True), ("#autosave#", True), (".#lock", True), ("backup~", True),
+    ("essay.md", False), ("a#b.md", False), ("a~b.md", False), ("a.b", False)])
+def test_editor_leftovers_by_name(name, hidden):
+    from pamphlet.paths import ignored
+
+    assert ignored(Path("source") / name) is hidden
+
+
+def test_present_sees_links_and_survives_impossible_names(tmp_path):
+    from pamphlet.paths import present
+
+    (tmp_path / "file").write_text("x")
+    os.symlink(tmp_path / "nowhere", tmp_path / "broken")
+    assert present(tmp_path / "file") and present(tmp_path / "broken")
+    assert not present(tmp_path / "missing")
+    assert present(tmp_path / ("n" * 5000)) is False
+    assert present(Path("nul\0byte")) is False
+
+
+def test_the_gate_for_a_project_and_its_limits(tmp_path):
+    from pamphlet.paths import BUILTIN_LAYOUTS, Gate
+
+    gate = Gate.for_project(tmp_path / "a" / "..", 2.5)
+    assert gate.roots == (tmp_path.resolve(), BUILTIN_LAYOUTS) and gate.limit_mb == 2.5
+    assert gate.limit == 2_500_000 and isinstance(gate.limit, int)
+    assert Gate.for_project(tmp_path).limit == 50_000_000
+    assert Gate((tmp_path,), 0.0015).limit == 1500
+    only = gate.project_only()
+    assert only.roots == (tmp_path.resolve(),) and only.limit_mb == 2.5
+    assert (BUILTIN_LAYOUTS / "zine").is_dir()
+
+
+def test_inside_and_check_follow_links_to_the_end(tmp_path):
+    from pamphlet.paths import Gate
+
+    project, other = tmp_path / "project", tmp_path / "other"
+    project.mkdir(), other.mkdir()
+    (other / "real.md").write_text("real")
+    (project / "own.md").write_text("own")
+    os.symlink(project / "own.md", project / "alias.md")
+    os.symlink(other / "real.md", project / "out.md")
+    gate = Gate((project, other))
+    assert gate.inside(project / "own.md") and gate.inside(other / "real.md")
+    assert gate.inside(project / "out.md")  # it leads into the second root
+    assert gate.check(project / "alias.md") == project / "own.md"
+    assert gate.check(project / "out.md") == other / "real.md"
+    assert not Gate((project,)).inside(project / "out.md")
+    assert not Gate((project,)).inside(tmp_path)
+
+
+def test_the_outside_refusal_word_for_word(tmp_path):
+    from pamphlet.paths import Gate
+
+    project = tmp_path / "project"
+    (project / "source").mkdir(parents=True)
+    (tmp_path / "secret.txt").write_text(SECRET)
+    os.symlink(tmp_path / "secret.txt", project / "source" / "link.png")
+    gate = Gate((project,))
+    essay = project / "source" / "one.md"
+    assert refusal(gate.read_bytes, project / "source" / "link.png", (essay, 8), "image",
+                   {"outside": "M302"}) == (
+        "M302", "error", f"image outside the project: link.png (a link to {tmp_path / 'secret.txt'})",
+        essay, 8, OUTSIDE_HINT)
+    # named by nothing, a path is shown from its own folder
+    assert refusal(gate.check, tmp_path / "secret.txt") == (
+        "S902", "error", "file outside the project: secret.txt",
+        tmp_path / "secret.txt", None, OUTSIDE_HINT)
+    assert refusal(gate.read_bytes, project / ".." / "secret.txt", (project / "a.md", 2)) == (
+        "S902", "error", f"file outside the project: {tmp_path / 'secret.txt'}",
+        project / "a.md", 2, OUTSIDE_HINT)
+
+
+def test_what_is_not_a_regular_file_is_named(tmp_path):
+    import socket
+
+    from pamphlet.paths import Gate
+
+    os.mkfifo(tmp_path / "pipe.md")
+    (tmp_path / "folder.md").mkdir()
+    gate, before = Gate((tmp_path,)), open_descriptors()
+    with socket.socket(socket.AF_UNIX) as server:
+        server.bind(str(tmp_path / "sock.md"))
+        hint = "only ordinary files are read; remove or replace it"
+        for name, kind in (("pipe.md", "a named pipe"), ("folder.md", "a folder")):
+            where = (tmp_path / "spec.toml", 3)
+            assert refusal(gate.read_bytes, tmp_path / name, where, "essay", {"outside": "X1"}) \
+                == ("S903", "error", f"essay {name} is not a regular file ({kind})",
+                    where[0], 3, hint)
+        # a socket cannot even be opened
+        assert refusal(gate.check, tmp_path / "sock.md") == (
+            "S905", "error", "cannot read file sock.md: No such device or address",
+            tmp_path / "sock.md", None, "check the file")
+    assert open_descriptors() == before, "a refused file was left open"
+
+
+def test_every_kind_of_file_has_its_name():
+    import stat
+
+    from pamphlet.paths import _kind
+
+    assert [_kind(kind | 0o600) for kind in (stat.S_IFIFO, stat.S_IFCHR, stat.S_IFBLK,
+                                              stat.S_IFSOCK, stat.S_IFDIR, stat.S_IFREG)] == [
+        "a named pipe", "a character device", "a block device", "a socket", "a folder",
+        "not a file"]
+
+
+def test_a_character_device_is_refused_by_name():
+    from pamphlet.paths import Gate
+
+    assert refusal(Gate((Path("/dev"),)).check, Path("/dev/null")) == (
+        "S903", "error", "file null is not a regular file (a character device)",
+        Path("/dev/null"), None, "only ordinary files are read; remove or replace it")
+
+
+def test_the_size_limit_to_the_byte(tmp_path):
+    from pamphlet.paths import Gate
+
+    (tmp_path / "exact.md").write_bytes(b"x" * 1500)
+    (tmp_path / "over.md").write_bytes(b"x" * 1501)
+    (tmp_path / "big.md").write_bytes(b"x" * 1_600_000)
+    gate, before = Gate((tmp_path,), 0.0015), open_descriptors()
+    assert gate.read_bytes(tmp_path / "exact.md") == b"x" * 1500
+    assert gate.check(tmp_path / "exact.md") == tmp_path / "exact.md"
+    assert refusal(gate.read_bytes, tmp_path / "over.md", (tmp_path / "s.toml", 2), "intro file",
+                   {"outside": "P113", "missing": "P114"}) == (
+        "S904", "error", "intro file over.md is 0.0 MB, over the limit of 0.0015 MB",
+        tmp_path / "s.toml", 2, SIZE_HINT)
+    assert refusal(Gate((tmp_path,), 1.5).check, tmp_path / "big.md")[2] == \
+        "file big.md is 1.6 MB, over the limit of 1.5 MB"
+    assert open_descriptors() == before, "a file was left open"
+
+
+def test_a_file_that_grew_is_refused_word_for_word(tmp_path, monkeypatch):
+    import pamphlet.paths as paths
+
+    (tmp_path / "big.md").write_bytes(b"x" * 2_000)
+    real_fstat = os.fstat
+    monkeypatch.setattr(paths.os, "fstat",
+                        lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
+    assert refusal(paths.Gate((tmp_path,), limit_mb=0.001).read_bytes, tmp_path / "big.md",
+                   (tmp_path / "spec.toml", 4), "essay") == (
+        "S904", "error", "essay big.md is larger than 0.001 MB", tmp_path / "spec.toml", 4,
+        SIZE_HINT)
+    (tmp_path / "fits.md").write_bytes(b"x" * 1_000)
+    assert paths.Gate((tmp_path,), limit_mb=0.001).read_bytes(tmp_path / "fits.md") == b"x" * 1000
+
+
+def test_missing_files_and_broken_links_word_for_word(tmp_path):
+    from pamphlet.paths import Gate
+
+    (tmp_path / "file.md").write_text("x")
+    os.symlink(tmp_path / "gone.png", tmp_path / "broken.png")
+    gate, where = Gate((tmp_path,)), (tmp_path / "one.md", 5)
+    codes = {"outside": "M302", "missing": "M301"}
+    assert refusal(gate.read_bytes, tmp_path / "none.png", where, "image", codes) == (
+        "M301", "error", "image not found: none.png", where[0], 5,
+        "check the name and the folder it is in")
+    assert refusal(gate.check, tmp_path / "file.md" / "x.png") == (
+        "S905", "error", "file not found: x.png", tmp_path / "file.md" / "x.png", None,
+        "check the name and the folder it is in")
+    assert refusal(gate.read_bytes, tmp_path / "broken.png", where, "image", codes) == (
+        "M301", "error", "cannot read image broken.png: it is a link to a file that does not exist",
+        where[0], 5, "remove the link")
+    assert refusal(gate.read_bytes, tmp_path / "broken.png")[0] == "S905"
+
+
+@pytest.mark.parametrize("number, hint", [
+    ("EACCES", "check the file's permissions"), ("EPERM", "check the file's permissions"),
+    ("ENAMETOOLONG", "shorten the file name or the folders' names"), ("EIO", "check the file"),
+    ("ELOOP", "build again")])
+def test_an_unreadable_file_gets_its_own_hint(tmp_path, monkeypatch, number, hint):
+    import errno
+
+    import pamphlet.paths as paths
+
+    (tmp_path / "file.md").write_text("x")
+    code = getattr(errno, number)
+
+    def refuse(*args):
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(paths.os, "open", refuse)
+    message = (f"essay file.md is a symbolic link that changed while it was read"
+               if number == "ELOOP" else f"cannot read essay file.md: {os.strerror(code)}")
+    assert refusal(paths.Gate((tmp_path,)).read_bytes, tmp_path / "file.md",
+                   (tmp_path / "spec.toml", 1), "essay", {"missing": "M301"}) == (
+        "S905", "error", message, tmp_path / "spec.toml", 1, hint)
+
+
+def test_an_error_without_words_is_shown_whole(tmp_path, monkeypatch):
+    import pamphlet.paths as paths
+
+    def refuse(*args):
+        raise OSError("odd failure")
+
+    monkeypatch.setattr(paths.os, "open", refuse)
+    assert refusal(paths.Gate((tmp_path,)).check, tmp_path / "x.md")[2] == \
+        "cannot read file x.md: odd failure"
+
+
+def test_a_path_is_shown_as_the_file_naming_it_writes_it(tmp_path):
+    from pamphlet.paths import Gate
+
+    project = tmp_path / "project"
+    (project / "source" / "img").mkdir(parents=True)
+    gate = Gate((project,))
+    missing = project / "source" / "img" / "none.png"
+    # relative to the naming file's folder, else to the project, else whole
+    assert refusal(gate.check, missing, (project / "source" / "one.md", 1))[2] == \
+        "file not found: img/none.png"
+    assert refusal(gate.check, missing, (tmp_path / "elsewhere" / "x.toml", 1))[2] == \
+        "file not found: source/img/none.png"
+    assert refusal(gate.check, missing, (None, None))[2] == "file not found: source/img/none.png"
+    # the folder itself is not shown as "."
+    assert refusal(gate.check, project / "source", (project / "source" / "x", 1))[2] == \
+        f"file source is not a regular file (a folder)"
+    assert refusal(gate.check, project, (project / "x", 1))[2] == \
+        f"file {project} is not a regular file (a folder)"
+    for length in (120, 121, 130):
+        name = "n" * (length - 4) + ".png"
+        shown = name if length == 120 else name[:119] + "…"
+        assert refusal(gate.check, project / name, (project / "a.md", 1))[2] == \
+            f"file not found: {shown}"
+
+
+def test_a_file_read_through_the_gate_is_closed(tmp_path):
+    from pamphlet.paths import Gate
+
+    (tmp_path / "a.md").write_text("text")
+    gate, before = Gate((tmp_path,)), open_descriptors()
+    assert gate.read_bytes(tmp_path / "a.md") == b"text"
+    assert gate.check(tmp_path / "a.md") == tmp_path / "a.md"
+    assert open_descriptors() == before

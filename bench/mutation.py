@@ -39,6 +39,16 @@ MODULES = {
     "cache": Target(("tests/test_library.py", "-k", "cache_key or record")),
     "schema": Target(("tests/test_schema.py",)),
     "paths": Target(("tests/test_trust.py",)),
+    "sanitiser": Target(("tests/test_hostile_epub.py", "tests/test_markup.py", "-k",
+                         "schema_accepts or goes_through or test_markup or exactly or "
+                         "word_for_word or allow_list_itself or line_of or xml_names or "
+                         "blocks_in_a_field or bcp47 or svg_keeps")),
+    "layouts": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
+                       "template or include or payload or context or test_layouts")),
+    "context": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
+                       "template or include or payload or context or test_layouts")),
+    "outputs/pdf": Target(("tests/test_diagnostics.py", "tests/test_trust.py", "-k",
+                           "secret or sibling or outside or link"), ("xǁProjectFetcherǁ*",)),
 }
 COPIED = ("pamphlet", "layouts", "tests", "bench", "source", "pamphlet.toml", "README.md")
 

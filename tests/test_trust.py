@@ -746,3 +746,37 @@ def test_the_gate_reads_no_more_than_one_byte_over_the_limit(tmp_path, monkeypat
     (tmp_path / "a.md").write_bytes(b"x" * 100)
     assert paths.Gate((tmp_path,), 0.001).read_bytes(tmp_path / "a.md") == b"x" * 100
     assert asked == [1001]
+
+
+def test_the_pdf_fetcher_loads_only_data_and_gated_files(tmp_path):
+    """WeasyPrint's every load goes through ProjectFetcher: data: URLs, and files that pass
+    the gate, with their type; anything else is refused (S901) and raises, loading nothing."""
+    from pamphlet.diagnostics import Diagnostics
+    from pamphlet.outputs.pdf import ProjectFetcher
+    from pamphlet.paths import Gate
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "a b.png").write_bytes(b"PNG")
+    (project / "x.unknownext").write_bytes(b"U")
+    (tmp_path / "secret.txt").write_text(SECRET)
+    diagnostics = Diagnostics()
+    fetcher = ProjectFetcher(Gate((project,)), diagnostics, project / "pamphlet.toml")
+    data = fetcher.fetch("data:text/plain,hi")
+    assert (data.read(), data.content_type) == (b"hi", "text/plain")
+    image = fetcher.fetch((project / "a b.png").as_uri())
+    assert (image.read(), image.content_type, image.geturl()) == (
+        b"PNG", "image/png", (project / "a b.png").as_uri())
+    other = fetcher.fetch((project / "x.unknownext").as_uri())
+    assert (other.read(), other.content_type) == (b"U", "application/octet-stream")
+    assert list(diagnostics) == []
+    for url in ((tmp_path / "secret.txt").as_uri(), "https://e.org/x.png", "ftp://e.org/x"):
+        with pytest.raises(ValueError, match=f"^refused: {url}$"):
+            fetcher.fetch(url)
+    why = [f"file outside the project: {tmp_path / 'secret.txt'}",
+           "only files inside the project are used", "only files inside the project are used"]
+    urls = [(tmp_path / "secret.txt").as_uri(), "https://e.org/x.png", "ftp://e.org/x"]
+    assert [(d.code, d.severity.value, d.message, d.path, d.line, d.hint) for d in diagnostics] \
+        == [("S901", "warning", f"refused to load {url}: {reason}", project / "pamphlet.toml",
+             None, "copy the file into the project and refer to it there")
+            for url, reason in zip(urls, why)]

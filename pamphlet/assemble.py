@@ -241,9 +241,10 @@ def format_date(value: dt.date | str | None) -> str | None:
 
 
 def source_line(source: Source | None, title: str) -> str:
-    """The line under an essay's title: where it first appeared."""
+    """The line under an essay's title: where it first appeared; empty when that is not
+    recorded (claiming a first publication nobody recorded would misattribute it)."""
     if source is None:
-        return "First published in this pamphlet."
+        return ""
     parts = ["First published"]
     if source.title and source.title.strip() != title.strip():
         parts.append(f"as “{source.title}”")
@@ -271,7 +272,7 @@ def citation(essay: Essay, title: str) -> str:
         parts.append(source.url + (f" (accessed {format_date(source.accessed)})."
                                    if source.accessed else "."))
     if essay.source is None:
-        parts.append("First published in this pamphlet.")
+        parts.append("Source not recorded.")
     if essay.license:
         parts.append(f"License: {essay.license}.")
     return " ".join(parts)

@@ -110,7 +110,9 @@ def test_excerpt_keeps_only_the_named_sections(excerpt):
         assert gone not in text
     # A kept section keeps its subsections; the rest of the essay goes.
     assert "marker-quiet-hours-detail" in text and "marker-quiet-hours-second" not in text
-    assert "Excerpts.Firstpublishedinthispamphlet." in text
+    # Each head says the essay is excerpted; with no recorded source, it claims nothing more.
+    assert "QuietHoursBoLenzExcerpts.Firstpart" in text
+    assert "InkandTonerAdaQuillExcerpts.Readthisaloud." in text and "Firstpublished" not in text
 
 
 def test_excerpt_notes_are_renumbered(tmp_path):

@@ -98,3 +98,30 @@ def test_an_essay_title_keeps_no_break_spaces_at_its_edges(tmp_path):
     path.write_text("---\ntitle: \"\u00a0Edge Title\u00a0 \"\nauthor: [\" A\u00a0\"]\n---\nText.\n")
     essay = read_essay(path, Diagnostics())
     assert essay.title == "\u00a0Edge Title\u00a0" and essay.authors == ("A\u00a0",)
+
+
+def test_an_essay_with_no_recorded_source_claims_no_first_publication(tmp_path, capsys):
+    """No "First published ..." line is made up: the head has none, Sources says so, and
+    `check` finds the essay (C101)."""
+    import zipfile
+
+    from pamphlet.cli import main
+    from pdftext import Pdf
+
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "known.md").write_text(
+        "---\ntitle: Known\nsource: https://example.org/known\n---\n\nKnown text.\n")
+    (tmp_path / "source" / "unknown.md").write_text("---\ntitle: Unknown\n---\n\nOther text.\n")
+    (tmp_path / "pamphlet.toml").write_text('title = "T"\nessays = ["known", "unknown"]\n')
+    assert main(["build", str(tmp_path)]) == 0
+    pdf = Pdf(tmp_path / "build" / "pamphlet.pdf")
+    text = "\n".join(pdf.text(n) for n in range(1, len(pdf) + 1))
+    assert "First published at https://example.org/known." in text
+    assert text.count("First published") == 1
+    assert "“Unknown.” Source not recorded." in text
+    with zipfile.ZipFile(tmp_path / "build" / "pamphlet.epub") as book:
+        essays = [book.read(n).decode() for n in sorted(book.namelist()) if "essay-" in n]
+    assert 'class="source"' in essays[0] and 'class="source"' not in essays[1]
+    capsys.readouterr()
+    assert main(["check", str(tmp_path)]) == 0
+    assert f"{tmp_path / 'source' / 'unknown.md'}:2: C101 warning" in capsys.readouterr().err

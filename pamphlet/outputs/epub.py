@@ -230,7 +230,9 @@ def _essay(chapter: Chapter, book_lang: str, images: dict[str, str]) -> str:
     excerpt = "Excerpts. " if chapter.excerpt else ""
     own = "" if book_lang == chapter.lang else \
         f' lang="{escape(book_lang)}" xml:lang="{escape(book_lang)}" dir="{direction(book_lang)}"'
-    head.append(f'<p class="source"{own}>{excerpt}{escape(chapter.source_line)}</p></header>')
+    if excerpt or chapter.source_line:
+        head.append(f'<p class="source"{own}>{excerpt}{escape(chapter.source_line)}</p>')
+    head.append("</header>")
     parts = ["".join(head)]
     if chapter.intro:
         parts.append(f'<p class="editor-intro">{chapter.intro}</p>')

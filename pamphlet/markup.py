@@ -26,6 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 import markdown
 from lxml import etree, html as lxml_html
+from markdown.inlinepatterns import SimpleTagInlineProcessor
 from markdown.preprocessors import Preprocessor
 
 from .diagnostics import Diagnostics, shorten
@@ -83,8 +84,8 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
     found through `gate` (by default, one for the project at `root`).
     """
     md = markdown.Markdown(
-        extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists",
-                    _CommonMarkLists()],
+        extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists", "def_list",
+                    _CommonMarkLists(), _AuthorsMarkdown()],
         extension_configs={"smarty": {"substitutions": SMART},
                            "footnotes": {"BACKLINK_TEXT": ""}},
         output_format="xhtml")
@@ -231,6 +232,29 @@ def _ebook_notes(body: Body) -> str:
             paragraphs.insert(0, first)
         aside.extend(paragraphs)
     return etree.tostring(section, encoding="unicode", method="xml")
+
+
+class _AuthorsMarkdown(markdown.Extension):
+    """What authors expect from other Markdown tools: `#hashtag` at the start of a line is
+    text, not a heading (CommonMark wants a space after the #), and `~~struck~~` is struck."""
+
+    def extendMarkdown(self, md):
+        md.preprocessors.register(_HashtagKeeper(md), "hashtags", 28)
+        md.inlinePatterns.register(
+            SimpleTagInlineProcessor(r"(~~)(?=\S)(.+?)(?<=\S)~~", "del"), "strike", 65)
+
+
+class _HashtagKeeper(Preprocessor):
+    _TAG = re.compile(r"^(#{1,6})(?=[^#\s])")
+    _FENCE = re.compile(r"^ *(```|~~~)")
+
+    def run(self, lines: list[str]) -> list[str]:
+        out, fenced = [], False
+        for line in lines:
+            if self._FENCE.match(line):
+                fenced = not fenced
+            out.append(line if fenced else self._TAG.sub(r"\\\1", line))
+        return out
 
 
 class _CommonMarkLists(markdown.Extension):

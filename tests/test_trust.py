@@ -780,3 +780,73 @@ def test_the_pdf_fetcher_loads_only_data_and_gated_files(tmp_path):
         == [("S901", "warning", f"refused to load {url}: {reason}", project / "pamphlet.toml",
              None, "copy the file into the project and refer to it there")
             for url, reason in zip(urls, why)]
+
+
+@pytest.fixture
+def template_env(tmp_path):
+    """The built-in zine layout's Jinja environment, for a project with a few templates."""
+    from pamphlet.layouts import find_layout
+
+    zine = tmp_path / "layouts" / "zine"
+    zine.mkdir(parents=True)
+    (zine / "part.html").write_text("A\n  {% if true %}\n  B\n  {% endif %}\nC\n")
+    (zine / ".hidden.html").write_text("H")
+    (zine / "bad.html").write_bytes(b"x\xffy")
+    layout = find_layout("zine", tmp_path / "layouts")
+    assert layout.search_path == (tmp_path / "layouts", Path(__file__).parent.parent / "layouts")
+    return layout.env
+
+
+@pytest.mark.parametrize("source, shown", [
+    ("{{ 2 ** 1000 > 0 }}", "True"), ("{{ 2 ** 1001.0 > 0 }}", "True"),
+    ("{{ ('x' * 20000000)|length }}", "20000000"), ("{{ 6 * 7 }}", "42"), ("{{ 1 + 2 }}", "3"),
+    ('{{ "<b>" }}', "&lt;b&gt;"), ("{{ 'ab' * 3 }}{{ 2 * 'c' }}", "abababcc"),
+    ("{{ 2 * 1001 }}", "2002")])
+def test_template_arithmetic_that_is_allowed(template_env, source, shown):
+    assert template_env.from_string(source).render() == shown
+
+
+@pytest.mark.parametrize("source, message", [
+    ("{{ 2 ** 1001 }}", "a power larger than 1000 is not allowed in a template"),
+    ("{{ 2 ** -1001 }}", "a power larger than 1000 is not allowed in a template"),
+    ("{{ 'x' * 20000001 }}", "the template would build a value of over 20,000,000 items"),
+    ("{{ 20000001 * 'x' }}", "the template would build a value of over 20,000,000 items"),
+    ("{{ 'ab' * 10000001 }}", "the template would build a value of over 20,000,000 items"),
+    ("{{ [1] * 20000001 }}", "the template would build a value of over 20,000,000 items"),
+    ("{{ (1,) * 20000001 }}", "the template would build a value of over 20,000,000 items")])
+def test_template_arithmetic_that_is_refused(template_env, source, message):
+    from jinja2.exceptions import SecurityError
+
+    with pytest.raises(SecurityError) as refused:
+        template_env.from_string(source).render()
+    assert str(refused.value) == message
+
+
+def test_template_environment_options(template_env):
+    import jinja2
+
+    assert template_env.get_template("zine/part.html").render() == "A\n  B\nC\n"
+    assert template_env.get_template("zine/bad.html").render() == "x\ufffdy"
+    for source in ("{{ nope }}", "{{ lipsum }}"):
+        with pytest.raises(jinja2.UndefinedError):
+            template_env.from_string(source).render()
+    for name in ("zine/.hidden.html", "zine/none.html"):
+        with pytest.raises(jinja2.TemplateNotFound) as missing:
+            template_env.get_template(name)
+        assert missing.value.name == name
+    source = template_env.loader.get_source(template_env, "zine/part.html")
+    assert source[1].endswith("part.html") and source[2]() is True
+
+
+@pytest.mark.parametrize("name, hint", [
+    ("../zine", "did you mean 'zine'?"), ("zin", "did you mean 'zine'?"),
+    ("./zine", "did you mean 'zine'?"),
+    ("q" * 100, "layouts: packet, pocket, zine")])
+def test_template_layout_names(tmp_path, name, hint):
+    from pamphlet.diagnostics import PamphletError
+    from pamphlet.layouts import find_layout
+
+    with pytest.raises(PamphletError) as refused:
+        find_layout(name, tmp_path / "layouts", tmp_path / "pamphlet.toml", 3)
+    assert [(d.code, d.message, d.path, d.line, d.hint) for d in refused.value.diagnostics] == [
+        ("L401", f"no layout named '{name[:80]}'", tmp_path / "pamphlet.toml", 3, hint)]

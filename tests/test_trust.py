@@ -850,3 +850,20 @@ def test_template_layout_names(tmp_path, name, hint):
         find_layout(name, tmp_path / "layouts", tmp_path / "pamphlet.toml", 3)
     assert [(d.code, d.message, d.path, d.line, d.hint) for d in refused.value.diagnostics] == [
         ("L401", f"no layout named '{name[:80]}'", tmp_path / "pamphlet.toml", 3, hint)]
+
+
+def test_the_pdf_fetcher_is_locked_underneath_too(tmp_path):
+    """A second lock: WeasyPrint's own fetcher, beneath ProjectFetcher, takes only data: URLs,
+    and would give up on a network address after 5 seconds, should a change ever pass one on."""
+    from weasyprint.urls import URLFetcher
+
+    from pamphlet.diagnostics import Diagnostics
+    from pamphlet.outputs.pdf import ProjectFetcher
+    from pamphlet.paths import Gate
+
+    (tmp_path / "secret.txt").write_text(SECRET)
+    fetcher = ProjectFetcher(Gate((tmp_path,)), Diagnostics(), tmp_path / "pamphlet.toml")
+    for url in ((tmp_path / "secret.txt").as_uri(), "https://e.org/x.png"):
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            URLFetcher.fetch(fetcher, url)
+    assert fetcher._timeout == 5  # WeasyPrint's name for it

@@ -867,3 +867,51 @@ def test_the_pdf_fetcher_is_locked_underneath_too(tmp_path):
         with pytest.raises(ValueError, match="disallowed protocol"):
             URLFetcher.fetch(fetcher, url)
     assert fetcher._timeout == 5  # WeasyPrint's name for it
+
+
+def test_the_template_context_names_every_value(tmp_path):
+    """Each name a layout uses maps to its value in the model: renaming one, or dropping the
+    event, the cover image or a source, breaks every layout that reads it."""
+    import dataclasses
+    import datetime as dt
+
+    from pamphlet.assemble import assemble
+    from pamphlet.context import _plain, template_context
+    from pamphlet.diagnostics import Diagnostics
+    from pamphlet.markup import Link, PrintBody, print_html
+    from pamphlet.project import Event, load_spec
+    from pamphlet.select import select
+
+    spec = load_spec(Path(__file__).parent.parent)
+    spec = dataclasses.replace(
+        spec, event=Event(name="Reading", date=dt.date(2026, 3, 14), agenda=("a", "b")),
+        cover=dataclasses.replace(spec.cover, image=tmp_path / "cover.png"))
+    diagnostics = Diagnostics()
+    pamphlet = assemble(spec, select(spec, diagnostics), diagnostics)
+    bodies = {c.anchor: print_html(c.body) for c in pamphlet.chapters}
+    context = template_context(pamphlet, {**bodies, "x": PrintBody("<p/>", (Link("u", "t"),))})
+    assert context["bodies"]["x"] == {"html": "<p/>", "link_endnotes": [{"url": "u", "text": "t"}]}
+    shown = context["pamphlet"]
+    assert shown["event"] == {"name": "Reading", "date": pamphlet.event_date, "time": None,
+                              "place": None, "host": None, "contact": None, "agenda": ["a", "b"]}
+    assert shown["event_date"] == pamphlet.event_date == "14 March 2026"
+    assert shown["cover"]["image"] == (tmp_path / "cover.png").as_uri()
+    assert shown["identifier"] == pamphlet.identifier and shown["colophon"] == {
+        name: _plain(value) for name, value in dataclasses.asdict(spec.colophon).items()}
+    assert shown["spec"] == {
+        "cover": shown["cover"], "colophon": shown["colophon"], "pdf": context["settings"],
+        "title": spec.title, "subtitle": spec.subtitle, "stem": spec.stem,
+        "editors": list(spec.editors), "authors": list(spec.authors), "lang": spec.lang,
+        "layout": spec.layout}
+    for chapter, seen in zip(pamphlet.chapters, shown["chapters"], strict=True):
+        essay = chapter.essay
+        assert {key: seen[key] for key in ("number", "slug", "authors", "date", "tags", "summary",
+                                           "license", "source")} == {
+            "number": chapter.number, "slug": essay.slug, "authors": list(essay.authors),
+            "date": _plain(essay.date), "tags": list(essay.tags), "summary": essay.summary,
+            "license": essay.license,
+            "source": {name: _plain(value) for name, value in
+                       dataclasses.asdict(essay.source).items()} if essay.source else None}
+    assert any(seen["source"] for seen in shown["chapters"])
+    assert _plain((dt.date(2026, 1, 2), None, 1, 2.5, True, "s", [Path("p")])) == \
+        ["2026-01-02", None, 1, 2.5, True, "s", ["p"]]

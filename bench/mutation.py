@@ -48,6 +48,8 @@ MODULES = {
                       ("xǁ_Sandboxǁ*", "xǁ_GatedLoaderǁ*", "x_find_layout*")),
     "context": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
                        "template or include or payload or context or test_layouts")),
+    "assemble": Target(("tests/test_mutation_kills.py",),
+                       ("x_join_names*", "x_format_date*", "x_source_line*", "x_citation*")),
     "outputs/pdf": Target(("tests/test_trust.py", "tests/test_diagnostics.py", "-k",
                            "fetcher or sibling_folder_whose_name or secret"),
                           ("xǁProjectFetcherǁ*",)),

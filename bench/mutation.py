@@ -48,7 +48,7 @@ MODULES = {
                       ("xǁ_Sandboxǁ*", "xǁ_GatedLoaderǁ*", "x_find_layout*")),
     "context": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
                        "template or include or payload or context or test_layouts")),
-    "markup": Target(("tests/test_markup.py",),
+    "markup": Target(("tests/test_markup.py", "tests/test_mutation_kills.py"),
                      ("x_print_html*", "x_ebook_html*", "x__ebook_notes*", "xǁ_TreeFixerǁlinks*",
                       "xǁ_TreeFixerǁtake_notes*", "xǁ_TreeFixerǁ_image_path*", "x__as_inline*",
                       "x__urls_inline*", "x__is_external*", "x__display_url*")),

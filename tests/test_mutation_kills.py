@@ -57,3 +57,46 @@ def essay(**fields) -> Essay:
     ({"source": Source(date="2026-05")}, "“Smart Title.” May 2026.")])
 def test_citation(fields, entry):
     assert citation(essay(**fields), "Smart Title") == entry
+
+
+# markup.py: how notes and links are printed on paper and in the e-book, pinned exactly.
+HTML = ('<p>Text<span class="noteref" data-note="1"/> and <a href="https://www.e.org/x/">e.org/x</a>, '
+        '<a href="https://e.org/caf%C3%A9">words</a>, <a href="mailto:me@e.org">mail</a>, '
+        '<a href="#s">in</a>, <a href="https://e.org/%0A">ctl</a> again'
+        '<span class="noteref" data-note="1"/>.</p><p>Two<span class="noteref" data-note="2"/></p>')
+NOTES = (
+    (1, '<p>First <a href="https://n.org/">see</a> and <a href="https://n.org">n.org</a>.</p>'
+        '<p>Second</p><ul><li>l</li></ul>'),
+    (2, '<ul><li>a <a href="ftp://f.org/">f</a></li></ul>'))
+
+
+def notes_body():
+    from pamphlet.markup import Body, Note
+
+    return Body("e", HTML, tuple(Note(n, html) for n, html in NOTES), (), ())
+
+
+def test_print_html_with_link_urls_as_footnotes():
+    from pamphlet.markup import print_html
+
+    printed = print_html(notes_body())
+    assert printed.link_endnotes == ()
+    assert printed.html == (
+        '<p>Text<span class="footnote">First <a href="https://n.org/">see</a> (<span class="url">https://n.org/</span>) and <a href="https://n.org">n.org</a>.<span class="note-p">Second</span><ul><li>l</li></ul></span> and <a href="https://www.e.org/x/" class="url">e.org/x</a>, <a href="https://e.org/caf%C3%A9">words</a><span class="footnote link-note"><span class="url">https://e.org/café</span></span>, <a href="mailto:me@e.org">mail</a><span class="footnote link-note"><span class="url">me@e.org</span></span>, <a href="#s">in</a>, <a href="https://e.org/%0A">ctl</a><span class="footnote link-note"><span class="url">https://e.org/%0A</span></span> again<span class="footnote">First <a href="https://n.org/">see</a> (<span class="url">https://n.org/</span>) and <a href="https://n.org">n.org</a>.<span class="note-p">Second</span><ul><li>l</li></ul></span>.</p><p>Two<span class="footnote"><ul><li>a <a href="ftp://f.org/">f</a> (<span class="url">ftp://f.org/</span>)</li></ul></span></p>')
+
+
+def test_print_html_with_link_urls_as_endnotes():
+    from pamphlet.markup import Link, print_html
+
+    printed = print_html(notes_body(), "endnote")
+    assert printed.link_endnotes == (Link("https://e.org/café", "words"), Link("me@e.org", "mail"),
+                                     Link("https://e.org/%0A", "ctl"))
+    assert printed.html == (
+        '<p>Text<span class="footnote">First <a href="https://n.org/">see</a> (<span class="url">https://n.org/</span>) and <a href="https://n.org">n.org</a>.<span class="note-p">Second</span><ul><li>l</li></ul></span> and <a href="https://www.e.org/x/" class="url">e.org/x</a>, <a href="https://e.org/caf%C3%A9">words</a><sup class="link-ref">[1]</sup>, <a href="mailto:me@e.org">mail</a><sup class="link-ref">[2]</sup>, <a href="#s">in</a>, <a href="https://e.org/%0A">ctl</a><sup class="link-ref">[3]</sup> again<span class="footnote">First <a href="https://n.org/">see</a> (<span class="url">https://n.org/</span>) and <a href="https://n.org">n.org</a>.<span class="note-p">Second</span><ul><li>l</li></ul></span>.</p><p>Two<span class="footnote"><ul><li>a <a href="ftp://f.org/">f</a> (<span class="url">ftp://f.org/</span>)</li></ul></span></p>')
+
+
+def test_ebook_html_notes_and_back_links():
+    from pamphlet.markup import ebook_html
+
+    assert ebook_html(notes_body()) == (
+        '<p>Text<sup><a xmlns:epub="http://www.idpf.org/2007/ops" href="#e-note-1" class="noteref" epub:type="noteref" role="doc-noteref" id="e-noteref-1">1</a></sup> and <a href="https://www.e.org/x/">e.org/x</a>, <a href="https://e.org/caf%C3%A9">words</a>, <a href="mailto:me@e.org">mail</a>, <a href="#s">in</a>, <a href="https://e.org/%0A">ctl</a> again<sup><a xmlns:epub="http://www.idpf.org/2007/ops" href="#e-note-1" class="noteref" epub:type="noteref" role="doc-noteref">1</a></sup>.</p><p>Two<sup><a xmlns:epub="http://www.idpf.org/2007/ops" href="#e-note-2" class="noteref" epub:type="noteref" role="doc-noteref" id="e-noteref-2">2</a></sup></p><section xmlns:epub="http://www.idpf.org/2007/ops" class="footnotes" epub:type="footnotes"><aside id="e-note-1" epub:type="footnote" role="doc-footnote" class="footnote"><p><a href="#e-noteref-1" role="doc-backlink" class="backlink">1.</a> First <a href="https://n.org/">see</a> and <a href="https://n.org">n.org</a>.</p><p>Second</p><ul><li>l</li></ul></aside><aside id="e-note-2" epub:type="footnote" role="doc-footnote" class="footnote"><p><a href="#e-noteref-2" role="doc-backlink" class="backlink">2.</a></p><ul><li>a <a href="ftp://f.org/">f</a></li></ul></aside></section>')

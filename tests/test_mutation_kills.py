@@ -100,3 +100,33 @@ def test_ebook_html_notes_and_back_links():
 
     assert ebook_html(notes_body()) == (
         '<p>Text<sup><a xmlns:epub="http://www.idpf.org/2007/ops" href="#e-note-1" class="noteref" epub:type="noteref" role="doc-noteref" id="e-noteref-1">1</a></sup> and <a href="https://www.e.org/x/">e.org/x</a>, <a href="https://e.org/caf%C3%A9">words</a>, <a href="mailto:me@e.org">mail</a>, <a href="#s">in</a>, <a href="https://e.org/%0A">ctl</a> again<sup><a xmlns:epub="http://www.idpf.org/2007/ops" href="#e-note-1" class="noteref" epub:type="noteref" role="doc-noteref">1</a></sup>.</p><p>Two<sup><a xmlns:epub="http://www.idpf.org/2007/ops" href="#e-note-2" class="noteref" epub:type="noteref" role="doc-noteref" id="e-noteref-2">2</a></sup></p><section xmlns:epub="http://www.idpf.org/2007/ops" class="footnotes" epub:type="footnotes"><aside id="e-note-1" epub:type="footnote" role="doc-footnote" class="footnote"><p><a href="#e-noteref-1" role="doc-backlink" class="backlink">1.</a> First <a href="https://n.org/">see</a> and <a href="https://n.org">n.org</a>.</p><p>Second</p><ul><li>l</li></ul></aside><aside id="e-note-2" epub:type="footnote" role="doc-footnote" class="footnote"><p><a href="#e-noteref-2" role="doc-backlink" class="backlink">2.</a></p><ul><li>a <a href="ftp://f.org/">f</a></li></ul></aside></section>')
+
+
+def test_image_paths_and_their_diagnostics(tmp_path):
+    """Remote images are left out (M303), missing ones (M301) and outside ones (M302) are
+    errors, each at its line; a found image's src is made relative to the project."""
+    import io
+
+    from PIL import Image
+    from test_markup import body_of
+
+    (tmp_path / "source" / "img").mkdir(parents=True)
+    png = io.BytesIO()
+    Image.new("RGB", (2, 2)).save(png, "PNG")
+    (tmp_path / "source" / "img" / "a b.png").write_bytes(png.getvalue())
+    body, diagnostics = body_of(tmp_path, "![one](https://e.org/x.png)\n\n![three](img/none.png)"
+                                          "\n\n![four](../../outside.png)\n\n![five](img/a%20b.png)\n")
+    assert body.html == (
+        '<p><span class="missing-image">one</span></p>\n'
+        '<p><span class="missing-image">three</span></p>\n'
+        '<p><span class="missing-image">four</span></p>\n'
+        '<figure><img alt="five" src="source/img/a b.png"/></figure>')
+    assert body.images == (tmp_path / "source" / "img" / "a b.png",)
+    essay = tmp_path / "source" / "e.md"
+    assert [(d.code, d.severity.value, d.message, d.path, d.line, d.hint) for d in diagnostics] == [
+        ("M303", "warning", "remote image left out: https://e.org/x.png", essay, 5,
+         "download the image into the project and link to the file"),
+        ("M301", "error", "image not found: img/none.png", essay, 7,
+         "check the name and the folder it is in"),
+        ("M302", "error", f"image outside the project: {tmp_path.parent / 'outside.png'}", essay, 9,
+         "copy the file into the project; links that point outside it are not followed")]

@@ -110,17 +110,24 @@ def test_image_paths_and_their_diagnostics(tmp_path):
     from PIL import Image
     from test_markup import body_of
 
+    from pamphlet.markup import Link
+
     (tmp_path / "source" / "img").mkdir(parents=True)
     png = io.BytesIO()
     Image.new("RGB", (2, 2)).save(png, "PNG")
     (tmp_path / "source" / "img" / "a b.png").write_bytes(png.getvalue())
     body, diagnostics = body_of(tmp_path, "![one](https://e.org/x.png)\n\n![three](img/none.png)"
-                                          "\n\n![four](../../outside.png)\n\n![five](img/a%20b.png)\n")
+                                          "\n\n![four](../../outside.png)\n\n![five](img/a%20b.png)\n\n"
+                                          "![h](http://e.org/h.png) ![f](ftp://e.org/f.png) "
+                                          "[web](HTTPS://e.org/w)\n")
     assert body.html == (
         '<p><span class="missing-image">one</span></p>\n'
         '<p><span class="missing-image">three</span></p>\n'
         '<p><span class="missing-image">four</span></p>\n'
-        '<figure><img alt="five" src="source/img/a b.png"/></figure>')
+        '<figure><img alt="five" src="source/img/a b.png"/></figure>\n'
+        '<p><span class="missing-image">h</span> <span class="missing-image">f</span> '
+        '<a href="HTTPS://e.org/w">web</a></p>')
+    assert body.links == (Link("HTTPS://e.org/w", "web"),)
     assert body.images == (tmp_path / "source" / "img" / "a b.png",)
     essay = tmp_path / "source" / "e.md"
     assert [(d.code, d.severity.value, d.message, d.path, d.line, d.hint) for d in diagnostics] == [
@@ -129,4 +136,8 @@ def test_image_paths_and_their_diagnostics(tmp_path):
         ("M301", "error", "image not found: img/none.png", essay, 7,
          "check the name and the folder it is in"),
         ("M302", "error", f"image outside the project: {tmp_path.parent / 'outside.png'}", essay, 9,
-         "copy the file into the project; links that point outside it are not followed")]
+         "copy the file into the project; links that point outside it are not followed"),
+        ("M303", "warning", "remote image left out: http://e.org/h.png", essay, 13,
+         "download the image into the project and link to the file"),
+        ("M303", "warning", "remote image left out: ftp://e.org/f.png", essay, 13,
+         "download the image into the project and link to the file")]

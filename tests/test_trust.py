@@ -780,3 +780,138 @@ def test_the_pdf_fetcher_loads_only_data_and_gated_files(tmp_path):
         == [("S901", "warning", f"refused to load {url}: {reason}", project / "pamphlet.toml",
              None, "copy the file into the project and refer to it there")
             for url, reason in zip(urls, why)]
+
+
+@pytest.fixture
+def template_env(tmp_path):
+    """The built-in zine layout's Jinja environment, for a project with a few templates."""
+    from pamphlet.layouts import find_layout
+
+    zine = tmp_path / "layouts" / "zine"
+    zine.mkdir(parents=True)
+    (zine / "part.html").write_text("A\n  {% if true %}\n  B\n  {% endif %}\nC\n")
+    (zine / ".hidden.html").write_text("H")
+    (zine / "bad.html").write_bytes(b"x\xffy")
+    layout = find_layout("zine", tmp_path / "layouts")
+    assert layout.search_path == (tmp_path / "layouts", Path(__file__).parent.parent / "layouts")
+    return layout.env
+
+
+@pytest.mark.parametrize("source, shown", [
+    ("{{ 2 ** 1000 > 0 }}", "True"), ("{{ 2 ** 1001.0 > 0 }}", "True"),
+    ("{{ ('x' * 20000000)|length }}", "20000000"), ("{{ 6 * 7 }}", "42"), ("{{ 1 + 2 }}", "3"),
+    ('{{ "<b>" }}', "&lt;b&gt;"), ("{{ 'ab' * 3 }}{{ 2 * 'c' }}", "abababcc"),
+    ("{{ 2 * 1001 }}", "2002")])
+def test_template_arithmetic_that_is_allowed(template_env, source, shown):
+    assert template_env.from_string(source).render() == shown
+
+
+@pytest.mark.parametrize("source, message", [
+    ("{{ 2 ** 1001 }}", "a power larger than 1000 is not allowed in a template"),
+    ("{{ 2 ** -1001 }}", "a power larger than 1000 is not allowed in a template"),
+    ("{{ 'x' * 20000001 }}", "the template would build a value of over 20,000,000 items"),
+    ("{{ 20000001 * 'x' }}", "the template would build a value of over 20,000,000 items"),
+    ("{{ 'ab' * 10000001 }}", "the template would build a value of over 20,000,000 items"),
+    ("{{ [1] * 20000001 }}", "the template would build a value of over 20,000,000 items"),
+    ("{{ (1,) * 20000001 }}", "the template would build a value of over 20,000,000 items")])
+def test_template_arithmetic_that_is_refused(template_env, source, message):
+    from jinja2.exceptions import SecurityError
+
+    with pytest.raises(SecurityError) as refused:
+        template_env.from_string(source).render()
+    assert str(refused.value) == message
+
+
+def test_template_environment_options(template_env):
+    import jinja2
+
+    assert template_env.get_template("zine/part.html").render() == "A\n  B\nC\n"
+    assert template_env.get_template("zine/bad.html").render() == "x\ufffdy"
+    for source in ("{{ nope }}", "{{ lipsum }}"):
+        with pytest.raises(jinja2.UndefinedError):
+            template_env.from_string(source).render()
+    for name in ("zine/.hidden.html", "zine/none.html"):
+        with pytest.raises(jinja2.TemplateNotFound) as missing:
+            template_env.get_template(name)
+        assert missing.value.name == name
+    source = template_env.loader.get_source(template_env, "zine/part.html")
+    assert source[1].endswith("part.html") and source[2]() is True
+
+
+@pytest.mark.parametrize("name, hint", [
+    ("../zine", "did you mean 'zine'?"), ("zin", "did you mean 'zine'?"),
+    ("./zine", "did you mean 'zine'?"),
+    ("q" * 100, "layouts: packet, pocket, zine")])
+def test_template_layout_names(tmp_path, name, hint):
+    from pamphlet.diagnostics import PamphletError
+    from pamphlet.layouts import find_layout
+
+    with pytest.raises(PamphletError) as refused:
+        find_layout(name, tmp_path / "layouts", tmp_path / "pamphlet.toml", 3)
+    assert [(d.code, d.message, d.path, d.line, d.hint) for d in refused.value.diagnostics] == [
+        ("L401", f"no layout named '{name[:80]}'", tmp_path / "pamphlet.toml", 3, hint)]
+
+
+def test_the_pdf_fetcher_is_locked_underneath_too(tmp_path):
+    """A second lock: WeasyPrint's own fetcher, beneath ProjectFetcher, takes only data: URLs,
+    and would give up on a network address after 5 seconds, should a change ever pass one on."""
+    from weasyprint.urls import URLFetcher
+
+    from pamphlet.diagnostics import Diagnostics
+    from pamphlet.outputs.pdf import ProjectFetcher
+    from pamphlet.paths import Gate
+
+    (tmp_path / "secret.txt").write_text(SECRET)
+    fetcher = ProjectFetcher(Gate((tmp_path,)), Diagnostics(), tmp_path / "pamphlet.toml")
+    for url in ((tmp_path / "secret.txt").as_uri(), "https://e.org/x.png"):
+        with pytest.raises(ValueError, match="disallowed protocol"):
+            URLFetcher.fetch(fetcher, url)
+    assert fetcher._timeout == 5  # WeasyPrint's name for it
+
+
+def test_the_template_context_names_every_value(tmp_path):
+    """Each name a layout uses maps to its value in the model: renaming one, or dropping the
+    event, the cover image or a source, breaks every layout that reads it."""
+    import dataclasses
+    import datetime as dt
+
+    from pamphlet.assemble import assemble
+    from pamphlet.context import _plain, template_context
+    from pamphlet.diagnostics import Diagnostics
+    from pamphlet.markup import Link, PrintBody, print_html
+    from pamphlet.project import Event, load_spec
+    from pamphlet.select import select
+
+    spec = load_spec(Path(__file__).parent.parent)
+    spec = dataclasses.replace(
+        spec, event=Event(name="Reading", date=dt.date(2026, 3, 14), agenda=("a", "b")),
+        cover=dataclasses.replace(spec.cover, image=tmp_path / "cover.png"))
+    diagnostics = Diagnostics()
+    pamphlet = assemble(spec, select(spec, diagnostics), diagnostics)
+    bodies = {c.anchor: print_html(c.body) for c in pamphlet.chapters}
+    context = template_context(pamphlet, {**bodies, "x": PrintBody("<p/>", (Link("u", "t"),))})
+    assert context["bodies"]["x"] == {"html": "<p/>", "link_endnotes": [{"url": "u", "text": "t"}]}
+    shown = context["pamphlet"]
+    assert shown["event"] == {"name": "Reading", "date": pamphlet.event_date, "time": None,
+                              "place": None, "host": None, "contact": None, "agenda": ["a", "b"]}
+    assert shown["event_date"] == pamphlet.event_date == "14 March 2026"
+    assert shown["cover"]["image"] == (tmp_path / "cover.png").as_uri()
+    assert shown["identifier"] == pamphlet.identifier and shown["colophon"] == {
+        name: _plain(value) for name, value in dataclasses.asdict(spec.colophon).items()}
+    assert shown["spec"] == {
+        "cover": shown["cover"], "colophon": shown["colophon"], "pdf": context["settings"],
+        "title": spec.title, "subtitle": spec.subtitle, "stem": spec.stem,
+        "editors": list(spec.editors), "authors": list(spec.authors), "lang": spec.lang,
+        "layout": spec.layout}
+    for chapter, seen in zip(pamphlet.chapters, shown["chapters"], strict=True):
+        essay = chapter.essay
+        assert {key: seen[key] for key in ("number", "slug", "authors", "date", "tags", "summary",
+                                           "license", "source")} == {
+            "number": chapter.number, "slug": essay.slug, "authors": list(essay.authors),
+            "date": _plain(essay.date), "tags": list(essay.tags), "summary": essay.summary,
+            "license": essay.license,
+            "source": {name: _plain(value) for name, value in
+                       dataclasses.asdict(essay.source).items()} if essay.source else None}
+    assert any(seen["source"] for seen in shown["chapters"])
+    assert _plain((dt.date(2026, 1, 2), None, 1, 2.5, True, "s", [Path("p")])) == \
+        ["2026-01-02", None, 1, 2.5, True, "s", ["p"]]

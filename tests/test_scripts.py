@@ -30,7 +30,8 @@ def scripts(tmp_path_factory):
     (project / "source").mkdir()
     for slug, (title, lang, body) in ESSAYS.items():
         (project / "source" / f"{slug}.md").write_text(
-            f"---\ntitle: {title}\nauthor: A\nlang: {lang}\n---\n\n{body}\n")
+            f"---\ntitle: {title}\nauthor: A\nlang: {lang}\nsource: https://example.org/{slug}\n"
+            f"---\n\n{body}\n")
     (project / "pamphlet.toml").write_text(
         'title = "Scripts"\nlang = "en"\nessays = ["ar", "he", "zh", "en"]\n')
     result = build(project)

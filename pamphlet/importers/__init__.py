@@ -54,10 +54,11 @@ class Draft:
     source: str | dict | None = None
     origin: Path | None = None
     images: dict[int, tuple] = field(default_factory=dict)  # token -> (file, alt, caption)
+    lang: str | None = None
 
     def text(self, body: str | None = None) -> str:
         meta = {"title": self.title or "Untitled"}
-        for key in ("author", "date", "tags", "source"):
+        for key in ("author", "date", "tags", "source", "lang"):
             value = getattr(self, key)
             if value:
                 meta[key] = value

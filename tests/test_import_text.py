@@ -169,3 +169,19 @@ def test_every_start_line_form_cuts_the_header(tmp_path, form):
     assert (essay.source.url, essay.source.date) == (
         "https://www.gutenberg.org/ebooks/29433", released)
     assert essay.body.startswith("NATURE\n") and "START" not in essay.body
+
+
+def test_a_text_in_the_encoding_its_header_declares_is_read_in_it(tmp_path, capsys):
+    text = (GUTENBERG / "macdowell-essays-16351.txt").read_text()
+    latin = text.replace("Zither, 33.", "Zither, 33. Caf\u00e9, 1.")
+    (tmp_path / "latin.txt").write_bytes(latin.encode("iso-8859-1"))
+    assert main(["import", str(tmp_path / "latin.txt"), "--project", str(tmp_path / "p")]) == 0
+    (essay,) = [read_essay(p, Diagnostics()) for p in (tmp_path / "p" / "source").glob("*.md")]
+    assert "Zither, 33. Caf\u00e9, 1." in essay.body
+    # A declared encoding the bytes do not fit, or no such encoding: not read, as before.
+    for declared in ("UTF-8", "no-such-codec"):
+        wrong = latin.replace("ISO-8859-1", declared).encode("iso-8859-1")
+        (tmp_path / "wrong.txt").write_bytes(wrong)
+        assert main(["import", str(tmp_path / "wrong.txt"), "--project",
+                     str(tmp_path / "q")]) == 1
+        assert "N805 cannot read wrong.txt" in capsys.readouterr().err

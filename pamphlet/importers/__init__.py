@@ -153,10 +153,13 @@ def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as error:
-        run.diagnostics.error("N805", f"cannot read {path.name}: {error}", path,
-                              raw[:error.start].count(b"\n") + 1,
-                              hint="import UTF-8 text, HTML, Markdown or a WordPress export")
-        return []
+        from .text import declared_decode
+        text = declared_decode(raw)  # a Gutenberg text says its encoding in its header
+        if text is None:
+            run.diagnostics.error("N805", f"cannot read {path.name}: {error}", path,
+                                  raw[:error.start].count(b"\n") + 1,
+                                  hint="import UTF-8 text, HTML, Markdown or a WordPress export")
+            return []
     if suffix in (".html", ".htm"):
         from .html import from_html
         return [from_html(text, path)]

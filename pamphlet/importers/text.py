@@ -117,6 +117,20 @@ def _drop_credit(body: str) -> str:
     return rest if _CREDIT.match(first.strip()) else body
 
 
+def declared_decode(raw: bytes) -> str | None:
+    """A text that is not UTF-8, read in the encoding its header declares (Gutenberg's
+    `Character set encoding: ISO-8859-1`); None if it declares none, or another."""
+    found = re.search(rb"(?im)^character set encoding:[ \t]*([A-Za-z0-9_.:-]{1,40})",
+                      raw[:20_000])
+    if found is None:
+        return None
+    try:
+        text = raw.decode(found.group(1).decode("ascii"))
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def keep_lines(body: str) -> str:
     """The body with each block of short lines set line by line, and no indentation that
     Markdown would read as code: it is kept as no-break spaces where it carries meaning."""

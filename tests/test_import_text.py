@@ -185,3 +185,18 @@ def test_a_text_in_the_encoding_its_header_declares_is_read_in_it(tmp_path, caps
         assert main(["import", str(tmp_path / "wrong.txt"), "--project",
                      str(tmp_path / "q")]) == 1
         assert "N805 cannot read wrong.txt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, says", [
+    ("", "holds no text to import"),
+    (" \n\t\n\n", "holds no text to import"),
+    ("Title: Empty\n\n*** START OF THE PROJECT GUTENBERG EBOOK EMPTY ***\n\n\n"
+     "*** END OF THE PROJECT GUTENBERG EBOOK EMPTY ***\nThe licence.\n",
+     "holds no text to import between its Project Gutenberg start and end lines"),
+])
+def test_a_text_with_nothing_to_import_says_so(tmp_path, capsys, text, says):
+    (tmp_path / "empty.txt").write_text(text)
+    assert main(["import", str(tmp_path / "empty.txt"), "--project", str(tmp_path / "p")]) == 0
+    err = capsys.readouterr().err
+    assert f"empty.txt: N830 warning: empty.txt {says}" in err, err
+    assert "Traceback" not in err and not list((tmp_path / "p").glob("source/*.md"))

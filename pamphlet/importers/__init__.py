@@ -167,7 +167,7 @@ def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
         from .static_site import from_markdown
         return from_markdown(text, path, run)
     from .text import from_text
-    return from_text(text, path, run.split_at)
+    return from_text(text, path, run.split_at, run.diagnostics)
 
 
 def read_input(path: Path, diagnostics: Diagnostics, limit_mb: float,

@@ -3,6 +3,9 @@
 A Project Gutenberg text loses its header and licence; its title, author, language and
 ebook URL come from the header. In every plain text, a block of short lines (verse, an
 address, a title page) keeps its line breaks, and indentation never becomes a code block.
+
+Diagnostic code: N830 a text that holds no essay: empty, or a Gutenberg text with nothing
+between its start and end lines (warning).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+from ..diagnostics import Diagnostics
 from . import Draft
 
 NBSP = "\u00a0"
@@ -28,7 +32,8 @@ LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es",
              "czech": "cs", "welsh": "cy", "irish": "ga", "icelandic": "is", "tagalog": "tl"}
 
 
-def from_text(text: str, path: Path, split_at: str | None = None) -> list[Draft]:
+def from_text(text: str, path: Path, split_at: str | None = None,
+              diagnostics: Diagnostics | None = None) -> list[Draft]:
     """Plain text: one essay, or several split at a marker line or at underlined titles.
 
     A title is the first line when a blank line follows it, or a line underlined with `===`.
@@ -42,6 +47,10 @@ def from_text(text: str, path: Path, split_at: str | None = None) -> list[Draft]
     else:
         parts = re.split(r"(?m)^(?=.+\n=+[ \t]*$)", text)
     parts = [p.strip("\n") for p in parts if p.strip()]
+    if not parts and diagnostics is not None:
+        diagnostics.warning("N830", f"{path.name} holds no text to import" + (
+            " between its Project Gutenberg start and end lines" if book else ""), path,
+            hint="check that this is the file you meant")
     drafts = []
     for part in parts:
         lines = part.split("\n")

@@ -200,3 +200,13 @@ def test_a_text_with_nothing_to_import_says_so(tmp_path, capsys, text, says):
     err = capsys.readouterr().err
     assert f"empty.txt: N830 warning: empty.txt {says}" in err, err
     assert "Traceback" not in err and not list((tmp_path / "p").glob("source/*.md"))
+
+
+def test_a_header_that_goes_on_and_on_gives_a_title_of_four_lines(tmp_path):
+    text = ("Title: The First Line\n" + "       and more\n" * 10_000 + "\nAuthor: A. N. Other\n\n"
+            "*** START OF THE PROJECT GUTENBERG EBOOK X ***\nBody.\n")
+    (tmp_path / "long.txt").write_text(text)
+    assert main(["import", str(tmp_path / "long.txt"), "--project", str(tmp_path / "p")]) == 0
+    (essay,) = [read_essay(p, Diagnostics()) for p in (tmp_path / "p" / "source").glob("*.md")]
+    assert essay.title == "The First Line and more and more and more"
+    assert essay.authors == ("A. N. Other",) and essay.body.strip() == "Body."

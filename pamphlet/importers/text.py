@@ -97,7 +97,8 @@ def gutenberg(text: str) -> dict | None:
 
 def _field(header: str, key: str) -> str | None:
     """A `Key: value` header line, with its indented continuation lines joined on."""
-    found = re.search(rf"(?im)^(?:{key}):[ \t]*(.*(?:\n[ \t]+\S.*)*)", header)
+    # At most three lines carried on: a header that goes on and on names no title.
+    found = re.search(rf"(?im)^(?:{key}):[ \t]*(.*(?:\n[ \t]+\S.*){{0,3}})", header)
     if found is None:
         return None
     value = ""

@@ -54,10 +54,11 @@ class Draft:
     source: str | dict | None = None
     origin: Path | None = None
     images: dict[int, tuple] = field(default_factory=dict)  # token -> (file, alt, caption)
+    lang: str | None = None
 
     def text(self, body: str | None = None) -> str:
         meta = {"title": self.title or "Untitled"}
-        for key in ("author", "date", "tags", "source"):
+        for key in ("author", "date", "tags", "source", "lang"):
             value = getattr(self, key)
             if value:
                 meta[key] = value
@@ -152,10 +153,13 @@ def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
     try:
         text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as error:
-        run.diagnostics.error("N805", f"cannot read {path.name}: {error}", path,
-                              raw[:error.start].count(b"\n") + 1,
-                              hint="import UTF-8 text, HTML, Markdown or a WordPress export")
-        return []
+        from .text import declared_decode
+        text = declared_decode(raw)  # a Gutenberg text says its encoding in its header
+        if text is None:
+            run.diagnostics.error("N805", f"cannot read {path.name}: {error}", path,
+                                  raw[:error.start].count(b"\n") + 1,
+                                  hint="import UTF-8 text, HTML, Markdown or a WordPress export")
+            return []
     if suffix in (".html", ".htm"):
         from .html import from_html
         return [from_html(text, path)]
@@ -163,7 +167,7 @@ def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
         from .static_site import from_markdown
         return from_markdown(text, path, run)
     from .text import from_text
-    return from_text(text, path, run.split_at)
+    return from_text(text, path, run.split_at, run.diagnostics)
 
 
 def read_input(path: Path, diagnostics: Diagnostics, limit_mb: float,

@@ -21,12 +21,13 @@ from pathlib import Path
 
 from . import __version__
 from .diagnostics import Diagnostics, PamphletError
-from .paths import BUILTIN_LAYOUTS, Gate, present
+from .paths import BUILTIN_LAYOUTS, Gate, Refused, present
 from .project import project_root
 
 RECORD = ".pamphlet-cache.json"
 RECORD_LIMIT = 4_000_000  # bytes; a record is a few hundred bytes a spec
 HASH = re.compile(r"[0-9a-f]{64}")
+HASH_LIMIT_MB = 1e9  # the key only hashes, so a file of any size counts
 
 
 def cache_key(spec: Path, options: str = "") -> str:
@@ -127,19 +128,15 @@ def _named_files(spec: Path, root: Path) -> list[Path]:
 
 
 def _file_hash(path: Path, within: Path) -> str:
-    """The file's SHA-256, read in pieces; a link that leads out of `within`, or anything but
-    a regular file, is hashed by its name alone (it is never read)."""
+    """The file's SHA-256, read in pieces through the path gate; a file the gate refuses (a
+    link leading out of `within`, anything but a regular file) is never read, and counts by
+    the refusal and, for a link, where it points."""
+    gate = Gate((within.resolve(), BUILTIN_LAYOUTS), limit_mb=HASH_LIMIT_MB)
     try:
-        real = path.resolve()
-        if not any(real.is_relative_to(p) for p in (within.resolve(), BUILTIN_LAYOUTS.resolve())):
-            return "outside:" + os.readlink(path) if path.is_symlink() else "outside"
-        with open(real, "rb", opener=_no_block) as stream:
-            if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):
-                return "not a file"
+        with gate.opened(path) as (_, stream):
             return hashlib.file_digest(stream, "sha256").hexdigest()
-    except (OSError, ValueError):
+    except Refused as refused:
+        link = os.readlink(path) if os.path.islink(path) else ""
+        return f"refused {refused.diagnostics[0].code} {link}"
+    except OSError:
         return "unreadable"
-
-
-def _no_block(path: str, flags: int) -> int:
-    return os.open(path, flags | os.O_NONBLOCK)

@@ -234,6 +234,9 @@ def _ebook_notes(body: Body) -> str:
     return etree.tostring(section, encoding="unicode", method="xml")
 
 
+_FENCE = re.compile(r"^ *(```|~~~)")  # a fenced code block opens or closes
+
+
 class _AuthorsMarkdown(markdown.Extension):
     """What authors expect from other Markdown tools: `#hashtag` at the start of a line is
     text, not a heading (CommonMark wants a space after the #), and `~~struck~~` is struck."""
@@ -246,12 +249,11 @@ class _AuthorsMarkdown(markdown.Extension):
 
 class _HashtagKeeper(Preprocessor):
     _TAG = re.compile(r"^(#{1,6})(?=[^#\s])")
-    _FENCE = re.compile(r"^ *(```|~~~)")
 
     def run(self, lines: list[str]) -> list[str]:
         out, fenced = [], False
         for line in lines:
-            if self._FENCE.match(line):
+            if _FENCE.match(line):
                 fenced = not fenced
             out.append(line if fenced else self._TAG.sub(r"\\\1", line))
         return out
@@ -271,14 +273,13 @@ class _CommonMarkLists(markdown.Extension):
 class _ListIndenter(Preprocessor):
     _MARKER = re.compile(r"^( *)([-+*]|\d{1,9}[.)])( +|$)(.*)$")
     _RULE = re.compile(r"^ {0,3}([-*_])( *\1){2,} *$")
-    _FENCE = re.compile(r"^ *(```|~~~)")
 
     def run(self, lines: list[str]) -> list[str]:
         out: list[str] = []
         columns: list[int] = []  # content column of each open list item, outermost first
         blank = fenced = False
         for line in lines:
-            if self._FENCE.match(line):
+            if _FENCE.match(line):
                 fenced = not fenced
             if not line.strip():
                 out.append(line)

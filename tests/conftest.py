@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import system
 from pamphlet.build import build
 
 TESTS = Path(__file__).parent
@@ -21,30 +22,10 @@ EPOCH = "1767225600"  # 2026-01-01
 os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
-def has_font_for(char: str) -> bool:
-    """Whether fontconfig knows an installed font with a glyph for `char`."""
-    found = subprocess.run(["fc-list", f":charset={ord(char):x}", "family"],
-                           capture_output=True, text=True)
-    return bool(found.stdout.strip())
-
-
-# The script tests assert that CJK and emoji are drawn, so the suite installs the fonts they
-# need (Debian's packages) on a machine that lacks them, as the README's test command promises.
-TEST_FONTS = {"fonts-noto-cjk": "中", "fonts-noto-color-emoji": "\N{PAPERCLIP}"}
-
-
-def install_test_fonts() -> None:
-    missing = [package for package, char in TEST_FONTS.items() if not has_font_for(char)]
-    if not missing or os.geteuid() != 0 or not shutil.which("apt-get"):
-        return  # the font tests then fail and say which packages to install
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
-             "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
-    subprocess.run(["apt-get", "update", "-qq"], check=False, **quiet)
-    subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=False, **quiet)
-    subprocess.run(["fc-cache", "-f"], check=False, **quiet)
-
-
-install_test_fonts()  # before collection: the bad-input corpus asks at import time
+# Debian packages (chromium, jing, zbar-tools, fonts) and npm modules (axe-core, Ace) the tests
+# drive are installed before collection on a machine that lacks them: the bad-input corpus asks
+# for fonts at import time.
+system.install()
 
 
 @pytest.fixture
@@ -97,3 +78,23 @@ def sample_build(tmp_path_factory):
     result = build(REPO, out)
     assert result.ok, [d.format() for d in result.diagnostics]
     return REPO, result
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by Playwright, shared by the session's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=system.chromium(),
+                                              args=["--no-sandbox"])
+        yield launched
+        launched.close()
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's violations on the page as 'rule: targets' lines (empty when it passes)."""
+    page.add_script_tag(content=system.axe_script())
+    found = page.evaluate("""async () => (await axe.run(document)).violations.map(
+        v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))""")
+    return list(found)

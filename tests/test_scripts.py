@@ -6,7 +6,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import has_font_for
+from system import has_font_for
 
 from pamphlet.build import build
 from pamphlet.diagnostics import Diagnostics

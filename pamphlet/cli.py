@@ -11,13 +11,13 @@ import argparse
 import os
 import sys
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from . import __version__
 from .clock import source_date_epoch
-from .diagnostics import Diagnostic, Diagnostics, PamphletError, shorten
+from .diagnostics import Diagnostic, Diagnostics, PamphletError, format_group, grouped, shorten
 from .essays import essay_paths, read_essay
 from .imposition import SCHEMES
 from .printing import SHEETS, print_plan, settings_from_table
@@ -73,7 +73,13 @@ def _build_parser(commands) -> None:
                            help="build even the specs whose outputs are current")
     build_cmd.add_argument("--encoding", type=_encoding, default="utf-8", metavar="NAME",
                            help="read essays in this encoding (default: utf-8), e.g. cp1252")
+    _verbose_option(build_cmd)
     build_cmd.set_defaults(run=_build)
+
+
+def _verbose_option(command) -> None:
+    command.add_argument("--verbose", "-v", action="store_true",
+                         help="show every warning, even one repeated in many files")
 
 
 def _impose_parser(commands) -> None:
@@ -130,6 +136,7 @@ def _library_parsers(commands) -> None:
                             help="also import a WordPress export's pages, not only its posts")
     import_cmd.add_argument("--site", type=Path, metavar="DIR",
                             help="a local checkout of the site, to copy the images posts use")
+    _verbose_option(import_cmd)
     import_cmd.set_defaults(run=_import)
 
     check_cmd = commands.add_parser(
@@ -140,6 +147,7 @@ def _library_parsers(commands) -> None:
     check_cmd.add_argument("--epub", action="store_true",
                            help="also run EPUBCheck on the EPUBs in build/")
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
+    _verbose_option(check_cmd)
     check_cmd.set_defaults(run=_check)
 
     list_cmd = commands.add_parser(
@@ -213,19 +221,20 @@ def _build(args: argparse.Namespace) -> int:
             print(f"{_relative(spec)}: up to date")
             continue
         todo.append((spec, out, key))
-    _show(notes)
+    _show(notes, args.verbose)
     failed = 0
-    for (spec, out, key), result in zip(todo, _run_builds(todo, args.jobs, args.encoding)):
-        _show(result.diagnostics)
+    # Each spec's outputs are printed as soon as they are in place, not when all are done.
+    for (spec, out, key), result in _run_builds(todo, args.jobs, args.encoding):
+        _show(result.diagnostics, args.verbose)
         if not result.ok:
             print(f"pamphlet: {_relative(spec)} failed; its outputs were not changed",
-                  file=sys.stderr)
+                  file=sys.stderr, flush=True)
             failed += 1
             continue
         for output in result.outputs:
-            print(f"wrote {_relative(output)} ({_describe(output, result)})")
+            print(f"wrote {_relative(output)} ({_describe(output, result)})", flush=True)
         for note in result.notes:
-            print(f"  {note}")
+            print(f"  {note}", flush=True)
     return EXIT_ERROR if failed else EXIT_OK
 
 
@@ -267,23 +276,27 @@ def _check_collisions(outs: dict[Path, Path], problems: Diagnostics) -> None:
                     "time with different --out folders")
 
 
-def _run_builds(todo: list, jobs: int, encoding: str) -> list:
-    """The specs' results, in order; a crash in one spec's build never hides the others'."""
+def _run_builds(todo: list, jobs: int, encoding: str):
+    """Each spec's (task, result) as it finishes; a crash in one spec's build never hides the
+    others'."""
     if jobs == 1 or len(todo) < 2:
-        return [_build_one(*task, encoding) for task in todo]
-    results = [None] * len(todo)
+        for task in todo:
+            yield task, _build_one(*task, encoding)
+        return
+    died = []
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        futures = [pool.submit(_build_one, spec, out, key, encoding) for spec, out, key in todo]
-        for index, future in enumerate(futures):
+        futures = {pool.submit(_build_one, *task, encoding): task for task in todo}
+        for future in as_completed(futures):
+            task = futures[future]
             try:
-                results[index] = future.result()
+                yield task, future.result()
             except BrokenProcessPool:
-                pass  # a worker died: which spec killed it is found out below
+                died.append(task)  # a worker died: which spec killed it is found out below
             except Exception as error:  # the result could not come back, say
-                results[index] = _crashed(todo[index][0], error)
+                yield task, _crashed(task[0], error)
     # Rebuilt one at a time, each in a fresh process: slower, but only after a worker died.
-    return [result if result is not None else _build_alone(*task, encoding)
-            for task, result in zip(todo, results)]
+    for task in died:
+        yield task, _build_alone(*task, encoding)
 
 
 def _build_alone(spec: Path, out: Path, key: str, encoding: str):
@@ -379,7 +392,7 @@ def _check(args: argparse.Namespace) -> int:
     from .check import check_project
 
     diagnostics, specs, essays = check_project(args.path, args.epub)
-    _show(diagnostics)
+    _show(diagnostics, args.verbose)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
     print(f"checked {specs} spec{'s' * (specs != 1)} and {essays} essay{'s' * (essays != 1)}: "
           f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
@@ -394,7 +407,7 @@ def _import(args: argparse.Namespace) -> int:
     written = write_drafts(drafts, args.project / "source", diagnostics)
     for path in written:
         print(f"made {_relative(path)}")
-    _show(diagnostics)
+    _show(diagnostics, args.verbose)
     return EXIT_ERROR if diagnostics.has_errors else EXIT_OK
 
 
@@ -442,9 +455,11 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def _show(diagnostics: Diagnostics | list[Diagnostic]) -> None:
-    for diagnostic in diagnostics:
-        print(diagnostic.format(relative_to=Path.cwd()), file=sys.stderr)
+def _show(diagnostics: Diagnostics | list[Diagnostic], verbose: bool = False) -> None:
+    """Print diagnostics; a warning repeated across files is one block unless `verbose`."""
+    groups = [[d] for d in diagnostics] if verbose else grouped(diagnostics)
+    for group in groups:
+        print(format_group(group, relative_to=Path.cwd()), file=sys.stderr, flush=True)
 
 
 def _relative(path: Path) -> str:

@@ -101,6 +101,43 @@ class Diagnostics:
             raise PamphletError(self.errors)
 
 
+def grouped(diagnostics: "Diagnostics | list[Diagnostic]") -> list[list[Diagnostic]]:
+    """The diagnostics in order, with each warning that recurs word for word in other files
+    (one unknown front-matter key in 85 essays) gathered into one group at its first place.
+
+    Errors are never grouped: each one is something to fix where it stands.
+    """
+    groups: list[list[Diagnostic]] = []
+    by_text: dict[tuple, list[Diagnostic]] = {}
+    for diagnostic in diagnostics:
+        if diagnostic.is_error:
+            groups.append([diagnostic])
+            continue
+        key = (diagnostic.code, diagnostic.message, diagnostic.hint)
+        group = by_text.get(key)
+        if group is not None and diagnostic.path not in {d.path for d in group}:
+            group.append(diagnostic)
+            continue
+        groups.append([diagnostic])
+        by_text.setdefault(key, groups[-1])
+    return groups
+
+
+def format_group(group: list[Diagnostic], relative_to: Path | None = None, shown: int = 3) -> str:
+    """One printed block for a group from `grouped`: the first diagnostic, and where else the
+    same warning stands (the first `shown` places, then how many more)."""
+    first, others = group[0], group[1:]
+    if not others:
+        return first.format(relative_to)
+    places = ", ".join(d.location(relative_to) for d in others[:shown])
+    more = f" and {len(others) - shown} more" if len(others) > shown else ""
+    text = first.format(relative_to)
+    head, _, hint = text.partition("\n")
+    files = "file" if len(others) == 1 else "files"
+    head += f" (also in {len(others)} other {files}: {places}{more}; --verbose lists each)"
+    return f"{head}\n{hint}" if hint else head
+
+
 class PamphletError(Exception):
     """Raised when a stage cannot go on; carries the diagnostics that say why."""
 

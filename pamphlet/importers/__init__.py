@@ -36,10 +36,13 @@ from ..library import slugify, today
 MAX_INPUT_MB = 256  # a WordPress export of a large blog; beyond that, split the export
 MAX_IMAGE_MB = 50
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # A link in a draft's body to a file that is copied when the draft is written: the body
 # holds a token (private-use characters, which no source contains) until the slug is known.
 _TOKEN = re.compile("\ue010(\\d+)\ue011")
 _WXR = re.compile(rb"<rss\b[^>]*wordpress\.(?:org|com)/export/", re.I)
+_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                   rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
 @dataclass
@@ -123,12 +126,23 @@ def _expand(paths: list[Path]):
             yield path
             continue
         for folder, dirs, files in os.walk(path):  # links to folders are not followed
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and
+                             not _saved_page_files(d, files))
             for name in sorted(files):
                 found = Path(folder) / name
-                if name.lower().endswith(MARKDOWN_SUFFIXES) and name != "_index.md" and \
-                        not name.startswith(".") and not found.is_symlink():
+                if name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES) and \
+                        name != "_index.md" and not name.startswith(".") and \
+                        not found.is_symlink():
                     yield found
+
+
+def _saved_page_files(folder: str, files: list[str]) -> bool:
+    """Whether `folder` is the `<page>_files` folder a browser's "Save page as" writes beside
+    `<page>.html`: its frames and scripts are parts of that page, not pages of their own."""
+    stem = re.sub(r"[_-](?:files|dateien|fichiers|archivos|bestanden|file)$", "", folder,
+                  flags=re.I)
+    return stem != folder and any(Path(name).stem == stem and
+                                  name.lower().endswith(HTML_SUFFIXES) for name in files)
 
 
 def read_drafts(path: Path, diagnostics: Diagnostics, split_at: str | None = None,
@@ -147,6 +161,10 @@ def read_drafts(path: Path, diagnostics: Diagnostics, split_at: str | None = Non
 
 def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
     suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES or (_HTML.match(raw[:4000]) and not _WXR.search(raw[:4000])
+                                   and suffix not in MARKDOWN_SUFFIXES):
+        from .html import from_html
+        return from_html(raw, path, run)  # bytes: the page's own declarations decode it
     if suffix == ".xml" or _WXR.search(raw[:4000]):
         from .wxr import from_wxr
         return from_wxr(raw, path, run)
@@ -160,9 +178,6 @@ def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
                                   raw[:error.start].count(b"\n") + 1,
                                   hint="import UTF-8 text, HTML, Markdown or a WordPress export")
             return []
-    if suffix in (".html", ".htm"):
-        from .html import from_html
-        return [from_html(text, path)]
     if suffix in MARKDOWN_SUFFIXES:
         from .static_site import from_markdown
         return from_markdown(text, path, run)

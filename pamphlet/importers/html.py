@@ -1,4 +1,26 @@
-"""An HTML page: its article's text as Markdown, with title, author, date and address."""
+"""A saved web page (or a folder of them) as an essay: the article's text as Markdown, with
+its title, authors, date and address in front matter.
+
+The steps, on one lxml tree of the page:
+1. the bytes become text by the page's own encoding (`html_decode`);
+2. the metadata is read (`html_meta`);
+3. footnotes and sidenotes leave the text, each leaving a token (`html_notes`), and a block
+   quote's attribution (`<footer>`, a last `<cite>`, the caption of its figure) becomes its
+   last paragraph;
+4. trafilatura, an extractor made for the purpose, decides where the article is: the
+   deepest element that holds nearly all of the text it extracts. Its own output is not
+   used, since it drops notes, captions and attributions; ours converts that element;
+5. share boxes, ads, bylines and the like leave the article, each with `drop`, which keeps
+   the text after it; images become copies (a file beside the page) or stay addresses;
+6. markdownify writes Markdown; tokens become `[^n]` footnotes and images.
+
+Diagnostic codes: N840 a page its own encoding cannot read; N841 an unknown declared encoding
+(warning); N842 a page with no declared encoding that is not UTF-8, read as windows-1252
+(warning); N843 a page with no text to import (warning); N844 a page with no title, titled
+from its file name (warning); N845 a note whose reference is not in the article, kept as a
+paragraph at its end (warning); N846 a page whose article could not be told from its
+surroundings, imported whole (warning). Images reuse N815 (not found) and N818 (not copied).
+"""
 
 from __future__ import annotations
 
@@ -7,42 +29,320 @@ from pathlib import Path
 
 from lxml import etree, html as lxml_html
 
-from . import Draft
+from ..paths import Gate, Refused
+from . import MAX_IMAGE_MB, Draft, Once, Run, markdown_image, markdown_link, missing_image
+from .html_decode import decode_page
+from .html_meta import PageMeta, page_meta
+from .html_notes import NOTE_TOKEN, drop, take_notes
 
-_DROP = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe")
-
-
-def from_html(text: str, path: Path) -> Draft:
-    """An HTML page: its article's text as Markdown, with title, author, date and address."""
-    from markdownify import markdownify
-
-    page = lxml_html.fromstring(text)
-    meta = {m.get("name") or m.get("property"): m.get("content")
-            for m in page.iter("meta") if m.get("content")}
-    article = _article(page)
-    heading = article.find(".//h1") if article is not None else None
-    title = ("".join(heading.itertext()) if heading is not None else None) or meta.get(
-        "og:title") or page.findtext(".//title") or path.stem
-    if heading is not None:
-        heading.getparent().remove(heading)
-    for element in article.xpath(".//" + " | .//".join(_DROP)):
-        element.getparent().remove(element)
-    body = markdownify(etree.tostring(article, encoding="unicode", method="html"),
-                       heading_style="ATX", bullets="-")
-    canonical = page.xpath("//link[@rel='canonical']/@href")
-    source = meta.get("og:url") or (canonical[0] if canonical else None)
-    date = meta.get("article:published_time") or next(iter(page.xpath("//time/@datetime")), None)
-    # Collapse ASCII white space only: a no-break space in a title is the author's.
-    title = re.sub(r"[ \t\r\n]+", " ", title).strip(" ")
-    return Draft(title, re.sub(r"\n{3,}", "\n\n", body),
-                 meta.get("author"), date[:10] if date else None, [], source, path)
+_IMAGE_TOKEN = re.compile("\ue040(\\d+)\ue041")
+_GONE = ("script", "style", "noscript", "template", "button", "input", "select", "textarea",
+         "nav", "svg", "canvas", "object", "embed", "link", "meta", "dialog")
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "th", "dd", "dt",
+           "blockquote", "figcaption")
+# Words in a class or id that mark what is around an article, not in it.
+_CHROME_WORDS = {
+    "share", "sharing", "sharedaddy", "social", "related", "relatedposts", "comments",
+    "comment", "respond", "newsletter", "subscribe", "subscription", "signup", "promo",
+    "promotion", "advert", "advertisement", "ads", "ad", "adsbygoogle", "sponsor", "sponsored",
+    "cookie", "cookies", "popup", "modal", "breadcrumb", "breadcrumbs", "pagination", "pager",
+    "byline", "tags", "readmore", "sidebar", "widget", "footer", "meta", "postmeta", "dateline",
+    "date", "posted", "timestamp", "nav", "navigation", "toolbar", "skip", "print-hide",
+}
+_CHROME_CLASSES = {"info", "author", "read-more", "read-more-wrap", "screen-reader-text",
+                   "author-box", "author-bio", "post-navigation", "nav-links"}
+_DASHES = ("—", "–", "―", "-", "~", "−")
+_TEXT = re.compile(r"[\s\ue000-\uf8ff]+")
 
 
-def _article(page):
-    for query in ("//article", "//main", "//*[@role='main']"):
-        found = page.xpath(query)
-        if found:
-            return found[0]
-    body = page.find("body")
-    candidates = body.xpath(".//div") if body is not None else []
-    return max(candidates, key=lambda d: len(d.findall("p")), default=body)
+def from_html(raw: bytes, path: Path, run: Run) -> list[Draft]:
+    """The essay in one saved web page; [] (after a diagnostic) when it holds none."""
+    text = decode_page(raw, path, run.diagnostics)
+    if text is None:
+        return []
+    page = _parse(text)
+    if page is None or not _TEXT.sub("", page.text_content()):
+        run.diagnostics.warning("N843", f"{path.name} holds no text to import", path,
+                                hint="check that this is the saved page, not an empty frame")
+        return []
+    meta = page_meta(page, text, fallback=lambda: _trafilatura_meta(text))
+    return [_Page(page, path, run, meta).draft()]
+
+
+def _parse(text: str):
+    try:
+        return lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(
+            remove_comments=True, remove_pis=True, no_network=True))
+    except (etree.ParserError, ValueError):
+        return None  # an empty document, or one lxml cannot hold
+
+
+def _trafilatura_meta(text: str) -> dict | None:
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        found = extract_metadata(text)
+    except Exception:  # a third party's heuristic: its failure leaves only our own reading
+        return None
+    return found.as_dict() if found is not None else None
+
+
+class _Page:
+    """One page on its way to a draft."""
+
+    def __init__(self, page, path: Path, run: Run, meta: PageMeta):
+        self.page, self.path, self.run, self.meta = page, path, run, meta
+        self.once = Once(run.diagnostics, path)
+        self.title = meta.title
+        if not self.title:
+            self.title = path.stem
+            run.diagnostics.warning("N844", f"{path.name} names no title; the essay is "
+                                    f"called '{self.title}'", path,
+                                    hint="give the essay a title in its front matter")
+        source = meta.url
+        if source and meta.site:
+            source = {"publisher": meta.site, "url": source}
+        self.draft_ = Draft(self.title, "", _authors(meta.authors), meta.date, [], source,
+                            path, lang=meta.lang)
+        self.images: list[str] = []
+
+    def draft(self) -> Draft:
+        notes = take_notes(self.page)  # first: Tufte's sidenotes are found by their inputs
+        for gone in list(self.page.iter(*_GONE)):
+            if gone.getparent() is not None:
+                drop(gone)
+        _attribute_quotes(self.page)
+        article, weights = self.article()
+        self.clear(article, weights)
+        for part in [article] + notes:
+            self.place_images(part)
+        body = _markdown(article)
+        self.draft_.body = self.with_notes(body, [_markdown(n) for n in notes])
+        return self.draft_
+
+    def article(self):
+        """The element that holds the article, and each element's share of its text."""
+        body = self.page.find("body") if self.page.find("body") is not None else self.page
+        found = _extracted(self.page)
+        weights: dict = {}
+        for block in body.iter(*_BLOCKS) if found else ():
+            own = _TEXT.sub("", block.text_content())
+            if len(own) >= 15 and own in found:
+                for element in [block, *block.iterancestors()]:
+                    weights[element] = weights.get(element, 0) + len(own)
+        total = weights.get(body, 0)
+        if not total:
+            chosen = _fallback(body)
+            self.run.diagnostics.warning(
+                "N846", f"the article in {self.path.name} cannot be told from the page "
+                f"around it; <{chosen.tag}> is imported whole", self.path, chosen.sourceline,
+                hint="check the essay, and delete what is not the article")
+            return chosen, {}
+        chosen = body
+        while True:
+            heavier = next((c for c in chosen if weights.get(c, 0) >= 0.85 * total), None)
+            if heavier is None or heavier.tag in _BLOCKS:
+                return chosen, {e: w / total for e, w in weights.items()}
+            chosen = heavier
+
+    def clear(self, article, weights: dict) -> None:
+        """Take the site's furniture out of the article: share boxes, ads, bylines, the
+        title heading; an element that holds half the article's text always stays."""
+        length = len(_TEXT.sub("", article.text_content())) or 1
+        for element in list(article.iterdescendants()):
+            if element.getparent() is None or not isinstance(element.tag, str):
+                continue
+            if _chrome(element) and weights.get(element, 0) < 0.5 and \
+                    len(_TEXT.sub("", element.text_content())) < 0.5 * length:
+                drop(element)
+            elif element.tag == "iframe":
+                src = (element.get("src") or "").strip()
+                drop(element, self.token(markdown_link(src)) if re.match(r"https?://", src)
+                     else "")
+        self.drop_title(article)
+
+    def drop_title(self, article) -> None:
+        """The title's own heading, before the text begins, is the title, not the text."""
+        wanted = " ".join(self.title.split()).casefold()
+        for element in article.iter("h1", "h2", "h3", "p"):
+            if element.tag == "p" and _TEXT.sub("", element.text_content()):
+                return
+            if element.tag != "p" and " ".join(element.text_content().split()).casefold() \
+                    == wanted:
+                drop(element)
+                return
+
+    def token(self, markdown: str) -> str:
+        self.images.append(markdown)
+        return f"\ue040{len(self.images) - 1}\ue041"
+
+    def place_images(self, root) -> None:
+        for image in list(root.iter("img")):
+            if image.getparent() is None:
+                continue
+            holder = image.getparent() if image.getparent().tag == "picture" else image
+            figure = next(image.iterancestors("figure"), None)
+            if figure is not None and len(figure.findall(".//img")) != 1:
+                figure = None
+            caption = figure.find(".//figcaption") if figure is not None else None
+            words = " ".join(caption.text_content().split()) if caption is not None else ""
+            markdown = self.image(_image_source(image), image.get("alt") or "", words,
+                                  image.sourceline)
+            if markdown is None:
+                drop(holder)
+            elif figure is not None:
+                paragraph = lxml_html.Element("p")
+                paragraph.text = self.token(markdown)
+                figure.addprevious(paragraph)
+                drop(figure)
+            else:
+                drop(holder, self.token(markdown))
+
+    def image(self, src: str, alt: str, caption: str, line: int | None) -> str | None:
+        """An image's Markdown: its copy's token when the file is beside the page, its
+        address when on the web, else its alt text in a frame (N815) or nothing."""
+        from urllib.parse import unquote, urljoin
+
+        if not src:
+            return None
+        if src.startswith("//"):
+            src = "https:" + src
+        if re.match(r"(?:https?|data):", src, re.I):
+            return markdown_image(src, alt, caption)
+        if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I):
+            return None  # javascript:, file: and their like are never followed
+        name = unquote(src.split("?")[0].split("#")[0])
+        refusal = None
+        if not name.startswith("/"):
+            gate = Gate((self.path.parent.resolve(),), MAX_IMAGE_MB)
+            try:
+                found = gate.check(self.path.parent / name, (self.path, line), "image")
+                return self.draft_.attach(found, alt, caption)
+            except Refused as refused:
+                refusal = refused.diagnostics[0].message
+        if self.meta.url:  # the page's own address: the image is still on the web
+            return markdown_image(urljoin(self.meta.url, src), alt, caption)
+        if refusal and "not found" not in refusal:
+            self.once.warn("N818", f"image:{src}", f"image {src} not copied: {refusal}", line,
+                           hint="copy the image beside the page")
+        else:
+            self.once.warn("N815", f"image:{src}", f"image {src} cannot be found beside the "
+                           "page; its alt text is shown in its place", line,
+                           hint="save the page with its images (\"Web page, complete\"), or "
+                           "add the image to source/ by hand")
+        return missing_image(alt or name.rsplit("/", 1)[-1])
+
+    def with_notes(self, body: str, notes: list[str]) -> str:
+        """`body` with its note tokens as `[^n]`, numbered in reading order, and the notes
+        after it; a note whose reference is not in the body is kept as a paragraph."""
+        numbers: dict[int, int] = {}
+
+        def number(match: re.Match) -> str:
+            key = int(match.group(1))
+            numbers.setdefault(key, len(numbers) + 1)
+            return f"[^{numbers[key]}]"
+
+        body = NOTE_TOKEN.sub(number, re.sub(r"[ \t]+(?=\ue030)", "", body))
+        ordered = sorted(numbers.items(), key=lambda item: item[1])
+        parts = [body.strip()] + [_definition(n, notes[key]) for key, n in ordered]
+        for key, note in enumerate(notes):
+            if key not in numbers and note.strip():
+                self.once.warn("N845", f"note:{key}", "a note whose reference is not in the "
+                               "article is kept as a paragraph at its end", None,
+                               hint="move it back beside the sentence it belongs to")
+                parts.append(note.strip())
+        text = "\n\n".join(p for p in parts if p)
+        return _IMAGE_TOKEN.sub(lambda m: self.images[int(m.group(1))], text)
+
+
+def _authors(names: list[str]) -> str | list[str] | None:
+    return None if not names else names[0] if len(names) == 1 else names
+
+
+def _extracted(page) -> str:
+    """The text trafilatura takes for the article, without white space (for matching)."""
+    import trafilatura
+
+    try:
+        found = trafilatura.extract(lxml_html.tostring(page, encoding="unicode"),
+                                    output_format="txt", favor_recall=True,
+                                    include_comments=False, include_tables=True,
+                                    deduplicate=False)
+    except Exception:  # a third party's heuristic: its failure leaves only our fallback
+        return ""
+    return _TEXT.sub("", found or "")
+
+
+def _fallback(body):
+    for query in (".//article", ".//main", ".//*[@role='main']"):
+        found = body.find(query) if "@" not in query else next(iter(body.xpath(query)), None)
+        if found is not None:
+            return found
+    return max(body.iter("div"), key=lambda d: len(d.findall("p")), default=body)
+
+
+def _chrome(element) -> bool:
+    """Whether `element` is furniture around the article, by its tag, class or id."""
+    if element.tag in ("footer", "header") and element.getparent() is not None and \
+            element.getparent().tag not in ("blockquote", "figure"):
+        return element.tag == "footer"
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true" or \
+            re.search(r"display\s*:\s*none", element.get("style") or ""):
+        return True
+    classes = (element.get("class") or "").lower().split()
+    names = classes + (element.get("id") or "").lower().split()
+    if set(names) & _CHROME_CLASSES or element.get("id") == "title-block-header":
+        return True
+    words = {w for name in names for w in re.split(r"[-_]+", name)}
+    return bool(words & _CHROME_WORDS)
+
+
+def _attribute_quotes(page) -> None:
+    """A block quote's attribution (its `<footer>`, a last `<cite>`, the caption of the
+    figure it stands in) becomes the quote's last paragraph, after a dash."""
+    for quote in list(page.iter("blockquote")):
+        figure = quote.getparent()
+        if figure is not None and figure.tag == "figure":
+            caption = figure.find("figcaption")
+            if caption is not None and figure.find(".//img") is None:
+                quote.append(caption)
+        children = [c for c in quote if isinstance(c.tag, str)]
+        for child in children:
+            last = child is children[-1] and not (child.tail or "").strip()
+            if child.tag in ("footer", "figcaption") or (child.tag == "cite" and last):
+                _as_attribution(child)
+
+
+def _as_attribution(element) -> None:
+    element.tag = "p"
+    for key in list(element.attrib):
+        del element.attrib[key]
+    for cite in element.iter("cite"):
+        cite.tag = "em"  # a work's title, set in italics as print does
+    if not " ".join(element.text_content().split()).startswith(_DASHES):
+        element.text = "— " + (element.text or "").lstrip()
+
+
+def _image_source(image) -> str:
+    src = (image.get("src") or "").strip()
+    lazy = image.get("data-src") or image.get("data-lazy-src") or image.get("data-original")
+    if lazy and (not src or src.startswith("data:")):
+        src = lazy.strip()
+    if not src and image.get("srcset"):
+        src = image.get("srcset").split(",")[0].split()[0]
+    return src
+
+
+def _markdown(element) -> str:
+    from .wxr import _converter
+
+    html = lxml_html.tostring(element, encoding="unicode", method="html")
+    markdown = _converter()(heading_style="ATX", bullets="-").convert(html)
+    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", markdown).strip()
+
+
+def _definition(number: int, note: str) -> str:
+    """A Markdown footnote; a note of several paragraphs indents all but its first line."""
+    lines = note.strip().split("\n")
+    rest = [f"    {line}" if line.strip() else "" for line in lines[1:]]
+    return "\n".join([f"[^{number}]: {lines[0]}"] + rest)

@@ -1,0 +1,180 @@
+"""Notes on a web page, taken out of its text so that they become Markdown footnotes.
+
+Two shapes cover the generators in use:
+- endnotes: a short link (`1`, `[2]`, `*`), often in a `<sup>`, to an `<li>` of a list at the
+  end: Pandoc and Hakyll (`a.footnote-ref`, `a.footnoteRef`, `section.footnotes`), Kramdown
+  and Python-Markdown (`sup > a.footnote`), WordPress's Footnotes block (`sup.fn > a`,
+  `ol.wp-block-footnotes`) and footnote plugins;
+- sidenotes: Tufte CSS's `label.margin-toggle` + `input` + `span.sidenote` (numbered) or
+  `span.marginnote` (unnumbered), whose text sits in the middle of the sentence.
+Each reference becomes a token (`NOTE_TOKEN`) where the number was; each note's element is
+kept apart and leaves the page, so its text is neither lost nor repeated in the body. Every
+element leaves through `drop`, which keeps the text that follows it (lxml's `.tail`).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+from lxml import html as lxml_html
+
+NOTE_TOKEN = re.compile("\ue030(\\d+)\ue031")
+_SIDENOTE = ("sidenote", "marginnote", "margin-note", "side-note")
+_BACK_TEXT = {"↩", "↩︎", "^", "↑", "⤴", "⤴︎", "back", "return"}
+_BACK_CLASSES = ("footnote-back", "reversefootnote", "footnote-backref", "footnote-return")
+_NOTES_HEADINGS = {"notes", "footnotes", "endnotes", "anmerkungen", "notas", "fußnoten"}
+
+
+def note_token(number: int) -> str:
+    return f"\ue030{number}\ue031"
+
+
+def drop(element, replacement: str = "") -> None:
+    """Take `element` out of its parent, leaving `replacement` and the text after it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    text = replacement + (element.tail or "")
+    before = element.getprevious()
+    if before is not None:
+        before.tail = (before.tail or "") + text
+    else:
+        parent.text = (parent.text or "") + text
+    parent.remove(element)
+
+
+def take_notes(page) -> list:
+    """The notes of `page` as detached elements, in the order of their first reference;
+    each reference in `page` is replaced by `note_token(index)`."""
+    notes: list = []
+    _sidenotes(page, notes)
+    _endnotes(page, notes)
+    return notes
+
+
+def _classes(element) -> list[str]:
+    return (element.get("class") or "").lower().split()
+
+
+def _sidenotes(page, notes: list) -> None:
+    found = [e for e in page.iter("span", "aside", "small", "div")
+             if set(_classes(e)) & set(_SIDENOTE)]
+    for note in found:
+        toggle = note.getprevious()
+        toggle = toggle if toggle is not None and toggle.tag == "input" else None
+        label = None
+        if toggle is not None and toggle.get("id"):
+            label = next(iter(page.xpath("//label[@for=$id]", id=toggle.get("id"))), None)
+        figure = next((a for a in note.iterancestors("figure")), None)
+        if figure is not None and figure.find(".//figcaption") is None and \
+                "marginnote" in _classes(note):
+            _as_caption(note, figure)  # Tufte CSS: a figure's label is a margin note
+        else:
+            notes.append(_detached(note))
+            place = label if label is not None else note
+            if place is note:
+                drop(note, note_token(len(notes) - 1))
+            else:
+                drop(note)
+                drop(place, note_token(len(notes) - 1))
+        for element in (toggle, label):
+            if element is not None and element.getparent() is not None:
+                drop(element)
+
+
+def _as_caption(note, figure) -> None:
+    caption = lxml_html.Element("figcaption")
+    caption.text = note.text
+    caption.extend(list(note))
+    drop(note)
+    figure.append(caption)
+
+
+def _detached(element):
+    """A copy of `element`'s content in a neutral `div`, for conversion on its own."""
+    from copy import deepcopy
+
+    holder = lxml_html.Element("div")
+    copy = deepcopy(element)
+    holder.text = copy.text
+    holder.extend(list(copy))
+    return holder
+
+
+def _endnotes(page, notes: list) -> None:
+    ids = {e.get("id"): e for e in page.iter() if isinstance(e.tag, str) and e.get("id")}
+    numbers: dict = {}
+    references: dict = {}
+    for link in list(page.iter("a")):
+        item = _note_item(link, ids)
+        if item is None or link.getparent() is None:
+            continue
+        if item not in numbers:
+            numbers[item] = len(notes)
+            notes.append(None)
+        reference = _reference(link)
+        references.setdefault(item, set()).update(
+            e.get("id") for e in reference.iter() if e.get("id"))
+        drop(reference, note_token(numbers[item]))
+    for item, number in numbers.items():
+        _drop_back_links(item, references[item])
+        notes[number] = _detached(item)
+        _remove_item(item)
+
+
+def _note_item(link, ids: dict):
+    """The list item `link` refers to as a note, or None when it is an ordinary link."""
+    href = (link.get("href") or "").strip()
+    if not href.startswith("#") or len(href) < 2:
+        return None
+    target = ids.get(unquote(href[1:]))
+    if target is None or target.tag != "li" or target.getparent() is None or \
+            target.getparent().tag not in ("ol", "ul"):
+        return None
+    if any(a is target for a in link.iterancestors()):
+        return None  # a link inside the note itself (a back-link, a cross-reference)
+    text = " ".join(link.text_content().split())
+    marked = link.getparent().tag == "sup" or link.find("sup") is not None or \
+        "noteref" in (link.get("role") or "") or \
+        any("footnote" in c or "fnref" in c for c in _classes(link))
+    return target if text and (len(text) <= 6 or marked) and len(text) <= 12 else None
+
+
+def _reference(link):
+    """What stands for the note in the text: the link, or the `<sup>` that holds only it."""
+    parent = link.getparent()
+    if parent.tag == "sup" and " ".join(parent.text_content().split()) == \
+            " ".join(link.text_content().split()):
+        return parent
+    return link
+
+
+def _drop_back_links(item, reference_ids: set) -> None:
+    for link in list(item.iter("a")):
+        href = unquote((link.get("href") or "").strip())
+        text = " ".join(link.text_content().split()).lower()
+        if (href.startswith("#") and href[1:] in reference_ids) or text in _BACK_TEXT or \
+                "backlink" in (link.get("role") or "") or \
+                any(c in _BACK_CLASSES for c in _classes(link)):
+            drop(link)
+
+
+def _remove_item(item) -> None:
+    """Take the note's item out of its list; an emptied list leaves with its container (a
+    footnotes section and its rule) and a "Notes" heading just before it."""
+    listing = item.getparent()
+    drop(item)
+    if listing.find("li") is not None:
+        return
+    gone = listing
+    while gone.getparent() is not None and gone.getparent().tag in ("section", "div", "aside",
+                                                                      "footer") and \
+            not " ".join(gone.getparent().text_content().split()) and \
+            gone.getparent().find(".//img") is None:
+        gone = gone.getparent()
+    heading = gone.getprevious()
+    if heading is not None and heading.tag in ("h2", "h3", "h4", "h5", "h6") and \
+            " ".join(heading.text_content().split()).lower() in _NOTES_HEADINGS:
+        drop(heading)
+    drop(gone)

@@ -53,6 +53,8 @@ _CHROME_CLASSES = {"info", "author", "read-more", "read-more-wrap", "screen-read
                    "author-box", "author-bio", "post-navigation", "nav-links"}
 _DASHES = ("—", "–", "―", "-", "~", "−")
 _TEXT = re.compile(r"[\s\ue000-\uf8ff]+")
+_READABLE = ("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript "
+             "or ancestor::template)] | //body//img/@alt")
 
 
 def from_html(raw: bytes, path: Path, run: Run) -> list[Draft]:
@@ -61,7 +63,7 @@ def from_html(raw: bytes, path: Path, run: Run) -> list[Draft]:
     if text is None:
         return []
     page = _parse(text)
-    if page is None or not _TEXT.sub("", page.text_content()):
+    if page is None or not _TEXT.sub("", "".join(page.xpath(_READABLE))):
         run.diagnostics.warning("N843", f"{path.name} holds no text to import", path,
                                 hint="check that this is the saved page, not an empty frame")
         return []
@@ -133,6 +135,8 @@ class _Page:
         total = weights.get(body, 0)
         if not total:
             chosen = _fallback(body)
+            if chosen.tag in ("article", "main") or chosen.get("role") == "main":
+                return chosen, {}  # the page says where its article is
             self.run.diagnostics.warning(
                 "N846", f"the article in {self.path.name} cannot be told from the page "
                 f"around it; <{chosen.tag}> is imported whole", self.path, chosen.sourceline,
@@ -261,8 +265,12 @@ def _authors(names: list[str]) -> str | list[str] | None:
 
 def _extracted(page) -> str:
     """The text trafilatura takes for the article, without white space (for matching)."""
+    import logging
+
     import trafilatura
 
+    # Its log says what it discards; with no handler of the caller's, Python would print it.
+    logging.getLogger("trafilatura").addHandler(logging.NullHandler())
     try:
         found = trafilatura.extract(lxml_html.tostring(page, encoding="unicode"),
                                     output_format="txt", favor_recall=True,

@@ -1,0 +1,334 @@
+"""pamphlet import of saved web pages: reduced fixtures of real pages (Pandoc, Hakyll,
+WordPress with its Footnotes block, Tufte CSS, a Ghost page saved with its _files folder, an
+XHTML page in windows-1252 with an XML declaration); footnotes and sidenotes as Markdown
+footnotes, quote attributions, no text lost around removed elements, images copied, every
+byte encoding, and the imported essays built and checked with EPUBCheck."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+
+import pytest
+
+from pamphlet.cli import main
+
+from conftest import PROJECTS
+from test_import_wxr import build_and_check, run_import
+
+PAGES = PROJECTS / "web_pages"
+GHOST = PAGES / "ghost-saved"
+GHOST_PAGE = GHOST / "The Long Afterlife of the Zine.html"
+NBSP = "\u00a0"
+
+
+def only(essays):
+    assert len(essays) == 1, sorted(essays)
+    return next(iter(essays.values()))
+
+
+def notes(body: str) -> dict[str, str]:
+    """Each footnote's text (its continuation lines joined), by number."""
+    found = {}
+    for match in re.finditer(r"(?ms)^\[\^(\d+)\]: (.*?)(?=^\[\^\d+\]: |\Z)", body):
+        found[match.group(1)] = " ".join(match.group(2).split())
+    return found
+
+
+def text_of(body: str) -> str:
+    """The body without its footnote definitions."""
+    return re.split(r"(?m)^\[\^\d+\]: ", body, maxsplit=1)[0]
+
+
+def fingerprint(folder) -> dict:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in folder.rglob("*")
+            if p.is_file()}
+
+
+def page(tmp_path, name: str, content: bytes | str):
+    path = tmp_path / name
+    path.write_bytes(content if isinstance(content, bytes) else content.encode("utf-8"))
+    return path
+
+
+def test_pandoc_page_notes_follow_their_references(tmp_path, capsys):
+    status, essays, err = run_import(tmp_path, capsys, PAGES / "pandoc.html")
+    assert status == 0 and err == ""
+    essay = essays["on-folding-paper"]
+    assert (essay.title, essay.authors, essay.date, essay.source) == (
+        "On Folding Paper", ("Ada Folder",), "2024-05-06", None)
+    body = text_of(essay.body)
+    assert "The fold is older than the book.[^1] A sheet folded once" in body
+    assert "folded again, eight.[^2]" in body and "sewn through the fold.[^3]" in body
+    assert notes(essay.body) == {
+        "1": "See *The Book*, by Amaranth Borsuk (MIT Press, 2018).",
+        "2": "A note of two paragraphs. Its second paragraph, with "
+             "[a link](https://example.org/folds).",
+        "3": "See *The Book*, by Amaranth Borsuk (MIT Press, 2018)."}
+    assert "    Its second paragraph" in essay.body  # the note's second paragraph stays in it
+    assert "Borsuk" not in body and "↩" not in essay.body and "Ada Folder" not in body
+    assert "> The book is a machine to think with.\n>\n> — I. A. Richards" in body
+
+
+def test_hakyll_post_title_without_the_site_and_its_notes(tmp_path, capsys):
+    status, essays, err = run_import(tmp_path, capsys, PAGES / "hakyll.html")
+    assert status == 0 and err == ""
+    essay = only(essays)
+    assert (essay.title, essay.authors, essay.date) == (
+        "Actor as Sranular", ("Ryan J.K",), "2017-08-01")
+    body = text_of(essay.body)
+    assert "introduced by Peter Rodgers and Juval Löwy in 2005.[^1] The philosophy" in body
+    assert "minimal, and complete.[^2]" in body
+    assert notes(essay.body) == {
+        "1": "Rodgers, Peter. “Service-Oriented Development on NetKernel”. "
+             "CloudComputingExpo 2005.",
+        "2": "Jim Bugwadia. *Microservices: Five Architectural Constraints*."}
+    for chrome in ("Ryan's Cave", "Home", "Archive", "Posted on", "Hakyll", "Actor as"):
+        assert chrome not in body
+    assert body.startswith("## I Preface")
+
+
+def test_wordpress_footnotes_block_and_share_box(tmp_path, capsys):
+    status, essays, err = run_import(tmp_path, capsys, PAGES / "wordpress.html")
+    assert status == 0 and err == ""
+    essay = only(essays)
+    assert (essay.title, essay.authors, essay.date) == (
+        "Analytics for the personal web", ("R. Scott Jones",), "2024-06-10")
+    assert (essay.source.url, essay.source.publisher) == (
+        "https://rscottjones.com/analytics-for-the-personal-web/", "R. Scott Jones")
+    body = text_of(essay.body)
+    assert body.startswith("If[^1] you have a website")
+    assert "search queries got them to me, either[^2]. Same with aggregator" in body
+    assert notes(essay.body) == {
+        "1": "*You do have a website*, don’t you? No?! [Oh, you definitely should]"
+             "(https://rscottjones.com/why-you-should-have-a-website/).",
+        "2": "My most popular posts apparently rank high on Google."}
+    assert essay.body.count("rank high on Google") == 1
+    assert "> Links are the heart of the personal web.\n>\n> — Someone on the personal web" \
+        in body
+    for chrome in ("Share this", "Mastodon", "Related", "Why you should have a website",
+                   "Proudly powered", "June 10, 2024", "About"):
+        assert chrome not in body
+
+
+def test_tufte_sidenotes_become_footnotes_without_splicing(tmp_path, capsys):
+    before = fingerprint(PAGES)
+    status, essays, err = run_import(tmp_path, capsys, PAGES / "tufte.html")
+    assert status == 0 and err == ""
+    essay = only(essays)
+    assert essay.title == "Tufte CSS"
+    body = text_of(essay.body)
+    assert "In his later books[^1], Tufte starts each section" in body
+    assert "the proprietary Monotype Bembo[^2] font. A similar effect" in body
+    assert "indicator of clickable text.[^3] However, because" in body
+    assert notes(essay.body) == {
+        "1": "[*Beautiful Evidence*](http://www.edwardtufte.com/tufte/books_be)",
+        "2": "See Tufte’s comment in the [Tufte book fonts]"
+             "(http://www.edwardtufte.com/bboard/q-and-a-fetch-msg?msg_id=0000Vt) thread.",
+        "3": "Blue text, while also a widely recognizable clickable-text indicator, is crass "
+             "and distracting."}
+    assert "⊕" not in essay.body and "crass" not in body
+    assert "> — Richard P. Feynman, *“What Do You Care What Other People Think?”*" in body
+    assert "> I do not paint things, I paint only the differences between things.\n>\n" \
+        "> — Henri Matisse, *Henri Matisse Dessins: thèmes et variations* (Paris, 1943), 37" \
+        in body
+    # The margin note inside the figure is its caption; the image beside the page is copied.
+    assert '![Exports and Imports to and from Denmark](tufte-css/exports-imports.png "From ' \
+        'Edward Tufte, Visual Display of Quantitative Information, page 92.")' in body
+    copy = tmp_path / "project" / "source" / "tufte-css" / "exports-imports.png"
+    assert copy.read_bytes() == (PAGES / "img" / "exports-imports.png").read_bytes()
+    assert fingerprint(PAGES) == before  # the saved pages are never changed
+
+
+def test_saved_page_folder_imports_the_page_not_its_files(tmp_path, capsys):
+    status, essays, err = run_import(tmp_path, capsys, GHOST)
+    assert status == 0 and err == ""
+    essay = only(essays)  # ad-frame.html in the _files folder is part of the page
+    assert (essay.title, essay.authors, essay.date) == (
+        "The Long Afterlife of the Zine", ("Mara Quell",), "2023-11-14")
+    assert (essay.source.url, essay.source.publisher) == (
+        "https://demo.ghost.io/the-long-afterlife-of-zines/", "Quire Quarterly")
+    body = essay.body
+    # the share link and the ad inside paragraphs leave; the words after them stay
+    assert "Zines were cheap to make and cheaper to send, so they travelled further" in body
+    assert "A reader wrote in, asked for an issue, and got three." in body
+    assert "That is the long afterlife: not the print run, but the letters." in body
+    assert "> Everyone is a media outlet now.\n>\n> — Clay Shirky, *Here Comes Everybody*" \
+        in body
+    slug = "the-long-afterlife-of-the-zine"
+    assert f'![A long-arm stapler on a desk]({slug}/long-arm-stapler.jpg "A long-arm stapler, ' \
+        'the zine maker’s one tool.")' in body
+    assert (tmp_path / "project" / "source" / slug / "long-arm-stapler.jpg").read_bytes() == \
+        (GHOST / "The Long Afterlife of the Zine_files" / "long-arm-stapler.jpg").read_bytes()
+    assert "![Stacks of paper](https://images.unsplash.com/photo-1457369804613-52c61a468e7d" \
+        "?w=600)" in body  # a remote image stays remote; the build warns of it (M303)
+    for chrome in ("Tweet this", "Share this article", "Facebook", "Comments", "Read more",
+                   "A Guide to Staples", "Subscribe", "3 min read", "Powered by", "Essays"):
+        assert chrome not in body
+
+
+def test_xhtml_page_with_xml_declaration_in_windows_1252(tmp_path, capsys):
+    status, essays, err = run_import(tmp_path, capsys, PAGES / "movable-type-1252.xhtml")
+    assert status == 0 and err == ""
+    essay = only(essays)
+    assert (essay.title, essay.authors, essay.date, essay.lang) == (
+        "Le café des imprimeurs", ("Mathilde Étienne",), "2005-03-14", "fr")
+    assert essay.body.strip() == (f"On y parlait de “papier” et de plomb, et le café coûtait 1{NBSP}€ "
+                          "— pas plus.\n\nLes typographes y venaient après minuit; l’été, la "
+                          "porte restait ouverte.")
+
+
+PARAGRAPH = "<p>Before the cut, {} and after it all.</p>"
+BROKEN = '<html><head><meta charset="{}"><title>T</title></head><body><article>' \
+         '<h1>Encoded</h1><p>{}</p></article></body></html>'
+
+
+@pytest.mark.parametrize("name, content, status, code, text", [
+    ("bom.html", b"\xef\xbb\xbf" + BROKEN.format("windows-1252", "caf\u00e9 \u201cok\u201d")
+     .encode("utf-8"), 0, None, "café “ok”"),
+    ("latin.html", b'<?xml version="1.0" encoding="iso-8859-1"?>\n'
+     + BROKEN.format("iso-8859-1", "\u201cquoted\u201d caf\u00e9").encode("cp1252"), 0, None,
+     "“quoted” café"),
+    ("undeclared.html", BROKEN.replace('<meta charset="{}">', "").replace("{}", "d\u00e9j\u00e0 "
+                                                                           "\u20ac5")
+     .encode("cp1252"), 0, "N842", "déjà €5"),
+    ("utf16.html", BROKEN.format("utf-16", "\u00e9t\u00e9").encode("utf-16"), 0, None, "été"),
+    ("klingon.html", BROKEN.format("x-klingon", "plain \u00e9").encode("utf-8"), 0, "N841",
+     "plain é"),
+    ("stray.html", BROKEN.format("utf-8", "line one\n\nbad \xff byte").encode("utf-8")
+     .replace(b"\xc3\xbf", b"\xff"), 1, "N840", None),
+    ("empty.html", b"  \n", 0, "N843", None),
+    ("nothing.html", b"<html><body><script>x()</script></body></html>", 0, "N843", None),
+])
+def test_byte_input(tmp_path, capsys, name, content, status, code, text):
+    path = page(tmp_path, name, content)
+    other = page(tmp_path, "other.html", "<html><head><title>Other</title></head><body>"
+                 "<article><h1>Other</h1><p>The other page.</p></article></body></html>")
+    got, essays, err = run_import(tmp_path, capsys, path, other)
+    assert got == status
+    assert essays.pop("other").body.strip() == "The other page."  # one page never stops the others
+    if code:
+        assert f"{name}" in err and code in err, err
+    else:
+        assert err == ""
+    if code == "N840":
+        assert f"{name}:3: N840 cannot read {name} as UTF-8: byte 0xff at line 3" in err
+        assert "hint: save the page again as UTF-8" in err
+    if text:
+        assert only(essays).body.strip() == text
+    else:
+        assert essays == {}  # nothing written for this page, not even half of it
+
+
+REMOVED = [  # an element the import removes inside a paragraph, and what it says
+    '<span class="share-quote"><a href="https://twitter.com/intent">Tweet this</a></span>',
+    '<ins class="adsbygoogle" data-ad-client="ca-pub-1"></ins>',
+    '<script>track()</script>', '<button>Copy link</button>', '<svg><path d="M0"/></svg>',
+    '<span hidden>hidden words</span>', '<span aria-hidden="true">★</span>',
+    '<span style="display: none">invisible</span>', '<noscript>enable js</noscript>',
+    '<input type="checkbox">', '<div class="social-share"><a href="#">Share</a></div>',
+]
+
+
+@pytest.mark.parametrize("removed", REMOVED)
+def test_no_text_lost_around_a_removed_element(tmp_path, capsys, removed):
+    paragraphs = "".join(PARAGRAPH.format(f"number {n} {removed if n == 2 else ''} still")
+                         for n in range(1, 4))
+    html = (f"<html><head><title>Cuts | Site</title><meta property='og:site_name' "
+            f"content='Site'></head><body><article>{paragraphs}"
+            f"<p>Last words {removed}<em>emphasised</em> tail {removed} end.</p>"
+            "</article></body></html>")
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "cuts.html", html))
+    assert status == 0
+    essay = essays["cuts"]
+    for n in range(1, 4):
+        assert f"Before the cut, number {n} still and after it all." in \
+            " ".join(essay.body.split())
+    assert "Last words *emphasised* tail end." in " ".join(essay.body.split())
+    for gone in ("Tweet", "track", "Copy", "hidden", "★", "invisible", "enable", "Share"):
+        assert gone not in essay.body
+
+
+@pytest.mark.parametrize("head, body, title", [
+    ("<title>Why Paper | Quire Quarterly</title><meta property='og:site_name' "
+     "content='Quire Quarterly'>", "<h1>Why Paper</h1>", "Why Paper"),
+    ("<title>Why Paper – Quire Quarterly</title>", "<h2>Why Paper</h2>", "Why Paper"),
+    ("<title>Quire Quarterly - Why Paper</title>", "<h1><a href='/'>Quire Quarterly</a></h1>"
+     "<h3>Why Paper</h3>", "Why Paper"),
+    ("<title>Quire Quarterly</title><meta property='og:title' content='Why Paper - "
+     "Quire Quarterly'><meta property='og:site_name' content='Quire Quarterly'>",
+     "<h1>Quire Quarterly</h1>", "Why Paper"),
+    ("<title>Notes on A - B Testing</title>", "<h1>Notes on A - B Testing</h1>",
+     "Notes on A - B Testing"),
+    ("", "<h1>The Only Heading</h1>", "The Only Heading"),
+])
+def test_title_is_the_articles(tmp_path, capsys, head, body, title):
+    html = (f"<html><head>{head}</head><body>{body}<article><p>Some text of the article, long "
+            "enough to be one.</p><h2>A section deep in the text</h2><p>More text.</p>"
+            "</article></body></html>")
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "t.html", html))
+    assert status == 0
+    assert only(essays).title == title
+    assert "A section deep in the text" in only(essays).body
+
+
+def test_untitled_page_is_named_from_its_file(tmp_path, capsys):
+    html = "<html><body><p>Only a paragraph of text, with no title anywhere.</p></body></html>"
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "loose-note.html", html))
+    assert status == 0 and only(essays).title == "loose-note"
+    assert "loose-note.html: N844 warning: loose-note.html names no title" in err
+
+
+@pytest.mark.parametrize("src, head, code, expected", [
+    ("pics/missing.png", "", "N815", '<span class="missing-image">a photo</span>'),
+    ("pics/missing.png", "<link rel='canonical' href='https://ex.org/posts/p.html'>", None,
+     "![a photo](https://ex.org/posts/pics/missing.png)"),
+    ("../outside.png", "", "N818", '<span class="missing-image">a photo</span>'),
+    ("/site-root.png", "", "N815", '<span class="missing-image">a photo</span>'),
+    ("javascript:alert(1)", "", None, "Text before and after."),
+])
+def test_images_that_are_not_beside_the_page(tmp_path, capsys, src, head, code, expected):
+    (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    html = (f"<html><head><title>Pictures</title>{head}</head><body><article><p>Text before "
+            f"<img src='{src}' alt='a photo'> and after.</p></article></body></html>")
+    status, essays, err = run_import(tmp_path, capsys, page(folder, "pictures.html", html))
+    assert status == 0
+    assert expected in only(essays).body
+    if code:
+        assert f"pictures.html:1: {code} warning: image {src}" in err, err
+    else:
+        assert err == ""
+
+
+def test_a_note_whose_reference_is_left_out_is_kept(tmp_path, capsys):
+    html = ("<html><head><title>Orphan</title></head><body><nav>Menu<sup><a href='#n1'>1</a>"
+            "</sup></nav><article><p>The article's text, which is long enough to count.</p>"
+            "<ol class='footnotes'><li id='n1'>The note's own words.</li></ol></article>"
+            "</body></html>")
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "orphan.html", html))
+    assert status == 0
+    body = only(essays).body
+    assert body.count("The note's own words.") == 1 and "[^" not in body
+    assert "N845 warning: a note whose reference is not in the article" in err
+
+
+def test_imported_pages_build_and_pass_epubcheck(tmp_path, capsys):
+    shutil.copytree(PAGES, tmp_path / "pages")
+    before = fingerprint(tmp_path / "pages")
+    status, essays, err = run_import(tmp_path, capsys, tmp_path / "pages")
+    assert status == 0 and err == ""
+    assert len(essays) == 6
+    err, text = build_and_check(tmp_path / "project", sorted(essays), capsys)
+    assert "M303" in err  # the one remote image, left out with a warning
+    for words in ("In his later books", "Beautiful Evidence", "crass and distracting",
+                  "Rodgers, Peter", "rank high on Google", "Clay Shirky", "café coûtait"):
+        assert text.count(words) == 1, words
+    for chrome in ("Share this", "Tweet this", "Proudly powered", "Ryan's Cave"):
+        assert chrome not in text
+    assert fingerprint(tmp_path / "pages") == before
+    assert main(["import", str(tmp_path / "pages" / "pandoc.html"), "--project",
+                 str(tmp_path / "project")]) == 0  # a second import never overwrites
+    assert "N804" in capsys.readouterr().err

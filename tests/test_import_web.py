@@ -332,3 +332,47 @@ def test_imported_pages_build_and_pass_epubcheck(tmp_path, capsys):
     assert main(["import", str(tmp_path / "pages" / "pandoc.html"), "--project",
                  str(tmp_path / "project")]) == 0  # a second import never overwrites
     assert "N804" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("head, expected", [
+    ("", "See [the rules](https://rules.example/) and mail [us](mailto:us@example.org); "
+         "the about page, the top, and click."),
+    ("<link rel='canonical' href='https://ex.org/blog/post.html'>",
+     "See [the rules](https://rules.example/) and mail [us](mailto:us@example.org); "
+     "the [about page](https://ex.org/about.html), the top, and click."),
+    ("<base href='https://mirror.ex.org/b/'><link rel='canonical' href='https://ex.org/p'>",
+     "See [the rules](https://rules.example/) and mail [us](mailto:us@example.org); "
+     "the [about page](https://mirror.ex.org/about.html), the top, and click."),
+])
+def test_links_off_the_page_keep_a_full_address(tmp_path, capsys, head, expected):
+    html = (f"<html><head><title>Links</title>{head}</head><body><article><p>See <a "
+            "href='https://rules.example/'>the rules</a> and mail <a href='mailto:us@example.org'"
+            ">us</a>; the <a href='../about.html'>about page</a>, the <a href='#top'>top</a>, "
+            "and <a href='javascript:go()'>click</a>.</p></article></body></html>")
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "links.html", html))
+    assert status == 0 and only(essays).body.strip() == expected
+
+
+def test_a_note_that_refers_to_another_note(tmp_path, capsys):
+    html = ("<html><head><title>Chain</title></head><body><article><p>The claim.<sup><a "
+            "href='#n1'>1</a></sup> The end of the article's text.</p><ol><li id='n1'>First "
+            "note, see also<sup><a href='#n2'>2</a></sup>.</li><li id='n2'>Second note.</li>"
+            "</ol></article></body></html>")
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "chain.html", html))
+    assert status == 0 and err == ""
+    body = only(essays).body
+    assert body.startswith("The claim.[^1] The end")
+    assert notes(body) == {"1": "First note, see also[^2].", "2": "Second note."}
+
+
+def test_a_page_cannot_forge_the_imports_own_markers(tmp_path, capsys):
+    """The private-use characters the import marks notes, images and copies with are taken
+    out of a page first: a page holding them imports, and none reaches the essay."""
+    forged = "\ue0300\ue031 \ue0400\ue041 \ue0100\ue011 \ue050"
+    html = (f"<html><head><title>Forged</title></head><body><article><p>Text {forged} and "
+            "the rest of the sentence.</p></article></body></html>")
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "forged.html", html))
+    assert status == 0
+    body = only(essays).body
+    assert "Text" in body and "the rest of the sentence." in body
+    assert not re.search("[\ue000-\uf8ff]", body) and "[^" not in body

@@ -51,6 +51,8 @@ _CHROME_WORDS = {
 }
 _CHROME_CLASSES = {"info", "author", "read-more", "read-more-wrap", "screen-reader-text",
                    "author-box", "author-bio", "post-navigation", "nav-links"}
+_SPLIT = "\ue050"  # between notes converted together
+_MARKERS = re.compile("[\ue010\ue011\ue030\ue031\ue040\ue041\ue050]")
 _DASHES = ("—", "–", "―", "-", "~", "−")
 _TEXT = re.compile(r"[\s\ue000-\uf8ff]+")
 _READABLE = ("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript "
@@ -62,6 +64,10 @@ def from_html(raw: bytes, path: Path, run: Run) -> list[Draft]:
     text = decode_page(raw, path, run.diagnostics)
     if text is None:
         return []
+    # The private-use characters the import marks its places with (notes, images, copies)
+    # leave first, so that no page can forge one; in a page they are icon-font glyphs,
+    # which print as nothing without the site's font.
+    text = _MARKERS.sub("", text)
     page = _parse(text)
     if page is None or not _TEXT.sub("", "".join(page.xpath(_READABLE))):
         run.diagnostics.warning("N843", f"{path.name} holds no text to import", path,
@@ -107,6 +113,8 @@ class _Page:
         self.draft_ = Draft(self.title, "", _authors(meta.authors), meta.date, [], source,
                             path, lang=meta.lang)
         self.images: list[str] = []
+        base = next(iter(page.xpath("//base/@href")), "").strip()
+        self.base = base if re.match(r"https?://", base) else meta.url
 
     def draft(self) -> Draft:
         notes = take_notes(self.page)  # first: Tufte's sidenotes are found by their inputs
@@ -118,8 +126,9 @@ class _Page:
         self.clear(article, weights)
         for part in [article] + notes:
             self.place_images(part)
+            self.resolve_links(part)
         body = _markdown(article)
-        self.draft_.body = self.with_notes(body, [_markdown(n) for n in notes])
+        self.draft_.body = self.with_notes(body, _markdown_each(notes))
         return self.draft_
 
     def article(self):
@@ -176,6 +185,22 @@ class _Page:
                 drop(element)
                 return
 
+    def resolve_links(self, root) -> None:
+        """Links that lead off the page keep their full address; a link within the page (to
+        an anchor no essay keeps) or to a site's relative path with no known address, or to
+        a script, leaves only its text."""
+        from urllib.parse import urljoin
+
+        for link in list(root.iter("a")):
+            href = (link.get("href") or "").strip()
+            if re.match(r"(?:https?|mailto):", href, re.I):
+                continue
+            if href and not href.startswith("#") and self.base and \
+                    not re.match(r"[a-z][a-z0-9+.-]*:", href, re.I):
+                link.set("href", urljoin(self.base, href))
+                continue
+            link.drop_tag()
+
     def token(self, markdown: str) -> str:
         self.images.append(markdown)
         return f"\ue040{len(self.images) - 1}\ue041"
@@ -224,8 +249,8 @@ class _Page:
                 return self.draft_.attach(found, alt, caption)
             except Refused as refused:
                 refusal = refused.diagnostics[0].message
-        if self.meta.url:  # the page's own address: the image is still on the web
-            return markdown_image(urljoin(self.meta.url, src), alt, caption)
+        if self.base:  # the page's own address: the image is still on the web
+            return markdown_image(urljoin(self.base, src), alt, caption)
         if refusal and "not found" not in refusal:
             self.once.warn("N818", f"image:{src}", f"image {src} not copied: {refusal}", line,
                            hint="copy the image beside the page")
@@ -238,24 +263,36 @@ class _Page:
 
     def with_notes(self, body: str, notes: list[str]) -> str:
         """`body` with its note tokens as `[^n]`, numbered in reading order, and the notes
-        after it; a note whose reference is not in the body is kept as a paragraph."""
+        after it (a note may refer to another, whose number comes next); a note whose
+        reference is not in the article is kept as a paragraph (N845)."""
         numbers: dict[int, int] = {}
+        definitions: list[str] = []
 
         def number(match: re.Match) -> str:
             key = int(match.group(1))
             numbers.setdefault(key, len(numbers) + 1)
             return f"[^{numbers[key]}]"
 
-        body = NOTE_TOKEN.sub(number, re.sub(r"[ \t]+(?=\ue030)", "", body))
-        ordered = sorted(numbers.items(), key=lambda item: item[1])
-        parts = [body.strip()] + [_definition(n, notes[key]) for key, n in ordered]
+        def refs(text: str) -> str:
+            return NOTE_TOKEN.sub(number, re.sub(r"[ \t]+(?=\ue030)", "", text))
+
+        def settle() -> None:
+            keys = {n: key for key, n in numbers.items()}
+            while len(definitions) < len(numbers):
+                definitions.append(_definition(len(definitions) + 1,
+                                               refs(notes[keys[len(definitions) + 1]])))
+                keys = {n: key for key, n in numbers.items()}
+
+        parts = [refs(body).strip()]
+        settle()
         for key, note in enumerate(notes):
             if key not in numbers and note.strip():
                 self.once.warn("N845", f"note:{key}", "a note whose reference is not in the "
                                "article is kept as a paragraph at its end", None,
                                hint="move it back beside the sentence it belongs to")
-                parts.append(note.strip())
-        text = "\n\n".join(p for p in parts if p)
+                parts.append(refs(note).strip())
+                settle()
+        text = "\n\n".join(p for p in parts + definitions if p)
         return _IMAGE_TOKEN.sub(lambda m: self.images[int(m.group(1))], text)
 
 
@@ -347,6 +384,18 @@ def _markdown(element) -> str:
     html = lxml_html.tostring(element, encoding="unicode", method="html")
     markdown = _converter()(heading_style="ATX", bullets="-").convert(html)
     return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", markdown).strip()
+
+
+def _markdown_each(elements: list) -> list[str]:
+    """Each element's Markdown, converted in one pass (one parse for a page of 3000 notes)."""
+    holder = lxml_html.Element("div")
+    for element in elements:
+        holder.append(element)
+        mark = lxml_html.Element("p")
+        mark.text = _SPLIT
+        holder.append(mark)
+    parts = _markdown(holder).split(_SPLIT)
+    return [part.strip() for part in parts[:len(elements)]]
 
 
 def _definition(number: int, note: str) -> str:

@@ -196,8 +196,13 @@ BROKEN = '<html><head><meta charset="{}"><title>T</title></head><body><article>'
     ("utf16.html", BROKEN.format("utf-16", "\u00e9t\u00e9").encode("utf-16"), 0, None, "été"),
     ("klingon.html", BROKEN.format("x-klingon", "plain \u00e9").encode("utf-8"), 0, "N841",
      "plain é"),
-    ("stray.html", BROKEN.format("utf-8", "line one\n\nbad \xff byte").encode("utf-8")
+    ("stray.html", BROKEN.format("utf-8", "caf\u00e9\n\nbad \xff byte").encode("utf-8")
      .replace(b"\xc3\xbf", b"\xff"), 1, "N840", None),
+    ("mislabelled.html", BROKEN.format("UTF-8", "\u201cna\u00efve\u201d").encode("cp1252"),
+     0, "N842", "“naïve”"),
+    ("deep.html", ("<html><head><title>Deep</title></head><body><p>Shallow words.</p>"
+                   + "<div>" * 300 + "deep words" + "</div>" * 300 + "</body></html>")
+     .encode(), 0, "N847", "Shallow words."),
     ("empty.html", b"  \n", 0, "N843", None),
     ("nothing.html", b"<html><body><script>x()</script></body></html>", 0, "N843", None),
 ])
@@ -212,6 +217,9 @@ def test_byte_input(tmp_path, capsys, name, content, status, code, text):
         assert f"{name}" in err and code in err, err
     else:
         assert err == ""
+    if code == "N842" and name == "mislabelled.html":
+        assert "N842 warning: mislabelled.html says it is UTF-8 but is not; read as " \
+            "windows-1252" in err
     if code == "N840":
         assert f"{name}:3: N840 cannot read {name} as UTF-8: byte 0xff at line 3" in err
         assert "hint: save the page again as UTF-8" in err

@@ -19,7 +19,8 @@ Diagnostic codes: N840 a page its own encoding cannot read; N841 an unknown decl
 (warning); N843 a page with no text to import (warning); N844 a page with no title, titled
 from its file name (warning); N845 a note whose reference is not in the article, kept as a
 paragraph at its end (warning); N846 a page whose article could not be told from its
-surroundings, imported whole (warning). Images reuse N815 (not found) and N818 (not copied).
+surroundings, imported whole (warning); N847 a page nested too deep to read whole
+(warning). Images reuse N815 (not found) and N818 (not copied).
 """
 
 from __future__ import annotations
@@ -68,7 +69,7 @@ def from_html(raw: bytes, path: Path, run: Run) -> list[Draft]:
     # leave first, so that no page can forge one; in a page they are icon-font glyphs,
     # which print as nothing without the site's font.
     text = _MARKERS.sub("", text)
-    page = _parse(text)
+    page = _parse(text, path, run)
     if page is None or not _TEXT.sub("", "".join(page.xpath(_READABLE))):
         run.diagnostics.warning("N843", f"{path.name} holds no text to import", path,
                                 hint="check that this is the saved page, not an empty frame")
@@ -77,12 +78,21 @@ def from_html(raw: bytes, path: Path, run: Run) -> list[Draft]:
     return [_Page(page, path, run, meta).draft()]
 
 
-def _parse(text: str):
+def _parse(text: str, path: Path, run: Run):
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     try:
-        return lxml_html.document_fromstring(text, parser=lxml_html.HTMLParser(
-            remove_comments=True, remove_pis=True, no_network=True))
+        page = lxml_html.document_fromstring(text, parser=parser)
     except (etree.ParserError, ValueError):
         return None  # an empty document, or one lxml cannot hold
+    # libxml2 stops at 255 levels of nesting (deeper, a converter would run out of stack);
+    # what lies deeper is cut, and that is said.
+    deep = next((e for e in parser.error_log if "Excessive depth" in e.message), None)
+    if deep is not None:
+        run.diagnostics.warning("N847", f"{path.name} nests elements more than 255 levels "
+                                "deep; the text inside them is left out", path, deep.line,
+                                hint="save the page from the browser's reader view, or "
+                                "copy its text into a .txt file")
+    return page
 
 
 def _trafilatura_meta(text: str) -> dict | None:
@@ -323,7 +333,8 @@ def _fallback(body):
         found = body.find(query) if "@" not in query else next(iter(body.xpath(query)), None)
         if found is not None:
             return found
-    return max(body.iter("div"), key=lambda d: len(d.findall("p")), default=body)
+    best = max(body.iter("div"), key=lambda d: len(d.findall("p")), default=None)
+    return best if best is not None and best.find("p") is not None else body
 
 
 def _chrome(element) -> bool:

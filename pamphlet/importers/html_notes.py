@@ -60,12 +60,11 @@ def _classes(element) -> list[str]:
 def _sidenotes(page, notes: list) -> None:
     found = [e for e in page.iter("span", "aside", "small", "div")
              if set(_classes(e)) & set(_SIDENOTE)]
+    labels = {label.get("for"): label for label in page.iter("label") if label.get("for")}
     for note in found:
         toggle = note.getprevious()
         toggle = toggle if toggle is not None and toggle.tag == "input" else None
-        label = None
-        if toggle is not None and toggle.get("id"):
-            label = next(iter(page.xpath("//label[@for=$id]", id=toggle.get("id"))), None)
+        label = labels.get(toggle.get("id")) if toggle is not None else None
         figure = next((a for a in note.iterancestors("figure")), None)
         if figure is not None and figure.find(".//figcaption") is None and \
                 "marginnote" in _classes(note):

@@ -1,6 +1,6 @@
 """pamphlet import of saved web pages: reduced fixtures of real pages (Pandoc, Hakyll,
-WordPress with its Footnotes block, Tufte CSS, a Ghost page saved with its _files folder, an
-XHTML page in windows-1252 with an XML declaration); footnotes and sidenotes as Markdown
+WordPress with its Footnotes block, Tufte CSS, a Ghost page saved with its _files folder, a
+Substack post, an XHTML page in windows-1252 with an XML declaration); footnotes and sidenotes as Markdown
 footnotes, quote attributions, no text lost around removed elements, images copied, every
 byte encoding, and the imported essays built and checked with EPUBCheck."""
 
@@ -168,6 +168,29 @@ def test_saved_page_folder_imports_the_page_not_its_files(tmp_path, capsys):
         assert chrome not in body
 
 
+def test_substack_post_footnotes_and_subscribe_widget(tmp_path, capsys):
+    status, essays, err = run_import(tmp_path, capsys, PAGES / "substack.html")
+    assert status == 0 and err == ""
+    essay = only(essays)
+    assert (essay.title, essay.authors, essay.date) == (
+        "The Printer's Devil", ("Jo Ink", "Sam Press"), "2024-02-20")
+    assert (essay.source.url, essay.source.publisher) == (
+        "https://inkwell.substack.com/p/the-printers-devil", "Inkwell Notes")
+    body = text_of(essay.body)
+    assert body.startswith("The youngest apprentice in a print shop was called the printer's "
+                           "devil[^1], and came home black to the elbows.")
+    # a reference by the post's full address is a note too
+    assert "was the devil's work[^2], and so was mixing the ink." in body
+    assert notes(essay.body) == {
+        "1": "The name is recorded from the seventeenth century.",
+        "2": "A job was “distributed” letter by letter. A fast hand did it by feel."}
+    assert '"The upper case held the capitals, the lower case the small letters.")' in body
+    assert body.rstrip().endswith("Many a master printer began that way.")
+    for chrome in ("Subscribe", "Thanks for reading", "Share", "Likes", "Sign in", "Feb 20",
+                   "Discussion", "Privacy", "seventeenth"):
+        assert chrome not in body
+
+
 def test_xhtml_page_with_xml_declaration_in_windows_1252(tmp_path, capsys):
     status, essays, err = run_import(tmp_path, capsys, PAGES / "movable-type-1252.xhtml")
     assert status == 0 and err == ""
@@ -328,11 +351,12 @@ def test_imported_pages_build_and_pass_epubcheck(tmp_path, capsys):
     before = fingerprint(tmp_path / "pages")
     status, essays, err = run_import(tmp_path, capsys, tmp_path / "pages")
     assert status == 0 and err == ""
-    assert len(essays) == 6
+    assert len(essays) == 7
     err, text = build_and_check(tmp_path / "project", sorted(essays), capsys)
     assert "M303" in err  # the one remote image, left out with a warning
     for words in ("In his later books", "Beautiful Evidence", "crass and distracting",
-                  "Rodgers, Peter", "rank high on Google", "Clay Shirky", "café coûtait"):
+                  "Rodgers, Peter", "rank high on Google", "Clay Shirky", "café coûtait",
+                  "recorded from the seventeenth century"):
         assert text.count(words) == 1, words
     for chrome in ("Share this", "Tweet this", "Proudly powered", "Ryan's Cave"):
         assert chrome not in text

@@ -49,6 +49,7 @@ _CHROME_WORDS = {
     "cookie", "cookies", "popup", "modal", "breadcrumb", "breadcrumbs", "pagination", "pager",
     "byline", "tags", "readmore", "sidebar", "widget", "footer", "meta", "postmeta", "dateline",
     "date", "posted", "timestamp", "nav", "navigation", "toolbar", "skip", "print-hide",
+    "button", "cta", "paywall",
 }
 _CHROME_CLASSES = {"info", "author", "read-more", "read-more-wrap", "screen-reader-text",
                    "author-box", "author-bio", "post-navigation", "nav-links"}

@@ -22,7 +22,9 @@ from lxml import html as lxml_html
 NOTE_TOKEN = re.compile("\ue030(\\d+)\ue031")
 _SIDENOTE = ("sidenote", "marginnote", "margin-note", "side-note")
 _BACK_TEXT = {"↩", "↩︎", "^", "↑", "⤴", "⤴︎", "back", "return"}
-_BACK_CLASSES = ("footnote-back", "reversefootnote", "footnote-backref", "footnote-return")
+_BACK_CLASSES = ("footnote-back", "reversefootnote", "footnote-backref", "footnote-return",
+                 "footnote-number", "easy-footnote-to-top")
+_NOTE_CLASS = re.compile(r"(?:[a-z]+-)?(?:foot|end)note(?:-(?:item|single|entry))?")
 _NOTES_HEADINGS = {"notes", "footnotes", "endnotes", "anmerkungen", "notas", "fußnoten"}
 
 
@@ -123,21 +125,30 @@ def _endnotes(page, notes: list) -> None:
 
 
 def _note_item(link, ids: dict):
-    """The list item `link` refers to as a note, or None when it is an ordinary link."""
+    """The note `link` refers to (a list item, or a block marked as a note, such as
+    Substack's `div.footnote`), or None when it is an ordinary link."""
     href = (link.get("href") or "").strip()
-    if not href.startswith("#") or len(href) < 2:
-        return None
-    target = ids.get(unquote(href[1:]))
-    if target is None or target.tag != "li" or target.getparent() is None or \
-            target.getparent().tag not in ("ol", "ul"):
-        return None
-    if any(a is target for a in link.iterancestors()):
-        return None  # a link inside the note itself (a back-link, a cross-reference)
-    text = " ".join(link.text_content().split())
     marked = link.getparent().tag == "sup" or link.find("sup") is not None or \
         "noteref" in (link.get("role") or "") or \
         any("footnote" in c or "fnref" in c for c in _classes(link))
-    return target if text and (len(text) <= 6 or marked) and len(text) <= 12 else None
+    if "#" not in href or not (href.startswith("#") or marked):
+        return None  # an address with a fragment is a note only when marked as one
+    target = ids.get(unquote(href.split("#", 1)[1]))
+    item = next((e for e in ([target] + list(target.iterancestors())[:3]
+                             if target is not None else []) if _is_note(e)), None)
+    if item is None or any(a is item for a in link.iterancestors()):
+        return None  # not a note, or a link inside the note itself (a back-link)
+    text = " ".join(link.text_content().split())
+    return item if text and (len(text) <= 6 or marked) and len(text) <= 12 else None
+
+
+def _is_note(element) -> bool:
+    """An item of a list, or a block whose class or role says it is one note."""
+    if element.tag == "li":
+        return element.getparent() is not None and element.getparent().tag in ("ol", "ul")
+    return element.tag in ("div", "aside", "section", "p") and (
+        (element.get("role") or "") in ("doc-endnote", "doc-footnote") or
+        any(_NOTE_CLASS.fullmatch(c) for c in _classes(element)))
 
 
 def _reference(link):
@@ -153,7 +164,7 @@ def _drop_back_links(item, reference_ids: set) -> None:
     for link in list(item.iter("a")):
         href = unquote((link.get("href") or "").strip())
         text = " ".join(link.text_content().split()).lower()
-        if (href.startswith("#") and href[1:] in reference_ids) or text in _BACK_TEXT or \
+        if href.partition("#")[2] in reference_ids or text in _BACK_TEXT or \
                 "backlink" in (link.get("role") or "") or \
                 any(c in _BACK_CLASSES for c in _classes(link)):
             drop(link)
@@ -164,8 +175,8 @@ def _remove_item(item) -> None:
     footnotes section and its rule) and a "Notes" heading just before it."""
     listing = item.getparent()
     drop(item)
-    if listing.find("li") is not None:
-        return
+    if item.tag != "li" or listing.find("li") is not None:
+        return  # a note of its own (Substack's div.footnote) leaves alone
     gone = listing
     while gone.getparent() is not None and gone.getparent().tag in ("section", "div", "aside",
                                                                       "footer") and \

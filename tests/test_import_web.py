@@ -408,3 +408,16 @@ def test_a_page_cannot_forge_the_imports_own_markers(tmp_path, capsys):
     body = only(essays).body
     assert "Text" in body and "the rest of the sentence." in body
     assert not re.search("[\ue000-\uf8ff]", body) and "[^" not in body
+
+
+def test_a_site_source_folder_imports_its_markdown_not_its_templates(tmp_path, capsys):
+    site = tmp_path / "site"
+    (site / "_posts").mkdir(parents=True)
+    (site / "_layouts").mkdir()
+    (site / "_posts" / "2024-01-02-hello.md").write_text("---\ntitle: Hello\n---\nHi there.\n")
+    (site / "_layouts" / "default.html").write_text(
+        "<!DOCTYPE html><html><body>{{ content }}</body></html>")
+    (site / "_layouts" / "post.html").write_text("<html><body><article>{{ content }}</article>")
+    status, essays, err = run_import(tmp_path, capsys, site)
+    assert status == 0 and list(essays) == ["hello"]
+    assert "site: N848 warning: 2 HTML files in site/, a folder of Markdown, not imported" in err

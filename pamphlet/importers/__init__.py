@@ -109,31 +109,46 @@ class Run:
 
 
 def read_all(paths: list[Path], run: Run) -> list[Draft]:
-    """The drafts in every file (and every Markdown file in a folder) given to `import`."""
+    """The drafts in every file given to `import`, and in every folder: its Markdown files,
+    or its HTML pages when it holds no Markdown."""
     if run.site is not None and not run.site.is_dir():
         run.diagnostics.error("N820", f"--site {run.site} is not a folder", run.site,
                               hint="give the folder of a local checkout of the site")
         return []
-    drafts = [draft for path in _expand(paths) for draft in read_drafts(path, run.diagnostics,
-                                                                          run=run)]
+    drafts = [draft for path in _expand(paths, run) for draft in read_drafts(
+        path, run.diagnostics, run=run)]
     run.summarise()
     return drafts
 
 
-def _expand(paths: list[Path]):
+def _expand(paths: list[Path], run: Run):
     for path in paths:
-        if not path.is_dir():
+        if path.is_dir():
+            yield from _folder(path, run)
+        else:
             yield path
-            continue
-        for folder, dirs, files in os.walk(path):  # links to folders are not followed
-            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and
-                             not _saved_page_files(d, files))
-            for name in sorted(files):
-                found = Path(folder) / name
-                if name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES) and \
-                        name != "_index.md" and not name.startswith(".") and \
-                        not found.is_symlink():
-                    yield found
+
+
+def _folder(path: Path, run: Run) -> list[Path]:
+    """The essays in a folder: its Markdown files; in a folder with no Markdown (saved web
+    pages), its HTML pages. A site's source folder holds HTML templates (Jekyll's _layouts,
+    Hugo's layouts), which are no essays: they are counted in a warning (N848), not read."""
+    found: dict[bool, list[Path]] = {True: [], False: []}
+    for folder, dirs, files in os.walk(path):  # links to folders are not followed
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and
+                         not _saved_page_files(d, files))
+        for name in sorted(files):
+            file = Path(folder) / name
+            if name.startswith(".") or name == "_index.md" or file.is_symlink():
+                continue
+            if name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES):
+                found[name.lower().endswith(MARKDOWN_SUFFIXES)].append(file)
+    if found[True] and found[False]:
+        count = len(found[False])
+        run.diagnostics.warning("N848", f"{count} HTML file{'s' * (count != 1)} in {path.name}/, "
+                                "a folder of Markdown, not imported (a site's templates?)", path,
+                                hint="name an HTML page on the command line to import it")
+    return found[True] or found[False]
 
 
 def _saved_page_files(folder: str, files: list[str]) -> bool:

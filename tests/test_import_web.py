@@ -346,17 +346,32 @@ def test_a_note_whose_reference_is_left_out_is_kept(tmp_path, capsys):
     assert "N845 warning: a note whose reference is not in the article" in err
 
 
+INLINE = ("<html><head><title>Inline</title></head><body><article><p>Water is H<sub>2</sub>O, "
+          "the 1<sup>st</sup> of many; she said <q>we read <q>Ulysses</q> twice</q> and quoted "
+          "<cite>The Book</cite>.<sup><a href='#n1'>1</a></sup></p><ol><li id='n1'>A note."
+          "</li></ol><p class='noprint'>Print this page</p></article></body></html>")
+
+
+def test_inline_elements_keep_what_a_browser_shows(tmp_path, capsys):
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "inline.html", INLINE))
+    assert status == 0 and err == ""
+    assert only(essays).body.strip() == (
+        "Water is H<sub>2</sub>O, the 1<sup>st</sup> of many; she said “we read ‘Ulysses’ "
+        "twice” and quoted *The Book*.[^1]\n\n[^1]: A note.")
+
+
 def test_imported_pages_build_and_pass_epubcheck(tmp_path, capsys):
     shutil.copytree(PAGES, tmp_path / "pages")
+    page(tmp_path / "pages", "inline.html", INLINE)
     before = fingerprint(tmp_path / "pages")
     status, essays, err = run_import(tmp_path, capsys, tmp_path / "pages")
     assert status == 0 and err == ""
-    assert len(essays) == 7
+    assert len(essays) == 8
     err, text = build_and_check(tmp_path / "project", sorted(essays), capsys)
     assert "M303" in err  # the one remote image, left out with a warning
     for words in ("In his later books", "Beautiful Evidence", "crass and distracting",
                   "Rodgers, Peter", "rank high on Google", "Clay Shirky", "café coûtait",
-                  "recorded from the seventeenth century"):
+                  "recorded from the seventeenth century", "“we read ‘Ulysses’ twice”"):
         assert text.count(words) == 1, words
     for chrome in ("Share this", "Tweet this", "Proudly powered", "Ryan's Cave"):
         assert chrome not in text

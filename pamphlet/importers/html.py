@@ -48,11 +48,12 @@ _CHROME_WORDS = {
     "promotion", "advert", "advertisement", "ads", "ad", "adsbygoogle", "sponsor", "sponsored",
     "cookie", "cookies", "popup", "modal", "breadcrumb", "breadcrumbs", "pagination", "pager",
     "byline", "tags", "readmore", "sidebar", "widget", "footer", "meta", "postmeta", "dateline",
-    "date", "posted", "timestamp", "nav", "navigation", "toolbar", "skip", "print-hide",
-    "button", "cta", "paywall",
+    "date", "posted", "timestamp", "nav", "navigation", "toolbar", "skip", "button", "cta",
+    "paywall", "noprint", "editsection",
 }
 _CHROME_CLASSES = {"info", "author", "read-more", "read-more-wrap", "screen-reader-text",
-                   "author-box", "author-bio", "post-navigation", "nav-links"}
+                   "author-box", "author-bio", "post-navigation", "nav-links", "print-hide",
+                   "no-print", "hidden-print", "d-print-none"}
 _SPLIT = "\ue050"  # between notes converted together
 _MARKERS = re.compile("[\ue010\ue011\ue030\ue031\ue040\ue041\ue050]")
 _DASHES = ("—", "–", "―", "-", "~", "−")
@@ -138,6 +139,7 @@ class _Page:
         for part in [article] + notes:
             self.place_images(part)
             self.resolve_links(part)
+            _inline_semantics(part)
         body = _markdown(article)
         self.draft_.body = self.with_notes(body, _markdown_each(notes))
         return self.draft_
@@ -380,6 +382,23 @@ def _as_attribution(element) -> None:
         element.text = "— " + (element.text or "").lstrip()
 
 
+def _inline_semantics(root) -> None:
+    """What a browser shows of an element and Markdown has no word for: a `<cite>` (a work's
+    title) in italics, a `<q>` between the quotation marks a browser adds."""
+    for cite in root.iter("cite"):
+        cite.tag = "em"
+    for quote in list(root.iter("q")):
+        inner = any(a.tag == "q" for a in quote.iterancestors())
+        opening, closing = ("‘", "’") if inner else ("“", "”")
+        quote.text = opening + (quote.text or "")
+        if len(quote):
+            quote[-1].tail = (quote[-1].tail or "") + closing
+        else:
+            quote.text += closing
+    for quote in list(root.iter("q")):
+        quote.drop_tag()
+
+
 def _image_source(image) -> str:
     src = (image.get("src") or "").strip()
     lazy = image.get("data-src") or image.get("data-lazy-src") or image.get("data-original")
@@ -394,7 +413,8 @@ def _markdown(element) -> str:
     from .wxr import _converter
 
     html = lxml_html.tostring(element, encoding="unicode", method="html")
-    markdown = _converter()(heading_style="ATX", bullets="-").convert(html)
+    markdown = _converter()(heading_style="ATX", bullets="-", sup_symbol="<sup>",
+                            sub_symbol="<sub>").convert(html)
     return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", markdown).strip()
 
 

@@ -436,3 +436,60 @@ def test_a_site_source_folder_imports_its_markdown_not_its_templates(tmp_path, c
     status, essays, err = run_import(tmp_path, capsys, site)
     assert status == 0 and list(essays) == ["hello"]
     assert "site: N848 warning: 2 HTML files in site/, a folder of Markdown, not imported" in err
+
+
+@pytest.mark.parametrize("inside, present, absent", [
+    # a collapsed accordion holds the text: hidden from the screen, kept for the page
+    ('<div class="accordion-body" aria-hidden="true"><p>Folded away, yet part of the essay.'
+     '</p></div>', "Folded away, yet part of the essay.", None),
+    ('<div hidden><h2>Appendix</h2><p>The appendix text.</p></div>', "The appendix text.", None),
+    # a lazy-loading page's one real image is in <noscript>
+    ('<figure><img src="data:image/gif;base64,R0lGOD" class="lazy"><noscript><img '
+     'src="https://img.example.org/real.jpg" alt="the real one"></noscript></figure>',
+     "![the real one](https://img.example.org/real.jpg)", "data:image"),
+    ('<img src="https://img.example.org/a.jpg" alt="shown"><noscript><img '
+     'src="https://img.example.org/a.jpg" alt="twice"></noscript>',
+     "![shown](https://img.example.org/a.jpg)", "twice"),
+    # a figure's other images and words are not lost with it
+    ('<figure><img src="https://a.example/1.jpg" alt="one"><img src="https://a.example/2.jpg" '
+     'alt="two"><figcaption>Both of them</figcaption></figure>',
+     "![one](https://a.example/1.jpg)![two](https://a.example/2.jpg)", None),
+    ('<figure><img src="https://a.example/1.jpg" alt="one"><p>Photo: Ana Lens</p><figcaption>'
+     'The caption</figcaption></figure>',
+     '![one](https://a.example/1.jpg "The caption") Photo: Ana Lens', None),
+    ('<p>Watch it:</p><iframe src="https://www.youtube.com/embed/abc123"></iframe>',
+     "[https://www.youtube.com/embed/abc123](https://www.youtube.com/embed/abc123)", None),
+    ('<video controls><source src="/media/talk.mp4" type="video/mp4">No video.</video>',
+     "[https://ex.org/media/talk.mp4](https://ex.org/media/talk.mp4)", "No video."),
+    ('<audio src="javascript:evil()"></audio><p>After the player.</p>', "After the player.",
+     "javascript"),
+])
+def test_hidden_lazy_and_embedded_parts(tmp_path, capsys, inside, present, absent):
+    html = ("<html><head><title>Parts</title><link rel='canonical' href='https://ex.org/p'>"
+            "</head><body><article><p>The article begins with enough words to count.</p>"
+            f"{inside}<p>And ends with enough words as well.</p></article></body></html>")
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "parts.html", html))
+    assert status == 0 and err == ""
+    body = only(essays).body
+    assert present in body and "And ends with enough words as well." in body
+    assert absent is None or absent not in body
+
+
+@pytest.mark.parametrize("head, author, title", [
+    # Yoast's graph names the author by reference
+    ('<script type="application/ld+json">{"@graph": [{"@type": "Article", "headline": "Graph '
+     'Post", "author": {"@id": "https://ex.org/#/schema/person/1"}}, {"@type": "Person", '
+     '"@id": "https://ex.org/#/schema/person/1", "name": "Ida Yoast"}]}</script>',
+     ("Ida Yoast",), "Graph Post"),
+    # a site that gives every page its own name as og:title
+    ("<meta property='og:title' content='The Site'><meta property='og:site_name' "
+     "content='The Site'><title>Real Title | The Site</title><meta name='author' "
+     "content='Al Meta'>", ("Al Meta",), "Real Title"),
+])
+def test_metadata_conventions(tmp_path, capsys, head, author, title):
+    html = (f"<html><head>{head}</head><body><article><h1>{title}</h1><p>Words of the "
+            "article, enough of them.</p></article></body></html>")
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "meta.html", html))
+    assert status == 0
+    essay = only(essays)
+    assert (essay.authors, essay.title) == (author, title)

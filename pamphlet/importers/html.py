@@ -131,7 +131,14 @@ class _Page:
     def draft(self) -> Draft:
         notes = take_notes(self.page)  # first: Tufte's sidenotes are found by their inputs
         for gone in list(self.page.iter(*_GONE)):
-            if gone.getparent() is not None:
+            if gone.getparent() is None:
+                continue
+            if gone.tag == "noscript" and _only_image_here(gone):
+                for placeholder in [i for i in gone.getparent().iter("img")
+                                    if _image_source(i).startswith("data:")]:
+                    drop(placeholder)
+                gone.drop_tag()  # a lazy-loading page's one real image
+            else:
                 drop(gone)
         _attribute_quotes(self.page)
         article, weights = self.article()
@@ -181,11 +188,20 @@ class _Page:
             if _chrome(element) and weights.get(element, 0) < 0.5 and \
                     len(_TEXT.sub("", element.text_content())) < 0.5 * length:
                 drop(element)
-            elif element.tag == "iframe":
-                src = (element.get("src") or "").strip()
-                drop(element, self.token(markdown_link(src)) if re.match(r"https?://", src)
-                     else "")
+            elif element.tag in ("iframe", "video", "audio"):
+                self.media_link(element)
         self.drop_title(article)
+
+    def media_link(self, element) -> None:
+        """An embedded player, which no page can play, becomes a link to what it plays."""
+        from urllib.parse import urljoin
+
+        src = (element.get("src") or next(iter(element.xpath(".//source/@src")), "")).strip()
+        if src.startswith("//"):
+            src = "https:" + src
+        if self.base and src and not re.match(r"[a-z][a-z0-9+.-]*:", src, re.I):
+            src = urljoin(self.base, src)
+        drop(element, self.token(markdown_link(src)) if re.match(r"https?://", src) else "")
 
     def drop_title(self, article) -> None:
         """The title's own heading, before the text begins, is the title, not the text."""
@@ -219,26 +235,37 @@ class _Page:
         return f"\ue040{len(self.images) - 1}\ue041"
 
     def place_images(self, root) -> None:
-        for image in list(root.iter("img")):
-            if image.getparent() is None:
-                continue
-            holder = image.getparent() if image.getparent().tag == "picture" else image
+        """Each image as a token of its Markdown; a figure of one image becomes a paragraph
+        of it, its caption the image's caption."""
+        images = list(root.iter("img"))
+        figures = {}
+        for image in images:  # decided first: a figure's other images are tokens later
             figure = next(image.iterancestors("figure"), None)
-            if figure is not None and len(figure.findall(".//img")) != 1:
-                figure = None
-            caption = figure.find(".//figcaption") if figure is not None else None
-            words = " ".join(caption.text_content().split()) if caption is not None else ""
-            markdown = self.image(_image_source(image), image.get("alt") or "", words,
-                                  image.sourceline)
-            if markdown is None:
-                drop(holder)
-            elif figure is not None:
-                paragraph = lxml_html.Element("p")
-                paragraph.text = self.token(markdown)
-                figure.addprevious(paragraph)
-                drop(figure)
-            else:
-                drop(holder, self.token(markdown))
+            single = figure is not None and len(figure.findall(".//img")) == 1
+            figures[image] = figure if single else None
+        for image in images:
+            if image.getparent() is not None:
+                self.place_image(image, figures[image])
+
+    def place_image(self, image, figure) -> None:
+        holder = image.getparent() if image.getparent().tag == "picture" else image
+        caption = figure.find(".//figcaption") if figure is not None else None
+        words = " ".join(caption.text_content().split()) if caption is not None else ""
+        markdown = self.image(_image_source(image), image.get("alt") or "", words,
+                              image.sourceline)
+        if markdown is None:
+            drop(holder)
+        elif figure is None:
+            drop(holder, self.token(markdown))
+        else:
+            for used in (holder, caption):
+                if used is not None:
+                    drop(used)
+            paragraph = lxml_html.Element("p")
+            rest = " ".join(figure.text_content().split())  # what else the figure said
+            paragraph.text = self.token(markdown) + (f" {rest}" if rest else "")
+            figure.addprevious(paragraph)
+            drop(figure)
 
     def image(self, src: str, alt: str, caption: str, line: int | None) -> str | None:
         """An image's Markdown: its copy's token when the file is beside the page, its
@@ -249,6 +276,8 @@ class _Page:
             return None
         if src.startswith("//"):
             src = "https:" + src
+        if src[:5].lower() == "data:" and len(src) < 300:
+            return None  # a lazy-loading placeholder (a blank GIF or SVG), not a picture
         if re.match(r"(?:https?|data):", src, re.I):
             return markdown_image(src, alt, caption)
         if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I):
@@ -340,6 +369,16 @@ def _fallback(body):
     return best if best is not None and best.find("p") is not None else body
 
 
+def _only_image_here(noscript) -> bool:
+    """Whether a `<noscript>` holds the only image of its parent worth the name (the others
+    being placeholders a script would have replaced)."""
+    if noscript.find(".//img") is None or noscript.getparent() is None:
+        return False
+    return not any(_image_source(i) and not _image_source(i).startswith("data:")
+                   for i in noscript.getparent().iter("img")
+                   if not any(a is noscript for a in i.iterancestors()))
+
+
 def _chrome(element) -> bool:
     """Whether `element` is furniture around the article, by its tag, class or id."""
     if element.tag in ("footer", "header") and element.getparent() is not None and \
@@ -347,7 +386,9 @@ def _chrome(element) -> bool:
         return element.tag == "footer"
     if element.get("hidden") is not None or element.get("aria-hidden") == "true" or \
             re.search(r"display\s*:\s*none", element.get("style") or ""):
-        return True
+        # Hidden icons and duplicates leave; a collapsed section of the text (an accordion
+        # the reader would open) holds paragraphs, and stays.
+        return next(element.iter(*_BLOCKS), None) is None
     classes = (element.get("class") or "").lower().split()
     names = classes + (element.get("id") or "").lower().split()
     if set(names) & _CHROME_CLASSES or element.get("id") == "title-block-header":

@@ -77,7 +77,7 @@ def _banner(heading) -> bool:
 def title_of(page, metas: dict, graph: list, site: str | None) -> str | None:
     """The article's title (see the module's docstring), or None."""
     own = _clean(metas.get("og:title") or metas.get("twitter:title") or _ld_headline(graph))
-    if own:
+    if own and own != site:  # some sites give every page their own name as og:title
         return _without_site(own, site)
     titled = page.find(".//title")
     whole = _clean(titled.text_content()) if titled is not None else None
@@ -166,9 +166,15 @@ def _names(value) -> list[str]:
 
 
 def _authors(page, metas: dict, graph: list) -> list[str]:
+    nodes = {item["@id"]: item for item in graph if isinstance(item.get("@id"), str)}
     for item in _articles(graph):
-        if _names(item.get("author")):
-            return _names(item.get("author"))
+        authors = item.get("author")
+        authors = authors if isinstance(authors, list) else [authors]
+        # Yoast's graph names an author by reference: {"@id": ".../#/schema/person/..."}
+        found = _names([nodes.get(a.get("@id"), a) if isinstance(a, dict) and "name" not in a
+                        else a for a in authors])
+        if found:
+            return found
     for key in ("author", "article:author", "dc.creator", "dcterms.creator", "citation_author"):
         value = _clean(metas.get(key))
         if value and not re.match(r"https?://", value):

@@ -1,8 +1,9 @@
 """pamphlet import of saved web pages: reduced fixtures of real pages (Pandoc, Hakyll,
 WordPress with its Footnotes block, Tufte CSS, a Ghost page saved with its _files folder, a
-Substack post, an XHTML page in windows-1252 with an XML declaration); footnotes and sidenotes as Markdown
-footnotes, quote attributions, no text lost around removed elements, images copied, every
-byte encoding, and the imported essays built and checked with EPUBCheck."""
+Substack post, an XHTML page in windows-1252 with an XML declaration); footnotes and
+sidenotes as Markdown footnotes, quote attributions, no text lost around removed elements,
+images copied, every byte encoding, and the imported essays built and checked with
+EPUBCheck."""
 
 from __future__ import annotations
 
@@ -197,9 +198,9 @@ def test_xhtml_page_with_xml_declaration_in_windows_1252(tmp_path, capsys):
     essay = only(essays)
     assert (essay.title, essay.authors, essay.date, essay.lang) == (
         "Le café des imprimeurs", ("Mathilde Étienne",), "2005-03-14", "fr")
-    assert essay.body.strip() == (f"On y parlait de “papier” et de plomb, et le café coûtait 1{NBSP}€ "
-                          "— pas plus.\n\nLes typographes y venaient après minuit; l’été, la "
-                          "porte restait ouverte.")
+    assert essay.body.strip() == (
+        f"On y parlait de “papier” et de plomb, et le café coûtait 1{NBSP}€ — pas plus.\n\n"
+        "Les typographes y venaient après minuit; l’été, la porte restait ouverte.")
 
 
 PARAGRAPH = "<p>Before the cut, {} and after it all.</p>"
@@ -316,6 +317,9 @@ def test_untitled_page_is_named_from_its_file(tmp_path, capsys):
     ("pics/missing.png", "<link rel='canonical' href='https://ex.org/posts/p.html'>", None,
      "![a photo](https://ex.org/posts/pics/missing.png)"),
     ("../outside.png", "", "N818", '<span class="missing-image">a photo</span>'),
+    ("secret.txt", "", "N818", '<span class="missing-image">a photo</span>'),
+    ("id_rsa", "", "N818", '<span class="missing-image">a photo</span>'),
+    ("saved-without-suffix", "", None, "![a photo](pictures/saved-without-suffix.jpg)"),
     ("/site-root.png", "", "N815", '<span class="missing-image">a photo</span>'),
     ("javascript:alert(1)", "", None, "Text before and after."),
 ])
@@ -323,6 +327,9 @@ def test_images_that_are_not_beside_the_page(tmp_path, capsys, src, head, code, 
     (tmp_path / "outside.png").write_bytes(b"\x89PNG\r\n\x1a\n")
     folder = tmp_path / "pages"
     folder.mkdir()
+    (folder / "secret.txt").write_text("a private note")
+    (folder / "id_rsa").write_text("-----BEGIN OPENSSH PRIVATE KEY-----")
+    (folder / "saved-without-suffix").write_bytes(b"\xff\xd8\xff\xe0 a JPEG, as browsers save")
     html = (f"<html><head><title>Pictures</title>{head}</head><body><article><p>Text before "
             f"<img src='{src}' alt='a photo'> and after.</p></article></body></html>")
     status, essays, err = run_import(tmp_path, capsys, page(folder, "pictures.html", html))
@@ -332,6 +339,10 @@ def test_images_that_are_not_beside_the_page(tmp_path, capsys, src, head, code, 
         assert f"pictures.html:1: {code} warning: image {src}" in err, err
     else:
         assert err == ""
+    copies = tmp_path / "project" / "source" / "pictures"
+    assert sorted(p.name for p in copies.iterdir()) == (
+        ["saved-without-suffix.jpg"] if "suffix" in src else []) if copies.exists() else \
+        "suffix" not in src
 
 
 def test_a_note_whose_reference_is_left_out_is_kept(tmp_path, capsys):
@@ -493,3 +504,17 @@ def test_metadata_conventions(tmp_path, capsys, head, author, title):
     assert status == 0
     essay = only(essays)
     assert (essay.authors, essay.title) == (author, title)
+
+
+def test_an_internal_fault_costs_one_page_not_the_others(tmp_path, capsys, monkeypatch):
+    from pamphlet.importers import html as html_importer
+
+    def broken(self):
+        raise ValueError("a bug of ours")
+
+    monkeypatch.setattr(html_importer._Page, "draft", broken)
+    status, essays, err = run_import(tmp_path, capsys, PAGES / "pandoc.html",
+                                     PAGES / "../imports/pasted.txt")
+    assert status == 1 and list(essays) == ["paper-weights-and-quotes"]
+    assert "pandoc.html: N849 pandoc.html could not be imported: an internal fault " \
+        "(ValueError: a bug of ours)" in err

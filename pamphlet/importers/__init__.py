@@ -265,7 +265,8 @@ def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics
             images[number] = missing_image(alt)
             continue
         stem = slugify(image.stem) or "image"
-        suffix = re.sub(r"[^a-z0-9.]", "", image.suffix.lower())
+        # a browser saves an image whose address has no suffix without one: its bytes say
+        suffix = re.sub(r"[^a-z0-9.]", "", image.suffix.lower()) or image_kind(data) or ""
         folder, name, count = source / slug, f"{stem}{suffix}", 1
         while (folder / name).exists() or (folder / name).is_symlink():
             count += 1
@@ -294,6 +295,20 @@ def _write_new(path: Path, source: Path, data: bytes, diagnostics: Diagnostics) 
                           f"{error.strerror or error}", path,
                           hint="check source/ (its permissions, and links in it)")
         return False
+
+
+def image_kind(head: bytes) -> str | None:
+    """The suffix of the picture whose file begins with `head`, or None if it is none."""
+    for magic, suffix in ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"),
+                          (b"GIF87a", ".gif"), (b"GIF89a", ".gif"), (b"II*\x00", ".tif"),
+                          (b"MM\x00*", ".tif"), (b"BM", ".bmp")):
+        if head.startswith(magic):
+            return suffix
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ".webp"
+    if head[4:8] == b"ftyp" and b"avif" in head[8:32]:
+        return ".avif"
+    return ".svg" if b"<svg" in head[:1024].lower() else None
 
 
 def markdown_image(src: str, alt: str = "", caption: str = "") -> str:

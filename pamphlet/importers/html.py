@@ -20,7 +20,8 @@ Diagnostic codes: N840 a page its own encoding cannot read; N841 an unknown decl
 from its file name (warning); N845 a note whose reference is not in the article, kept as a
 paragraph at its end (warning); N846 a page whose article could not be told from its
 surroundings, imported whole (warning); N847 a page nested too deep to read whole
-(warning). Images reuse N815 (not found) and N818 (not copied).
+(warning); N849 a page whose import met an internal fault (the other files are still
+imported). Images reuse N815 (not found) and N818 (not copied).
 """
 
 from __future__ import annotations
@@ -31,7 +32,8 @@ from pathlib import Path
 from lxml import etree, html as lxml_html
 
 from ..paths import Gate, Refused
-from . import MAX_IMAGE_MB, Draft, Once, Run, markdown_image, markdown_link, missing_image
+from . import (MAX_IMAGE_MB, Draft, Once, Run, image_kind, markdown_image, markdown_link,
+               missing_image)
 from .html_decode import decode_page
 from .html_meta import PageMeta, page_meta
 from .html_notes import NOTE_TOKEN, drop, take_notes
@@ -54,6 +56,8 @@ _CHROME_WORDS = {
 _CHROME_CLASSES = {"info", "author", "read-more", "read-more-wrap", "screen-reader-text",
                    "author-box", "author-bio", "post-navigation", "nav-links", "print-hide",
                    "no-print", "hidden-print", "d-print-none"}
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".tif",
+                   ".tiff")
 _SPLIT = "\ue050"  # between notes converted together
 _MARKERS = re.compile("[\ue010\ue011\ue030\ue031\ue040\ue041\ue050]")
 _DASHES = ("—", "–", "―", "-", "~", "−")
@@ -76,8 +80,15 @@ def from_html(raw: bytes, path: Path, run: Run) -> list[Draft]:
         run.diagnostics.warning("N843", f"{path.name} holds no text to import", path,
                                 hint="check that this is the saved page, not an empty frame")
         return []
-    meta = page_meta(page, text, fallback=lambda: _trafilatura_meta(text))
-    return [_Page(page, path, run, meta).draft()]
+    try:
+        meta = page_meta(page, text, fallback=lambda: _trafilatura_meta(text))
+        return [_Page(page, path, run, meta).draft()]
+    except Exception as error:  # a fault of ours must not cost the other pages
+        run.diagnostics.error("N849", f"{path.name} could not be imported: an internal fault "
+                              f"({type(error).__name__}: {error})", path,
+                              hint="please report it with the page; the other files are "
+                              "imported")
+        return []
 
 
 def _parse(text: str, path: Path, run: Run):
@@ -288,7 +299,9 @@ class _Page:
             gate = Gate((self.path.parent.resolve(),), MAX_IMAGE_MB)
             try:
                 found = gate.check(self.path.parent / name, (self.path, line), "image")
-                return self.draft_.attach(found, alt, caption)
+                if _is_image(found):
+                    return self.draft_.attach(found, alt, caption)
+                refusal = "it is not an image"  # a page may name any file beside it
             except Refused as refused:
                 refusal = refused.diagnostics[0].message
         if self.base:  # the page's own address: the image is still on the web
@@ -438,6 +451,18 @@ def _inline_semantics(root) -> None:
             quote.text += closing
     for quote in list(root.iter("q")):
         quote.drop_tag()
+
+
+def _is_image(path: Path) -> bool:
+    """Whether the file beside a page is a picture, by its name or its first bytes: a
+    hostile page that names `../.ssh/id_rsa` or `notes.txt` gets no copy of it."""
+    if path.suffix.lower() in _IMAGE_SUFFIXES:
+        return True
+    try:
+        with open(path, "rb") as handle:
+            return image_kind(handle.read(1024)) is not None
+    except OSError:
+        return False
 
 
 def _image_source(image) -> str:

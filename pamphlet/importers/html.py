@@ -140,17 +140,9 @@ class _Page:
         self.base = base if re.match(r"https?://", base) else meta.url
 
     def draft(self) -> Draft:
+        """The draft: notes taken out, the article found and cleared, then converted."""
         notes = take_notes(self.page)  # first: Tufte's sidenotes are found by their inputs
-        for gone in list(self.page.iter(*_GONE)):
-            if gone.getparent() is None:
-                continue
-            if gone.tag == "noscript" and _only_image_here(gone):
-                for placeholder in [i for i in gone.getparent().iter("img")
-                                    if _image_source(i).startswith("data:")]:
-                    drop(placeholder)
-                gone.drop_tag()  # a lazy-loading page's one real image
-            else:
-                drop(gone)
+        _drop_unprintable(self.page)
         _attribute_quotes(self.page)
         article, weights = self.article()
         self.clear(article, weights)
@@ -380,6 +372,21 @@ def _fallback(body):
             return found
     best = max(body.iter("div"), key=lambda d: len(d.findall("p")), default=None)
     return best if best is not None and best.find("p") is not None else body
+
+
+def _drop_unprintable(page) -> None:
+    """Scripts, styles, forms' controls, menus and the like leave; a `<noscript>` that holds
+    a lazy-loading page's only real image gives it up instead (its placeholder leaves)."""
+    for gone in list(page.iter(*_GONE)):
+        if gone.getparent() is None:
+            continue
+        if gone.tag == "noscript" and _only_image_here(gone):
+            for placeholder in [i for i in gone.getparent().iter("img")
+                                if _image_source(i).startswith("data:")]:
+                drop(placeholder)
+            gone.drop_tag()
+        else:
+            drop(gone)
 
 
 def _only_image_here(noscript) -> bool:

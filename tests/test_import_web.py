@@ -16,7 +16,7 @@ import pytest
 from pamphlet.cli import main
 
 from conftest import PROJECTS
-from test_import_wxr import build_and_check, run_import
+from test_import_wxr import build_and_check, prose, run_import
 
 PAGES = PROJECTS / "web_pages"
 GHOST = PAGES / "ghost-saved"
@@ -518,3 +518,43 @@ def test_an_internal_fault_costs_one_page_not_the_others(tmp_path, capsys, monke
     assert status == 1 and list(essays) == ["paper-weights-and-quotes"]
     assert "pandoc.html: N849 pandoc.html could not be imported: an internal fault " \
         "(ValueError: a bug of ours)" in err
+
+
+TUFTE_FULL = PROJECTS / "web_page_tufte_css" / "index.html"
+
+
+def plain(markdown: str) -> str:
+    """Markdown's text without its marks: link addresses, emphasis, code marks, escapes."""
+    text = re.sub(r"\]\([^)]*\)", "", re.sub(r"(?m)^>[ \t]?", "", markdown))
+    return " ".join(re.sub(r"[\[\]*`\\]", "", text).split())
+
+
+def test_tufte_css_whole_page_keeps_every_paragraph_and_every_note(tmp_path, capsys):
+    """The whole real page: every paragraph of the article is in the essay, every sidenote
+    and margin note is one footnote at its place, and no note's text is in the body."""
+    from lxml import html as lxml_html
+
+    status, essays, err = run_import(tmp_path, capsys, TUFTE_FULL)
+    assert status == 0
+    assert err.count("N815 warning") == 5  # the five images, left out of this copy
+    essay = only(essays)
+    source = lxml_html.fromstring(TUFTE_FULL.read_bytes())
+    spans = source.xpath("//span[@class='sidenote' or @class='marginnote']")
+    in_figures = [s for s in spans if s.xpath("ancestor::figure")]
+    assert len(spans) == 7 and len(in_figures) == 1
+    numbered = [n for n in notes(essay.body)]
+    assert numbered == [str(n) for n in range(1, len(spans) - len(in_figures) + 1)]
+    body = plain(prose(text_of(essay.body)))  # code blocks show notes' markup: left out
+    for number in numbered:
+        assert text_of(essay.body).count(f"[^{number}]") == 1
+    note_texts = [" ".join(s.text_content().split()) for s in spans if s not in in_figures]
+    for note in (n for n in note_texts if len(n) > 30):  # "Beautiful Evidence" is in the text
+        assert note[:40] not in body  # never spliced into a sentence
+    for paragraph in source.xpath("//article//p[not(ancestor::span) and not(.//code)]"):
+        for span in paragraph.xpath(".//span[@class='sidenote' or @class='marginnote']"):
+            span.drop_tree()
+        words = plain(paragraph.text_content().replace("⊕", ""))
+        assert words[:50] in body and words[-50:] in body, words
+    assert "visual display of quantitative information, page 92" in body.lower()  # a caption
+    # a margin note's mark on its own line in the page still sits on the word before it
+    assert "then you want a margin note.[^5]\nOn large screens" in essay.body

@@ -306,7 +306,8 @@ class _Page:
                            "page; its alt text is shown in its place", line,
                            hint="save the page with its images (\"Web page, complete\"), or "
                            "add the image to source/ by hand")
-        return missing_image(alt or name.rsplit("/", 1)[-1])
+        caption = re.sub(r"([\\`*_\[\]<>])", r"\\\1", caption)  # its words, as words
+        return missing_image(alt or name.rsplit("/", 1)[-1]) + (f" {caption}" if caption else "")
 
     def with_notes(self, body: str, notes: list[str]) -> str:
         """`body` with its note tokens as `[^n]`, numbered in reading order, and the notes
@@ -321,7 +322,10 @@ class _Page:
             return f"[^{numbers[key]}]"
 
         def refs(text: str) -> str:
-            return NOTE_TOKEN.sub(number, re.sub(r"[ \t]+(?=\ue030)", "", text))
+            # a note's mark sits on the word before it, across a line break but not a
+            # paragraph's end (a margin note may open a paragraph)
+            return NOTE_TOKEN.sub(number, re.sub(r"(?<!\n)[ \t]*\n?[ \t]*(?=\ue030)", "",
+                                                 text))
 
         def settle() -> None:
             keys = {n: key for key, n in numbers.items()}

@@ -558,3 +558,52 @@ def test_tufte_css_whole_page_keeps_every_paragraph_and_every_note(tmp_path, cap
     assert "visual display of quantitative information, page 92" in body.lower()  # a caption
     # a margin note's mark on its own line in the page still sits on the word before it
     assert "then you want a margin note.[^5]\nOn large screens" in essay.body
+
+
+NOTE_SHAPES = {  # generator: (the reference as it writes it, its list of notes)
+    "kramdown (Jekyll)": (
+        '<sup id="fnref:1" role="doc-noteref"><a href="#fn:1" class="footnote" '
+        'rel="footnote">1</a></sup>',
+        '<div class="footnotes" role="doc-endnotes"><ol><li id="fn:1" role="doc-endnote"><p>The '
+        '<em>note</em> text. <a href="#fnref:1" class="reversefootnote" role="doc-backlink">'
+        '&#8617;</a></p></li></ol></div>'),
+    "Python-Markdown": (
+        '<sup id="fnref:n"><a class="footnote-ref" href="#fn:n">1</a></sup>',
+        '<div class="footnote"><hr /><ol><li id="fn:n"><p>The <em>note</em> text.&#160;<a '
+        'class="footnote-backref" href="#fnref:n" title="Jump back">&#8617;</a></p></li></ol>'
+        '</div>'),
+    "markdown-it (VuePress)": (
+        '<sup class="footnote-ref"><a href="#footnote1">[1]</a><a class="footnote-anchor" '
+        'id="footnote-ref1"></a></sup>',
+        '<hr class="footnotes-sep"><section class="footnotes"><ol class="footnotes-list"><li '
+        'id="footnote1" class="footnote-item"><p>The <em>note</em> text. <a '
+        'href="#footnote-ref1" class="footnote-backref">↩︎</a></p></li></ol></section>'),
+    "MediaWiki (Wikipedia)": (
+        '<sup id="cite_ref-a_1-0" class="reference"><a href="#cite_note-a-1">[1]</a></sup>',
+        '<div class="reflist"><ol class="references"><li id="cite_note-a-1"><span '
+        'class="mw-cite-backlink">^ <a href="#cite_ref-a_1-0"><sup><i><b>a</b></i></sup></a>'
+        '</span> <span class="reference-text">The <em>note</em> text.</span></li></ol></div>'),
+    "Easy Footnotes (WordPress)": (
+        '<span id="easy-footnote-1-17" class="easy-footnote-margin-adjust"></span><span '
+        'class="easy-footnote"><a href="#easy-footnote-bottom-1-17" title="The note text.">'
+        '<sup>1</sup></a></span>',
+        '<div class="easy-footnote-title"><h4>Notes</h4></div><ol '
+        'class="easy-footnotes-wrapper"><li class="easy-footnote-single"><span '
+        'id="easy-footnote-bottom-1-17" class="easy-footnote-margin-adjust"></span>The '
+        '<em>note</em> text.<a class="easy-footnote-to-top" href="#easy-footnote-1-17"></a>'
+        '</li></ol>'),
+}
+
+
+@pytest.mark.parametrize("shape", NOTE_SHAPES)
+def test_footnotes_of_each_generator(tmp_path, capsys, shape):
+    reference, listing = NOTE_SHAPES[shape]
+    html = (f"<html><head><title>Notes</title></head><body><article><p>The claim{reference} "
+            f"and the rest of the sentence.</p><p>Another paragraph of the text.</p>{listing}"
+            "</article></body></html>")
+    status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "notes.html", html))
+    assert status == 0 and err == ""
+    body = only(essays).body
+    assert text_of(body).strip() == ("The claim[^1] and the rest of the sentence.\n\n"
+                                     "Another paragraph of the text.")
+    assert notes(body) == {"1": "The *note* text."}

@@ -161,6 +161,9 @@ def _reference(link):
 
 
 def _drop_back_links(item, reference_ids: set) -> None:
+    for holder in list(item.iter("span")):
+        if "mw-cite-backlink" in _classes(holder):  # Wikipedia's "^ a b" before the note
+            drop(holder)
     for link in list(item.iter("a")):
         href = unquote((link.get("href") or "").strip())
         text = " ".join(link.text_content().split()).lower()
@@ -172,7 +175,7 @@ def _drop_back_links(item, reference_ids: set) -> None:
 
 def _remove_item(item) -> None:
     """Take the note's item out of its list; an emptied list leaves with its container (a
-    footnotes section and its rule) and a "Notes" heading just before it."""
+    footnotes section and its rule), and with the rule and "Notes" heading just before it."""
     listing = item.getparent()
     drop(item)
     if item.tag != "li" or listing.find("li") is not None:
@@ -183,8 +186,10 @@ def _remove_item(item) -> None:
             not " ".join(gone.getparent().text_content().split()) and \
             gone.getparent().find(".//img") is None:
         gone = gone.getparent()
-    heading = gone.getprevious()
-    if heading is not None and heading.tag in ("h2", "h3", "h4", "h5", "h6") and \
-            " ".join(heading.text_content().split()).lower() in _NOTES_HEADINGS:
-        drop(heading)
+    before = gone.getprevious()
+    while before is not None and (before.tag == "hr" or (
+            before.find(".//img") is None and
+            " ".join(before.text_content().split()).rstrip(":").lower() in _NOTES_HEADINGS)):
+        drop(before)  # the rule and the "Notes" heading that open the list
+        before = gone.getprevious()
     drop(gone)

@@ -146,8 +146,9 @@ def test_saved_page_folder_imports_the_page_not_its_files(tmp_path, capsys):
     status, essays, err = run_import(tmp_path, capsys, GHOST)
     assert status == 0 and err == ""
     essay = only(essays)  # ad-frame.html in the _files folder is part of the page
-    assert (essay.title, essay.authors, essay.date) == (
-        "The Long Afterlife of the Zine", ("Mara Quell",), "2023-11-14")
+    assert (essay.title, essay.authors, essay.date, essay.tags) == (
+        "The Long Afterlife of the Zine", ("Mara Quell",), "2023-11-14",
+        ("Essays", "Zines & Print"))
     assert (essay.source.url, essay.source.publisher) == (
         "https://demo.ghost.io/the-long-afterlife-of-zines/", "Quire Quarterly")
     body = essay.body
@@ -173,8 +174,8 @@ def test_substack_post_footnotes_and_subscribe_widget(tmp_path, capsys):
     status, essays, err = run_import(tmp_path, capsys, PAGES / "substack.html")
     assert status == 0 and err == ""
     essay = only(essays)
-    assert (essay.title, essay.authors, essay.date) == (
-        "The Printer's Devil", ("Jo Ink", "Sam Press"), "2024-02-20")
+    assert (essay.title, essay.authors, essay.date, essay.tags) == (
+        "The Printer's Devil", ("Jo Ink", "Sam Press"), "2024-02-20", ("printing", "history"))
     assert (essay.source.url, essay.source.publisher) == (
         "https://inkwell.substack.com/p/the-printers-devil", "Inkwell Notes")
     body = text_of(essay.body)
@@ -486,24 +487,26 @@ def test_hidden_lazy_and_embedded_parts(tmp_path, capsys, inside, present, absen
     assert absent is None or absent not in body
 
 
-@pytest.mark.parametrize("head, author, title", [
-    # Yoast's graph names the author by reference
+@pytest.mark.parametrize("head, author, title, url", [
+    # Yoast's graph names the author by reference; the address is the article's url
     ('<script type="application/ld+json">{"@graph": [{"@type": "Article", "headline": "Graph '
-     'Post", "author": {"@id": "https://ex.org/#/schema/person/1"}}, {"@type": "Person", '
-     '"@id": "https://ex.org/#/schema/person/1", "name": "Ida Yoast"}]}</script>',
-     ("Ida Yoast",), "Graph Post"),
+     'Post", "mainEntityOfPage": {"@id": "https://ex.org/graph-post/"}, "author": {"@id": '
+     '"https://ex.org/#/schema/person/1"}}, {"@type": "Person", "@id": '
+     '"https://ex.org/#/schema/person/1", "name": "Ida Yoast"}]}</script>',
+     ("Ida Yoast",), "Graph Post", "https://ex.org/graph-post/"),
     # a site that gives every page its own name as og:title
     ("<meta property='og:title' content='The Site'><meta property='og:site_name' "
      "content='The Site'><title>Real Title | The Site</title><meta name='author' "
-     "content='Al Meta'>", ("Al Meta",), "Real Title"),
+     "content='Al Meta'>", ("Al Meta",), "Real Title", None),
 ])
-def test_metadata_conventions(tmp_path, capsys, head, author, title):
+def test_metadata_conventions(tmp_path, capsys, head, author, title, url):
     html = (f"<html><head>{head}</head><body><article><h1>{title}</h1><p>Words of the "
             "article, enough of them.</p></article></body></html>")
     status, essays, err = run_import(tmp_path, capsys, page(tmp_path, "meta.html", html))
     assert status == 0
     essay = only(essays)
-    assert (essay.authors, essay.title) == (author, title)
+    assert (essay.authors, essay.title, essay.source and essay.source.url) == (
+        author, title, url)
 
 
 def test_an_internal_fault_costs_one_page_not_the_others(tmp_path, capsys, monkeypatch):

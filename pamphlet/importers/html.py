@@ -133,8 +133,8 @@ class _Page:
         source = meta.url
         if source and meta.site:
             source = {"publisher": meta.site, "url": source}
-        self.draft_ = Draft(self.title, "", _authors(meta.authors), meta.date, [], source,
-                            path, lang=meta.lang)
+        self.draft_ = Draft(self.title, "", _authors(meta.authors), meta.date, meta.tags,
+                            source, path, lang=meta.lang)
         self.images: list[str] = []
         base = next(iter(page.xpath("//base/@href")), "").strip()
         self.base = base if re.match(r"https?://", base) else meta.url

@@ -36,6 +36,7 @@ class PageMeta:
     url: str | None = None
     site: str | None = None
     lang: str | None = None
+    tags: list[str] = field(default_factory=list)
 
 
 def page_meta(page, text: str, fallback=None) -> PageMeta:
@@ -48,7 +49,8 @@ def page_meta(page, text: str, fallback=None) -> PageMeta:
     meta.title = title_of(page, metas, graph, site)
     meta.authors = _authors(page, metas, graph)
     meta.date = _date(page, metas, graph)
-    meta.url = _url(page, metas, text)
+    meta.url = _url(page, metas, text) or _ld_url(graph)
+    meta.tags = _tags(page, graph)
     if fallback is not None and not (meta.authors and meta.date):
         found = fallback()
         if not meta.authors and found and found.get("author"):
@@ -232,6 +234,27 @@ def _url(page, metas: dict, text: str) -> str | None:
     candidates.append(saved.group(1) if saved else None)
     return next((c.strip() for c in candidates if c and re.match(r"https?://\S+$", c.strip())),
                 None)
+
+
+def _ld_url(graph: list) -> str | None:
+    for item in _articles(graph):
+        for value in (item.get("url"), item.get("mainEntityOfPage")):
+            value = value.get("@id") if isinstance(value, dict) else value
+            if isinstance(value, str) and re.match(r"https?://\S+$", value.strip()):
+                return value.strip()
+    return None
+
+
+def _tags(page, graph: list) -> list[str]:
+    """The article's own tags (Open Graph's `article:tag`, else JSON-LD's keywords); a
+    page's `<meta name="keywords">` is left alone, being written for search engines."""
+    tags = [m.get("content") for m in page.iter("meta")
+            if (m.get("property") or "").lower() == "article:tag"]
+    if not tags:
+        keywords = next((i.get("keywords") for i in _articles(graph) if i.get("keywords")), [])
+        tags = keywords.split(",") if isinstance(keywords, str) else keywords
+    cleaned = [_clean(t) for t in tags if isinstance(t, str)]
+    return list(dict.fromkeys(t for t in cleaned if t))
 
 
 def _lang(page) -> str | None:

@@ -15,7 +15,8 @@ removed (warning); N815 an image that cannot be found, shown as its alt text (wa
 N816 front matter that is not valid YAML or TOML; N817 a front-matter value of the wrong
 type, ignored (warning); N818 an image that is not copied (outside the site, not a file, too
 large) (warning); N819 a file too large, or not a regular file, to import; N820 --site is
-not a folder; N821 a file that cannot be written in source/.
+not a folder; N821 a file that cannot be written in source/; N848 HTML files in a folder of
+Markdown (a site's templates), not imported (warning). Web pages: N840-N847, N849 (see html).
 """
 
 from __future__ import annotations

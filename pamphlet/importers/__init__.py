@@ -15,7 +15,8 @@ removed (warning); N815 an image that cannot be found, shown as its alt text (wa
 N816 front matter that is not valid YAML or TOML; N817 a front-matter value of the wrong
 type, ignored (warning); N818 an image that is not copied (outside the site, not a file, too
 large) (warning); N819 a file too large, or not a regular file, to import; N820 --site is
-not a folder; N821 a file that cannot be written in source/.
+not a folder; N821 a file that cannot be written in source/; N848 HTML files in a folder of
+Markdown (a site's templates), not imported (warning). Web pages: N840-N847, N849 (see html).
 """
 
 from __future__ import annotations
@@ -36,10 +37,13 @@ from ..library import slugify, today
 MAX_INPUT_MB = 256  # a WordPress export of a large blog; beyond that, split the export
 MAX_IMAGE_MB = 50
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # A link in a draft's body to a file that is copied when the draft is written: the body
 # holds a token (private-use characters, which no source contains) until the slug is known.
 _TOKEN = re.compile("\ue010(\\d+)\ue011")
 _WXR = re.compile(rb"<rss\b[^>]*wordpress\.(?:org|com)/export/", re.I)
+_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                   rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
 
 
 @dataclass
@@ -106,29 +110,55 @@ class Run:
 
 
 def read_all(paths: list[Path], run: Run) -> list[Draft]:
-    """The drafts in every file (and every Markdown file in a folder) given to `import`."""
+    """The drafts in every file given to `import`, and in every folder: its Markdown files,
+    or its HTML pages when it holds no Markdown."""
     if run.site is not None and not run.site.is_dir():
         run.diagnostics.error("N820", f"--site {run.site} is not a folder", run.site,
                               hint="give the folder of a local checkout of the site")
         return []
-    drafts = [draft for path in _expand(paths) for draft in read_drafts(path, run.diagnostics,
-                                                                          run=run)]
+    drafts = [draft for path in _expand(paths, run) for draft in read_drafts(
+        path, run.diagnostics, run=run)]
     run.summarise()
     return drafts
 
 
-def _expand(paths: list[Path]):
+def _expand(paths: list[Path], run: Run):
     for path in paths:
-        if not path.is_dir():
+        if path.is_dir():
+            yield from _folder(path, run)
+        else:
             yield path
-            continue
-        for folder, dirs, files in os.walk(path):  # links to folders are not followed
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-            for name in sorted(files):
-                found = Path(folder) / name
-                if name.lower().endswith(MARKDOWN_SUFFIXES) and name != "_index.md" and \
-                        not name.startswith(".") and not found.is_symlink():
-                    yield found
+
+
+def _folder(path: Path, run: Run) -> list[Path]:
+    """The essays in a folder: its Markdown files; in a folder with no Markdown (saved web
+    pages), its HTML pages. A site's source folder holds HTML templates (Jekyll's _layouts,
+    Hugo's layouts), which are no essays: they are counted in a warning (N848), not read."""
+    found: dict[bool, list[Path]] = {True: [], False: []}
+    for folder, dirs, files in os.walk(path):  # links to folders are not followed
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and
+                         not _saved_page_files(d, files))
+        for name in sorted(files):
+            file = Path(folder) / name
+            if name.startswith(".") or name == "_index.md" or file.is_symlink():
+                continue
+            if name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES):
+                found[name.lower().endswith(MARKDOWN_SUFFIXES)].append(file)
+    if found[True] and found[False]:
+        count = len(found[False])
+        run.diagnostics.warning("N848", f"{count} HTML file{'s' * (count != 1)} in {path.name}/, "
+                                "a folder of Markdown, not imported (a site's templates?)", path,
+                                hint="name an HTML page on the command line to import it")
+    return found[True] or found[False]
+
+
+def _saved_page_files(folder: str, files: list[str]) -> bool:
+    """Whether `folder` is the `<page>_files` folder a browser's "Save page as" writes beside
+    `<page>.html`: its frames and scripts are parts of that page, not pages of their own."""
+    stem = re.sub(r"[_-](?:files|dateien|fichiers|archivos|bestanden|file)$", "", folder,
+                  flags=re.I)
+    return stem != folder and any(Path(name).stem == stem and
+                                  name.lower().endswith(HTML_SUFFIXES) for name in files)
 
 
 def read_drafts(path: Path, diagnostics: Diagnostics, split_at: str | None = None,
@@ -147,6 +177,10 @@ def read_drafts(path: Path, diagnostics: Diagnostics, split_at: str | None = Non
 
 def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
     suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES or (_HTML.match(raw[:4000]) and not _WXR.search(raw[:4000])
+                                   and suffix not in MARKDOWN_SUFFIXES):
+        from .html import from_html
+        return from_html(raw, path, run)  # bytes: the page's own declarations decode it
     if suffix == ".xml" or _WXR.search(raw[:4000]):
         from .wxr import from_wxr
         return from_wxr(raw, path, run)
@@ -160,9 +194,6 @@ def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
                                   raw[:error.start].count(b"\n") + 1,
                                   hint="import UTF-8 text, HTML, Markdown or a WordPress export")
             return []
-    if suffix in (".html", ".htm"):
-        from .html import from_html
-        return [from_html(text, path)]
     if suffix in MARKDOWN_SUFFIXES:
         from .static_site import from_markdown
         return from_markdown(text, path, run)
@@ -235,7 +266,8 @@ def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics
             images[number] = missing_image(alt)
             continue
         stem = slugify(image.stem) or "image"
-        suffix = re.sub(r"[^a-z0-9.]", "", image.suffix.lower())
+        # a browser saves an image whose address has no suffix without one: its bytes say
+        suffix = re.sub(r"[^a-z0-9.]", "", image.suffix.lower()) or image_kind(data) or ""
         folder, name, count = source / slug, f"{stem}{suffix}", 1
         while (folder / name).exists() or (folder / name).is_symlink():
             count += 1
@@ -264,6 +296,20 @@ def _write_new(path: Path, source: Path, data: bytes, diagnostics: Diagnostics) 
                           f"{error.strerror or error}", path,
                           hint="check source/ (its permissions, and links in it)")
         return False
+
+
+def image_kind(head: bytes) -> str | None:
+    """The suffix of the picture whose file begins with `head`, or None if it is none."""
+    for magic, suffix in ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"),
+                          (b"GIF87a", ".gif"), (b"GIF89a", ".gif"), (b"II*\x00", ".tif"),
+                          (b"MM\x00*", ".tif"), (b"BM", ".bmp")):
+        if head.startswith(magic):
+            return suffix
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ".webp"
+    if head[4:8] == b"ftyp" and b"avif" in head[8:32]:
+        return ".avif"
+    return ".svg" if b"<svg" in head[:1024].lower() else None
 
 
 def markdown_image(src: str, alt: str = "", caption: str = "") -> str:

@@ -1,4 +1,28 @@
-"""An HTML page: its article's text as Markdown, with title, author, date and address."""
+"""A saved web page (or a folder of them) as an essay: the article's text as Markdown, with
+its title, authors, date and address in front matter.
+
+The steps, on one lxml tree of the page:
+1. the bytes become text by the page's own encoding (`html_decode`);
+2. the metadata is read (`html_meta`);
+3. footnotes and sidenotes leave the text, each leaving a token (`html_notes`), and a block
+   quote's attribution (`<footer>`, a last `<cite>`, the caption of its figure) becomes its
+   last paragraph;
+4. trafilatura, an extractor made for the purpose, decides where the article is: the
+   deepest element that holds nearly all of the text it extracts. Its own output is not
+   used, since it drops notes, captions and attributions; ours converts that element;
+5. share boxes, ads, bylines and the like leave the article, each with `drop`, which keeps
+   the text after it; images become copies (a file beside the page) or stay addresses;
+6. markdownify writes Markdown; tokens become `[^n]` footnotes and images.
+
+Diagnostic codes: N840 a page its own encoding cannot read; N841 an unknown declared encoding
+(warning); N842 a page with no declared encoding that is not UTF-8, read as windows-1252
+(warning); N843 a page with no text to import (warning); N844 a page with no title, titled
+from its file name (warning); N845 a note whose reference is not in the article, kept as a
+paragraph at its end (warning); N846 a page whose article could not be told from its
+surroundings, imported whole (warning); N847 a page nested too deep to read whole
+(warning); N849 a page whose import met an internal fault (the other files are still
+imported). Images reuse N815 (not found) and N818 (not copied).
+"""
 
 from __future__ import annotations
 
@@ -7,42 +31,484 @@ from pathlib import Path
 
 from lxml import etree, html as lxml_html
 
-from . import Draft
+from ..paths import Gate, Refused
+from . import (MAX_IMAGE_MB, Draft, Once, Run, image_kind, markdown_image, markdown_link,
+               missing_image)
+from .html_decode import decode_page
+from .html_meta import PageMeta, page_meta
+from .html_notes import NOTE_TOKEN, drop, take_notes
 
-_DROP = ("script", "style", "nav", "header", "footer", "aside", "form", "noscript", "iframe")
+_IMAGE_TOKEN = re.compile("\ue040(\\d+)\ue041")
+_GONE = ("script", "style", "noscript", "template", "button", "input", "select", "textarea",
+         "nav", "svg", "canvas", "object", "embed", "link", "meta", "dialog")
+_BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "th", "dd", "dt",
+           "blockquote", "figcaption")
+# Words in a class or id that mark what is around an article, not in it.
+_CHROME_WORDS = {
+    "share", "sharing", "sharedaddy", "social", "related", "relatedposts", "comments",
+    "comment", "respond", "newsletter", "subscribe", "subscription", "signup", "promo",
+    "promotion", "advert", "advertisement", "ads", "ad", "adsbygoogle", "sponsor", "sponsored",
+    "cookie", "cookies", "popup", "modal", "breadcrumb", "breadcrumbs", "pagination", "pager",
+    "byline", "tags", "readmore", "sidebar", "widget", "footer", "meta", "postmeta", "dateline",
+    "date", "posted", "timestamp", "nav", "navigation", "toolbar", "skip", "button", "cta",
+    "paywall", "noprint", "editsection",
+}
+_CHROME_CLASSES = {"info", "author", "read-more", "read-more-wrap", "screen-reader-text",
+                   "author-box", "author-bio", "post-navigation", "nav-links", "print-hide",
+                   "no-print", "hidden-print", "d-print-none"}
+_IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".tif",
+                   ".tiff")
+_SPLIT = "\ue050"  # between notes converted together
+_MARKERS = re.compile("[\ue010\ue011\ue030\ue031\ue040\ue041\ue050]")
+_DASHES = ("—", "–", "―", "-", "~", "−")
+_TEXT = re.compile(r"[\s\ue000-\uf8ff]+")
+_READABLE = ("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript "
+             "or ancestor::template)] | //body//img/@alt")
 
 
-def from_html(text: str, path: Path) -> Draft:
-    """An HTML page: its article's text as Markdown, with title, author, date and address."""
-    from markdownify import markdownify
+def from_html(raw: bytes, path: Path, run: Run) -> list[Draft]:
+    """The essay in one saved web page; [] (after a diagnostic) when it holds none."""
+    text = decode_page(raw, path, run.diagnostics)
+    if text is None:
+        return []
+    # The private-use characters the import marks its places with (notes, images, copies)
+    # leave first, so that no page can forge one; in a page they are icon-font glyphs,
+    # which print as nothing without the site's font.
+    text = _MARKERS.sub("", text)
+    page = _parse(text, path, run)
+    if page is None or not _TEXT.sub("", "".join(page.xpath(_READABLE))):
+        run.diagnostics.warning("N843", f"{path.name} holds no text to import", path,
+                                hint="check that this is the saved page, not an empty frame")
+        return []
+    try:
+        meta = page_meta(page, text, fallback=lambda: _trafilatura_meta(text))
+        return [_Page(page, path, run, meta).draft()]
+    except Exception as error:  # a fault of ours must not cost the other pages
+        run.diagnostics.error("N849", f"{path.name} could not be imported: an internal fault "
+                              f"({type(error).__name__}: {error})", path,
+                              hint="please report it with the page; the other files are "
+                              "imported")
+        return []
 
-    page = lxml_html.fromstring(text)
-    meta = {m.get("name") or m.get("property"): m.get("content")
-            for m in page.iter("meta") if m.get("content")}
-    article = _article(page)
-    heading = article.find(".//h1") if article is not None else None
-    title = ("".join(heading.itertext()) if heading is not None else None) or meta.get(
-        "og:title") or page.findtext(".//title") or path.stem
-    if heading is not None:
-        heading.getparent().remove(heading)
-    for element in article.xpath(".//" + " | .//".join(_DROP)):
-        element.getparent().remove(element)
-    body = markdownify(etree.tostring(article, encoding="unicode", method="html"),
-                       heading_style="ATX", bullets="-")
-    canonical = page.xpath("//link[@rel='canonical']/@href")
-    source = meta.get("og:url") or (canonical[0] if canonical else None)
-    date = meta.get("article:published_time") or next(iter(page.xpath("//time/@datetime")), None)
-    # Collapse ASCII white space only: a no-break space in a title is the author's.
-    title = re.sub(r"[ \t\r\n]+", " ", title).strip(" ")
-    return Draft(title, re.sub(r"\n{3,}", "\n\n", body),
-                 meta.get("author"), date[:10] if date else None, [], source, path)
+
+def _parse(text: str, path: Path, run: Run):
+    parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    try:
+        page = lxml_html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError):
+        return None  # an empty document, or one lxml cannot hold
+    # libxml2 stops at 255 levels of nesting (deeper, a converter would run out of stack);
+    # what lies deeper is cut, and that is said.
+    deep = next((e for e in parser.error_log if "Excessive depth" in e.message), None)
+    if deep is not None:
+        run.diagnostics.warning("N847", f"{path.name} nests elements more than 255 levels "
+                                "deep; the text inside them is left out", path, deep.line,
+                                hint="save the page from the browser's reader view, or "
+                                "copy its text into a .txt file")
+    return page
 
 
-def _article(page):
-    for query in ("//article", "//main", "//*[@role='main']"):
-        found = page.xpath(query)
-        if found:
-            return found[0]
-    body = page.find("body")
-    candidates = body.xpath(".//div") if body is not None else []
-    return max(candidates, key=lambda d: len(d.findall("p")), default=body)
+def _trafilatura_meta(text: str) -> dict | None:
+    from trafilatura.metadata import extract_metadata
+
+    try:
+        found = extract_metadata(text)
+    except Exception:  # a third party's heuristic: its failure leaves only our own reading
+        return None
+    return found.as_dict() if found is not None else None
+
+
+class _Page:
+    """One page on its way to a draft."""
+
+    def __init__(self, page, path: Path, run: Run, meta: PageMeta):
+        self.page, self.path, self.run, self.meta = page, path, run, meta
+        self.once = Once(run.diagnostics, path)
+        self.title = meta.title
+        if not self.title:
+            self.title = path.stem
+            run.diagnostics.warning("N844", f"{path.name} names no title; the essay is "
+                                    f"called '{self.title}'", path,
+                                    hint="give the essay a title in its front matter")
+        source = meta.url
+        if source and meta.site:
+            source = {"publisher": meta.site, "url": source}
+        self.draft_ = Draft(self.title, "", _authors(meta.authors), meta.date, meta.tags,
+                            source, path, lang=meta.lang)
+        self.images: list[str] = []
+        base = next(iter(page.xpath("//base/@href")), "").strip()
+        self.base = base if re.match(r"https?://", base) else meta.url
+
+    def draft(self) -> Draft:
+        """The draft: notes taken out, the article found and cleared, then converted."""
+        notes = take_notes(self.page)  # first: Tufte's sidenotes are found by their inputs
+        _drop_unprintable(self.page)
+        _attribute_quotes(self.page)
+        article, weights = self.article()
+        self.clear(article, weights)
+        for part in [article] + notes:
+            self.place_images(part)
+            self.resolve_links(part)
+            _inline_semantics(part)
+        body = _markdown(article)
+        self.draft_.body = self.with_notes(body, _markdown_each(notes))
+        return self.draft_
+
+    def article(self):
+        """The element that holds the article, and each element's share of its text."""
+        body = self.page.find("body") if self.page.find("body") is not None else self.page
+        found = _extracted(self.page)
+        weights: dict = {}
+        for block in body.iter(*_BLOCKS) if found else ():
+            own = _TEXT.sub("", block.text_content())
+            if len(own) >= 15 and own in found:
+                for element in [block, *block.iterancestors()]:
+                    weights[element] = weights.get(element, 0) + len(own)
+        total = weights.get(body, 0)
+        if not total:
+            chosen = _fallback(body)
+            if chosen.tag in ("article", "main") or chosen.get("role") == "main":
+                return chosen, {}  # the page says where its article is
+            self.run.diagnostics.warning(
+                "N846", f"the article in {self.path.name} cannot be told from the page "
+                f"around it; <{chosen.tag}> is imported whole", self.path, chosen.sourceline,
+                hint="check the essay, and delete what is not the article")
+            return chosen, {}
+        chosen = body
+        while True:
+            heavier = next((c for c in chosen if weights.get(c, 0) >= 0.85 * total), None)
+            if heavier is None or heavier.tag in _BLOCKS:
+                return chosen, {e: w / total for e, w in weights.items()}
+            chosen = heavier
+
+    def clear(self, article, weights: dict) -> None:
+        """Take the site's furniture out of the article: share boxes, ads, bylines, the
+        title heading; an element that holds half the article's text always stays."""
+        length = len(_TEXT.sub("", article.text_content())) or 1
+        for element in list(article.iterdescendants()):
+            if element.getparent() is None or not isinstance(element.tag, str):
+                continue
+            if _chrome(element) and weights.get(element, 0) < 0.5 and \
+                    len(_TEXT.sub("", element.text_content())) < 0.5 * length:
+                drop(element)
+            elif element.tag in ("iframe", "video", "audio"):
+                self.media_link(element)
+        self.drop_title(article)
+
+    def media_link(self, element) -> None:
+        """An embedded player, which no page can play, becomes a link to what it plays."""
+        from urllib.parse import urljoin
+
+        src = (element.get("src") or next(iter(element.xpath(".//source/@src")), "")).strip()
+        if src.startswith("//"):
+            src = "https:" + src
+        if self.base and src and not re.match(r"[a-z][a-z0-9+.-]*:", src, re.I):
+            src = urljoin(self.base, src)
+        drop(element, self.token(markdown_link(src)) if re.match(r"https?://", src) else "")
+
+    def drop_title(self, article) -> None:
+        """The title's own heading, before the text begins, is the title, not the text."""
+        wanted = " ".join(self.title.split()).casefold()
+        for element in article.iter("h1", "h2", "h3", "p"):
+            if element.tag == "p" and _TEXT.sub("", element.text_content()):
+                return
+            if element.tag != "p" and " ".join(element.text_content().split()).casefold() \
+                    == wanted:
+                drop(element)
+                return
+
+    def resolve_links(self, root) -> None:
+        """Links that lead off the page keep their full address; a link within the page (to
+        an anchor no essay keeps) or to a site's relative path with no known address, or to
+        a script, leaves only its text."""
+        from urllib.parse import urljoin
+
+        for link in list(root.iter("a")):
+            href = (link.get("href") or "").strip()
+            if re.match(r"(?:https?|mailto):", href, re.I):
+                continue
+            if href and not href.startswith("#") and self.base and \
+                    not re.match(r"[a-z][a-z0-9+.-]*:", href, re.I):
+                link.set("href", urljoin(self.base, href))
+                continue
+            link.drop_tag()
+
+    def token(self, markdown: str) -> str:
+        self.images.append(markdown)
+        return f"\ue040{len(self.images) - 1}\ue041"
+
+    def place_images(self, root) -> None:
+        """Each image as a token of its Markdown; a figure of one image becomes a paragraph
+        of it, its caption the image's caption."""
+        images = list(root.iter("img"))
+        figures = {}
+        for image in images:  # decided first: a figure's other images are tokens later
+            figure = next(image.iterancestors("figure"), None)
+            single = figure is not None and len(figure.findall(".//img")) == 1
+            figures[image] = figure if single else None
+        for image in images:
+            if image.getparent() is not None:
+                self.place_image(image, figures[image])
+
+    def place_image(self, image, figure) -> None:
+        holder = image.getparent() if image.getparent().tag == "picture" else image
+        caption = figure.find(".//figcaption") if figure is not None else None
+        words = " ".join(caption.text_content().split()) if caption is not None else ""
+        markdown = self.image(_image_source(image), image.get("alt") or "", words,
+                              image.sourceline)
+        if markdown is None:
+            drop(holder)
+        elif figure is None:
+            drop(holder, self.token(markdown))
+        else:
+            for used in (holder, caption):
+                if used is not None:
+                    drop(used)
+            paragraph = lxml_html.Element("p")
+            rest = " ".join(figure.text_content().split())  # what else the figure said
+            paragraph.text = self.token(markdown) + (f" {rest}" if rest else "")
+            figure.addprevious(paragraph)
+            drop(figure)
+
+    def image(self, src: str, alt: str, caption: str, line: int | None) -> str | None:
+        """An image's Markdown: its copy's token when the file is beside the page, its
+        address when on the web, else its alt text in a frame (N815) or nothing."""
+        from urllib.parse import unquote, urljoin
+
+        if not src:
+            return None
+        if src.startswith("//"):
+            src = "https:" + src
+        if src[:5].lower() == "data:" and len(src) < 300:
+            return None  # a lazy-loading placeholder (a blank GIF or SVG), not a picture
+        if re.match(r"(?:https?|data):", src, re.I):
+            return markdown_image(src, alt, caption)
+        if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I):
+            return None  # javascript:, file: and their like are never followed
+        name = unquote(src.split("?")[0].split("#")[0])
+        refusal = None
+        if not name.startswith("/"):
+            gate = Gate((self.path.parent.resolve(),), MAX_IMAGE_MB)
+            try:
+                found = gate.check(self.path.parent / name, (self.path, line), "image")
+                if _is_image(found):
+                    return self.draft_.attach(found, alt, caption)
+                refusal = "it is not an image"  # a page may name any file beside it
+            except Refused as refused:
+                refusal = refused.diagnostics[0].message
+        if self.base:  # the page's own address: the image is still on the web
+            return markdown_image(urljoin(self.base, src), alt, caption)
+        if refusal and "not found" not in refusal:
+            self.once.warn("N818", f"image:{src}", f"image {src} not copied: {refusal}", line,
+                           hint="copy the image beside the page")
+        else:
+            self.once.warn("N815", f"image:{src}", f"image {src} cannot be found beside the "
+                           "page; its alt text is shown in its place", line,
+                           hint="save the page with its images (\"Web page, complete\"), or "
+                           "add the image to source/ by hand")
+        caption = re.sub(r"([\\`*_\[\]<>])", r"\\\1", caption)  # its words, as words
+        return missing_image(alt or name.rsplit("/", 1)[-1]) + (f" {caption}" if caption else "")
+
+    def with_notes(self, body: str, notes: list[str]) -> str:
+        """`body` with its note tokens as `[^n]`, numbered in reading order, and the notes
+        after it (a note may refer to another, whose number comes next); a note whose
+        reference is not in the article is kept as a paragraph (N845)."""
+        numbers: dict[int, int] = {}
+        definitions: list[str] = []
+
+        def number(match: re.Match) -> str:
+            key = int(match.group(1))
+            numbers.setdefault(key, len(numbers) + 1)
+            return f"[^{numbers[key]}]"
+
+        def refs(text: str) -> str:
+            # a note's mark sits on the word before it, across a line break but not a
+            # paragraph's end (a margin note may open a paragraph)
+            return NOTE_TOKEN.sub(number, re.sub(r"(?<!\n)[ \t]*\n?[ \t]*(?=\ue030)", "",
+                                                 text))
+
+        def settle() -> None:
+            keys = {n: key for key, n in numbers.items()}
+            while len(definitions) < len(numbers):
+                definitions.append(_definition(len(definitions) + 1,
+                                               refs(notes[keys[len(definitions) + 1]])))
+                keys = {n: key for key, n in numbers.items()}
+
+        parts = [refs(body).strip()]
+        settle()
+        for key, note in enumerate(notes):
+            if key not in numbers and note.strip():
+                self.once.warn("N845", f"note:{key}", "a note whose reference is not in the "
+                               "article is kept as a paragraph at its end", None,
+                               hint="move it back beside the sentence it belongs to")
+                parts.append(refs(note).strip())
+                settle()
+        text = "\n\n".join(p for p in parts + definitions if p)
+        return _IMAGE_TOKEN.sub(lambda m: self.images[int(m.group(1))], text)
+
+
+def _authors(names: list[str]) -> str | list[str] | None:
+    return None if not names else names[0] if len(names) == 1 else names
+
+
+def _extracted(page) -> str:
+    """The text trafilatura takes for the article, without white space (for matching)."""
+    import logging
+
+    import trafilatura
+
+    # Its log says what it discards; with no handler of the caller's, Python would print it.
+    logging.getLogger("trafilatura").addHandler(logging.NullHandler())
+    try:
+        found = trafilatura.extract(lxml_html.tostring(page, encoding="unicode"),
+                                    output_format="txt", favor_recall=True,
+                                    include_comments=False, include_tables=True,
+                                    deduplicate=False)
+    except Exception:  # a third party's heuristic: its failure leaves only our fallback
+        return ""
+    return _TEXT.sub("", found or "")
+
+
+def _fallback(body):
+    for query in (".//article", ".//main", ".//*[@role='main']"):
+        found = body.find(query) if "@" not in query else next(iter(body.xpath(query)), None)
+        if found is not None:
+            return found
+    best = max(body.iter("div"), key=lambda d: len(d.findall("p")), default=None)
+    return best if best is not None and best.find("p") is not None else body
+
+
+def _drop_unprintable(page) -> None:
+    """Scripts, styles, forms' controls, menus and the like leave; a `<noscript>` that holds
+    a lazy-loading page's only real image gives it up instead (its placeholder leaves)."""
+    for gone in list(page.iter(*_GONE)):
+        if gone.getparent() is None:
+            continue
+        if gone.tag == "noscript" and _only_image_here(gone):
+            for placeholder in [i for i in gone.getparent().iter("img")
+                                if _image_source(i).startswith("data:")]:
+                drop(placeholder)
+            gone.drop_tag()
+        else:
+            drop(gone)
+
+
+def _only_image_here(noscript) -> bool:
+    """Whether a `<noscript>` holds the only image of its parent worth the name (the others
+    being placeholders a script would have replaced)."""
+    if noscript.find(".//img") is None or noscript.getparent() is None:
+        return False
+    return not any(_image_source(i) and not _image_source(i).startswith("data:")
+                   for i in noscript.getparent().iter("img")
+                   if not any(a is noscript for a in i.iterancestors()))
+
+
+def _chrome(element) -> bool:
+    """Whether `element` is furniture around the article, by its tag, class or id."""
+    if element.tag in ("footer", "header") and element.getparent() is not None and \
+            element.getparent().tag not in ("blockquote", "figure"):
+        return element.tag == "footer"
+    if element.get("hidden") is not None or element.get("aria-hidden") == "true" or \
+            re.search(r"display\s*:\s*none", element.get("style") or ""):
+        # Hidden icons and duplicates leave; a collapsed section of the text (an accordion
+        # the reader would open) holds paragraphs, and stays.
+        return next(element.iter(*_BLOCKS), None) is None
+    classes = (element.get("class") or "").lower().split()
+    names = classes + (element.get("id") or "").lower().split()
+    if set(names) & _CHROME_CLASSES or element.get("id") == "title-block-header":
+        return True
+    words = {w for name in names for w in re.split(r"[-_]+", name)}
+    return bool(words & _CHROME_WORDS)
+
+
+def _attribute_quotes(page) -> None:
+    """A block quote's attribution (its `<footer>`, a last `<cite>`, the caption of the
+    figure it stands in) becomes the quote's last paragraph, after a dash."""
+    for quote in list(page.iter("blockquote")):
+        figure = quote.getparent()
+        if figure is not None and figure.tag == "figure":
+            caption = figure.find("figcaption")
+            if caption is not None and figure.find(".//img") is None:
+                quote.append(caption)
+        children = [c for c in quote if isinstance(c.tag, str)]
+        for child in children:
+            last = child is children[-1] and not (child.tail or "").strip()
+            if child.tag in ("footer", "figcaption") or (child.tag == "cite" and last):
+                _as_attribution(child)
+
+
+def _as_attribution(element) -> None:
+    element.tag = "p"
+    for key in list(element.attrib):
+        del element.attrib[key]
+    for cite in element.iter("cite"):
+        cite.tag = "em"  # a work's title, set in italics as print does
+    if not " ".join(element.text_content().split()).startswith(_DASHES):
+        element.text = "— " + (element.text or "").lstrip()
+
+
+def _inline_semantics(root) -> None:
+    """What a browser shows of an element and Markdown has no word for: a `<cite>` (a work's
+    title) in italics, a `<q>` between the quotation marks a browser adds."""
+    for cite in root.iter("cite"):
+        cite.tag = "em"
+    for quote in list(root.iter("q")):
+        inner = any(a.tag == "q" for a in quote.iterancestors())
+        opening, closing = ("‘", "’") if inner else ("“", "”")
+        quote.text = opening + (quote.text or "")
+        if len(quote):
+            quote[-1].tail = (quote[-1].tail or "") + closing
+        else:
+            quote.text += closing
+    for quote in list(root.iter("q")):
+        quote.drop_tag()
+
+
+def _is_image(path: Path) -> bool:
+    """Whether the file beside a page is a picture, by its name or its first bytes: a
+    hostile page that names `../.ssh/id_rsa` or `notes.txt` gets no copy of it."""
+    if path.suffix.lower() in _IMAGE_SUFFIXES:
+        return True
+    try:
+        with open(path, "rb") as handle:
+            return image_kind(handle.read(1024)) is not None
+    except OSError:
+        return False
+
+
+def _image_source(image) -> str:
+    src = (image.get("src") or "").strip()
+    lazy = image.get("data-src") or image.get("data-lazy-src") or image.get("data-original")
+    if lazy and (not src or src.startswith("data:")):
+        src = lazy.strip()
+    if not src and image.get("srcset"):
+        src = image.get("srcset").split(",")[0].split()[0]
+    return src
+
+
+def _markdown(element) -> str:
+    from .wxr import _converter
+
+    html = lxml_html.tostring(element, encoding="unicode", method="html")
+    markdown = _converter()(heading_style="ATX", bullets="-", sup_symbol="<sup>",
+                            sub_symbol="<sub>").convert(html)
+    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", markdown).strip()
+
+
+def _markdown_each(elements: list) -> list[str]:
+    """Each element's Markdown, converted in one pass (one parse for a page of 3000 notes)."""
+    holder = lxml_html.Element("div")
+    for element in elements:
+        holder.append(element)
+        mark = lxml_html.Element("p")
+        mark.text = _SPLIT
+        holder.append(mark)
+    parts = _markdown(holder).split(_SPLIT)
+    return [part.strip() for part in parts[:len(elements)]]
+
+
+def _definition(number: int, note: str) -> str:
+    """A Markdown footnote; a note of several paragraphs indents all but its first line."""
+    lines = note.strip().split("\n")
+    rest = [f"    {line}" if line.strip() else "" for line in lines[1:]]
+    return "\n".join([f"[^{number}]: {lines[0]}"] + rest)

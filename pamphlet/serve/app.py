@@ -1,0 +1,313 @@
+"""The ASGI app behind `pamphlet serve`: thin routes over the library, the packet form, the
+build queue and the live preview; no stage is re-implemented here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, Response,
+                                 StreamingResponse)
+from starlette.routing import Route
+
+from .. import __version__, cache, packet_form
+from ..atomic import atomic_output
+from ..diagnostics import Diagnostics, PamphletError
+from ..project import load_spec
+from . import forms
+from .guard import Guard, new_token, safe_file, served_hosts
+from .jobs import SCRATCH, Builds, Job
+from .live import Hub, affects, selected_slugs, watch
+from .views import essay_view, shown, spec_names
+
+HERE = Path(__file__).parent
+IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
+ASSETS = frozenset({".css", ".js", ".svg", ".png", ".woff2"})
+DOWNLOADS = frozenset({".pdf", ".epub"})
+CACHE_OPTIONS = "encoding=utf-8"  # as `pamphlet build` keys its cache, so each sees the other's
+
+
+@dataclass
+class Target:
+    """What one spec's build reads and writes: the spec file (the saved one, or a draft of
+    it in build/.serve/drafts/), its output folder and its preview folder."""
+
+    name: str  # as the browser names the spec: pamphlet.toml, packets/x.toml
+    spec: Path
+    out: Path
+    preview: str  # the preview folder's name under build/.serve/previews/
+
+    def args(self, root: Path) -> tuple:
+        key = cache.cache_key(self.spec, CACHE_OPTIONS)
+        return (str(self.spec), str(self.out), key,
+                str(root / "build" / SCRATCH / "previews" / self.preview), self.name)
+
+
+@dataclass
+class State:
+    """The server's state for one run: the project, the token, builds and live targets."""
+
+    root: Path
+    token: str
+    builds: Builds
+    hub: Hub = field(default_factory=Hub)
+    opened: dict[tuple[str, str], str] = field(default_factory=dict)  # (spec, version) -> text
+    live: dict[str, Target] = field(default_factory=dict)
+    selected: dict[str, frozenset[str] | None] = field(default_factory=dict)
+
+
+def create_app(root: Path, host: str = "127.0.0.1", port: int = 8765, *, token: str | None = None,
+               workers: int = 1, watching: bool = True) -> Starlette:
+    """The app for the project at `root`, answering only at http://host:port/."""
+    root = Path(root).resolve()
+    state = State(root, token or new_token(), Builds(workers))
+    pages = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
+                               autoescape=True, trim_blocks=True, lstrip_blocks=True)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        stop = asyncio.Event()
+        state.builds.warm()
+        watcher = asyncio.create_task(watch(root, stop, lambda p: _changed(state, p))) \
+            if watching else None
+        try:
+            yield
+        finally:
+            stop.set()
+            state.hub.closed.set()
+            if watcher:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(watcher, 2)
+            state.builds.close()
+
+    def page(name: str, request: Request, **context) -> HTMLResponse:
+        html = pages.get_template(name).render(token=state.token, version=__version__,
+                                               path=request.url.path, **context)
+        return HTMLResponse(html)
+
+    routes = [
+        Route("/", lambda r: _library(state, r, page)),
+        Route("/essay/{slug}", lambda r: _essay(state, r, page)),
+        Route("/builder", lambda r: _builder(state, r, page)),
+        Route("/events", lambda r: _events(state)),
+        Route("/api/spec", lambda r: _open(state, r)),
+        Route("/api/estimate", lambda r: _estimate(state, r), methods=["POST"]),
+        Route("/api/build", lambda r: _build(state, r), methods=["POST"]),
+        Route("/api/save", lambda r: _save(state, r), methods=["POST"]),
+        Route("/api/job/{id:int}", lambda r: _job(state, r)),
+        Route("/static/{path:path}", lambda r: _file(HERE / "static", r, ASSETS)),
+        Route("/files/{path:path}", lambda r: _file(root, r, IMAGES)),
+        Route("/preview/{folder}/{name}", lambda r: _preview(state, r)),
+        Route("/out/{job:int}/{name}", lambda r: _download(state, r)),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.state.serve = state
+    return Guard(app, served_hosts(host, port), state.token)
+
+
+def _not_found() -> Response:
+    return Response("Not found", status_code=404, media_type="text/plain")
+
+
+async def _library(state: State, request: Request, page) -> Response:
+    rows = await asyncio.to_thread(packet_form.library_rows, state.root)
+    rows = [forms.row(r, state.root) for r in rows]
+    query = request.query_params
+    tag, text, order = query.get("tag", ""), query.get("q", "").strip(), query.get("sort", "title")
+    tags = sorted({t for r in rows for t in r["tags"]})
+    shown_rows = forms.filter_rows(rows, tag, text, order)
+    return page("library.html", request, rows=shown_rows, total=len(rows), tags=tags, tag=tag,
+                q=text, sort=order, specs=spec_names(state.root))
+
+
+async def _essay(state: State, request: Request, page) -> Response:
+    view = await asyncio.to_thread(essay_view, state.root, request.path_params["slug"])
+    if view is None:
+        return _not_found()
+    return page("essay.html", request, essay=view,
+                diagnostics=[shown(d, state.root) for d in view.diagnostics])
+
+
+async def _builder(state: State, request: Request, page) -> Response:
+    name = request.query_params.get("spec", "")
+    names = spec_names(state.root)
+    if name and name not in names:
+        return _not_found()
+    rows = await asyncio.to_thread(packet_form.library_rows, state.root)
+    return page("builder.html", request, spec=name, specs=names,
+                rows=[forms.row(r, state.root) for r in rows], choices=forms.choices(state.root))
+
+
+async def _events(state: State) -> Response:
+    return StreamingResponse(state.hub.stream(), media_type="text/event-stream",
+                             headers={"cache-control": "no-store"})
+
+
+async def _open(state: State, request: Request) -> Response:
+    """A spec as a draft for the form, with the version that saving it must match."""
+    name = request.query_params.get("spec", "")
+    if not name:
+        return JSONResponse({"spec": "", "version": "", "draft": forms.draft_json(
+            packet_form.new_spec()), "diagnostics": []})
+    if name not in spec_names(state.root):
+        return _not_found()
+    path = state.root / name
+    try:
+        draft, version = await asyncio.to_thread(packet_form.open_spec, path)
+    except PamphletError as error:
+        return JSONResponse({"spec": name, "error": True, "diagnostics": [
+            shown(d, state.root) for d in error.diagnostics]}, status_code=422)
+    state.opened[(name, version)] = path.read_text("utf-8-sig")
+    return JSONResponse({"spec": name, "version": version, "draft": forms.draft_json(draft),
+                         "diagnostics": []})
+
+
+async def _form(state: State, request: Request) -> tuple[dict, str, str, Path, Diagnostics]:
+    """The posted form: (body, spec name, TOML text, spec path, diagnostics of the text)."""
+    body = await request.json()
+    if not isinstance(body, dict):
+        raise ValueError("not a form")
+    name = str(body.get("spec") or "")
+    original = state.opened.get((name, str(body.get("version") or "")), "")
+    draft = forms.draft_from(body.get("draft") or {})
+    text = packet_form.to_toml(draft, original)
+    path = state.root / (name or forms.new_name(state.root, draft))
+    diagnostics = await asyncio.to_thread(packet_form.validate, text, path)
+    return body, name, text, path, diagnostics
+
+
+async def _estimate(state: State, request: Request) -> Response:
+    try:
+        body, _, _, _, diagnostics = await _form(state, request)
+    except (ValueError, TypeError, KeyError):
+        return JSONResponse({"error": "not a form"}, status_code=400)
+    draft = forms.draft_from(body.get("draft") or {})
+    estimate = await asyncio.to_thread(packet_form.estimate, state.root, draft)
+    return JSONResponse({"estimate": forms.estimate_json(estimate),
+                         "diagnostics": [shown(d, state.root) for d in diagnostics]})
+
+
+async def _build(state: State, request: Request) -> Response:
+    """Start a build of the form's spec: the saved file if the form matches it, else a draft."""
+    try:
+        _, name, text, path, diagnostics = await _form(state, request)
+    except (ValueError, TypeError, KeyError):
+        return JSONResponse({"error": "not a form"}, status_code=400)
+    shown_name = path.relative_to(state.root).as_posix()
+    job = state.builds.new_job(shown_name)
+    if diagnostics.has_errors:
+        job.state, job.result = "failed", {
+            "ok": False, "outputs": [], "notes": [], "last_good": state.builds.last_good.get(
+                shown_name), "diagnostics": [shown(d, state.root) for d in diagnostics]}
+        await _notify(state, job)
+        return JSONResponse(job.public())
+    target = await asyncio.to_thread(_target, state.root, name, shown_name, text)
+    start_build(state, job, target)
+    return JSONResponse(job.public())
+
+
+def _target(root: Path, name: str, shown_name: str, text: str) -> Target:
+    """The saved spec, if the form's text is what is on disk; else a draft file of it."""
+    saved = root / name if name else None
+    stem = Path(shown_name).stem
+    if saved is not None and saved.is_file() and saved.read_text("utf-8-sig") == text:
+        return Target(shown_name, saved, root / "build", stem)
+    folder = root / "build" / SCRATCH / "drafts" / shown_name.replace("/", "--")
+    folder.mkdir(parents=True, exist_ok=True)
+    draft = folder / f"{stem}.toml"  # the same name: the e-book's identifier comes from it
+    if not draft.is_file() or draft.read_text("utf-8") != text:
+        with atomic_output(draft) as temporary:
+            temporary.write_text(text, "utf-8")
+    return Target(shown_name, draft, folder / "out", "draft--" + shown_name.replace("/", "--"))
+
+
+def start_build(state: State, job: Job, target: Target) -> None:
+    """Queue `job`, building `target` once no other build of its spec runs."""
+    state.live[target.name] = target
+    state.selected[target.name] = selected_slugs(target.spec)
+    try:
+        limit = load_spec(target.spec).pdf.time_limit
+    except PamphletError:
+        limit = 600
+    job.out, job.preview = str(target.out), target.preview
+    asyncio.create_task(_run(state, job, target, limit))
+
+
+async def _run(state: State, job: Job, target: Target, limit: int) -> None:
+    args = await asyncio.to_thread(target.args, state.root)
+    await state.builds.run(job, args, limit, lambda j: _notify(state, j))
+
+
+async def _notify(state: State, job: Job) -> None:
+    state.hub.publish("build", job.public())
+
+
+async def _changed(state: State, paths: list[str]) -> None:
+    """Files changed: tell every page, and rebuild the live specs the change affects."""
+    state.hub.publish("files", {"paths": paths})
+    for name, target in list(state.live.items()):
+        if name in paths and target.spec != state.root / name:
+            continue  # the spec was saved over its draft: the page decides what to build
+        before = state.selected.get(name)
+        after = await asyncio.to_thread(selected_slugs, target.spec)
+        if affects(paths, name, before, after):
+            start_build(state, state.builds.new_job(name), target)
+
+
+async def _save(state: State, request: Request) -> Response:
+    try:
+        body, name, text, path, diagnostics = await _form(state, request)
+    except (ValueError, TypeError, KeyError):
+        return JSONResponse({"error": "not a form"}, status_code=400)
+    if diagnostics.has_errors:
+        return JSONResponse({"saved": False, "diagnostics": [shown(d, state.root)
+                                                             for d in diagnostics]})
+    try:
+        version = await asyncio.to_thread(packet_form.save, path, text,
+                                          str(body.get("version") or ""))
+    except PamphletError as error:
+        return JSONResponse({"saved": False, "diagnostics": [shown(d, state.root)
+                                                             for d in error.diagnostics]})
+    saved = path.relative_to(state.root).as_posix()
+    state.opened[(saved, version)] = text
+    return JSONResponse({"saved": True, "spec": saved, "version": version, "diagnostics": []})
+
+
+async def _job(state: State, request: Request) -> Response:
+    job = state.builds.jobs.get(request.path_params["id"])
+    return JSONResponse(job.public()) if job else _not_found()
+
+
+async def _file(folder: Path, request: Request, suffixes: frozenset[str]) -> Response:
+    path = await asyncio.to_thread(safe_file, folder, request.path_params["path"], suffixes)
+    return FileResponse(path) if path else _not_found()
+
+
+async def _preview(state: State, request: Request) -> Response:
+    folder, name = request.path_params["folder"], request.path_params["name"]
+    if name == "pages.json":
+        name = None
+    path = safe_file(state.root / "build" / SCRATCH / "previews", f"{folder}/{name}",
+                     frozenset({".png"})) if name else None
+    return FileResponse(path, headers={"cache-control": "no-store"}) if path else _not_found()
+
+
+async def _download(state: State, request: Request) -> Response:
+    """An output of a finished build, by the job that made it."""
+    job = state.builds.jobs.get(request.path_params["job"])
+    name = request.path_params["name"]
+    if not job or not job.result or name not in job.result.get("outputs", []):
+        return _not_found()
+    path = safe_file(Path(job.out), name, DOWNLOADS)
+    return FileResponse(path, filename=name) if path else _not_found()
+
+
+def json_script(data) -> str:
+    """JSON safe to put inside a <script type="application/json"> element."""
+    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

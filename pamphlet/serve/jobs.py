@@ -1,0 +1,216 @@
+"""Builds for the web app: run in worker processes through the same `build()` and cache as the
+CLI, with the spec's time limit, never two of one spec at once, and the server always free.
+
+A worker builds, then draws the previews the browser shows: the reading PDF's pages and the
+print PDF's sides, as PNG files (pypdfium2) in a preview folder of their own, so a failed
+build leaves the last good preview where it was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import multiprocessing
+import os
+import shutil
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import Diagnostic, Diagnostics, Severity
+
+GRACE = 15  # seconds past a spec's time limit before its worker is killed from outside
+SCRATCH = ".serve"  # inside the project's build/: drafts, their outputs and previews
+READING_SCALE = 0.3  # of a PDF point: an A5 page is about 126 pixels wide
+SHEET_SCALE = 0.25
+
+
+@dataclass
+class Job:
+    """One build the browser asked for (or a file change started), and how it went."""
+
+    id: int
+    spec: str  # the spec's path relative to the project, as the browser names it
+    state: str = "queued"  # queued, building, done, failed
+    queued: float = field(default_factory=time.time)
+    result: dict | None = None
+    out: str = ""  # the output folder, which downloads are read from
+    preview: str = ""  # the preview folder's name
+
+    def public(self) -> dict:
+        """What the browser is told: plain JSON."""
+        return {"id": self.id, "spec": self.spec, "state": self.state, "preview": self.preview,
+                "elapsed": round(time.time() - self.queued, 1), **(self.result or {})}
+
+
+def build_in_worker(target: str, out: str, key: str, preview: str, shown_as: str) -> dict:
+    """Build `target` into `out` (skipped if the cache says its outputs are current), then draw
+    its previews into `preview`; runs in a worker process, returns plain data."""
+    from .. import cache
+    from ..build import BuildResult, build
+
+    started = time.time()
+    spec, out_dir = Path(target), Path(out)
+    notes = Diagnostics()
+    current = cache.current_outputs(out_dir, spec, key, notes)
+    if current and (Path(preview) / "pages.json").is_file():
+        result, cached = BuildResult(outputs=current), True
+    else:
+        result, cached = build(spec, out_dir, cache_key=key), False
+    result.diagnostics.extend(notes)
+    data = {"ok": result.ok, "cached": cached, "started": started,
+            "outputs": [p.name for p in result.outputs], "notes": list(result.notes),
+            "pages": result.pages,
+            "diagnostics": [_diagnostic(d, spec, shown_as) for d in result.diagnostics]}
+    if result.ok and not cached:
+        data["preview"] = draw_previews(out_dir, result, Path(preview))
+    data["finished"] = time.time()
+    return data
+
+
+def _diagnostic(diagnostic: Diagnostic, draft: Path, shown_as: str) -> dict:
+    """A diagnostic as JSON, a draft's path shown as the spec the browser edits."""
+    path = diagnostic.path
+    shown = shown_as if path is not None and path == draft else (str(path) if path else None)
+    return {"code": diagnostic.code, "error": diagnostic.severity is Severity.ERROR,
+            "message": diagnostic.message, "path": shown, "line": diagnostic.line,
+            "hint": diagnostic.hint}
+
+
+def draw_previews(out: Path, result, preview: Path) -> dict:
+    """PNGs of every reading page and every printed side, and an index of them."""
+    import json
+
+    fresh = preview.with_name(preview.name + ".new")
+    shutil.rmtree(fresh, ignore_errors=True)
+    fresh.mkdir(parents=True)
+    names = [p.name for p in result.outputs]
+    reading = next((n for n in names if n.endswith(".pdf") and "-print" not in n), None)
+    printed = next((n for n in names if n.endswith("-print.pdf")), None)
+    index = {"pages": _draw(out / reading, fresh, "page", READING_SCALE) if reading else [],
+             "sides": _draw(out / printed, fresh, "side", SHEET_SCALE) if printed else [],
+             "sheets": _sheets(result) if printed else []}
+    (fresh / "pages.json").write_text(json.dumps(index))
+    shutil.rmtree(preview, ignore_errors=True)
+    fresh.rename(preview)
+    return index
+
+
+def _draw(pdf_path: Path, folder: Path, prefix: str, scale: float) -> list[str]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf_path))
+    names = []
+    try:
+        for number in range(len(document)):
+            page = document[number]
+            name = f"{prefix}-{number + 1:03d}.png"
+            page.render(scale=scale).to_pil().save(folder / name, optimize=False)
+            names.append(name)
+            page.close()
+    finally:
+        document.close()
+    return names
+
+
+def _sheets(result) -> list[dict]:
+    """Each printed sheet as it comes out of the printer: which sides of the print PDF are its
+    front and back (after any instruction page), from the imposition's own plan."""
+    from ..imposition import impose
+
+    spec, imposed = result.spec, result.imposed
+    settings = spec.printing
+    plan = impose(settings.scheme, result.pages, 1, settings.signature)
+    first = 1 if settings.instructions else 0
+    sheets, side = [], first
+    for number, sheet in enumerate(plan.sheets, 1):
+        entry = {"number": number, "front": side, "back": None}
+        side += 1
+        if sheet.back is not None:
+            entry["back"] = side
+            side += 1
+        sheets.append(entry)
+    return sheets if side == imposed.sides + first else sheets[:imposed.sheets]
+
+
+class Builds:
+    """The build queue: a pool of worker processes and one lock per spec."""
+
+    def __init__(self, workers: int = 1):
+        # Spawned, not forked: the server has threads (the watcher, uvicorn's), and a fork
+        # copies their locks in whatever state they are.
+        self.workers = workers
+        self.pool = self._pool()
+        self.jobs: dict[int, Job] = {}
+        self.locks: dict[str, asyncio.Lock] = {}
+        self.last_good: dict[str, dict] = {}
+        self._ids = itertools.count(1)
+
+    def _pool(self) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+
+    def warm(self) -> None:
+        """Start the workers now, so the first build does not wait for their imports."""
+        for _ in range(self.workers):
+            self.pool.submit(_warm)
+
+    def new_job(self, spec: str) -> Job:
+        job = Job(next(self._ids), spec)
+        self.jobs[job.id] = job
+        for old in [j for j in self.jobs if j < job.id - 200]:  # keep the table small
+            del self.jobs[old]
+        return job
+
+    async def run(self, job: Job, args: tuple, time_limit: int, notify) -> Job:
+        """Run one build for `job` once no other build of the same spec runs; `notify(job)`
+        is awaited at each change of state."""
+        lock = self.locks.setdefault(args[0], asyncio.Lock())
+        async with lock:
+            job.state = "building"
+            await notify(job)
+            job.result = await self._result(args, time_limit)
+            job.state = "done" if job.result["ok"] else "failed"
+            if job.result["ok"]:
+                self.last_good[job.spec] = job.public()
+            job.result["last_good"] = self.last_good.get(job.spec)
+            await notify(job)
+        return job
+
+    async def _result(self, args: tuple, time_limit: int) -> dict:
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self.pool, build_in_worker, *args)
+        try:
+            # The build stops itself at its limit (O504); this is for a worker stuck in C code.
+            return await asyncio.wait_for(future, time_limit + GRACE if time_limit else None)
+        except (asyncio.TimeoutError, BrokenProcessPool) as error:
+            self._restart()
+            return _stopped(args[4], time_limit, isinstance(error, asyncio.TimeoutError))
+
+    def _restart(self) -> None:
+        """Kill the workers (one is stuck or dead) and start fresh ones."""
+        for process in list(getattr(self.pool, "_processes", {}).values()):
+            process.kill()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pool = self._pool()
+
+    def close(self) -> None:
+        for process in list(getattr(self.pool, "_processes", {}).values()):
+            process.kill()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _stopped(shown_as: str, time_limit: int, timed_out: bool) -> dict:
+    code, message = ("O504", f"the build took longer than {time_limit} s and was stopped") \
+        if timed_out else ("O511", "the process building this spec died (killed, or out of "
+                           "memory)")
+    return {"ok": False, "cached": False, "outputs": [], "notes": [], "pages": None,
+            "diagnostics": [{"code": code, "error": True, "message": message, "path": shown_as,
+                             "line": None, "hint": "raise [pdf] time_limit, or split the "
+                             "pamphlet into packets"}]}
+
+
+def _warm() -> int:
+    from .. import build  # noqa: F401  (WeasyPrint and ebooklib, imported once per worker)
+    return os.getpid()

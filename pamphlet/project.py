@@ -269,6 +269,11 @@ def load_spec(path: Path) -> Spec:
     except UnicodeDecodeError as error:
         raise fail("P111", f"cannot read the spec: {error}", spec_path,
                    hint="save the spec as UTF-8") from None
+    return parse_spec(text, spec_path)
+
+
+def parse_spec(text: str, spec_path: Path) -> Spec:
+    """Parse and validate spec text as if it stood at `spec_path` (which need not exist)."""
     try:
         data = tomllib.loads(text)
     except RecursionError:

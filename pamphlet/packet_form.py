@@ -1,0 +1,704 @@
+"""The bookbuilder's model of a spec being edited: a draft, its TOML, its checks and its save.
+
+A `SpecDraft` holds what an organiser edits (essays and their order, title, event, print
+settings, per-essay notes); `to_toml` writes it back into the spec's own text with tomlkit, so
+a hand-written spec keeps its comments, order and every key the draft does not hold. Text is
+checked by the same loader, selection and assembly a build runs (`validate`), and written
+only through `save`: into the project's pamphlet.toml or packets/*.toml, atomically, and
+never over a file that changed since it was read.
+
+Diagnostic codes: V140 the spec changed on disk since it was opened, V141 a spec may not be
+written there, V142 a spec that already exists cannot be made anew, V143 the spec's text
+cannot be edited (tomlkit cannot read it), V144 the spec could not be written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import os
+import re
+import tempfile
+import tomllib
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+import tomlkit
+import tomlkit.exceptions
+
+from .assemble import source_line
+from .check import essay_problems, spec_problems
+from .diagnostics import Diagnostic, Diagnostics, PamphletError, Severity, fail
+from .essays import Essay, essay_paths, read_essay
+from .imposition import impose
+from .library import estimated_pages, reading_minutes, slugify
+from .paths import Gate, ignored
+from .printing import PrintSettings, instructions, print_plan, settings_from_table, sheet_size
+from .project import (PAGE_SIZES, PRINT_FIELDS, SPEC_NAME, SPEC_SCHEMA, load_spec, parse_spec,
+                      project_root)
+from .schema import Checker, TomlLocator
+from .select import choose
+
+_PRINT_TABLE = SPEC_SCHEMA.fields["print"]
+NEW = ""  # the version of a spec that does not exist yet: `save` then only creates
+PACKETS = "packets"
+
+
+# --- the draft -----------------------------------------------------------------------------
+
+@dataclass
+class EventDraft:
+    """The [event] table: the meeting a packet is made for."""
+
+    name: str | None = None
+    date: dt.date | str | None = None
+    time: str | None = None
+    place: str | None = None
+    host: str | None = None
+    contact: str | None = None
+    agenda: list[str] = field(default_factory=list)
+
+
+@dataclass
+class PrintDraft:
+    """The [print] table; None for a key means the schema's default (the key is left out)."""
+
+    scheme: str | None = None
+    sheet: str | None = None
+    duplex: str | None = None
+    binding: str | None = None
+    signature: int | str | None = None
+    creep: str | None = None
+    marks: bool | None = None
+    copies: int | None = None
+    variants: list[str] | None = None
+    instructions: bool | None = None
+    fit: bool | None = None
+
+
+@dataclass
+class EssayDraft:
+    """One [essay.<slug>] table: an editor's intro, discussion questions, and the sections
+    kept for an excerpt."""
+
+    intro: str | None = None
+    questions: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SpecDraft:
+    """What the bookbuilder edits; every name is the spec's own key (page_size is [pdf]'s).
+
+    `essays` None means the spec has no `essays` list (it selects by [select]); `event` and
+    `print` None mean the spec has no such table (no event page, no print output).
+    """
+
+    title: str = ""
+    subtitle: str | None = None
+    editor: list[str] = field(default_factory=list)
+    date: dt.date | str | None = None
+    layout: str | None = None
+    page_size: str | None = None
+    essays: list[str] | None = field(default_factory=list)
+    event: EventDraft | None = None
+    print: PrintDraft | None = None  # noqa: A003 - the spec's own key
+    essay: dict[str, EssayDraft] = field(default_factory=dict)
+
+    def add_essay(self, slug: str) -> None:
+        """Append an essay (once)."""
+        self.essays = list(self.essays or [])
+        if slug not in self.essays:
+            self.essays.append(slug)
+
+    def remove_essay(self, slug: str) -> None:
+        """Take an essay out, with its [essay.<slug>] notes."""
+        self.essays = [s for s in self.essays or [] if s != slug]
+        self.essay.pop(slug, None)
+
+    def move_essay(self, slug: str, offset: int) -> None:
+        """Move an essay `offset` places (negative: earlier), stopping at either end."""
+        essays = list(self.essays or [])
+        if slug not in essays:
+            return
+        index = essays.index(slug)
+        essays.insert(max(0, min(len(essays) - 1, index + offset)), essays.pop(index))
+        self.essays = essays
+
+    def as_data(self) -> dict:
+        """Plain JSON-ready data (dates as ISO strings), for a web page."""
+        return _plain(self)
+
+
+# The draft's scalar keys and where each stands in the spec.
+_TOP = {"title": ("title",), "subtitle": ("subtitle",), "editor": ("editor",),
+        "date": ("date",), "layout": ("layout",), "page_size": ("pdf", "page_size"),
+        "essays": ("essays",)}
+
+
+def draft_from_data(data: dict) -> SpecDraft:
+    """The draft of parsed spec data; values of the wrong type are kept as they are, so the
+    checks still report them and an untouched key is written back untouched."""
+    def table(key: str) -> dict | None:
+        value = data.get(key)
+        return value if isinstance(value, dict) else None
+    pdf = table("pdf") or {}
+    editor = data.get("editor")
+    draft = SpecDraft(
+        title=data.get("title", ""), subtitle=data.get("subtitle"),
+        editor=[editor] if isinstance(editor, str) else (editor or []),
+        date=data.get("date"), layout=data.get("layout"), page_size=pdf.get("page_size"),
+        essays=data.get("essays"))
+    if (event := table("event")) is not None:
+        draft.event = EventDraft(**_known(event, EventDraft, {"agenda": []}))
+    if (printing := table("print")) is not None:
+        draft.print = PrintDraft(**_known(printing, PrintDraft, {}))
+    for slug, entry in (table("essay") or {}).items():
+        if isinstance(entry, dict):
+            draft.essay[slug] = EssayDraft(**_known(entry, EssayDraft,
+                                                    {"questions": [], "sections": []}))
+    return draft
+
+
+def _known(values: dict, kind: type, defaults: dict) -> dict:
+    names = {f.name for f in fields(kind)}
+    return {**defaults, **{k: v for k, v in values.items() if k in names}}
+
+
+def draft_from_text(text: str, path: Path) -> SpecDraft:
+    """The draft of spec text; raise PamphletError (P101, P125) when it is not TOML."""
+    return draft_from_data(_parse(text, Path(path)))
+
+
+# --- a web form into a draft ---------------------------------------------------------------
+
+def draft_from_form(form: Mapping[str, Any]) -> SpecDraft:
+    """A draft from form fields: `title`, `subtitle`, `editor`, `date`, `layout`, `page_size`,
+    `essays`; `event` (present: the table is on) and `event.<key>`; `print` and `print.<key>`;
+    `essay.<slug>.intro|questions|sections`. A value is a string or a list of strings; list
+    keys take one item a line. Numbers and booleans are converted as the schema types them;
+    anything else stays text, so `validate` reports it as it would in a file."""
+    def one(key: str) -> str | None:
+        value = form.get(key)
+        if isinstance(value, (list, tuple)):
+            value = value[-1] if value else None
+        value = None if value is None else str(value).strip()
+        return value or None
+    draft = SpecDraft(
+        title=one("title") or "", subtitle=one("subtitle"), editor=_lines(form.get("editor")),
+        date=_date(one("date")), layout=one("layout"), page_size=one("page_size"),
+        essays=_lines(form.get("essays")) if "essays" in form else None)
+    if "event" in form:
+        draft.event = EventDraft(**{k: _date(one(f"event.{k}")) if k == "date" else one(f"event.{k}")
+                                    for k in ("name", "date", "time", "place", "host", "contact")},
+                                 agenda=_lines(form.get("event.agenda")))
+    if "print" in form:
+        draft.print = PrintDraft(**{f.name: _typed(PRINT_FIELDS[f.name], form, f"print.{f.name}")
+                                    for f in fields(PrintDraft)})
+    for key in form:
+        if match := re.fullmatch(r"essay\.(.+)\.(intro|questions|sections)", key):
+            note = draft.essay.setdefault(match[1], EssayDraft())
+            if match[2] == "intro":
+                note.intro = one(key)
+            else:
+                setattr(note, match[2], _lines(form[key]))
+    return draft
+
+
+def _lines(value: Any) -> list[str]:
+    """A list from a form value: a list of strings, or one string with an item a line."""
+    if value is None:
+        return []
+    items = value if isinstance(value, (list, tuple)) else str(value).splitlines()
+    return [str(item).strip() for item in items if str(item).strip()]
+
+
+def _date(text: str | None) -> dt.date | str | None:
+    """A TOML date for text that is an ISO date (as `pamphlet init` writes it), else the text."""
+    if text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        with contextlib.suppress(ValueError):
+            return dt.date.fromisoformat(text)
+    return text
+
+
+_WHOLE = re.compile(r"[+-]?\d{1,4000}")  # Python reads whole numbers of at most ~4300 digits
+
+
+def _typed(spec, form: Mapping[str, Any], key: str) -> Any:
+    """A form value as the schema field types it: a whole number, true or false, a list."""
+    value = form.get(key)
+    if list in spec.types:
+        return _lines(value) if value is not None else None
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else None
+    text = None if value is None else str(value).strip()
+    if bool in spec.types:
+        return None if text is None else text.lower() in ("on", "true", "1", "yes")
+    if not text:
+        return None
+    if int in spec.types and _WHOLE.fullmatch(text):
+        return int(text)
+    return text
+
+
+# --- opening -------------------------------------------------------------------------------
+
+def version_of(data: bytes) -> str:
+    """The version of a spec's bytes: a content hash, so any change on disk is seen."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_spec(path: Path) -> tuple[str, str]:
+    """A spec's text and version, read through the project's path gate; a spec that does
+    not exist yet reads as empty text with the version NEW."""
+    path = Path(path)
+    if not os.path.lexists(path):
+        return "", NEW
+    raw = Gate.for_project(project_root(path)).project_only().read_bytes(path, what="spec")
+    try:
+        return raw.decode("utf-8-sig"), version_of(raw)
+    except UnicodeDecodeError as error:
+        raise fail("P111", f"cannot read the spec: {error}", path,
+                   hint="save the spec as UTF-8") from None
+
+
+def open_spec(path: Path) -> tuple[SpecDraft, str]:
+    """The draft of the spec at `path` and its version, for `save`."""
+    text, version = read_spec(path)
+    return draft_from_text(text, path), version
+
+
+def new_spec(project: Path, title: str) -> Path:
+    """A proposal for a new packet's path, packets/<slug>.toml, that no file holds yet."""
+    base = slugify(title) or "packet"
+    folder = Path(project) / PACKETS
+    for number in range(1, 10_000):
+        candidate = folder / (f"{base}.toml" if number == 1 else f"{base}-{number}.toml")
+        if not os.path.lexists(candidate):
+            return candidate
+    raise fail("V142", f"no free name for a packet called '{base}' in {folder}", folder,
+               hint="choose another title")
+
+
+# --- writing TOML --------------------------------------------------------------------------
+
+def to_toml(draft: SpecDraft, original_text: str | None = None) -> str:
+    """The draft as spec text: the original document edited in place (its comments, key order
+    and untouched keys kept, cleared keys removed), or a new, tidy spec."""
+    if original_text is None or not original_text.strip():
+        doc = _skeleton(draft)
+        before = SpecDraft(title=None, essays=None)
+    else:
+        doc = _editable(original_text)
+        before = draft_from_data(_parse(original_text, Path(SPEC_NAME)))
+    for name, key in _TOP.items():
+        _edit(doc, key, getattr(before, name), getattr(draft, name))
+    _edit_table(doc, "event", before.event, draft.event)
+    _edit_table(doc, "print", before.print, draft.print)
+    _edit_essays(doc, before.essay, draft.essay)
+    return tomlkit.dumps(doc)
+
+
+def _skeleton(draft: SpecDraft) -> tomlkit.TOMLDocument:
+    """An empty spec with its tables in a tidy order, so a new spec reads top to bottom."""
+    doc = tomlkit.document()
+    doc.add(tomlkit.comment("A packet made with pamphlet's bookbuilder. See the README."))
+    for name in ("title", "subtitle", "editor", "date", "layout", "essays"):
+        value = getattr(draft, name)
+        if not _cleared(value):
+            doc.add(name, _item(value, name))
+    if draft.page_size:
+        doc.add(tomlkit.nl())
+        doc.add("pdf", tomlkit.table())
+    return doc
+
+
+def _editable(text: str) -> tomlkit.TOMLDocument:
+    try:
+        return tomlkit.parse(text)
+    except (tomlkit.exceptions.TOMLKitError, RecursionError, ValueError) as error:
+        raise fail("V143", f"the spec cannot be edited: {error}", None,
+                   hint="fix the spec by hand first (pamphlet check shows what is wrong)") \
+            from None
+
+
+def _edit(container, key: tuple[str, ...], old: Any, new: Any) -> None:
+    """Change one key where the draft changed it; remove it where the draft cleared it."""
+    if _same(old, new):
+        return
+    *tables, name = key
+    for table in tables:
+        if table not in container or not isinstance(container[table], dict):
+            if _cleared(new):
+                return
+            container[table] = tomlkit.table()
+        container = container[table]
+    if _cleared(new):
+        if name in container:
+            del container[name]
+        return
+    container[name] = _item(new, name, container.get(name))
+
+
+def _edit_table(doc, name: str, old, new) -> None:
+    """An optional table ([event], [print]): added, removed, or edited key by key."""
+    if new is None:
+        if old is not None and name in doc:
+            del doc[name]
+        return
+    if old is None or name not in doc or not isinstance(doc[name], dict):
+        old = type(new)(**{f.name: None for f in fields(new)})
+        doc[name] = tomlkit.table()
+    for f in fields(new):
+        _edit(doc[name], (f.name,), getattr(old, f.name), getattr(new, f.name))
+
+
+def _edit_essays(doc, old: dict[str, EssayDraft], new: dict[str, EssayDraft]) -> None:
+    """The [essay.<slug>] tables: removed, added or edited; one left empty is removed."""
+    for slug in old.keys() - new.keys():
+        del doc["essay"][slug]
+    for slug, note in new.items():
+        before = old.get(slug, EssayDraft())
+        if _same_note(before, note):
+            continue
+        if "essay" not in doc:
+            doc["essay"] = tomlkit.table(is_super_table=True)
+        if slug not in doc["essay"]:
+            doc["essay"][slug] = tomlkit.table()
+        for key in ("intro", "questions", "sections"):
+            _edit(doc["essay"][slug], (key,), getattr(before, key), getattr(note, key))
+        if not doc["essay"][slug]:
+            del doc["essay"][slug]
+    if "essay" in doc and not doc["essay"]:
+        del doc["essay"]
+
+
+def _same_note(a: EssayDraft, b: EssayDraft) -> bool:
+    return all(_same(getattr(a, k), getattr(b, k)) for k in ("intro", "questions", "sections"))
+
+
+def _cleared(value: Any) -> bool:
+    return value is None or value == "" or value == []
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Whether a draft value says the same as the spec's (a date as a date or its text)."""
+    if _cleared(old) and _cleared(new):
+        return True
+    return _norm(old) == _norm(new) and type(_norm(old)) is type(_norm(new))
+
+
+def _norm(value: Any) -> Any:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_norm(item) for item in value]
+    return value
+
+
+def _item(value: Any, name: str, old=None):
+    """A tomlkit item for a new value, in the style of the one it replaces."""
+    if name == "editor" and isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, list):
+        array = tomlkit.array()
+        array.extend(_string(item) if isinstance(item, str) else item for item in value)
+        multiline = old is not None and "\n" in old.as_string() if hasattr(old, "as_string") \
+            else len(value) > 2 or sum(len(str(item)) for item in value) > 60
+        return array.multiline(multiline)
+    return tomlkit.item(value)
+
+
+def _string(text: str):
+    """A TOML string: multi-line for text with line breaks, when that reads back exactly."""
+    if "\n" in text:
+        candidate = tomlkit.string(text, multiline=True)
+        with contextlib.suppress(tomllib.TOMLDecodeError):
+            if tomllib.loads(f"x = {candidate.as_string()}")["x"] == text:
+                return candidate
+    return tomlkit.string(text)
+
+
+# --- checking ------------------------------------------------------------------------------
+
+def _parse(text: str, path: Path) -> dict:
+    """Spec text parsed as a build parses it (P101, P125 when it is not TOML)."""
+    try:
+        parse_spec(text, path)
+    except PamphletError as error:
+        problems = [d for d in error.diagnostics if d.code in ("P101", "P125")]
+        if problems:
+            raise PamphletError(problems) from None
+    return tomllib.loads(text)
+
+
+def validate(text: str, path: Path) -> Diagnostics:
+    """Everything a build (and `pamphlet check`) would report about this spec text, were it
+    saved at `path`: TOML, schema, selection, assembly (the sanitiser), layout and print."""
+    path = Path(path).absolute()
+    diagnostics = Diagnostics()
+    limit = Gate.for_project(project_root(path)).limit
+    if len(text.encode("utf-8")) > limit:
+        diagnostics.error("S904", f"spec {path.name} is larger than {limit / 1e6:g} MB", path,
+                          hint="a spec holds keys, short lists and tables of keys")
+        return diagnostics
+    try:
+        spec = parse_spec(text, path)
+    except PamphletError as error:
+        diagnostics.extend(error.diagnostics)
+        return diagnostics
+    spec_problems(spec, diagnostics)
+    return diagnostics
+
+
+# --- saving --------------------------------------------------------------------------------
+
+def save(path: Path, text: str, version: str, project: Path | None = None) -> Diagnostics:
+    """Write spec text to `path` (pamphlet.toml or packets/*.toml of `project`), atomically.
+
+    Refused, with nothing written: when the file is not the `version` that was opened (V140),
+    when the place is not a spec's (V141), when the text has errors (those of `validate`)."""
+    path = Path(path).absolute()
+    diagnostics = Diagnostics()
+    try:
+        root = _place(path, project)
+        _unchanged(path, version)
+        diagnostics = validate(text, path)
+        if not diagnostics.has_errors:
+            _write(path, text.encode("utf-8"), version, root)
+    except PamphletError as error:
+        diagnostics.extend(error.diagnostics)
+    return diagnostics
+
+
+def _place(path: Path, project: Path | None) -> Path:
+    """The project root, when `path` is a place a spec may be written; else V141: the
+    project's pamphlet.toml or packets/<name>.toml, reached with no link on the way."""
+    root = Path(project).resolve() if project is not None else project_root(path)
+    folder = Path(os.path.realpath(path.parent))
+    if folder == root:
+        allowed = path.name == SPEC_NAME
+    else:
+        allowed = folder == root / PACKETS and path.suffix == ".toml" and not ignored(path) \
+            and len(path.name) <= 200
+    is_project = (root / "source").is_dir() or (root / SPEC_NAME).is_file()
+    if not allowed or not is_project or os.path.islink(path):
+        raise fail("V141", f"a spec cannot be written to {path}", path,
+                   hint=f"save the spec as {SPEC_NAME} or packets/<name>.toml in the project")
+    return root
+
+
+def _unchanged(path: Path, version: str) -> None:
+    """V140 when the file on disk is no longer the version the draft was opened from."""
+    _, current = read_spec(path) if os.path.lexists(path) else ("", NEW)
+    if current != version:
+        what = "was made" if version == NEW else ("was removed" if current == NEW else
+                                                  "changed")
+        raise fail("V140", f"the spec {what} on disk since it was opened, so it was not saved",
+                   path, hint="reload")
+
+
+def _write(path: Path, data: bytes, version: str, root: Path) -> None:
+    """Write through a temporary file in the same folder, then move it into place: a new
+    spec by a link that fails if one appeared meanwhile, an old one by os.replace after one
+    last look at its version."""
+    path.parent.mkdir(exist_ok=True)
+    if not Gate.for_project(root).inside(path.parent):
+        raise fail("V141", f"a spec cannot be written to {path}", path,
+                   hint="the folder leads out of the project")
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    temporary = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        if version == NEW:
+            os.chmod(temporary, 0o644)
+            os.link(temporary, path)
+        else:
+            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+            _unchanged(path, version)
+            os.replace(temporary, path)
+    except FileExistsError:
+        raise fail("V140", "the spec was made on disk since it was opened, so it was not "
+                   "saved", path, hint="reload") from None
+    except OSError as error:
+        raise fail("V144", f"the spec could not be written: {error.strerror or error}", path,
+                   hint="check the folder's permissions and free space") from None
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+# --- estimates -----------------------------------------------------------------------------
+
+FRONT_MATTER = 4  # cover, title page, contents and its facing page, in the zine layout
+BACK_MATTER = 2  # sources and colophon
+
+
+@dataclass(frozen=True)
+class PrintEstimate:
+    """The copy-shop plan for an estimated page count."""
+
+    scheme: str
+    sheet: str
+    sheet_size: tuple[float, float]  # portrait width and height, in points
+    pages: int
+    padded: int
+    blanks: int
+    sheets: int  # per copy
+    sides: int  # printed sides per copy
+    copies: int
+    total_sheets: int
+    plan: str
+    instructions: list[str]
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """What a web page shows while the selection changes: figures, not a build."""
+
+    essays: int
+    words: int
+    minutes: int
+    pages: int
+    page_size: str
+    printing: PrintEstimate | None = None
+    missing: list[str] = field(default_factory=list)  # slugs with no essay in source/
+
+    def as_data(self) -> dict:
+        return _plain(self)
+
+
+def estimate(project: Path, draft: SpecDraft, spec_path: Path | None = None) -> Estimate:
+    """Words, pages, sheets and the copy-shop plan for the draft's selection (an estimate:
+    the build alone knows the real page count)."""
+    root = Path(project).resolve()
+    page_size = draft.page_size if draft.page_size in PAGE_SIZES else PAGE_SIZES[0]
+    essays, missing = _selected(root, draft, spec_path)
+    words = sum(essay.word_count for essay in essays)
+    pages = FRONT_MATTER
+    for essay in essays:
+        pages += pages % 2  # each essay opens on a right-hand page
+        pages += estimated_pages(essay.word_count, page_size)
+    pages += BACK_MATTER if essays else 0
+    return Estimate(len(essays), words, reading_minutes(words) if words else 0, pages,
+                    page_size, _print_estimate(draft, page_size, pages), missing)
+
+
+def _selected(root: Path, draft: SpecDraft,
+              spec_path: Path | None) -> tuple[list[Essay], list[str]]:
+    """The essays the draft selects: its list, or else [select] of the spec at `spec_path`
+    (the whole library when there is none), and the listed slugs that name no essay."""
+    paths = essay_paths(root / "source")
+    gate = Gate.for_project(root)
+    quiet = Diagnostics()  # each essay's problems are the library's to show
+    if draft.essays is not None:
+        slugs = [slug for slug in draft.essays if isinstance(slug, str)]
+        found = [read_essay(paths[slug], quiet, gate=gate) for slug in slugs if slug in paths]
+        return [e for e in found if e is not None], [s for s in slugs if s not in paths]
+    essays = [e for e in (read_essay(p, quiet, gate=gate) for p in paths.values()) if e]
+    try:
+        return choose(essays, load_spec(spec_path).selection), []
+    except (PamphletError, TypeError):  # no spec, or one with errors: the whole library
+        return essays, []
+
+
+def _print_estimate(draft: SpecDraft, page_size: str, pages: int) -> PrintEstimate | None:
+    """The imposition of `pages` with the draft's [print] settings, as a copy-shop plan."""
+    if draft.print is None:
+        return None
+    settings = _print_settings(draft.print)
+    if settings is None:
+        return None
+    plan = impose(settings.scheme, pages, BACK_MATTER, settings.signature, settings.duplex,
+                  settings.binding)
+    name, size = sheet_size(settings, page_size)
+    sheets = len(plan.sheets)
+    sides = sum(1 + (sheet.back is not None) for sheet in plan.sheets)
+    padded = len(plan.sequence)
+    return PrintEstimate(
+        settings.scheme, name, size, pages, padded, padded - pages, sheets, sides,
+        settings.copies, sheets * settings.copies,
+        print_plan(pages, padded, sheets, sides, name, settings),
+        instructions(settings, sheets, name))
+
+
+def _print_settings(draft: PrintDraft) -> PrintSettings | None:
+    """PrintSettings from a draft's [print] table, or None while it has an error."""
+    problems = Diagnostics()
+    given = {key: value for key, value in vars(draft).items() if value is not None}
+    values = Checker(Path(SPEC_NAME), TomlLocator(""), problems).check(given, _PRINT_TABLE)
+    settings = settings_from_table({**values, "binding": values["binding"] or "left"},
+                                   lambda *problem: problems.error(*problem[:1], problem[2]))
+    return None if problems.has_errors else settings
+
+
+# --- the library ---------------------------------------------------------------------------
+
+def library_rows(project: Path, page_size: str | None = None) -> list[dict]:
+    """Each essay in source/ as a row a web page shows: slug, title, author, date, tags,
+    words, minutes, pages, source line, and the essay's own diagnostics."""
+    root = Path(project).resolve()
+    page_size = page_size or _page_size(root)
+    paths = essay_paths(root / "source")
+    gate = Gate.for_project(root)
+    slugs = frozenset(paths)
+    rows = []
+    for slug, path in paths.items():
+        found = Diagnostics()
+        essay = read_essay(path, found, gate=gate)
+        if essay is not None:
+            essay_problems(essay, root, slugs, found)
+        rows.append(_row(slug, path, root, essay, page_size, found))
+    return rows
+
+
+def _row(slug: str, path: Path, root: Path, essay: Essay | None, page_size: str,
+         found: Diagnostics) -> dict:
+    words = essay.word_count if essay else 0
+    return {
+        "slug": slug, "path": str(path.relative_to(root)),
+        "title": essay.title if essay else slug,
+        "author": list(essay.authors) if essay else [],
+        "date": essay.date if essay else None,
+        "tags": list(essay.tags) if essay else [],
+        "words": words, "minutes": reading_minutes(words) if essay else 0,
+        "pages": estimated_pages(words, page_size) if essay else 0,
+        "source": source_line(essay.source, essay.title) if essay else "",
+        "diagnostics": [diagnostic_data(d, root) for d in found],
+    }
+
+
+def _page_size(root: Path) -> str:
+    """The page size of the project's pamphlet.toml, if it has a readable one."""
+    try:
+        return load_spec(root / SPEC_NAME).pdf.page_size
+    except PamphletError:
+        return PAGE_SIZES[0]
+
+
+def diagnostic_data(diagnostic: Diagnostic, root: Path | None = None) -> dict:
+    """A diagnostic as plain data: code, severity, message, path (relative to `root`), line,
+    hint, and the line as the CLI prints it."""
+    return {"code": diagnostic.code, "severity": diagnostic.severity.value,
+            "message": diagnostic.message, "path": diagnostic.location(root).rsplit(":", 1)[0]
+            if diagnostic.path else None, "line": diagnostic.line, "hint": diagnostic.hint,
+            "text": diagnostic.format(root)}
+
+
+def _plain(value: Any) -> Any:
+    """Dataclasses, dates, tuples and paths as JSON-ready data."""
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, (dt.date, Path)):
+        return str(value) if isinstance(value, Path) else value.isoformat()
+    return value

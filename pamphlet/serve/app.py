@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, Respo
 from starlette.routing import Route
 
 from .. import __version__, cache, packet_form
+from ..packet_form import diagnostic_data
 from ..atomic import atomic_output
 from ..diagnostics import Diagnostics, PamphletError
 from ..project import load_spec
@@ -24,12 +26,13 @@ from . import forms
 from .guard import Guard, new_token, safe_file, served_hosts
 from .jobs import SCRATCH, Builds, Job
 from .live import Hub, affects, selected_slugs, watch
-from .views import essay_view, shown, spec_names
+from .views import essay_view, spec_names
 
 HERE = Path(__file__).parent
 IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
 ASSETS = frozenset({".css", ".js", ".svg", ".png", ".woff2"})
 DOWNLOADS = frozenset({".pdf", ".epub"})
+BAD_FORM = (ValueError, TypeError, KeyError, AttributeError, PamphletError)
 CACHE_OPTIONS = "encoding=utf-8"  # as `pamphlet build` keys its cache, so each sees the other's
 
 
@@ -60,6 +63,9 @@ class State:
     opened: dict[tuple[str, str], str] = field(default_factory=dict)  # (spec, version) -> text
     live: dict[str, Target] = field(default_factory=dict)
     selected: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    pages: jinja2.Environment = field(default_factory=lambda: jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
+        lstrip_blocks=True))
 
 
 def create_app(root: Path, host: str = "127.0.0.1", port: int = 8765, *, token: str | None = None,
@@ -67,8 +73,6 @@ def create_app(root: Path, host: str = "127.0.0.1", port: int = 8765, *, token: 
     """The app for the project at `root`, answering only at http://host:port/."""
     root = Path(root).resolve()
     state = State(root, token or new_token(), Builds(workers))
-    pages = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"),
-                               autoescape=True, trim_blocks=True, lstrip_blocks=True)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
@@ -86,65 +90,67 @@ def create_app(root: Path, host: str = "127.0.0.1", port: int = 8765, *, token: 
                     await asyncio.wait_for(watcher, 2)
             state.builds.close()
 
-    def page(name: str, request: Request, **context) -> HTMLResponse:
-        html = pages.get_template(name).render(token=state.token, version=__version__,
-                                               path=request.url.path, **context)
-        return HTMLResponse(html)
-
     routes = [
-        Route("/", lambda r: _library(state, r, page)),
-        Route("/essay/{slug}", lambda r: _essay(state, r, page)),
-        Route("/builder", lambda r: _builder(state, r, page)),
-        Route("/events", lambda r: _events(state)),
-        Route("/api/spec", lambda r: _open(state, r)),
-        Route("/api/estimate", lambda r: _estimate(state, r), methods=["POST"]),
-        Route("/api/build", lambda r: _build(state, r), methods=["POST"]),
-        Route("/api/save", lambda r: _save(state, r), methods=["POST"]),
-        Route("/api/job/{id:int}", lambda r: _job(state, r)),
-        Route("/static/{path:path}", lambda r: _file(HERE / "static", r, ASSETS)),
-        Route("/files/{path:path}", lambda r: _file(root, r, IMAGES)),
-        Route("/preview/{folder}/{name}", lambda r: _preview(state, r)),
-        Route("/out/{job:int}/{name}", lambda r: _download(state, r)),
+        Route("/", partial(_library, state)),
+        Route("/essay/{slug}", partial(_essay, state)),
+        Route("/builder", partial(_builder, state)),
+        Route("/events", partial(_events, state)),
+        Route("/api/spec", partial(_open, state)),
+        Route("/api/estimate", partial(_estimate, state), methods=["POST"]),
+        Route("/api/build", partial(_build, state), methods=["POST"]),
+        Route("/api/save", partial(_save, state), methods=["POST"]),
+        Route("/api/job/{id:int}", partial(_job, state)),
+        Route("/static/{path:path}", partial(_file, HERE / "static", ASSETS)),
+        Route("/files/{path:path}", partial(_file, root, IMAGES)),
+        Route("/preview/{folder}/{name}", partial(_preview, state)),
+        Route("/out/{job:int}/{name}", partial(_download, state)),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
     app.state.serve = state
     return Guard(app, served_hosts(host, port), state.token)
 
 
+def page(state: State, name: str, request: Request, **context) -> HTMLResponse:
+    """One of the app's pages, with the per-run token the page's scripts send back."""
+    html = state.pages.get_template(name).render(token=state.token, version=__version__,
+                                                 path=request.url.path, **context)
+    return HTMLResponse(html)
+
+
 def _not_found() -> Response:
     return Response("Not found", status_code=404, media_type="text/plain")
 
 
-async def _library(state: State, request: Request, page) -> Response:
+async def _library(state: State, request: Request) -> Response:
     rows = await asyncio.to_thread(packet_form.library_rows, state.root)
-    rows = [forms.row(r, state.root) for r in rows]
+    rows = [forms.row(r) for r in rows]
     query = request.query_params
     tag, text, order = query.get("tag", ""), query.get("q", "").strip(), query.get("sort", "title")
     tags = sorted({t for r in rows for t in r["tags"]})
     shown_rows = forms.filter_rows(rows, tag, text, order)
-    return page("library.html", request, rows=shown_rows, total=len(rows), tags=tags, tag=tag,
+    return page(state, "library.html", request, rows=shown_rows, total=len(rows), tags=tags, tag=tag,
                 q=text, sort=order, specs=spec_names(state.root))
 
 
-async def _essay(state: State, request: Request, page) -> Response:
+async def _essay(state: State, request: Request) -> Response:
     view = await asyncio.to_thread(essay_view, state.root, request.path_params["slug"])
     if view is None:
         return _not_found()
-    return page("essay.html", request, essay=view,
-                diagnostics=[shown(d, state.root) for d in view.diagnostics])
+    return page(state, "essay.html", request, essay=view,
+                diagnostics=[diagnostic_data(d, state.root) for d in view.diagnostics])
 
 
-async def _builder(state: State, request: Request, page) -> Response:
+async def _builder(state: State, request: Request) -> Response:
     name = request.query_params.get("spec", "")
     names = spec_names(state.root)
     if name and name not in names:
         return _not_found()
     rows = await asyncio.to_thread(packet_form.library_rows, state.root)
-    return page("builder.html", request, spec=name, specs=names,
-                rows=[forms.row(r, state.root) for r in rows], choices=forms.choices(state.root))
+    return page(state, "builder.html", request, spec=name, specs=names,
+                rows=[forms.row(r) for r in rows], choices=forms.choices(state.root))
 
 
-async def _events(state: State) -> Response:
+async def _events(state: State, request: Request) -> Response:
     return StreamingResponse(state.hub.stream(), media_type="text/event-stream",
                              headers={"cache-control": "no-store"})
 
@@ -153,58 +159,88 @@ async def _open(state: State, request: Request) -> Response:
     """A spec as a draft for the form, with the version that saving it must match."""
     name = request.query_params.get("spec", "")
     if not name:
-        return JSONResponse({"spec": "", "version": "", "draft": forms.draft_json(
-            packet_form.new_spec()), "diagnostics": []})
+        draft = packet_form.SpecDraft(title="A new packet")
+        return JSONResponse({"spec": "", "version": packet_form.NEW, "select": False,
+                             "draft": forms.draft_json(draft), "diagnostics": [],
+                             "path": _relative(state, packet_form.new_spec(state.root, "packet"))})
     if name not in spec_names(state.root):
         return _not_found()
     path = state.root / name
     try:
-        draft, version = await asyncio.to_thread(packet_form.open_spec, path)
+        text, version = await asyncio.to_thread(packet_form.read_spec, path)
+        draft = packet_form.draft_from_text(text, path)
     except PamphletError as error:
         return JSONResponse({"spec": name, "error": True, "diagnostics": [
-            shown(d, state.root) for d in error.diagnostics]}, status_code=422)
-    state.opened[(name, version)] = path.read_text("utf-8-sig")
-    return JSONResponse({"spec": name, "version": version, "draft": forms.draft_json(draft),
-                         "diagnostics": []})
+            diagnostic_data(d, state.root) for d in error.diagnostics]}, status_code=422)
+    state.opened[(name, version)] = text
+    data = forms.draft_json(draft)
+    if draft.essays is None:  # chosen by [select]: shown as the list it selects now
+        data["essays"] = sorted(selected_slugs(path) or ())
+    return JSONResponse({"spec": name, "version": version, "draft": data,
+                         "select": draft.essays is None, "diagnostics": []})
 
 
-async def _form(state: State, request: Request) -> tuple[dict, str, str, Path, Diagnostics]:
-    """The posted form: (body, spec name, TOML text, spec path, diagnostics of the text)."""
+def _relative(state: State, path: Path) -> str:
+    return path.resolve().relative_to(state.root).as_posix()
+
+
+@dataclass
+class Form:
+    """A posted bookbuilder form: the spec it edits, its draft, text and diagnostics."""
+
+    body: dict
+    name: str  # the spec as the browser names it; "" for a new packet
+    draft: object
+    text: str
+    path: Path
+    diagnostics: Diagnostics
+
+
+async def _form(state: State, request: Request) -> Form:
+    """The posted form, made into spec text and checked as a spec on disk would be."""
     body = await request.json()
     if not isinstance(body, dict):
         raise ValueError("not a form")
     name = str(body.get("spec") or "")
+    if name and name not in spec_names(state.root):
+        raise ValueError("no such spec")
     original = state.opened.get((name, str(body.get("version") or "")), "")
-    draft = forms.draft_from(body.get("draft") or {})
+    base = packet_form.draft_from_text(original, state.root / (name or "new.toml")) \
+        if original else None
+    draft = forms.draft_from(body, base)
     text = packet_form.to_toml(draft, original)
-    path = state.root / (name or forms.new_name(state.root, draft))
+    path = state.root / (name or str(body.get("path") or "packets/new-packet.toml"))
+    if not path.resolve().is_relative_to(state.root):
+        raise ValueError("outside the project")
     diagnostics = await asyncio.to_thread(packet_form.validate, text, path)
-    return body, name, text, path, diagnostics
+    return Form(body, name, draft, text, path, diagnostics)
 
 
 async def _estimate(state: State, request: Request) -> Response:
     try:
-        body, _, _, _, diagnostics = await _form(state, request)
-    except (ValueError, TypeError, KeyError):
+        form = await _form(state, request)
+    except BAD_FORM:
         return JSONResponse({"error": "not a form"}, status_code=400)
-    draft = forms.draft_from(body.get("draft") or {})
-    estimate = await asyncio.to_thread(packet_form.estimate, state.root, draft)
-    return JSONResponse({"estimate": forms.estimate_json(estimate),
-                         "diagnostics": [shown(d, state.root) for d in diagnostics]})
+    estimate = await asyncio.to_thread(packet_form.estimate, state.root, form.draft,
+                                       form.path if form.name else None)
+    return JSONResponse({"estimate": estimate.as_data(), "text": forms.estimate_text(estimate),
+                         "diagnostics": [diagnostic_data(d, state.root)
+                                         for d in form.diagnostics]})
 
 
 async def _build(state: State, request: Request) -> Response:
     """Start a build of the form's spec: the saved file if the form matches it, else a draft."""
     try:
-        _, name, text, path, diagnostics = await _form(state, request)
-    except (ValueError, TypeError, KeyError):
+        form = await _form(state, request)
+    except BAD_FORM:
         return JSONResponse({"error": "not a form"}, status_code=400)
-    shown_name = path.relative_to(state.root).as_posix()
+    name, text, diagnostics = form.name, form.text, form.diagnostics
+    shown_name = _relative(state, form.path)
     job = state.builds.new_job(shown_name)
     if diagnostics.has_errors:
         job.state, job.result = "failed", {
             "ok": False, "outputs": [], "notes": [], "last_good": state.builds.last_good.get(
-                shown_name), "diagnostics": [shown(d, state.root) for d in diagnostics]}
+                shown_name), "diagnostics": [diagnostic_data(d, state.root) for d in diagnostics]}
         await _notify(state, job)
         return JSONResponse(job.public())
     target = await asyncio.to_thread(_target, state.root, name, shown_name, text)
@@ -261,22 +297,23 @@ async def _changed(state: State, paths: list[str]) -> None:
 
 
 async def _save(state: State, request: Request) -> Response:
+    """Write the form's spec through packet_form.save: never over a file changed on disk
+    since it was opened (V140), never outside pamphlet.toml and packets/ (V141)."""
     try:
-        body, name, text, path, diagnostics = await _form(state, request)
-    except (ValueError, TypeError, KeyError):
+        form = await _form(state, request)
+    except BAD_FORM:
         return JSONResponse({"error": "not a form"}, status_code=400)
+    path, text = form.path, form.text
+    version = str(form.body.get("version") or "") if form.name else packet_form.NEW
+    diagnostics = await asyncio.to_thread(packet_form.save, path, text, version, state.root)
+    shown_diagnostics = [diagnostic_data(d, state.root) for d in diagnostics]
     if diagnostics.has_errors:
-        return JSONResponse({"saved": False, "diagnostics": [shown(d, state.root)
-                                                             for d in diagnostics]})
-    try:
-        version = await asyncio.to_thread(packet_form.save, path, text,
-                                          str(body.get("version") or ""))
-    except PamphletError as error:
-        return JSONResponse({"saved": False, "diagnostics": [shown(d, state.root)
-                                                             for d in error.diagnostics]})
-    saved = path.relative_to(state.root).as_posix()
+        return JSONResponse({"saved": False, "diagnostics": shown_diagnostics})
+    saved = _relative(state, path)
+    _, version = await asyncio.to_thread(packet_form.read_spec, path)
     state.opened[(saved, version)] = text
-    return JSONResponse({"saved": True, "spec": saved, "version": version, "diagnostics": []})
+    return JSONResponse({"saved": True, "spec": saved, "version": version,
+                         "diagnostics": shown_diagnostics})
 
 
 async def _job(state: State, request: Request) -> Response:
@@ -284,17 +321,15 @@ async def _job(state: State, request: Request) -> Response:
     return JSONResponse(job.public()) if job else _not_found()
 
 
-async def _file(folder: Path, request: Request, suffixes: frozenset[str]) -> Response:
+async def _file(folder: Path, suffixes: frozenset[str], request: Request) -> Response:
     path = await asyncio.to_thread(safe_file, folder, request.path_params["path"], suffixes)
     return FileResponse(path) if path else _not_found()
 
 
 async def _preview(state: State, request: Request) -> Response:
     folder, name = request.path_params["folder"], request.path_params["name"]
-    if name == "pages.json":
-        name = None
     path = safe_file(state.root / "build" / SCRATCH / "previews", f"{folder}/{name}",
-                     frozenset({".png"})) if name else None
+                     frozenset({".png", ".json"}))
     return FileResponse(path, headers={"cache-control": "no-store"}) if path else _not_found()
 
 

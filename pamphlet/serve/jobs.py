@@ -9,6 +9,7 @@ build leaves the last good preview where it was.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import itertools
 import multiprocessing
 import os
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Diagnostics, Severity
+from ..packet_form import diagnostic_data
+from ..project import project_root
 
 GRACE = 15  # seconds past a spec's time limit before its worker is killed from outside
 SCRATCH = ".serve"  # inside the project's build/: drafts, their outputs and previews
@@ -60,23 +63,23 @@ def build_in_worker(target: str, out: str, key: str, preview: str, shown_as: str
     else:
         result, cached = build(spec, out_dir, cache_key=key), False
     result.diagnostics.extend(notes)
+    root = project_root(spec)
     data = {"ok": result.ok, "cached": cached, "started": started,
             "outputs": [p.name for p in result.outputs], "notes": list(result.notes),
             "pages": result.pages,
-            "diagnostics": [_diagnostic(d, spec, shown_as) for d in result.diagnostics]}
+            "diagnostics": [diagnostic_data(_as_spec(d, spec, root / shown_as), root)
+                            for d in result.diagnostics]}
     if result.ok and not cached:
-        data["preview"] = draw_previews(out_dir, result, Path(preview))
+        data["preview_index"] = draw_previews(out_dir, result, Path(preview))
     data["finished"] = time.time()
     return data
 
 
-def _diagnostic(diagnostic: Diagnostic, draft: Path, shown_as: str) -> dict:
-    """A diagnostic as JSON, a draft's path shown as the spec the browser edits."""
-    path = diagnostic.path
-    shown = shown_as if path is not None and path == draft else (str(path) if path else None)
-    return {"code": diagnostic.code, "error": diagnostic.severity is Severity.ERROR,
-            "message": diagnostic.message, "path": shown, "line": diagnostic.line,
-            "hint": diagnostic.hint}
+def _as_spec(diagnostic: Diagnostic, draft: Path, spec: Path) -> Diagnostic:
+    """A diagnostic about a draft file, said of the spec the browser edits (same lines)."""
+    if diagnostic.path is not None and Path(diagnostic.path).resolve() == draft.resolve():
+        return dataclasses.replace(diagnostic, path=spec)
+    return diagnostic
 
 
 def draw_previews(out: Path, result, preview: Path) -> dict:
@@ -202,13 +205,17 @@ class Builds:
 
 
 def _stopped(shown_as: str, time_limit: int, timed_out: bool) -> dict:
-    code, message = ("O504", f"the build took longer than {time_limit} s and was stopped") \
-        if timed_out else ("O511", "the process building this spec died (killed, or out of "
-                           "memory)")
+    """The result of a build whose worker was killed: stuck past its time limit, or dead."""
+    if timed_out:
+        stopped = Diagnostic("O504", Severity.ERROR, f"the build took longer than {time_limit} s "
+                             "and was stopped", Path(shown_as), None,
+                             "raise [pdf] time_limit, or split the pamphlet into packets")
+    else:
+        stopped = Diagnostic("O511", Severity.ERROR, "the process building this spec died "
+                             "(killed, or out of memory)", Path(shown_as), None,
+                             "build it with pamphlet build to see more")
     return {"ok": False, "cached": False, "outputs": [], "notes": [], "pages": None,
-            "diagnostics": [{"code": code, "error": True, "message": message, "path": shown_as,
-                             "line": None, "hint": "raise [pdf] time_limit, or split the "
-                             "pamphlet into packets"}]}
+            "diagnostics": [diagnostic_data(stopped)]}
 
 
 def _warm() -> int:

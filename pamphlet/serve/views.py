@@ -65,16 +65,3 @@ def spec_names(root: Path) -> list[str]:
         names += sorted(f"packets/{p.name}" for p in packets.glob("*.toml")
                         if not ignored(p) and p.is_file())
     return names
-
-
-def shown(diagnostic: Diagnostic, root: Path) -> dict:
-    """A diagnostic as the pages show it: the path relative to the project."""
-    path = diagnostic.path
-    if path is not None:
-        try:
-            path = Path(path).resolve().relative_to(root.resolve())
-        except ValueError:
-            pass
-    return {"code": diagnostic.code, "error": diagnostic.is_error, "message": diagnostic.message,
-            "path": str(path) if path is not None else None, "line": diagnostic.line,
-            "hint": diagnostic.hint}

@@ -5,7 +5,7 @@
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const builder = {spec: "", shown: "", version: "", essays: [], overrides: {}, job: 0,
-                 lastGood: null, estimateTimer: 0};
+                 select: false, touched: false, lastGood: null, estimateTimer: 0};
 
 function titleOf(slug) {
   const item = $(`#pick-list li[data-slug="${CSS.escape(slug)}"] .title`);
@@ -31,29 +31,28 @@ function fillForm(draft) {
   field("event.agenda").value = (event.agenda || []).join("\n");
   builder.essays = [...(draft.essays || [])];
   builder.overrides = structuredClone(draft.essay || {});
-  const note = $("#selection-note");
-  note.hidden = !draft.select_note;
-  note.textContent = draft.select_note || "";
 }
 
+// The form as packet_form.draft_from_form reads it: flat keys, lists one item a line.
 function readForm() {
-  const draft = {};
-  for (const name of ["title", "subtitle", "editor", "date", "layout", "page_size", "scheme"]) {
-    draft[name] = field(name).value.trim();
+  const form = {};
+  for (const name of ["title", "subtitle", "editor", "date", "layout", "page_size"]) {
+    form[name] = field(name).value.trim();
   }
-  draft.event = {agenda: lines(field("event.agenda").value)};
+  form["print.scheme"] = field("scheme").value;
   for (const name of ["name", "date", "time", "place", "host"]) {
-    draft.event[name] = field(`event.${name}`).value.trim();
+    form[`event.${name}`] = field(`event.${name}`).value.trim();
   }
-  draft.essays = [...builder.essays];
-  draft.essay = {};
+  form["event.agenda"] = lines(field("event.agenda").value);
+  if (builder.select && !builder.touched) return form;  // [select] stays as it is
+  form.essays = [...builder.essays];
   for (const slug of builder.essays) {
-    const extra = builder.overrides[slug];
-    if (extra && (extra.intro || extra.questions.length || extra.sections.length)) {
-      draft.essay[slug] = extra;
-    }
+    const extra = builder.overrides[slug] || {};
+    if (extra.intro) form[`essay.${slug}.intro`] = extra.intro;
+    if ((extra.questions || []).length) form[`essay.${slug}.questions`] = extra.questions;
+    if ((extra.sections || []).length) form[`essay.${slug}.sections`] = extra.sections;
   }
-  return draft;
+  return form;
 }
 
 function renderChosen(focusSlug, focusClass) {
@@ -96,6 +95,7 @@ function chosenItem(slug, index) {
     const box = $(`.${name}`, item);
     box.value = value;
     box.addEventListener("input", () => {
+      builder.touched = true;
       extra[name] = name === "intro" ? box.value.trim() : lines(box.value);
       scheduleEstimate();
     });
@@ -108,6 +108,7 @@ function chosenItem(slug, index) {
 }
 
 function move(slug, delta, focusClass) {
+  builder.touched = true;
   const index = builder.essays.indexOf(slug);
   const to = index + delta;
   if (to < 0 || to >= builder.essays.length) return;
@@ -118,6 +119,7 @@ function move(slug, delta, focusClass) {
 }
 
 function remove(slug) {
+  builder.touched = true;
   const index = builder.essays.indexOf(slug);
   builder.essays.splice(index, 1);
   renderChosen();
@@ -128,6 +130,7 @@ function remove(slug) {
 
 function add(slug) {
   if (builder.essays.includes(slug)) return;
+  builder.touched = true;
   builder.essays.push(slug);
   renderChosen();
   pamphlet.announce(`${titleOf(slug)} added as number ${builder.essays.length}.`);
@@ -150,6 +153,7 @@ function dragging(item) {
     const from = builder.essays.indexOf(slug);
     const to = builder.essays.indexOf(item.dataset.slug);
     if (from < 0 || to < 0 || from === to) return;
+    builder.touched = true;
     builder.essays.splice(from, 1);
     builder.essays.splice(to, 0, slug);
     renderChosen();
@@ -173,13 +177,12 @@ function scheduleEstimate() {
 
 async function estimate() {
   const answer = await pamphlet.post("/api/estimate", body());
-  const e = answer.estimate;
-  $("#estimate").textContent = e.text;
+  $("#estimate").textContent = answer.text;
   showProblems(answer.diagnostics, "In the form");
 }
 
 function body() {
-  return {spec: builder.spec, version: builder.version, draft: readForm(),
+  return {spec: builder.spec, version: builder.version, form: readForm(),
           path: builder.spec ? "" : $("#save-as").value.trim()};
 }
 
@@ -193,14 +196,15 @@ function showProblems(items, heading) {
   list.className = "diagnostics";
   for (const d of items) {
     const item = document.createElement("li");
-    item.className = d.error ? "error" : "warning";
+    const error = d.severity === "error";
+    item.className = error ? "error" : "warning";
     const where = document.createElement("span");
     where.className = "where";
     where.textContent = (d.path || "pamphlet") + (d.line ? `:${d.line}` : "");
     const code = document.createElement("strong");
     code.className = "code";
     code.textContent = d.code;
-    item.append(where, " ", code, ` ${d.error ? "" : "warning: "}${d.message}`);
+    item.append(where, " ", code, ` ${error ? "" : "warning: "}${d.message}`);
     if (d.hint) {
       const hint = document.createElement("span");
       hint.className = "hint";
@@ -355,7 +359,13 @@ async function load() {
   builder.spec = answer.spec;
   builder.shown = answer.spec;
   builder.version = answer.version;
+  builder.select = answer.select;
   $("#save-as-label").hidden = Boolean(builder.spec);
+  if (answer.path) $("#save-as").value = answer.path;
+  const note = $("#selection-note");
+  note.hidden = !answer.select;
+  note.textContent = "This spec chooses its essays by tags ([select]); these are the ones it " +
+    "takes now. Add, remove or move one to make it a list of your own.";
   fillForm(answer.draft);
   renderChosen();
 }

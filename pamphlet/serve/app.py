@@ -21,7 +21,7 @@ from .. import __version__, cache, packet_form
 from ..packet_form import diagnostic_data
 from ..atomic import atomic_output
 from ..diagnostics import Diagnostics, PamphletError
-from ..project import load_spec
+from ..project import PdfSettings, load_spec
 from . import forms
 from .guard import Guard, new_token, safe_file, served_hosts
 from .jobs import SCRATCH, Builds, Job
@@ -63,6 +63,8 @@ class State:
     opened: dict[tuple[str, str], str] = field(default_factory=dict)  # (spec, version) -> text
     live: dict[str, Target] = field(default_factory=dict)
     selected: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    tasks: set = field(default_factory=set)
+    rows: tuple[tuple, list[dict]] = ((), [])  # the library rows, and the files they are of
     pages: jinja2.Environment = field(default_factory=lambda: jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, trim_blocks=True,
         lstrip_blocks=True))
@@ -121,9 +123,24 @@ def _not_found() -> Response:
     return Response("Not found", status_code=404, media_type="text/plain")
 
 
+async def library_rows(state: State) -> list[dict]:
+    """The library's rows, read again only when a file in source/ or the spec changed."""
+    stamp = await asyncio.to_thread(_stamp, state.root)
+    if stamp != state.rows[0]:
+        rows = await asyncio.to_thread(packet_form.library_rows, state.root)
+        state.rows = (stamp, [forms.row(r) for r in rows])
+    return state.rows[1]
+
+
+def _stamp(root: Path) -> tuple:
+    """Each essay's and pamphlet.toml's name, size and time of change."""
+    files = [root / "pamphlet.toml", *sorted((root / "source").glob("*.md"))]
+    stats = [(f.name, f.stat()) for f in files if f.is_file()]
+    return tuple((name, s.st_size, s.st_mtime_ns, s.st_ino) for name, s in stats)
+
+
 async def _library(state: State, request: Request) -> Response:
-    rows = await asyncio.to_thread(packet_form.library_rows, state.root)
-    rows = [forms.row(r) for r in rows]
+    rows = await library_rows(state)
     query = request.query_params
     tag, text, order = query.get("tag", ""), query.get("q", "").strip(), query.get("sort", "title")
     tags = sorted({t for r in rows for t in r["tags"]})
@@ -145,9 +162,8 @@ async def _builder(state: State, request: Request) -> Response:
     names = spec_names(state.root)
     if name and name not in names:
         return _not_found()
-    rows = await asyncio.to_thread(packet_form.library_rows, state.root)
     return page(state, "builder.html", request, spec=name, specs=names,
-                rows=[forms.row(r) for r in rows], choices=forms.choices(state.root))
+                rows=await library_rows(state), choices=forms.choices(state.root))
 
 
 async def _events(state: State, request: Request) -> Response:
@@ -266,18 +282,25 @@ def _target(root: Path, name: str, shown_name: str, text: str) -> Target:
 def start_build(state: State, job: Job, target: Target) -> None:
     """Queue `job`, building `target` once no other build of its spec runs."""
     state.live[target.name] = target
-    state.selected[target.name] = selected_slugs(target.spec)
-    try:
-        limit = load_spec(target.spec).pdf.time_limit
-    except PamphletError:
-        limit = 600
     job.out, job.preview = str(target.out), target.preview
-    asyncio.create_task(_run(state, job, target, limit))
+    task = asyncio.create_task(_run(state, job, target))
+    state.tasks.add(task)  # held, so that it is not collected while it runs
+    task.add_done_callback(state.tasks.discard)
 
 
-async def _run(state: State, job: Job, target: Target, limit: int) -> None:
+async def _run(state: State, job: Job, target: Target) -> None:
+    state.selected[target.name] = await asyncio.to_thread(selected_slugs, target.spec)
+    limit = await asyncio.to_thread(_time_limit, target.spec)
     args = await asyncio.to_thread(target.args, state.root)
     await state.builds.run(job, args, limit, lambda j: _notify(state, j))
+
+
+def _time_limit(spec: Path) -> int:
+    """The spec's [pdf] time_limit (the default if the spec cannot be read: the build says why)."""
+    try:
+        return load_spec(spec).pdf.time_limit
+    except PamphletError:
+        return PdfSettings().time_limit
 
 
 async def _notify(state: State, job: Job) -> None:

@@ -193,13 +193,13 @@ class Builds:
 
     def _restart(self) -> None:
         """Kill the workers (one is stuck or dead) and start fresh ones."""
-        for process in list(getattr(self.pool, "_processes", {}).values()):
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
             process.kill()
         self.pool.shutdown(wait=False, cancel_futures=True)
         self.pool = self._pool()
 
     def close(self) -> None:
-        for process in list(getattr(self.pool, "_processes", {}).values()):
+        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
             process.kill()
         self.pool.shutdown(wait=True, cancel_futures=True)
 

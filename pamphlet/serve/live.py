@@ -33,16 +33,22 @@ class Hub:
         try:
             yield "retry: 1000\n\n"
             while not self.closed.is_set():
-                getter = asyncio.ensure_future(queue.get())
-                closing = asyncio.ensure_future(self.closed.wait())
-                done, _ = await asyncio.wait({getter, closing}, timeout=PING,
-                                             return_when=asyncio.FIRST_COMPLETED)
-                for waiting in (getter, closing):
-                    if waiting not in done:
-                        waiting.cancel()
-                yield getter.result() if getter in done else ": ping\n\n"
+                yield await self._next(queue)
         finally:
             self.queues.discard(queue)
+
+    async def _next(self, queue: asyncio.Queue) -> str:
+        """The next event, or a keep-alive comment after PING seconds, or "" at shutdown."""
+        getter = asyncio.ensure_future(queue.get())
+        closing = asyncio.ensure_future(self.closed.wait())
+        try:
+            done, _ = await asyncio.wait({getter, closing}, timeout=PING,
+                                         return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiting in (getter, closing):
+                if not waiting.done():
+                    waiting.cancel()
+        return getter.result() if getter in done else ": ping\n\n"
 
 
 def watched(root: Path):

@@ -63,7 +63,7 @@ function renderChosen(focusSlug, focusClass) {
   for (const button of document.querySelectorAll("#pick-list .add")) {
     const inside = builder.essays.includes(button.dataset.slug);
     button.disabled = inside;
-    button.textContent = inside ? "Added" : "Add";
+    $(".verb", button).textContent = inside ? "Added" : "Add";
   }
   if (focusSlug) {
     const item = $(`#chosen li[data-slug="${CSS.escape(focusSlug)}"]`);
@@ -80,9 +80,12 @@ function chosenItem(slug, index) {
   builder.overrides[slug] = extra;
   item.dataset.slug = slug;
   $(".title", item).textContent = `${index + 1}. ${title}`;
-  $(".up", item).setAttribute("aria-label", `Move ${title} up`);
-  $(".down", item).setAttribute("aria-label", `Move ${title} down`);
-  $(".remove", item).setAttribute("aria-label", `Remove ${title}`);
+  for (const [name, words] of [["up", "earlier"], ["down", "later"], ["remove", "from the packet"]]) {
+    const hidden = document.createElement("span");
+    hidden.className = "visually-hidden";
+    hidden.textContent = name === "remove" ? ` ${title} ${words}` : `: move ${title} ${words}`;
+    $(`.${name}`, item).append(hidden);
+  }
   $(".up", item).disabled = index === 0;
   $(".down", item).disabled = index === builder.essays.length - 1;
   $(".up", item).addEventListener("click", () => move(slug, -1, "up"));

@@ -67,7 +67,10 @@ function renderChosen(focusSlug, focusClass) {
   }
   if (focusSlug) {
     const item = $(`#chosen li[data-slug="${CSS.escape(focusSlug)}"]`);
-    const target = item && ($(`.${focusClass}:not([disabled])`, item) || $(".remove", item));
+    // Focus stays on the button pressed; at either end, on the one that still moves it.
+    const other = focusClass === "up" ? "down" : "up";
+    const target = item && ($(`.${focusClass}:not([disabled])`, item) ||
+                            $(`.${other}:not([disabled])`, item) || $(".remove", item));
     if (target) target.focus();
   }
   scheduleEstimate();
@@ -181,7 +184,7 @@ function scheduleEstimate() {
 async function estimate() {
   const answer = await pamphlet.post("/api/estimate", body());
   $("#estimate").textContent = answer.text;
-  showProblems(answer.diagnostics, "In the form");
+  showProblems(answer.diagnostics, "What the checks say about this spec", "#form-problems");
 }
 
 function body() {
@@ -189,8 +192,8 @@ function body() {
           path: builder.spec ? "" : $("#save-as").value.trim()};
 }
 
-function showProblems(items, heading) {
-  const box = $("#problems");
+function showProblems(items, heading, where = "#problems") {
+  const box = $(where);
   box.replaceChildren();
   if (!items || !items.length) return;
   const title = document.createElement("h3");
@@ -339,7 +342,7 @@ async function save() {
   const answer = await pamphlet.post("/api/save", body());
   if (!answer.saved) {
     status("Not saved: see the problems below.", false);
-    showProblems(answer.diagnostics, "Why it was not saved");
+    showProblems(answer.diagnostics, "Why it was not saved", "#form-problems");
     return;
   }
   builder.spec = builder.shown = answer.spec;
@@ -348,7 +351,7 @@ async function save() {
   $("#opened").replaceChildren("Editing ", Object.assign(document.createElement("code"),
                                                         {textContent: answer.spec}));
   status(`Saved ${answer.spec}.`, false);
-  showProblems(answer.diagnostics, "Warnings");
+  showProblems(answer.diagnostics, "Warnings", "#form-problems");
 }
 
 async function load() {

@@ -175,8 +175,8 @@ def test_files_come_only_from_assets_outputs_and_project_images(served, tmp_path
         "/files/%2fetc%2fpasswd", "/files/source%5c..%5cpamphlet.toml",
         "/files/source/images/dot.png%00.png", "/files/.git/config.png",
         "/static/..%2fapp.py", "/static/%2e%2e/guard.py", "/static/../../cli.py",
-        "/static/templates/base.html", "/preview/..%2f..%2f/pamphlet.toml",
-        "/preview/%2e%2e/drafts.png", "/out/1/..%2f..%2fpamphlet.toml", "/out/999/x.pdf",
+        "/static/templates/base.html", "/preview/..%2f..%2f..%2fpamphlet.toml",
+        "/preview/%2e%2e%2fdrafts.json", "/preview/..%2fpreviews%2fx.json", "/preview/x.png", "/out/1/..%2f..%2fpamphlet.toml", "/out/999/x.pdf",
         "/essay/..%2fpamphlet", "/essay/nothing-here", "/builder?spec=../pamphlet.toml",
         "/builder?spec=source/quiet-hours.md", "/api/spec?spec=/etc/passwd",
     ]
@@ -327,3 +327,41 @@ def test_serve_refuses_a_folder_that_is_no_project(tmp_path, capsys):
     assert main(["serve", str(tmp_path), "--no-open"]) == 1
     err = capsys.readouterr().err
     assert f"{tmp_path}: V103 " in err and "Traceback" not in err
+
+
+# --- live preview: which specs a change rebuilds -----------------------------------------
+
+@pytest.mark.parametrize("paths, rebuilt", [
+    (["source/quiet-hours.md"], True),  # an essay it selects
+    (["source/zines-at-school.md"], False),  # one it does not
+    (["source/gone.md"], True),  # one it selected, and no longer does
+    (["source/new.md"], True),  # one it selects now, and did not
+    (["source/images/fold.png"], True),  # an image: any essay may show it
+    (["source/quiet-hours/figure.svg"], True),
+    (["layouts/zine/custom.css"], True),
+    (["packets/groups.toml"], True),  # its own file
+    (["packets/other.toml"], False),  # another spec
+    (["pamphlet.toml"], False),
+    (["packets/groups-intro.md"], True),  # an intro file beside the specs
+])
+def test_only_the_specs_a_change_affects_are_rebuilt(paths, rebuilt):
+    from pamphlet.serve.live import affects
+
+    before = frozenset({"quiet-hours", "gone"})
+    after = frozenset({"quiet-hours", "new"})
+    assert affects(paths, "packets/groups.toml", before, after) is rebuilt
+    assert affects(paths, "packets/groups.toml", None, after) is True  # a broken spec
+
+
+def test_the_watcher_sees_the_inputs_and_not_the_outputs(tmp_path):
+    from pamphlet.serve.live import watched
+
+    keep = watched(tmp_path)
+    for name, kept in [("source/a.md", True), ("source/images/a.png", True),
+                       ("layouts/zine/custom.css", True), ("packets/a.toml", True),
+                       ("pamphlet.toml", True), ("build/a.pdf", False),
+                       ("build/.serve/previews/x/page-001.png", False),
+                       ("source/.a.md.swp", False), ("source/#a.md#", False),
+                       ("source/a.md~", False), (".git/index", False), ("notes.txt", False)]:
+        assert keep(None, str(tmp_path / name)) is kept, name
+    assert keep(None, "/etc/passwd") is False

@@ -44,12 +44,12 @@ class Target:
     name: str  # as the browser names the spec: pamphlet.toml, packets/x.toml
     spec: Path
     out: Path
-    preview: str  # the preview folder's name under build/.serve/previews/
+    preview: str  # the name of its preview index, build/.serve/previews/<preview>.json
 
     def args(self, root: Path) -> tuple:
         key = cache.cache_key(self.spec, CACHE_OPTIONS)
         return (str(self.spec), str(self.out), key,
-                str(root / "build" / SCRATCH / "previews" / self.preview), self.name)
+                str(root / "build" / SCRATCH / "previews" / f"{self.preview}.json"), self.name)
 
 
 @dataclass
@@ -104,7 +104,7 @@ def create_app(root: Path, host: str = "127.0.0.1", port: int = 8765, *, token: 
         Route("/api/job/{id:int}", partial(_job, state)),
         Route("/static/{path:path}", partial(_file, HERE / "static", ASSETS)),
         Route("/files/{path:path}", partial(_file, root, IMAGES)),
-        Route("/preview/{folder}/{name}", partial(_preview, state)),
+        Route("/preview/{name}", partial(_preview, state)),
         Route("/out/{job:int}/{name}", partial(_download, state)),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)
@@ -279,17 +279,20 @@ def _target(root: Path, name: str, shown_name: str, text: str) -> Target:
     return Target(shown_name, draft, folder / "out", "draft--" + shown_name.replace("/", "--"))
 
 
-def start_build(state: State, job: Job, target: Target) -> None:
-    """Queue `job`, building `target` once no other build of its spec runs."""
+def start_build(state: State, job: Job, target: Target,
+                selected: frozenset[str] | None = None) -> None:
+    """Queue `job`, building `target` once no other build of its spec runs (`selected`: the
+    essays it selects, when the caller has just found them)."""
     state.live[target.name] = target
     job.out, job.preview = str(target.out), target.preview
-    task = asyncio.create_task(_run(state, job, target))
+    task = asyncio.create_task(_run(state, job, target, selected))
     state.tasks.add(task)  # held, so that it is not collected while it runs
     task.add_done_callback(state.tasks.discard)
 
 
-async def _run(state: State, job: Job, target: Target) -> None:
-    state.selected[target.name] = await asyncio.to_thread(selected_slugs, target.spec)
+async def _run(state: State, job: Job, target: Target, selected) -> None:
+    state.selected[target.name] = selected if selected is not None else \
+        await asyncio.to_thread(selected_slugs, target.spec)
     limit = await asyncio.to_thread(_time_limit, target.spec)
     args = await asyncio.to_thread(target.args, state.root)
     await state.builds.run(job, args, limit, lambda j: _notify(state, j))
@@ -316,7 +319,7 @@ async def _changed(state: State, paths: list[str]) -> None:
         before = state.selected.get(name)
         after = await asyncio.to_thread(selected_slugs, target.spec)
         if affects(paths, name, before, after):
-            start_build(state, state.builds.new_job(name), target)
+            start_build(state, state.builds.new_job(name), target, after)
 
 
 async def _save(state: State, request: Request) -> Response:
@@ -350,9 +353,9 @@ async def _file(folder: Path, suffixes: frozenset[str], request: Request) -> Res
 
 
 async def _preview(state: State, request: Request) -> Response:
-    folder, name = request.path_params["folder"], request.path_params["name"]
-    path = safe_file(state.root / "build" / SCRATCH / "previews", f"{folder}/{name}",
-                     frozenset({".png", ".json"}))
+    """A spec's page previews (one JSON index of PNG data: URLs), as its last good build drew them."""
+    path = safe_file(state.root / "build" / SCRATCH / "previews", request.path_params["name"],
+                     frozenset({".json"}))
     return FileResponse(path, headers={"cache-control": "no-store"}) if path else _not_found()
 
 

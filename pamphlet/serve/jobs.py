@@ -2,8 +2,8 @@
 CLI, with the spec's time limit, never two of one spec at once, and the server always free.
 
 A worker builds, then draws the previews the browser shows: the reading PDF's pages and the
-print PDF's sides, as PNG files (pypdfium2) in a preview folder of their own, so a failed
-build leaves the last good preview where it was.
+print PDF's sides, as small PNGs (pypdfium2) in one index file per spec, replaced only by a
+good build, so a failed build leaves the last good preview where it was.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ import dataclasses
 import itertools
 import multiprocessing
 import os
-import shutil
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import atomic_output
 from ..diagnostics import Diagnostic, Diagnostics, Severity
 from ..packet_form import diagnostic_data
 from ..project import project_root
@@ -40,7 +40,7 @@ class Job:
     queued: float = field(default_factory=time.time)
     result: dict | None = None
     out: str = ""  # the output folder, which downloads are read from
-    preview: str = ""  # the preview folder's name
+    preview: str = ""  # the name of its preview index
 
     def public(self) -> dict:
         """What the browser is told: plain JSON."""
@@ -50,7 +50,7 @@ class Job:
 
 def build_in_worker(target: str, out: str, key: str, preview: str, shown_as: str) -> dict:
     """Build `target` into `out` (skipped if the cache says its outputs are current), then draw
-    its previews into `preview`; runs in a worker process, returns plain data."""
+    its previews into the file `preview`; runs in a worker process, returns plain data."""
     from .. import cache
     from ..build import BuildResult, build
 
@@ -58,7 +58,7 @@ def build_in_worker(target: str, out: str, key: str, preview: str, shown_as: str
     spec, out_dir = Path(target), Path(out)
     notes = Diagnostics()
     current = cache.current_outputs(out_dir, spec, key, notes)
-    if current and (Path(preview) / "pages.json").is_file():
+    if current and Path(preview).is_file():
         result, cached = BuildResult(outputs=current), True
     else:
         result, cached = build(spec, out_dir, cache_key=key), False
@@ -69,6 +69,7 @@ def build_in_worker(target: str, out: str, key: str, preview: str, shown_as: str
             "pages": result.pages,
             "diagnostics": [diagnostic_data(_as_spec(d, spec, root / shown_as), root)
                             for d in result.diagnostics]}
+    data["built"] = time.time()
     if result.ok and not cached:
         data["preview_index"] = draw_previews(out_dir, result, Path(preview))
     data["finished"] = time.time()
@@ -83,39 +84,42 @@ def _as_spec(diagnostic: Diagnostic, draft: Path, spec: Path) -> Diagnostic:
 
 
 def draw_previews(out: Path, result, preview: Path) -> dict:
-    """PNGs of every reading page and every printed side, and an index of them."""
+    """Every reading page and every printed side as a PNG data: URL, in one index file (one
+    request brings the whole preview to the page); returns the index without the images."""
     import json
 
-    fresh = preview.with_name(preview.name + ".new")
-    shutil.rmtree(fresh, ignore_errors=True)
-    fresh.mkdir(parents=True)
     names = [p.name for p in result.outputs]
     reading = next((n for n in names if n.endswith(".pdf") and "-print" not in n), None)
     printed = next((n for n in names if n.endswith("-print.pdf")), None)
-    index = {"pages": _draw(out / reading, fresh, "page", READING_SCALE) if reading else [],
-             "sides": _draw(out / printed, fresh, "side", SHEET_SCALE) if printed else [],
+    index = {"pages": _draw(out / reading, READING_SCALE) if reading else [],
+             "sides": _draw(out / printed, SHEET_SCALE) if printed else [],
              "sheets": _sheets(result) if printed else []}
-    (fresh / "pages.json").write_text(json.dumps(index))
-    shutil.rmtree(preview, ignore_errors=True)
-    fresh.rename(preview)
-    return index
+    preview.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(preview) as temporary:
+        temporary.write_text(json.dumps(index))
+    return {"pages": len(index["pages"]), "sides": len(index["sides"]), "sheets": index["sheets"]}
 
 
-def _draw(pdf_path: Path, folder: Path, prefix: str, scale: float) -> list[str]:
+def _draw(pdf_path: Path, scale: float) -> list[str]:
+    """Each page of the PDF as a small PNG, as a data: URL."""
+    import base64
+    import io
+
     import pypdfium2
 
     document = pypdfium2.PdfDocument(str(pdf_path))
-    names = []
+    images = []
     try:
         for number in range(len(document)):
             page = document[number]
-            name = f"{prefix}-{number + 1:03d}.png"
-            page.render(scale=scale).to_pil().save(folder / name, optimize=False)
-            names.append(name)
+            png = io.BytesIO()
+            # Fast compression: these are thrown away at the next build.
+            page.render(scale=scale).to_pil().save(png, "png", compress_level=1)
+            images.append("data:image/png;base64," + base64.b64encode(png.getvalue()).decode())
             page.close()
     finally:
         document.close()
-    return names
+    return images
 
 
 def _sheets(result) -> list[dict]:

@@ -282,28 +282,22 @@ function showResult(job) {
     downloads.append(item);
   }
   $("#notes").textContent = (job.notes || []).join(" ");
-  if (job.preview_index) drawPreview(job);
-  else fetchPreview(job);
+  fetchPreview(job);
 }
 
 async function fetchPreview(job) {
-  const response = await fetch(`/preview/${job.preview}/pages.json?v=${job.id}`, {cache: "no-store"});
-  if (response.ok) {
-    job.preview_index = await response.json();
-    drawPreview(job);
-  }
+  const response = await fetch(`/preview/${job.preview}.json?v=${job.id}`, {cache: "no-store"});
+  if (response.ok) drawPreview(await response.json());
 }
 
-function image(job, name, alt) {
+function image(source, alt) {
   const img = document.createElement("img");
-  img.src = `/preview/${job.preview}/${name}?v=${job.id}`;
+  img.src = source;
   img.alt = alt;
-  img.loading = "lazy";
   return img;
 }
 
-function drawPreview(job) {
-  const index = job.preview_index;
+function drawPreview(index) {
   const spreads = $("#spreads");
   spreads.replaceChildren();
   const pages = index.pages;
@@ -312,7 +306,7 @@ function drawPreview(job) {
   for (const group of groups) {
     const figure = document.createElement("figure");
     figure.className = "spread" + (group.length === 1 && group[0] === 0 ? " first" : "");
-    for (const n of group) figure.append(image(job, pages[n], `Page ${n + 1}`));
+    for (const n of group) figure.append(image(pages[n], `Page ${n + 1}`));
     const caption = document.createElement("figcaption");
     caption.textContent = group.length === 2 ? `Pages ${group[0] + 1}–${group[1] + 1}` : `Page ${group[0] + 1}`;
     figure.append(caption);
@@ -329,8 +323,8 @@ function drawPreview(job) {
   for (const sheet of index.sheets) {
     const figure = document.createElement("figure");
     figure.className = "sheet";
-    figure.append(image(job, index.sides[sheet.front], `Sheet ${sheet.number}, front`));
-    if (sheet.back !== null) figure.append(image(job, index.sides[sheet.back], `Sheet ${sheet.number}, back`));
+    figure.append(image(index.sides[sheet.front], `Sheet ${sheet.number}, front`));
+    if (sheet.back !== null) figure.append(image(index.sides[sheet.back], `Sheet ${sheet.number}, back`));
     const caption = document.createElement("figcaption");
     caption.textContent = `Sheet ${sheet.number}: front` + (sheet.back !== null ? ", then back" : " only");
     figure.append(caption);

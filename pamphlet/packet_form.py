@@ -37,7 +37,7 @@ from .library import estimated_pages, reading_minutes, slugify
 from .paths import Gate, ignored
 from .printing import PrintSettings, instructions, print_plan, settings_from_table, sheet_size
 from .project import (PAGE_SIZES, PRINT_FIELDS, SPEC_NAME, SPEC_SCHEMA, load_spec, parse_spec,
-                      project_root)
+                      parse_toml, project_root)
 from .schema import Checker, TomlLocator
 from .select import choose
 
@@ -169,7 +169,7 @@ def _known(values: dict, kind: type, defaults: dict) -> dict:
 
 def draft_from_text(text: str, path: Path) -> SpecDraft:
     """The draft of spec text; raise PamphletError (P101, P125) when it is not TOML."""
-    return draft_from_data(_parse(text, Path(path)))
+    return draft_from_data(parse_toml(text, Path(path)))
 
 
 # --- a web form into a draft ---------------------------------------------------------------
@@ -286,33 +286,20 @@ def new_spec(project: Path, title: str) -> Path:
 
 def to_toml(draft: SpecDraft, original_text: str | None = None) -> str:
     """The draft as spec text: the original document edited in place (its comments, key order
-    and untouched keys kept, cleared keys removed), or a new, tidy spec."""
+    and untouched keys kept, cleared keys removed), or a new, tidy spec. Raise PamphletError
+    (P101, P125, V143) when the original is not TOML that can be edited."""
     if original_text is None or not original_text.strip():
-        doc = _skeleton(draft)
-        before = SpecDraft(title=None, essays=None)
+        doc, before = tomlkit.document(), SpecDraft(title=None, essays=None)
+        doc.add(tomlkit.comment("A packet made with pamphlet's bookbuilder. See the README."))
     else:
+        before = draft_from_data(parse_toml(original_text, None))
         doc = _editable(original_text)
-        before = draft_from_data(_parse(original_text, Path(SPEC_NAME)))
     for name, key in _TOP.items():
         _edit(doc, key, getattr(before, name), getattr(draft, name))
     _edit_table(doc, "event", before.event, draft.event)
     _edit_table(doc, "print", before.print, draft.print)
     _edit_essays(doc, before.essay, draft.essay)
     return tomlkit.dumps(doc)
-
-
-def _skeleton(draft: SpecDraft) -> tomlkit.TOMLDocument:
-    """An empty spec with its tables in a tidy order, so a new spec reads top to bottom."""
-    doc = tomlkit.document()
-    doc.add(tomlkit.comment("A packet made with pamphlet's bookbuilder. See the README."))
-    for name in ("title", "subtitle", "editor", "date", "layout", "essays"):
-        value = getattr(draft, name)
-        if not _cleared(value):
-            doc.add(name, _item(value, name))
-    if draft.page_size:
-        doc.add(tomlkit.nl())
-        doc.add("pdf", tomlkit.table())
-    return doc
 
 
 def _editable(text: str) -> tomlkit.TOMLDocument:
@@ -326,16 +313,16 @@ def _editable(text: str) -> tomlkit.TOMLDocument:
 
 def _edit(container, key: tuple[str, ...], old: Any, new: Any) -> None:
     """Change one key where the draft changed it; remove it where the draft cleared it."""
-    if _same(old, new):
-        return
     *tables, name = key
+    if _same(old, new, name):
+        return
     for table in tables:
         if table not in container or not isinstance(container[table], dict):
-            if _cleared(new):
+            if _cleared(new, name):
                 return
             container[table] = tomlkit.table()
         container = container[table]
-    if _cleared(new):
+    if _cleared(new, name):
         if name in container:
             del container[name]
         return
@@ -379,13 +366,15 @@ def _same_note(a: EssayDraft, b: EssayDraft) -> bool:
     return all(_same(getattr(a, k), getattr(b, k)) for k in ("intro", "questions", "sections"))
 
 
-def _cleared(value: Any) -> bool:
-    return value is None or value == "" or value == []
+def _cleared(value: Any, name: str = "") -> bool:
+    """Whether a value means "no such key": None, empty text, an empty list (but an empty
+    `essays` list selects nothing, which is not the same as selecting by [select])."""
+    return value is None or value == "" or (value == [] and name != "essays")
 
 
-def _same(old: Any, new: Any) -> bool:
+def _same(old: Any, new: Any, name: str = "") -> bool:
     """Whether a draft value says the same as the spec's (a date as a date or its text)."""
-    if _cleared(old) and _cleared(new):
+    if _cleared(old, name) and _cleared(new, name):
         return True
     return _norm(old) == _norm(new) and type(_norm(old)) is type(_norm(new))
 
@@ -402,6 +391,8 @@ def _item(value: Any, name: str, old=None):
     """A tomlkit item for a new value, in the style of the one it replaces."""
     if name == "editor" and isinstance(value, list) and len(value) == 1:
         value = value[0]
+    if name == "date" and isinstance(value, str):  # a TOML date, as pamphlet init writes one
+        value = _date(value)
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, list):
@@ -425,24 +416,20 @@ def _string(text: str):
 
 # --- checking ------------------------------------------------------------------------------
 
-def _parse(text: str, path: Path) -> dict:
-    """Spec text parsed as a build parses it (P101, P125 when it is not TOML)."""
-    try:
-        parse_spec(text, path)
-    except PamphletError as error:
-        problems = [d for d in error.diagnostics if d.code in ("P101", "P125")]
-        if problems:
-            raise PamphletError(problems) from None
-    return tomllib.loads(text)
-
-
 def validate(text: str, path: Path) -> Diagnostics:
     """Everything a build (and `pamphlet check`) would report about this spec text, were it
     saved at `path`: TOML, schema, selection, assembly (the sanitiser), layout and print."""
     path = Path(path).absolute()
     diagnostics = Diagnostics()
     limit = Gate.for_project(project_root(path)).limit
-    if len(text.encode("utf-8")) > limit:
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:  # a lone surrogate, which a browser's JSON may carry
+        diagnostics.error("P111", f"cannot read the spec: {error.reason} at character "
+                          f"{error.start + 1}", path, text.count("\n", 0, error.start) + 1,
+                          hint="retype the character; a spec is UTF-8 text")
+        return diagnostics
+    if size > limit:
         diagnostics.error("S904", f"spec {path.name} is larger than {limit / 1e6:g} MB", path,
                           hint="a spec holds keys, short lists and tables of keys")
         return diagnostics

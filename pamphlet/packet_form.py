@@ -29,6 +29,7 @@ import tomlkit
 import tomlkit.exceptions
 
 from .assemble import source_line
+from .atomic import locked
 from .check import essay_problems, spec_problems
 from .diagnostics import Diagnostic, Diagnostics, PamphletError, Severity, fail
 from .essays import Essay, essay_paths, read_essay
@@ -179,7 +180,10 @@ def draft_from_form(form: Mapping[str, Any]) -> SpecDraft:
     `essays`; `event` (present: the table is on) and `event.<key>`; `print` and `print.<key>`;
     `essay.<slug>.intro|questions|sections`. A value is a string or a list of strings; list
     keys take one item a line. Numbers and booleans are converted as the schema types them;
-    anything else stays text, so `validate` reports it as it would in a file."""
+    anything else stays text, so `validate` reports it as it would in a file. A multi-dict
+    (Starlette's FormData) is read with all its repeated values."""
+    if hasattr(form, "getlist"):
+        form = {key: form.getlist(key) for key in form.keys()}
     def one(key: str) -> str | None:
         value = form.get(key)
         if isinstance(value, (list, tuple)):
@@ -208,11 +212,12 @@ def draft_from_form(form: Mapping[str, Any]) -> SpecDraft:
 
 
 def _lines(value: Any) -> list[str]:
-    """A list from a form value: a list of strings, or one string with an item a line."""
+    """A list from a form value: strings (repeated fields), each with an item a line."""
     if value is None:
         return []
-    items = value if isinstance(value, (list, tuple)) else str(value).splitlines()
-    return [str(item).strip() for item in items if str(item).strip()]
+    values = value if isinstance(value, (list, tuple)) else [value]
+    items = [line.strip() for text in values for line in str(text).splitlines()]
+    return [item for item in items if item]
 
 
 def _date(text: str | None) -> dt.date | str | None:
@@ -344,15 +349,15 @@ def _edit_table(doc, name: str, old, new) -> None:
 
 def _edit_essays(doc, old: dict[str, EssayDraft], new: dict[str, EssayDraft]) -> None:
     """The [essay.<slug>] tables: removed, added or edited; one left empty is removed."""
-    for slug in old.keys() - new.keys():
+    for slug in old.keys() - new.keys():  # (old only holds slugs whose entry is a table)
         del doc["essay"][slug]
     for slug, note in new.items():
         before = old.get(slug, EssayDraft())
         if _same_note(before, note):
             continue
-        if "essay" not in doc:
+        if not isinstance(doc.get("essay"), dict):  # missing, or a value of the wrong type
             doc["essay"] = tomlkit.table(is_super_table=True)
-        if slug not in doc["essay"]:
+        if not isinstance(doc["essay"].get(slug), dict):
             doc["essay"][slug] = tomlkit.table()
         for key in ("intro", "questions", "sections"):
             _edit(doc["essay"][slug], (key,), getattr(before, key), getattr(note, key))
@@ -491,12 +496,34 @@ def _unchanged(path: Path, version: str) -> None:
 
 def _write(path: Path, data: bytes, version: str, root: Path) -> None:
     """Write through a temporary file in the same folder, then move it into place: a new
-    spec by a link that fails if one appeared meanwhile, an old one by os.replace after one
-    last look at its version."""
-    path.parent.mkdir(exist_ok=True)
-    if not Gate.for_project(root).inside(path.parent):
+    spec by a link, which fails if a file appeared meanwhile; an old one by os.replace, after
+    a last look at its version. Saves to one folder are serialised by a lock on it."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+    except OSError as error:
+        raise _unwritten(path, error) from None
+    if not Gate.for_project(root).inside(path.parent):  # a link made since _place looked
         raise fail("V141", f"a spec cannot be written to {path}", path,
                    hint="the folder leads out of the project")
+    try:
+        with locked(path.parent), _temporary(path, data) as temporary:
+            _unchanged(path, version)
+            if version == NEW:
+                os.chmod(temporary, 0o644)
+                _create(temporary, path, data)
+            else:
+                os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+                os.replace(temporary, path)
+    except FileExistsError:
+        raise fail("V140", "the spec was made on disk since it was opened, so it was not "
+                   "saved", path, hint="reload") from None
+    except OSError as error:
+        raise _unwritten(path, error) from None
+
+
+@contextlib.contextmanager
+def _temporary(path: Path, data: bytes):
+    """A file beside `path` holding `data`, on disk, removed afterwards if still there."""
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     temporary = Path(name)
     try:
@@ -504,27 +531,35 @@ def _write(path: Path, data: bytes, version: str, root: Path) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if version == NEW:
-            os.chmod(temporary, 0o644)
-            os.link(temporary, path)
-        else:
-            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
-            _unchanged(path, version)
-            os.replace(temporary, path)
-    except FileExistsError:
-        raise fail("V140", "the spec was made on disk since it was opened, so it was not "
-                   "saved", path, hint="reload") from None
-    except OSError as error:
-        raise fail("V144", f"the spec could not be written: {error.strerror or error}", path,
-                   hint="check the folder's permissions and free space") from None
+        yield temporary
     finally:
         temporary.unlink(missing_ok=True)
 
 
+def _create(temporary: Path, path: Path, data: bytes) -> None:
+    """Make `path` from the temporary file, never over a file (FileExistsError then)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system with no hard links: an exclusive create does as well
+        with open(path, "xb") as out:
+            out.write(data)
+
+
+def _unwritten(path: Path, error: OSError) -> PamphletError:
+    return fail("V144", f"the spec could not be written: {error.strerror or error}", path,
+                hint="check the folder's permissions and free space")
+
+
 # --- estimates -----------------------------------------------------------------------------
 
-FRONT_MATTER = 4  # cover, title page, contents and its facing page, in the zine layout
-BACK_MATTER = 2  # sources and colophon
+# Pages around the essays in the zine layout, measured on the sample and the test projects
+# (the estimate came within a page of the build for each): cover, title page and contents
+# before; sources, colophon and back cover after, the whole an even number of pages.
+FRONT_MATTER = 4
+EVENT_PAGES = 2  # the meeting's page, and the blank behind it
+BACK_MATTER = 2
 
 
 @dataclass(frozen=True)
@@ -567,12 +602,15 @@ def estimate(project: Path, draft: SpecDraft, spec_path: Path | None = None) -> 
     root = Path(project).resolve()
     page_size = draft.page_size if draft.page_size in PAGE_SIZES else PAGE_SIZES[0]
     essays, missing = _selected(root, draft, spec_path)
+    if not essays:
+        return Estimate(0, 0, 0, 0, page_size, None, missing)
     words = sum(essay.word_count for essay in essays)
-    pages = FRONT_MATTER
+    pages = FRONT_MATTER + (EVENT_PAGES if draft.event is not None else 0)
     for essay in essays:
         pages += pages % 2  # each essay opens on a right-hand page
         pages += estimated_pages(essay.word_count, page_size)
-    pages += BACK_MATTER if essays else 0
+    pages += BACK_MATTER
+    pages += pages % 2
     return Estimate(len(essays), words, reading_minutes(words) if words else 0, pages,
                     page_size, _print_estimate(draft, page_size, pages), missing)
 
@@ -585,7 +623,8 @@ def _selected(root: Path, draft: SpecDraft,
     gate = Gate.for_project(root)
     quiet = Diagnostics()  # each essay's problems are the library's to show
     if draft.essays is not None:
-        slugs = [slug for slug in draft.essays if isinstance(slug, str)]
+        listed = draft.essays if isinstance(draft.essays, list) else []  # a P103 in the spec
+        slugs = [slug for slug in listed if isinstance(slug, str)]
         found = [read_essay(paths[slug], quiet, gate=gate) for slug in slugs if slug in paths]
         return [e for e in found if e is not None], [s for s in slugs if s not in paths]
     essays = [e for e in (read_essay(p, quiet, gate=gate) for p in paths.values()) if e]

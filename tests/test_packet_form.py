@@ -14,7 +14,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from pamphlet import packet_form as pf
 from pamphlet.build import build
@@ -191,6 +191,8 @@ TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(title='"""', subtitle="\\", intro="Windows\r\nline ends", agenda=["a\rb"],
+         slug="a.b", edit=True)  # TOML reads CR LF in a multi-line string as LF
 @given(title=TEXT, subtitle=TEXT, intro=TEXT, agenda=st.lists(TEXT, max_size=3),
        slug=st.text(min_size=1, max_size=12), edit=st.booleans())
 def test_any_typed_text_reads_back_exactly(title, subtitle, intro, agenda, slug, edit):
@@ -286,6 +288,20 @@ HOSTILE = [  # (name, form fields over BASE, the code expected, where, error)
     ("no essays", {"essays": []}, "P112", "essays", True),
     ("a slug twice", {"essays": ["after-hours", "after-hours"]}, "P108", "essays", True),
     ("control characters", {"subtitle": "a\x00b\x1bc\x7f"}, None, None, False),
+    ("a javascript: link in an intro", {"essay.after-hours.intro": "[x](javascript:alert(1))"},
+     "M305", "intro", False),
+    ("a style element in the subtitle", {"subtitle": "<style>*{}</style>Sub"}, "M305",
+     "subtitle", False),
+    ("no copies", {"print": "on", "print.copies": "0"}, "P123", "copies", True),
+    ("a signature of billions", {"print": "on", "print.signature": "4000000000"}, "P121",
+     "signature", True),
+    ("copies of 5000 digits", {"print": "on", "print.copies": "9" * 5000}, "P103", "copies",
+     True),
+    ("a layout with a NUL", {"layout": "zi\x00ne"}, "L401", "layout", True),
+    ("a page size in lower case", {"page_size": "a5"}, "P106", "page_size", True),
+    ("a slug through source/", {"essays": ["source/../after-hours"]}, "P104", "source/..", True),
+    ("a slug with its suffix", {"essays": ["after-hours.md"]}, "P104", "after-hours.md", True),
+    ("a slug with a NUL", {"essays": ["after-hours\x00"]}, "P104", "essays", True),
 ]
 
 
@@ -386,6 +402,18 @@ def test_a_new_spec_never_overwrites_one_made_meanwhile(library):
     assert path.read_text() == text
     assert pf.new_spec(library, "Groups") == library / "packets" / "groups-3.toml"
     assert pf.new_spec(library, "!!!") == library / "packets" / "packet.toml"
+
+
+def test_a_spec_made_between_the_last_look_and_the_write_is_not_overwritten(library,
+                                                                           monkeypatch):
+    path = library / "packets" / "race.toml"
+    path.write_text("# made in another window a moment ago\n")
+    monkeypatch.setattr(pf, "_unchanged", lambda path, version: None)  # as if it looked first
+    text = pf.to_toml(pf.SpecDraft(title="T", essays=["after-hours"]), None)
+    assert [d.code for d in pf.save(path, text, pf.NEW, library)] == ["V140"]
+    assert path.read_text() == "# made in another window a moment ago\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == [
+        "excerpt.toml", "groups.toml", "printing.toml", "race.toml"]
 
 
 @pytest.mark.parametrize("place", [

@@ -8,8 +8,9 @@ only through `save`: into the project's pamphlet.toml or packets/*.toml, atomica
 never over a file that changed since it was read.
 
 Diagnostic codes: V140 the spec changed on disk since it was opened, V141 a spec may not be
-written there, V142 a spec that already exists cannot be made anew, V143 the spec's text
-cannot be edited (tomlkit cannot read it), V144 the spec could not be written.
+written there, V142 no free file name for a new packet, V143 the spec's text cannot be
+edited (tomlkit cannot read it), V144 the spec could not be written (a disk or permission
+error).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import tomlkit.exceptions
 from .assemble import source_line
 from .atomic import locked
 from .check import essay_problems, spec_problems
-from .diagnostics import Diagnostic, Diagnostics, PamphletError, Severity, fail
+from .diagnostics import Diagnostic, Diagnostics, PamphletError, fail
 from .essays import Essay, essay_paths, read_essay
 from .imposition import impose
 from .library import estimated_pages, reading_minutes, slugify
@@ -188,7 +189,8 @@ def draft_from_form(form: Mapping[str, Any]) -> SpecDraft:
         value = form.get(key)
         if isinstance(value, (list, tuple)):
             value = value[-1] if value else None
-        value = None if value is None else str(value).strip()
+        # A browser sends a textarea's line ends as CR LF; a file written by hand has LF.
+        value = None if value is None else re.sub(r"\r\n?", "\n", str(value)).strip()
         return value or None
     draft = SpecDraft(
         title=one("title") or "", subtitle=one("subtitle"), editor=_lines(form.get("editor")),
@@ -690,12 +692,14 @@ def _row(slug: str, path: Path, root: Path, essay: Essay | None, page_size: str,
     return {
         "slug": slug, "path": str(path.relative_to(root)),
         "title": essay.title if essay else slug,
+        "subtitle": essay.subtitle if essay else None,
         "author": list(essay.authors) if essay else [],
         "date": essay.date if essay else None,
         "tags": list(essay.tags) if essay else [],
         "words": words, "minutes": reading_minutes(words) if essay else 0,
         "pages": estimated_pages(words, page_size) if essay else 0,
         "source": source_line(essay.source, essay.title) if essay else "",
+        "url": essay.source.url if essay and essay.source else None,
         "diagnostics": [diagnostic_data(d, root) for d in found],
     }
 
@@ -711,10 +715,12 @@ def _page_size(root: Path) -> str:
 def diagnostic_data(diagnostic: Diagnostic, root: Path | None = None) -> dict:
     """A diagnostic as plain data: code, severity, message, path (relative to `root`), line,
     hint, and the line as the CLI prints it."""
+    path = None
+    if diagnostic.path is not None:
+        path = replace(diagnostic, line=None).location(root)  # the path alone, no ":line"
     return {"code": diagnostic.code, "severity": diagnostic.severity.value,
-            "message": diagnostic.message, "path": diagnostic.location(root).rsplit(":", 1)[0]
-            if diagnostic.path else None, "line": diagnostic.line, "hint": diagnostic.hint,
-            "text": diagnostic.format(root)}
+            "message": diagnostic.message, "path": path, "line": diagnostic.line,
+            "hint": diagnostic.hint, "text": diagnostic.format(root)}
 
 
 def _plain(value: Any) -> Any:

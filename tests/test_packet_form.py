@@ -467,7 +467,8 @@ questions = [
   "Who owns the copier?",
   "What does \\"toner\\" stand for here?",
 ]
-intro = "Read this *aloud*."
+intro = """Read this *aloud*.
+Then talk."""
 
 [print]
 copies = 12
@@ -489,9 +490,9 @@ def test_a_saved_draft_builds_the_same_bytes_as_a_hand_written_spec(tmp_path,
             "editor": "Ada Quill\nBo Lenz", "date": "2026-03-01",
             "essays": ["after-hours", "quiet-hours", "ink-and-toner"], "event": "on",
             "event.name": "Night Readers", "event.date": "2026-03-05",
-            "event.place": "Back room", "event.agenda": "19:00 Reading aloud\n20:00 Talk",
+            "event.place": "Back room", "event.agenda": "19:00 Reading aloud\r\n20:00 Talk",
             "print": "on", "print.scheme": "saddle", "print.copies": "12",
-            "essay.ink-and-toner.intro": "Read this *aloud*.",
+            "essay.ink-and-toner.intro": "Read this *aloud*.\r\nThen talk.",  # a textarea
             "essay.ink-and-toner.questions": 'Who owns the copier?\nWhat does "toner" stand '
                                              'for here?',
             "essay.ink-and-toner.sections": "Second part"}
@@ -501,7 +502,7 @@ def test_a_saved_draft_builds_the_same_bytes_as_a_hand_written_spec(tmp_path,
     assert not pf.save(path, pf.to_toml(draft, None), pf.NEW, drafted).items
     hand = by_hand / "packets" / path.name
     hand.write_text(BY_HAND)
-    assert path.read_text() != BY_HAND
+    assert path.read_text() != BY_HAND and "\\r" not in path.read_text()  # LF, as by hand
     assert tomllib.loads(path.read_text()) != tomllib.loads(BY_HAND)  # a date, not its text
     for spec in (path, hand):
         assert main(["build", str(spec)]) == 0

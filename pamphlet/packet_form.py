@@ -37,7 +37,9 @@ from .essays import Essay, essay_paths, read_essay
 from .imposition import impose
 from .library import estimated_pages, reading_minutes, slugify
 from .paths import Gate, ignored
-from .printing import PrintSettings, instructions, print_plan, settings_from_table, sheet_size
+from .layouts import available_layouts
+from .printing import (SHEETS, VARIANTS, PrintSettings, instructions, print_plan,
+                       settings_from_table, sheet_size)
 from .project import (PAGE_SIZES, PRINT_FIELDS, SPEC_NAME, SPEC_SCHEMA, load_spec, parse_spec,
                       parse_toml, project_root)
 from .schema import Checker, TomlLocator
@@ -669,28 +671,32 @@ def _print_settings(draft: PrintDraft) -> PrintSettings | None:
 # --- the library ---------------------------------------------------------------------------
 
 def library_rows(project: Path, page_size: str | None = None) -> list[dict]:
-    """Each essay in source/ as a row a web page shows: slug, title, author, date, tags,
-    words, minutes, pages, source line, and the essay's own diagnostics."""
+    """Each essay in source/ as a row a web page shows (see `library_row`), in slug order."""
     root = Path(project).resolve()
     page_size = page_size or _page_size(root)
     paths = essay_paths(root / "source")
-    gate = Gate.for_project(root)
-    slugs = frozenset(paths)
-    rows = []
-    for slug, path in paths.items():
-        found = Diagnostics()
-        essay = read_essay(path, found, gate=gate)
-        if essay is not None:
-            essay_problems(essay, root, slugs, found)
-        rows.append(_row(slug, path, root, essay, page_size, found))
-    return rows
+    return [_row(root, slug, paths, page_size) for slug in paths]
 
 
-def _row(slug: str, path: Path, root: Path, essay: Essay | None, page_size: str,
-         found: Diagnostics) -> dict:
+def library_row(project: Path, slug: str, page_size: str | None = None) -> dict | None:
+    """One essay's row, to refresh after its file changed; None when there is no such essay.
+
+    A row holds: slug, path, title, subtitle, author (a list), date, tags, words, minutes,
+    pages (estimated, at `page_size`, else the project's), source (the line under its
+    title), url, and diagnostics: what `pamphlet check` reports about this essay's file."""
+    root = Path(project).resolve()
+    paths = essay_paths(root / "source")
+    return _row(root, slug, paths, page_size or _page_size(root)) if slug in paths else None
+
+
+def _row(root: Path, slug: str, paths: dict[str, Path], page_size: str) -> dict:
+    found = Diagnostics()
+    essay = read_essay(paths[slug], found, gate=Gate.for_project(root))
+    if essay is not None:
+        essay_problems(essay, root, frozenset(paths), found)
     words = essay.word_count if essay else 0
     return {
-        "slug": slug, "path": str(path.relative_to(root)),
+        "slug": slug, "path": str(paths[slug].relative_to(root)),
         "title": essay.title if essay else slug,
         "subtitle": essay.subtitle if essay else None,
         "author": list(essay.authors) if essay else [],
@@ -710,6 +716,16 @@ def _page_size(root: Path) -> str:
         return load_spec(root / SPEC_NAME).pdf.page_size
     except PamphletError:
         return PAGE_SIZES[0]
+
+
+def form_choices(project: Path) -> dict[str, list[str]]:
+    """The values each choice in the form may take, as the schema and the project say:
+    layouts, page sizes, and the [print] table's schemes, sheets, duplex, binding, variants."""
+    choices = {"layout": available_layouts(Path(project) / "layouts"),
+               "page_size": list(PAGE_SIZES), "sheet": list(SHEETS), "variants": list(VARIANTS)}
+    for key in ("scheme", "duplex", "binding"):
+        choices[key] = list(PRINT_FIELDS[key].choices)
+    return choices
 
 
 def diagnostic_data(diagnostic: Diagnostic, root: Path | None = None) -> dict:

@@ -565,3 +565,46 @@ def test_library_rows_show_each_essay_and_its_own_diagnostics(library):
         assert [d["text"] for d in row["diagnostics"]] == \
             [d.format(library) for d in by_check if d.path == path], slug
     assert "C101" in [d["code"] for d in ink["diagnostics"]]
+
+
+def test_one_row_is_refreshed_alone_and_the_form_knows_its_choices(library):
+    essay = library / "source" / "after-hours.md"
+    essay.write_text(essay.read_text().replace('title: "After Hours"', 'title: "Late Hours"'))
+    assert pf.library_row(library, "after-hours")["title"] == "Late Hours"
+    assert pf.library_row(library, "../pamphlet") is None
+    (library / "layouts" / "mine").mkdir(parents=True)
+    (library / "layouts" / "mine" / "pamphlet.html").write_text("<html></html>")
+    choices = pf.form_choices(library)
+    assert choices["layout"] == ["mine", "packet", "pocket", "zine"]
+    assert choices["scheme"] == ["saddle", "minizine", "cutstack", "2up"]
+    assert (choices["duplex"], choices["binding"]) == (["short-edge", "long-edge"],
+                                                       ["left", "right"])
+    assert "A5" in choices["page_size"] and "A4" in choices["sheet"]
+
+
+def test_a_spec_with_mistakes_opens_and_its_mistakes_are_left_as_they_are(library):
+    text = ('title = "T"\nessays = "after-hours"\nlayout = 5\neditor = 7\n[event]\n'
+            'agenda = "one"\n[essay]\nx = 3\n[print]\ncopies = "many"\n')
+    path = written(library, text)
+    draft, version = pf.open_spec(path)
+    assert (draft.essays, draft.layout, draft.event.agenda, draft.print.copies) == \
+        ("after-hours", 5, "one", "many")
+    assert pf.to_toml(draft, text) == text
+    assert pf.estimate(library, draft).essays == 0  # no list to count yet
+    draft.title = "U"
+    draft.essay["after-hours"] = pf.EssayDraft(intro="Hi")  # over the wrong [essay] value
+    changed = tomllib.loads(pf.to_toml(draft, text))
+    assert (changed["title"], changed["layout"], changed["print"]) == ("U", 5, {"copies": "many"})
+    assert changed["essay"]["after-hours"] == {"intro": "Hi"}
+    codes = {d.code for d in pf.save(path, pf.to_toml(draft, text), version, library)}
+    assert codes == {"P103", "P117"} and path.read_text() == text  # as on disk
+
+
+def test_a_spec_that_is_a_pipe_is_refused_not_waited_on(library):
+    path = library / "packets" / "pipe.toml"
+    os.mkfifo(path)
+    with pytest.raises(PamphletError) as raised:
+        pf.open_spec(path)
+    assert raised.value.diagnostics[0].code == "S903"
+    assert [d.code for d in pf.save(path, 'title = "T"\n', pf.NEW, library)] == ["S903"]
+    assert path.is_fifo()

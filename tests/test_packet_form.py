@@ -608,3 +608,22 @@ def test_a_spec_that_is_a_pipe_is_refused_not_waited_on(library):
     assert raised.value.diagnostics[0].code == "S903"
     assert [d.code for d in pf.save(path, 'title = "T"\n', pf.NEW, library)] == ["S903"]
     assert path.is_fifo()
+
+
+@pytest.mark.parametrize("typed", [
+    'x"\nlayout = "evil', "x'''\n[print]\ncopies = 5", 'x"""\n[essay.a]\nintro = "y',
+    "x\\\"\nessays = []", "x\u2028[pdf]\x85time_limit = 0", "\x00\n#"])
+def test_typed_text_cannot_add_keys_to_the_spec(library, typed):
+    form = {"title": typed, "subtitle": typed, "event": "on", "event.agenda": [typed],
+            "essays": ["after-hours"], "essay.after-hours.intro": typed}
+    data = tomllib.loads(pf.to_toml(pf.draft_from_form(form), None))
+    assert sorted(data) == ["essay", "essays", "event", "subtitle", "title"]
+    assert (data["title"], data["subtitle"]) == (typed.strip(), typed.strip())
+    assert data["essay"] == {"after-hours": {"intro": typed.strip()}}
+
+
+def test_a_new_packet_is_named_from_its_title_and_stays_in_packets(library):
+    assert pf.new_spec(library, "../../etc/passwd") == library / "packets" / "etc-passwd.toml"
+    assert pf.new_spec(library, "Ünïcödé Night") == library / "packets" / "unicode-night.toml"
+    long = pf.new_spec(library, "word " * 2000)
+    assert long.parent == library / "packets" and len(long.name) <= 85

@@ -405,12 +405,39 @@ def _item(value: Any, name: str, old=None):
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, list):
-        array = tomlkit.array()
-        array.extend(_string(item) if isinstance(item, str) else item for item in value)
-        multiline = old is not None and "\n" in old.as_string() if hasattr(old, "as_string") \
-            else len(value) > 2 or sum(len(str(item)) for item in value) > 60
-        return array.multiline(multiline)
+        return _array(value, old)
     return tomlkit.item(value)
+
+
+def _array(values: list, old=None):
+    """A TOML array: one line a value where it replaces a multi-line array (each value keeps
+    the comment it had there, so a reordered list keeps its notes) or is long; else inline."""
+    items = [_string(value) if isinstance(value, str) else value for value in values]
+    array = tomlkit.array()
+    if not isinstance(old, tomlkit.items.Array) or "\n" not in old.as_string() or not values:
+        array.extend(items)
+        long = len(values) > 2 or sum(len(str(value)) for value in values) > 60
+        return array.multiline(long and not isinstance(old, tomlkit.items.Array))
+    comments, indent = _comments(old)
+    for value, item in zip(values, items):
+        array.add_line(item, indent=indent,
+                       comment=comments.get(value) if isinstance(value, str) else None)
+    array.add_line(indent="")  # the closing bracket on a line of its own
+    return array
+
+
+def _comments(array) -> tuple[dict[str, str], str]:
+    """The comment after each string in a multi-line array, and the array's indent."""
+    comments, indent = {}, "    "
+    try:  # tomlkit keeps these in its item groups, which it does not document
+        for group in array._value:
+            if isinstance(group.value, tomlkit.items.String):
+                indent = group.indent.as_string().lstrip("\n") if group.indent else indent
+                if group.comment is not None:
+                    comments[str(group.value)] = group.comment.as_string().strip()[1:].strip()
+    except AttributeError:
+        return {}, "    "
+    return comments, indent
 
 
 def _string(text: str):

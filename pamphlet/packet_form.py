@@ -10,7 +10,7 @@ never over a file that changed since it was read.
 Diagnostic codes: V140 the spec changed on disk since it was opened, V141 a spec may not be
 written there, V142 no free file name for a new packet, V143 the spec's text cannot be
 edited (tomlkit cannot read it), V144 the spec could not be written (a disk or permission
-error).
+error), V145 a packet called pamphlet.toml (packets/ would look like a project of its own).
 """
 
 from __future__ import annotations
@@ -285,8 +285,8 @@ def new_spec(project: Path, title: str) -> Path:
     folder = Path(project) / PACKETS
     for number in range(1, 10_000):
         candidate = folder / (f"{base}.toml" if number == 1 else f"{base}-{number}.toml")
-        if not os.path.lexists(candidate):
-            return candidate
+        if not os.path.lexists(candidate) and candidate.name != SPEC_NAME:
+            return candidate  # (packets/pamphlet.toml would make packets/ a project)
     raise fail("V142", f"no free name for a packet called '{base}' in {folder}", folder,
                hint="choose another title")
 
@@ -512,6 +512,10 @@ def _place(path: Path, project: Path | None) -> Path:
     if not allowed or not is_project or os.path.islink(path):
         raise fail("V141", f"a spec cannot be written to {path}", path,
                    hint=f"save the spec as {SPEC_NAME} or packets/<name>.toml in the project")
+    if folder != root and path.name == SPEC_NAME:
+        raise fail("V145", f"a packet cannot be called {SPEC_NAME}: packets/ would look like "
+                   "a project of its own, and its outputs would be the project's", path,
+                   hint="give the packet another name")
     return root
 
 

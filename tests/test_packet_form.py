@@ -404,6 +404,12 @@ def test_a_new_spec_never_overwrites_one_made_meanwhile(library):
     assert path.read_text() == text
     assert pf.new_spec(library, "Groups") == library / "packets" / "groups-3.toml"
     assert pf.new_spec(library, "!!!") == library / "packets" / "packet.toml"
+    assert pf.new_spec(library, "Pamphlet") == library / "packets" / "pamphlet-2.toml"
+    clash = library / "packets" / "pamphlet.toml"  # packets/ would become a project
+    assert [d.code for d in pf.save(clash, text, pf.NEW, library)] == ["V145"]
+    assert not clash.exists()
+    (library / "pamphlet.toml").unlink()
+    assert [d.code for d in pf.save(clash, text, pf.NEW, library)] == ["V145"]
 
 
 def test_a_spec_made_between_the_last_look_and_the_write_is_not_overwritten(library,

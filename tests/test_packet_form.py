@@ -5,12 +5,14 @@ from a draft builds the same bytes as one written by hand."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import difflib
 import hashlib
 import os
 import re
 import tomllib
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -635,3 +637,60 @@ def test_a_new_packet_is_named_from_its_title_and_stays_in_packets(library):
     assert pf.new_spec(library, "Ünïcödé Night") == library / "packets" / "unicode-night.toml"
     long = pf.new_spec(library, "word " * 2000)
     assert long.parent == library / "packets" and len(long.name) <= 85
+
+
+# Random drafts: every key the form edits, set, changed or cleared.
+# Any character, and the pieces that trouble a TOML writer most.
+WORD = st.lists(st.characters(blacklist_categories=("Cs",)) | st.sampled_from(
+    ["\r\n", '"""', "'''", "\\", "\n", "#", "=", "[", "."]), max_size=8).map("".join)
+MAYBE = st.none() | WORD
+DATES = st.none() | st.dates() | st.dates().map(str) | WORD
+DRAFTS = st.builds(
+    pf.SpecDraft, title=WORD, subtitle=MAYBE, editor=st.lists(WORD, max_size=3),
+    date=DATES, layout=MAYBE, page_size=st.none() | st.sampled_from(
+        ["A5", "A6", "letter"]), essays=st.none() | st.lists(WORD, max_size=4),
+    event=st.none() | st.builds(pf.EventDraft, name=MAYBE, date=DATES,
+                                time=MAYBE, place=MAYBE, host=MAYBE, contact=MAYBE,
+                                agenda=st.lists(WORD, max_size=3)),
+    print=st.none() | st.builds(pf.PrintDraft, scheme=MAYBE, copies=st.none() | st.integers(),
+                                marks=st.none() | st.booleans(),
+                                variants=st.none() | st.lists(WORD, max_size=2)),
+    essay=st.dictionaries(WORD, st.builds(pf.EssayDraft, intro=MAYBE,
+                                          questions=st.lists(WORD, max_size=2),
+                                          sections=st.lists(WORD, max_size=2)), max_size=3))
+MANAGED = {"title", "subtitle", "editor", "date", "layout", "essays", "event", "print", "essay"}
+
+
+def normal(draft: pf.SpecDraft) -> pf.SpecDraft:
+    """The draft as it reads back from TOML: empty text is no key, one editor is a string,
+    an ISO date is a date, notes with nothing in them are no table."""
+    def text(value):
+        return None if value == "" else value
+    def date(value):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            with contextlib.suppress(ValueError):
+                return dt.date.fromisoformat(value)
+        return text(value)
+    event = draft.event and replace(draft.event, **{k: text(getattr(draft.event, k)) for k in (
+        "name", "time", "place", "host", "contact")}, date=date(draft.event.date))
+    printing = draft.print and replace(draft.print, scheme=text(draft.print.scheme),
+                                       variants=draft.print.variants or None)
+    notes = {slug: replace(note, intro=text(note.intro)) for slug, note in draft.essay.items()
+             if note.intro or note.questions or note.sections}
+    return replace(draft, title=draft.title, subtitle=text(draft.subtitle),
+                   date=date(draft.date), layout=text(draft.layout), event=event,
+                   print=printing, essay=notes)
+
+
+@settings(max_examples=int(os.environ.get("PACKET_EXAMPLES", 200)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(draft=DRAFTS, edit=st.booleans())
+def test_any_draft_reads_back_as_itself_and_leaves_the_rest_alone(draft, edit):
+    original = HAND if edit else None
+    text = pf.to_toml(draft, original)
+    back = pf.draft_from_text(text, Path("x.toml"))
+    assert back == normal(draft)
+    if edit:
+        data, hand = tomllib.loads(text), tomllib.loads(HAND)
+        assert {k: v for k, v in data.items() if k not in MANAGED | {"pdf"}} == \
+            {k: v for k, v in hand.items() if k not in MANAGED | {"pdf"}}
+        assert "# rust" in text and "# Reading packet for the December meeting." in text

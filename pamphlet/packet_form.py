@@ -7,6 +7,11 @@ checked by the same loader, selection and assembly a build runs (`validate`), an
 only through `save`: into the project's pamphlet.toml or packets/*.toml, atomically, and
 never over a file that changed since it was read.
 
+The web app's round: `read_spec` (text, version) or `open_spec` (draft, version);
+`draft_from_form` for what the page posts; `to_toml(draft, text)`; `validate(text, path)`;
+`estimate`; `save(path, text, version, project)`. `library_rows` and `library_row` show the
+essays, `form_choices` the values each choice may take. Nothing here prints or builds.
+
 Diagnostic codes: V140 the spec changed on disk since it was opened, V141 a spec may not be
 written there, V142 no free file name for a new packet, V143 the spec's text cannot be
 edited (tomlkit cannot read it), V144 the spec could not be written (a disk or permission
@@ -465,9 +470,10 @@ def validate(text: str, path: Path) -> Diagnostics:
                           f"{error.start + 1}", path, text.count("\n", 0, error.start) + 1,
                           hint="retype the character; a spec is UTF-8 text")
         return diagnostics
-    if size > limit:
-        diagnostics.error("S904", f"spec {path.name} is larger than {limit / 1e6:g} MB", path,
-                          hint="a spec holds keys, short lists and tables of keys")
+    if size > limit:  # as the path gate says of a spec file that large
+        diagnostics.error("S904", f"spec {path.name} is {size / 1e6:.1f} MB, over the limit of "
+                          f"{limit / 1e6:g} MB", path,
+                          hint="raise [limits] file_size_mb in the spec, or shrink the file")
         return diagnostics
     try:
         spec = parse_spec(text, path)

@@ -7,9 +7,15 @@ checked by the same loader, selection and assembly a build runs (`validate`), an
 only through `save`: into the project's pamphlet.toml or packets/*.toml, atomically, and
 never over a file that changed since it was read.
 
+The web app's round: `read_spec` (text, version) or `open_spec` (draft, version);
+`draft_from_form` for what the page posts; `to_toml(draft, text)`; `validate(text, path)`;
+`estimate`; `save(path, text, version, project)`. `library_rows` and `library_row` show the
+essays, `form_choices` the values each choice may take. Nothing here prints or builds.
+
 Diagnostic codes: V140 the spec changed on disk since it was opened, V141 a spec may not be
-written there, V142 a spec that already exists cannot be made anew, V143 the spec's text
-cannot be edited (tomlkit cannot read it), V144 the spec could not be written.
+written there, V142 no free file name for a new packet, V143 the spec's text cannot be
+edited (tomlkit cannot read it), V144 the spec could not be written (a disk or permission
+error), V145 a packet called pamphlet.toml (packets/ would look like a project of its own).
 """
 
 from __future__ import annotations
@@ -29,15 +35,18 @@ import tomlkit
 import tomlkit.exceptions
 
 from .assemble import source_line
+from .atomic import locked
 from .check import essay_problems, spec_problems
-from .diagnostics import Diagnostic, Diagnostics, PamphletError, Severity, fail
+from .diagnostics import Diagnostic, Diagnostics, PamphletError, fail
 from .essays import Essay, essay_paths, read_essay
 from .imposition import impose
 from .library import estimated_pages, reading_minutes, slugify
 from .paths import Gate, ignored
-from .printing import PrintSettings, instructions, print_plan, settings_from_table, sheet_size
+from .layouts import available_layouts
+from .printing import (SHEETS, VARIANTS, PrintSettings, instructions, print_plan,
+                       settings_from_table, sheet_size)
 from .project import (PAGE_SIZES, PRINT_FIELDS, SPEC_NAME, SPEC_SCHEMA, load_spec, parse_spec,
-                      project_root)
+                      parse_toml, project_root)
 from .schema import Checker, TomlLocator
 from .select import choose
 
@@ -169,7 +178,7 @@ def _known(values: dict, kind: type, defaults: dict) -> dict:
 
 def draft_from_text(text: str, path: Path) -> SpecDraft:
     """The draft of spec text; raise PamphletError (P101, P125) when it is not TOML."""
-    return draft_from_data(_parse(text, Path(path)))
+    return draft_from_data(parse_toml(text, Path(path)))
 
 
 # --- a web form into a draft ---------------------------------------------------------------
@@ -179,12 +188,16 @@ def draft_from_form(form: Mapping[str, Any]) -> SpecDraft:
     `essays`; `event` (present: the table is on) and `event.<key>`; `print` and `print.<key>`;
     `essay.<slug>.intro|questions|sections`. A value is a string or a list of strings; list
     keys take one item a line. Numbers and booleans are converted as the schema types them;
-    anything else stays text, so `validate` reports it as it would in a file."""
+    anything else stays text, so `validate` reports it as it would in a file. A multi-dict
+    (Starlette's FormData) is read with all its repeated values."""
+    if hasattr(form, "getlist"):
+        form = {key: form.getlist(key) for key in form.keys()}
     def one(key: str) -> str | None:
         value = form.get(key)
         if isinstance(value, (list, tuple)):
             value = value[-1] if value else None
-        value = None if value is None else str(value).strip()
+        # A browser sends a textarea's line ends as CR LF; a file written by hand has LF.
+        value = None if value is None else re.sub(r"\r\n?", "\n", str(value)).strip()
         return value or None
     draft = SpecDraft(
         title=one("title") or "", subtitle=one("subtitle"), editor=_lines(form.get("editor")),
@@ -208,11 +221,12 @@ def draft_from_form(form: Mapping[str, Any]) -> SpecDraft:
 
 
 def _lines(value: Any) -> list[str]:
-    """A list from a form value: a list of strings, or one string with an item a line."""
+    """A list from a form value: strings (repeated fields), each with an item a line."""
     if value is None:
         return []
-    items = value if isinstance(value, (list, tuple)) else str(value).splitlines()
-    return [str(item).strip() for item in items if str(item).strip()]
+    values = value if isinstance(value, (list, tuple)) else [value]
+    items = [line.strip() for text in values for line in str(text).splitlines()]
+    return [item for item in items if item]
 
 
 def _date(text: str | None) -> dt.date | str | None:
@@ -276,8 +290,8 @@ def new_spec(project: Path, title: str) -> Path:
     folder = Path(project) / PACKETS
     for number in range(1, 10_000):
         candidate = folder / (f"{base}.toml" if number == 1 else f"{base}-{number}.toml")
-        if not os.path.lexists(candidate):
-            return candidate
+        if not os.path.lexists(candidate) and candidate.name != SPEC_NAME:
+            return candidate  # (packets/pamphlet.toml would make packets/ a project)
     raise fail("V142", f"no free name for a packet called '{base}' in {folder}", folder,
                hint="choose another title")
 
@@ -286,33 +300,20 @@ def new_spec(project: Path, title: str) -> Path:
 
 def to_toml(draft: SpecDraft, original_text: str | None = None) -> str:
     """The draft as spec text: the original document edited in place (its comments, key order
-    and untouched keys kept, cleared keys removed), or a new, tidy spec."""
+    and untouched keys kept, cleared keys removed), or a new, tidy spec. Raise PamphletError
+    (P101, P125, V143) when the original is not TOML that can be edited."""
     if original_text is None or not original_text.strip():
-        doc = _skeleton(draft)
-        before = SpecDraft(title=None, essays=None)
+        doc, before = tomlkit.document(), SpecDraft(title=None, essays=None)
+        doc.add(tomlkit.comment("A packet made with pamphlet's bookbuilder. See the README."))
     else:
+        before = draft_from_data(parse_toml(original_text, None))
         doc = _editable(original_text)
-        before = draft_from_data(_parse(original_text, Path(SPEC_NAME)))
     for name, key in _TOP.items():
         _edit(doc, key, getattr(before, name), getattr(draft, name))
     _edit_table(doc, "event", before.event, draft.event)
     _edit_table(doc, "print", before.print, draft.print)
     _edit_essays(doc, before.essay, draft.essay)
     return tomlkit.dumps(doc)
-
-
-def _skeleton(draft: SpecDraft) -> tomlkit.TOMLDocument:
-    """An empty spec with its tables in a tidy order, so a new spec reads top to bottom."""
-    doc = tomlkit.document()
-    doc.add(tomlkit.comment("A packet made with pamphlet's bookbuilder. See the README."))
-    for name in ("title", "subtitle", "editor", "date", "layout", "essays"):
-        value = getattr(draft, name)
-        if not _cleared(value):
-            doc.add(name, _item(value, name))
-    if draft.page_size:
-        doc.add(tomlkit.nl())
-        doc.add("pdf", tomlkit.table())
-    return doc
 
 
 def _editable(text: str) -> tomlkit.TOMLDocument:
@@ -326,16 +327,16 @@ def _editable(text: str) -> tomlkit.TOMLDocument:
 
 def _edit(container, key: tuple[str, ...], old: Any, new: Any) -> None:
     """Change one key where the draft changed it; remove it where the draft cleared it."""
-    if _same(old, new):
-        return
     *tables, name = key
+    if _same(old, new, name):
+        return
     for table in tables:
         if table not in container or not isinstance(container[table], dict):
-            if _cleared(new):
+            if _cleared(new, name):
                 return
             container[table] = tomlkit.table()
         container = container[table]
-    if _cleared(new):
+    if _cleared(new, name):
         if name in container:
             del container[name]
         return
@@ -357,15 +358,15 @@ def _edit_table(doc, name: str, old, new) -> None:
 
 def _edit_essays(doc, old: dict[str, EssayDraft], new: dict[str, EssayDraft]) -> None:
     """The [essay.<slug>] tables: removed, added or edited; one left empty is removed."""
-    for slug in old.keys() - new.keys():
+    for slug in old.keys() - new.keys():  # (old only holds slugs whose entry is a table)
         del doc["essay"][slug]
     for slug, note in new.items():
         before = old.get(slug, EssayDraft())
         if _same_note(before, note):
             continue
-        if "essay" not in doc:
+        if not isinstance(doc.get("essay"), dict):  # missing, or a value of the wrong type
             doc["essay"] = tomlkit.table(is_super_table=True)
-        if slug not in doc["essay"]:
+        if not isinstance(doc["essay"].get(slug), dict):
             doc["essay"][slug] = tomlkit.table()
         for key in ("intro", "questions", "sections"):
             _edit(doc["essay"][slug], (key,), getattr(before, key), getattr(note, key))
@@ -379,13 +380,15 @@ def _same_note(a: EssayDraft, b: EssayDraft) -> bool:
     return all(_same(getattr(a, k), getattr(b, k)) for k in ("intro", "questions", "sections"))
 
 
-def _cleared(value: Any) -> bool:
-    return value is None or value == "" or value == []
+def _cleared(value: Any, name: str = "") -> bool:
+    """Whether a value means "no such key": None, empty text, an empty list (but an empty
+    `essays` list selects nothing, which is not the same as selecting by [select])."""
+    return value is None or value == "" or (value == [] and name != "essays")
 
 
-def _same(old: Any, new: Any) -> bool:
+def _same(old: Any, new: Any, name: str = "") -> bool:
     """Whether a draft value says the same as the spec's (a date as a date or its text)."""
-    if _cleared(old) and _cleared(new):
+    if _cleared(old, name) and _cleared(new, name):
         return True
     return _norm(old) == _norm(new) and type(_norm(old)) is type(_norm(new))
 
@@ -402,15 +405,44 @@ def _item(value: Any, name: str, old=None):
     """A tomlkit item for a new value, in the style of the one it replaces."""
     if name == "editor" and isinstance(value, list) and len(value) == 1:
         value = value[0]
+    if name == "date" and isinstance(value, str):  # a TOML date, as pamphlet init writes one
+        value = _date(value)
     if isinstance(value, str):
         return _string(value)
     if isinstance(value, list):
-        array = tomlkit.array()
-        array.extend(_string(item) if isinstance(item, str) else item for item in value)
-        multiline = old is not None and "\n" in old.as_string() if hasattr(old, "as_string") \
-            else len(value) > 2 or sum(len(str(item)) for item in value) > 60
-        return array.multiline(multiline)
+        return _array(value, old)
     return tomlkit.item(value)
+
+
+def _array(values: list, old=None):
+    """A TOML array: one line a value where it replaces a multi-line array (each value keeps
+    the comment it had there, so a reordered list keeps its notes) or is long; else inline."""
+    items = [_string(value) if isinstance(value, str) else value for value in values]
+    array = tomlkit.array()
+    if not isinstance(old, tomlkit.items.Array) or "\n" not in old.as_string() or not values:
+        array.extend(items)
+        long = len(values) > 2 or sum(len(str(value)) for value in values) > 60
+        return array.multiline(long and not isinstance(old, tomlkit.items.Array))
+    comments, indent = _comments(old)
+    for value, item in zip(values, items):
+        array.add_line(item, indent=indent,
+                       comment=comments.get(value) if isinstance(value, str) else None)
+    array.add_line(indent="")  # the closing bracket on a line of its own
+    return array
+
+
+def _comments(array) -> tuple[dict[str, str], str]:
+    """The comment after each string in a multi-line array, and the array's indent."""
+    comments, indent = {}, "    "
+    try:  # tomlkit keeps these in its item groups, which it does not document
+        for group in array._value:
+            if isinstance(group.value, tomlkit.items.String):
+                indent = group.indent.as_string().lstrip("\n") if group.indent else indent
+                if group.comment is not None:
+                    comments[str(group.value)] = group.comment.as_string().strip()[1:].strip()
+    except AttributeError:
+        return {}, "    "
+    return comments, indent
 
 
 def _string(text: str):
@@ -425,26 +457,23 @@ def _string(text: str):
 
 # --- checking ------------------------------------------------------------------------------
 
-def _parse(text: str, path: Path) -> dict:
-    """Spec text parsed as a build parses it (P101, P125 when it is not TOML)."""
-    try:
-        parse_spec(text, path)
-    except PamphletError as error:
-        problems = [d for d in error.diagnostics if d.code in ("P101", "P125")]
-        if problems:
-            raise PamphletError(problems) from None
-    return tomllib.loads(text)
-
-
 def validate(text: str, path: Path) -> Diagnostics:
     """Everything a build (and `pamphlet check`) would report about this spec text, were it
     saved at `path`: TOML, schema, selection, assembly (the sanitiser), layout and print."""
     path = Path(path).absolute()
     diagnostics = Diagnostics()
     limit = Gate.for_project(project_root(path)).limit
-    if len(text.encode("utf-8")) > limit:
-        diagnostics.error("S904", f"spec {path.name} is larger than {limit / 1e6:g} MB", path,
-                          hint="a spec holds keys, short lists and tables of keys")
+    try:
+        size = len(text.encode("utf-8"))
+    except UnicodeEncodeError as error:  # a lone surrogate, which a browser's JSON may carry
+        diagnostics.error("P111", f"cannot read the spec: {error.reason} at character "
+                          f"{error.start + 1}", path, text.count("\n", 0, error.start) + 1,
+                          hint="retype the character; a spec is UTF-8 text")
+        return diagnostics
+    if size > limit:  # as the path gate says of a spec file that large
+        diagnostics.error("S904", f"spec {path.name} is {size / 1e6:.1f} MB, over the limit of "
+                          f"{limit / 1e6:g} MB", path,
+                          hint="raise [limits] file_size_mb in the spec, or shrink the file")
         return diagnostics
     try:
         spec = parse_spec(text, path)
@@ -489,6 +518,10 @@ def _place(path: Path, project: Path | None) -> Path:
     if not allowed or not is_project or os.path.islink(path):
         raise fail("V141", f"a spec cannot be written to {path}", path,
                    hint=f"save the spec as {SPEC_NAME} or packets/<name>.toml in the project")
+    if folder != root and path.name == SPEC_NAME:
+        raise fail("V145", f"a packet cannot be called {SPEC_NAME}: packets/ would look like "
+                   "a project of its own, and its outputs would be the project's", path,
+                   hint="give the packet another name")
     return root
 
 
@@ -504,12 +537,34 @@ def _unchanged(path: Path, version: str) -> None:
 
 def _write(path: Path, data: bytes, version: str, root: Path) -> None:
     """Write through a temporary file in the same folder, then move it into place: a new
-    spec by a link that fails if one appeared meanwhile, an old one by os.replace after one
-    last look at its version."""
-    path.parent.mkdir(exist_ok=True)
-    if not Gate.for_project(root).inside(path.parent):
+    spec by a link, which fails if a file appeared meanwhile; an old one by os.replace, after
+    a last look at its version. Saves to one folder are serialised by a lock on it."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+    except OSError as error:
+        raise _unwritten(path, error) from None
+    if not Gate.for_project(root).inside(path.parent):  # a link made since _place looked
         raise fail("V141", f"a spec cannot be written to {path}", path,
                    hint="the folder leads out of the project")
+    try:
+        with locked(path.parent), _temporary(path, data) as temporary:
+            _unchanged(path, version)
+            if version == NEW:
+                os.chmod(temporary, 0o644)
+                _create(temporary, path, data)
+            else:
+                os.chmod(temporary, os.stat(path).st_mode & 0o7777)
+                os.replace(temporary, path)
+    except FileExistsError:
+        raise fail("V140", "the spec was made on disk since it was opened, so it was not "
+                   "saved", path, hint="reload") from None
+    except OSError as error:
+        raise _unwritten(path, error) from None
+
+
+@contextlib.contextmanager
+def _temporary(path: Path, data: bytes):
+    """A file beside `path` holding `data`, on disk, removed afterwards if still there."""
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     temporary = Path(name)
     try:
@@ -517,27 +572,35 @@ def _write(path: Path, data: bytes, version: str, root: Path) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
-        if version == NEW:
-            os.chmod(temporary, 0o644)
-            os.link(temporary, path)
-        else:
-            os.chmod(temporary, os.stat(path).st_mode & 0o7777)
-            _unchanged(path, version)
-            os.replace(temporary, path)
-    except FileExistsError:
-        raise fail("V140", "the spec was made on disk since it was opened, so it was not "
-                   "saved", path, hint="reload") from None
-    except OSError as error:
-        raise fail("V144", f"the spec could not be written: {error.strerror or error}", path,
-                   hint="check the folder's permissions and free space") from None
+        yield temporary
     finally:
         temporary.unlink(missing_ok=True)
 
 
+def _create(temporary: Path, path: Path, data: bytes) -> None:
+    """Make `path` from the temporary file, never over a file (FileExistsError then)."""
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system with no hard links: an exclusive create does as well
+        with open(path, "xb") as out:
+            out.write(data)
+
+
+def _unwritten(path: Path, error: OSError) -> PamphletError:
+    return fail("V144", f"the spec could not be written: {error.strerror or error}", path,
+                hint="check the folder's permissions and free space")
+
+
 # --- estimates -----------------------------------------------------------------------------
 
-FRONT_MATTER = 4  # cover, title page, contents and its facing page, in the zine layout
-BACK_MATTER = 2  # sources and colophon
+# Pages around the essays in the zine layout, measured on the sample and the test projects
+# (the estimate came within a page of the build for each): cover, title page and contents
+# before; sources, colophon and back cover after, the whole an even number of pages.
+FRONT_MATTER = 4
+EVENT_PAGES = 2  # the meeting's page, and the blank behind it
+BACK_MATTER = 2
 
 
 @dataclass(frozen=True)
@@ -580,12 +643,15 @@ def estimate(project: Path, draft: SpecDraft, spec_path: Path | None = None) -> 
     root = Path(project).resolve()
     page_size = draft.page_size if draft.page_size in PAGE_SIZES else PAGE_SIZES[0]
     essays, missing = _selected(root, draft, spec_path)
+    if not essays:
+        return Estimate(0, 0, 0, 0, page_size, None, missing)
     words = sum(essay.word_count for essay in essays)
-    pages = FRONT_MATTER
+    pages = FRONT_MATTER + (EVENT_PAGES if draft.event is not None else 0)
     for essay in essays:
         pages += pages % 2  # each essay opens on a right-hand page
         pages += estimated_pages(essay.word_count, page_size)
-    pages += BACK_MATTER if essays else 0
+    pages += BACK_MATTER
+    pages += pages % 2
     return Estimate(len(essays), words, reading_minutes(words) if words else 0, pages,
                     page_size, _print_estimate(draft, page_size, pages), missing)
 
@@ -598,7 +664,8 @@ def _selected(root: Path, draft: SpecDraft,
     gate = Gate.for_project(root)
     quiet = Diagnostics()  # each essay's problems are the library's to show
     if draft.essays is not None:
-        slugs = [slug for slug in draft.essays if isinstance(slug, str)]
+        listed = draft.essays if isinstance(draft.essays, list) else []  # a P103 in the spec
+        slugs = [slug for slug in listed if isinstance(slug, str)]
         found = [read_essay(paths[slug], quiet, gate=gate) for slug in slugs if slug in paths]
         return [e for e in found if e is not None], [s for s in slugs if s not in paths]
     essays = [e for e in (read_essay(p, quiet, gate=gate) for p in paths.values()) if e]
@@ -641,35 +708,41 @@ def _print_settings(draft: PrintDraft) -> PrintSettings | None:
 # --- the library ---------------------------------------------------------------------------
 
 def library_rows(project: Path, page_size: str | None = None) -> list[dict]:
-    """Each essay in source/ as a row a web page shows: slug, title, author, date, tags,
-    words, minutes, pages, source line, and the essay's own diagnostics."""
+    """Each essay in source/ as a row a web page shows (see `library_row`), in slug order."""
     root = Path(project).resolve()
     page_size = page_size or _page_size(root)
     paths = essay_paths(root / "source")
-    gate = Gate.for_project(root)
-    slugs = frozenset(paths)
-    rows = []
-    for slug, path in paths.items():
-        found = Diagnostics()
-        essay = read_essay(path, found, gate=gate)
-        if essay is not None:
-            essay_problems(essay, root, slugs, found)
-        rows.append(_row(slug, path, root, essay, page_size, found))
-    return rows
+    return [_row(root, slug, paths, page_size) for slug in paths]
 
 
-def _row(slug: str, path: Path, root: Path, essay: Essay | None, page_size: str,
-         found: Diagnostics) -> dict:
+def library_row(project: Path, slug: str, page_size: str | None = None) -> dict | None:
+    """One essay's row, to refresh after its file changed; None when there is no such essay.
+
+    A row holds: slug, path, title, subtitle, author (a list), date, tags, words, minutes,
+    pages (estimated, at `page_size`, else the project's), source (the line under its
+    title), url, and diagnostics: what `pamphlet check` reports about this essay's file."""
+    root = Path(project).resolve()
+    paths = essay_paths(root / "source")
+    return _row(root, slug, paths, page_size or _page_size(root)) if slug in paths else None
+
+
+def _row(root: Path, slug: str, paths: dict[str, Path], page_size: str) -> dict:
+    found = Diagnostics()
+    essay = read_essay(paths[slug], found, gate=Gate.for_project(root))
+    if essay is not None:
+        essay_problems(essay, root, frozenset(paths), found)
     words = essay.word_count if essay else 0
     return {
-        "slug": slug, "path": str(path.relative_to(root)),
+        "slug": slug, "path": str(paths[slug].relative_to(root)),
         "title": essay.title if essay else slug,
+        "subtitle": essay.subtitle if essay else None,
         "author": list(essay.authors) if essay else [],
         "date": essay.date if essay else None,
         "tags": list(essay.tags) if essay else [],
         "words": words, "minutes": reading_minutes(words) if essay else 0,
         "pages": estimated_pages(words, page_size) if essay else 0,
         "source": source_line(essay.source, essay.title) if essay else "",
+        "url": essay.source.url if essay and essay.source else None,
         "diagnostics": [diagnostic_data(d, root) for d in found],
     }
 
@@ -682,13 +755,25 @@ def _page_size(root: Path) -> str:
         return PAGE_SIZES[0]
 
 
+def form_choices(project: Path) -> dict[str, list[str]]:
+    """The values each choice in the form may take, as the schema and the project say:
+    layouts, page sizes, and the [print] table's schemes, sheets, duplex, binding, variants."""
+    choices = {"layout": available_layouts(Path(project) / "layouts"),
+               "page_size": list(PAGE_SIZES), "sheet": list(SHEETS), "variants": list(VARIANTS)}
+    for key in ("scheme", "duplex", "binding"):
+        choices[key] = list(PRINT_FIELDS[key].choices)
+    return choices
+
+
 def diagnostic_data(diagnostic: Diagnostic, root: Path | None = None) -> dict:
     """A diagnostic as plain data: code, severity, message, path (relative to `root`), line,
     hint, and the line as the CLI prints it."""
+    path = None
+    if diagnostic.path is not None:
+        path = replace(diagnostic, line=None).location(root)  # the path alone, no ":line"
     return {"code": diagnostic.code, "severity": diagnostic.severity.value,
-            "message": diagnostic.message, "path": diagnostic.location(root).rsplit(":", 1)[0]
-            if diagnostic.path else None, "line": diagnostic.line, "hint": diagnostic.hint,
-            "text": diagnostic.format(root)}
+            "message": diagnostic.message, "path": path, "line": diagnostic.line,
+            "hint": diagnostic.hint, "text": diagnostic.format(root)}
 
 
 def _plain(value: Any) -> Any:

@@ -156,6 +156,7 @@ def test_a_saved_spec_keeps_its_comments_and_builds_the_same_bytes_from_the_cli(
     text = spec.read_text()
     assert text.startswith("# Made by hand: keep this line.\n")
     assert 'subtitle = "For the December meeting"' in text and "[select]" in text
+    assert "essays" not in text  # still chosen by tags: the list was only shown
     page.get_by_role("button", name="Build").click()
     wait_built(page)
     built = {name: (app.root / "build" / name).read_bytes()

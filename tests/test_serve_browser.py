@@ -168,8 +168,8 @@ def test_a_saved_spec_keeps_its_comments_and_builds_the_same_bytes_from_the_cli(
     spec.write_text(text + "# changed meanwhile\n")
     page.get_by_label("Subtitle").fill("Another")
     page.get_by_role("button", name="Save").click()
-    page.wait_for_selector("#form-problems li")
-    assert "V140" in page.locator("#form-problems").text_content()
+    page.wait_for_selector("#save-problems li")
+    assert "V140" in page.locator("#save-problems").text_content()
     assert spec.read_text() == text + "# changed meanwhile\n"
     accessible(page, "builder-refused")
 

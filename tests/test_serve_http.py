@@ -372,3 +372,18 @@ def test_the_watcher_sees_the_inputs_and_not_the_outputs(tmp_path):
                        ("source/a.md~", False), (".git/index", False), ("notes.txt", False)]:
         assert keep(None, str(tmp_path / name)) is kept, name
     assert keep(None, "/etc/passwd") is False
+
+
+def test_the_first_pages_are_shown_first_and_then_every_page(served):
+    job = served.build("", {"title": "Long", "essays": [f"long-{n:02d}" for n in range(1, 5)]})
+    done = served.wait(job["id"])
+    assert done["state"] == "done", done["diagnostics"]
+    first = done["preview_index"]
+    assert first["total_pages"] == done["pages"] > 24
+    end = time.time() + 60
+    while not served.client.get(f"/api/job/{job['id']}").json()["preview_index"]["complete"]:
+        assert time.time() < end
+        time.sleep(0.1)
+    index = served.client.get(f"/preview/{done['preview']}.json").json()
+    assert len(index["pages"]) == done["pages"] and index["complete"]
+    assert all(page.startswith("data:image/png;base64,iVBOR") for page in index["pages"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -368,7 +367,3 @@ async def _download(state: State, request: Request) -> Response:
     path = safe_file(Path(job.out), name, DOWNLOADS)
     return FileResponse(path, filename=name) if path else _not_found()
 
-
-def json_script(data) -> str:
-    """JSON safe to put inside a <script type="application/json"> element."""
-    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")

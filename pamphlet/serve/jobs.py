@@ -28,6 +28,7 @@ GRACE = 15  # seconds past a spec's time limit before its worker is killed from 
 SCRATCH = ".serve"  # inside the project's build/: drafts, their outputs and previews
 READING_SCALE = 0.3  # of a PDF point: an A5 page is about 126 pixels wide
 SHEET_SCALE = 0.25
+FIRST_PAGES = 24  # drawn before the build is reported: about what the page shows at first
 
 
 @dataclass
@@ -71,9 +72,31 @@ def build_in_worker(target: str, out: str, key: str, preview: str, shown_as: str
                             for d in result.diagnostics]}
     data["built"] = time.time()
     if result.ok and not cached:
-        data["preview_index"] = draw_previews(out_dir, result, Path(preview))
+        data["preview_index"] = draw_previews(out_dir, result, Path(preview), FIRST_PAGES,
+                                              started)
     data["finished"] = time.time()
     return data
+
+
+def draw_rest(out: str, outputs: list[str], preview: str, started: float) -> bool:
+    """Draw every page of the build that began at `started` into its preview index, unless a
+    newer build has replaced that index meanwhile; runs in a worker process."""
+    import json
+
+    path = Path(preview)
+    try:
+        index = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return False
+    if index.get("started") != started or index.get("complete"):
+        return False
+    reading, printed = _pdfs(outputs)
+    index.update(pages=_draw(Path(out) / reading, READING_SCALE) if reading else [],
+                 sides=_draw(Path(out) / printed, SHEET_SCALE) if printed else [],
+                 complete=True)
+    with atomic_output(path) as temporary:
+        temporary.write_text(json.dumps(index))
+    return True
 
 
 def _as_spec(diagnostic: Diagnostic, draft: Path, spec: Path) -> Diagnostic:
@@ -83,25 +106,35 @@ def _as_spec(diagnostic: Diagnostic, draft: Path, spec: Path) -> Diagnostic:
     return diagnostic
 
 
-def draw_previews(out: Path, result, preview: Path) -> dict:
-    """Every reading page and every printed side as a PNG data: URL, in one index file (one
-    request brings the whole preview to the page); returns the index without the images."""
+def draw_previews(out: Path, result, preview: Path, first: int, started: float) -> dict:
+    """The first `first` reading pages and printed sides as PNG data: URLs, in one index file
+    (one request brings the preview to the page; `draw_rest` adds the others, so that what
+    the page shows first is on screen soon after the build); returns the index's figures."""
     import json
 
-    names = [p.name for p in result.outputs]
-    reading = next((n for n in names if n.endswith(".pdf") and "-print" not in n), None)
-    printed = next((n for n in names if n.endswith("-print.pdf")), None)
-    index = {"pages": _draw(out / reading, READING_SCALE) if reading else [],
-             "sides": _draw(out / printed, SHEET_SCALE) if printed else [],
-             "sheets": _sheets(result) if printed else []}
+    reading, printed = _pdfs([p.name for p in result.outputs])
+    index = {"pages": _draw(out / reading, READING_SCALE, first) if reading else [],
+             "sides": _draw(out / printed, SHEET_SCALE, first) if printed else [],
+             "sheets": _sheets(result) if printed else [], "total_pages": result.pages,
+             "total_sides": result.imposed.sides if printed else 0,
+             "started": started}
+    index["complete"] = len(index["pages"]) == (result.pages or 0) and \
+        len(index["sides"]) == index["total_sides"]
     preview.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(preview) as temporary:
         temporary.write_text(json.dumps(index))
-    return {"pages": len(index["pages"]), "sides": len(index["sides"]), "sheets": index["sheets"]}
+    return {key: index[key] for key in ("total_pages", "total_sides", "complete", "started")}
 
 
-def _draw(pdf_path: Path, scale: float) -> list[str]:
-    """Each page of the PDF as a small PNG, as a data: URL."""
+def _pdfs(names: list[str]) -> tuple[str | None, str | None]:
+    """The reading PDF and the print PDF among a build's outputs."""
+    reading = next((n for n in names if n.endswith(".pdf") and "-print" not in n), None)
+    printed = next((n for n in names if n.endswith("-print.pdf")), None)
+    return reading, printed
+
+
+def _draw(pdf_path: Path, scale: float, first: int | None = None) -> list[str]:
+    """The PDF's pages (the first `first` of them) as small PNGs, as data: URLs."""
     import base64
     import io
 
@@ -110,7 +143,7 @@ def _draw(pdf_path: Path, scale: float) -> list[str]:
     document = pypdfium2.PdfDocument(str(pdf_path))
     images = []
     try:
-        for number in range(len(document)):
+        for number in range(min(len(document), first or len(document))):
             page = document[number]
             png = io.BytesIO()
             # Fast compression: these are thrown away at the next build.
@@ -183,7 +216,22 @@ class Builds:
                 self.last_good[job.spec] = job.public()
             job.result["last_good"] = self.last_good.get(job.spec)
             await notify(job)
+        index = job.result.get("preview_index") or {}
+        if job.result["ok"] and index and not index.get("complete"):
+            await self._draw_rest(job, args, notify)
         return job
+
+    async def _draw_rest(self, job: Job, args: tuple, notify) -> None:
+        """Draw the pages the first preview left out, then tell the pages again."""
+        loop = asyncio.get_running_loop()
+        try:
+            drawn = await loop.run_in_executor(self.pool, draw_rest, args[1], job.result["outputs"],
+                                               args[3], job.result["preview_index"]["started"])
+        except BrokenProcessPool:
+            return
+        if drawn:
+            job.result["preview_index"]["complete"] = True
+            await notify(job)
 
     async def _result(self, args: tuple, time_limit: int) -> dict:
         loop = asyncio.get_running_loop()

@@ -312,6 +312,12 @@ function drawPreview(index) {
     figure.append(caption);
     spreads.append(figure);
   }
+  if (!index.complete) {
+    const more = document.createElement("p");
+    more.className = "empty";
+    more.textContent = `Drawing the other ${index.total_pages - pages.length} pages…`;
+    spreads.append(more);
+  }
   const sheets = $("#sheets");
   sheets.replaceChildren();
   if (!index.sheets.length) {
@@ -321,6 +327,7 @@ function drawPreview(index) {
     sheets.append(empty);
   }
   for (const sheet of index.sheets) {
+    if (!index.sides[sheet.front] || (sheet.back !== null && !index.sides[sheet.back])) break;
     const figure = document.createElement("figure");
     figure.className = "sheet";
     figure.append(image(index.sides[sheet.front], `Sheet ${sheet.number}, front`));
@@ -336,7 +343,7 @@ async function save() {
   const answer = await pamphlet.post("/api/save", body());
   if (!answer.saved) {
     status("Not saved: see the problems below.", false);
-    showProblems(answer.diagnostics, "Why it was not saved", "#form-problems");
+    showProblems(answer.diagnostics, "Why it was not saved", "#save-problems");
     return;
   }
   builder.spec = builder.shown = answer.spec;
@@ -345,7 +352,7 @@ async function save() {
   $("#opened").replaceChildren("Editing ", Object.assign(document.createElement("code"),
                                                         {textContent: answer.spec}));
   status(`Saved ${answer.spec}.`, false);
-  showProblems(answer.diagnostics, "Warnings", "#form-problems");
+  showProblems(answer.diagnostics, "Saved, with warnings", "#save-problems");
 }
 
 async function load() {

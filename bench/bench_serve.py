@@ -96,6 +96,7 @@ def pdf_preview(page, url: str, essay: Path, rounds: int) -> list[tuple[float, f
     page.wait_for_function("document.querySelectorAll('#chosen li').length > 0")
     page.click("#build")
     _, job = page.evaluate(SEEN_PREVIEW, 0)
+    page.wait_for_function("!document.querySelector('#spreads p.empty')", timeout=600_000)
     results = []
     for number in range(rounds):
         page.evaluate(f"job => {{ window.seen = ({SEEN_PREVIEW})(job); }}", job)

@@ -320,6 +320,19 @@ def test_serve_prints_its_address_first_and_takes_the_next_free_port(tmp_path):
     assert "Traceback" not in err
 
 
+def test_a_wildcard_host_answers_its_addresses_but_no_name():
+    from pamphlet.serve.guard import host_allowed, served_hosts
+
+    anywhere, here = served_hosts("0.0.0.0", 8765), served_hosts("127.0.0.1", 8765)
+    for header in ("192.168.1.20:8765", "[fe80::1]:8765", "localhost:8765", "0.0.0.0:8765"):
+        assert host_allowed(header, anywhere), header
+    for header in ("evil.example:8765", "192.168.1.20:8766", "192.168.1.20", "1.2.3:8765",
+                   "*:8765", ":8765"):
+        assert not host_allowed(header, anywhere), header
+    assert not host_allowed("192.168.1.20:8765", here)
+    assert host_allowed("127.0.0.1:8765", here) and host_allowed("LocalHost:8765", here)
+
+
 def test_serve_warns_when_it_is_reachable_from_other_machines(tmp_path):
     root = copy_project("library", tmp_path)
     process = _start(str(root), "--host", "0.0.0.0", "--port", str(free_port()))

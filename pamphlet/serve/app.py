@@ -16,7 +16,7 @@ from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, Respo
                                  StreamingResponse)
 from starlette.routing import Route
 
-from .. import __version__, cache, packet_form
+from .. import __version__, packet_form
 from ..packet_form import diagnostic_data
 from ..atomic import atomic_output
 from ..diagnostics import Diagnostics, PamphletError
@@ -46,8 +46,8 @@ class Target:
     preview: str  # the name of its preview index, build/.serve/previews/<preview>.json
 
     def args(self, root: Path) -> tuple:
-        key = cache.cache_key(self.spec, CACHE_OPTIONS)
-        return (str(self.spec), str(self.out), key,
+        """The arguments of jobs.build_in_worker."""
+        return (str(self.spec), str(self.out), CACHE_OPTIONS,
                 str(root / "build" / SCRATCH / "previews" / f"{self.preview}.json"), self.name)
 
 
@@ -293,7 +293,7 @@ async def _run(state: State, job: Job, target: Target, selected) -> None:
     state.selected[target.name] = selected if selected is not None else \
         await asyncio.to_thread(selected_slugs, target.spec)
     limit = await asyncio.to_thread(_time_limit, target.spec)
-    args = await asyncio.to_thread(target.args, state.root)
+    args = target.args(state.root)
     await state.builds.run(job, args, limit, lambda j: _notify(state, j))
 
 

@@ -41,12 +41,31 @@ def is_loopback(host: str) -> bool:
 
 def served_hosts(host: str, port: int) -> frozenset[str]:
     """The Host header values a request may carry: the address we serve (and, when that is
-    the loopback address, `localhost` too, which cannot be rebound to another machine)."""
+    the loopback address, `localhost` too, which cannot be rebound to another machine). A
+    wildcard host (0.0.0.0, ::) is reached by any of the machine's addresses: "*:port"."""
     shown = f"[{host}]" if ":" in host else host
     hosts = {f"{shown}:{port}"}
     if is_loopback(host):
         hosts |= {f"localhost:{port}", f"127.0.0.1:{port}"}
+    if host in ("0.0.0.0", "::"):
+        hosts |= {f"*:{port}", f"localhost:{port}"}
     return frozenset(hosts)
+
+
+def host_allowed(header: str, hosts: frozenset[str]) -> bool:
+    """Whether a Host header names the server: one of `hosts`, or, for a "*:port" entry, an
+    IP address literal at that port (DNS rebinding needs a name; an address cannot be one)."""
+    header = header.lower()
+    if header in hosts and not header.startswith("*"):
+        return True
+    name, _, port = header.rpartition(":")
+    if f"*:{port}" not in hosts:
+        return False
+    try:
+        ipaddress.ip_address(name.removeprefix("[").removesuffix("]"))
+    except ValueError:
+        return False
+    return True
 
 
 class Guard:
@@ -60,7 +79,7 @@ class Guard:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
-        if headers.get("host", "").lower() not in self.hosts:
+        if not host_allowed(headers.get("host", ""), self.hosts):
             return await _plain(send, 421, "This server answers only at its own address.")
         if scope["method"] not in SAFE_METHODS and not hmac.compare_digest(
                 headers.get(TOKEN_HEADER, "").encode(), self.token.encode()):

@@ -49,7 +49,7 @@ class Job:
                 "elapsed": round(time.time() - self.queued, 1), **(self.result or {})}
 
 
-def build_in_worker(target: str, out: str, key: str, preview: str, shown_as: str) -> dict:
+def build_in_worker(target: str, out: str, options: str, preview: str, shown_as: str) -> dict:
     """Build `target` into `out` (skipped if the cache says its outputs are current), then draw
     its previews into the file `preview`; runs in a worker process, returns plain data."""
     from .. import cache
@@ -57,6 +57,7 @@ def build_in_worker(target: str, out: str, key: str, preview: str, shown_as: str
 
     started = time.time()
     spec, out_dir = Path(target), Path(out)
+    key = cache.cache_key(spec, options)  # as `pamphlet build` keys it, with the same options
     notes = Diagnostics()
     current = cache.current_outputs(out_dir, spec, key, notes)
     if current and Path(preview).is_file():
@@ -242,6 +243,8 @@ class Builds:
         except (asyncio.TimeoutError, BrokenProcessPool) as error:
             self._restart()
             return _stopped(args[4], time_limit, isinstance(error, asyncio.TimeoutError))
+        except Exception as error:  # a bug of ours: said as `pamphlet build` says it (O510)
+            return _stopped(args[4], time_limit, False, error)
 
     def _restart(self) -> None:
         """Kill the workers (one is stuck or dead) and start fresh ones."""
@@ -256,9 +259,15 @@ class Builds:
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _stopped(shown_as: str, time_limit: int, timed_out: bool) -> dict:
-    """The result of a build whose worker was killed: stuck past its time limit, or dead."""
-    if timed_out:
+def _stopped(shown_as: str, time_limit: int, timed_out: bool,
+             error: Exception | None = None) -> dict:
+    """The result of a build whose worker was killed (stuck past its time limit, or dead),
+    or that failed with an internal error."""
+    if error is not None:
+        stopped = Diagnostic("O510", Severity.ERROR, f"internal error while building this spec: "
+                             f"{type(error).__name__}: {str(error)[:200]}", Path(shown_as), None,
+                             "this is a bug in pamphlet; please report it with this spec")
+    elif timed_out:
         stopped = Diagnostic("O504", Severity.ERROR, f"the build took longer than {time_limit} s "
                              "and was stopped", Path(shown_as), None,
                              "raise [pdf] time_limit, or split the pamphlet into packets")

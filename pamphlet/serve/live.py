@@ -80,9 +80,14 @@ async def watch(root: Path, stop: asyncio.Event, changed) -> None:
 
 
 def selected_slugs(spec: Path) -> frozenset[str] | None:
-    """The essays a spec selects now, or None when that cannot be told (a broken spec)."""
+    """The essays a spec selects now (or more), or None when that cannot be told (a broken
+    spec). A spec that lists its essays and picks none by tag is read alone, not the library."""
     try:
-        return frozenset(essay.slug for essay in select(load_spec(spec), Diagnostics()))
+        loaded = load_spec(spec)
+        rules = loaded.selection
+        if rules.slugs is not None and not rules.tags_any and not rules.tags_all:
+            return frozenset(rules.slugs)
+        return frozenset(essay.slug for essay in select(loaded, Diagnostics()))
     except (PamphletError, OSError, ValueError):
         return None
 

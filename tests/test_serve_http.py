@@ -400,3 +400,21 @@ def test_the_first_pages_are_shown_first_and_then_every_page(served):
     index = served.client.get(f"/preview/{done['preview']}.json").json()
     assert len(index["pages"]) == done["pages"] and index["complete"]
     assert all(page.startswith("data:image/png;base64,iVBOR") for page in index["pages"])
+
+
+def test_a_worker_that_dies_is_reported_and_replaced(served):
+    builds = served.server.config.app.app.state.serve.builds
+    job = served.build("", {"title": "Doomed", "essays": [f"long-{n:02d}" for n in range(1, 16)]})
+    end = time.time() + 60
+    while served.client.get(f"/api/job/{job['id']}").json()["state"] != "building":
+        assert time.time() < end
+        time.sleep(0.05)
+    time.sleep(0.5)
+    for process in list(builds.pool._processes.values()):
+        process.kill()
+    done = served.wait(job["id"])
+    assert done["state"] == "failed"
+    assert [d["code"] for d in done["diagnostics"]] == ["O511"]
+    assert served.client.get("/").status_code == 200
+    again = served.wait(served.build("", {"title": "After", "essays": ["quiet-hours"]})["id"])
+    assert again["state"] == "done", again["diagnostics"]

@@ -39,7 +39,10 @@ SEEN_PREVIEW = """job => new Promise(resolve => {
   const check = () => {
     const shown = Number(document.getElementById('result-heading').dataset.job || 0);
     const images = [...document.querySelectorAll('#spreads img')];
-    if (shown > job && images.length && images.every(i => i.complete && i.naturalWidth)) {
+    const failed = document.getElementById('status-text').textContent.includes('failed');
+    if (shown > job && failed) {
+      resolve([0, shown]);  // a failed build: the bench says so rather than wait for ever
+    } else if (shown > job && images.length && images.every(i => i.complete && i.naturalWidth)) {
       resolve([Date.now(), shown]);
     } else { setTimeout(check, 10); }
   };
@@ -95,13 +98,17 @@ def pdf_preview(page, url: str, essay: Path, rounds: int) -> list[tuple[float, f
     page.goto(f"{url}/builder?spec=pamphlet.toml")
     page.wait_for_function("document.querySelectorAll('#chosen li').length > 0")
     page.click("#build")
-    _, job = page.evaluate(SEEN_PREVIEW, 0)
+    shown, job = page.evaluate(SEEN_PREVIEW, 0)
+    if not shown:
+        raise SystemExit(f"the build failed: {page.locator('#problems').text_content()}")
     page.wait_for_function("!document.querySelector('#spreads p.empty')", timeout=600_000)
     results = []
     for number in range(rounds):
         page.evaluate(f"job => {{ window.seen = ({SEEN_PREVIEW})(job); }}", job)
         at = retitle(essay, f"Rebuilt {number}")
         shown, job = page.evaluate("window.seen")
+        if not shown:
+            raise SystemExit(f"the build failed: {page.locator('#problems').text_content()}")
         page.wait_for_function("!document.querySelector('#spreads p.empty')", timeout=600_000)
         whole = time.time() - at / 1000
         answer = page.evaluate(f"fetch('/api/job/{job}').then(r => r.json())")

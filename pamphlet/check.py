@@ -16,7 +16,9 @@ from .assemble import assemble
 from .diagnostics import Diagnostics, PamphletError
 from .essays import Essay, essay_paths, read_essay
 from .markup import render_body
-from .project import load_spec, project_root, specs_in
+from .layouts import find_layout
+from .printing import check_fits
+from .project import Spec, load_spec, project_root, specs_in
 from .select import select
 
 _CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
@@ -32,7 +34,7 @@ def check_project(path: Path, epub: bool = False) -> tuple[Diagnostics, int, int
               if e is not None]
     slugs = frozenset(essay.slug for essay in essays)
     for essay in essays:
-        _check_essay(essay, root, slugs, diagnostics)
+        essay_problems(essay, root, slugs, diagnostics)
     for spec_path in specs:
         _check_spec(spec_path, diagnostics)
     if epub:
@@ -64,8 +66,9 @@ def _specs(path: Path, diagnostics: Diagnostics) -> list[Path]:
         return []
 
 
-def _check_essay(essay: Essay, root: Path, slugs: frozenset[str],
-                 diagnostics: Diagnostics) -> None:
+def essay_problems(essay: Essay, root: Path, slugs: frozenset[str],
+                   diagnostics: Diagnostics) -> None:
+    """What check finds in one essay: no source, footnotes, and its rendering's findings."""
     if essay.source is None:
         diagnostics.warning("C101", "the essay says nowhere where it comes from", essay.path,
                             essay.title_line, hint="add 'source:' with a URL or a title and "
@@ -80,9 +83,21 @@ def _check_spec(spec_path: Path, diagnostics: Diagnostics) -> None:
     except PamphletError as error:
         diagnostics.extend(error.diagnostics)
         return
+    spec_problems(spec, diagnostics)
+
+
+def spec_problems(spec: Spec, diagnostics: Diagnostics) -> None:
+    """What a build finds wrong with a loaded spec beyond its schema: its selection, what
+    assembly reports (the sanitiser on intro, questions, agenda), its layout, its print job.
+    Only findings about the spec itself are kept: each essay's are reported once, apart."""
     found = Diagnostics()
-    assemble(spec, select(spec, found), found)
-    # Essay findings are already reported once; keep what is about the spec itself.
+    try:
+        assemble(spec, select(spec, found), found)
+        find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"), spec.gate)
+    except PamphletError as error:
+        found.extend(error.diagnostics)
+    if spec.printing:
+        check_fits(spec.printing, spec.pdf.page_size, found, (spec.path, spec.line_of("print")))
     diagnostics.extend([d for d in found if d.path == spec.path])
 
 

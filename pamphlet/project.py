@@ -269,8 +269,18 @@ def load_spec(path: Path) -> Spec:
     except UnicodeDecodeError as error:
         raise fail("P111", f"cannot read the spec: {error}", spec_path,
                    hint="save the spec as UTF-8") from None
+    return parse_spec(text, spec_path)
+
+
+def parse_spec(text: str, spec_path: Path) -> Spec:
+    """Parse and validate spec text as if it stood at `spec_path` (which need not exist)."""
+    return spec_from_data(parse_toml(text, spec_path), spec_path, TomlLocator(text))
+
+
+def parse_toml(text: str, spec_path: Path) -> dict:
+    """Spec text as data; raise P101 (not TOML) or P125 (nested too deep) with the line."""
     try:
-        data = tomllib.loads(text)
+        return tomllib.loads(text)
     except RecursionError:
         raise fail("P125", f"the spec nests lists or tables more than {MAX_NESTING} deep",
                    spec_path, deepest_line(text),
@@ -279,8 +289,6 @@ def load_spec(path: Path) -> Spec:
         line, problem = _toml_error_line(str(error)), _toml_error_message(str(error))
     except ValueError:  # an integer of thousands of digits, which Python will not read
         line, problem = _huge_number_line(text), "a number with thousands of digits"
-    else:
-        return spec_from_data(data, spec_path, TomlLocator(text))
     raise fail("P101", f"not valid TOML: {problem}", spec_path, line,
                hint="check quotes, brackets and '=' on that line")
 

@@ -1,0 +1,131 @@
+"""Gather shard folders into the site: their files, and pages and feeds made from their records.
+
+The site is made in a scratch folder beside its place and moved there only when whole; a
+folder is replaced only if pamphlet made it (it holds MARKER).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..diagnostics import Diagnostics, fail
+from .feeds import write_feeds
+from .model import Site, site_model
+from .pages import write_pages
+from .records import FORMAT, link_file
+from .shard import MANIFEST, prepare_folder
+
+MARKER = ".pamphlet-site"
+
+
+def gather(folders: list[Path], out: Path, base_url: str | None = None) -> Site:
+    """Assemble the shards in `folders` (every share of one run) into the site at `out`."""
+    manifests = [read_manifest(folder) for folder in folders]
+    check_shards(folders, manifests)
+    records = [record for folder in folders for record in _records(folder)]
+    site = site_model(manifests[0]["site"], records)
+    prepare_folder(out, MARKER, "a site")
+    scratch = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
+    try:
+        scratch.chmod(0o755)  # a site is for reading (mkdtemp makes it private)
+        for folder in folders:
+            _link_files(folder, scratch)
+        write_pages(site, scratch)
+        write_feeds(site, scratch, base_url)
+        (scratch / MARKER).write_text("made by pamphlet site; replaced whole by the next run\n")
+        _replace(scratch, out)
+    except OSError as error:
+        raise fail("T106", f"the site could not be written: {error.strerror or error}", out,
+                   hint="check that the folder is writable and the disk is not full") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return site
+
+
+def read_manifest(folder: Path) -> dict:
+    """A shard folder's manifest, or T101 saying it is no shard."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+        k, n = manifest["part"]
+        if manifest["format"] != FORMAT or not (1 <= k <= n) or not isinstance(manifest["units"], str):
+            raise ValueError("not this version's")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise fail("T101", f"{folder} is not a whole shard of `pamphlet site --shard` "
+                   f"({error.strerror if isinstance(error, OSError) else error})", folder,
+                   hint="give the folders that `pamphlet site --shard K/N --out DIR` wrote, "
+                   "each one after its shard finished") from None
+    return manifest
+
+
+def check_shards(folders: list[Path], manifests: list[dict]) -> None:
+    """Every share of one N, once each, all from the same project (T102, T103, T104)."""
+    problems = Diagnostics()
+    counts = {m["part"][1] for m in manifests}
+    if len(counts) > 1:
+        problems.error("T102", f"the shards were cut in different numbers of shares: "
+                       f"{', '.join(map(str, sorted(counts)))}", folders[0],
+                       hint="gather the shards of one run, all made with the same N in K/N")
+    else:
+        n = counts.pop()
+        seen = [m["part"][0] for m in manifests]
+        missing = sorted(set(range(1, n + 1)) - set(seen))
+        twice = sorted({k for k in seen if seen.count(k) > 1})
+        if missing or twice:
+            problems.error("T102", "the shards are not every share once: "
+                           + "; ".join(p for p in (
+                               f"missing {', '.join(f'{k}/{n}' for k in missing)}" if missing else "",
+                               f"given twice {', '.join(f'{k}/{n}' for k in twice)}" if twice else "")
+                                       if p), folders[0],
+                           hint=f"gather exactly the folders of shards 1/{n} to {n}/{n}")
+    if len({m["units"] for m in manifests}) > 1 or len({m["site"] for m in manifests}) > 1:
+        problems.error("T103", "the shards were made from different versions of the project "
+                       "(their lists of specs and essays differ)", folders[0],
+                       hint="build every shard from the same commit, then gather them")
+    for folder, manifest in zip(folders, manifests):
+        for unit in manifest.get("failed", []):
+            problems.error("T104", f"shard {manifest['part'][0]}/{manifest['part'][1]} could not "
+                           f"build {unit}, so the site would lack it", folder,
+                           hint="fix what that shard's build reported, and build it again")
+    problems.raise_if_errors()
+
+
+def _records(folder: Path) -> list[dict]:
+    records = []
+    for path in sorted((folder / "records").glob("*.json")):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError) as error:
+            raise fail("T101", f"a record of the shard is damaged: {error}", path,
+                       hint="build that shard again") from None
+        record["kind_of_unit"] = path.name.split("-", 1)[0]
+        records.append(record)
+    return records
+
+
+def _link_files(folder: Path, scratch: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and relative.parts[0] in ("files", "covers", "media"):
+            link_file(path, scratch / relative)
+
+
+def _replace(scratch: Path, out: Path) -> None:
+    """Put the finished site in place of the old one (which only pamphlet can have made)."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=out.parent))
+        os.replace(out, old / "site")
+    try:
+        os.replace(scratch, out)
+    except OSError:
+        if old is not None:
+            os.replace(old / "site", out)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+

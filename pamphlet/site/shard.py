@@ -1,0 +1,229 @@
+"""One shard of the site: build a share of the units and write their records and files.
+
+A shard folder holds `shard.json` (which share of which run it is), `records/` and the files
+the records bring, where they stand in the site (files/, covers/, media/). A one-machine build
+is the shard 1/1 in build/.site-work, gathered; so it reuses that folder's records when
+nothing they are made from changed.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import cache
+from ..assemble import Pamphlet, assemble
+from ..diagnostics import Diagnostics, PamphletError, fail
+from ..project import Spec, load_spec, project_root
+from ..select import select
+from .records import FORMAT, essay_key, essay_record, load_record, save_record, spec_record
+from .units import Unit, project_units, share, units_digest
+
+MANIFEST = "shard.json"
+CONTENT = ("records", "files", "covers", "media")
+
+
+@dataclass
+class ShardResult:
+    """What a shard did, unit by unit, and what it had to say."""
+
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    built: list[str] = field(default_factory=list)  # units made afresh
+    reused: list[str] = field(default_factory=list)  # units whose record was current
+    failed: list[str] = field(default_factory=list)
+
+
+def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
+               encoding: str = "utf-8", progress=None) -> ShardResult:
+    """Build shard `part` (K, N) of the project at `root` into the folder `work`."""
+    result = ShardResult()
+    units = project_units(root)
+    mine = share(units, part)
+    prepare_folder(work, MANIFEST, "a shard folder")
+    (work / MANIFEST).unlink(missing_ok=True)  # until the shard is whole, it is none
+    house = _house_spec(root, result.diagnostics)
+    slugs = [u.name for u in units if u.kind == "essay"]
+    for number, unit in enumerate(mine, 1):
+        if progress:
+            progress(number, len(mine), unit)
+        if unit.kind == "spec":
+            _spec_unit(unit, work, encoding, result)
+        elif house is not None:
+            _essay_unit(unit, house, slugs, work, result)
+    _forget_others(work, mine)
+    manifest = {"format": FORMAT, "part": list(part or (1, 1)), "units": units_digest(units),
+                "site": site_title(root, house), "failed": sorted(result.failed)}
+    (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return result
+
+
+def site_title(root: Path, house: Spec | None) -> str:
+    """The library's name: the publisher of its main spec, else the project folder's name."""
+    if house is not None and house.colophon.publisher:
+        return house.colophon.publisher
+    return root.resolve().name or "Library"
+
+
+def prepare_folder(folder: Path, marker: str, what: str) -> None:
+    """Make `folder`, or check that it is one of ours (it holds `marker`) or empty: a site or
+    shard is written over only where pamphlet wrote one before, never over a user's folder."""
+    if folder.is_symlink() or folder.exists() and not folder.is_dir():
+        raise fail("T105", f"{folder} is not a folder pamphlet can write {what} into", folder,
+                   hint="name another folder with --out")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / marker).is_file():
+        raise fail("T105", f"{folder} already holds files that are not {what} pamphlet made, "
+                   "so nothing is written there", folder,
+                   hint="name an empty or new folder with --out")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise fail("T105", f"cannot make {folder}: {error.strerror or error}", folder,
+                   hint="name a folder you can write into with --out") from None
+
+
+def _house_spec(root: Path, diagnostics: Diagnostics) -> Spec | None:
+    """The spec whose language and limits the essays' own pages follow: pamphlet.toml, or
+    else the first packet that loads."""
+    from ..project import specs_in
+
+    problems = Diagnostics()
+    for path in specs_in(root):
+        try:
+            return load_spec(path)
+        except PamphletError as error:
+            problems.extend(error.diagnostics)
+    diagnostics.extend(problems)  # each spec's build says the same; essays get no pages
+    return None
+
+
+def _spec_unit(unit: Unit, work: Path, encoding: str, result: ShardResult) -> None:
+    """Build the spec through the cache, then record it (unless its record is current)."""
+    from ..build import build, output_folder
+
+    key = cache.cache_key(unit.path, f"encoding={encoding}")
+    record = load_record(work, "spec", unit.name)
+    if record and record.get("key") == key and _files_present(work, record):
+        result.reused.append(unit.key)
+        return
+    try:
+        out = output_folder(unit.path)
+        outputs = cache.current_outputs(out, unit.path, key, result.diagnostics)
+        if outputs is None:
+            built = build(unit.path, out, encoding, key)
+            result.diagnostics.extend(built.diagnostics)
+            if not built.ok:
+                result.failed.append(unit.key)
+                return
+            outputs = built.outputs
+        spec = load_spec(unit.path)
+        pamphlet = _model(spec, encoding)
+    except PamphletError as error:
+        result.diagnostics.extend(error.diagnostics)
+        result.failed.append(unit.key)
+        return
+    record = spec_record(pamphlet, _with_kobo(outputs), work, print_plans(spec, outputs))
+    _save(work, "spec", unit, {**record, "key": key}, result)
+
+
+def _with_kobo(outputs: list[Path]) -> list[Path]:
+    """The outputs, and the Kobo edition beside the EPUB when the build made one."""
+    extra = [p.with_name(p.name[:-len(".epub")] + ".kepub.epub") for p in outputs
+             if p.name.endswith(".epub") and not p.name.endswith(".kepub.epub")]
+    return [*outputs, *(p for p in extra if p.is_file() and p not in outputs)]
+
+
+def _model(spec: Spec, encoding: str) -> Pamphlet:
+    """The pamphlet as its build assembled it (what it had to say was shown by the build)."""
+    quiet = Diagnostics()
+    return assemble(spec, select(spec, quiet, encoding), quiet)
+
+
+def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
+    """The copy-shop line of each print PDF, worked out again from the reading PDF's pages
+    (a build skipped as current left no result to read it from)."""
+    from pypdf import PdfReader
+
+    from ..imposition import impose
+    from ..printing import print_plan, sheet_size
+
+    settings = spec.printing
+    reading = next((p for p in outputs if p.name == f"{spec.stem}.pdf"), None)
+    if settings is None or reading is None:
+        return {}
+    pages = len(PdfReader(reading).pages)
+    plan = impose(settings.scheme, pages, 1, settings.signature, settings.duplex,
+                  settings.binding)
+    sides = sum(1 + (sheet.back is not None) for sheet in plan.sheets)
+    line = print_plan(pages, len(plan.sequence), len(plan.sheets), sides,
+                      sheet_size(settings, spec.pdf.page_size)[0], settings)
+    return {f"{spec.stem}-print.pdf": line, f"{spec.stem}-print-bw.pdf": line}
+
+
+def _essay_unit(unit: Unit, house: Spec, slugs: list[str], work: Path,
+                result: ShardResult) -> None:
+    key = essay_key(unit.path, house, slugs)
+    record = load_record(work, "essay", unit.name)
+    if record and record.get("key") == key and _files_present(work, record):
+        result.reused.append(unit.key)
+        return
+    try:
+        record = essay_record(unit.path, house, slugs, work, result.diagnostics)
+    except PamphletError as error:
+        result.diagnostics.extend(error.diagnostics)
+        record = None
+    if record is None:
+        result.failed.append(unit.key)
+        return
+    _save(work, "essay", unit, {**record, "key": key}, result)
+
+
+def _save(work: Path, kind: str, unit: Unit, record: dict, result: ShardResult) -> None:
+    record["files"] = sorted(record_files(record))
+    save_record(work, kind, unit.name, record)
+    result.built.append(unit.key)
+
+
+def record_files(record: dict) -> set[str]:
+    """The site-relative paths of the files a record brings."""
+    from urllib.parse import unquote
+
+    found = {d["href"] for d in record.get("downloads", [])}
+    cover = record.get("cover")
+    if cover:
+        found |= {cover["href"], cover["thumb"]}
+    found |= set(record.get("media", []))
+    return {unquote(path) for path in found}
+
+
+def _files_present(work: Path, record: dict) -> bool:
+    return all((work / path).is_file() for path in record.get("files", ()))
+
+
+def _forget_others(work: Path, mine: list[Unit]) -> None:
+    """Remove records of units that are not this shard's (any more), and every file no record
+    brings: a shard folder holds exactly its share."""
+    wanted = {f"{u.kind}-{u.name}.json" for u in mine}
+    keep: set[str] = set()
+    for path in sorted((work / "records").glob("*.json")) if (work / "records").is_dir() else []:
+        if path.name not in wanted:
+            path.unlink()
+            continue
+        try:
+            keep |= set(json.loads(path.read_text()).get("files", ()))
+        except (OSError, ValueError, AttributeError):
+            path.unlink()
+    for folder in CONTENT[1:]:
+        for path in sorted((work / folder).rglob("*")) if (work / folder).is_dir() else []:
+            if path.is_file() and path.relative_to(work).as_posix() not in keep:
+                path.unlink()
+
+
+def default_work(root: Path) -> Path:
+    """Where a one-machine build keeps its records between runs."""
+    return project_root(root / "pamphlet.toml") / "build" / ".site-work"
+
+
+def remove_folder(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

@@ -19,6 +19,7 @@ from .layouts import Layout, find_layout
 from .outputs.epub import write_epub
 from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
+from .outputs.kepub import write_kepub
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf
 from .printing import check_fits, instructions, print_plan, sheet_size
 from .project import Spec, load_spec, project_root
@@ -105,7 +106,8 @@ def output_names(spec: Spec) -> list[str]:
     names = [f"{spec.stem}.pdf"] if "read" in variants else []
     names += [f"{spec.stem}-{variant}.pdf" for variant in ("print", "print-bw")
               if variant in variants]
-    return [*names, f"{spec.stem}.epub"]
+    names.append(f"{spec.stem}.epub")
+    return [*names, f"{spec.stem}.kepub.epub"] if spec.ebook.kobo else names
 
 
 def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
@@ -114,7 +116,9 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
     pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result)
     if spec.printing:
         _print_outputs(spec, pdf, scratch, result)
-    write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics)
+    epub = write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics)
+    if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
+        write_kepub(epub.path, scratch / f"{spec.stem}.kepub.epub", spec.path)
 
 
 @contextlib.contextmanager

@@ -332,6 +332,8 @@ def _describe(output: Path, result) -> str:
     imposed = result.imposed
     if imposed is not None and output.stem.endswith(("-print", "-print-bw")):
         return f"{imposed.sheets} sheets, {imposed.sides} sides"
+    if output.name.endswith(".kepub.epub"):
+        return "Kobo EPUB"
     if output.suffix == ".epub":
         return "EPUB 3"
     return f"{result.pages} pages"

@@ -39,6 +39,7 @@ class BuildResult:
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # the print plan, what fit chose
     imposed: ImposeResult | None = None
+    up_to_date: bool = False  # nothing was built: the recorded outputs are current
 
     @property
     def ok(self) -> bool:
@@ -54,7 +55,19 @@ def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8",
     """
     result = BuildResult()
     try:
-        result.spec = spec = load_spec(target)
+        spec = load_spec(target)
+    except PamphletError as error:
+        result.diagnostics.extend(error.diagnostics)
+        return result
+    return build_spec(spec, out_dir, encoding, cache_key, result)
+
+
+def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
+               cache_key: str | None = None, result: BuildResult | None = None) -> BuildResult:
+    """Build a spec already loaded (from its file, or made for one essay by booklets.py)."""
+    result = result or BuildResult()
+    try:
+        result.spec = spec
         pamphlet = _pamphlet(spec, result.diagnostics, encoding)
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
                              spec.gate)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from . import __version__
 from .clock import source_date_epoch
-from .diagnostics import Diagnostic, Diagnostics, PamphletError, shorten
+from .diagnostics import Diagnostic, Diagnostics, PamphletError, fail, shorten
 from .essays import essay_paths, read_essay
 from .imposition import SCHEMES
 from .printing import SHEETS, print_plan, settings_from_table
@@ -74,6 +74,9 @@ def _build_parser(commands) -> None:
                            help="build even the specs whose outputs are current")
     build_cmd.add_argument("--encoding", type=_encoding, default="utf-8", metavar="NAME",
                            help="read essays in this encoding (default: utf-8), e.g. cp1252")
+    build_cmd.add_argument("--each-essay", action="store_true",
+                           help="also build each essay as a booklet of its own, in "
+                           "build/essays/ (as [site] each_essay = true does)")
     build_cmd.set_defaults(run=_build)
 
 
@@ -244,11 +247,59 @@ def _build(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             failed += 1
             continue
-        for output in result.outputs:
-            print(f"wrote {_relative(output)} ({_describe(output, result)})")
-        for note in result.notes:
-            print(f"  {note}")
+        _show_written(result)
+    failed += _booklets(args)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _booklets(args: argparse.Namespace) -> int:
+    """Each essay's booklet, in the projects that ask for them (or all, with --each-essay);
+    the number of booklets that failed."""
+    from .booklets import booklets_wanted, build_booklets
+
+    roots = [root for root in dict.fromkeys(
+        path.resolve() if path.is_dir() else project_root(path) for path in args.paths)
+        if args.each_essay or _quietly(booklets_wanted, root)]
+    if args.out is not None and len(roots) > 1:
+        raise fail("O533", f"the booklets of {len(roots)} projects would share "
+                   f"{_relative(args.out / 'essays')}", args.out,
+                   hint="build each project's booklets with an --out of its own")
+    failed = 0
+    for root in roots:
+        for result in build_booklets(root, args.out, args.jobs, args.shard, args.force,
+                                     args.encoding):
+            failed += _show_booklet(result)
+    return failed
+
+
+def _show_booklet(result) -> int:
+    """Say what one booklet's build did; 1 if it failed."""
+    _show(result.diagnostics)
+    name = _relative(result.spec.path) if result.spec else "an essay"
+    if not result.ok:
+        print(f"pamphlet: the booklet of {name} failed; its outputs were not changed",
+              file=sys.stderr)
+        return 1
+    if result.up_to_date:
+        print(f"{name}: booklet up to date")
+    else:
+        _show_written(result)
+    return 0
+
+
+def _show_written(result) -> None:
+    for output in result.outputs:
+        print(f"wrote {_relative(output)} ({_describe(output, result)})")
+    for note in result.notes:
+        print(f"  {note}")
+
+
+def _quietly(check, *args) -> bool:
+    """`check(*args)`, or False where it meets a problem (the spec's build reports it)."""
+    try:
+        return check(*args)
+    except PamphletError:
+        return False
 
 
 def _output_folders(specs: list[Path], out: Path | None) -> dict[Path, Path]:
@@ -354,6 +405,8 @@ def _describe(output: Path, result) -> str:
     imposed = result.imposed
     if imposed is not None and output.stem.endswith(("-print", "-print-bw")):
         return f"{imposed.sheets} sheets, {imposed.sides} sides"
+    if output.name.endswith(".kepub.epub"):
+        return "Kobo EPUB"
     if output.suffix == ".epub":
         return "EPUB 3"
     return f"{result.pages} pages"

@@ -1,0 +1,178 @@
+"""Every essay as a short pamphlet of its own (a booklet), as Amusewiki offers for each text.
+
+For each essay of source/, `essay_specs` makes a spec in memory: the essay alone, with its own
+title, author, date, summary and cover (the project's colours, its title and author), and
+the rest from the project's pamphlet.toml (layout, page size, print settings, colophon). Each
+booklet is built like any spec, all or nothing, into build/essays/: `<slug>.pdf`,
+`<slug>-print.pdf`, `<slug>.epub` and the Kobo edition `<slug>.kepub.epub`. Its cache key
+is the essay's own (cache.essay_key), so an edit to one essay rebuilds only its booklet.
+
+Diagnostic codes: O531 build/essays leads out of the output folder; O532 a booklet's build
+crashed (a bug of pamphlet's).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from . import cache
+from .build import BuildResult, build_spec, output_folder, output_names
+from .diagnostics import Diagnostics, PamphletError, fail
+from .essays import Essay, essay_paths, read_essay
+from .printing import PrintSettings
+from .project import (SPEC_NAME, Colophon, EbookSettings, Selection, Spec, load_spec,
+                      spec_from_data)
+from .sanitiser import Origin, language
+from .schema import TomlLocator
+from .scripts import direction
+
+FOLDER = "essays"  # the booklets' folder inside the output folder, and their stems' prefix
+
+
+def booklets_wanted(project_root: Path) -> bool:
+    """Whether the project's pamphlet.toml asks for booklets (`[site] each_essay = true`)."""
+    spec = Path(project_root) / SPEC_NAME
+    return spec.is_file() and load_spec(spec).site.each_essay
+
+
+def essay_specs(project_root: Path, diagnostics: Diagnostics | None = None,
+                encoding: str = "utf-8") -> list[Spec]:
+    """One spec per essay of source/, in slug order; `spec.stem` is the essay's slug and its
+    outputs go to build/essays/ (see `booklet_stem`). An essay that cannot be read is left
+    out, its problems reported into `diagnostics`."""
+    root = Path(project_root).resolve()
+    base = _base_spec(root)
+    problems = Diagnostics() if diagnostics is None else diagnostics
+    specs = []
+    for path in essay_paths(root / "source").values():
+        essay = read_essay(path, problems, encoding, base.gate)
+        if essay is not None:
+            specs.append(booklet_spec(base, essay))
+    return specs
+
+
+def booklet_stem(spec: Spec) -> str:
+    """The booklet's outputs' path stem relative to the output folder: `essays/<slug>`."""
+    return f"{FOLDER}/{spec.stem}"
+
+
+def booklet_spec(base: Spec, essay: Essay) -> Spec:
+    """The spec of one essay's booklet: the essay's own metadata, the project's settings."""
+    lang = language(essay.lang, Origin(essay.path), Diagnostics(), base.lang) \
+        if essay.lang else base.lang  # the build reports a bad tag, with its line
+    return dataclasses.replace(
+        base, path=essay.path.resolve(), title=essay.title, subtitle=essay.subtitle,
+        editors=(), authors=essay.authors, date=essay.date, lang=lang,
+        description=essay.summary, selection=Selection(slugs=(essay.slug,)),
+        cover=dataclasses.replace(base.cover, image=None),  # the project's picture is not its
+        colophon=dataclasses.replace(base.colophon,
+                                     license=essay.license or base.colophon.license),
+        event=None, printing=_printing(base, lang), intro=None, overrides={}, locator=None,
+        ebook=EbookSettings(kobo=True), booklet=True)
+
+
+def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 1,
+                   shard: tuple[int, int] | None = None, force: bool = False,
+                   encoding: str = "utf-8") -> list[BuildResult]:
+    """Build every essay's booklet (or, with `shard=(k, n)`, the k-th of n fixed shares) into
+    `out_dir`/essays/ (build/essays/); a booklet whose outputs are current is not rebuilt
+    (`up_to_date`). One result per essay, in slug order; an unreadable essay's result holds
+    its diagnostics and no spec."""
+    root = Path(project_root).resolve()
+    try:
+        out = booklet_folder(root, out_dir)
+        diagnostics = Diagnostics()
+        specs = [spec for spec in essay_specs(root, diagnostics, encoding)
+                 if in_shard(spec.stem, shard)]
+    except PamphletError as error:
+        return [_failed(error.diagnostics)]
+    results = [_failed([d]) for d in diagnostics if shard is None or _shard_of(d, shard)]
+    todo = []
+    for spec in specs:
+        key = cache.essay_key(spec, f"encoding={encoding}")
+        current = None if force else cache.current_outputs(out, spec.path, key)
+        if current is not None:
+            results.append(BuildResult(spec=spec, outputs=current, up_to_date=True))
+        else:
+            todo.append((spec, key))
+    results += _run(todo, out, jobs, encoding)
+    return sorted(results, key=lambda r: r.spec.stem if r.spec else "")
+
+
+def booklet_folder(project_root: Path, out_dir: Path | None = None) -> Path:
+    """`out_dir`/essays, or the project's build/essays, which must stay inside it (O531)."""
+    base = output_folder(Path(project_root) / SPEC_NAME, out_dir)
+    out = base / FOLDER
+    if not out.resolve().is_relative_to(base.resolve()):
+        raise fail("O531", f"{out} is a link to {out.resolve()}, outside {base}, so no "
+                   "booklet is built there", out,
+                   hint="remove the link; the booklets are written into a folder of their own")
+    return out
+
+
+def in_shard(stem: str, shard: tuple[int, int] | None) -> bool:
+    """Whether the booklet `stem` falls in the k-th of n shares: by a hash of its name, so an
+    essay stays in its share whatever other essays come and go."""
+    if shard is None:
+        return True
+    k, n = shard
+    return int(hashlib.sha256(stem.encode()).hexdigest(), 16) % n == k - 1
+
+
+def outputs_of(spec: Spec, out: Path) -> list[Path]:
+    """The files a booklet's build writes into `out` (build/essays/)."""
+    return [out / name for name in output_names(spec)]
+
+
+def _base_spec(root: Path) -> Spec:
+    """The project's pamphlet.toml, whose settings booklets inherit; else the defaults."""
+    if (root / SPEC_NAME).is_file():
+        return load_spec(root / SPEC_NAME)
+    return spec_from_data({"title": "Booklet", "essays": []}, root / SPEC_NAME,
+                          TomlLocator(""))
+
+
+def _printing(base: Spec, lang: str) -> PrintSettings:
+    """The project's [print] settings with a reading and a print PDF, else the defaults."""
+    if base.printing is None:
+        return PrintSettings(binding="right" if direction(lang) == "rtl" else "left")
+    variants = tuple(dict.fromkeys(("read", "print", *base.printing.variants)))
+    return dataclasses.replace(base.printing, variants=variants)
+
+
+def _failed(diagnostics) -> BuildResult:
+    """The result of a booklet (or all of them) that could not even start."""
+    result = BuildResult()
+    result.diagnostics.extend(diagnostics)
+    return result
+
+
+def _shard_of(diagnostic, shard: tuple[int, int]) -> bool:
+    """An unreadable essay's problem belongs to the share its booklet would be in."""
+    return diagnostic.path is not None and in_shard(Path(diagnostic.path).stem, shard)
+
+
+def _run(todo: list[tuple[Spec, str]], out: Path, jobs: int, encoding: str) -> list[BuildResult]:
+    if jobs <= 1 or len(todo) < 2:
+        return [_build_one(spec, out, key, encoding) for spec, key in todo]
+    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+        futures = [pool.submit(_build_one, spec, out, key, encoding) for spec, key in todo]
+        return [future.result() for future in futures]
+
+
+def _build_one(spec: Spec, out: Path, key: str, encoding: str) -> BuildResult:
+    try:
+        return build_spec(spec, out, encoding, key)
+    except Exception as error:  # a bug of ours: name the essay, and build the others
+        where = traceback.extract_tb(error.__traceback__)[-1:]
+        at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
+        result = BuildResult(spec=spec)
+        result.diagnostics.error(
+            "O532", f"internal error while building this essay's booklet: "
+            f"{type(error).__name__}: {error}{at}", spec.path,
+            hint="this is a bug in pamphlet; please report it with this essay")
+        return result

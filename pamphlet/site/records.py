@@ -88,17 +88,9 @@ def iso_date(value) -> str | None:
 # ---- a spec: the pamphlet or packet -------------------------------------------------------
 
 def spec_record(pamphlet: Pamphlet, built: list[Path], work: Path, plans: dict[str, str]) -> dict:
-    """The record of a built spec, its downloads linked into `work/files/`, its cover into
-    `work/covers/` (the EPUB's own cover raster, and a thumbnail made from it)."""
+    """The record of a built spec, with its downloads and cover (see `downloads`)."""
     spec = pamphlet.spec
-    downloads = []
-    for path in built:
-        link_file(path, work / "files" / path.name)
-        downloads.append({"href": href("files", path.name), "label": label(path.name, spec.stem),
-                          "type": media_type(path.name), "size": path.stat().st_size,
-                          "note": plans.get(path.name, "")})
-    epub = next((p for p in built if p.name == f"{spec.stem}.epub"), None)
-    cover = save_cover(epub, work, spec.stem) if epub else None
+    files, cover = downloads(built, work, spec.stem, plans)
     return {
         "kind": "packet" if spec.path.parent.name == "packets" else "pamphlet",
         "name": spec.stem, "title": pamphlet.title, "subtitle": pamphlet.subtitle,
@@ -109,8 +101,22 @@ def spec_record(pamphlet: Pamphlet, built: list[Path], work: Path, plans: dict[s
         "publisher": spec.colophon.publisher, "license": spec.colophon.license,
         "chapters": [{"slug": c.essay.slug, "title": c.title, "byline": c.byline}
                      for c in pamphlet.chapters],
-        "downloads": downloads, "cover": cover,
+        "downloads": files, "cover": cover,
     }
+
+
+def downloads(built: list[Path], work: Path, stem: str, plans: dict[str, str],
+              folder: tuple[str, ...] = ()) -> tuple[list[dict], dict | None]:
+    """The downloads of a build, linked into `work/files/<folder>/`, and its cover into
+    `work/covers/<folder>/` (the EPUB's own cover raster, and a thumbnail made from it)."""
+    found = []
+    for path in built:
+        link_file(path, work.joinpath("files", *folder, path.name))
+        found.append({"href": href("files", *folder, path.name), "label": label(path.name, stem),
+                      "type": media_type(path.name), "size": path.stat().st_size,
+                      "note": plans.get(path.name, "")})
+    epub = next((p for p in built if p.name == f"{stem}.epub"), None)
+    return found, save_cover(epub, work, stem, ("covers", *folder)) if epub else None
 
 
 def _event(pamphlet: Pamphlet) -> dict | None:
@@ -124,7 +130,7 @@ def _event(pamphlet: Pamphlet) -> dict | None:
     return {"name": event.name, "when": when, "rows": rows, "agenda": list(event.agenda)}
 
 
-def save_cover(epub: Path, work: Path, name: str, folder: str = "covers") -> dict | None:
+def save_cover(epub: Path, work: Path, name: str, folder: tuple[str, ...]) -> dict | None:
     """The EPUB's cover image, as it is, and a thumbnail; None if the book names none."""
     with zipfile.ZipFile(epub) as book:
         inside = _cover_name(book)
@@ -132,13 +138,13 @@ def save_cover(epub: Path, work: Path, name: str, folder: str = "covers") -> dic
             return None
         data = book.read(inside)
     suffix = Path(inside).suffix.lower()
-    full = work / folder / f"{name}{suffix}"
+    full = work.joinpath(*folder, f"{name}{suffix}")
     full.parent.mkdir(parents=True, exist_ok=True)
     full.write_bytes(data)
     thumb, size = _thumbnail(data)
-    (work / folder / f"{name}-thumb.jpg").write_bytes(thumb)
-    return {"href": href(folder, full.name), "type": _image_type(suffix),
-            "thumb": href(folder, f"{name}-thumb.jpg"), "thumb_size": size}
+    full.with_name(f"{name}-thumb.jpg").write_bytes(thumb)
+    return {"href": href(*folder, full.name), "type": _image_type(suffix),
+            "thumb": href(*folder, f"{name}-thumb.jpg"), "thumb_size": size}
 
 
 def _cover_name(book: zipfile.ZipFile) -> str | None:

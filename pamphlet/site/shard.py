@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .. import cache
 from ..assemble import Pamphlet, assemble
 from ..diagnostics import Diagnostics, PamphletError, fail
-from ..project import Spec, load_spec, project_root
+from ..project import SPEC_NAME, EbookSettings, Spec, load_spec, project_root
 from ..select import select
-from .records import FORMAT, essay_key, essay_record, load_record, save_record, spec_record
+from .records import (FORMAT, downloads, essay_key, essay_record, load_record, save_record,
+                      spec_record)
 from .units import Unit, project_units, share, units_digest
 
 MANIFEST = "shard.json"
@@ -45,13 +46,14 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
     (work / MANIFEST).unlink(missing_ok=True)  # until the shard is whole, it is none
     house = _house_spec(root, result.diagnostics)
     slugs = [u.name for u in units if u.kind == "essay"]
+    booklets = _booklet_specs(root, house, encoding)
     for number, unit in enumerate(mine, 1):
         if progress:
             progress(number, len(mine), unit)
         if unit.kind == "spec":
             _spec_unit(unit, work, encoding, result)
         elif house is not None:
-            _essay_unit(unit, house, slugs, work, result)
+            _essay_unit(unit, house, slugs, booklets.get(unit.name), work, encoding, result)
     _forget_others(work, mine)
     manifest = {"format": FORMAT, "part": list(part or (1, 1)), "units": units_digest(units),
                 "site": site_title(root, house), "failed": sorted(result.failed)}
@@ -100,38 +102,46 @@ def _house_spec(root: Path, diagnostics: Diagnostics) -> Spec | None:
 
 def _spec_unit(unit: Unit, work: Path, encoding: str, result: ShardResult) -> None:
     """Build the spec through the cache, then record it (unless its record is current)."""
-    from ..build import build, output_folder
+    from ..build import output_folder
 
-    key = cache.cache_key(unit.path, f"encoding={encoding}")
-    record = load_record(work, "spec", unit.name)
-    if record and record.get("key") == key and _files_present(work, record):
-        result.reused.append(unit.key)
-        return
     try:
-        out = output_folder(unit.path)
-        outputs = cache.current_outputs(out, unit.path, key, result.diagnostics)
-        if outputs is None:
-            built = build(unit.path, out, encoding, key)
-            result.diagnostics.extend(built.diagnostics)
-            if not built.ok:
-                result.failed.append(unit.key)
-                return
-            outputs = built.outputs
-        spec = load_spec(unit.path)
-        pamphlet = _model(spec, encoding)
+        spec, key = _site_spec(unit.path, encoding)
+        record = load_record(work, "spec", unit.name)
+        if record and record.get("key") == key and _files_present(work, record):
+            result.reused.append(unit.key)
+            return
+        outputs = _built(spec, output_folder(unit.path), key, encoding, result)
+        pamphlet = _model(spec, encoding) if outputs is not None else None
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
+        outputs = None
+    if outputs is None:
         result.failed.append(unit.key)
         return
-    record = spec_record(pamphlet, _with_kobo(outputs), work, print_plans(spec, outputs))
+    record = spec_record(pamphlet, outputs, work, print_plans(spec, outputs))
     _save(work, "spec", unit, {**record, "key": key}, result)
 
 
-def _with_kobo(outputs: list[Path]) -> list[Path]:
-    """The outputs, and the Kobo edition beside the EPUB when the build made one."""
-    extra = [p.with_name(p.name[:-len(".epub")] + ".kepub.epub") for p in outputs
-             if p.name.endswith(".epub") and not p.name.endswith(".kepub.epub")]
-    return [*outputs, *(p for p in extra if p.is_file() and p not in outputs)]
+def _site_spec(path: Path, encoding: str) -> tuple[Spec, str]:
+    """The spec as the site builds it, with its cache key: the site always offers the Kobo
+    edition, and a spec that does not ask for it is cached apart from its plain build."""
+    spec = load_spec(path)
+    if spec.ebook.kobo:
+        return spec, cache.cache_key(path, f"encoding={encoding}")
+    return replace(spec, ebook=EbookSettings(kobo=True)), \
+        cache.cache_key(path, f"encoding={encoding}|kobo")
+
+
+def _built(spec: Spec, out: Path, key: str, encoding: str, result: ShardResult) -> list | None:
+    """The spec's outputs: the cached ones when current, else built now; None if it failed."""
+    from ..build import build_spec
+
+    outputs = cache.current_outputs(out, spec.path, key, result.diagnostics)
+    if outputs is not None:
+        return outputs
+    built = build_spec(spec, out, encoding, key)
+    result.diagnostics.extend(built.diagnostics)
+    return built.outputs if built.ok else None
 
 
 def _model(spec: Spec, encoding: str) -> Pamphlet:
@@ -161,22 +171,49 @@ def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
     return {f"{spec.stem}-print.pdf": line, f"{spec.stem}-print-bw.pdf": line}
 
 
-def _essay_unit(unit: Unit, house: Spec, slugs: list[str], work: Path,
-                result: ShardResult) -> None:
+def _booklet_specs(root: Path, house: Spec | None, encoding: str) -> dict[str, Spec]:
+    """Each essay's booklet spec, by slug, when pamphlet.toml asks for them (each_essay)."""
+    from ..booklets import essay_specs
+
+    if house is None or house.path.name != SPEC_NAME or not house.site.each_essay:
+        return {}
+    # An essay that cannot be read is reported by its own unit, which then fails.
+    return {spec.stem: spec for spec in essay_specs(root, Diagnostics(), encoding)}
+
+
+def _essay_unit(unit: Unit, house: Spec, slugs: list[str], booklet: Spec | None, work: Path,
+                encoding: str, result: ShardResult) -> None:
+    """The essay's page (and, with each_essay, its booklet), unless its record is current."""
     key = essay_key(unit.path, house, slugs)
+    booklet_key = cache.essay_key(booklet, f"encoding={encoding}") if booklet else ""
     record = load_record(work, "essay", unit.name)
-    if record and record.get("key") == key and _files_present(work, record):
+    if record and record.get("key") == key + booklet_key and _files_present(work, record):
         result.reused.append(unit.key)
         return
     try:
         record = essay_record(unit.path, house, slugs, work, result.diagnostics)
+        if record is not None and booklet is not None:
+            record = _with_booklet(record, booklet, booklet_key, work, encoding, result)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
         record = None
     if record is None:
         result.failed.append(unit.key)
         return
-    _save(work, "essay", unit, {**record, "key": key}, result)
+    _save(work, "essay", unit, {**record, "key": key + booklet_key}, result)
+
+
+def _with_booklet(record: dict, booklet: Spec, key: str, work: Path, encoding: str,
+                  result: ShardResult) -> dict | None:
+    """The essay's record with its booklet's downloads and cover; None if it failed."""
+    from ..booklets import FOLDER, booklet_folder
+
+    outputs = _built(booklet, booklet_folder(booklet.root), key, encoding, result)
+    if outputs is None:
+        return None
+    files, cover = downloads(outputs, work, booklet.stem, print_plans(booklet, outputs),
+                             (FOLDER,))
+    return {**record, "downloads": files, "cover": cover}
 
 
 def _save(work: Path, kind: str, unit: Unit, record: dict, result: ShardResult) -> None:

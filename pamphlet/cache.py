@@ -161,3 +161,17 @@ def _file_hash(path: Path, within: Path) -> str:
         return f"refused {refused.diagnostics[0].code} {link}"
     except OSError:
         return "unreadable"
+
+
+def selection_key(spec: Path, essays: list[Path], options: str = "") -> str:
+    """A finer key for a spec whose selection is known (the site's builds): the spec, the
+    files it names, its essays in order, the rest of source/ but the other essays (images),
+    and the layouts. An edit to an essay it does not hold leaves it as it was; a new essay
+    that its [select] would take changes `essays`, and so the key."""
+    root = project_root(spec)
+    chosen = {path.resolve() for path in essays}
+    others = {path for path in essay_paths(root / "source").values()
+              if path.resolve() not in chosen}
+    files = [spec, *_named_files(spec, root), *essays,
+             *(path for path in _tree(root) if path not in others)]
+    return _digest(f"{options}|selection", files, root)

@@ -382,16 +382,30 @@ def test_a_rebuild_after_one_essay_changes_redoes_only_that_essay_and_its_pamphl
         tmp_path, epoch, capsys):
     project = generated_library(tmp_path / "library", 12)
     assert main(["site", str(project)]) == 0
-    capsys.readouterr()
+    assert "14 made afresh, 0 current" in capsys.readouterr().out
     first = tree(project / "build" / "site")
-    with (project / "source" / "essay-007.md").open("a") as essay:
-        essay.write("\nOne more paragraph.\n")
-    assert main(["site", str(project)]) == 0
-    out = capsys.readouterr().out
-    assert "made afresh" in out
-    changed = {p for p, h in tree(project / "build" / "site").items() if first.get(p) != h}
-    assert "essays/essay-007.html" in changed
-    assert not {p for p in changed if p.startswith("essays/essay-0") and "007" not in p}
+    built = {p.name: p.stat().st_mtime_ns for p in (project / "build").glob("*.*")
+             if p.is_file()}
+
+    def edit(slug: str) -> tuple[str, set[str]]:
+        with (project / "source" / f"{slug}.md").open("a") as essay:
+            essay.write("\nOne more paragraph.\n")
+        assert main(["site", str(project)]) == 0
+        now = tree(project / "build" / "site")
+        return capsys.readouterr().out, {p for p, h in now.items() if first.get(p) != h}
+
+    # essay-007 is in no pamphlet: only its page is made again, and no pamphlet rebuilt.
+    out, changed = edit("essay-007")
+    assert "1 made afresh, 13 current" in out
+    assert changed == {"essays/essay-007.html"}
+    assert {p.name: p.stat().st_mtime_ns for p in (project / "build").glob("*.*")
+            if p.is_file()} == built
+    # essay-003 is in the pamphlet and in the packet: both are built again.
+    out, changed = edit("essay-003")
+    assert "3 made afresh, 11 current" in out
+    assert {"essays/essay-003.html", "files/pamphlet.pdf", "files/t3.epub"} <= changed
+    assert not {p for p in changed if p.startswith("essays/") and "00" in p} - {
+        "essays/essay-003.html", "essays/essay-007.html"}
 
 
 # ---- bad input ------------------------------------------------------------------------------
@@ -439,6 +453,13 @@ def test_gather_of_shards_of_different_projects_is_t103(tmp_path, capsys, epoch)
     status, err = run_bad(["site", "--gather", str(one), str(two), "--out",
                            str(tmp_path / "site")], capsys)
     assert status == 1 and "T103 " in err
+    # The same names, one essay edited between the two shards' runs.
+    with (tmp_path / "library" / "source" / "essay-002.md").open("a") as essay:
+        essay.write("\nAn edit.\n")
+    two = shard_of(tmp_path, 2, 2)
+    status, err = run_bad(["site", "--gather", str(one), str(two), "--out",
+                           str(tmp_path / "site")], capsys)
+    assert status == 1 and "T103 " in err and not (tmp_path / "site").exists()
 
 
 def test_a_shard_that_could_not_build_a_unit_stops_the_gather_t104(tmp_path, capsys, epoch):

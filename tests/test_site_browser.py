@@ -70,7 +70,8 @@ def test_the_layout_holds_at_360_px(site, browser, name):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"{name} scrolls sideways: {width} px"
     # Every image fits the screen too (covers, thumbnails).
-    widest = page.evaluate("Math.max(0, ...[...document.images].map(i => i.getBoundingClientRect().right))")
+    widest = page.evaluate(
+        "Math.max(0, ...[...document.images].map(i => i.getBoundingClientRect().right))")
     assert widest <= 360
     page.close()
 

@@ -51,7 +51,8 @@ def read_manifest(folder: Path) -> dict:
     try:
         manifest = json.loads((folder / MANIFEST).read_text())
         k, n = manifest["part"]
-        if manifest["format"] != FORMAT or not (1 <= k <= n) or not isinstance(manifest["units"], str):
+        if manifest["format"] != FORMAT or not 1 <= k <= n \
+                or not isinstance(manifest["units"], str):
             raise ValueError("not this version's")
     except (OSError, ValueError, KeyError, TypeError) as error:
         raise fail("T101", f"{folder} is not a whole shard of `pamphlet site --shard` "
@@ -69,18 +70,9 @@ def check_shards(folders: list[Path], manifests: list[dict]) -> None:
         problems.error("T102", f"the shards were cut in different numbers of shares: "
                        f"{', '.join(map(str, sorted(counts)))}", folders[0],
                        hint="gather the shards of one run, all made with the same N in K/N")
-    else:
-        n = counts.pop()
-        seen = [m["part"][0] for m in manifests]
-        missing = sorted(set(range(1, n + 1)) - set(seen))
-        twice = sorted({k for k in seen if seen.count(k) > 1})
-        if missing or twice:
-            problems.error("T102", "the shards are not every share once: "
-                           + "; ".join(p for p in (
-                               f"missing {', '.join(f'{k}/{n}' for k in missing)}" if missing else "",
-                               f"given twice {', '.join(f'{k}/{n}' for k in twice)}" if twice else "")
-                                       if p), folders[0],
-                           hint=f"gather exactly the folders of shards 1/{n} to {n}/{n}")
+    elif problem := _not_each_once([m["part"][0] for m in manifests], counts.pop()):
+        problems.error("T102", f"the shards are not every share once: {problem}", folders[0],
+                       hint="gather exactly the folders of shards 1/N to N/N of one run")
     if len({m["units"] for m in manifests}) > 1 or len({m["site"] for m in manifests}) > 1:
         problems.error("T103", "the shards were made from different versions of the project "
                        "(their lists of specs and essays differ)", folders[0],
@@ -91,6 +83,14 @@ def check_shards(folders: list[Path], manifests: list[dict]) -> None:
                            f"build {unit}, so the site would lack it", folder,
                            hint="fix what that shard's build reported, and build it again")
     problems.raise_if_errors()
+
+
+def _not_each_once(seen: list[int], n: int) -> str:
+    """What is wrong with the shard numbers `seen` of N (empty: each is there once)."""
+    missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in seen]
+    twice = [f"{k}/{n}" for k in sorted(set(seen)) if seen.count(k) > 1]
+    return "; ".join(([f"missing {', '.join(missing)}"] if missing else [])
+                     + ([f"given twice {', '.join(twice)}"] if twice else []))
 
 
 def _records(folder: Path) -> list[dict]:

@@ -181,8 +181,8 @@ def _image_type(suffix: str) -> str:
 def essay_key(path: Path, spec: Spec, slugs: list[str]) -> str:
     """What an essay's page is made from: its file, the other files of source/ (its images),
     the library's slugs (its links to them), the book language and this version."""
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{spec.lang}|{os.environ.get('SOURCE_DATE_EPOCH', '')}"
-                            .encode())
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{spec.lang}|{epoch}".encode())
     digest.update(path.read_bytes())
     digest.update("\n".join(slugs).encode())
     for other in sorted(spec.source_dir.rglob("*")):

@@ -123,13 +123,19 @@ def _spec_unit(unit: Unit, work: Path, encoding: str, result: ShardResult) -> No
 
 
 def _site_spec(path: Path, encoding: str) -> tuple[Spec, str]:
-    """The spec as the site builds it, with its cache key: the site always offers the Kobo
-    edition, and a spec that does not ask for it is cached apart from its plain build."""
+    """The spec as the site builds it, with its cache key. The site always offers the Kobo
+    edition; and its key covers only the essays the spec selects, so that an edit to one
+    essay rebuilds only the pamphlets that hold it (a plain `pamphlet build` keys by the
+    whole library, so the two are cached apart)."""
     spec = load_spec(path)
-    if spec.ebook.kobo:
-        return spec, cache.cache_key(path, f"encoding={encoding}")
-    return replace(spec, ebook=EbookSettings(kobo=True)), \
-        cache.cache_key(path, f"encoding={encoding}|kobo")
+    quiet = Diagnostics()
+    essays = select(spec, quiet, encoding)
+    if quiet.has_errors:  # the build reports the problem; the key only has to be honest
+        return spec, cache.cache_key(path, f"encoding={encoding}|site")
+    if not spec.ebook.kobo:
+        spec = replace(spec, ebook=EbookSettings(kobo=True))
+    return spec, cache.selection_key(path, [essay.path for essay in essays],
+                                     f"encoding={encoding}|kobo")
 
 
 def _built(spec: Spec, out: Path, key: str, encoding: str, result: ShardResult) -> list | None:

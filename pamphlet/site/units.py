@@ -51,8 +51,14 @@ def owner(unit: Unit, n: int) -> int:
 
 
 def units_digest(units: list[Unit]) -> str:
-    """A fingerprint of the whole unit list, which every shard of one run shares."""
-    return hashlib.sha256("\n".join(u.key for u in units).encode()).hexdigest()
+    """A fingerprint of every unit's name and content, which every shard of one run shares:
+    shards built from two versions of a project are not gathered into one site."""
+    digest = hashlib.sha256()
+    for unit in units:
+        digest.update(f"{unit.key}\n".encode())
+        with unit.path.open("rb") as stream:
+            digest.update(hashlib.file_digest(stream, "sha256").digest())
+    return digest.hexdigest()
 
 
 _PLAIN = re.compile(r"[a-z0-9][a-z0-9-]{0,39}")

@@ -460,6 +460,16 @@ def test_gather_of_shards_of_different_projects_is_t103(tmp_path, capsys, epoch)
     status, err = run_bad(["site", "--gather", str(one), str(two), "--out",
                            str(tmp_path / "site")], capsys)
     assert status == 1 and "T103 " in err and not (tmp_path / "site").exists()
+    # The same project, stamped with another time.
+    one = shard_of(tmp_path, 1, 2)
+    os.environ["SOURCE_DATE_EPOCH"] = "1767225601"
+    try:
+        two = shard_of(tmp_path, 2, 2)
+    finally:
+        os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    status, err = run_bad(["site", "--gather", str(one), str(two), "--out",
+                           str(tmp_path / "site")], capsys)
+    assert status == 1 and "T103 " in err and "SOURCE_DATE_EPOCH 1767225601" in err
 
 
 def test_a_shard_that_could_not_build_a_unit_stops_the_gather_t104(tmp_path, capsys, epoch):

@@ -73,10 +73,15 @@ def check_shards(folders: list[Path], manifests: list[dict]) -> None:
     elif problem := _not_each_once([m["part"][0] for m in manifests], counts.pop()):
         problems.error("T102", f"the shards are not every share once: {problem}", folders[0],
                        hint="gather exactly the folders of shards 1/N to N/N of one run")
-    if len({m["units"] for m in manifests}) > 1 or len({m["site"] for m in manifests}) > 1:
+    if len({(m["units"], m["site"]) for m in manifests}) > 1:
         problems.error("T103", "the shards were made from different versions of the project "
-                       "(their lists of specs and essays differ)", folders[0],
+                       "(their specs and essays differ)", folders[0],
                        hint="build every shard from the same commit, then gather them")
+    elif len({m.get("made") for m in manifests}) > 1:
+        problems.error("T103", "the shards were made differently: "
+                       + "; ".join(sorted({str(m.get("made")) for m in manifests})), folders[0],
+                       hint="build every shard with the same pamphlet and the same "
+                       "SOURCE_DATE_EPOCH (the commit's time, say), then gather them")
     for folder, manifest in zip(folders, manifests):
         for unit in manifest.get("failed", []):
             problems.error("T104", f"shard {manifest['part'][0]}/{manifest['part'][1]} could not "

@@ -9,11 +9,12 @@ nothing they are made from changed.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .. import cache
+from .. import __version__, cache
 from ..assemble import Pamphlet, assemble
 from ..diagnostics import Diagnostics, PamphletError, fail
 from ..project import SPEC_NAME, EbookSettings, Spec, load_spec, project_root
@@ -56,7 +57,10 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
             _essay_unit(unit, house, slugs, booklets.get(unit.name), work, encoding, result)
     _forget_others(work, mine)
     manifest = {"format": FORMAT, "part": list(part or (1, 1)), "units": units_digest(units),
-                "site": site_title(root, house), "failed": sorted(result.failed)}
+                "site": site_title(root, house), "failed": sorted(result.failed),
+                # Shards made by other versions, or stamped with other times, differ too.
+                "made": f"pamphlet {__version__}, SOURCE_DATE_EPOCH "
+                        f"{os.environ.get('SOURCE_DATE_EPOCH', 'unset')}"}
     (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
     return result
 

@@ -32,6 +32,8 @@ HOSTILE = ("---\ntitle: \"Up </title><script>alert(1)</script>\"\nauthor: \"<b>M
            "Text with <script>alert(2)</script> a script, and [a link](other.md).\n")
 SOURCED = ("---\ntitle: Sourced\nauthor: Ann\nsource:\n  url: https://example.org/first\n"
            "  publisher: The Quarterly\n  date: 2025-05-02\n---\n\nText.\n")
+ODD_NAME = ("---\ntitle: Ça va\nauthor: Zoé\ntags: [été]\n---\n\nSee [after hours](after-hours.md)"
+            " and [the sourced one](sourced.md#nowhere).\n")
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
 
 
@@ -52,6 +54,7 @@ def library(tmp_path_factory, epoch):
                     + '[print]\ncopies = 12\n[site]\neach_essay = true\n')
     (project / "source" / "up-title.md").write_text(HOSTILE)
     (project / "source" / "sourced.md").write_text(SOURCED)
+    (project / "source" / "ça va & co #1.md").write_text(ODD_NAME)
     status = main(["site", str(project)])
     assert status == 0
     return project, project / "build" / "site"
@@ -146,6 +149,11 @@ def test_hostile_text_is_escaped_and_tags_make_safe_names(library):
     assert page.xpath("//h1/text()")[0] == "Up"  # the script's text goes with it
     tags = {p.name for p in (site / "tags").iterdir()}
     assert {tag_slug("../../evil tag") + ".html", tag_slug("<i>x</i>") + ".html"} <= tags
+    odd = html.parse(str(site / "essays" / "ça va & co #1.html")).getroot()
+    assert odd.xpath("//a[text()='after hours']/@href") == ["after-hours.html"]
+    assert odd.xpath("//a[text()='the sourced one']/@href") == ["sourced.html"]
+    listed = html.parse(str(site / "essays" / "index.html")).getroot()
+    assert "../essays/%C3%A7a%20va%20%26%20co%20%231.html" in listed.xpath("//ul//a/@href")
     assert all("/" not in t and not t.startswith(".") for t in tags)
 
 
@@ -197,7 +205,7 @@ def test_opds_entries_carry_the_metadata_and_acquisition_links(library):
                      ("open-access", "application/kepub+zip", "../files/pamphlet.kepub.epub"),
                      ("alternate", "text/html", "../pamphlets/pamphlet.html")}
     essays = etree.parse(str(site / "opds" / "essays.xml"))
-    assert len(essays.xpath("//a:entry", namespaces=ns)) == 8
+    assert len(essays.xpath("//a:entry", namespaces=ns)) == 9
     root = etree.parse(str(site / "opds.xml"))
     assert set(root.xpath("//a:entry/a:link/@href", namespaces=ns)) >= {
         "opds/newest.xml", "opds/essays.xml", "opds/tags/printing.xml"}
@@ -246,7 +254,7 @@ def test_opds_2_feed_validates_against_the_json_schemas(library):
     assert {"application/pdf", "application/epub+zip", "application/kepub+zip"} <= types
     assert {"author", "language", "description", "published", "modified", "subject"} <= \
         set(publication["metadata"])
-    assert len(feed["groups"][0]["publications"]) == 8  # the booklets
+    assert len(feed["groups"][0]["publications"]) == 9  # the booklets
     broken = {**feed, "publications": [{**publication, "links": publication["links"][-1:]}]}
     assert list(validator.iter_errors(broken))  # without an acquisition link: rejected
 
@@ -325,7 +333,7 @@ def test_every_linked_ebook_passes_epubcheck(tmp_path, epoch, capsys):
     linked = {unquote(ref).removeprefix("../") for page in site.rglob("*.html")
               for ref in references(page) if ref.endswith(".epub")}
     books = sorted((site / "files").rglob("*.epub"))
-    assert len(books) == 8 and {b.relative_to(site).as_posix() for b in books} == linked
+    assert len(books) == 9 and {b.relative_to(site).as_posix() for b in books} == linked
     for book in books:
         assert [str(m) for m in EpubCheck(str(book)).messages] == [], book
 
@@ -406,6 +414,11 @@ def test_a_rebuild_after_one_essay_changes_redoes_only_that_essay_and_its_pamphl
     assert {"essays/essay-003.html", "files/pamphlet.pdf", "files/t3.epub"} <= changed
     assert not {p for p in changed if p.startswith("essays/") and "00" in p} - {
         "essays/essay-003.html", "essays/essay-007.html"}
+    # A new essay: its page, and the packet whose [select] takes it; no other essay's page.
+    (project / "source" / "essay-013.md").write_text(
+        (project / "source" / "essay-008.md").read_text().replace("t3", "t3, new"))
+    assert main(["site", str(project)]) == 0
+    assert "2 made afresh, 13 current" in capsys.readouterr().out
 
 
 # ---- bad input ------------------------------------------------------------------------------

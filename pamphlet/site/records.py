@@ -15,7 +15,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from lxml import etree
 
@@ -178,17 +178,30 @@ def _image_type(suffix: str) -> str:
 
 # ---- an essay: its web edition ------------------------------------------------------------
 
-def essay_key(path: Path, spec: Spec, slugs: list[str]) -> str:
-    """What an essay's page is made from: its file, the other files of source/ (its images),
-    the library's slugs (its links to them), the book language and this version."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{spec.lang}|{epoch}".encode())
-    digest.update(path.read_bytes())
-    digest.update("\n".join(slugs).encode())
+def assets_digest(spec: Spec) -> str:
+    """A fingerprint of the files of source/ that are not essays (the images essays show)."""
+    digest = hashlib.sha256()
     for other in sorted(spec.source_dir.rglob("*")):
         if other.is_file() and other.suffix != ".md":
             info = other.stat()
             digest.update(f"{other}|{info.st_size}|{info.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+_LINKED = re.compile(r"\]\(\s*<?([^()\s>#]*?)\.md\b|\(\s*#([^()\s]+)\)")
+
+
+def essay_key(path: Path, spec: Spec, slugs: set[str], assets: str) -> str:
+    """What an essay's page is made from: its file, the images of source/ (`assets`), which
+    of the essays it links to exist, the book language and this version. Another essay's
+    edit, or a new essay it does not link to, leaves it as it was."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    text = path.read_bytes()
+    linked = {Path(unquote(name)).name for pair in _LINKED.findall(text.decode("utf-8", "replace"))
+              for name in pair if name}
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{spec.lang}|{epoch}|{assets}".encode())
+    digest.update(text)
+    digest.update("\n".join(sorted(linked & slugs)).encode())
     return digest.hexdigest()
 
 

@@ -19,8 +19,8 @@ from ..assemble import Pamphlet, assemble
 from ..diagnostics import Diagnostics, PamphletError, fail
 from ..project import SPEC_NAME, EbookSettings, Spec, load_spec, project_root
 from ..select import select
-from .records import (FORMAT, downloads, essay_key, essay_record, load_record, save_record,
-                      spec_record)
+from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record, load_record,
+                      save_record, spec_record)
 from .units import Unit, project_units, share, units_digest
 
 MANIFEST = "shard.json"
@@ -47,6 +47,7 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
     (work / MANIFEST).unlink(missing_ok=True)  # until the shard is whole, it is none
     house = _house_spec(root, result.diagnostics)
     slugs = [u.name for u in units if u.kind == "essay"]
+    library = Library(slugs, set(slugs), assets_digest(house) if house else "")
     booklets = _booklet_specs(root, house, encoding)
     for number, unit in enumerate(mine, 1):
         if progress:
@@ -54,7 +55,7 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
         if unit.kind == "spec":
             _spec_unit(unit, work, encoding, result)
         elif house is not None:
-            _essay_unit(unit, house, slugs, booklets.get(unit.name), work, encoding, result)
+            _essay_unit(unit, house, library, booklets.get(unit.name), work, encoding, result)
     _forget_others(work, mine)
     manifest = {"format": FORMAT, "part": list(part or (1, 1)), "units": units_digest(units),
                 "site": site_title(root, house), "failed": sorted(result.failed),
@@ -191,17 +192,26 @@ def _booklet_specs(root: Path, house: Spec | None, encoding: str) -> dict[str, S
     return {spec.stem: spec for spec in essay_specs(root, Diagnostics(), encoding)}
 
 
-def _essay_unit(unit: Unit, house: Spec, slugs: list[str], booklet: Spec | None, work: Path,
+@dataclass(frozen=True)
+class Library:
+    """What every essay's page may depend on, worked out once for the shard."""
+
+    slugs: list[str]
+    slug_set: set[str]
+    assets: str  # a fingerprint of source/'s images
+
+
+def _essay_unit(unit: Unit, house: Spec, library: Library, booklet: Spec | None, work: Path,
                 encoding: str, result: ShardResult) -> None:
     """The essay's page (and, with each_essay, its booklet), unless its record is current."""
-    key = essay_key(unit.path, house, slugs)
+    key = essay_key(unit.path, house, library.slug_set, library.assets)
     booklet_key = cache.essay_key(booklet, f"encoding={encoding}") if booklet else ""
     record = load_record(work, "essay", unit.name)
     if record and record.get("key") == key + booklet_key and _files_present(work, record):
         result.reused.append(unit.key)
         return
     try:
-        record = essay_record(unit.path, house, slugs, work, result.diagnostics)
+        record = essay_record(unit.path, house, library.slugs, work, result.diagnostics)
         if record is not None and booklet is not None:
             record = _with_booklet(record, booklet, booklet_key, work, encoding, result)
     except PamphletError as error:

@@ -447,6 +447,25 @@ def test_gather_of_a_folder_that_is_no_shard_is_t101(tmp_path, capsys, epoch):
     assert not (tmp_path / "site").exists()
 
 
+def test_gather_takes_no_file_from_outside_the_shards_t101(tmp_path, capsys, epoch):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("private")
+    one, two = shard_of(tmp_path, 1, 2), shard_of(tmp_path, 2, 2)
+    (one / "files" / "stolen.pdf").symlink_to(secret)
+    status, err = run_bad(["site", "--gather", str(one), str(two), "--out",
+                           str(tmp_path / "site")], capsys)
+    assert status == 1 and f"{one}: T101 " in err and "stolen.pdf" in err
+    (one / "files" / "stolen.pdf").unlink()
+    record = next(p for s in (one, two) for p in (s / "records").glob("spec-*.json"))
+    data = json.loads(record.read_text())
+    data["downloads"][0]["href"] = "../../secret.txt"
+    record.write_text(json.dumps(data))
+    status, err = run_bad(["site", "--gather", str(one), str(two), "--out",
+                           str(tmp_path / "site")], capsys)
+    assert status == 1 and f"{record}: T101 " in err
+    assert not (tmp_path / "site").exists()
+
+
 def test_gather_of_an_incomplete_or_doubled_set_is_t102(tmp_path, capsys, epoch):
     one = shard_of(tmp_path, 1, 3)
     two = shard_of(tmp_path, 2, 3)

@@ -28,7 +28,7 @@ def gather(folders: list[Path], out: Path, base_url: str | None = None) -> Site:
     check_shards(folders, manifests)
     records = [record for folder in folders for record in _records(folder)]
     site = site_model(manifests[0]["site"], records)
-    prepare_folder(out, MARKER, "a site")
+    prepare_folder(out, MARKER, "a site", make=False)
     scratch = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
     try:
         scratch.chmod(0o755)  # a site is for reading (mkdtemp makes it private)
@@ -106,15 +106,41 @@ def _records(folder: Path) -> list[dict]:
         except (OSError, ValueError) as error:
             raise fail("T101", f"a record of the shard is damaged: {error}", path,
                        hint="build that shard again") from None
+        if not _own_paths(record):
+            raise fail("T101", "a record of the shard names files outside the shard's "
+                       "files/, covers/ and media/", path, hint="build that shard again")
         record["kind_of_unit"] = path.name.split("-", 1)[0]
         records.append(record)
     return records
 
 
+def _own_paths(record: dict) -> bool:
+    """Whether every file a record names is a plain path inside the shard's own folders:
+    a record of a shard fetched from elsewhere cannot point the site at anything else."""
+    from urllib.parse import unquote
+
+    from .shard import record_files
+
+    try:
+        paths = record_files(record) | set(record.get("files", []))
+    except (AttributeError, KeyError, TypeError):
+        return False
+    return all(isinstance(p, str) and p.split("/")[0] in ("files", "covers", "media")
+               and ".." not in p.split("/") and ":" not in unquote(p) and "\\" not in p
+               for p in paths)
+
+
 def _link_files(folder: Path, scratch: Path) -> None:
+    """The shard's files, into the site; a link among them is refused (T101), so that a
+    shard folder cannot bring a file from elsewhere on the gathering machine."""
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if path.is_file() and relative.parts[0] in ("files", "covers", "media"):
+        if relative.parts[0] not in ("files", "covers", "media"):
+            continue
+        if path.is_symlink():
+            raise fail("T101", f"the shard holds a link, {relative}, where pamphlet writes "
+                       "files", folder, hint="gather shard folders as pamphlet wrote them")
+        if path.is_file():
             link_file(path, scratch / relative)
 
 

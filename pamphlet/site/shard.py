@@ -73,9 +73,10 @@ def site_title(root: Path, house: Spec | None) -> str:
     return root.resolve().name or "Library"
 
 
-def prepare_folder(folder: Path, marker: str, what: str) -> None:
-    """Make `folder`, or check that it is one of ours (it holds `marker`) or empty: a site or
-    shard is written over only where pamphlet wrote one before, never over a user's folder."""
+def prepare_folder(folder: Path, marker: str, what: str, make: bool = True) -> None:
+    """Make `folder` (or, without `make`, its parent), or check that it is one of ours (it
+    holds `marker`) or empty: a site or shard is written over only where pamphlet wrote one
+    before, never over a user's folder."""
     if folder.is_symlink() or folder.exists() and not folder.is_dir():
         raise fail("T105", f"{folder} is not a folder pamphlet can write {what} into", folder,
                    hint="name another folder with --out")
@@ -84,7 +85,7 @@ def prepare_folder(folder: Path, marker: str, what: str) -> None:
                    "so nothing is written there", folder,
                    hint="name an empty or new folder with --out")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        (folder if make else folder.parent).mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise fail("T105", f"cannot make {folder}: {error.strerror or error}", folder,
                    hint="name a folder you can write into with --out") from None

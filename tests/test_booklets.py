@@ -233,3 +233,17 @@ def test_each_essay_with_the_wrong_type_names_its_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"{project / 'pamphlet.toml'}:4: P103 'site.each_essay' must be true or false" \
         in err, err
+
+
+def test_the_projects_cover_picture_is_not_a_booklets_cover(tmp_path, source_date_epoch):
+    from PIL import Image
+
+    project = make(tmp_path, SMALL + '[cover]\nimage = "source/cover.png"\n',
+                   {"one": essay("One", "First."), "two": essay("Two", "Second.")})
+    Image.new("RGB", (40, 60), "red").save(project / "source" / "cover.png")
+    results = build_booklets(project)
+    assert all(r.ok for r in results), [d.format() for r in results for d in r.diagnostics]
+    with zipfile.ZipFile(project / "build" / "essays" / "one.epub") as book:
+        names = book.namelist()
+    assert "EPUB/images/cover.jpg" in names and "EPUB/images/cover.png" not in names
+    assert Pdf(project / "build" / "essays" / "one.pdf").top_line(1).text == "One"

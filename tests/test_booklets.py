@@ -247,3 +247,15 @@ def test_the_projects_cover_picture_is_not_a_booklets_cover(tmp_path, source_dat
         names = book.namelist()
     assert "EPUB/images/cover.jpg" in names and "EPUB/images/cover.png" not in names
     assert Pdf(project / "build" / "essays" / "one.pdf").top_line(1).text == "One"
+
+
+def test_links_to_other_essays_are_dropped_quietly_others_still_warn(tmp_path, capsys,
+                                                                     source_date_epoch):
+    one = essay("One", "See [two](two.md), [its end](two.md#end) and [a file](notes.txt).")
+    project = make(tmp_path, SMALL, {"one": one, "two": essay("Two", "Second.\n\n## End\n\nX.")})
+    (project / "source" / "notes.txt").write_text("notes")
+    assert main(["build", str(project), "--each-essay"]) == 0
+    err = capsys.readouterr().err
+    # notes.txt: once for the pamphlet and once for the booklet; two.md never.
+    assert err.count("M304") == 2 and err.count("notes.txt") == 2 and "two.md" not in err, err
+    assert Pdf(project / "build" / "essays" / "one.pdf").pages_with("See two, its end")

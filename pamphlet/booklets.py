@@ -18,9 +18,9 @@ import hashlib
 import traceback
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cache
-from .build import BuildResult, build_spec, output_folder, output_names
 from .diagnostics import Diagnostics, PamphletError, fail
 from .essays import Essay, essay_paths, read_essay
 from .printing import PrintSettings
@@ -29,6 +29,9 @@ from .project import (SPEC_NAME, Colophon, EbookSettings, Selection, Spec, load_
 from .sanitiser import Origin, language
 from .schema import TomlLocator
 from .scripts import direction
+
+if TYPE_CHECKING:
+    from .build import BuildResult
 
 FOLDER = "essays"  # the booklets' folder inside the output folder, and their stems' prefix
 
@@ -82,6 +85,8 @@ def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 
     `out_dir`/essays/ (build/essays/); a booklet whose outputs are current is not rebuilt
     (`up_to_date`). One result per essay, in slug order; an unreadable essay's result holds
     its diagnostics and no spec."""
+    from .build import BuildResult
+
     root = Path(project_root).resolve()
     try:
         out = booklet_folder(root, out_dir)
@@ -105,6 +110,8 @@ def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 
 
 def booklet_folder(project_root: Path, out_dir: Path | None = None) -> Path:
     """`out_dir`/essays, or the project's build/essays, which must stay inside it (O531)."""
+    from .build import output_folder
+
     base = output_folder(Path(project_root) / SPEC_NAME, out_dir)
     out = base / FOLDER
     if not out.resolve().is_relative_to(base.resolve()):
@@ -125,6 +132,8 @@ def in_shard(stem: str, shard: tuple[int, int] | None) -> bool:
 
 def outputs_of(spec: Spec, out: Path) -> list[Path]:
     """The files a booklet's build writes into `out` (build/essays/)."""
+    from .build import output_names
+
     return [out / name for name in output_names(spec)]
 
 
@@ -144,8 +153,21 @@ def _printing(base: Spec, lang: str) -> PrintSettings:
     return dataclasses.replace(base.printing, variants=variants)
 
 
+def _quiet_cross_links(result: BuildResult) -> BuildResult:
+    """Without M304 for links to the project's other essays: a booklet holds one essay, so
+    they are dropped as expected (the pamphlets that hold both keep them)."""
+    slugs = set(essay_paths(result.spec.source_dir))
+    def expected(diagnostic) -> bool:
+        href = diagnostic.message.rpartition(": ")[2].partition("#")[0]
+        return diagnostic.code == "M304" and href.endswith(".md") and Path(href).stem in slugs
+    result.diagnostics.items = [d for d in result.diagnostics if not expected(d)]
+    return result
+
+
 def _failed(diagnostics) -> BuildResult:
     """The result of a booklet (or all of them) that could not even start."""
+    from .build import BuildResult
+
     result = BuildResult()
     result.diagnostics.extend(diagnostics)
     return result
@@ -165,8 +187,10 @@ def _run(todo: list[tuple[Spec, str]], out: Path, jobs: int, encoding: str) -> l
 
 
 def _build_one(spec: Spec, out: Path, key: str, encoding: str) -> BuildResult:
+    from .build import BuildResult, build_spec
+
     try:
-        return build_spec(spec, out, encoding, key)
+        return _quiet_cross_links(build_spec(spec, out, encoding, key))
     except Exception as error:  # a bug of ours: name the essay, and build the others
         where = traceback.extract_tb(error.__traceback__)[-1:]
         at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""

@@ -225,10 +225,12 @@ def shard(specs: list[Path], part: tuple[int, int] | None) -> list[Path]:
 def _build(args: argparse.Namespace) -> int:
     from . import cache
     from .atomic import clean_leftovers
+    from .booklets import build_booklets
 
     source_date_epoch()  # a malformed value stops the build before anything is laid out
     specs = list(dict.fromkeys(s.resolve() for path in args.paths for s in specs_in(path)))
     outs = _output_folders(specs, args.out)
+    booklets = _booklet_projects(args)
     todo, notes = [], Diagnostics()
     for spec in shard(specs, args.shard):
         out = outs[spec]
@@ -248,14 +250,17 @@ def _build(args: argparse.Namespace) -> int:
             failed += 1
             continue
         _show_written(result)
-    failed += _booklets(args)
+    for root in booklets:
+        for result in build_booklets(root, args.out, args.jobs, args.shard, args.force,
+                                     args.encoding):
+            failed += _show_booklet(result)
     return EXIT_ERROR if failed else EXIT_OK
 
 
-def _booklets(args: argparse.Namespace) -> int:
-    """Each essay's booklet, in the projects that ask for them (or all, with --each-essay);
-    the number of booklets that failed."""
-    from .booklets import booklets_wanted, build_booklets
+def _booklet_projects(args: argparse.Namespace) -> list[Path]:
+    """The projects whose essays become booklets: those that ask (`[site] each_essay`), or
+    all, with --each-essay. Fails (O533) before anything is built if two would share --out."""
+    from .booklets import booklets_wanted
 
     roots = [root for root in dict.fromkeys(
         path.resolve() if path.is_dir() else project_root(path) for path in args.paths)
@@ -264,12 +269,7 @@ def _booklets(args: argparse.Namespace) -> int:
         raise fail("O533", f"the booklets of {len(roots)} projects would share "
                    f"{_relative(args.out / 'essays')}", args.out,
                    hint="build each project's booklets with an --out of its own")
-    failed = 0
-    for root in roots:
-        for result in build_booklets(root, args.out, args.jobs, args.shard, args.force,
-                                     args.encoding):
-            failed += _show_booklet(result)
-    return failed
+    return roots
 
 
 def _show_booklet(result) -> int:

@@ -92,11 +92,9 @@ def kobo_document(data: bytes) -> bytes:
     style.text = STYLE_HACKS
     columns = etree.Element(f"{X}div", id="book-columns")
     inner = etree.SubElement(columns, f"{X}div", id="book-inner")
-    inner.text, body.text = body.text, "\n"
     for child in list(body):
-        inner.append(child)  # moves it, with its tail
+        inner.append(child)  # moves it, with its tail; the body keeps its own text
     body.append(columns)
-    columns.tail = "\n"
     _Spanner(set(root.xpath("//@id"))).element(inner)
     return (DECLARATION + etree.tostring(root, encoding="unicode") + "\n").encode("utf-8")
 

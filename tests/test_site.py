@@ -133,6 +133,18 @@ def test_essay_page_is_the_ebook_rendering_with_notes_pamphlets_and_booklet(libr
                        "../files/essays/a-stapler-of-ones-own.kepub.epub"]
 
 
+def test_an_essay_without_a_summary_is_summed_up_by_its_first_words(library):
+    project, site = library
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    feed = etree.parse(str(site / "opds" / "essays.xml"))
+    summary = feed.xpath("//a:entry[a:title='Sourced']/a:summary/text()", namespaces=ns)
+    assert summary == ["Text."]
+    long = feed.xpath("//a:entry[a:title='A Stapler of One’s Own']/a:summary/text()",
+                      namespaces=ns)[0]
+    assert long.startswith("The opening of A Stapler of One’s Own, before any heading")
+    assert len(long.split()) == 41 and long.endswith(" …") and "[^" not in long
+
+
 def test_source_line_is_shown(library):
     project, site = library
     page = html.parse(str(site / "essays" / "sourced.html")).getroot()

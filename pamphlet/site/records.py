@@ -28,7 +28,7 @@ from ..project import Spec
 from ..sanitiser import ncname
 from ..scripts import direction
 
-FORMAT = 1  # of records and shard folders; a change makes every record stale
+FORMAT = 2  # of records and shard folders; a change makes every record stale
 THUMB_HEIGHT = 360  # pixels: twice the largest the pages show, for sharp phone screens
 MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip",
                ".kepub.epub": "application/kepub+zip"}
@@ -226,7 +226,7 @@ def essay_record(path: Path, spec: Spec, slugs: list[str], work: Path,
         "authors": list(essay.authors), "byline": chapter.byline, "lang": lang,
         "dir": direction(lang), "date": format_date(essay.date), "iso_date": iso_date(essay.date),
         "source_line": chapter.source_line, "tags": list(essay.tags),
-        "summary": _summary(essay), "html": web_html(xhtml, names, anchors),
+        "summary": _summary(essay, body.html), "html": web_html(xhtml, names, anchors),
         "downloads": [], "cover": None, "media": sorted({n[len("../"):] for n in names.values()}),
     }
 
@@ -235,10 +235,12 @@ def _anchor(slug: str) -> str:
     return ncname(slug, "essay")
 
 
-def _summary(essay: Essay) -> str:
+def _summary(essay: Essay, body: str) -> str:
+    """The essay's own summary, or the first forty words of its text as rendered."""
     if essay.summary:
         return smarten(essay.summary)
-    words = re.sub(r"[#*_>\[\]()`|-]+", " ", essay.body).split()
+    tree = etree.fromstring(f"<div>{body}</div>")  # notes are apart, their calls empty
+    words = " ".join("".join(p.itertext()) for p in tree.iter("p")).split()
     return " ".join(words[:40]) + (" …" if len(words) > 40 else "")
 
 

@@ -11,6 +11,7 @@ peak memory is the child's largest resident set.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
 import re
 import resource
@@ -26,7 +27,7 @@ from corpus import essay_text  # noqa: E402
 EPOCH = "1767225600"
 
 
-def make_library(root: Path, essays: int, words: int) -> Path:
+def make_library(root: Path, essays: int, words: int, booklets: bool = True) -> Path:
     (root / "source").mkdir(parents=True)
     (root / "packets").mkdir()
     for i in range(1, essays + 1):
@@ -34,11 +35,15 @@ def make_library(root: Path, essays: int, words: int) -> Path:
     slugs = ", ".join(f'"essay-{i:04d}"' for i in range(1, min(essays, 20) + 1))
     (root / "pamphlet.toml").write_text(
         f'title = "A library of {essays}"\neditor = "Bench"\ndate = 2026-05-01\n'
-        f"essays = [{slugs}]\n[print]\ncopies = 10\n[site]\neach_essay = true\n")
+        f"essays = [{slugs}]\n[print]\ncopies = 10\n[site]\neach_essay = {str(booklets).lower()}\n")
     for tag in range(5):
         (root / "packets" / f"t{tag}.toml").write_text(
             f'title = "Tag {tag}"\n[select]\ntags_all = ["t{tag}"]\nlimit = 8\n')
     return root
+
+
+def contents(site: Path) -> dict[Path, str]:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in site.rglob("*") if p.is_file()}
 
 
 def run(project: Path) -> tuple[float, float, str]:
@@ -58,24 +63,29 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--essays", type=int, default=1000)
     parser.add_argument("--words", type=int, default=1500)
+    parser.add_argument("--no-booklets", action="store_true",
+                        help="without each_essay: the pages and feeds of a large library alone")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        project = make_library(Path(tmp) / "library", args.essays, args.words)
+        project = make_library(Path(tmp) / "library", args.essays, args.words,
+                               not args.no_booklets)
         seconds, peak, said = run(project)
-        print(f"{args.essays} essays of ~{args.words} words, each_essay: first build "
+        print(f"{args.essays} essays of ~{args.words} words, each_essay "
+              f"{'off' if args.no_booklets else 'on'}: first build "
               f"{seconds:.0f} s, peak memory {peak:.0f} MB; {said.strip().splitlines()[-2]}")
         site = project / "build" / "site"
-        before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+        before = contents(site)
         seconds, _, said = run(project)
         print(f"no-op rebuild: {seconds:.1f} s; {said.strip().splitlines()[-2]}")
         with (project / "source" / "essay-0003.md").open("a") as essay:
             essay.write("\nOne more paragraph, written after the first build.\n")
         seconds, _, said = run(project)
-        after = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+        after = contents(site)
         made = re.search(r"(\d+) made afresh", said).group(1)
+        changed = sum(1 for p, t in after.items() if before.get(p) != t)
         print(f"after essay-0003 changed: {seconds:.1f} s; {made} units made afresh "
-              f"(the essay with its booklet, and the pamphlets that hold it); the site was "
-              f"written anew ({len(after)} files, {len(before)} before)")
+              f"(the essay, with its booklet if any, and the pamphlets that hold it); the "
+              f"site's {len(after)} files were written anew, {changed} of them different")
 
 
 if __name__ == "__main__":

@@ -168,7 +168,8 @@ def _site_parser(commands) -> None:
     site_cmd.add_argument("--out", type=Path, metavar="DIR",
                           help="write the site (or, with --shard, the shard) to DIR")
     site_cmd.add_argument("--base-url", metavar="URL",
-                          help="the site's address, so the feeds carry absolute URLs")
+                          help="the site's address, so the feeds carry absolute URLs (when the "
+                          "site is written: not with --shard)")
     parts = site_cmd.add_mutually_exclusive_group()
     parts.add_argument("--shard", type=_shard, metavar="K/N",
                        help="build only the K-th of N fixed shares, into a shard folder")

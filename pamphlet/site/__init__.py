@@ -18,7 +18,8 @@ from .gather import MARKER, gather
 from .model import Site
 from .shard import ShardResult, default_work, make_shard
 
-__all__ = ["MARKER", "Site", "ShardResult", "build_site", "default_work", "gather", "make_shard"]
+__all__ = ["MARKER", "Site", "ShardResult", "build_site", "default_work", "gather",
+           "make_shard"]
 
 
 def build_site(root: Path, out: Path, base_url: str | None = None, encoding: str = "utf-8",

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -281,7 +280,3 @@ def _forget_others(work: Path, mine: list[Unit]) -> None:
 def default_work(root: Path) -> Path:
     """Where a one-machine build keeps its records between runs."""
     return project_root(root / "pamphlet.toml") / "build" / ".site-work"
-
-
-def remove_folder(folder: Path) -> None:
-    shutil.rmtree(folder, ignore_errors=True)

@@ -17,7 +17,8 @@ from .. import __version__, cache
 from ..assemble import Pamphlet, assemble
 from ..diagnostics import Diagnostics, PamphletError, fail
 from ..project import SPEC_NAME, EbookSettings, Spec, load_spec, project_root
-from ..select import select
+from ..essays import Essay, read_essay
+from ..select import choose, select
 from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record, load_record,
                       save_record, spec_record)
 from .units import Unit, project_units, share, units_digest
@@ -36,6 +37,41 @@ class ShardResult:
     failed: list[str] = field(default_factory=list)
 
 
+@dataclass
+class Library:
+    """What the shard's units may depend on, worked out once: the essays' names, their
+    images' fingerprint, and each essay's front matter, read when a spec's key asks."""
+
+    paths: dict[str, Path]
+    house: Spec | None
+    encoding: str
+    assets: str = ""  # a fingerprint of source/'s images
+    read: dict[str, Essay | None] = field(default_factory=dict)
+
+    @property
+    def slugs(self) -> list[str]:
+        return list(self.paths)
+
+    @property
+    def slug_set(self) -> set[str]:
+        return set(self.paths)
+
+    def essay(self, slug: str) -> Essay | None:
+        if slug not in self.read:  # the spec's build reports any problem, with its line
+            gate = self.house.gate if self.house else None
+            self.read[slug] = read_essay(self.paths[slug], Diagnostics(), self.encoding, gate)
+        return self.read[slug]
+
+    def selected(self, spec: Spec) -> list[Path]:
+        """The files of the essays the spec selects, as `select` chooses them; an essay the
+        build cannot read counts by its path, so the key still follows its file."""
+        rules = spec.selection
+        slugs = list(self.paths) if rules.slugs is None else rules.slugs
+        essays = [self.essay(slug) for slug in slugs if slug in self.paths]
+        missing = [self.paths[s] for s in slugs if s in self.paths and self.read[s] is None]
+        return [essay.path for essay in choose([e for e in essays if e], rules)] + missing
+
+
 def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
                encoding: str = "utf-8", progress=None) -> ShardResult:
     """Build shard `part` (K, N) of the project at `root` into the folder `work`."""
@@ -45,14 +81,14 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
     prepare_folder(work, MANIFEST, "a shard folder")
     (work / MANIFEST).unlink(missing_ok=True)  # until the shard is whole, it is none
     house = _house_spec(root, result.diagnostics)
-    slugs = [u.name for u in units if u.kind == "essay"]
-    library = Library(slugs, set(slugs), assets_digest(house) if house else "")
+    library = Library({u.name: u.path for u in units if u.kind == "essay"}, house, encoding,
+                      assets_digest(house) if house else "")
     booklets = _booklet_specs(root, house, encoding)
     for number, unit in enumerate(mine, 1):
         if progress:
             progress(number, len(mine), unit)
         if unit.kind == "spec":
-            _spec_unit(unit, work, encoding, result)
+            _spec_unit(unit, work, library, result)
         elif house is not None:
             _essay_unit(unit, house, library, booklets.get(unit.name), work, encoding, result)
     _forget_others(work, mine)
@@ -105,12 +141,13 @@ def _house_spec(root: Path, diagnostics: Diagnostics) -> Spec | None:
     return None
 
 
-def _spec_unit(unit: Unit, work: Path, encoding: str, result: ShardResult) -> None:
+def _spec_unit(unit: Unit, work: Path, library: Library, result: ShardResult) -> None:
     """Build the spec through the cache, then record it (unless its record is current)."""
     from ..build import output_folder
 
+    encoding = library.encoding
     try:
-        spec, key = _site_spec(unit.path, encoding)
+        spec, key = _site_spec(unit.path, library)
         record = load_record(work, "spec", unit.name)
         if record and record.get("key") == key and _files_present(work, record):
             result.reused.append(unit.key)
@@ -127,20 +164,16 @@ def _spec_unit(unit: Unit, work: Path, encoding: str, result: ShardResult) -> No
     _save(work, "spec", unit, {**record, "key": key}, result)
 
 
-def _site_spec(path: Path, encoding: str) -> tuple[Spec, str]:
+def _site_spec(path: Path, library: Library) -> tuple[Spec, str]:
     """The spec as the site builds it, with its cache key. The site always offers the Kobo
     edition; and its key covers only the essays the spec selects, so that an edit to one
     essay rebuilds only the pamphlets that hold it (a plain `pamphlet build` keys by the
     whole library, so the two are cached apart)."""
     spec = load_spec(path)
-    quiet = Diagnostics()
-    essays = select(spec, quiet, encoding)
-    if quiet.has_errors:  # the build reports the problem; the key only has to be honest
-        return spec, cache.cache_key(path, f"encoding={encoding}|site")
     if not spec.ebook.kobo:
         spec = replace(spec, ebook=EbookSettings(kobo=True))
-    return spec, cache.selection_key(path, [essay.path for essay in essays],
-                                     f"encoding={encoding}|kobo")
+    return spec, cache.selection_key(path, library.selected(spec),
+                                     f"encoding={library.encoding}|kobo")
 
 
 def _built(spec: Spec, out: Path, key: str, encoding: str, result: ShardResult) -> list | None:
@@ -190,15 +223,6 @@ def _booklet_specs(root: Path, house: Spec | None, encoding: str) -> dict[str, S
         return {}
     # An essay that cannot be read is reported by its own unit, which then fails.
     return {spec.stem: spec for spec in essay_specs(root, Diagnostics(), encoding)}
-
-
-@dataclass(frozen=True)
-class Library:
-    """What every essay's page may depend on, worked out once for the shard."""
-
-    slugs: list[str]
-    slug_set: set[str]
-    assets: str  # a fingerprint of source/'s images
 
 
 def _essay_unit(unit: Unit, house: Spec, library: Library, booklet: Spec | None, work: Path,

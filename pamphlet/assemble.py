@@ -98,6 +98,8 @@ class Pamphlet:
         identifier and the first half of the PDFs' file identifier."""
         spec = self.spec
         key = "|".join([spec.title, spec.stem, *spec.editors, *spec.authors])
+        if spec.booklet:  # an essay's own booklet is never taken for a spec of the same name
+            key = "essay-booklet|" + key
         return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pamphlet:' + key)}"
 
     @property

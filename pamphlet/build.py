@@ -19,6 +19,7 @@ from .layouts import Layout, find_layout
 from .outputs.epub import write_epub
 from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
+from .outputs.kepub import write_kepub
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf
 from .printing import check_fits, instructions, print_plan, sheet_size
 from .project import Spec, load_spec, project_root
@@ -38,6 +39,7 @@ class BuildResult:
     pages: int | None = None
     notes: list[str] = field(default_factory=list)  # the print plan, what fit chose
     imposed: ImposeResult | None = None
+    up_to_date: bool = False  # nothing was built: the recorded outputs are current
 
     @property
     def ok(self) -> bool:
@@ -53,7 +55,19 @@ def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8",
     """
     result = BuildResult()
     try:
-        result.spec = spec = load_spec(target)
+        spec = load_spec(target)
+    except PamphletError as error:
+        result.diagnostics.extend(error.diagnostics)
+        return result
+    return build_spec(spec, out_dir, encoding, cache_key, result)
+
+
+def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
+               cache_key: str | None = None, result: BuildResult | None = None) -> BuildResult:
+    """Build a spec already loaded (from its file, or made for one essay by booklets.py)."""
+    result = result or BuildResult()
+    try:
+        result.spec = spec
         pamphlet = _pamphlet(spec, result.diagnostics, encoding)
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
                              spec.gate)
@@ -105,7 +119,8 @@ def output_names(spec: Spec) -> list[str]:
     names = [f"{spec.stem}.pdf"] if "read" in variants else []
     names += [f"{spec.stem}-{variant}.pdf" for variant in ("print", "print-bw")
               if variant in variants]
-    return [*names, f"{spec.stem}.epub"]
+    names.append(f"{spec.stem}.epub")
+    return [*names, f"{spec.stem}.kepub.epub"] if spec.ebook.kobo else names
 
 
 def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
@@ -114,7 +129,9 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
     pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result)
     if spec.printing:
         _print_outputs(spec, pdf, scratch, result)
-    write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics)
+    epub = write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics)
+    if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
+        write_kepub(epub.path, scratch / f"{spec.stem}.kepub.epub", spec.path)
 
 
 @contextlib.contextmanager

@@ -22,7 +22,8 @@ from pathlib import Path
 from . import __version__
 from .diagnostics import Diagnostics, PamphletError
 from .paths import BUILTIN_LAYOUTS, Gate, Refused, present
-from .project import project_root
+from .essays import essay_paths
+from .project import Spec, project_root
 
 RECORD = ".pamphlet-cache.json"
 RECORD_LIMIT = 4_000_000  # bytes; a record is a few hundred bytes a spec
@@ -33,11 +34,31 @@ HASH_LIMIT_MB = 1e9  # the key only hashes, so a file of any size counts
 def cache_key(spec: Path, options: str = "") -> str:
     """A hash of everything the spec's outputs are made from (`options`: the build's own)."""
     root = project_root(spec)
-    digest = hashlib.sha256(
-        f"{__version__}|{os.environ.get('SOURCE_DATE_EPOCH', '')}|{options}".encode())
-    files = [spec, *_named_files(spec, root)]
+    return _digest(options, [spec, *_named_files(spec, root), *_tree(root)], root)
+
+
+def essay_key(spec: Spec, options: str = "") -> str:
+    """The key of a spec made for one essay (booklets.py), which has no file of its own: the
+    essay, every file of source/ but the other essays (images), the layouts, and the
+    settings it inherits, written out. Another essay's edit leaves it as it was."""
+    others = {path for path in essay_paths(spec.source_dir).values() if path != spec.path}
+    files = [spec.path, *(path for path in _tree(spec.root) if path not in others)]
+    # Only the other essays' names: a link to one is dropped from a booklet either way.
+    names = "|".join(sorted(path.name for path in others))
+    return _digest(f"{options}|booklet|{spec!r}|{names}", files, spec.root)
+
+
+def _tree(root: Path) -> list[Path]:
+    """Every file under the project's source/ and layouts/, and the built-in layouts."""
+    files = []
     for folder in (root / "source", root / "layouts", BUILTIN_LAYOUTS):
         files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
+    return files
+
+
+def _digest(options: str, files: list[Path], root: Path) -> str:
+    digest = hashlib.sha256(
+        f"{__version__}|{os.environ.get('SOURCE_DATE_EPOCH', '')}|{options}".encode())
     for path in files:
         digest.update(str(path).encode())
         digest.update(_file_hash(path, root).encode())
@@ -140,3 +161,17 @@ def _file_hash(path: Path, within: Path) -> str:
         return f"refused {refused.diagnostics[0].code} {link}"
     except OSError:
         return "unreadable"
+
+
+def selection_key(spec: Path, essays: list[Path], options: str = "") -> str:
+    """A finer key for a spec whose selection is known (the site's builds): the spec, the
+    files it names, its essays in order, the rest of source/ but the other essays (images),
+    and the layouts. An edit to an essay it does not hold leaves it as it was; a new essay
+    that its [select] would take changes `essays`, and so the key."""
+    root = project_root(spec)
+    chosen = {path.resolve() for path in essays}
+    others = {path for path in essay_paths(root / "source").values()
+              if path.resolve() not in chosen}
+    files = [spec, *_named_files(spec, root), *essays,
+             *(path for path in _tree(root) if path not in others)]
+    return _digest(f"{options}|selection", files, root)

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from . import __version__
 from .clock import source_date_epoch
-from .diagnostics import (Diagnostic, Diagnostics, PamphletError, Severity, format_group, grouped,
-                          shorten)
+from .diagnostics import (Diagnostic, Diagnostics, PamphletError, Severity, fail, format_group,
+                          grouped, shorten)
 from .essays import essay_paths, read_essay
 from .imposition import SCHEMES
 from .printing import SHEETS, print_plan, settings_from_table
@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     _impose_parser(commands)
     _library_parsers(commands)
     _serve_parser(commands)
+    _site_parser(commands)
     return parser
 
 
@@ -75,6 +76,9 @@ def _build_parser(commands) -> None:
                            help="build even the specs whose outputs are current")
     build_cmd.add_argument("--encoding", type=_encoding, default="utf-8", metavar="NAME",
                            help="read essays in this encoding (default: utf-8), e.g. cp1252")
+    build_cmd.add_argument("--each-essay", action="store_true",
+                           help="also build each essay as a booklet of its own, in "
+                           "build/essays/ (as [site] each_essay = true does)")
     _verbose_option(build_cmd)
     build_cmd.set_defaults(run=_build)
 
@@ -212,6 +216,28 @@ def _serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _site_parser(commands) -> None:
+    site_cmd = commands.add_parser(
+        "site", help="build the library's static site, OPDS catalogs and feed",
+        description="Build every spec (through the cache) and write a static site to "
+        "build/site/: a page for each pamphlet and essay with downloads, tag pages, an Atom "
+        "feed, OPDS 1.2 (opds.xml) and OPDS 2.0 (opds.json) catalogs. Spread the work over "
+        "machines with --shard K/N on each, then --gather their folders.")
+    site_cmd.add_argument("path", nargs="?", default=Path("."), type=Path, metavar="PATH",
+                          help="the project folder (default: this folder)")
+    site_cmd.add_argument("--out", type=Path, metavar="DIR",
+                          help="write the site (or, with --shard, the shard) to DIR")
+    site_cmd.add_argument("--base-url", metavar="URL",
+                          help="the site's address, so the feeds carry absolute URLs (when the "
+                          "site is written: not with --shard)")
+    parts = site_cmd.add_mutually_exclusive_group()
+    parts.add_argument("--shard", type=_shard, metavar="K/N",
+                       help="build only the K-th of N fixed shares, into a shard folder")
+    parts.add_argument("--gather", nargs="+", type=Path, metavar="DIR",
+                       help="assemble the site from the folders of every shard")
+    site_cmd.set_defaults(run=_site)
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError("must be a whole number of 1 or more")
@@ -260,10 +286,12 @@ def shard(specs: list[Path], part: tuple[int, int] | None) -> list[Path]:
 def _build(args: argparse.Namespace) -> int:
     from . import cache
     from .atomic import clean_leftovers
+    from .booklets import build_booklets
 
     source_date_epoch()  # a malformed value stops the build before anything is laid out
     specs = list(dict.fromkeys(s.resolve() for path in args.paths for s in specs_in(path)))
     outs = _output_folders(specs, args.out)
+    booklets = _booklet_projects(args)
     todo, notes = [], Diagnostics()
     for spec in shard(specs, args.shard):
         out = outs[spec]
@@ -283,11 +311,57 @@ def _build(args: argparse.Namespace) -> int:
                   file=sys.stderr, flush=True)
             failed += 1
             continue
-        for output in result.outputs:
-            print(f"wrote {_relative(output)} ({_describe(output, result)})", flush=True)
-        for note in result.notes:
-            print(f"  {note}", flush=True)
+        _show_written(result)
+    for root in booklets:
+        for result in build_booklets(root, args.out, args.jobs, args.shard, args.force,
+                                     args.encoding):
+            failed += _show_booklet(result, args.verbose)
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _booklet_projects(args: argparse.Namespace) -> list[Path]:
+    """The projects whose essays become booklets: those that ask (`[site] each_essay`), or
+    all, with --each-essay. Fails (O533) before anything is built if two would share --out."""
+    from .booklets import booklets_wanted
+
+    roots = [root for root in dict.fromkeys(
+        path.resolve() if path.is_dir() else project_root(path) for path in args.paths)
+        if args.each_essay or _quietly(booklets_wanted, root)]
+    if args.out is not None and len(roots) > 1:
+        raise fail("O533", f"the booklets of {len(roots)} projects would share "
+                   f"{_relative(args.out / 'essays')}", args.out,
+                   hint="build each project's booklets with an --out of its own")
+    return roots
+
+
+def _show_booklet(result, verbose: bool = False) -> int:
+    """Say what one booklet's build did; 1 if it failed."""
+    _show(result.diagnostics, verbose)
+    name = _relative(result.spec.path) if result.spec else "an essay"
+    if not result.ok:
+        print(f"pamphlet: the booklet of {name} failed; its outputs were not changed",
+              file=sys.stderr)
+        return 1
+    if result.up_to_date:
+        print(f"{name}: booklet up to date")
+    else:
+        _show_written(result)
+    return 0
+
+
+def _show_written(result) -> None:
+    for output in result.outputs:
+        print(f"wrote {_relative(output)} ({_describe(output, result)})", flush=True)
+    for note in result.notes:
+        print(f"  {note}", flush=True)
+
+
+def _quietly(check, *args) -> bool:
+    """`check(*args)`, or False where it meets a problem (the spec's build reports it)."""
+    try:
+        return check(*args)
+    except PamphletError:
+        return False
 
 
 def _output_folders(specs: list[Path], out: Path | None) -> dict[Path, Path]:
@@ -397,9 +471,62 @@ def _describe(output: Path, result) -> str:
     imposed = result.imposed
     if imposed is not None and output.stem.endswith(("-print", "-print-bw")):
         return f"{imposed.sheets} sheets, {imposed.sides} sides"
+    if output.name.endswith(".kepub.epub"):
+        return "Kobo EPUB"
     if output.suffix == ".epub":
         return "EPUB 3"
     return f"{result.pages} pages"
+
+
+def _site(args: argparse.Namespace) -> int:
+    from .build import output_folder
+    from .site import build_site, gather, make_shard
+
+    source_date_epoch()
+    base_url = _base_url(args.base_url)
+    root = project_root(find_spec(args.path)) if args.path.is_file() else args.path.resolve()
+    if args.gather:
+        site = gather(args.gather, args.out or output_folder(root / "pamphlet.toml") / "site",
+                      base_url)
+        print(f"wrote {_relative(args.out or root / 'build' / 'site')} "
+              f"({len(site.pamphlets)} pamphlets, {len(site.essays)} essays)")
+        return EXIT_OK
+    if args.shard:
+        k, n = args.shard
+        out = args.out or output_folder(root / "pamphlet.toml") / f"site-shard-{k}-of-{n}"
+        result = make_shard(root, out, args.shard)
+        site = None
+    else:
+        out = args.out or output_folder(root / "pamphlet.toml") / "site"
+        result, site = build_site(root, out, base_url)
+    _show(result.diagnostics)
+    failed = f", {len(result.failed)} failed" if result.failed else ""
+    print(f"{len(result.built)} made afresh, {len(result.reused)} current{failed}")
+    if result.failed or result.diagnostics.has_errors:
+        print("pamphlet: the site was not written; its old pages were kept", file=sys.stderr)
+        return EXIT_ERROR
+    if site is not None:
+        print(f"wrote {_relative(out)} ({len(site.pamphlets)} pamphlets, "
+              f"{len(site.essays)} essays, {len(site.tags)} tags)")
+    else:
+        print(f"wrote shard {args.shard[0]}/{args.shard[1]} to {_relative(out)}")
+    return EXIT_OK
+
+
+def _base_url(text: str | None) -> str | None:
+    """--base-url as given, if it is an http(s) address with a host (T107)."""
+    from urllib.parse import urlsplit
+
+    from .diagnostics import fail
+
+    if text is None:
+        return None
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query \
+            or parts.fragment or any(c in text for c in ' <>"{}|\\^`'):
+        raise fail("T107", f"--base-url is not a web address to put the site at: "
+                   f"{shorten(text, 80)!r}", hint="write it like https://example.org/library/")
+    return text
 
 
 def _impose(args: argparse.Namespace) -> int:

@@ -107,6 +107,16 @@ SPEC_SCHEMA = Table({
         "file_size_mb": Field((int, float), default=DEFAULT_LIMIT_MB,
                               doc="the largest file (essay, image, font, ...) a build reads"),
     }),
+    # --- Kobo edition and per-essay booklets (outputs/kepub.py, booklets.py) ---
+    "ebook": Table({
+        "kobo": Field((bool,), default=False,
+                      doc="also write build/<name>.kepub.epub, the Kobo edition"),
+    }),
+    "site": Table({
+        "each_essay": Field((bool,), default=False,
+                            doc="each essay also becomes its own booklet in build/essays/"),
+    }),
+    # --- end of the Kobo and booklet block ---
 })
 
 PRINT_FIELDS = SPEC_SCHEMA.fields["print"].fields
@@ -136,6 +146,18 @@ class PdfSettings:
     link_notes: str = "footnote"
     line_numbers: bool = False
     time_limit: int = 600
+
+
+# --- Kobo edition and per-essay booklets ---
+@dataclass(frozen=True)
+class EbookSettings:
+    kobo: bool = False  # also write the Kobo edition (<stem>.kepub.epub)
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    each_essay: bool = False  # each essay also becomes its own booklet (booklets.py)
+# --- end of the Kobo and booklet block ---
 
 
 @dataclass(frozen=True)
@@ -196,6 +218,11 @@ class Spec:
     overrides: dict[str, EssayOverride] = field(default_factory=dict, compare=False)
     locator: TomlLocator = field(compare=False, repr=False, default=None)
     file_size_mb: float = DEFAULT_LIMIT_MB
+    # --- Kobo edition and per-essay booklets ---
+    ebook: EbookSettings = EbookSettings()
+    site: SiteSettings = SiteSettings()
+    booklet: bool = False  # synthesised by booklets.py for one essay: path is the essay's
+    # --- end of the Kobo and booklet block ---
 
     @property
     def gate(self) -> Gate:
@@ -320,7 +347,8 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
         intro=intro, overrides={slug: EssayOverride(entry["intro"], tuple(entry["questions"]),
                                                     tuple(entry["sections"]))
                                 for slug, entry in values["essay"].items()},
-        locator=locator, file_size_mb=limit)
+        locator=locator, file_size_mb=limit,
+        ebook=EbookSettings(**values["ebook"]), site=SiteSettings(**values["site"]))
 
 
 def _selection(values: dict) -> Selection:

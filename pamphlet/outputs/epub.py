@@ -357,3 +357,11 @@ def _repack(source: Path, target: Path, lang: str) -> None:
             if name.endswith(".opf"):
                 data = data.replace(b"<package ", f'<package xml:lang="{escape(lang)}" '.encode(), 1)
             new.writestr(info, data, compresslevel=9)
+
+
+def essay_document(chapter: Chapter, spec, diagnostics: Diagnostics) -> tuple[str, list]:
+    """One essay as the e-book renders it, with the images it shows as (name in the book,
+    bytes, media type): the web edition of the essay is this, not a copy of it."""
+    images = _image_files(Pamphlet(spec, (chapter,)), diagnostics)
+    names = {relative: name for relative, (name, _, _) in images.items()}
+    return _essay(chapter, spec.lang, names), list(images.values())

@@ -1,0 +1,92 @@
+"""Benchmark `pamphlet site` at library scale: N generated essays, each its own booklet.
+
+Run: .venv/bin/python bench/bench_site.py [--essays 1000] [--words 1500]
+(targets: peak memory under 500 MB; after one essay changes, the rebuild redoes only that
+essay, the pamphlets that hold it, and the pages and feeds that list it). The project has a
+pamphlet of the first 20 essays, five packets chosen by tag, and `[site] each_essay = true`.
+Each run is a fresh `pamphlet site` process, timed from outside as a user would see it; its
+peak memory is the child's largest resident set.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import essay_text  # noqa: E402
+
+EPOCH = "1767225600"
+
+
+def make_library(root: Path, essays: int, words: int, booklets: bool = True) -> Path:
+    (root / "source").mkdir(parents=True)
+    (root / "packets").mkdir()
+    for i in range(1, essays + 1):
+        (root / "source" / f"essay-{i:04d}.md").write_text(essay_text(i, words))
+    slugs = ", ".join(f'"essay-{i:04d}"' for i in range(1, min(essays, 20) + 1))
+    (root / "pamphlet.toml").write_text(
+        f'title = "A library of {essays}"\neditor = "Bench"\ndate = 2026-05-01\n'
+        f"essays = [{slugs}]\n[print]\ncopies = 10\n[site]\neach_essay = {str(booklets).lower()}\n")
+    for tag in range(5):
+        (root / "packets" / f"t{tag}.toml").write_text(
+            f'title = "Tag {tag}"\n[select]\ntags_all = ["t{tag}"]\nlimit = 8\n')
+    return root
+
+
+def contents(site: Path) -> dict[Path, str]:
+    return {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in site.rglob("*") if p.is_file()}
+
+
+def run(project: Path) -> tuple[float, float, str]:
+    """(seconds, peak MB, what it said) of one `pamphlet site` process."""
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "pamphlet", "site", str(project)],
+                          capture_output=True, text=True, env={**os.environ,
+                                                               "SOURCE_DATE_EPOCH": EPOCH})
+    seconds = time.perf_counter() - start
+    if done.returncode:
+        raise SystemExit(done.stderr)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return seconds, peak, done.stdout
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--essays", type=int, default=1000)
+    parser.add_argument("--words", type=int, default=1500)
+    parser.add_argument("--no-booklets", action="store_true",
+                        help="without each_essay: the pages and feeds of a large library alone")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        project = make_library(Path(tmp) / "library", args.essays, args.words,
+                               not args.no_booklets)
+        seconds, peak, said = run(project)
+        print(f"{args.essays} essays of ~{args.words} words, each_essay "
+              f"{'off' if args.no_booklets else 'on'}: first build "
+              f"{seconds:.0f} s, peak memory {peak:.0f} MB; {said.strip().splitlines()[-2]}")
+        site = project / "build" / "site"
+        before = contents(site)
+        seconds, _, said = run(project)
+        print(f"no-op rebuild: {seconds:.1f} s; {said.strip().splitlines()[-2]}")
+        with (project / "source" / "essay-0003.md").open("a") as essay:
+            essay.write("\nOne more paragraph, written after the first build.\n")
+        seconds, _, said = run(project)
+        after = contents(site)
+        made = re.search(r"(\d+) made afresh", said).group(1)
+        changed = sum(1 for p, t in after.items() if before.get(p) != t)
+        print(f"after essay-0003 changed: {seconds:.1f} s; {made} units made afresh "
+              f"(the essay, with its booklet if any, and the pamphlets that hold it); the "
+              f"site's {len(after)} files were written anew, {changed} of them different")
+
+
+if __name__ == "__main__":
+    main()

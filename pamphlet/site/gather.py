@@ -1,0 +1,162 @@
+"""Gather shard folders into the site: their files, and pages and feeds made from their records.
+
+The site is made in a scratch folder beside its place and moved there only when whole; a
+folder is replaced only if pamphlet made it (it holds MARKER).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+from ..diagnostics import Diagnostics, fail
+from .feeds import write_feeds
+from .model import Site, site_model
+from .pages import write_pages
+from .records import FORMAT, link_file
+from .shard import MANIFEST, prepare_folder
+
+MARKER = ".pamphlet-site"
+
+
+def gather(folders: list[Path], out: Path, base_url: str | None = None) -> Site:
+    """Assemble the shards in `folders` (every share of one run) into the site at `out`."""
+    manifests = [read_manifest(folder) for folder in folders]
+    check_shards(folders, manifests)
+    records = [record for folder in folders for record in _records(folder)]
+    site = site_model(manifests[0]["site"], records)
+    prepare_folder(out, MARKER, "a site", make=False)
+    scratch = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
+    try:
+        scratch.chmod(0o755)  # a site is for reading (mkdtemp makes it private)
+        for folder in folders:
+            _link_files(folder, scratch)
+        write_pages(site, scratch)
+        write_feeds(site, scratch, base_url)
+        (scratch / MARKER).write_text("made by pamphlet site; replaced whole by the next run\n")
+        _replace(scratch, out)
+    except OSError as error:
+        raise fail("T106", f"the site could not be written: {error.strerror or error}", out,
+                   hint="check that the folder is writable and the disk is not full") from None
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return site
+
+
+def read_manifest(folder: Path) -> dict:
+    """A shard folder's manifest, or T101 saying it is no shard."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text())
+        k, n = manifest["part"]
+        if manifest["format"] != FORMAT or not 1 <= k <= n \
+                or not isinstance(manifest["units"], str):
+            raise ValueError("not this version's")
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise fail("T101", f"{folder} is not a whole shard of `pamphlet site --shard` "
+                   f"({error.strerror if isinstance(error, OSError) else error})", folder,
+                   hint="give the folders that `pamphlet site --shard K/N --out DIR` wrote, "
+                   "each one after its shard finished") from None
+    return manifest
+
+
+def check_shards(folders: list[Path], manifests: list[dict]) -> None:
+    """Every share of one N, once each, all from the same project (T102, T103, T104)."""
+    problems = Diagnostics()
+    counts = {m["part"][1] for m in manifests}
+    if len(counts) > 1:
+        problems.error("T102", f"the shards were cut in different numbers of shares: "
+                       f"{', '.join(map(str, sorted(counts)))}", folders[0],
+                       hint="gather the shards of one run, all made with the same N in K/N")
+    elif problem := _not_each_once([m["part"][0] for m in manifests], counts.pop()):
+        problems.error("T102", f"the shards are not every share once: {problem}", folders[0],
+                       hint="gather exactly the folders of shards 1/N to N/N of one run")
+    if len({(m["units"], m["site"]) for m in manifests}) > 1:
+        problems.error("T103", "the shards were made from different versions of the project "
+                       "(their specs and essays differ)", folders[0],
+                       hint="build every shard from the same commit, then gather them")
+    elif len({m.get("made") for m in manifests}) > 1:
+        problems.error("T103", "the shards were made differently: "
+                       + "; ".join(sorted({str(m.get("made")) for m in manifests})), folders[0],
+                       hint="build every shard with the same pamphlet and the same "
+                       "SOURCE_DATE_EPOCH (the commit's time, say), then gather them")
+    for folder, manifest in zip(folders, manifests):
+        for unit in manifest.get("failed", []):
+            problems.error("T104", f"shard {manifest['part'][0]}/{manifest['part'][1]} could not "
+                           f"build {unit}, so the site would lack it", folder,
+                           hint="fix what that shard's build reported, and build it again")
+    problems.raise_if_errors()
+
+
+def _not_each_once(seen: list[int], n: int) -> str:
+    """What is wrong with the shard numbers `seen` of N (empty: each is there once)."""
+    missing = [f"{k}/{n}" for k in range(1, n + 1) if k not in seen]
+    twice = [f"{k}/{n}" for k in sorted(set(seen)) if seen.count(k) > 1]
+    return "; ".join(([f"missing {', '.join(missing)}"] if missing else [])
+                     + ([f"given twice {', '.join(twice)}"] if twice else []))
+
+
+def _records(folder: Path) -> list[dict]:
+    records = []
+    for path in sorted((folder / "records").glob("*.json")):
+        try:
+            record = json.loads(path.read_text())
+        except (OSError, ValueError) as error:
+            raise fail("T101", f"a record of the shard is damaged: {error}", path,
+                       hint="build that shard again") from None
+        if not _own_paths(record):
+            raise fail("T101", "a record of the shard names files outside the shard's "
+                       "files/, covers/ and media/", path, hint="build that shard again")
+        record["kind_of_unit"] = path.name.split("-", 1)[0]
+        records.append(record)
+    return records
+
+
+def _own_paths(record: dict) -> bool:
+    """Whether every file a record names is a plain path inside the shard's own folders:
+    a record of a shard fetched from elsewhere cannot point the site at anything else."""
+    from urllib.parse import unquote
+
+    from .shard import record_files
+
+    try:
+        paths = record_files(record) | set(record.get("files", []))
+    except (AttributeError, KeyError, TypeError):
+        return False
+    return all(isinstance(p, str) and p.split("/")[0] in ("files", "covers", "media")
+               and ".." not in p.split("/") and ":" not in unquote(p) and "\\" not in p
+               for p in paths)
+
+
+def _link_files(folder: Path, scratch: Path) -> None:
+    """The shard's files, into the site; a link among them is refused (T101), so that a
+    shard folder cannot bring a file from elsewhere on the gathering machine."""
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if relative.parts[0] not in ("files", "covers", "media"):
+            continue
+        if path.is_symlink():
+            raise fail("T101", f"the shard holds a link, {relative}, where pamphlet writes "
+                       "files", folder, hint="gather shard folders as pamphlet wrote them")
+        if path.is_file():
+            link_file(path, scratch / relative)
+
+
+def _replace(scratch: Path, out: Path) -> None:
+    """Put the finished site in place of the old one (which only pamphlet can have made)."""
+    old = None
+    if out.exists():
+        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=out.parent))
+        os.replace(out, old / "site")
+    try:
+        os.replace(scratch, out)
+    except OSError:
+        if old is not None:
+            os.replace(old / "site", out)
+        raise
+    finally:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+

@@ -1,0 +1,65 @@
+"""The site's HTML pages, from the package's own Jinja templates (autoescaped).
+
+Every link is relative (`root` is the way up from a page to the site's top), so the site
+works from file://, from a sub-folder and on any static host.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .model import Site
+
+PAGES = (("index.html", "home.html"), ("essays/index.html", "essays.html"),
+         ("tags/index.html", "tags.html"))
+
+
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("pamphlet.site", "templates"),
+                             autoescape=True, trim_blocks=True, lstrip_blocks=True,
+                             undefined=jinja2.StrictUndefined)
+    env.filters["size"] = human_size
+    env.filters["kind"] = lambda media: {"application/pdf": "PDF",
+                                         "application/epub+zip": "EPUB",
+                                         "application/kepub+zip": "Kobo EPUB"}.get(media, media)
+    return env
+
+
+def human_size(size: int) -> str:
+    """1.2 MB, 340 kB, 812 bytes."""
+    if size >= 1_000_000:
+        return f"{size / 1_000_000:.1f} MB"
+    if size >= 1000:
+        return f"{size / 1000:.0f} kB"
+    return f"{size} bytes"
+
+
+def write_pages(site: Site, folder: Path) -> int:
+    """Write every page of `site` into `folder`; return how many."""
+    env = environment()
+    def page(path: str, template: str, **context) -> None:
+        root = "../" * path.count("/")
+        target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(env.get_template(template).render(site=site, root=root, **context))
+    for path, template in PAGES:
+        page(path, template)
+    for pamphlet in site.pamphlets:
+        page(_path(pamphlet["page"]), "pamphlet.html", p=pamphlet)
+    for essay in site.essays:
+        page(_path(essay["page"]), "essay.html", e=essay, body=Markup(essay["html"]))
+    for tag in site.tags:
+        page(_path(tag.page), "tag.html", tag=tag)
+    (folder / "style.css").write_bytes(
+        resources.files("pamphlet.site").joinpath("static/site.css").read_bytes())
+    return len(PAGES) + len(site.pamphlets) + len(site.essays) + len(site.tags)
+
+
+def _path(page: str) -> str:
+    from urllib.parse import unquote
+
+    return "/".join(unquote(part) for part in page.split("/"))

@@ -1,0 +1,271 @@
+"""What the site knows of one unit: a record (plain JSON data) and the files it brings.
+
+A shard writes, for each unit of its share, a record into `records/` and the unit's files
+(downloads, cover, thumbnail, images) where they stand in the site. Pages and feeds are made
+from records alone, so a site gathered from shards is the site one machine makes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+from urllib.parse import quote, unquote
+
+from lxml import etree
+
+from .. import __version__
+from ..assemble import Chapter, Pamphlet, format_date
+from ..diagnostics import Diagnostics
+from ..essays import Essay, read_essay
+from ..markup import EPUB_NS, render_body, smarten
+from ..project import Spec
+from ..sanitiser import ncname
+from ..scripts import direction
+
+FORMAT = 2  # of records and shard folders; a change makes every record stale
+THUMB_HEIGHT = 360  # pixels: twice the largest the pages show, for sharp phone screens
+MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip",
+               ".kepub.epub": "application/kepub+zip"}
+
+
+def media_type(name: str) -> str:
+    """The download's media type, by its file name (a Kobo edition is not a plain EPUB)."""
+    if name.endswith(".kepub.epub"):
+        return MEDIA_TYPES[".kepub.epub"]
+    return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
+
+
+def label(name: str, stem: str) -> str:
+    """What a download is, in words."""
+    rest = name[len(stem):]
+    return {".pdf": "Reading PDF", "-print.pdf": "Print PDF (imposed for folding)",
+            "-print-bw.pdf": "Print PDF, black and white", ".epub": "EPUB",
+            ".kepub.epub": "Kobo edition (kepub)"}.get(rest, name)
+
+
+def href(*parts: str) -> str:
+    """A site-relative URL from path parts, each quoted (names come from file names)."""
+    return "/".join(quote(part, safe="") for part in parts)
+
+
+def link_file(source: Path, target: Path) -> None:
+    """`target` as a second link to `source` (a copy where links cannot be made)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        target.unlink()
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def save_record(work: Path, kind: str, name: str, record: dict) -> None:
+    path = work / "records" / f"{kind}-{name}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False))
+
+
+def load_record(work: Path, kind: str, name: str) -> dict | None:
+    try:
+        record = json.loads((work / "records" / f"{kind}-{name}.json").read_text())
+    except (OSError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
+def iso_date(value) -> str | None:
+    """YYYY-MM-DD from a spec's or essay's date, when it is one."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2}).*", str(value or "").strip())
+    return "-".join(match.groups()) if match else None
+
+
+# ---- a spec: the pamphlet or packet -------------------------------------------------------
+
+def spec_record(pamphlet: Pamphlet, built: list[Path], work: Path, plans: dict[str, str]) -> dict:
+    """The record of a built spec, with its downloads and cover (see `downloads`)."""
+    spec = pamphlet.spec
+    files, cover = downloads(built, work, spec.stem, plans)
+    return {
+        "kind": "packet" if spec.path.parent.name == "packets" else "pamphlet",
+        "name": spec.stem, "title": pamphlet.title, "subtitle": pamphlet.subtitle,
+        "description": pamphlet.description, "credit": pamphlet.credit,
+        "people": list(pamphlet.people), "lang": pamphlet.lang, "dir": pamphlet.dir,
+        "date": pamphlet.date, "iso_date": iso_date(spec.date), "identifier": pamphlet.identifier,
+        "tags": list(pamphlet.tags), "event": _event(pamphlet),
+        "publisher": spec.colophon.publisher, "license": spec.colophon.license,
+        "chapters": [{"slug": c.essay.slug, "title": c.title, "byline": c.byline}
+                     for c in pamphlet.chapters],
+        "downloads": files, "cover": cover,
+    }
+
+
+def downloads(built: list[Path], work: Path, stem: str, plans: dict[str, str],
+              folder: tuple[str, ...] = ()) -> tuple[list[dict], dict | None]:
+    """The downloads of a build, linked into `work/files/<folder>/`, and its cover into
+    `work/covers/<folder>/` (the EPUB's own cover raster, and a thumbnail made from it)."""
+    found = []
+    for path in built:
+        link_file(path, work.joinpath("files", *folder, path.name))
+        found.append({"href": href("files", *folder, path.name), "label": label(path.name, stem),
+                      "type": media_type(path.name), "size": path.stat().st_size,
+                      "note": plans.get(path.name, "")})
+    epub = next((p for p in built if p.name == f"{stem}.epub"), None)
+    return found, save_cover(epub, work, stem, ("covers", *folder)) if epub else None
+
+
+def _event(pamphlet: Pamphlet) -> dict | None:
+    event = pamphlet.event
+    if event is None:
+        return None
+    when = ", ".join(p for p in (pamphlet.event_date, event.time) if p)
+    rows = [(label, value) for label, value in (
+        ("Meeting", event.name), ("When", when), ("Where", event.place), ("Host", event.host),
+        ("Contact", event.contact)) if value]
+    return {"name": event.name, "when": when, "rows": rows, "agenda": list(event.agenda)}
+
+
+def save_cover(epub: Path, work: Path, name: str, folder: tuple[str, ...]) -> dict | None:
+    """The EPUB's cover image, as it is, and a thumbnail; None if the book names none."""
+    with zipfile.ZipFile(epub) as book:
+        inside = _cover_name(book)
+        if inside is None:
+            return None
+        data = book.read(inside)
+    suffix = Path(inside).suffix.lower()
+    full = work.joinpath(*folder, f"{name}{suffix}")
+    full.parent.mkdir(parents=True, exist_ok=True)
+    full.write_bytes(data)
+    thumb, size = _thumbnail(data)
+    full.with_name(f"{name}-thumb.jpg").write_bytes(thumb)
+    return {"href": href(*folder, full.name), "type": _image_type(suffix),
+            "thumb": href(*folder, f"{name}-thumb.jpg"), "thumb_size": size}
+
+
+def _cover_name(book: zipfile.ZipFile) -> str | None:
+    """The zip entry of the item the package document calls the cover image."""
+    container = etree.fromstring(book.read("META-INF/container.xml"))
+    opf = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
+    package = etree.fromstring(book.read(opf))
+    found = package.xpath("//*[local-name()='item'][contains(concat(' ', @properties, ' '), "
+                          "' cover-image ')]/@href")
+    if not found:
+        return None
+    return (Path(opf).parent / found[0]).as_posix()
+
+
+def _thumbnail(data: bytes) -> tuple[bytes, list[int]]:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        image = image.convert("RGB")
+        width = max(1, round(image.width * THUMB_HEIGHT / image.height))
+        small = image.resize((width, THUMB_HEIGHT), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    small.save(out, format="JPEG", quality=82, optimize=True)
+    return out.getvalue(), [width, THUMB_HEIGHT]
+
+
+def _image_type(suffix: str) -> str:
+    return {".png": "image/png", ".gif": "image/gif", ".webp": "image/webp"}.get(
+        suffix, "image/jpeg")
+
+
+# ---- an essay: its web edition ------------------------------------------------------------
+
+def assets_digest(spec: Spec) -> str:
+    """A fingerprint of the files of source/ that are not essays (the images essays show)."""
+    digest = hashlib.sha256()
+    for other in sorted(spec.source_dir.rglob("*")):
+        if other.is_file() and other.suffix != ".md":
+            info = other.stat()
+            digest.update(f"{other}|{info.st_size}|{info.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+_LINKED = re.compile(r"\]\(\s*<?([^()\s>#]*?)\.md\b|\(\s*#([^()\s]+)\)")
+
+
+def essay_key(path: Path, spec: Spec, slugs: set[str], assets: str) -> str:
+    """What an essay's page is made from: its file, the images of source/ (`assets`), which
+    of the essays it links to exist, the book language and this version. Another essay's
+    edit, or a new essay it does not link to, leaves it as it was."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    text = path.read_bytes()
+    linked = {Path(unquote(name)).name for pair in _LINKED.findall(text.decode("utf-8", "replace"))
+              for name in pair if name}
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{spec.lang}|{epoch}|{assets}".encode())
+    digest.update(text)
+    digest.update("\n".join(sorted(linked & slugs)).encode())
+    return digest.hexdigest()
+
+
+def essay_record(path: Path, spec: Spec, slugs: list[str], work: Path,
+                 diagnostics: Diagnostics) -> dict | None:
+    """The record of one essay, its images written into `work/media/`; None if unreadable."""
+    from ..outputs.epub import essay_document
+
+    essay = read_essay(path, diagnostics)
+    if essay is None:
+        return None
+    anchors = {slug: _anchor(slug) for slug in slugs}
+    body = render_body(essay, spec.root, diagnostics, anchors, anchors.get(essay.slug),
+                       gate=spec.gate)
+    lang = essay.lang or spec.lang
+    chapter = Chapter(1, essay, body, lang, smarten(essay.title),
+                      smarten(essay.subtitle) if essay.subtitle else None)
+    xhtml, images = essay_document(chapter, spec, diagnostics)
+    names = {name: _save_media(work, data, name) for name, data, _ in images}
+    return {
+        "slug": essay.slug, "title": chapter.title, "subtitle": chapter.subtitle,
+        "authors": list(essay.authors), "byline": chapter.byline, "lang": lang,
+        "dir": direction(lang), "date": format_date(essay.date), "iso_date": iso_date(essay.date),
+        "source_line": chapter.source_line, "tags": list(essay.tags),
+        "summary": _summary(essay, body.html), "html": web_html(xhtml, names, anchors),
+        "downloads": [], "cover": None, "media": sorted({n[len("../"):] for n in names.values()}),
+    }
+
+
+def _anchor(slug: str) -> str:
+    return ncname(slug, "essay")
+
+
+def _summary(essay: Essay, body: str) -> str:
+    """The essay's own summary, or the first forty words of its text as rendered."""
+    if essay.summary:
+        return smarten(essay.summary)
+    tree = etree.fromstring(f"<div>{body}</div>")  # notes are apart, their calls empty
+    words = " ".join("".join(p.itertext()) for p in tree.iter("p")).split()
+    return " ".join(words[:40]) + (" …" if len(words) > 40 else "")
+
+
+def _save_media(work: Path, data: bytes, name: str) -> str:
+    """Store an image once by its content; the page's path to it."""
+    stored = f"{hashlib.sha256(data).hexdigest()[:20]}{Path(name).suffix}"
+    target = work / "media" / stored
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return f"../media/{stored}"
+
+
+def web_html(xhtml: str, images: dict[str, str], anchors: dict[str, str]) -> str:
+    """The e-book's XHTML of an essay as HTML for a web page: images from the site's media/,
+    links to other essays to their pages, and no EPUB-only attributes."""
+    pages = {f"#{anchor}": href(slug) + ".html" for slug, anchor in anchors.items()}
+    tree = etree.fromstring(f'<div xmlns:epub="{EPUB_NS}">{xhtml}</div>')
+    for element in tree.iter():
+        for name in [n for n in element.attrib if n.startswith(f"{{{EPUB_NS}}}")
+                     or n == "data-fragment"]:
+            del element.attrib[name]
+        if element.tag == "img" and element.get("src") in images:
+            element.set("src", images[element.get("src")])
+        if element.tag == "a" and element.get("href") in pages:
+            element.set("href", pages[element.get("href")])
+    etree.cleanup_namespaces(tree)
+    return "".join(etree.tostring(child, encoding="unicode", method="html") for child in tree)
+

@@ -1,0 +1,306 @@
+"""One shard of the site: build a share of the units and write their records and files.
+
+A shard folder holds `shard.json` (which share of which run it is), `records/` and the files
+the records bring, where they stand in the site (files/, covers/, media/). A one-machine build
+is the shard 1/1 in build/.site-work, gathered; so it reuses that folder's records when
+nothing they are made from changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from .. import __version__, cache
+from ..assemble import Pamphlet, assemble
+from ..diagnostics import Diagnostics, PamphletError, fail
+from ..project import SPEC_NAME, EbookSettings, Spec, load_spec, project_root
+from ..essays import Essay, read_essay
+from ..select import choose, select
+from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record, load_record,
+                      save_record, spec_record)
+from .units import Unit, project_units, share, units_digest
+
+MANIFEST = "shard.json"
+CONTENT = ("records", "files", "covers", "media")
+
+
+@dataclass
+class ShardResult:
+    """What a shard did, unit by unit, and what it had to say."""
+
+    diagnostics: Diagnostics = field(default_factory=Diagnostics)
+    built: list[str] = field(default_factory=list)  # units made afresh
+    reused: list[str] = field(default_factory=list)  # units whose record was current
+    failed: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Library:
+    """What the shard's units may depend on, worked out once: the essays' names, their
+    images' fingerprint, and each essay's front matter, read when a spec's key asks."""
+
+    paths: dict[str, Path]
+    house: Spec | None
+    encoding: str
+    assets: str = ""  # a fingerprint of source/'s images
+    read: dict[str, Essay | None] = field(default_factory=dict)
+
+    @property
+    def slugs(self) -> list[str]:
+        return list(self.paths)
+
+    @property
+    def slug_set(self) -> set[str]:
+        return set(self.paths)
+
+    def essay(self, slug: str) -> Essay | None:
+        if slug not in self.read:  # the spec's build reports any problem, with its line
+            gate = self.house.gate if self.house else None
+            self.read[slug] = read_essay(self.paths[slug], Diagnostics(), self.encoding, gate)
+        return self.read[slug]
+
+    def selected(self, spec: Spec) -> list[Path]:
+        """The files of the essays the spec selects, as `select` chooses them; an essay the
+        build cannot read counts by its path, so the key still follows its file."""
+        rules = spec.selection
+        slugs = list(self.paths) if rules.slugs is None else rules.slugs
+        essays = [self.essay(slug) for slug in slugs if slug in self.paths]
+        missing = [self.paths[s] for s in slugs if s in self.paths and self.read[s] is None]
+        return [essay.path for essay in choose([e for e in essays if e], rules)] + missing
+
+
+def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
+               encoding: str = "utf-8", progress=None) -> ShardResult:
+    """Build shard `part` (K, N) of the project at `root` into the folder `work`."""
+    result = ShardResult()
+    units = project_units(root)
+    mine = share(units, part)
+    prepare_folder(work, MANIFEST, "a shard folder")
+    (work / MANIFEST).unlink(missing_ok=True)  # until the shard is whole, it is none
+    house = _house_spec(root, result.diagnostics)
+    library = Library({u.name: u.path for u in units if u.kind == "essay"}, house, encoding,
+                      assets_digest(house) if house else "")
+    booklets = _booklet_specs(root, house, encoding)
+    for number, unit in enumerate(mine, 1):
+        if progress:
+            progress(number, len(mine), unit)
+        if unit.kind == "spec":
+            _spec_unit(unit, work, library, result)
+        elif house is not None:
+            _essay_unit(unit, house, library, booklets.get(unit.name), work, encoding, result)
+    _forget_others(work, mine)
+    manifest = {"format": FORMAT, "part": list(part or (1, 1)), "units": units_digest(units),
+                "site": site_title(root, house), "failed": sorted(result.failed),
+                # Shards made by other versions, or stamped with other times, differ too.
+                "made": f"pamphlet {__version__}, SOURCE_DATE_EPOCH "
+                        f"{os.environ.get('SOURCE_DATE_EPOCH', 'unset')}"}
+    (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return result
+
+
+def site_title(root: Path, house: Spec | None) -> str:
+    """The library's name: the publisher of its main spec, else the project folder's name."""
+    if house is not None and house.colophon.publisher:
+        return house.colophon.publisher
+    return root.resolve().name or "Library"
+
+
+def prepare_folder(folder: Path, marker: str, what: str, make: bool = True) -> None:
+    """Make `folder` (or, without `make`, its parent), or check that it is one of ours (it
+    holds `marker`) or empty: a site or shard is written over only where pamphlet wrote one
+    before, never over a user's folder."""
+    if folder.is_symlink() or folder.exists() and not folder.is_dir():
+        raise fail("T105", f"{folder} is not a folder pamphlet can write {what} into", folder,
+                   hint="name another folder with --out")
+    if folder.is_dir() and any(folder.iterdir()) and not (folder / marker).is_file():
+        raise fail("T105", f"{folder} already holds files that are not {what} pamphlet made, "
+                   "so nothing is written there", folder,
+                   hint="name an empty or new folder with --out")
+    try:
+        (folder if make else folder.parent).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise fail("T105", f"cannot make {folder}: {error.strerror or error}", folder,
+                   hint="name a folder you can write into with --out") from None
+
+
+def _house_spec(root: Path, diagnostics: Diagnostics) -> Spec | None:
+    """The spec whose language and limits the essays' own pages follow: pamphlet.toml, or
+    else the first packet that loads."""
+    from ..project import specs_in
+
+    problems = Diagnostics()
+    for path in specs_in(root):
+        try:
+            return load_spec(path)
+        except PamphletError as error:
+            problems.extend(error.diagnostics)
+    diagnostics.extend(problems)  # each spec's build says the same; essays get no pages
+    return None
+
+
+def _spec_unit(unit: Unit, work: Path, library: Library, result: ShardResult) -> None:
+    """Build the spec through the cache, then record it (unless its record is current)."""
+    from ..build import output_folder
+
+    encoding = library.encoding
+    try:
+        spec, key = _site_spec(unit.path, library)
+        record = load_record(work, "spec", unit.name)
+        if record and record.get("key") == key and _files_present(work, record):
+            result.reused.append(unit.key)
+            return
+        outputs = _built(spec, output_folder(unit.path), key, encoding, result)
+        pamphlet = _model(spec, encoding) if outputs is not None else None
+    except PamphletError as error:
+        result.diagnostics.extend(error.diagnostics)
+        outputs = None
+    if outputs is None:
+        result.failed.append(unit.key)
+        return
+    record = spec_record(pamphlet, outputs, work, print_plans(spec, outputs))
+    _save(work, "spec", unit, {**record, "key": key}, result)
+
+
+def _site_spec(path: Path, library: Library) -> tuple[Spec, str]:
+    """The spec as the site builds it, with its cache key. The site always offers the Kobo
+    edition; and its key covers only the essays the spec selects, so that an edit to one
+    essay rebuilds only the pamphlets that hold it (a plain `pamphlet build` keys by the
+    whole library, so the two are cached apart)."""
+    spec = load_spec(path)
+    if not spec.ebook.kobo:
+        spec = replace(spec, ebook=EbookSettings(kobo=True))
+    return spec, cache.selection_key(path, library.selected(spec),
+                                     f"encoding={library.encoding}|kobo")
+
+
+def _built(spec: Spec, out: Path, key: str, encoding: str, result: ShardResult) -> list | None:
+    """The spec's outputs: the cached ones when current, else built now; None if it failed."""
+    from ..build import build_spec
+
+    outputs = cache.current_outputs(out, spec.path, key, result.diagnostics)
+    if outputs is not None:
+        return outputs
+    built = build_spec(spec, out, encoding, key)
+    result.diagnostics.extend(built.diagnostics)
+    return built.outputs if built.ok else None
+
+
+def _model(spec: Spec, encoding: str) -> Pamphlet:
+    """The pamphlet as its build assembled it (what it had to say was shown by the build)."""
+    quiet = Diagnostics()
+    return assemble(spec, select(spec, quiet, encoding), quiet)
+
+
+def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
+    """The copy-shop line of each print PDF, worked out again from the reading PDF's pages
+    (a build skipped as current left no result to read it from)."""
+    from pypdf import PdfReader
+
+    from ..imposition import impose
+    from ..printing import print_plan, sheet_size
+
+    settings = spec.printing
+    reading = next((p for p in outputs if p.name == f"{spec.stem}.pdf"), None)
+    if settings is None or reading is None:
+        return {}
+    pages = len(PdfReader(reading).pages)
+    plan = impose(settings.scheme, pages, 1, settings.signature, settings.duplex,
+                  settings.binding)
+    sides = sum(1 + (sheet.back is not None) for sheet in plan.sheets)
+    line = print_plan(pages, len(plan.sequence), len(plan.sheets), sides,
+                      sheet_size(settings, spec.pdf.page_size)[0], settings)
+    return {f"{spec.stem}-print.pdf": line, f"{spec.stem}-print-bw.pdf": line}
+
+
+def _booklet_specs(root: Path, house: Spec | None, encoding: str) -> dict[str, Spec]:
+    """Each essay's booklet spec, by slug, when pamphlet.toml asks for them (each_essay)."""
+    from ..booklets import essay_specs
+
+    if house is None or house.path.name != SPEC_NAME or not house.site.each_essay:
+        return {}
+    # An essay that cannot be read is reported by its own unit, which then fails.
+    return {spec.stem: spec for spec in essay_specs(root, Diagnostics(), encoding)}
+
+
+def _essay_unit(unit: Unit, house: Spec, library: Library, booklet: Spec | None, work: Path,
+                encoding: str, result: ShardResult) -> None:
+    """The essay's page (and, with each_essay, its booklet), unless its record is current."""
+    key = essay_key(unit.path, house, library.slug_set, library.assets)
+    booklet_key = cache.essay_key(booklet, f"encoding={encoding}") if booklet else ""
+    record = load_record(work, "essay", unit.name)
+    if record and record.get("key") == key + booklet_key and _files_present(work, record):
+        result.reused.append(unit.key)
+        return
+    try:
+        record = essay_record(unit.path, house, library.slugs, work, result.diagnostics)
+        if record is not None and booklet is not None:
+            record = _with_booklet(record, booklet, booklet_key, work, encoding, result)
+    except PamphletError as error:
+        result.diagnostics.extend(error.diagnostics)
+        record = None
+    if record is None:
+        result.failed.append(unit.key)
+        return
+    _save(work, "essay", unit, {**record, "key": key + booklet_key}, result)
+
+
+def _with_booklet(record: dict, booklet: Spec, key: str, work: Path, encoding: str,
+                  result: ShardResult) -> dict | None:
+    """The essay's record with its booklet's downloads and cover; None if it failed."""
+    from ..booklets import FOLDER, booklet_folder
+
+    outputs = _built(booklet, booklet_folder(booklet.root), key, encoding, result)
+    if outputs is None:
+        return None
+    files, cover = downloads(outputs, work, booklet.stem, print_plans(booklet, outputs),
+                             (FOLDER,))
+    return {**record, "downloads": files, "cover": cover}
+
+
+def _save(work: Path, kind: str, unit: Unit, record: dict, result: ShardResult) -> None:
+    record["files"] = sorted(record_files(record))
+    save_record(work, kind, unit.name, record)
+    result.built.append(unit.key)
+
+
+def record_files(record: dict) -> set[str]:
+    """The site-relative paths of the files a record brings."""
+    from urllib.parse import unquote
+
+    found = {d["href"] for d in record.get("downloads", [])}
+    cover = record.get("cover")
+    if cover:
+        found |= {cover["href"], cover["thumb"]}
+    found |= set(record.get("media", []))
+    return {unquote(path) for path in found}
+
+
+def _files_present(work: Path, record: dict) -> bool:
+    return all((work / path).is_file() for path in record.get("files", ()))
+
+
+def _forget_others(work: Path, mine: list[Unit]) -> None:
+    """Remove records of units that are not this shard's (any more), and every file no record
+    brings: a shard folder holds exactly its share."""
+    wanted = {f"{u.kind}-{u.name}.json" for u in mine}
+    keep: set[str] = set()
+    for path in sorted((work / "records").glob("*.json")) if (work / "records").is_dir() else []:
+        if path.name not in wanted:
+            path.unlink()
+            continue
+        try:
+            keep |= set(json.loads(path.read_text()).get("files", ()))
+        except (OSError, ValueError, AttributeError):
+            path.unlink()
+    for folder in CONTENT[1:]:
+        for path in sorted((work / folder).rglob("*")) if (work / folder).is_dir() else []:
+            if path.is_file() and path.relative_to(work).as_posix() not in keep:
+                path.unlink()
+
+
+def default_work(root: Path) -> Path:
+    """Where a one-machine build keeps its records between runs."""
+    return project_root(root / "pamphlet.toml") / "build" / ".site-work"

@@ -114,7 +114,7 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
     pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result)
     if spec.printing:
         _print_outputs(spec, pdf, scratch, result)
-    write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics)
+    write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics, pdf.starts)
 
 
 @contextlib.contextmanager

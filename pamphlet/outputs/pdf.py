@@ -31,6 +31,7 @@ from ..markup import print_html
 from ..paths import Gate, Refused
 from ..scripts import report_missing_glyphs
 from .linenumbers import number_lines
+from .pagebreaks import ATTR, PRINT_ONLY, PageStart, classes, mark, significant
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class PdfResult:
     path: Path
     pages: int
     anchors: dict[str, int] = field(default_factory=dict)  # element id -> page number
+    starts: tuple[PageStart, ...] = ()  # where each page of an essay begins, for the e-book
 
     @property
     def back_matter(self) -> int:
@@ -49,9 +51,11 @@ class PdfResult:
 def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
     """The whole pamphlet as one HTML document for print."""
     link_notes = pamphlet.spec.pdf.link_notes
-    bodies = {chapter.anchor: print_html(chapter.body, link_notes) for chapter in pamphlet.chapters}
+    # Numbered elements (pagebreaks.mark) let the e-book find where each printed page begins.
+    bodies = {chapter.anchor: print_html(mark(chapter.body), link_notes)
+              for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
-        bodies["introduction"] = print_html(pamphlet.intro, link_notes)
+        bodies["introduction"] = print_html(mark(pamphlet.intro), link_notes)
     return layout.render("pamphlet.html", **template_context(pamphlet, bodies))
 
 
@@ -134,7 +138,7 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     report_missing_glyphs(log.missing_glyphs, _printed_text(pamphlet), diagnostics, spec.path)
     anchors = {name: number for number, page in enumerate(document.pages, 1)
                for name in page.anchors}
-    return PdfResult(target, len(document.pages), anchors)
+    return PdfResult(target, len(document.pages), anchors, tuple(page_starts(document)))
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -167,6 +171,56 @@ def line_positions(document) -> dict[int, list[tuple[float, float]]]:
         if found:
             positions[index] = sorted(found)
     return positions
+
+
+def page_starts(document) -> list[PageStart]:
+    """Where the first word of each page that begins in an essay stands in that essay
+    (see pagebreaks), read from WeasyPrint's layout; pages are numbered from 1."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    counts: dict[tuple[str, str | None], int] = {}
+    starts = []
+    for number, page in enumerate(document.pages, 1):
+        first = True
+        for box, essay, regions in _leaves(page._page_box.children[0], None, ()):
+            text = box.text if isinstance(box, TextBox) else None
+            if first and (text is None or text.strip()):
+                first = False
+                if essay is not None and regions:
+                    key = regions[-1]
+                    starts.append(PageStart(number, essay, key[1], counts.get(key, 0),
+                                            before=text is None))
+            for key in regions if text else ():
+                counts[key] = counts.get(key, 0) + significant(text)
+    return starts
+
+
+def _leaves(box, essay: str | None, regions: tuple):
+    """(box, essay anchor, regions) for each box of text or image in the main flow, in
+    layout order, leaving out generated content and print-only elements."""
+    from weasyprint.formatting_structure.boxes import ParentBox, ReplacedBox, TextBox
+
+    tag = box.element_tag or ""
+    if "::" in tag and not tag.endswith("::first-letter"):
+        return  # list markers, footnote calls, "(page 4)" after a cross-reference
+    element = box.element
+    if element is not None:
+        kinds = classes(element)
+        if kinds & PRINT_ONLY:
+            return
+        if "essay" in kinds and element.get("id"):
+            essay = element.get("id")
+            regions = ((essay, None),)
+        elif "essay-body" in kinds:
+            regions = ()
+        number = element.get(ATTR)
+        if number and essay is not None and (essay, number) not in regions:
+            regions += ((essay, number),)
+    if isinstance(box, (TextBox, ReplacedBox)):
+        yield box, essay, regions
+    elif isinstance(box, ParentBox):
+        for child in box.children:
+            yield from _leaves(child, essay, regions)
 
 
 def write_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,

@@ -216,7 +216,7 @@ def _leaves(box, essay: str | None, regions: tuple):
         number = element.get(ATTR)
         if number and essay is not None and (essay, number) not in regions:
             regions += ((essay, number),)
-    if isinstance(box, (TextBox, ReplacedBox)):
+    if isinstance(box, (TextBox, ReplacedBox)) or tag == "hr":  # a section break is a place
         yield box, essay, regions
     elif isinstance(box, ParentBox):
         for child in box.children:

@@ -32,6 +32,7 @@ from ..paths import Gate, Refused
 from ..scripts import report_missing_glyphs
 from .linenumbers import number_lines
 from .pagebreaks import ATTR, PRINT_ONLY, PageStart, classes, mark, significant
+from .tagged import finish_tags
 
 
 @dataclass(frozen=True)
@@ -132,7 +133,10 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     document.metadata.modified = _utc(stamp)
     identifier = pamphlet.identifier.removeprefix("urn:uuid:").replace("-", "")
     with _weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
-        document.write_pdf(str(temporary), pdf_identifier=identifier.encode())
+        # Tagged PDF/UA-1: structure, language, alt text, title shown, bookmarks (see tagged).
+        document.write_pdf(str(temporary), pdf_identifier=identifier.encode(),
+                           pdf_variant="pdf/ua-1")
+        finish_tags(temporary, top_level_roles(document))
         if spec.pdf.line_numbers:
             number_lines(temporary, line_positions(document))
     report_missing_glyphs(log.missing_glyphs, _printed_text(pamphlet), diagnostics, spec.path)
@@ -171,6 +175,29 @@ def line_positions(document) -> dict[int, list[tuple[float, float]]]:
         if found:
             positions[index] = sorted(found)
     return positions
+
+
+def top_level_roles(document) -> list[list[tuple[str | None, str | None]]]:
+    """Per page, (role, language) of each top-level structure element WeasyPrint's tagging
+    makes there, in its order: an essay's article with its language, the notes at the
+    foot of the page, and None for the rest."""
+    from weasyprint.formatting_structure.boxes import (FootnoteAreaBox, LineBox, MarginBox,
+                                                       PageBox, ParentBox)
+
+    def tops(box):  # the boxes that pdf/tags.py makes the Document's children
+        if isinstance(box, MarginBox):
+            return
+        tag = None if box.element is None else box.element_tag
+        if (tag in ("html", "body") or isinstance(box, PageBox)) \
+                and isinstance(box, ParentBox) and not isinstance(box, LineBox):
+            for child in box.children:
+                yield from tops(child)
+        elif isinstance(box, FootnoteAreaBox):
+            yield "notes", None
+        else:
+            yield ("article", box.element.get("lang")) if tag == "article" else (None, None)
+
+    return [list(tops(page._page_box)) for page in document.pages]
 
 
 def page_starts(document) -> list[PageStart]:
@@ -245,7 +272,9 @@ def instruction_page(title: str, plan: str, steps: list[str], size: tuple[float,
 
 _FONTS = FontConfiguration()
 # WeasyPrint's notes about its own installation, which a pamphlet's author cannot act on.
-_NOT_THE_USERS_CONCERN = ("Using fontTools instead of HarfBuzz-Subset",)
+# (An image without alt text is reported as M320, against the essay's line; the PDF makes
+# it an artifact, see tagged.py.)
+_NOT_THE_USERS_CONCERN = ("Using fontTools instead of HarfBuzz-Subset", "Image \"")
 
 
 # WeasyPrint's warning for a character that no font has, one per character.

@@ -72,6 +72,12 @@ def test_pdf_ua_identification_title_and_language(reading):
         "The Reading Packet", "After the Table"]
 
 
+def test_the_tagged_pdf_stays_small(reading):
+    """The structure tree goes into object streams: 114 KB, where the untagged PDF was 84 KB
+    and a rewrite without object streams (pypdf) made 270 KB."""
+    assert reading.stat().st_size < 150_000
+
+
 def test_the_structure_has_what_the_text_has(reading):
     found = tags(reading)
     for tag in ("/H1", "/H2", "/P", "/L", "/LI", "/Lbl", "/LBody", "/Table", "/TR", "/TH",

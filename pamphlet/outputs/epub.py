@@ -193,7 +193,7 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
     placed = []
     for anchor, body in bodies.items():
         bodies[anchor], found = place(body, [start for start in pages if start.essay == anchor])
-        placed += [(f"{anchor}.xhtml", start.page) for start in found]
+        placed += [(f"{anchor}.xhtml", start.page) for start in found if not start.line]
     homes = {name: anchor for anchor, body in bodies.items() for name in _ids(body)}
     if pamphlet.intro is not None:
         docs.append(_page(book, "introduction", "Introduction", lang,

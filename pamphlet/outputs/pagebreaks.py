@@ -38,6 +38,7 @@ class PageStart:
     region: str | None  # a body element's `data-pb` number; None for the essay outside its body
     count: int  # letters and digits of the region before the page's first word
     before: bool = False  # the page begins with the region itself (an image): mark before it
+    line: int = 0  # a numbered line of the page (see linenumbers) rather than the page itself
 
 
 def significant(text: str) -> int:
@@ -75,7 +76,7 @@ def place(section_xml: str, starts: list[PageStart]) -> tuple[str, list[PageStar
     placed = []
     for start in starts:
         region = _region(root, start.region)
-        if region is not None and _insert(region, start, _marker(start.page)):
+        if region is not None and _insert(region, start, _marker(start)):
             placed.append(start)
     for element in root.iter():
         element.attrib.pop(ATTR, None)
@@ -83,14 +84,19 @@ def place(section_xml: str, starts: list[PageStart]) -> tuple[str, list[PageStar
     return inner_xml(root).replace(f' xmlns:epub="{EPUB_NS}"', ""), placed
 
 
-def marker_id(page: int) -> str:
-    return f"page-{page}"
+def marker_id(page: int, line: int = 0) -> str:
+    return f"page-{page}-line-{line}" if line else f"page-{page}"
 
 
-def _marker(page: int):
+def _marker(start: PageStart):
+    """A page break; or, for a numbered line, a number the e-book's style sheet shows."""
+    if start.line:
+        return etree.Element("span", {
+            "class": "line-number", "id": marker_id(start.page, start.line),
+            "data-line": str(start.line), "title": f"page {start.page}, line {start.line}"})
     return etree.Element("span", {
-        f"{{{EPUB_NS}}}type": "pagebreak", "role": "doc-pagebreak", "id": marker_id(page),
-        "title": str(page), "aria-label": str(page)})
+        f"{{{EPUB_NS}}}type": "pagebreak", "role": "doc-pagebreak", "id": marker_id(start.page),
+        "title": str(start.page), "aria-label": str(start.page)})
 
 
 def _region(root, number: str | None):

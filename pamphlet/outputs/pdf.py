@@ -6,6 +6,7 @@ S901 a resource outside the project or on the network was refused (warning).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import mimetypes
@@ -30,7 +31,7 @@ from ..layouts import Layout
 from ..markup import print_html
 from ..paths import Gate, Refused
 from ..scripts import report_missing_glyphs
-from .linenumbers import number_lines
+from .linenumbers import EVERY, number_lines
 from .pagebreaks import ATTR, PRINT_ONLY, PageStart, classes, mark, significant
 from .tagged import finish_tags
 
@@ -40,7 +41,8 @@ class PdfResult:
     path: Path
     pages: int
     anchors: dict[str, int] = field(default_factory=dict)  # element id -> page number
-    starts: tuple[PageStart, ...] = ()  # where each page of an essay begins, for the e-book
+    # Where each page of an essay (and each numbered line) begins, for the e-book.
+    starts: tuple[PageStart, ...] = ()
 
     @property
     def back_matter(self) -> int:
@@ -142,7 +144,8 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     report_missing_glyphs(log.missing_glyphs, _printed_text(pamphlet), diagnostics, spec.path)
     anchors = {name: number for number, page in enumerate(document.pages, 1)
                for name in page.anchors}
-    return PdfResult(target, len(document.pages), anchors, tuple(page_starts(document)))
+    starts = page_starts(document, lines=spec.pdf.line_numbers)
+    return PdfResult(target, len(document.pages), anchors, tuple(starts))
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -153,6 +156,17 @@ def _utc(moment: dt.datetime) -> str:
 def line_positions(document) -> dict[int, list[tuple[float, float]]]:
     """For each page, the (baseline from the top, left edge) of every line of essay text,
     in points, read from WeasyPrint's layout."""
+    positions = {}
+    for index, page in enumerate(document.pages):
+        found = _body_lines(page._page_box)
+        if found:
+            positions[index] = [(y, x) for y, x, _ in found]
+    return positions
+
+
+def _body_lines(page_box) -> list[tuple[float, float, object]]:
+    """(baseline from the top, left edge, line box) of each line of essay text on a page,
+    top to bottom: the lines that line numbers count."""
     from weasyprint.formatting_structure.boxes import LineBox, ParentBox
 
     px = 0.75  # WeasyPrint lays out in CSS pixels
@@ -163,18 +177,14 @@ def line_positions(document) -> dict[int, list[tuple[float, float]]]:
             inside = True
         if isinstance(box, LineBox):
             if inside:
-                found.append(((box.position_y + box.baseline) * px, box.position_x * px))
+                found.append(((box.position_y + box.baseline) * px, box.position_x * px, box))
         elif isinstance(box, ParentBox):
             for child in box.children:
                 walk(child, inside, found)
 
-    positions = {}
-    for index, page in enumerate(document.pages):
-        found: list = []
-        walk(page._page_box, False, found)
-        if found:
-            positions[index] = sorted(found)
-    return positions
+    found: list = []
+    walk(page_box, False, found)
+    return sorted(found, key=lambda line: line[:2])
 
 
 def top_level_roles(document) -> list[list[tuple[str | None, str | None]]]:
@@ -200,32 +210,45 @@ def top_level_roles(document) -> list[list[tuple[str | None, str | None]]]:
     return [list(tops(page._page_box)) for page in document.pages]
 
 
-def page_starts(document) -> list[PageStart]:
+def page_starts(document, lines: bool = False) -> list[PageStart]:
     """Where the first word of each page that begins in an essay stands in that essay
-    (see pagebreaks), read from WeasyPrint's layout; pages are numbered from 1."""
+    (see pagebreaks), read from WeasyPrint's layout; pages are numbered from 1. With
+    `lines`, also where each line that the line numbers number begins."""
     from weasyprint.formatting_structure.boxes import TextBox
 
     counts: dict[tuple[str, str | None], int] = {}
     starts = []
     for number, page in enumerate(document.pages, 1):
         first = True
-        for box, essay, regions in _leaves(page._page_box.children[0], None, ()):
+        line_starts: dict[int, PageStart] = {}  # id of a line box -> where its text begins
+        for box, essay, regions, line in _leaves(page._page_box.children[0], None, (), None):
             text = box.text if isinstance(box, TextBox) else None
-            if first and (text is None or text.strip()):
-                first = False
+            if text is None or text.strip():
                 if essay is not None and regions:
                     key = regions[-1]
-                    starts.append(PageStart(number, essay, key[1], counts.get(key, 0),
-                                            before=text is None))
+                    place = PageStart(number, essay, key[1], counts.get(key, 0),
+                                      before=text is None)
+                    starts += [place] if first else []
+                    line_starts.setdefault(id(line), place)
+                first = False
             for key in regions if text else ():
                 counts[key] = counts.get(key, 0) + significant(text)
+        if lines:
+            starts += _numbered(page._page_box, line_starts)
     return starts
 
 
-def _leaves(box, essay: str | None, regions: tuple):
-    """(box, essay anchor, regions) for each box of text or image in the main flow, in
-    layout order, leaving out generated content and print-only elements."""
-    from weasyprint.formatting_structure.boxes import ParentBox, ReplacedBox, TextBox
+def _numbered(page_box, line_starts: dict[int, PageStart]) -> list[PageStart]:
+    """Where each line that gets a number (see linenumbers) begins, as far as it has text."""
+    return [dataclasses.replace(line_starts[id(box)], line=number)
+            for number, (_, _, box) in enumerate(_body_lines(page_box), 1)
+            if number % EVERY == 0 and id(box) in line_starts]
+
+
+def _leaves(box, essay: str | None, regions: tuple, line):
+    """(box, essay anchor, regions, line box) for each box of text or image in the main
+    flow, in layout order, leaving out generated content and print-only elements."""
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox, ReplacedBox, TextBox
 
     tag = box.element_tag or ""
     if "::" in tag and not tag.endswith("::first-letter"):
@@ -243,11 +266,24 @@ def _leaves(box, essay: str | None, regions: tuple):
         number = element.get(ATTR)
         if number and essay is not None and (essay, number) not in regions:
             regions += ((essay, number),)
-    if isinstance(box, (TextBox, ReplacedBox)) or tag == "hr":  # a section break is a place
-        yield box, essay, regions
+    if isinstance(box, (TextBox, ReplacedBox)):
+        yield box, essay, regions, line
+    elif tag == "hr":  # a section break is a place, and its "* * *" a numbered line
+        yield box, essay, regions, next(_line_boxes(box), line)
+    elif isinstance(box, ParentBox):
+        line = box if isinstance(box, LineBox) else line
+        for child in box.children:
+            yield from _leaves(child, essay, regions, line)
+
+
+def _line_boxes(box):
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox
+
+    if isinstance(box, LineBox):
+        yield box
     elif isinstance(box, ParentBox):
         for child in box.children:
-            yield from _leaves(child, essay, regions)
+            yield from _line_boxes(child)
 
 
 def write_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,

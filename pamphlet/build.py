@@ -129,7 +129,8 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
     pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result)
     if spec.printing:
         _print_outputs(spec, pdf, scratch, result)
-    epub = write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics)
+    epub = write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics,
+                      pdf.starts)
     if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
         write_kepub(epub.path, scratch / f"{spec.stem}.kepub.epub", spec.path)
 

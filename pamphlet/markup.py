@@ -12,6 +12,7 @@ Diagnostic codes of this stage:
   E216 an image has too many pixels to decode (a decompression bomb)
   E217 an image has so many pixels that it is slow to print (warning)
   M308 a link to an anchor that does not exist is unwrapped (warning)
+  M320 an image has no alt text (warning)
 """
 
 from __future__ import annotations
@@ -391,6 +392,7 @@ class _TreeFixer:
             src = image.get("src") or ""
             if src.startswith("data:"):
                 self._check_pixels(data_url_bytes(src) or b"", src)
+                self._alt_text(image, src)
                 self._figure(image)
                 continue
             path = self._image_path(src, image.get("alt") or "")
@@ -404,8 +406,19 @@ class _TreeFixer:
             image.set("src", path.relative_to(self.root).as_posix())
             image.set("alt", image.get("alt") or "")
             found.append(path)
+            self._alt_text(image, src)
             self._figure(image)
         return found
+
+    def _alt_text(self, image, src: str) -> None:
+        """A warning (M320) for an image that says nothing to a reader who cannot see it:
+        the PDF leaves it out of its structure (an artifact), the e-book gives it alt=""."""
+        if not (image.get("alt") or "").strip():
+            self.diagnostics.warning(
+                "M320", f"the image {shorten(src)} has no alt text, so readers who cannot see "
+                "it, with a screen reader or the e-book read aloud, learn nothing of it",
+                self.essay.path, self.line_of(src),
+                hint="describe what it shows between the brackets: ![a folded sheet](images/x.png)")
 
     def _read(self, path: Path, src: str) -> bytes:
         try:

@@ -24,6 +24,7 @@ from ..markup import ebook_html
 from ..sanitiser import clean_svg
 from ..scripts import direction
 from .cover import cover_image
+from .pagebreaks import PageStart, mark, marker_id, place
 
 XHTML = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE html>
@@ -51,17 +52,18 @@ class EpubResult:
     documents: int
 
 
-def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
-               diagnostics: Diagnostics) -> EpubResult:
-    """Write the EPUB to `target`, atomically and, with SOURCE_DATE_EPOCH, reproducibly."""
+def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Diagnostics,
+               pages: tuple[PageStart, ...] = ()) -> EpubResult:
+    """Write the EPUB to `target`, atomically and, with SOURCE_DATE_EPOCH, reproducibly;
+    `pages` are where the reading PDF's pages begin, marked in the essays as page breaks."""
     _check(pamphlet)
     book = epub.EpubBook()
     identifier = pamphlet.identifier
-    _metadata(book, pamphlet, identifier)
     name, data = cover_image(pamphlet, layout, diagnostics)
     book.set_cover(f"images/{name}", data, create_page=False)
     images = _image_files(pamphlet, diagnostics)
-    documents = _documents(book, pamphlet, name, images)
+    documents, placed = _documents(book, pamphlet, name, images, pages)
+    _metadata(book, pamphlet, identifier, bool(placed))
     css = layout.find(f"{layout.name}/ebook.css") or layout.find("zine/ebook.css")
     book.add_item(epub.EpubItem(uid="style", file_name="style/ebook.css", media_type="text/css",
                                 content=layout.read(css)))
@@ -77,7 +79,7 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
         try:
             if not epub.write_epub(str(raw), book, {"raise_exceptions": True, "mtime": build_time()}):
                 raise OSError("ebooklib reported a failure")
-            _repack(raw, temporary, pamphlet.lang)
+            _repack(raw, temporary, pamphlet.lang, _page_list(placed))
         except (OSError, ValueError, TypeError) as error:
             raise fail("B703", f"the EPUB could not be written: {error}", pamphlet.spec.path,
                        hint="check that the output folder is writable") from None
@@ -96,7 +98,7 @@ def _check(pamphlet: Pamphlet) -> None:
                        chapter.essay.path, hint="give the essay a title in its front matter")
 
 
-def _metadata(book: epub.EpubBook, pamphlet: Pamphlet, identifier: str) -> None:
+def _metadata(book: epub.EpubBook, pamphlet: Pamphlet, identifier: str, paged: bool) -> None:
     spec = pamphlet.spec
     book.set_identifier(identifier)
     book.set_title(pamphlet.title)
@@ -128,7 +130,8 @@ def _metadata(book: epub.EpubBook, pamphlet: Pamphlet, identifier: str) -> None:
             book.add_metadata("DC", "source", source.url)
     has_images = any(chapter.body.images for chapter in pamphlet.chapters)
     features = ["structuralNavigation", "tableOfContents", "readingOrder",
-                "displayTransformability"] + (["alternativeText"] if has_images else [])
+                "displayTransformability"] + (["alternativeText"] if has_images else []) \
+        + (["printPageNumbers", "pageNavigation"] if paged else [])
     for mode in ["textual"] + (["visual"] if has_images else []):
         _meta(book, "schema:accessMode", mode)
     _meta(book, "schema:accessModeSufficient", "textual")
@@ -137,6 +140,15 @@ def _metadata(book: epub.EpubBook, pamphlet: Pamphlet, identifier: str) -> None:
     _meta(book, "schema:accessibilityHazard", "none")
     _meta(book, "schema:accessibilitySummary", SUMMARY)
     _meta(book, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
+    if paged:
+        _meta(book, "pageBreakSource", print_edition(pamphlet))
+
+
+def print_edition(pamphlet: Pamphlet) -> str:
+    """The printed edition whose page numbers the e-book carries: the reading PDF."""
+    spec = pamphlet.spec
+    return f"{pamphlet.title}, reading PDF {spec.stem}.pdf ({spec.pdf.page_size}, " \
+           f"{spec.layout} layout)"
 
 
 def _meta(book: epub.EpubBook, prop: str, value: str) -> None:
@@ -157,7 +169,9 @@ def _page(book: epub.EpubBook, uid: str, title: str, lang: str, body: str,
 
 
 def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
-               image_files: dict[str, tuple[str, bytes, str]]) -> list:
+               image_files: dict[str, tuple[str, bytes, str]],
+               pages: tuple[PageStart, ...]) -> tuple[list, list[tuple[str, int]]]:
+    """The book's documents in reading order, and its page breaks: (document, page)."""
     lang, title = pamphlet.lang, pamphlet.title
     docs = [_page(book, "cover", title, lang,
                   f'<section class="cover" epub:type="cover">'
@@ -174,7 +188,12 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
     if pamphlet.intro is not None:
         bodies["introduction"] = (f'<section id="introduction" epub:type="introduction" '
                                   f'role="doc-introduction"><h1>Introduction</h1>'
-                                  f'{_images_src(ebook_html(pamphlet.intro), images)}</section>')
+                                  f'{_images_src(ebook_html(mark(pamphlet.intro)), images)}'
+                                  f'</section>')
+    placed = []
+    for anchor, body in bodies.items():
+        bodies[anchor], found = place(body, [start for start in pages if start.essay == anchor])
+        placed += [(f"{anchor}.xhtml", start.page) for start in found if not start.line]
     homes = {name: anchor for anchor, body in bodies.items() for name in _ids(body)}
     if pamphlet.intro is not None:
         docs.append(_page(book, "introduction", "Introduction", lang,
@@ -191,7 +210,7 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
     toc += [epub.Link("sources.xhtml", "Sources", "sources"),
             epub.Link("colophon.xhtml", "Colophon", "colophon")]
     book.toc = toc
-    return docs
+    return docs, sorted(placed, key=lambda item: item[1])
 
 
 def _cover_alt(pamphlet: Pamphlet) -> str:
@@ -236,7 +255,7 @@ def _essay(chapter: Chapter, book_lang: str, images: dict[str, str]) -> str:
     parts = ["".join(head)]
     if chapter.intro:
         parts.append(f'<p class="editor-intro">{chapter.intro}</p>')
-    parts.append(_images_src(ebook_html(chapter.body), images))
+    parts.append(_images_src(ebook_html(mark(chapter.body)), images))
     if chapter.questions:
         items = "".join(f"<li>{question}</li>" for question in chapter.questions)
         parts.append(f'<section class="questions"><h2>For discussion</h2><ol>{items}</ol></section>')
@@ -340,10 +359,21 @@ def _colophon(pamphlet: Pamphlet) -> str:
     return "\n".join(lines + ["</section>"])
 
 
-def _repack(source: Path, target: Path, lang: str) -> None:
+def _page_list(placed: list[tuple[str, int]]) -> bytes:
+    """The nav's page-list: a link to each page break, in page order (none, no list)."""
+    if not placed:
+        return b""
+    items = "".join(f'<li><a href="{name}#{marker_id(page)}">{page}</a></li>'
+                    for name, page in placed)
+    return f'<nav epub:type="page-list" role="doc-pagelist" hidden="hidden"><h2>Pages</h2>' \
+           f'<ol>{items}</ol></nav>'.encode()
+
+
+def _repack(source: Path, target: Path, lang: str, page_list: bytes = b"") -> None:
     """mimetype first and stored; other entries sorted, with one fixed timestamp.
 
-    The package document also gets the book's xml:lang, which ebooklib leaves out.
+    The package document also gets the book's xml:lang, which ebooklib leaves out, and the
+    nav its page-list, which ebooklib does not make from our page breaks.
     """
     stamp = build_time().timetuple()[:6] if reproducible() else None
     stamp = max(stamp, (1980, 1, 1, 0, 0, 0)) if stamp else (1980, 1, 1, 0, 0, 0)
@@ -356,6 +386,8 @@ def _repack(source: Path, target: Path, lang: str) -> None:
             data = old.read(name)
             if name.endswith(".opf"):
                 data = data.replace(b"<package ", f'<package xml:lang="{escape(lang)}" '.encode(), 1)
+            elif name.endswith("/nav.xhtml") and page_list:
+                data = data.replace(b"</body>", page_list + b"</body>", 1)
             new.writestr(info, data, compresslevel=9)
 
 

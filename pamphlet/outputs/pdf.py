@@ -6,6 +6,7 @@ S901 a resource outside the project or on the network was refused (warning).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import mimetypes
@@ -30,7 +31,9 @@ from ..layouts import Layout
 from ..markup import print_html
 from ..paths import Gate, Refused
 from ..scripts import report_missing_glyphs
-from .linenumbers import number_lines
+from .linenumbers import EVERY, number_lines
+from .pagebreaks import ATTR, PRINT_ONLY, PageStart, classes, mark, significant
+from .tagged import finish_tags
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,8 @@ class PdfResult:
     path: Path
     pages: int
     anchors: dict[str, int] = field(default_factory=dict)  # element id -> page number
+    # Where each page of an essay (and each numbered line) begins, for the e-book.
+    starts: tuple[PageStart, ...] = ()
 
     @property
     def back_matter(self) -> int:
@@ -49,9 +54,11 @@ class PdfResult:
 def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
     """The whole pamphlet as one HTML document for print."""
     link_notes = pamphlet.spec.pdf.link_notes
-    bodies = {chapter.anchor: print_html(chapter.body, link_notes) for chapter in pamphlet.chapters}
+    # Numbered elements (pagebreaks.mark) let the e-book find where each printed page begins.
+    bodies = {chapter.anchor: print_html(mark(chapter.body), link_notes)
+              for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
-        bodies["introduction"] = print_html(pamphlet.intro, link_notes)
+        bodies["introduction"] = print_html(mark(pamphlet.intro), link_notes)
     return layout.render("pamphlet.html", **template_context(pamphlet, bodies))
 
 
@@ -128,13 +135,17 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     document.metadata.modified = _utc(stamp)
     identifier = pamphlet.identifier.removeprefix("urn:uuid:").replace("-", "")
     with _weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
-        document.write_pdf(str(temporary), pdf_identifier=identifier.encode())
+        # Tagged PDF/UA-1: structure, language, alt text, title shown, bookmarks (see tagged).
+        document.write_pdf(str(temporary), pdf_identifier=identifier.encode(),
+                           pdf_variant="pdf/ua-1")
         if spec.pdf.line_numbers:
             number_lines(temporary, line_positions(document))
+        finish_tags(temporary, top_level_roles(document))
     report_missing_glyphs(log.missing_glyphs, _printed_text(pamphlet), diagnostics, spec.path)
     anchors = {name: number for number, page in enumerate(document.pages, 1)
                for name in page.anchors}
-    return PdfResult(target, len(document.pages), anchors)
+    starts = page_starts(document, lines=spec.pdf.line_numbers)
+    return PdfResult(target, len(document.pages), anchors, tuple(starts))
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -145,6 +156,17 @@ def _utc(moment: dt.datetime) -> str:
 def line_positions(document) -> dict[int, list[tuple[float, float]]]:
     """For each page, the (baseline from the top, left edge) of every line of essay text,
     in points, read from WeasyPrint's layout."""
+    positions = {}
+    for index, page in enumerate(document.pages):
+        found = _body_lines(page._page_box)
+        if found:
+            positions[index] = [(y, x) for y, x, _ in found]
+    return positions
+
+
+def _body_lines(page_box) -> list[tuple[float, float, object]]:
+    """(baseline from the top, left edge, line box) of each line of essay text on a page,
+    top to bottom: the lines that line numbers count."""
     from weasyprint.formatting_structure.boxes import LineBox, ParentBox
 
     px = 0.75  # WeasyPrint lays out in CSS pixels
@@ -155,18 +177,113 @@ def line_positions(document) -> dict[int, list[tuple[float, float]]]:
             inside = True
         if isinstance(box, LineBox):
             if inside:
-                found.append(((box.position_y + box.baseline) * px, box.position_x * px))
+                found.append(((box.position_y + box.baseline) * px, box.position_x * px, box))
         elif isinstance(box, ParentBox):
             for child in box.children:
                 walk(child, inside, found)
 
-    positions = {}
-    for index, page in enumerate(document.pages):
-        found: list = []
-        walk(page._page_box, False, found)
-        if found:
-            positions[index] = sorted(found)
-    return positions
+    found: list = []
+    walk(page_box, False, found)
+    return sorted(found, key=lambda line: line[:2])
+
+
+def top_level_roles(document) -> list[list[tuple[str | None, str | None]]]:
+    """Per page, (role, language) of each top-level structure element WeasyPrint's tagging
+    makes there, in its order: an essay's article with its language, the notes at the
+    foot of the page, and None for the rest."""
+    from weasyprint.formatting_structure.boxes import (FootnoteAreaBox, LineBox, MarginBox,
+                                                       PageBox, ParentBox)
+
+    def tops(box):  # the boxes that pdf/tags.py makes the Document's children
+        if isinstance(box, MarginBox):
+            return
+        tag = None if box.element is None else box.element_tag
+        if (tag in ("html", "body") or isinstance(box, PageBox)) \
+                and isinstance(box, ParentBox) and not isinstance(box, LineBox):
+            for child in box.children:
+                yield from tops(child)
+        elif isinstance(box, FootnoteAreaBox):
+            yield "notes", None
+        else:
+            yield ("article", box.element.get("lang")) if tag == "article" else (None, None)
+
+    return [list(tops(page._page_box)) for page in document.pages]
+
+
+def page_starts(document, lines: bool = False) -> list[PageStart]:
+    """Where the first word of each page that begins in an essay stands in that essay
+    (see pagebreaks), read from WeasyPrint's layout; pages are numbered from 1. With
+    `lines`, also where each line that the line numbers number begins."""
+    from weasyprint.formatting_structure.boxes import TextBox
+
+    counts: dict[tuple[str, str | None], int] = {}
+    starts = []
+    for number, page in enumerate(document.pages, 1):
+        first = True
+        line_starts: dict[int, PageStart] = {}  # id of a line box -> where its text begins
+        for box, essay, regions, line in _leaves(page._page_box.children[0], None, (), None):
+            text = box.text if isinstance(box, TextBox) else None
+            if text is None or text.strip():
+                if essay is not None and regions:
+                    key = regions[-1]
+                    place = PageStart(number, essay, key[1], counts.get(key, 0),
+                                      before=text is None)
+                    starts += [place] if first else []
+                    line_starts.setdefault(id(line), place)
+                first = False
+            for key in regions if text else ():
+                counts[key] = counts.get(key, 0) + significant(text)
+        if lines:
+            starts += _numbered(page._page_box, line_starts)
+    return starts
+
+
+def _numbered(page_box, line_starts: dict[int, PageStart]) -> list[PageStart]:
+    """Where each line that gets a number (see linenumbers) begins, as far as it has text."""
+    return [dataclasses.replace(line_starts[id(box)], line=number)
+            for number, (_, _, box) in enumerate(_body_lines(page_box), 1)
+            if number % EVERY == 0 and id(box) in line_starts]
+
+
+def _leaves(box, essay: str | None, regions: tuple, line):
+    """(box, essay anchor, regions, line box) for each box of text or image in the main
+    flow, in layout order, leaving out generated content and print-only elements."""
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox, ReplacedBox, TextBox
+
+    tag = box.element_tag or ""
+    if "::" in tag and not tag.endswith("::first-letter"):
+        return  # list markers, footnote calls, "(page 4)" after a cross-reference
+    element = box.element
+    if element is not None:
+        kinds = classes(element)
+        if kinds & PRINT_ONLY:
+            return
+        if "essay" in kinds and element.get("id"):
+            essay = element.get("id")
+            regions = ((essay, None),)
+        elif "essay-body" in kinds:
+            regions = ()
+        number = element.get(ATTR)
+        if number and essay is not None and (essay, number) not in regions:
+            regions += ((essay, number),)
+    if isinstance(box, (TextBox, ReplacedBox)):
+        yield box, essay, regions, line
+    elif tag == "hr":  # a section break is a place, and its "* * *" a numbered line
+        yield box, essay, regions, next(_line_boxes(box), line)
+    elif isinstance(box, ParentBox):
+        line = box if isinstance(box, LineBox) else line
+        for child in box.children:
+            yield from _leaves(child, essay, regions, line)
+
+
+def _line_boxes(box):
+    from weasyprint.formatting_structure.boxes import LineBox, ParentBox
+
+    if isinstance(box, LineBox):
+        yield box
+    elif isinstance(box, ParentBox):
+        for child in box.children:
+            yield from _line_boxes(child)
 
 
 def write_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
@@ -191,7 +308,9 @@ def instruction_page(title: str, plan: str, steps: list[str], size: tuple[float,
 
 _FONTS = FontConfiguration()
 # WeasyPrint's notes about its own installation, which a pamphlet's author cannot act on.
-_NOT_THE_USERS_CONCERN = ("Using fontTools instead of HarfBuzz-Subset",)
+# (An image without alt text is reported as M320, against the essay's line; the PDF makes
+# it an artifact, see tagged.py.)
+_NOT_THE_USERS_CONCERN = ("Using fontTools instead of HarfBuzz-Subset", "Image \"")
 
 
 # WeasyPrint's warning for a character that no font has, one per character.

@@ -17,6 +17,7 @@ from .diagnostics import Diagnostics, PamphletError, fail
 from .imposition import impose
 from .layouts import Layout, find_layout
 from .outputs.epub import write_epub
+from .outputs.kit import kit_names, kit_outputs
 from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf
@@ -103,9 +104,9 @@ def output_names(spec: Spec) -> list[str]:
     """The files a spec's build writes into its output folder, in the order they are made."""
     variants = spec.printing.variants if spec.printing else ("read",)
     names = [f"{spec.stem}.pdf"] if "read" in variants else []
-    names += [f"{spec.stem}-{variant}.pdf" for variant in ("print", "print-bw")
+    names += [f"{spec.stem}-{variant}.pdf" for variant in ("print", "print-bw", "press")
               if variant in variants]
-    return [*names, f"{spec.stem}.epub"]
+    return [*names, *kit_names(spec), f"{spec.stem}.epub"]
 
 
 def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
@@ -114,6 +115,7 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
     pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result)
     if spec.printing:
         _print_outputs(spec, pdf, scratch, result)
+    kit_outputs(spec, pamphlet, layout, pdf, scratch, result.diagnostics, result.notes)
     write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics)
 
 

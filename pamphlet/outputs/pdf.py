@@ -114,7 +114,8 @@ class ProjectFetcher(URLFetcher):
         raise ValueError(f"refused: {shorten(url)}")
 
 
-def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostics) -> PdfResult:
+def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostics,
+             variant: str | None = None) -> PdfResult:
     """Write a rendered document to `target`, atomically, with line numbers if the spec asks.
 
     Characters that no installed font has are drawn as empty boxes at this stage; they are
@@ -128,7 +129,7 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     document.metadata.modified = _utc(stamp)
     identifier = pamphlet.identifier.removeprefix("urn:uuid:").replace("-", "")
     with _weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
-        document.write_pdf(str(temporary), pdf_identifier=identifier.encode())
+        document.write_pdf(str(temporary), pdf_identifier=identifier.encode(), pdf_variant=variant)
         if spec.pdf.line_numbers:
             number_lines(temporary, line_positions(document))
     report_missing_glyphs(log.missing_glyphs, _printed_text(pamphlet), diagnostics, spec.path)

@@ -1,0 +1,2 @@
+"""stub"""
+def write_calendar(*a): pass

@@ -1,0 +1,2 @@
+"""stub"""
+def write_test_sheet(*a): pass

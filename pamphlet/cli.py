@@ -334,6 +334,10 @@ def _describe(output: Path, result) -> str:
         return f"{imposed.sheets} sheets, {imposed.sides} sides"
     if output.suffix == ".epub":
         return "EPUB 3"
+    if output.suffix == ".ics":
+        return "iCalendar event"
+    if output.stem.endswith(("-cover", "-test-sheet")):
+        return "1 page"
     return f"{result.pages} pages"
 
 

@@ -18,6 +18,7 @@ from .imposition import impose
 from .layouts import Layout, find_layout
 from .outputs.epub import write_epub
 from .outputs.kit import kit_names, kit_outputs
+from .outputs.wrap import perfect_plan, write_block
 from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf
@@ -163,7 +164,8 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
     """Try FIT_STEPS in order; keep the first that needs the least paper, then fewest blanks."""
     settings = pamphlet.spec.printing
     def cost(pages: int) -> tuple[int, int]:
-        padded = len(impose(settings.scheme, pages, 1, settings.signature).sequence)
+        padded = pages + pages % 2 if settings.scheme == "perfect" else len(
+            impose(settings.scheme, pages, 1, settings.signature).sequence)
         return padded, padded - pages
     best, best_step = document, FIT_STEPS[0]
     for step in FIT_STEPS[1:]:
@@ -185,6 +187,12 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
 def _print_outputs(spec: Spec, pdf: PdfResult, scratch: Path, result: BuildResult) -> None:
     """The imposed PDF, its grayscale twin, and the print plan."""
     settings = spec.printing
+    if settings.scheme == "perfect":  # the pages stay in reading order, the cover apart
+        block = write_block(pdf.path, scratch / f"{spec.stem}-print.pdf")
+        if "print-bw" in settings.variants:
+            grayscale_pdf(block.path, scratch / f"{spec.stem}-print-bw.pdf")
+        result.notes.append(perfect_plan(block.pages, settings))
+        return
     check_fits(settings, spec.pdf.page_size, result.diagnostics, (spec.path, spec.line_of("print")))
     preface = None
     if settings.instructions:

@@ -11,9 +11,9 @@ from ..eventkit import event_day
 from ..layouts import Layout
 from ..project import Spec
 from .calendar import write_calendar
-from .pdf import PdfResult, render_pdf, save_pdf
-from .press import PROFILE, SRGB, VARIANTS, check_profile, finish_press, press_css
-from .wrap import write_cover
+from .pdf import PdfResult, render_pdf
+from .press import press_css, save_press
+from .wrap import interior, write_cover
 from .testsheet import write_test_sheet
 
 
@@ -34,11 +34,11 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
     """Make every file `kit_names` lists, and the press PDF, in `scratch`."""
     settings = spec.printing
     if settings and "press" in settings.variants:
-        press_pdf(pamphlet, layout, scratch / f"{spec.stem}-press.pdf", diagnostics)
+        press_pdf(pamphlet, layout, scratch / f"{spec.stem}-press.pdf", diagnostics, pdf.pages)
     for name in kit_names(spec):
         target = scratch / name
         if name.endswith("-cover.pdf"):
-            notes.append(write_cover(pamphlet, layout, pdf.pages, target, diagnostics))
+            notes.append(write_cover(pamphlet, layout, pdf.path, target, diagnostics))
         elif name.endswith("-test-sheet.pdf"):
             write_test_sheet(spec, target)
         else:
@@ -46,16 +46,11 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
 
 
 def press_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
-              diagnostics: Diagnostics) -> None:
-    """The reading PDF again, laid out with bleed, as PDF/X with crop marks and boxes."""
-    settings = pamphlet.spec.printing
-    profile_path = layout.find(PROFILE)
-    profile = layout.read(profile_path)
-    check_profile(profile, profile_path)
+              diagnostics: Diagnostics, pages: int) -> None:
+    """The reading PDF again, laid out with bleed, as PDF/X with crop marks and boxes; for
+    a perfect-bound book, only its block."""
     # What WeasyPrint says about this content it has said for the reading PDF, and the
     # collector keeps one of each.
-    document = render_pdf(pamphlet, layout, diagnostics, press_css(settings))
-    raw = target.with_name(f".{target.name}")
-    save_pdf(document, pamphlet, raw, diagnostics, variant=VARIANTS[settings.pdfx])
-    finish_press(raw, target, settings, profile, layout.read(layout.find(SRGB)), diagnostics)
-    raw.unlink()
+    document = render_pdf(pamphlet, layout, diagnostics, press_css(pamphlet.spec.printing))
+    keep = interior(pages) if pamphlet.spec.printing.scheme == "perfect" else None
+    save_press(document, pamphlet, layout, target, diagnostics, keep)

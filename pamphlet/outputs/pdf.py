@@ -65,14 +65,19 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
               for path in layout.stylesheets("print")]
     if extra_css:
         sheets.append(CSS(string=extra_css, font_config=_FONTS, url_fetcher=fetcher))
+    return _lay_out(html, sheets, fetcher, pamphlet, diagnostics, "the PDF",
+                    "check the layout's CSS and the essays' images")
+
+
+def _lay_out(html: str, sheets: list, fetcher, pamphlet: Pamphlet, diagnostics: Diagnostics,
+             what: str, hint: str):
     with _weasyprint_log(diagnostics, pamphlet.spec.path):
         try:
             return HTML(string=html, base_url=f"{pamphlet.spec.root}/",
                         url_fetcher=fetcher).render(stylesheets=sheets, font_config=_FONTS)
         except (OSError, ValueError, RecursionError) as error:
-            raise fail("O503", f"the PDF could not be rendered: {shorten_urls(str(error))}",
-                       pamphlet.spec.path,
-                       hint="check the layout's CSS and the essays' images") from None
+            raise fail("O503", f"{what} could not be rendered: {shorten_urls(str(error))}",
+                       pamphlet.spec.path, hint=hint) from None
 
 
 def _printed_text(pamphlet: Pamphlet):
@@ -233,3 +238,16 @@ class _weasyprint_log:
         self.logger.removeHandler(self.handler)
         self.logger.propagate = self.propagate
         self.warnings.__exit__(*exc)
+
+
+def render_template(pamphlet: Pamphlet, layout: Layout, template: str, diagnostics: Diagnostics,
+                    **extra):
+    """Lay out another page of the layout (the wraparound cover, say) in memory: the
+    template gets the pamphlet's context and `extra`; it brings its own CSS, and the fonts."""
+    html = layout.render(template, **template_context(pamphlet, {}), **extra)
+    fetcher = ProjectFetcher(layout.gate, diagnostics, pamphlet.spec.path)
+    fonts = layout.find("fonts/fonts.css")
+    sheets = [CSS(string=layout.read(fonts).decode("utf-8", errors="replace"),
+                  base_url=fonts.as_uri(), font_config=_FONTS, url_fetcher=fetcher)] if fonts else []
+    return _lay_out(html, sheets, fetcher, pamphlet, diagnostics, f"the page {template}",
+                    "check the layout's template and CSS")

@@ -23,9 +23,12 @@ from pypdf import PdfWriter
 from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject,
                            RectangleObject, StreamObject, TextStringObject)
 
+from ..assemble import Pamphlet
 from ..atomic import atomic_output
 from ..diagnostics import Diagnostics, fail
+from ..layouts import Layout
 from ..printing import PrintSettings
+from .pdf import save_pdf
 from .grayscale import recolour
 from .impose import MARK
 
@@ -42,9 +45,13 @@ def press_css(settings: PrintSettings) -> str:
 
 
 def finish_press(source: Path, target: Path, settings: PrintSettings, profile: bytes,
-                 srgb: bytes, diagnostics: Diagnostics) -> None:
+                 srgb: bytes, diagnostics: Diagnostics, keep: range | None = None) -> None:
     """Turn WeasyPrint's PDF/X at `source` into the press file at `target`, atomically."""
     writer = PdfWriter(clone_from=str(source))
+    if keep is not None:  # a perfect-bound book's block: its cover is printed apart
+        for index in reversed(range(len(writer.pages))):
+            if index not in keep:
+                writer.remove_page(index)
     with open(source, "rb") as handle:  # pypdf would write 1.3; X-4 is 1.6, X-1a 1.3 or 1.4
         writer.pdf_header = handle.read(8)
     for page in writer.pages:
@@ -63,6 +70,20 @@ def finish_press(source: Path, target: Path, settings: PrintSettings, profile: b
     _stable_document_id(writer)
     with atomic_output(target) as temporary, open(temporary, "wb") as handle:
         writer.write(handle)
+
+
+def save_press(document, pamphlet: Pamphlet, layout: Layout, target: Path,
+               diagnostics: Diagnostics, keep: range | None = None) -> None:
+    """Save a rendered WeasyPrint document as a press file (only the pages in `keep`)."""
+    settings = pamphlet.spec.printing
+    profile_path = layout.find(PROFILE)
+    profile = layout.read(profile_path)
+    check_profile(profile, profile_path)
+    raw = target.with_name(f".{target.name}")
+    save_pdf(document, pamphlet, raw, diagnostics, variant=VARIANTS[settings.pdfx])
+    finish_press(raw, target, settings, profile, layout.read(layout.find(SRGB)), diagnostics,
+                 keep)
+    raw.unlink()
 
 
 def check_profile(data: bytes, path: Path) -> str:

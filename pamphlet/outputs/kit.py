@@ -40,7 +40,7 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
         if name.endswith("-cover.pdf"):
             notes.append(write_cover(pamphlet, layout, pdf.path, target, diagnostics))
         elif name.endswith("-test-sheet.pdf"):
-            write_test_sheet(spec, target)
+            write_test_sheet(settings, spec.pdf.page_size, target)
         else:
             write_calendar(spec, pamphlet.identifier, target)
 

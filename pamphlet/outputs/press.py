@@ -30,7 +30,7 @@ from ..layouts import Layout
 from ..printing import PrintSettings
 from .pdf import save_pdf
 from .grayscale import recolour
-from .impose import MARK
+from .impose import MARK, variant_identifier
 
 PROFILE = "color/cmyk.icc"  # the output profile: a project may put its printer's own here
 SRGB = "color/srgb.icc"
@@ -67,6 +67,10 @@ def finish_press(source: Path, target: Path, settings: PrintSettings, profile: b
                 "O562", "the press PDF keeps transparency (a layout's opacity or a shadow), "
                 "which PDF/X-1a does not allow; a preflight check will flag it", target,
                 hint='use pdfx = "x-4", which allows transparency, or remove the opacity')
+    # WeasyPrint's second half hashes the file, which holds its random XMP DocumentID; derive
+    # ours from the first half (the pamphlet's identifier) so that builds are reproducible.
+    if writer._ID:
+        variant_identifier(writer, [writer._ID[0]] * 2, "press")
     _stable_document_id(writer)
     with atomic_output(target) as temporary, open(temporary, "wb") as handle:
         writer.write(handle)
@@ -154,9 +158,12 @@ def _description(profile: bytes) -> str | None:
         if entry[:4] == b"desc":
             offset, size = int.from_bytes(entry[4:8], "big"), int.from_bytes(entry[8:12], "big")
             tag = profile[offset:offset + size]
-            if tag[:4] == b"desc":
+            if tag[:4] == b"desc":  # ICC v2: an ASCII count and string
                 length = int.from_bytes(tag[8:12], "big")
                 return tag[12:12 + length].rstrip(b"\0").decode("latin-1")[:200] or None
+            if tag[:4] == b"mluc" and len(tag) >= 28:  # ICC v4: the first of its languages
+                length, start = (int.from_bytes(tag[n:n + 4], "big") for n in (20, 24))
+                return tag[start:start + length].decode("utf-16-be", "replace")[:200] or None
     return None
 
 

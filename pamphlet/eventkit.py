@@ -4,9 +4,10 @@ Pure reading and checking; the calendar file is written by outputs/calendar.py a
 code drawn by outputs/qr.py.
 
 Diagnostic codes: P172 a `url` that is not an http(s) address, P173 an event `time` that
-cannot be read (warning: the calendar event lasts the whole day), P174 an `end` or
+cannot be read (warning, from the build: the calendar event lasts the whole day), P174 an `end` or
 `duration` that cannot be read, or both given, P175 an unknown time zone, P176 an event
-date that is no calendar date, like "Spring 2026" (warning: no calendar file).
+date that is no calendar date, like "Spring 2026" (warning, from the build: no calendar
+file).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ _CLOCK = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?", re.I
 _RANGE = re.compile(r"\s*(.+?)\s*(?:-|–|—|to|bis)\s*(.+?)\s*", re.IGNORECASE)
 _DURATION = re.compile(r"\s*(?:(\d{1,2})\s*h(?:ours?)?)?\s*(?:(\d{1,4})\s*m(?:in(?:utes?)?)?)?\s*",
                        re.IGNORECASE)
+_HOURS_MINUTES = re.compile(r"\s*(\d{1,2})\s*h\s*(\d{2})\s*", re.IGNORECASE)  # 1h30
 
 
 def clock(text: str) -> dt.time | None:
@@ -53,7 +55,7 @@ def times(text: str | None) -> tuple[dt.time | None, dt.time | None] | None:
 
 def duration(text: str) -> dt.timedelta | None:
     """'2h', '90min', '1h30', '1 hour 30 minutes' as a length of time; None when unreadable."""
-    match = _DURATION.fullmatch(text)
+    match = _DURATION.fullmatch(text) or _HOURS_MINUTES.fullmatch(text)
     if not match or not (match[1] or match[2]):
         return None
     length = dt.timedelta(hours=int(match[1] or 0), minutes=int(match[2] or 0))
@@ -98,17 +100,24 @@ def check_event_kit(values: dict, path: Path, locator, diagnostics: Diagnostics)
     _check_times(event, path, locator, diagnostics)
 
 
-def _check_times(event: dict, path: Path, locator, diagnostics: Diagnostics) -> None:
-    if event.get("date") and event_day(event["date"]) is None:
-        diagnostics.warning("P176", f"the event date '{shorten(str(event['date']), 40)}' is no "
-                            "calendar date, so no calendar file is made", path,
-                            locator.line_of("event", "date"),
+def event_warnings(spec, diagnostics: Diagnostics) -> None:
+    """What the build says about an event it can only put in the calendar in part."""
+    event = spec.event
+    if event is None:
+        return
+    if event.date and event_day(event.date) is None:
+        diagnostics.warning("P176", f"the event date '{shorten(str(event.date), 40)}' is no "
+                            "calendar date, so no calendar file is made", spec.path,
+                            spec.line_of("event", "date"),
                             hint="write the date as YYYY-MM-DD, like 2026-05-14")
-    if times(event.get("time")) is None:
-        diagnostics.warning("P173", f"cannot read the time '{shorten(event['time'], 40)}'; the "
-                            "calendar event lasts the whole day", path,
-                            locator.line_of("event", "time"),
+    elif event.date and times(event.time) is None:
+        diagnostics.warning("P173", f"cannot read the time '{shorten(event.time, 40)}'; the "
+                            "calendar event lasts the whole day", spec.path,
+                            spec.line_of("event", "time"),
                             hint='write a time like "18:30", "6:30 pm" or "18:30-20:00"')
+
+
+def _check_times(event: dict, path: Path, locator, diagnostics: Diagnostics) -> None:
     if event.get("end") and event.get("duration"):
         diagnostics.error("P174", "'event.end' and 'event.duration' are both given", path,
                           locator.line_of("event", "duration"), hint="keep one of the two")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..assemble import Pamphlet
 from ..diagnostics import Diagnostics
-from ..eventkit import event_day
+from ..eventkit import event_day, event_warnings
 from ..layouts import Layout
 from ..project import Spec
 from .calendar import write_calendar
@@ -33,6 +33,7 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
                 diagnostics: Diagnostics, notes: list[str]) -> None:
     """Make every file `kit_names` lists, and the press PDF, in `scratch`."""
     settings = spec.printing
+    event_warnings(spec, diagnostics)
     if settings and "press" in settings.variants:
         press_pdf(pamphlet, layout, scratch / f"{spec.stem}-press.pdf", diagnostics, pdf.pages)
     for name in kit_names(spec):

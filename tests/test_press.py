@@ -115,6 +115,8 @@ def test_crop_marks_stand_outside_the_bleed_and_the_background_fills_it(perfect,
     mark_y = trim_top  # a mark in line with the top trim, left of the bleed
     darkest = min(sum(pixel(x, mark_y)) for x in range(int(bleed_left - 15), int(bleed_left - 3)))
     assert darkest < 450  # a hairline, grey once anti-aliased
+    for x in range(int(bleed_left) + 1, int(trim_left)):  # nothing drawn inside the bleed
+        assert pixel(x, mark_y) == pytest.approx((200, 60, 40), abs=3)
     assert sum(pixel(bleed_left - 20, trim_top + 30)) > 700  # white outside, off the marks
 
 

@@ -17,6 +17,7 @@ import pytest
 
 from pamphlet.cli import main
 from pamphlet.outputs.press import cmyk
+from pamphlet.outputs.wrap import too_wide
 from test_diagnostics import GOOD_ESSAY, case, essay_with, write_project
 from test_diagnostics import test_bad_input as check_bad_input
 
@@ -193,6 +194,14 @@ def test_x1a_is_cmyk_only(x1a):
                 assert "/SMask" not in image  # flattened onto the paper
                 images += 1
     assert images >= 1
+
+
+def test_a_cover_wider_than_a_pdf_page_is_refused():
+    a5 = 148 * MM
+    assert not too_wide(a5, 2000 * MM, 3 * MM)
+    # 200 inches is 5,080mm; the bleed and the marks' room take 2 × (3 + 6.35)mm of it.
+    assert too_wide(a5, 4774 * MM, 3 * MM)
+    assert not too_wide(a5, 4760 * MM, 3 * MM)
 
 
 def test_plain_rgb_to_cmyk():

@@ -35,7 +35,7 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
     settings = spec.printing
     event_warnings(spec, diagnostics)
     if settings and "press" in settings.variants:
-        press_pdf(pamphlet, layout, scratch / f"{spec.stem}-press.pdf", diagnostics, pdf.pages)
+        press_pdf(pamphlet, layout, scratch / f"{spec.stem}-press.pdf", diagnostics)
     for name in kit_names(spec):
         target = scratch / name
         if name.endswith("-cover.pdf"):
@@ -47,11 +47,12 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
 
 
 def press_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
-              diagnostics: Diagnostics, pages: int) -> None:
+              diagnostics: Diagnostics) -> None:
     """The reading PDF again, laid out with bleed, as PDF/X with crop marks and boxes; for
     a perfect-bound book, only its block."""
     # What WeasyPrint says about this content it has said for the reading PDF, and the
     # collector keeps one of each.
     document = render_pdf(pamphlet, layout, diagnostics, press_css(pamphlet.spec.printing))
-    keep = interior(pages) if pamphlet.spec.printing.scheme == "perfect" else None
+    keep = interior(len(document.pages)) if pamphlet.spec.printing.scheme == "perfect" \
+        else None
     save_press(document, pamphlet, layout, target, diagnostics, keep)

@@ -7,7 +7,8 @@ rounded up to whole sheets, times the paper's thickness, or the pages over the p
 per inch. Spine text turns to the convention of the spec's language.
 
 Diagnostic codes: O561 the spine is too thin for text (warning; the cover has none),
-P177 a perfect-bound spec without `[print] paper` (warning; 0.1mm paper is assumed).
+O564 a cover wider than a PDF page can be (a spine metres thick), P177 a perfect-bound spec
+without `[print] paper` (warning; 0.1mm paper is assumed).
 """
 
 from __future__ import annotations
@@ -18,13 +19,13 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from ..assemble import Pamphlet
-from ..diagnostics import Diagnostics
-from ..layouts import Layout
 from ..atomic import atomic_output
+from ..diagnostics import Diagnostics, fail
+from ..layouts import Layout
 from ..printing import Paper, PrintSettings
-from .impose import variant_identifier
+from .impose import PAGE_SIDE, variant_identifier
 from .pdf import PdfResult, render_template
-from .press import save_press
+from .press import MARK_ROOM, save_press
 
 _MM = 72 / 25.4
 DEFAULT_PAPER = Paper(thickness=0.1 * _MM)  # plain 80 g/m² office paper
@@ -65,6 +66,11 @@ def perfect_plan(pages: int, settings: PrintSettings) -> str:
             f"printed apart; {settings.copies} cop{'ies' if settings.copies != 1 else 'y'}")
 
 
+def too_wide(page_width: float, spine: float, bleed: float) -> bool:
+    """Whether a cover with its bleed and marks is wider than a PDF page can be (200 in)."""
+    return 2 * page_width + spine + 2 * (bleed + MARK_ROOM) > PAGE_SIDE[1]
+
+
 def spine_turn(lang: str) -> int:
     """90 (text read top to bottom) or -90 (bottom to top), by the language's convention."""
     return 90 if lang.split("-")[0].lower() in TOP_TO_BOTTOM else -90
@@ -85,6 +91,12 @@ def write_cover(pamphlet: Pamphlet, layout: Layout, reading: Path, target: Path,
         paper = DEFAULT_PAPER
     spine = paper.spine(pages)
     box = first[0].trimbox
+    if too_wide(float(box.width), spine, settings.bleed):
+        raise fail("O564", f"the cover would be {(2 * float(box.width) + spine) / _MM:,.0f}mm "
+                   f"wide ({pages} pages, spine {spine / _MM:,.0f}mm), more than a PDF page can "
+                   "be (5,080mm)", spec.path, spec.line_of("print", "paper"),
+                   hint="check [print] paper: a sheet's thickness is a tenth of a millimetre "
+                        "or so; split a book this thick into volumes")
     wrap = {"page_width": float(box.width), "page_height": float(box.height), "spine": spine,
             "bleed": settings.bleed, "front": "left" if settings.binding == "right" else "right",
             "spine_text": spine >= MIN_SPINE_TEXT, "spine_turn": spine_turn(spec.lang)}

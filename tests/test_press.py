@@ -189,6 +189,7 @@ def test_x1a_is_cmyk_only(x1a):
                 pytest.approx(5 * MM, abs=0.01)
             operators = {str(op.operator) for op in pikepdf.parse_content_stream(page)}
             assert not operators & {"rg", "RG"}, operators
+            assert not set(page.Resources.get("/ColorSpace", {}).keys()) & {"/lab-d50", "/lab-d65"}
             for image in page.get_images().values():
                 assert image.ColorSpace in ("/DeviceCMYK", "/DeviceGray")
                 assert "/SMask" not in image  # flattened onto the paper
@@ -237,6 +238,9 @@ CORPUS = [
          spec='title = "T"\nessays = ["one"]\n[print]\nscheme = "perfect"\n'),
     case("spine too thin", "O561", "pamphlet.toml", 5, "too thin for text", error=False,
          spec='title = "T"\nessays = ["one"]\n[print]\nscheme = "perfect"\npaper = "0.1mm"\n'),
+    case("transparency in x-1a", "O562", "pamphlet.toml", None, "PDF/X-1a does not allow",
+         error=False, spec='title = "T"\nessays = ["one"]\n[print]\npdfx = "x-1a"\n'
+         'variants = ["read", "press"]\n', files={"layouts/zine/custom.css": "h1 { opacity: 0.5 }"}),
     case("project profile not cmyk", "O560", "layouts/color/cmyk.icc", None,
          "not a CMYK ICC profile", spec='title = "T"\nessays = ["one"]\n' + PRESS,
          files={"layouts/color/cmyk.icc": ICC_LIKE}),

@@ -45,7 +45,8 @@ def press_css(settings: PrintSettings) -> str:
 
 
 def finish_press(source: Path, target: Path, settings: PrintSettings, profile: bytes,
-                 srgb: bytes, diagnostics: Diagnostics, keep: range | None = None) -> None:
+                 srgb: bytes, diagnostics: Diagnostics, keep: range | None = None,
+                 spec_path: Path | None = None) -> None:
     """Turn WeasyPrint's PDF/X at `source` into the press file at `target`, atomically."""
     writer = PdfWriter(clone_from=str(source))
     if keep is not None:  # a perfect-bound book's block: its cover is printed apart
@@ -62,10 +63,11 @@ def finish_press(source: Path, target: Path, settings: PrintSettings, profile: b
         _default_rgb(writer, _icc_stream(writer, srgb, 3))
     else:
         recolour(writer, cmyk_operations, _cmyk_image)
+        _drop_unused_spaces(writer)
         if _transparent(writer):
             diagnostics.warning(
                 "O562", "the press PDF keeps transparency (a layout's opacity or a shadow), "
-                "which PDF/X-1a does not allow; a preflight check will flag it", target,
+                "which PDF/X-1a does not allow; a preflight check will flag it", spec_path,
                 hint='use pdfx = "x-4", which allows transparency, or remove the opacity')
     # WeasyPrint's second half hashes the file, which holds its random XMP DocumentID; derive
     # ours from the first half (the pamphlet's identifier) so that builds are reproducible.
@@ -86,7 +88,7 @@ def save_press(document, pamphlet: Pamphlet, layout: Layout, target: Path,
     raw = target.with_name(f".{target.name}")
     save_pdf(document, pamphlet, raw, diagnostics, variant=VARIANTS[settings.pdfx])
     finish_press(raw, target, settings, profile, layout.read(layout.find(SRGB)), diagnostics,
-                 keep)
+                 keep, pamphlet.spec.path)
     raw.unlink()
 
 
@@ -167,25 +169,55 @@ def _description(profile: bytes) -> str | None:
     return None
 
 
-def _default_rgb(writer: PdfWriter, srgb) -> None:
-    """Tag every DeviceRGB colour as sRGB (a DefaultRGB colour space in each resource
-    dictionary), which PDF/X-4 asks for when the output intent is CMYK."""
+def resource_dicts(writer: PdfWriter):
+    """Every resource dictionary of the file, once each: the pages', and those of the form
+    XObjects and patterns they use, however deep."""
     seen: set[int] = set()
-    def visit(resources) -> None:
+    def visit(resources):
         if resources is None or id(resources.get_object()) in seen:
             return
         resources = resources.get_object()
         seen.add(id(resources))
+        yield resources
+        for item in [*(resources.get("/XObject") or {}).values(),
+                     *(resources.get("/Pattern") or {}).values()]:
+            item = item.get_object()
+            if item.get("/Subtype") != "/Image":
+                yield from visit(item.get("/Resources"))
+    for page in writer.pages:
+        yield from visit(page.get("/Resources"))
+
+
+def _default_rgb(writer: PdfWriter, srgb) -> None:
+    """Tag every DeviceRGB colour as sRGB (a DefaultRGB colour space in each resource
+    dictionary), which PDF/X-4 asks for when the output intent is CMYK."""
+    for resources in resource_dicts(writer):
         spaces = resources.setdefault(NameObject("/ColorSpace"), DictionaryObject())
         spaces.get_object()[NameObject("/DefaultRGB")] = ArrayObject(
             [NameObject("/ICCBased"), srgb])
-        for xobject in (resources.get("/XObject") or {}).values():
-            if xobject.get_object().get("/Subtype") == "/Form":
-                visit(xobject.get_object().get("/Resources"))
-        for pattern in (resources.get("/Pattern") or {}).values():
-            visit(pattern.get_object().get("/Resources"))
+
+
+def _drop_unused_spaces(writer: PdfWriter) -> None:
+    """Remove colour spaces no content names (WeasyPrint lists its Lab spaces on every page),
+    which an X-1a preflight would flag though nothing is drawn in them."""
+    used = b"".join(_contents(writer))
+    for resources in resource_dicts(writer):
+        spaces = resources.get("/ColorSpace")
+        for name in list(spaces.get_object() if spaces is not None else ()):
+            if name.encode() not in used:
+                del spaces.get_object()[name]
+
+
+def _contents(writer: PdfWriter):
     for page in writer.pages:
-        visit(page.get("/Resources"))
+        contents = page.get_contents()
+        yield contents.get_data() if contents is not None else b""
+    for resources in resource_dicts(writer):
+        for item in [*(resources.get("/XObject") or {}).values(),
+                     *(resources.get("/Pattern") or {}).values()]:
+            item = item.get_object()
+            if item.get("/Subtype") != "/Image" and isinstance(item, StreamObject):
+                yield item.get_data()
 
 
 def cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
@@ -242,11 +274,11 @@ def _cmyk_image(xobject) -> None:
 
 def _transparent(writer: PdfWriter) -> bool:
     """Whether any graphics state of the file asks for opacity below 1 or a soft mask."""
-    for number in range(1, len(writer._objects) + 1):
-        thing = writer._objects[number - 1]
-        if isinstance(thing, DictionaryObject) and thing.get("/Type") == "/ExtGState":
-            if any(float(thing.get(key, 1)) < 1 for key in ("/ca", "/CA")) or \
-                    thing.get("/SMask", "/None") != "/None":
+    for resources in resource_dicts(writer):
+        for state in (resources.get("/ExtGState") or {}).values():
+            state = state.get_object()
+            if any(float(state.get(key, 1)) < 1 for key in ("/ca", "/CA")) or \
+                    state.get("/SMask", "/None") != "/None":
                 return True
     return False
 

@@ -241,6 +241,14 @@ CORPUS = [
     case("transparency in x-1a", "O562", "pamphlet.toml", None, "PDF/X-1a does not allow",
          error=False, spec='title = "T"\nessays = ["one"]\n[print]\npdfx = "x-1a"\n'
          'variants = ["read", "press"]\n', files={"layouts/zine/custom.css": "h1 { opacity: 0.5 }"}),
+    case("cover template escaping its sandbox", "L404", "layouts/zine/cover-wrap.html", 2,
+         "sandbox", spec='title = "T"\nessays = ["one"]\n[print]\nscheme = "perfect"\n'
+         'paper = "0.1mm"\n', files={"layouts/zine/cover-wrap.html":
+                                     "<html>\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n"}),
+    case("cover template with an unknown name", "L403", "layouts/zine/cover-wrap.html", 3,
+         "template error", spec='title = "T"\nessays = ["one"]\n[print]\nscheme = "perfect"\n'
+         'paper = "0.1mm"\n', files={"layouts/zine/cover-wrap.html":
+                                     "<html>\n<body>\n{{ wrap.nonesuch }}\n"}),
     case("project profile not cmyk", "O560", "layouts/color/cmyk.icc", None,
          "not a CMYK ICC profile", spec='title = "T"\nessays = ["one"]\n' + PRESS,
          files={"layouts/color/cmyk.icc": ICC_LIKE}),
@@ -266,3 +274,16 @@ def test_the_shipped_profiles_name_their_licence():
     readme = (REPO / "layouts" / "color" / "README.md").read_text()
     assert "Affero" in readme and "cmyk.icc" in readme and "srgb.icc" in readme
     assert shutil.which("pdftotext")
+
+
+def test_a_layout_without_its_own_cover_uses_the_zines_and_a_project_may_replace_it(tmp_path):
+    text = spec('scheme = "perfect"\npaper = "0.1mm"\n').replace(
+        'essays = ["one"]', 'layout = "packet"\nessays = ["one"]')
+    out = built(tmp_path / "packet", text)
+    assert "Paper Matters" in subprocess.run(["pdftotext", str(out / "pamphlet-cover.pdf"), "-"],
+                                             capture_output=True, text=True).stdout
+    own = '<html><body><p>Our own cover, {{ wrap.spine | round(1) }}pt spine</p></body></html>'
+    out = built(tmp_path / "own", text, files={"layouts/packet/cover-wrap.html": own})
+    words = subprocess.run(["pdftotext", str(out / "pamphlet-cover.pdf"), "-"],
+                           capture_output=True, text=True).stdout
+    assert "Our own cover" in words and "Paper Matters" not in words

@@ -93,6 +93,7 @@ def test_press_pages_have_trim_and_bleed_boxes_and_the_bleed_asked_for(perfect):
             bleed = [t - b for t, b in zip(box["TrimBox"][:2], box["BleedBox"][:2])] + \
                     [b - t for t, b in zip(box["TrimBox"][2:], box["BleedBox"][2:])]
             assert bleed == pytest.approx([3 * MM] * 4, abs=0.01)
+            assert "/Annots" not in page  # links: none on paper, none inside a PDF/X bleed
             # Room for crop marks outside the bleed.
             assert all(m < b - 10 for m, b in zip(box["MediaBox"][:2], box["BleedBox"][:2]))
 

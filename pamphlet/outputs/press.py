@@ -109,6 +109,8 @@ def _boxes_and_marks(writer: PdfWriter, page, bleed: float) -> None:
     page.mediabox = RectangleObject((left - room, bottom - room, right + room, top + room))
     page.cropbox = RectangleObject(page.mediabox)
     page.trimbox = RectangleObject((left, bottom, right, top))
+    # Links mean nothing on paper, and PDF/X allows no annotations inside the bleed.
+    page.pop(NameObject("/Annots"), None)
     contents = page.get_contents()
     stream = StreamObject()
     body = contents.get_data() if contents is not None else b""

@@ -17,6 +17,8 @@ from .diagnostics import Diagnostics, PamphletError, fail
 from .imposition import impose
 from .layouts import Layout, find_layout
 from .outputs.epub import write_epub
+from .outputs.kit import kit_names, kit_outputs
+from .outputs.wrap import perfect_plan, write_block
 from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
 from .outputs.kepub import write_kepub
@@ -117,9 +119,9 @@ def output_names(spec: Spec) -> list[str]:
     """The files a spec's build writes into its output folder, in the order they are made."""
     variants = spec.printing.variants if spec.printing else ("read",)
     names = [f"{spec.stem}.pdf"] if "read" in variants else []
-    names += [f"{spec.stem}-{variant}.pdf" for variant in ("print", "print-bw")
+    names += [f"{spec.stem}-{variant}.pdf" for variant in ("print", "print-bw", "press")
               if variant in variants]
-    names.append(f"{spec.stem}.epub")
+    names = [*names, *kit_names(spec), f"{spec.stem}.epub"]
     return [*names, f"{spec.stem}.kepub.epub"] if spec.ebook.kobo else names
 
 
@@ -129,6 +131,7 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
     pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result)
     if spec.printing:
         _print_outputs(spec, pdf, scratch, result)
+    kit_outputs(spec, pamphlet, layout, pdf, scratch, result.diagnostics, result.notes)
     epub = write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics,
                       pdf.starts)
     if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
@@ -179,7 +182,8 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
     """Try FIT_STEPS in order; keep the first that needs the least paper, then fewest blanks."""
     settings = pamphlet.spec.printing
     def cost(pages: int) -> tuple[int, int]:
-        padded = len(impose(settings.scheme, pages, 1, settings.signature).sequence)
+        padded = pages + pages % 2 if settings.scheme == "perfect" else len(
+            impose(settings.scheme, pages, 1, settings.signature).sequence)
         return padded, padded - pages
     best, best_step = document, FIT_STEPS[0]
     for step in FIT_STEPS[1:]:
@@ -201,6 +205,12 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
 def _print_outputs(spec: Spec, pdf: PdfResult, scratch: Path, result: BuildResult) -> None:
     """The imposed PDF, its grayscale twin, and the print plan."""
     settings = spec.printing
+    if settings.scheme == "perfect":  # the pages stay in reading order, the cover apart
+        block = write_block(pdf.path, scratch / f"{spec.stem}-print.pdf")
+        if "print-bw" in settings.variants:
+            grayscale_pdf(block.path, scratch / f"{spec.stem}-print-bw.pdf")
+        result.notes.append(perfect_plan(block.pages, settings))
+        return
     check_fits(settings, spec.pdf.page_size, result.diagnostics, (spec.path, spec.line_of("print")))
     preface = None
     if settings.instructions:

@@ -92,7 +92,7 @@ def _impose_parser(commands) -> None:
     impose_cmd = commands.add_parser(
         "impose", help="impose any PDF for printing and folding",
         description="Impose a PDF: place its pages on sheets to print, fold and staple.")
-    impose_cmd.add_argument("source", type=Path, metavar="IN.pdf")
+    impose_cmd.add_argument("source", type=Path, metavar="IN.pdf", nargs="?")
     impose_cmd.add_argument("-o", "--output", type=Path, required=True, metavar="OUT.pdf")
     impose_cmd.add_argument("--scheme", choices=SCHEMES, default="saddle")
     impose_cmd.add_argument("--sheet", choices=sorted(SHEETS),
@@ -109,6 +109,9 @@ def _impose_parser(commands) -> None:
     impose_cmd.add_argument("--keep-last", type=_within(Field((int,), minimum=0, maximum=999)),
                             default=1, metavar="N",
                             help="pages that stay at the end, after any blanks (default: 1)")
+    impose_cmd.add_argument("--test-sheet", action="store_true",
+                            help="write a one-sheet printer test (flip, page order, scale) for "
+                            "these settings to OUT.pdf instead of imposing a PDF")
     impose_cmd.set_defaults(run=_impose)
 
 
@@ -475,6 +478,10 @@ def _describe(output: Path, result) -> str:
         return "Kobo EPUB"
     if output.suffix == ".epub":
         return "EPUB 3"
+    if output.suffix == ".ics":
+        return "iCalendar event"
+    if output.stem.endswith(("-cover", "-test-sheet")):
+        return "1 page"
     return f"{result.pages} pages"
 
 
@@ -540,9 +547,19 @@ def _impose(args: argparse.Namespace) -> int:
         "binding": args.binding, "signature": args.signature,
         "creep": args.creep, "marks": args.marks, "copies": args.copies,
         "variants": ["print"], "instructions": False, "fit": False}, report)
+    if args.source is None and not args.test_sheet:
+        problems.error("O563", "name the PDF to impose, or ask for --test-sheet",
+                       hint="pamphlet impose IN.pdf -o OUT.pdf, or pamphlet impose --test-sheet "
+                            "-o test.pdf")
     if problems.has_errors:
         _show(problems)
         return EXIT_USAGE
+    if args.test_sheet:
+        from .outputs.testsheet import write_test_sheet
+        write_test_sheet(settings, "A5", args.output)
+        print(f"wrote {_relative(args.output)} (printer test sheet, duplex, "
+              f"flip on the {settings.duplex.removesuffix('-edge')} edge)")
+        return EXIT_OK
     result = impose_pdf(args.source, settings, args.output, args.keep_last)
     print(f"wrote {_relative(result.path)} ({result.sheets} sheets, {result.sides} sides)")
     print("  " + print_plan(result.pages, result.padded, result.sheets, result.sides,

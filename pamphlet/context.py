@@ -12,6 +12,7 @@ from typing import Any
 
 from .assemble import Chapter, Pamphlet
 from .markup import PrintBody
+from .qr import qr_svg
 
 
 def template_context(pamphlet: Pamphlet, bodies: dict[str, PrintBody]) -> dict[str, Any]:
@@ -27,6 +28,7 @@ def _pamphlet(pamphlet: Pamphlet) -> dict[str, Any]:
              "background": spec.cover.background, "foreground": spec.cover.foreground,
              "accent": spec.cover.accent}
     event = {**_record(spec.event), "date": pamphlet.event_date} if spec.event else None
+    url = (spec.event.url if spec.event else None) or spec.url
     return {
         "title": pamphlet.title, "subtitle": pamphlet.subtitle, "lang": pamphlet.lang,
         "dir": pamphlet.dir, "identifier": pamphlet.identifier, "credit": pamphlet.credit,
@@ -41,6 +43,8 @@ def _pamphlet(pamphlet: Pamphlet) -> dict[str, Any]:
                  "editors": list(spec.editors), "authors": list(spec.authors),
                  "lang": spec.lang, "layout": spec.layout},
         "cover": cover, "colophon": _record(spec.colophon),
+        # The event kit: the address phones at the meeting open, and its QR code (SVG).
+        "url": url, "qr": qr_svg(url) if url else None,
     }
 
 

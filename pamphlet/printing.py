@@ -2,11 +2,13 @@
 
 Diagnostic codes: P120 a length that cannot be read (or a paper too thick to fold), P121 a
 signature that is not a multiple of 4 or a range "16-32" within 4 to 256 pages, P122 a paper
-size pamphlet does not know.
+size pamphlet does not know; P170 a bleed that cannot be read or is over 20mm, P171 a
+paper (for the spine) that cannot be read.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -20,7 +22,20 @@ SHEETS = {  # portrait width, height in points
 # The sheet a page size is usually printed on, per scheme family.
 DEFAULT_SHEETS = {"A5": "A4", "A6": "A4", "half-letter": "letter", "quarter-letter": "letter"}
 _UNITS = {"pt": 1.0, "mm": _MM, "cm": 10 * _MM, "in": 72.0}
-VARIANTS = ("read", "print", "print-bw")
+VARIANTS = ("read", "print", "print-bw", "press")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """What the spine's width is worked out from: a sheet's thickness, or pages per inch."""
+
+    thickness: float | None = None  # points, one sheet (two pages)
+    ppi: float | None = None  # pages per inch, as paper merchants quote it
+
+    def spine(self, pages: int) -> float:
+        """The spine's width in points for a block of `pages` pages (rounded up to even)."""
+        leaves = math.ceil(pages / 2)
+        return leaves * self.thickness if self.thickness is not None else 2 * leaves / self.ppi * 72
 
 
 @dataclass(frozen=True)
@@ -38,6 +53,12 @@ class PrintSettings:
     variants: tuple[str, ...] = ("read", "print")
     instructions: bool = False
     fit: bool = False
+    # Press-ready files (issue 16): the PDF/X flavour, the bleed in points, the paper for the
+    # spine (a sheet's thickness in points, or pages per inch), and the printer test sheet.
+    pdfx: str = "x-4"
+    bleed: float = 3 * _MM
+    paper: Paper | None = None
+    test_sheet: bool = False
 
 
 MAX_CREEP = 2 * _MM  # thicker than any card stock that still folds
@@ -85,6 +106,7 @@ def settings_from_table(values: dict, report) -> PrintSettings:
         report("P122", "sheet", f"unknown paper size '{values['sheet']}'",
                "choose one of " + ", ".join(SHEETS))
     return PrintSettings(
+        **press_settings(values, report),
         scheme=values["scheme"], sheet=values["sheet"], duplex=values["duplex"],
         binding=values.get("binding") or "left",
         signature=None if isinstance(signature, str) else signature, creep=creep or 0.0,
@@ -150,3 +172,34 @@ def check_fits(settings: PrintSettings, page_size: str, diagnostics: Diagnostics
         diagnostics.warning("I603", f"{page_size} pages on {name} paper will be scaled", *where,
                             hint="set print.sheet to match the page size, or change pdf.page_size")
 
+
+
+MAX_BLEED = 20 * _MM  # more than any printer asks for (3mm to 5mm is usual)
+PPI = (100.0, 2000.0)  # pages per inch from board-like card to thin bible paper
+
+
+def parse_paper(text: str) -> Paper | None:
+    """'0.1mm' (a sheet's thickness) or 'ppi 444' (pages per inch); None when unreadable."""
+    if match := re.fullmatch(r"\s*ppi\s*(\d{1,4}(?:\.\d{1,3})?)\s*", str(text), re.IGNORECASE):
+        ppi = float(match[1])
+        return Paper(ppi=ppi) if PPI[0] <= ppi <= PPI[1] else None
+    thickness = parse_length(text)
+    return Paper(thickness=thickness) if thickness and thickness <= MAX_CREEP else None
+
+
+def press_settings(values: dict, report) -> dict:
+    """The press keys of a checked [print] table (pdfx, bleed, paper, test_sheet)."""
+    bleed = parse_length(values.get("bleed") or "3mm")
+    if bleed is None or bleed > MAX_BLEED:
+        report("P170", "bleed", f"cannot use the bleed '{shorten(str(values['bleed']), 40)}'",
+               'write a length from 0 to 20mm with its unit, like "3mm" or "0.125in"')
+        bleed = 3 * _MM
+    paper = None
+    if values.get("paper"):
+        paper = parse_paper(values["paper"])
+        if paper is None:
+            report("P171", "paper", f"cannot read the paper '{shorten(str(values['paper']), 40)}'",
+                   'write a sheet\'s thickness like "0.1mm" (at most 2mm), or pages per inch '
+                   'like "ppi 444" (100 to 2000)')
+    return {"pdfx": values.get("pdfx") or "x-4", "bleed": bleed, "paper": paper,
+            "test_sheet": bool(values.get("test_sheet"))}

@@ -14,6 +14,7 @@ Diagnostic codes of this stage:
   P123 a number out of its bounds          P124 a date that is no real date
   P125 the spec nests lists or tables too deep
   P126 the cover image has too many pixels to decode (a decompression bomb)
+  P172-P176 the event kit's keys (see eventkit.py)
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ from .diagnostics import Diagnostics, PamphletError, fail, shorten
 from .images import too_many_pixels
 from .imposition import SCHEMES
 from .paths import DEFAULT_LIMIT_MB, Gate, Refused, ignored, present
+from .eventkit import check_event_kit
 from .printing import VARIANTS, PrintSettings, settings_from_table
 from .scripts import direction
-from .schema import MAX_NESTING, Checker, Field, Table, TableOf, TomlLocator, deepest_line
+from .schema import (EVENT_KIT_FIELDS, MAX_NESTING, PRESS_PRINT_FIELDS, SPEC_KIT_FIELDS, Checker,
+                     Field, Table, TableOf, TomlLocator, deepest_line)
 
 SPEC_NAME = "pamphlet.toml"
 PAGE_SIZES = ("A5", "half-letter", "A6", "quarter-letter", "A4", "letter")
@@ -51,6 +54,7 @@ SPEC_SCHEMA = Table({
     "essays": Field((list,), items=str, doc="ordered list of essay slugs"),
     "intro": Field(_TEXT, doc="an introduction in Markdown, printed before the essays"),
     "intro_file": Field(_TEXT, doc="a Markdown file with the introduction"),
+    **SPEC_KIT_FIELDS,
     "select": Table({
         "tags_any": Field((list,), items=str, default=[], doc="essays with any of these tags"),
         "tags_all": Field((list,), items=str, default=[], doc="essays with all of these tags"),
@@ -62,9 +66,10 @@ SPEC_SCHEMA = Table({
         "name": Field(_TEXT), "date": Field((str, dt.date)), "time": Field(_TEXT),
         "place": Field(_TEXT), "host": Field(_TEXT), "contact": Field(_TEXT),
         "agenda": Field((list,), items=str, default=[]),
+        **EVENT_KIT_FIELDS,
     }),
     "print": Table({
-        "scheme": Field(_TEXT, default="saddle", choices=SCHEMES),
+        "scheme": Field(_TEXT, default="saddle", choices=(*SCHEMES, "perfect")),
         "sheet": Field(_TEXT, doc="A4, A3, letter, legal or tabloid; by default from the page size"),
         "duplex": Field(_TEXT, default="short-edge", choices=("short-edge", "long-edge")),
         "binding": Field(_TEXT, choices=("left", "right"),
@@ -77,6 +82,7 @@ SPEC_SCHEMA = Table({
         "variants": Field((list,), items=str, default=["read", "print"]),
         "instructions": Field((bool,), default=False, doc="an instruction page with the job"),
         "fit": Field((bool,), default=False, doc="try small type changes to save blank pages"),
+        **PRESS_PRINT_FIELDS,
     }),
     "essay": TableOf(Table({
         "intro": Field(_TEXT, doc="an editor's note printed before the essay"),
@@ -183,6 +189,10 @@ class Event:
     host: str | None = None
     contact: str | None = None
     agenda: tuple[str, ...] = ()
+    end: str | None = None  # the event kit (issue 16): when it ends, or how long it lasts,
+    duration: str | None = None  # the time zone, and its web address
+    timezone: str | None = None
+    url: str | None = None
 
 
 @dataclass(frozen=True)
@@ -218,6 +228,7 @@ class Spec:
     overrides: dict[str, EssayOverride] = field(default_factory=dict, compare=False)
     locator: TomlLocator = field(compare=False, repr=False, default=None)
     file_size_mb: float = DEFAULT_LIMIT_MB
+    url: str | None = None  # where the packet can be downloaded (the event kit's QR code)
     # --- Kobo edition and per-essay booklets ---
     ebook: EbookSettings = EbookSettings()
     site: SiteSettings = SiteSettings()
@@ -332,6 +343,7 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     intro = _intro(values, gate, spec_path, locator, diagnostics)
     printing = _printing(values["print"], "print" in data, values.get("lang"), spec_path,
                          locator, diagnostics)
+    check_event_kit(values, spec_path, locator, diagnostics)
     if values.get("essays") is None and "select" not in data:
         diagnostics.error("P117", "the spec names no essays", spec_path, 1,
                           hint="list slugs in 'essays = [...]', or choose by tags in [select]")
@@ -347,7 +359,7 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
         intro=intro, overrides={slug: EssayOverride(entry["intro"], tuple(entry["questions"]),
                                                     tuple(entry["sections"]))
                                 for slug, entry in values["essay"].items()},
-        locator=locator, file_size_mb=limit,
+        locator=locator, file_size_mb=limit, url=values.get("url"),
         ebook=EbookSettings(**values["ebook"]), site=SiteSettings(**values["site"]))
 
 

@@ -284,3 +284,25 @@ def _kind(value: Any) -> str:
 def _dotted(path: tuple[str, ...]) -> str:
     return ".".join(path)
 
+
+
+# ---- Press-ready print files and the event kit (issue 16) ----
+# Keys that join the spec's [print] and [event] tables and its top level; kept in one block
+# here so that other additions to the schema merge without touching these lines.
+PRESS_PRINT_FIELDS = {
+    "pdfx": Field((str,), default="x-4", choices=("x-4", "x-1a"),
+                  doc="the PDF/X standard of the press variant"),
+    "bleed": Field((str,), default="3mm", doc='how far colour runs past the trim, like "3mm"'),
+    "paper": Field((str,), doc='for the spine: a sheet\'s thickness like "0.1mm", or pages '
+                   'per inch like "ppi 444"'),
+    "test_sheet": Field((bool,), default=False, doc="a one-sheet printer test with the job"),
+}
+EVENT_KIT_FIELDS = {
+    "end": Field((str,), doc='when the meeting ends, like "20:30"'),
+    "duration": Field((str,), doc='how long the meeting lasts, like "2h" or "90min"'),
+    "timezone": Field((str,), doc='the place\'s time zone, like "Europe/Berlin"'),
+    "url": Field((str,), doc="the meeting's or the packet's web address, printed as a QR code"),
+}
+SPEC_KIT_FIELDS = {
+    "url": Field((str,), doc="where the packet can be downloaded; printed as a QR code"),
+}

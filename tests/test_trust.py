@@ -893,7 +893,8 @@ def test_the_template_context_names_every_value(tmp_path):
     assert context["bodies"]["x"] == {"html": "<p/>", "link_endnotes": [{"url": "u", "text": "t"}]}
     shown = context["pamphlet"]
     assert shown["event"] == {"name": "Reading", "date": pamphlet.event_date, "time": None,
-                              "place": None, "host": None, "contact": None, "agenda": ["a", "b"]}
+                              "place": None, "host": None, "contact": None, "agenda": ["a", "b"],
+                              "end": None, "duration": None, "timezone": None, "url": None}
     assert shown["event_date"] == pamphlet.event_date == "14 March 2026"
     assert shown["cover"]["image"] == (tmp_path / "cover.png").as_uri()
     assert shown["identifier"] == pamphlet.identifier and shown["colophon"] == {

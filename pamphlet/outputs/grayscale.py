@@ -20,10 +20,7 @@ def grayscale_pdf(source: Path, target: Path) -> None:
     """Write a copy of `source` whose vector colours and raster images are all gray."""
     writer = PdfWriter(clone_from=str(source))
     variant_identifier(writer, writer._ID, "grayscale")
-    done: set[int] = set()
-    for page in writer.pages:
-        _gray_contents(page, writer)
-        _gray_resources(page.get("/Resources"), writer, done)
+    recolour(writer, _gray_operations, _gray_image)
     with atomic_output(target) as temporary, open(temporary, "wb") as handle:
         writer.write(handle)
 
@@ -51,17 +48,22 @@ def _gray_operations(operations: list) -> list:
     return out
 
 
-def _gray_contents(page, writer: PdfWriter) -> None:
-    contents = page.get_contents()
-    if contents is None:
-        return
-    stream = ContentStream(contents, writer)
-    stream.operations = _gray_operations(stream.operations)
-    page.replace_contents(stream)
+def recolour(writer: PdfWriter, operations, image) -> None:
+    """Change every colour of every page: `operations` rewrites a content stream's
+    (operands, operator) list, `image` an image XObject in place."""
+    done: set[int] = set()
+    for page in writer.pages:
+        contents = page.get_contents()
+        if contents is not None:
+            stream = ContentStream(contents, writer)
+            stream.operations = operations(stream.operations)
+            page.replace_contents(stream)
+        _recolour_resources(page.get("/Resources"), writer, done, operations, image)
 
 
-def _gray_resources(resources, writer: PdfWriter, done: set[int]) -> None:
-    """Gray the images and the drawings inside form XObjects, each object once."""
+def _recolour_resources(resources, writer: PdfWriter, done: set[int], operations,
+                        image) -> None:
+    """Recolour the images and the drawings inside form XObjects, each object once."""
     if resources is None:
         return
     resources = resources.get_object()
@@ -72,16 +74,16 @@ def _gray_resources(resources, writer: PdfWriter, done: set[int]) -> None:
             continue
         done.add(key)
         if xobject.get("/Subtype") == "/Image":
-            _gray_image(xobject)
+            image(xobject)
         elif xobject.get("/Subtype") == "/Form":
             stream = ContentStream(xobject, writer)
-            xobject.set_data(_serialise(_gray_operations(stream.operations), writer))
-            _gray_resources(xobject.get("/Resources"), writer, done)
+            xobject.set_data(_serialise(operations(stream.operations), writer))
+            _recolour_resources(xobject.get("/Resources"), writer, done, operations, image)
     for pattern in (resources.get("/Pattern") or {}).values():
         pattern = pattern.get_object()
         if isinstance(pattern, StreamObject):
             stream = ContentStream(pattern, writer)
-            pattern.set_data(_serialise(_gray_operations(stream.operations), writer))
+            pattern.set_data(_serialise(operations(stream.operations), writer))
 
 
 def _serialise(operations: list, writer: PdfWriter) -> bytes:

@@ -36,6 +36,9 @@ from .pagebreaks import ATTR, PRINT_ONLY, PageStart, classes, mark, significant
 from .tagged import finish_tags
 
 
+READING_VARIANT = "pdf/ua-1"  # the reading PDF is tagged for screen readers
+
+
 @dataclass(frozen=True)
 class PdfResult:
     path: Path
@@ -72,14 +75,19 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
               for path in layout.stylesheets("print")]
     if extra_css:
         sheets.append(CSS(string=extra_css, font_config=_FONTS, url_fetcher=fetcher))
+    return _lay_out(html, sheets, fetcher, pamphlet, diagnostics, "the PDF",
+                    "check the layout's CSS and the essays' images")
+
+
+def _lay_out(html: str, sheets: list, fetcher, pamphlet: Pamphlet, diagnostics: Diagnostics,
+             what: str, hint: str):
     with _weasyprint_log(diagnostics, pamphlet.spec.path):
         try:
             return HTML(string=html, base_url=f"{pamphlet.spec.root}/",
                         url_fetcher=fetcher).render(stylesheets=sheets, font_config=_FONTS)
         except (OSError, ValueError, RecursionError) as error:
-            raise fail("O503", f"the PDF could not be rendered: {shorten_urls(str(error))}",
-                       pamphlet.spec.path,
-                       hint="check the layout's CSS and the essays' images") from None
+            raise fail("O503", f"{what} could not be rendered: {shorten_urls(str(error))}",
+                       pamphlet.spec.path, hint=hint) from None
 
 
 def _printed_text(pamphlet: Pamphlet):
@@ -121,7 +129,8 @@ class ProjectFetcher(URLFetcher):
         raise ValueError(f"refused: {shorten(url)}")
 
 
-def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostics) -> PdfResult:
+def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostics,
+             variant: str = READING_VARIANT) -> PdfResult:
     """Write a rendered document to `target`, atomically, with line numbers if the spec asks.
 
     Characters that no installed font has are drawn as empty boxes at this stage; they are
@@ -135,12 +144,13 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     document.metadata.modified = _utc(stamp)
     identifier = pamphlet.identifier.removeprefix("urn:uuid:").replace("-", "")
     with _weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
-        # Tagged PDF/UA-1: structure, language, alt text, title shown, bookmarks (see tagged).
-        document.write_pdf(str(temporary), pdf_identifier=identifier.encode(),
-                           pdf_variant="pdf/ua-1")
+        # Tagged PDF/UA-1 (structure, language, alt text, title shown, bookmarks; see tagged),
+        # unless a press file asks for its PDF/X variant.
+        document.write_pdf(str(temporary), pdf_identifier=identifier.encode(), pdf_variant=variant)
         if spec.pdf.line_numbers:
             number_lines(temporary, line_positions(document))
-        finish_tags(temporary, top_level_roles(document))
+        if variant == READING_VARIANT:
+            finish_tags(temporary, top_level_roles(document))
     report_missing_glyphs(log.missing_glyphs, _printed_text(pamphlet), diagnostics, spec.path)
     anchors = {name: number for number, page in enumerate(document.pages, 1)
                for name in page.anchors}
@@ -351,3 +361,16 @@ class _weasyprint_log:
         self.logger.removeHandler(self.handler)
         self.logger.propagate = self.propagate
         self.warnings.__exit__(*exc)
+
+
+def render_template(pamphlet: Pamphlet, layout: Layout, template: str, diagnostics: Diagnostics,
+                    **extra):
+    """Lay out another page of the layout (the wraparound cover, say) in memory: the
+    template gets the pamphlet's context and `extra`; it brings its own CSS, and the fonts."""
+    html = layout.render(template, **template_context(pamphlet, {}), **extra)
+    fetcher = ProjectFetcher(layout.gate, diagnostics, pamphlet.spec.path)
+    fonts = layout.find("fonts/fonts.css")
+    sheets = [CSS(string=layout.read(fonts).decode("utf-8", errors="replace"),
+                  base_url=fonts.as_uri(), font_config=_FONTS, url_fetcher=fetcher)] if fonts else []
+    return _lay_out(html, sheets, fetcher, pamphlet, diagnostics, f"the page {template}",
+                    "check the layout's template and CSS")

@@ -587,7 +587,7 @@ def test_one_row_is_refreshed_alone_and_the_form_knows_its_choices(library):
     (library / "layouts" / "mine" / "pamphlet.html").write_text("<html></html>")
     choices = pf.form_choices(library)
     assert choices["layout"] == ["mine", "packet", "pocket", "zine"]
-    assert choices["scheme"] == ["saddle", "minizine", "cutstack", "2up"]
+    assert choices["scheme"] == ["saddle", "minizine", "cutstack", "2up", "perfect"]
     assert (choices["duplex"], choices["binding"]) == (["short-edge", "long-edge"],
                                                        ["left", "right"])
     assert "A5" in choices["page_size"] and "A4" in choices["sheet"]

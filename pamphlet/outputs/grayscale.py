@@ -102,11 +102,15 @@ def _gray_image(xobject) -> None:
         return  # an encoding pypdf cannot decode stays as it is
     if image is None:
         return
-    gray = image.convert("L")
+    replace_image(xobject, image.convert("L"), "/DeviceGray")
+
+
+def replace_image(xobject, image, colour_space: str) -> None:
+    """Put `image`'s pixels into the PDF image `xobject`, Flate-compressed, in `colour_space`."""
     for key in ("/DecodeParms", "/Decode"):
         xobject.pop(key, None)
     xobject[NameObject("/Filter")] = NameObject("/FlateDecode")
-    xobject[NameObject("/ColorSpace")] = NameObject("/DeviceGray")
+    xobject[NameObject("/ColorSpace")] = NameObject(colour_space)
     xobject[NameObject("/BitsPerComponent")] = NumberObject(8)
-    xobject[NameObject("/Width")], xobject[NameObject("/Height")] = map(NumberObject, gray.size)
-    xobject._data = zlib.compress(gray.tobytes())
+    xobject[NameObject("/Width")], xobject[NameObject("/Height")] = map(NumberObject, image.size)
+    xobject._data = zlib.compress(image.tobytes())

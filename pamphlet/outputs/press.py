@@ -29,7 +29,7 @@ from ..diagnostics import Diagnostics, fail
 from ..layouts import Layout
 from ..printing import PrintSettings
 from .pdf import save_pdf
-from .grayscale import recolour
+from .grayscale import recolour, replace_image
 from .impose import MARK, variant_identifier
 
 PROFILE = "color/cmyk.icc"  # the output profile: a project may put its printer's own here
@@ -264,14 +264,7 @@ def _cmyk_image(xobject) -> None:
         image.putalpha(mask)
         del xobject["/SMask"]
     paper = Image.new("RGBA", image.size, "white")
-    flat = Image.alpha_composite(paper, image).convert("CMYK")
-    for key in ("/DecodeParms", "/Decode"):
-        xobject.pop(key, None)
-    xobject[NameObject("/Filter")] = NameObject("/FlateDecode")
-    xobject[NameObject("/ColorSpace")] = NameObject("/DeviceCMYK")
-    xobject[NameObject("/BitsPerComponent")] = NumberObject(8)
-    xobject[NameObject("/Width")], xobject[NameObject("/Height")] = map(NumberObject, flat.size)
-    xobject._data = zlib.compress(flat.tobytes())
+    replace_image(xobject, Image.alpha_composite(paper, image).convert("CMYK"), "/DeviceCMYK")
 
 
 def _transparent(writer: PdfWriter) -> bool:

@@ -165,8 +165,8 @@ def print_html(body: Body, link_notes: str = "footnote") -> PrintBody:
     tree = parse_fragment(body.html)
     notes = {note.number: note for note in body.notes}
     for marker in tree.iter("span"):
-        if marker.get("class") == "noteref":
-            note = parse_fragment(notes[int(marker.get("data-note"))].html)
+        if (number := note_call(marker)) is not None:
+            note = parse_fragment(notes[number].html)
             _urls_inline(note)
             _replace(marker, _as_inline(note, "footnote"))
     endnotes: list[Link] = []
@@ -193,9 +193,9 @@ def ebook_html(body: Body) -> str:
     tree = parse_fragment(body.html)
     seen: set[int] = set()
     for marker in list(tree.iter("span")):
-        if marker.get("class") != "noteref":
+        number = note_call(marker)
+        if number is None:
             continue
-        number = int(marker.get("data-note"))
         sup = etree.Element("sup")
         ref = etree.SubElement(sup, "a", {
             "href": f"#{body.slug}-note-{number}", "class": "noteref",
@@ -209,6 +209,15 @@ def ebook_html(body: Body) -> str:
     if body.notes:
         xml += _ebook_notes(body)
     return xml
+
+
+def note_call(marker) -> int | None:
+    """The number of the note a footnote call placeholder stands for, else None.
+
+    Only `take_notes` writes `data-note`; the sanitiser keeps an author's `class="noteref"`
+    but never a `data-*` attribute, so the class alone would take raw HTML for a call."""
+    number = marker.get("data-note")
+    return None if number is None else int(number)
 
 
 def _ebook_notes(body: Body) -> str:

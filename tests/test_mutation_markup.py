@@ -1,0 +1,99 @@
+"""markup.py's decisions that `python bench/mutation.py markup` found unchecked: raw HTML that
+looks like the footnote machinery, images without a usable source, and notes whose first
+paragraph does not start with text (see bench/equivalent.md)."""
+
+from __future__ import annotations
+
+from pamphlet.excerpt import keep_sections
+from pamphlet.markup import Body, Note, ebook_html, print_html
+from test_markup import body_of
+
+EPUB = 'xmlns:epub="http://www.idpf.org/2007/ops"'
+
+
+def diagnostics_of(diagnostics):
+    return [(d.code, d.severity.value, d.message, d.path, d.line, d.hint) for d in diagnostics]
+
+
+def test_an_authors_noteref_span_is_text_not_a_footnote_call(tmp_path):
+    """The sanitiser keeps an author's class="noteref" (never data-note): it once reached
+    int(None) in print_html, ebook_html and excerpts, an internal error (O510)."""
+    body, diagnostics = body_of(tmp_path, '## S\n\nA <span class="noteref">x</span> b[^1].\n\n'
+                                          '[^1]: Real.\n')
+    assert not diagnostics.items
+    assert body.html == ('<h2 id="e-s">S</h2>\n<p>A <span class="noteref">x</span> '
+                         'b<span class="noteref" data-note="1"/>.</p>\n')
+    assert print_html(body).html == ('<h2 id="e-s">S</h2>\n<p>A <span class="noteref">x</span> '
+                                     'b<span class="footnote">Real.</span>.</p>\n')
+    assert ebook_html(body).startswith(
+        f'<h2 id="e-s">S</h2>\n<p>A <span class="noteref">x</span> b<sup><a {EPUB} '
+        'href="#e-note-1" class="noteref" epub:type="noteref" role="doc-noteref" '
+        'id="e-noteref-1">1</a></sup>.</p>\n<section')
+    excerpt, missing = keep_sections(body, ("S",))
+    assert missing == [] and excerpt.notes == (Note(1, "<p>Real.</p>"),)
+
+
+def test_raw_sups_that_look_like_footnote_calls_lose_their_id_and_stay(tmp_path):
+    """A `sup` whose id starts with fnref but that calls no note (no link, a link without
+    href, one to a missing anchor) keeps its text without the id; a real call after it
+    still becomes a note."""
+    body, diagnostics = body_of(
+        tmp_path, 'A <sup id="fnref-x">1</sup> B <sup id="fnref-y"><a>2</a></sup> '
+                  'C <sup id="fnref-z"><a href="#nowhere">3</a></sup> D[^1]\n\n[^1]: Real.\n')
+    assert body.html == ('<p>A <sup>1</sup> B <sup><a>2</a></sup> C <sup>3</sup> '
+                         'D<span class="noteref" data-note="1"/></p>\n')
+    assert body.notes == (Note(1, "<p>Real.</p>"),)
+    assert [(d.code, d.line) for d in diagnostics] == [("M308", 5)]
+
+
+def test_a_link_to_a_heading_in_the_same_essay(tmp_path):
+    body, diagnostics = body_of(tmp_path, "# Part One\n\nSee [above](#part-one).\n")
+    assert not diagnostics.items
+    assert body.html == ('<h2 id="e-part-one">Part One</h2>\n'
+                         '<p>See <a href="#e-part-one">above</a>.</p>')
+
+
+def test_images_without_a_usable_source_print_their_text(tmp_path):
+    """An image whose src the sanitiser removed, or that has none, is M310 at its line when
+    its alt text finds it, else at the body's first line (not at some other image's line);
+    a scheme that is neither a file nor remote (mailto: survives the sanitiser) is M302."""
+    body, diagnostics = body_of(tmp_path, "Intro.\n\n![ok](data:,x)\n\n![](javascript:alert(1))"
+                                          "\n\n![bad](javascript:alert(2))\n\n![mail](mailto:a@e.org)\n")
+    assert body.html == ('<p>Intro.</p>\n<figure><img alt="ok" src="data:,x"/></figure>\n'
+                         '<p><span class="missing-image"></span></p>\n'
+                         '<p><span class="missing-image">bad</span></p>\n'
+                         '<p><span class="missing-image">mail</span></p>')
+    essay = tmp_path / "source" / "e.md"
+    empty = ("M310", "warning", "an image has no usable source (none, or an unsafe one that was "
+             "removed), so its text is printed instead", essay)
+    hint = "give the image a file in the project: ![description](images/x.png)"
+    assert diagnostics_of(diagnostics) == [
+        (*empty, 5, hint), (*empty, 11, hint),
+        ("M302", "error", "image outside the project: mailto:a@e.org", essay, 13,
+         "copy the image into the project (next to the essay, say) and link to it")]
+
+
+NOTE_BODY = '<p>A<span class="fr" lang="fr">oui</span><span class="noteref" data-note="1"/>.</p>'
+
+
+def test_a_note_whose_first_paragraph_starts_with_an_element():
+    """Printed inline and in the e-book with nothing added before the element, and its call
+    found after another span."""
+    body = Body("e", NOTE_BODY, (Note(1, "<p><em>Em</em> first.</p><p>Second.</p>"),), (), ())
+    assert print_html(body).html == (
+        '<p>A<span class="fr" lang="fr">oui</span><span class="footnote"><em>Em</em> first.'
+        '<span class="note-p">Second.</span></span>.</p>')
+    assert ebook_html(body) == (
+        f'<p>A<span class="fr" lang="fr">oui</span><sup><a {EPUB} href="#e-note-1" '
+        'class="noteref" epub:type="noteref" role="doc-noteref" id="e-noteref-1">1</a></sup>.</p>'
+        f'<section {EPUB} class="footnotes" epub:type="footnotes"><aside id="e-note-1" '
+        'epub:type="footnote" role="doc-footnote" class="footnote"><p><a href="#e-noteref-1" '
+        'role="doc-backlink" class="backlink">1.</a> <em>Em</em> first.</p><p>Second.</p>'
+        '</aside></section>')
+
+
+def test_text_before_a_notes_first_paragraph_is_printed():
+    body = Body("e", NOTE_BODY, (Note(1, "Bare <em>text</em><p>Then.</p>"),), (), ())
+    assert print_html(body).html == (
+        '<p>A<span class="fr" lang="fr">oui</span><span class="footnote">Bare <em>text</em>'
+        '<span class="note-p">Then.</span></span>.</p>')

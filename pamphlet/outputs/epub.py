@@ -60,6 +60,9 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path,
     _metadata(book, pamphlet, identifier)
     name, data = cover_image(pamphlet, layout, diagnostics)
     book.set_cover(f"images/{name}", data, create_page=False)
+    # ebooklib guesses the cover's media type from the machine's MIME table, which may not
+    # know WebP (Python's own does not): a cover.webp would be application/octet-stream.
+    book.get_item_with_id("cover-img").media_type = _media_type(Path(name))
     images = _image_files(pamphlet, diagnostics)
     documents = _documents(book, pamphlet, name, images)
     css = layout.find(f"{layout.name}/ebook.css") or layout.find("zine/ebook.css")

@@ -33,17 +33,24 @@ def test_an_authors_noteref_span_is_text_not_a_footnote_call(tmp_path):
     assert missing == [] and excerpt.notes == (Note(1, "<p>Real.</p>"),)
 
 
-def test_raw_sups_that_look_like_footnote_calls_lose_their_id_and_stay(tmp_path):
-    """A `sup` whose id starts with fnref but that calls no note (no link, a link without
-    href, one to a missing anchor) keeps its text without the id; a real call after it
-    still becomes a note."""
+def test_raw_html_that_looks_like_footnotes_is_the_authors_text(tmp_path):
+    """Raw HTML that imitates Python-Markdown's notes and calls, ids and all, stays the
+    author's text with its ids prefixed like any other (it once became notes numbered like
+    the real ones: two asides with one id in the EPUB); a list inside a note stays in it
+    (its items once became notes of their own)."""
     body, diagnostics = body_of(
-        tmp_path, 'A <sup id="fnref-x">1</sup> B <sup id="fnref-y"><a>2</a></sup> '
-                  'C <sup id="fnref-z"><a href="#nowhere">3</a></sup> D[^1]\n\n[^1]: Real.\n')
-    assert body.html == ('<p>A <sup>1</sup> B <sup><a>2</a></sup> C <sup>3</sup> '
-                         'D<span class="noteref" data-note="1"/></p>\n')
-    assert body.notes == (Note(1, "<p>Real.</p>"),)
-    assert [(d.code, d.line) for d in diagnostics] == [("M308", 5)]
+        tmp_path, 'A <sup id="fnref:1"><a href="#fn:1">1</a></sup> B <sup id="fnref-y"><a>2</a>'
+                  '</sup> C[^1] D[^2]\n\n<div class="footnote"><ol><li id="fn:1">raw</li></ol>'
+                  '</div>\n\n[^1]: Real.\n\n    - a\n    - b\n\n[^2]: Two.\n')
+    assert not diagnostics.items
+    assert body.html == (
+        '<p>A <sup id="e-fnref-1"><a href="#e-fn-1">1</a></sup> B <sup id="e-fnref-y"><a>2</a>'
+        '</sup> C<span class="noteref" data-note="1"/> D<span class="noteref" data-note="2"/></p>'
+        '\n<div class="footnote"><ol><li id="e-fn-1">raw</li></ol></div>\n\n')
+    assert [note.number for note in body.notes] == [1, 2]
+    # (the paragraph Python-Markdown made for the back-link stays behind, empty)
+    assert body.notes[0].html.startswith("<p>Real.</p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>")
+    assert body.notes[1] == Note(2, "<p>Two.</p>")
 
 
 def test_a_link_to_a_heading_in_the_same_essay(tmp_path):

@@ -104,3 +104,17 @@ def test_text_before_a_notes_first_paragraph_is_printed():
     assert print_html(body).html == (
         '<p>A<span class="fr" lang="fr">oui</span><span class="footnote">Bare <em>text</em>'
         '<span class="note-p">Then.</span></span>.</p>')
+
+
+def test_the_ids_an_author_wrote_and_nothing_else(tmp_path):
+    """Body.ids maps each id the author wrote (in the text and in notes; one with no name
+    characters gets `id`) and each heading to its id in the output; the footnote
+    extension's own ids are not among them, since they never reach the output."""
+    body, diagnostics = body_of(tmp_path, '## Part\n\nText[^1] <span id="x">y</span> '
+                                          '<span id="!!">z</span>.\n\n[^1]: N <em id="in">n</em>.\n')
+    assert not diagnostics.items
+    assert body.ids == (("x", "e-x"), ("!!", "e-id"), ("in", "e-in"), ("part", "e-part"),
+                        ("e-part", "e-part"))
+    assert body.html == ('<h2 id="e-part">Part</h2>\n<p>Text<span class="noteref" data-note="1"/>'
+                         ' <span id="e-x">y</span> <span id="e-id">z</span>.</p>\n')
+    assert body.notes == (Note(1, '<p>N <em id="e-in">n</em>.</p>'),)

@@ -48,15 +48,23 @@ MODULES = {
                       ("xǁ_Sandboxǁ*", "xǁ_GatedLoaderǁ*", "x_find_layout*")),
     "context": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
                        "template or include or payload or context or test_layouts")),
-    "markup": Target(("tests/test_markup.py", "tests/test_mutation_kills.py"),
+    "markup": Target(("tests/test_markup.py", "tests/test_mutation_kills.py",
+                      "tests/test_mutation_markup.py"),
                      ("x_print_html*", "x_ebook_html*", "x__ebook_notes*", "xǁ_TreeFixerǁlinks*",
                       "xǁ_TreeFixerǁtake_notes*", "xǁ_TreeFixerǁ_image_path*", "x__as_inline*",
-                      "x__urls_inline*", "x__is_external*", "x__display_url*")),
+                      "x__urls_inline*", "x__is_external*", "x__display_url*", "x_note_call*",
+                      "xǁ_TreeFixerǁelement_ids*", "xǁ_TreeFixerǁ_notes*", "xǁ_TreeFixerǁ_calls*")),
     "assemble": Target(("tests/test_mutation_kills.py",),
                        ("x_join_names*", "x_format_date*", "x_source_line*", "x_citation*")),
     "outputs/pdf": Target(("tests/test_trust.py", "tests/test_diagnostics.py", "-k",
                            "fetcher or sibling_folder_whose_name or secret"),
                           ("xǁProjectFetcherǁ*",)),
+    # The e-book's decisions: the spine, nav and landmarks, each document's title, language
+    # and head, notes, links between documents, metadata; not the image files or the zip.
+    "outputs/epub": Target(("tests/test_mutation_epub.py",),
+                           ("x_write_epub*", "x__check*", "x__metadata*", "x__page*",
+                            "x__documents*", "x__cover_alt*", "x__title_page*", "x__essay*",
+                            "x__links*", "x__images_src*", "x__sources*", "x__colophon*")),
 }
 COPIED = ("pamphlet", "layouts", "tests", "bench", "source", "pamphlet.toml", "README.md")
 

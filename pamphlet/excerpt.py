@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .markup import Body, Note, inner_xml, parse_fragment
+from .markup import Body, Note, inner_xml, note_call, parse_fragment
 
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
@@ -42,8 +42,7 @@ def _renumber(tree, notes: tuple[Note, ...]) -> tuple[Note, ...]:
     by_number = {note.number: note for note in notes}
     numbers: dict[int, int] = {}
     for marker in tree.iter("span"):
-        if marker.get("class") == "noteref":
-            old = int(marker.get("data-note"))
+        if (old := note_call(marker)) is not None:
             numbers.setdefault(old, len(numbers) + 1)
             marker.set("data-note", str(numbers[old]))
     return tuple(Note(new, by_number[old].html) for old, new in numbers.items())

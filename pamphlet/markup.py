@@ -18,6 +18,7 @@ Diagnostic codes of this stage:
 from __future__ import annotations
 
 import copy
+import hashlib
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -84,16 +85,19 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
     with its anchor; `anchor` is this essay's, the prefix of every id in it. Images are
     found through `gate` (by default, one for the project at `root`).
     """
+    # The footnote extension's ids carry a mark that the essay's own raw HTML cannot hold (a
+    # hash of the essay), so HTML that imitates its notes or calls is never taken for them.
+    mark = f"-{hashlib.sha256(essay.body.encode()).hexdigest()[:16]}-"
     md = markdown.Markdown(
         extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists", "def_list",
                     _CommonMarkLists(), _AuthorsMarkdown()],
         extension_configs={"smarty": {"substitutions": SMART},
-                           "footnotes": {"BACKLINK_TEXT": ""}},
+                           "footnotes": {"BACKLINK_TEXT": "", "SEPARATOR": mark}},
         output_format="xhtml")
     converted = md.convert(essay.body) or "<p></p>"
     anchor = ncname(anchor or essay.slug, "essay")
     fixer = _TreeFixer(essay, (gate or Gate.for_project(root)).project_only(), diagnostics,
-                       slugs, anchor)
+                       slugs, anchor, mark)
     tree = clean_tree(converted, Origin(essay.path, essay.body_line, essay.body), diagnostics,
                       what)
     # The passes see the notes too, so links and images in them are treated alike.
@@ -166,8 +170,8 @@ def print_html(body: Body, link_notes: str = "footnote") -> PrintBody:
     tree = parse_fragment(body.html)
     notes = {note.number: note for note in body.notes}
     for marker in tree.iter("span"):
-        if marker.get("class") == "noteref":
-            note = parse_fragment(notes[int(marker.get("data-note"))].html)
+        if (number := note_call(marker)) is not None:
+            note = parse_fragment(notes[number].html)
             _urls_inline(note)
             _replace(marker, _as_inline(note, "footnote"))
     endnotes: list[Link] = []
@@ -194,9 +198,9 @@ def ebook_html(body: Body) -> str:
     tree = parse_fragment(body.html)
     seen: set[int] = set()
     for marker in list(tree.iter("span")):
-        if marker.get("class") != "noteref":
+        number = note_call(marker)
+        if number is None:
             continue
-        number = int(marker.get("data-note"))
         sup = etree.Element("sup")
         ref = etree.SubElement(sup, "a", {
             "href": f"#{body.slug}-note-{number}", "class": "noteref",
@@ -210,6 +214,15 @@ def ebook_html(body: Body) -> str:
     if body.notes:
         xml += _ebook_notes(body)
     return xml
+
+
+def note_call(marker) -> int | None:
+    """The number of the note a footnote call placeholder stands for, else None.
+
+    Only `take_notes` writes `data-note`; the sanitiser keeps an author's `class="noteref"`
+    but never a `data-*` attribute, so the class alone would take raw HTML for a call."""
+    number = marker.get("data-note")
+    return None if number is None else int(number)
 
 
 def _ebook_notes(body: Body) -> str:
@@ -313,13 +326,24 @@ class _TreeFixer:
     """The post-Markdown passes over one essay's tree; each reports what it finds."""
 
     def __init__(self, essay: Essay, gate: Gate, diagnostics: Diagnostics,
-                 slugs: Mapping[str, str] | frozenset[str], anchor: str):
+                 slugs: Mapping[str, str] | frozenset[str], anchor: str, mark: str):
         self.essay, self.gate, self.diagnostics = essay, gate, diagnostics
+        self.mark = mark  # in every id of the footnote extension's, and in no other
         self.root = gate.roots[0]
         self.slugs = slugs if isinstance(slugs, Mapping) else {slug: slug for slug in slugs}
         self.anchor = anchor
         self.ids: dict[str, str] = {}  # id as written -> id in the output
         self.note_ids: set[str] = set()  # the footnote extension's own ids
+
+    @property
+    def _notes(self) -> str:
+        """The footnote extension's notes (XPath), each an item of its list."""
+        return f"./div[@class='footnote']/ol/li[contains(@id, '{self.mark}')]"
+
+    @property
+    def _calls(self) -> str:
+        """The footnote extension's calls (XPath)."""
+        return f".//sup[contains(@id, '{self.mark}')]"
 
     def line_of(self, needle: str) -> int:
         at = self.essay.body.find(needle)
@@ -328,21 +352,18 @@ class _TreeFixer:
     def take_notes(self, tree) -> list[Note]:
         numbers: dict[str, int] = {}
         notes: list[Note] = []
-        for block in tree.xpath("./div[@class='footnote']"):
-            for number, item in enumerate(block.iter("li"), 1):
-                numbers[item.get("id", "")] = number
-                for back in item.xpath(".//a[contains(@class, 'footnote-backref')]"):
-                    _drop(back)
-                _strip_trailing_space(item)
-                notes.append(Note(number, inner_xml(item).strip()))
+        # The notes' own items only: a note may hold a list, and raw HTML may look like one.
+        for number, item in enumerate(tree.xpath(self._notes), 1):
+            numbers[item.get("id")] = number
+            for back in item.xpath(".//a[contains(@class, 'footnote-backref')]"):
+                _drop(back)
+            _strip_trailing_space(item)
+            notes.append(Note(number, inner_xml(item).strip()))
+        for block in tree.xpath(f"./div[@class='footnote'][ol/li[contains(@id, '{self.mark}')]]"):
             block.getparent().remove(block)
-        for sup in tree.xpath(".//sup[starts-with(@id, 'fnref')]"):
-            call = sup.find("a")
-            target = call.get("href", "#")[1:] if call is not None else ""
-            if target not in numbers:  # raw HTML that only looks like a footnote call
-                del sup.attrib["id"]
-                continue
-            marker = etree.Element("span", {"class": "noteref", "data-note": str(numbers[target])})
+        for sup in tree.xpath(self._calls):
+            marker = etree.Element("span", {"class": "noteref",
+                                            "data-note": str(numbers[sup.find("a").get("href")[1:]])})
             _replace(sup, marker)
         return notes
 
@@ -362,13 +383,11 @@ class _TreeFixer:
 
     def element_ids(self, tree) -> None:
         """Every id an author wrote gets the essay's prefix, so no two documents share one."""
-        self.note_ids = {item.get("id") for item in
-                         tree.xpath("./div[@class='footnote']/ol/li[@id]")}
-        self.note_ids |= set(tree.xpath(".//sup[starts-with(@id, 'fnref')]/@id"))
+        self.note_ids = {item.get("id") for item in tree.xpath(self._notes)}
+        self.note_ids |= {sup.get("id") for sup in tree.xpath(self._calls)}
         for element in tree.xpath(".//*[@id]"):
             written = element.get("id")
-            if written in self.note_ids or element.tag in _HEADINGS or (
-                    element.tag == "sup" and written.startswith("fnref")):
+            if written in self.note_ids or element.tag in _HEADINGS:
                 continue
             self.ids.setdefault(written, self._unique_id(ncname(written, "id")))
             element.set("id", self.ids[written])

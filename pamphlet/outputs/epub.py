@@ -61,6 +61,9 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Di
     identifier = pamphlet.identifier
     name, data = cover_image(pamphlet, layout, diagnostics)
     book.set_cover(f"images/{name}", data, create_page=False)
+    # ebooklib guesses the cover's media type from the machine's MIME table, which may not
+    # know WebP (Python's own does not): a cover.webp would be application/octet-stream.
+    book.get_item_with_id("cover-img").media_type = _media_type(Path(name))
     images = _image_files(pamphlet, diagnostics)
     documents, placed = _documents(book, pamphlet, name, images, pages)
     _metadata(book, pamphlet, identifier, bool(placed))

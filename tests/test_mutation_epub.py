@@ -182,9 +182,9 @@ def bodies(book: Book, *names: str) -> dict[str, str]:
     return {name: PAGE_BREAK.sub("", body(book, f"{name}.xhtml")) for name in names}
 
 
-NOTEREF = '<sup><a xmlns:epub="http://www.idpf.org/2007/ops" href="#essay-00{0}-note-1" ' \
+NOTEREF = '<sup><a href="#essay-00{0}-note-1" ' \
           'class="noteref" epub:type="noteref" role="doc-noteref"{1}>1</a></sup>'
-NOTES = '<section xmlns:epub="http://www.idpf.org/2007/ops" class="footnotes" ' \
+NOTES = '<section class="footnotes" ' \
         'epub:type="footnotes"><aside id="essay-00{0}-note-1" epub:type="footnote" ' \
         'role="doc-footnote" class="footnote"><p><a href="#essay-00{0}-noteref-1" ' \
         'role="doc-backlink" class="backlink">1.</a> {1}</p></aside></section>'

@@ -13,8 +13,8 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 NPM_PREFIX = REPO / ".cache" / "npm"  # git-ignored; kept between runs on one machine
 
-# Debian package -> how to tell it is there: a command on PATH, or a character some
-# installed font must draw (the script tests assert that CJK and emoji are drawn).
+# Debian package -> how to tell it is there: a command on PATH, a file, or a character some
+# installed font must draw (the script tests assert that CJK, emoji, Arabic and Hebrew are drawn).
 PACKAGES = {
     "chromium": ("command", "chromium"),
     "jing": ("command", "jing"),
@@ -22,6 +22,8 @@ PACKAGES = {
     "poppler-utils": ("command", "pdftotext"),
     "libxml2-utils": ("command", "xmllint"),
     "npm": ("command", "npm"),
+    "libgs-common": ("file", "/usr/share/color/icc/ghostscript/ps_cmyk.icc"),
+    "fonts-dejavu-core": ("font", "ש"),  # Hebrew and Arabic, for the right-to-left tests
     "fonts-noto-cjk": ("font", "中"),
     "fonts-noto-color-emoji": ("font", "\N{PAPERCLIP}"),
 }
@@ -43,6 +45,8 @@ def has_font_for(char: str) -> bool:
 
 def present(package: str) -> bool:
     kind, probe = PACKAGES[package]
+    if kind == "file":
+        return Path(probe).is_file()
     return has_font_for(probe) if kind == "font" else shutil.which(probe) is not None
 
 
@@ -104,3 +108,13 @@ def chromium() -> str:
 def axe_script() -> str:
     """The text of axe-core's axe.min.js, to inject into a page."""
     return npm_file("axe-core").read_text(encoding="utf-8")
+
+
+def need(package: str) -> None:
+    """Fail the test, naming the Debian package, if `package` is not installed."""
+    if not present(package):
+        pytest.fail(f"{package} is not installed: apt-get install {package}")
+
+
+if __name__ == "__main__":  # .ci/run installs everything before the suite starts
+    install()

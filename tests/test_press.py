@@ -15,6 +15,8 @@ import pikepdf
 import pypdfium2 as pdfium
 import pytest
 
+import system
+
 from pamphlet.cli import main
 from pamphlet.outputs.press import cmyk
 from pamphlet.outputs.wrap import too_wide
@@ -263,8 +265,7 @@ def test_bad_press_settings(spec, files, code, file, line, words, error, tmp_pat
 
 def test_a_projects_own_profile_becomes_the_output_intent(tmp_path):
     ps_cmyk = Path("/usr/share/color/icc/ghostscript/ps_cmyk.icc")
-    if not ps_cmyk.is_file():
-        pytest.skip("ghostscript's profiles are not installed")
+    system.need("libgs-common")  # ghostscript's profiles; tests/system.py installs them
     out = built(tmp_path, spec('variants = ["press"]\n'),
                 files={"layouts/color/cmyk.icc": ps_cmyk.read_bytes()})
     with pikepdf.open(out / "pamphlet-press.pdf") as pdf:

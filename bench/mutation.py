@@ -63,7 +63,7 @@ MODULES = {
     # and head, notes, links between documents, metadata; not the image files or the zip.
     "outputs/epub": Target(("tests/test_mutation_epub.py",),
                            ("x_write_epub*", "x__check*", "x__metadata*", "x__page*",
-                            "x__documents*", "x__cover_alt*", "x__title_page*", "x__essay*",
+                            "x__documents*", "x__cover_alt*", "x__title_page*", "x_essay_section*",
                             "x__links*", "x__images_src*", "x__sources*", "x__colophon*")),
 }
 COPIED = ("pamphlet", "layouts", "tests", "bench", "source", "pamphlet.toml", "README.md")

@@ -186,7 +186,7 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
     # Each text by the name of its document: the anchor, never the slug, so that no essay's
     # file name can make an invalid name or take the place of the nav, Sources or colophon.
     images = {relative: name for relative, (name, _, _) in image_files.items()}
-    bodies = {chapter.anchor: _essay(chapter, pamphlet.lang, images)
+    bodies = {chapter.anchor: essay_section(chapter, pamphlet.lang, images)
               for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
         bodies["introduction"] = (f'<section id="introduction" epub:type="introduction" '
@@ -243,7 +243,9 @@ def _title_page(pamphlet: Pamphlet) -> str:
     return "\n".join(lines + ["</section>"])
 
 
-def _essay(chapter: Chapter, book_lang: str, images: dict[str, str]) -> str:
+def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str]) -> str:
+    """One essay as the e-book writes it; `images` maps each image's path to its address (the
+    book's file name, or the serve app's URL)."""
     head = [f'<header><h1 class="essay-title">{escape(chapter.title)}</h1>']
     if chapter.subtitle:
         head.append(f'<p class="subtitle">{escape(chapter.subtitle)}</p>')
@@ -399,4 +401,4 @@ def essay_document(chapter: Chapter, spec, diagnostics: Diagnostics) -> tuple[st
     bytes, media type): the web edition of the essay is this, not a copy of it."""
     images = _image_files(Pamphlet(spec, (chapter,)), diagnostics)
     names = {relative: name for relative, (name, _, _) in images.items()}
-    return _essay(chapter, spec.lang, names), list(images.values())
+    return essay_section(chapter, spec.lang, names), list(images.values())

@@ -10,7 +10,7 @@ from urllib.parse import quote
 from ..assemble import assemble
 from ..diagnostics import Diagnostic, Diagnostics, PamphletError
 from ..essays import essay_paths, read_essay
-from ..outputs.epub import _essay as epub_essay_section  # the e-book's markup, not a copy
+from ..outputs.epub import essay_section as epub_essay_section  # the e-book's markup
 from ..paths import ignored
 from ..project import SPEC_NAME, load_spec, spec_from_data
 from ..schema import TomlLocator

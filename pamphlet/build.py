@@ -23,6 +23,7 @@ from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
 from .outputs.kepub import write_kepub
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf
+from .progress import Progress, Step, silent
 from .printing import check_fits, instructions, print_plan, sheet_size
 from .project import Spec, load_spec, project_root
 from .select import select
@@ -49,11 +50,13 @@ class BuildResult:
 
 
 def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8",
-          cache_key: str | None = None) -> BuildResult:
+          cache_key: str | None = None, jobs: int = 1,
+          progress: Progress = silent) -> BuildResult:
     """Build the spec at `target` (a project folder or a spec file) into `out_dir`.
 
     All or nothing: the outputs (and, given `cache_key`, the cache record) are made in a
-    scratch folder and moved into place together, only once every one is complete.
+    scratch folder and moved into place together, only once every one is complete. `jobs`
+    worker processes lay out the reading PDF's parts; `progress` hears of each step.
     """
     result = BuildResult()
     try:
@@ -61,11 +64,12 @@ def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8",
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
         return result
-    return build_spec(spec, out_dir, encoding, cache_key, result)
+    return build_spec(spec, out_dir, encoding, cache_key, result, jobs, progress)
 
 
 def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
-               cache_key: str | None = None, result: BuildResult | None = None) -> BuildResult:
+               cache_key: str | None = None, result: BuildResult | None = None,
+               jobs: int = 1, progress: Progress = silent) -> BuildResult:
     """Build a spec already loaded (from its file, or made for one essay by booklets.py)."""
     result = result or BuildResult()
     try:
@@ -74,14 +78,14 @@ def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
                              spec.gate)
         out = output_folder(spec.path, out_dir)
-        result.outputs = _made(spec, pamphlet, layout, out, cache_key, result)
+        result.outputs = _made(spec, pamphlet, layout, out, cache_key, result, jobs, progress)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
     return result
 
 
 def _made(spec: Spec, pamphlet: Pamphlet, layout: Layout, out: Path, cache_key: str | None,
-          result: BuildResult) -> list[Path]:
+          result: BuildResult, jobs: int = 1, progress: Progress = silent) -> list[Path]:
     """Make the outputs in scratch, then move them (and the cache record) into `out`."""
     names = output_names(spec)
     check_free(out, names)
@@ -89,7 +93,7 @@ def _made(spec: Spec, pamphlet: Pamphlet, layout: Layout, out: Path, cache_key: 
     try:
         with staging(out) as stage:
             with time_limit(spec):
-                _outputs(spec, pamphlet, layout, stage.scratch, result)
+                _outputs(spec, pamphlet, layout, stage.scratch, result, jobs, progress)
             result.diagnostics.raise_if_errors()
             record = None if cache_key is None else functools.partial(
                 cache.stage_record, out, spec=spec.path, key=cache_key, names=names)
@@ -126,7 +130,7 @@ def output_names(spec: Spec) -> list[str]:
 
 
 def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
-             result: BuildResult) -> None:
+             result: BuildResult, jobs: int = 1, progress: Progress = silent) -> None:
     """Every output the spec asks for, made in `scratch` under its final name."""
     pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result)
     if spec.printing:

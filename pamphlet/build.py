@@ -22,11 +22,13 @@ from .outputs.wrap import perfect_plan, write_block
 from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
 from .outputs.kepub import write_kepub
-from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf
+from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf, write_parts
 from .progress import Progress, Step, silent
 from .printing import check_fits, instructions, print_plan, sheet_size
 from .project import Spec, load_spec, project_root
 from .select import select
+
+PARTS = ".pamphlet-parts"  # in the output folder: the reading PDF's parts (outputs/parts.py)
 
 # Small steps of type size and leading that `fit` tries, nearest to the layout's own first.
 FIT_STEPS = ((1.0, 1.0), (0.97, 0.98), (1.03, 1.0), (0.94, 0.97), (1.0, 0.95), (0.97, 0.95))
@@ -132,7 +134,8 @@ def output_names(spec: Spec) -> list[str]:
 def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
              result: BuildResult, jobs: int = 1, progress: Progress = silent) -> None:
     """Every output the spec asks for, made in `scratch` under its final name."""
-    pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result)
+    pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result, jobs, progress,
+                       scratch.parent / PARTS / spec.stem)
     if spec.printing:
         _print_outputs(spec, pdf, scratch, result)
     kit_outputs(spec, pamphlet, layout, pdf, scratch, result.diagnostics, result.notes)
@@ -170,10 +173,16 @@ def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str) -> Pamphlet:
     return pamphlet
 
 
-def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
-                 result: BuildResult) -> PdfResult:
-    """The reading PDF; with print.fit, the type size and leading that waste fewest pages."""
+def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path, result: BuildResult,
+                 jobs: int = 1, progress: Progress = silent,
+                 parts: Path | None = None) -> PdfResult:
+    """The reading PDF: laid out in parts (cached in `parts`), or as one document when the
+    spec asks, or when print.fit tries type sizes (each try is the whole book)."""
     spec = pamphlet.spec
+    if spec.pdf.render == "parts" and not (spec.printing and spec.printing.fit):
+        pdf = write_parts(pamphlet, layout, target, result.diagnostics, jobs, progress, parts)
+        result.pages = pdf.pages
+        return pdf
     document = render_pdf(pamphlet, layout, result.diagnostics)
     if spec.printing and spec.printing.fit:
         document = _fit(pamphlet, layout, document, result)

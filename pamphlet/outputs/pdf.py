@@ -34,6 +34,7 @@ from ..scripts import report_missing_glyphs
 from .linenumbers import EVERY, number_lines
 from .pagebreaks import ATTR, PRINT_ONLY, PageStart, classes, mark, significant
 from .tagged import finish_tags
+from ..progress import Progress, silent
 
 
 READING_VARIANT = "pdf/ua-1"  # the reading PDF is tagged for screen readers
@@ -137,16 +138,12 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     reported (M307) against the essay and line where each first occurs.
     """
     spec = pamphlet.spec
-    stamp = build_time()
-    created = dt.datetime.combine(spec.date, dt.time(), dt.timezone.utc) \
-        if isinstance(spec.date, dt.date) else stamp
-    document.metadata.created = _utc(min(created, stamp))
-    document.metadata.modified = _utc(stamp)
-    identifier = pamphlet.identifier.removeprefix("urn:uuid:").replace("-", "")
+    document.metadata.created, document.metadata.modified = _dates(spec)
     with _weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
         # Tagged PDF/UA-1 (structure, language, alt text, title shown, bookmarks; see tagged),
         # unless a press file asks for its PDF/X variant.
-        document.write_pdf(str(temporary), pdf_identifier=identifier.encode(), pdf_variant=variant)
+        document.write_pdf(str(temporary), pdf_identifier=_identifier(pamphlet),
+                           pdf_variant=variant)
         if spec.pdf.line_numbers:
             number_lines(temporary, line_positions(document))
         if variant == READING_VARIANT:
@@ -156,6 +153,67 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
                for name in page.anchors}
     starts = page_starts(document, lines=spec.pdf.line_numbers)
     return PdfResult(target, len(document.pages), anchors, tuple(starts))
+
+
+def _dates(spec) -> tuple[str, str]:
+    """The PDF's creation date (the spec's date, if not later than the build) and its
+    modification date (the build's, which SOURCE_DATE_EPOCH sets)."""
+    stamp = build_time()
+    created = dt.datetime.combine(spec.date, dt.time(), dt.timezone.utc) \
+        if isinstance(spec.date, dt.date) else stamp
+    return _utc(min(created, stamp)), _utc(stamp)
+
+
+def _identifier(pamphlet: Pamphlet) -> bytes:
+    return pamphlet.identifier.removeprefix("urn:uuid:").replace("-", "").encode()
+
+
+def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Diagnostics,
+                jobs: int = 1, progress: Progress = silent,
+                cache_folder: Path | None = None) -> PdfResult:
+    """The reading PDF laid out in parts, in `jobs` processes, cached in `cache_folder`,
+    and stitched (see parts.py): the same pages as `write_pdf`, sooner."""
+    from . import parts
+    from .partlayout import PartJob
+    from .stitch import stitch
+
+    spec = pamphlet.spec
+    html = render_html(pamphlet, layout)
+    sheets = tuple((layout.read(path).decode("utf-8", errors="replace"), path.as_uri())
+                   for path in layout.stylesheets("print"))
+    uses_total = bool(_PAGES_COUNTER.search(html + "".join(text for text, _ in sheets)))
+
+    def job_for(source) -> PartJob:
+        return PartJob(source.name, source.html, f"{spec.root}/", sheets, layout.gate,
+                       spec.path, pamphlet.dir != "rtl", source.shell, spec.pdf.line_numbers)
+
+    written = parts.render_parts(
+        parts.split(html), job_for, (_identifier(pamphlet), *_dates(spec), READING_VARIANT),
+        jobs, parts.PartCache(cache_folder), uses_total, progress, spec.path)
+    seen = set()
+    for part in written.parts:
+        for diagnostic in part.diagnostics:  # a problem of the layout shows in every part
+            if (key := (diagnostic.code, diagnostic.message, diagnostic.path)) not in seen:
+                seen.add(key)
+                diagnostics.add(diagnostic)
+    lines, roles, starts, pages = {}, [], [], 0
+    for part in written.parts:
+        lines.update({pages + index: found for index, found in part.lines.items()})
+        roles += part.roles
+        starts += part.starts
+        pages += part.pages
+    with atomic_output(target) as temporary:
+        stitch([part.pdf for part in written.parts], temporary)
+        if spec.pdf.line_numbers:
+            number_lines(temporary, lines)
+        finish_tags(temporary, roles)
+    glyphs = set().union(*(part.missing_glyphs for part in written.parts))
+    report_missing_glyphs(glyphs, _printed_text(pamphlet), diagnostics, spec.path)
+    return PdfResult(target, pages, written.anchors, tuple(starts))
+
+
+# A layout that prints the book's page count: each part is numbered again when it changes.
+_PAGES_COUNTER = re.compile(r"counters?\(\s*pages\b")
 
 
 def _utc(moment: dt.datetime) -> str:

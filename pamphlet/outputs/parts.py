@@ -1,0 +1,583 @@
+"""The reading PDF in parts: the front matter, each essay and the back matter laid out as
+documents of their own, in worker processes, cached, and stitched into one PDF.
+
+The layout's HTML for the whole book is cut at its essays (the body's children of class
+`essay`): what comes before the first is the front part, each essay with what follows it
+is a part, and what follows the last essay is the back part. partlayout.py lays a part out
+as if it stood in the book; stitch.py joins the written parts.
+
+Placing the parts is a fixed point, as in LaTeX: each part is laid out with the best guess
+of where it starts and of the pages of what it refers to (from the cache, or from the parts
+laid out so far); once every part's length is known, a part whose guess was wrong is
+numbered again, and laid out again only when its text depended on the guess (its contents
+page numbers, say). A part's layout is cached by its own HTML and the layout's style;
+a written part also by where it stands.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import re
+import threading
+import xml.etree.ElementTree as ElementTree
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import tinyhtml5
+
+from .. import __version__
+from ..diagnostics import Diagnostic, Severity
+from ..progress import Progress, Step, silent
+from .pagebreaks import PageStart
+from .partlayout import Finished, Laid, PartJob, Placement, Renderer
+
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One part of the book's HTML."""
+
+    name: str
+    html: str
+    shell: bool
+    ids: frozenset[str]  # the anchors defined in it
+    refs: frozenset[str]  # the anchors it links to (href="#...")
+    size: int  # characters of text, to estimate its length
+
+
+def split(html: str) -> list[Source]:
+    """The book's HTML cut into parts (see the module's note); one part if it has no essays."""
+    root = tinyhtml5.parse(html)
+    body = root.find(f"{XHTML}body")
+    children = [child for child in body if isinstance(child.tag, str)]
+    groups: list[list] = [[]]
+    names = ["front"]
+    for child in children:
+        if "essay" in (child.get("class") or "").split():
+            groups.append([])
+            names.append(child.get("id") or f"part-{len(names)}")
+        groups[-1].append(child)
+    if len(groups) == 1:
+        return [_source("whole", root, body, children, None)]
+    if not groups[0]:  # nothing before the first essay
+        groups, names = groups[1:], names[1:]
+    last = groups[-1]
+    back = [index for index, child in enumerate(last)
+            if index and "essay" not in (child.get("class") or "").split()]
+    if back:  # what follows the last essay is the back part
+        groups[-1], tail = last[:back[0]], last[back[0]:]
+        groups.append(tail)
+        names.append("back")
+    return [_source(name, root, body, group, groups[i + 1][0] if i + 1 < len(groups) else None)
+            for i, (name, group) in enumerate(zip(names, groups))]
+
+
+def _source(name: str, root, body, elements: list, following) -> Source:
+    """A part's whole HTML document: the book's head, and `elements` in its body, followed
+    by an empty copy of the next part's first element (`following`)."""
+    kept = list(elements)
+    if following is not None:
+        shell = ElementTree.Element(following.tag, {key: value for key, value
+                                                    in following.attrib.items() if key != "id"})
+        kept.append(shell)
+    saved = list(body)
+    body[:] = kept
+    try:
+        text = "<!DOCTYPE html>\n" + "".join(_serialize(root))
+    finally:
+        body[:] = saved
+    ids = {node.get("id") for element in elements for node in element.iter()
+           if isinstance(node.tag, str) and node.get("id")}
+    refs = {node.get("href")[1:] for element in elements for node in element.iter()
+            if isinstance(node.tag, str) and (node.get("href") or "").startswith("#")}
+    size = sum(len("".join(element.itertext())) for element in elements)
+    return Source(name, text, following is not None, frozenset(ids), frozenset(refs - ids),
+                  size)
+
+
+# HTML serialisation of the tree tinyhtml5 parsed, so that parsing it again gives it back.
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+         "source", "track", "wbr"}
+_RAW = {"script", "style"}
+_PREFIXES = {"http://www.w3.org/1999/xlink": "xlink:",
+             "http://www.w3.org/XML/1998/namespace": "xml:",
+             "http://www.w3.org/2000/xmlns/": "xmlns:"}
+
+
+def _serialize(element):
+    tag = element.tag
+    if isinstance(tag, str):
+        namespace, _, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+        attributes = "".join(f' {_attribute(key)}="{_escape(value, True)}"'
+                             for key, value in element.attrib.items())
+        yield f"<{name}{attributes}>"
+        html = namespace == XHTML[1:-1]
+        if not (html and name in _VOID):
+            text = element.text or ""
+            if html and name in ("pre", "textarea", "listing") and text.startswith("\n"):
+                yield "\n"
+            yield text if html and name in _RAW else _escape(text)
+            for child in element:
+                yield from _serialize(child)
+            yield f"</{name}>"
+    yield _escape(element.tail or "")
+
+
+def _attribute(key: str) -> str:
+    if key.startswith("{"):
+        namespace, _, name = key[1:].partition("}")
+        return _PREFIXES.get(namespace, "") + name
+    return key
+
+
+def _escape(text: str, attribute: bool = False) -> str:
+    text = text.replace("&", "&amp;").replace("\u00a0", "&nbsp;")
+    if attribute:
+        return text.replace('"', "&quot;")
+    return text.replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---- Planning: where each part starts ----
+
+@dataclass
+class Known:
+    """What is known of a part's layout (from the cache, or laid out in this build)."""
+
+    pages: int
+    anchors: dict[str, int]
+    start: int = 1  # the page it was laid out to start at (its side matters)
+    next_side: str | None = None  # the side the next part starts on, after its blanks
+
+
+def side(page: int, ltr: bool) -> str:
+    """The side of the book's page `page`: page 1 is a right-hand page, unless the book
+    reads right to left."""
+    return "right" if (page % 2 == 1) == ltr else "left"
+
+
+def placements(sources: list[Source], known: dict[str, Known],
+               ltr: bool = True) -> dict[str, Placement]:
+    """Each part's placement from what is known. A part not yet laid out is estimated by
+    its size, at the pace of the parts that are; a part after one not yet laid out is
+    put on the side that parts have been starting on (after their blank pages)."""
+    pace = _pace(sources, known)
+    sides = [where.next_side for where in known.values() if where.next_side]
+    usual = max(set(sides), key=sides.count) if sides else "right"
+    starts, start, exact = {}, 1, True
+    for source in sources:
+        if not exact and side(start, ltr) != usual:
+            start += 1
+        starts[source.name] = start
+        where = known.get(source.name)
+        start += where.pages if where else max(1, round(source.size / pace))
+        exact = where is not None
+        if where is not None and where.next_side and side(start, ltr) != where.next_side:
+            exact = False  # laid out on the other side: its length will change
+    total = start - 1
+    pages: dict[str, int] = {}
+    for source in sources:
+        where = known.get(source.name)
+        for name in source.ids:
+            pages[name] = starts[source.name] + (where.anchors.get(name, 1) - 1 if where else 0)
+    return {source.name: Placement(starts[source.name], total,
+                                   {name: pages[name] for name in sorted(source.refs)
+                                    if name in pages})
+            for source in sources}
+
+
+def _pace(sources: list[Source], known: dict[str, Known]) -> float:
+    """Characters a page, from the parts laid out (2,000 before any is)."""
+    laid = [(source.size, known[source.name].pages) for source in sources
+            if source.name in known and source.name not in ("front", "back")]
+    characters, pages = sum(size for size, _ in laid), sum(p for _, p in laid)
+    return characters / pages if pages and characters else 2000.0
+
+
+# ---- The cache of laid-out and written parts ----
+
+class PartCache:
+    """Parts laid out and written by earlier builds, in `folder` (inside the build folder).
+
+    `layout/<key>.json` holds a part's page count and anchors, keyed by its HTML, the
+    layout's style and the files it loaded; `pdf/<key>.pdf` a written part, keyed also by
+    where it stood. Entries this build did not use are removed at the end.
+    """
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.used: set[Path] = set()
+
+    def layout(self, key: str) -> dict | None:
+        return self._json(self._path("layout", key, ".json"))
+
+    def written(self, key: str) -> tuple[bytes, dict] | None:
+        meta = self._json(self._path("pdf", key, ".json"))
+        path = self._path("pdf", key, ".pdf")
+        if meta is None or path is None:
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+            return None
+        self.used.add(path)
+        return data, meta
+
+    def keep_layout(self, key: str, value: dict) -> None:
+        self._write(self._path("layout", key, ".json"), json.dumps(value).encode())
+
+    def keep_written(self, key: str, pdf: bytes, meta: dict) -> None:
+        meta = {**meta, "sha256": hashlib.sha256(pdf).hexdigest()}
+        self._write(self._path("pdf", key, ".pdf"), pdf)
+        self._write(self._path("pdf", key, ".json"), json.dumps(meta).encode())
+
+    def prune(self) -> None:
+        """Remove the entries this build did not use (a part that changed, say)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.glob("*/*"):
+            if path not in self.used and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+
+    def _path(self, kind: str, key: str, suffix: str) -> Path | None:
+        if self.folder is None:
+            return None
+        path = self.folder / kind / f"{key}{suffix}"
+        self.used.add(path)
+        return path
+
+    def _json(self, path: Path | None) -> dict | None:
+        if path is None or path.is_symlink():
+            return None
+        try:
+            value = json.loads(path.read_bytes()[:20_000_000])
+        except (OSError, ValueError):
+            return None
+        return value if isinstance(value, dict) else None
+
+    def _write(self, path: Path | None, data: bytes) -> None:
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.parent.is_symlink() or self.folder.is_symlink():
+                return  # never write where a link leads
+            temporary = path.with_name(f".{path.name}.{os.getpid()}")
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+
+
+def _digest(*parts) -> str:
+    digest = hashlib.sha256(__version__.encode() + _secret())
+    for part in parts:
+        digest.update(b"\0" + str(part).encode())
+    return digest.hexdigest()
+
+
+def _secret() -> bytes:
+    """This user's own salt for the cache's keys, kept outside every project: a project
+    that arrives with a build folder cannot name a part that this machine will take for
+    its own (a PDF it planted). Without a place to keep it, no cached part is ever found."""
+    global _SALT
+    if _SALT is None:
+        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pamphlet"
+        path = home / "part-salt"
+        try:
+            _SALT = path.read_bytes()
+            if len(_SALT) < 32:
+                raise ValueError("short")
+        except (OSError, ValueError):
+            _SALT = os.urandom(32)
+            try:
+                home.mkdir(parents=True, exist_ok=True)
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(descriptor, "wb") as stream:
+                    stream.write(_SALT)
+            except OSError:
+                try:
+                    _SALT = path.read_bytes() if len(path.read_bytes()) >= 32 else _SALT
+                except OSError:
+                    pass
+    return _SALT
+
+
+_SALT: bytes | None = None
+
+
+# ---- Workers ----
+
+class Workers:
+    """`jobs` worker processes, each with a Renderer that keeps the parts it laid out until
+    it finishes them; with one job, a Renderer in this process."""
+
+    def __init__(self, jobs: int):
+        self.local = Renderer() if jobs <= 1 else None
+        self.processes, self.inboxes = [], []
+        if self.local is None:
+            context = multiprocessing.get_context(
+                "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn")
+            self.outbox = context.Queue()
+            for _ in range(jobs):
+                inbox = context.Queue()
+                process = context.Process(target=_work, args=(inbox, self.outbox), daemon=True)
+                process.start()
+                self.processes.append(process)
+                self.inboxes.append(inbox)
+        self.busy: list[bool] = [False] * max(1, jobs)
+        self.results: list = []
+
+    def send(self, worker: int, task: tuple) -> None:
+        self.busy[worker] = True
+        if self.local is not None:
+            self.results.append((worker, _run(self.local, task)))
+        else:
+            self.inboxes[worker].put(task)
+
+    def receive(self):
+        """(worker, (kind, name, result or None, error text or None)) of a finished task."""
+        if self.results:
+            worker, reply = self.results.pop(0)
+        else:
+            while True:
+                try:
+                    worker, reply = self.outbox.get(timeout=5)
+                    break
+                except Exception:  # queue.Empty: see that the workers are still alive
+                    dead = [p for p in self.processes if not p.is_alive()]
+                    if dead:
+                        raise RuntimeError("a worker laying out the PDF's parts died "
+                                           f"(exit code {dead[0].exitcode})") from None
+        self.busy[worker] = False
+        return worker, reply
+
+    def idle(self) -> list[int]:
+        return [index for index, busy in enumerate(self.busy) if not busy]
+
+    def close(self) -> None:
+        for inbox in self.inboxes:
+            inbox.put(None)
+        for process in self.processes:
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+
+
+def _work(inbox, outbox) -> None:
+    renderer = Renderer()
+    worker = None
+    while (task := inbox.get()) is not None:
+        worker = task[0]
+        outbox.put((worker, _run(renderer, task)))
+
+
+def _run(renderer: Renderer, task: tuple):
+    worker, kind, name, arguments = task
+    try:
+        method = renderer.lay_out if kind == "lay_out" else renderer.finish
+        return kind, name, method(*arguments), None
+    except (OSError, ValueError, RecursionError) as error:
+        return kind, name, None, f"{type(error).__name__}: {error}"
+
+
+# ---- The whole: lay out, place, finish, stitch ----
+
+@dataclass
+class Written:
+    """The reading PDF's parts, written, in order, with what the book needs of them."""
+
+    parts: list[Finished]
+    anchors: dict[str, int]  # anchor -> page in the book
+
+
+def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
+                 cache: PartCache, uses_total: bool, progress: Progress = silent,
+                 spec: Path | None = None) -> Written:
+    """Lay out and write every part (see the module's note). `job_for(source)` makes its
+    PartJob; `finish_args` is (identifier, created, modified, variant)."""
+    book = _Book(sources, {source.name: job_for(source) for source in sources}, finish_args,
+                 cache, uses_total)
+    workers = Workers(min(jobs, len(sources)))
+    try:
+        book.lay_out(workers, progress, spec)
+        for _ in range(3):  # settles in one pass unless a part's length moved on finishing
+            if not book.finish(workers, spec):
+                break
+    finally:
+        workers.close()
+    book.remember()
+    return Written([book.finished[name] for name in book.order], book.anchors())
+
+
+class _Book:
+    """The parts of one reading PDF, what is known of each, and what is written."""
+
+    def __init__(self, sources, jobs: dict[str, PartJob], finish_args: tuple,
+                 cache: PartCache, uses_total: bool):
+        self.sources, self.jobs, self.cache = sources, jobs, cache
+        self.finish_args, self.uses_total = finish_args, uses_total
+        self.order = [source.name for source in sources]
+        self.keys = {name: _digest("layout", job.html, job.sheets, job.ltr, job.shell,
+                                   job.lines) for name, job in jobs.items()}
+        self.ltr = next(iter(jobs.values())).ltr
+        self.known: dict[str, Known] = {}
+        for name in self.order:
+            entry = cache.layout(self.keys[name])
+            if entry and _inputs_unchanged(entry.get("inputs", {})):
+                self.known[name] = Known(int(entry["pages"]), dict(entry["anchors"]),
+                                         int(entry["start"]), entry.get("next_side"))
+        self.owner: dict[str, int] = {}  # a part laid out in this build: its worker
+        self.inputs: dict[str, dict] = {}
+        self.finished: dict[str, Finished] = {}
+        self.written_at: dict[str, Placement] = {}
+
+    def lay_out(self, workers: Workers, progress: Progress, spec) -> None:
+        """Lay out, in the workers, every part whose layout is not known from the cache,
+        then again each that turns out to start on the other side than it was laid out
+        for (its blank pages, and so its length, change with the side)."""
+        done = 0
+        for _ in range(len(self.order) + 1):
+            todo = self._misplaced()
+            if not todo:
+                return
+            while todo or any(workers.busy):
+                for worker in workers.idle():
+                    name = next((name for name in todo
+                                 if self.owner.get(name, worker) == worker), None)
+                    if name is not None:
+                        todo.remove(name)
+                        guess = placements(self.sources, self.known, self.ltr)[name]
+                        workers.send(worker, (worker, "lay_out", name, (self.jobs[name], guess)))
+                if not any(workers.busy):
+                    break
+                worker, (_, name, laid, error) = workers.receive()
+                if error is not None:
+                    raise _failed(name, error, spec)
+                self._laid(name, worker, laid)
+                done += 1
+                progress(Step("part", spec, done, done + len(todo) + sum(workers.busy), name))
+
+    def _misplaced(self) -> list[str]:
+        """The parts not laid out, or laid out on the side they no longer start on."""
+        places = placements(self.sources, self.known, self.ltr)
+        return [name for name in self.order if name not in self.known
+                or (places[name].start - self.known[name].start) % 2]
+
+    def finish(self, workers: Workers, spec) -> bool:
+        """Write every part not yet written for where it now stands; True if a part's
+        length changed in writing (its contents page numbers got wider, say), so that
+        the parts after it must be placed again."""
+        places = placements(self.sources, self.known, self.ltr)
+        todo = [name for name in self.order if self.written_at.get(name) != places[name]]
+        for name in list(todo):
+            hit = self.cache.written(self._written_key(name, places[name]))
+            if hit is not None:
+                self._written(name, places[name], _from_cache(name, *hit))
+                todo.remove(name)
+        moved = False
+        while todo or any(workers.busy):
+            for worker in workers.idle():
+                name = next((name for name in todo if self.owner.get(name, worker) == worker),
+                            None)
+                if name is not None:
+                    todo.remove(name)
+                    self.owner[name] = worker
+                    workers.send(worker, (worker, "finish", name,
+                                          (self.jobs[name], places[name], *self.finish_args)))
+            worker, (_, name, finished, error) = workers.receive()
+            if error is not None:
+                raise _failed(name, error, spec)
+            self.owner.pop(name, None)
+            diagnostics_pages = finished.pages
+            if diagnostics_pages != self.known[name].pages:
+                moved = True
+            self.known[name] = Known(finished.pages, finished.anchors, places[name].start,
+                                     finished.next_side)
+            self._written(name, places[name], finished)
+            self.cache.keep_written(self._written_key(name, places[name]), finished.pdf,
+                                    _meta(finished))
+        return moved
+
+    def anchors(self) -> dict[str, int]:
+        places = placements(self.sources, self.known, self.ltr)
+        return {anchor: places[name].start + page - 1 for name in self.order
+                for anchor, page in self.known[name].anchors.items()}
+
+    def remember(self) -> None:
+        """Keep the layouts of this build for the next (and let the cache drop the rest)."""
+        for name in self.order:
+            known = self.known[name]
+            entry = {"pages": known.pages, "anchors": known.anchors, "start": known.start,
+                     "next_side": known.next_side, "inputs": self.inputs.get(name, {})}
+            self.cache.keep_layout(self.keys[name], entry)
+
+    def _laid(self, name: str, worker: int, laid: Laid) -> None:
+        self.owner[name] = worker
+        self.known[name] = Known(laid.pages, laid.anchors, laid.placement.start, laid.next_side)
+        self.inputs[name] = laid.inputs
+
+    def _written(self, name: str, placement: Placement, finished: Finished) -> None:
+        self.finished[name] = finished
+        self.written_at[name] = placement
+
+    def _written_key(self, name: str, placement: Placement) -> str:
+        # Only the first part's PDF lends the book its metadata, dates included.
+        extra = self.finish_args if name == self.order[0] else \
+            (self.finish_args[0], self.finish_args[3])
+        return _digest("pdf", self.keys[name], placement.start,
+                       placement.total if self.uses_total else "-",
+                       sorted(placement.foreign.items()), extra)
+
+
+def _meta(finished: Finished) -> dict:
+    """What a written part keeps beside its PDF in the cache."""
+    return {"pages": finished.pages, "anchors": finished.anchors,
+            "next_side": finished.next_side,
+            "starts": [asdict(start) for start in finished.starts],
+            "roles": finished.roles, "lines": {str(k): v for k, v in finished.lines.items()},
+            "missing_glyphs": sorted(finished.missing_glyphs),
+            "diagnostics": [{**asdict(d), "severity": d.severity.value,
+                             "path": str(d.path) if d.path else None}
+                            for d in finished.diagnostics]}
+
+
+def _from_cache(name: str, pdf: bytes, meta: dict) -> Finished:
+    return Finished(
+        name, pdf, int(meta["pages"]), dict(meta["anchors"]), meta.get("next_side"),
+        [PageStart(**start) for start in meta["starts"]],
+        [[tuple(role) for role in page] for page in meta["roles"]],
+        {int(k): [tuple(p) for p in v] for k, v in meta["lines"].items()},
+        set(meta["missing_glyphs"]),
+        [Diagnostic(**{**d, "severity": Severity(d["severity"]),
+                       "path": Path(d["path"]) if d.get("path") else None})
+         for d in meta["diagnostics"]])
+
+
+def _inputs_unchanged(inputs: dict) -> bool:
+    """Whether every file a cached layout loaded (images, fonts) is as it was."""
+    return all(_file_digest(Path(path)) == digest for path, digest in inputs.items())
+
+
+_DIGESTS: dict[Path, str] = {}
+
+
+def _file_digest(path: Path) -> str:
+    if path not in _DIGESTS:
+        try:
+            with open(path, "rb") as stream:
+                _DIGESTS[path] = hashlib.file_digest(stream, "sha256").hexdigest()
+        except OSError:
+            _DIGESTS[path] = "missing"
+    return _DIGESTS[path]
+
+
+def _failed(name: str, error: str, spec):
+    from ..diagnostics import fail
+    return fail("O503", f"the part {name!r} of the PDF could not be rendered: {error}", spec,
+                hint="check the layout's CSS and the essays' images")

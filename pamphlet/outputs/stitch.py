@@ -1,0 +1,164 @@
+"""The reading PDF's parts (see parts.py), each written by WeasyPrint, joined into one PDF
+as the whole book's single render would have written it.
+
+The first part lends the book its catalog: metadata, language, viewer preferences. From
+each later part come its pages (with their links), its structure elements (under the
+book's one Document element, their parent-tree keys moved past the earlier parts'), its
+named destinations (a link to another part names one, see partlayout.py) and its
+bookmarks. Fonts stay each part's own subsets.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+from pathlib import Path
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name
+
+from .tagged import SAVE
+
+
+def stitch(parts: list[bytes], target: Path) -> None:
+    """Join the parts' PDFs, in order, into `target`."""
+    book = pikepdf.open(io.BytesIO(parts[0]))
+    tree = book.Root.StructTreeRoot
+    document = _document(tree)
+    nums = _flat_nums(tree.ParentTree)
+    next_key = _next_key(nums)
+    dests = _dests(book)
+    opened = [book]
+    for data in parts[1:]:
+        part = pikepdf.open(io.BytesIO(data))
+        opened.append(part)
+        next_key = _take(book, part, document, nums, next_key)
+        dests += [(name, _copy(book, dest)) for name, dest in _dests(part)]
+        _take_outline(book, part)
+    tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(nums)))
+    tree.ParentTreeNextKey = next_key
+    _set_dests(book, dests)
+    book.save(target, **SAVE)
+    for pdf in opened:
+        pdf.close()
+
+
+def _document(tree) -> Dictionary:
+    kids = tree.K
+    return kids[0] if isinstance(kids, Array) else kids
+
+
+def _take(book: pikepdf.Pdf, part: pikepdf.Pdf, document: Dictionary, nums: list,
+          base: int) -> int:
+    """Append `part`'s pages and structure to `book`; return the next free parent-tree key."""
+    tree = part.Root.StructTreeRoot
+    for page in part.pages:  # keys into the parent tree move past the book's
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + base
+        for annotation in page.obj.get("/Annots", Array()):
+            if "/StructParent" in annotation:
+                annotation.StructParent = int(annotation.StructParent) + base
+    kids = _document(tree).K
+    kids = kids if isinstance(kids, Array) else Array([kids])
+    for kid in kids:  # copied without the part's own root, which the book replaces
+        if isinstance(kid, Dictionary) and "/P" in kid:
+            del kid["/P"]
+    with warnings.catch_warnings():  # the named destinations are joined in _set_dests
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(
+            pikepdf, "PageCopyWarning") else UserWarning)
+        book.pages.extend(part.pages)
+    for kid in kids:
+        copied = _copy(book, kid)
+        if isinstance(copied, Dictionary):
+            copied.P = document
+        document.K.append(copied)
+    part_nums = _flat_nums(tree.ParentTree)
+    for at in range(0, len(part_nums), 2):
+        nums += [int(part_nums[at]) + base, _copy(book, part_nums[at + 1])]
+    return base + _next_key(part_nums)
+
+
+def _copy(book: pikepdf.Pdf, value):
+    """`value`, from another PDF, copied into `book` (an indirect object once, and every
+    reference to it, pages included, leads to that one copy)."""
+    if isinstance(value, (Dictionary, Array, pikepdf.Stream)) and value.is_indirect:
+        return book.copy_foreign(value)
+    if isinstance(value, Array):
+        return Array([_copy(book, item) for item in value])
+    if isinstance(value, Dictionary):
+        return Dictionary({key: _copy(book, item) for key, item in value.items()})
+    return value
+
+
+def _flat_nums(parent_tree) -> list:
+    """A number tree's keys and values, flattened (WeasyPrint writes one flat /Nums)."""
+    if "/Nums" in parent_tree:
+        return list(parent_tree.Nums)
+    found = []
+    for kid in parent_tree.get("/Kids", Array()):
+        found += _flat_nums(kid)
+    return found
+
+
+def _next_key(nums: list) -> int:
+    return max((int(nums[at]) for at in range(0, len(nums), 2)), default=-1) + 1
+
+
+def _dests(pdf: pikepdf.Pdf) -> list:
+    """(name, destination) of each named destination, in the order written."""
+    names = pdf.Root.get("/Names", Dictionary()).get("/Dests")
+    if names is None:
+        return []
+    flat = _flat_names(names)
+    return [(flat[at], flat[at + 1]) for at in range(0, len(flat), 2)]
+
+
+def _flat_names(tree) -> list:
+    if "/Names" in tree:
+        return list(tree.Names)
+    found = []
+    for kid in tree.get("/Kids", Array()):
+        found += _flat_names(kid)
+    return found
+
+
+def _set_dests(book: pikepdf.Pdf, dests: list) -> None:
+    """The book's name tree of destinations: the first of each name, sorted as a name tree
+    must be."""
+    first: dict[bytes, tuple] = {}
+    for name, dest in dests:
+        first.setdefault(bytes(name), (name, dest))
+    if not first:
+        return
+    flat = Array()
+    for key in sorted(first):
+        name, dest = first[key]
+        flat.append(name)
+        flat.append(dest)
+    if "/Names" not in book.Root:
+        book.Root.Names = Dictionary()
+    book.Root.Names.Dests = book.make_indirect(Dictionary(Names=flat))
+
+
+def _take_outline(book: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
+    """Append the part's bookmarks to the book's, after its last."""
+    outlines = part.Root.get("/Outlines")
+    if outlines is None or "/First" not in outlines:
+        return
+    copied = _copy(book, outlines)  # the whole chain, its destinations on the book's pages
+    if "/Outlines" not in book.Root or "/First" not in book.Root.Outlines:
+        book.Root.Outlines = book.make_indirect(Dictionary(Type=Name.Outlines, Count=0))
+    root = book.Root.Outlines
+    item = copied.First
+    while True:
+        item.Parent = root
+        if "/Next" not in item:
+            break
+        item = item.Next
+    if "/Last" in root:
+        root.Last.Next = copied.First
+        copied.First.Prev = root.Last
+    else:
+        root.First = copied.First
+    root.Last = copied.Last
+    root.Count = int(root.get("/Count", 0)) + int(copied.get("/Count", 0))

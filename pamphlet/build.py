@@ -133,16 +133,54 @@ def output_names(spec: Spec) -> list[str]:
 
 def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
              result: BuildResult, jobs: int = 1, progress: Progress = silent) -> None:
-    """Every output the spec asks for, made in `scratch` under its final name."""
-    pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result, jobs, progress,
-                       scratch.parent / PARTS / spec.stem)
-    if spec.printing:
-        _print_outputs(spec, pdf, scratch, result)
-    kit_outputs(spec, pamphlet, layout, pdf, scratch, result.diagnostics, result.notes)
-    epub = write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics,
-                      pdf.starts)
-    if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
-        write_kepub(epub.path, scratch / f"{spec.stem}.kepub.epub", spec.path)
+    """Every output the spec asks for, made in `scratch` under its final name. The EPUB
+    is written beside the PDF's stitching and the print PDFs, once it knows where the
+    reading PDF's pages begin."""
+    ebook = _Ebook(spec, pamphlet, layout, scratch)
+    try:
+        pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result, jobs,
+                           progress, scratch.parent / PARTS / spec.stem, ebook.start)
+        ebook.start(pdf.starts)  # if it has not started yet (the whole render)
+        if spec.printing:
+            _print_outputs(spec, pdf, scratch, result)
+        kit_outputs(spec, pamphlet, layout, pdf, scratch, result.diagnostics, result.notes)
+    except BaseException:
+        ebook.join(Diagnostics(), quietly=True)  # it writes into scratch: wait for it
+        raise
+    ebook.join(result.diagnostics)
+
+
+class _Ebook:
+    """The EPUB (and the Kobo edition made from it), written in a thread of its own."""
+
+    def __init__(self, spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path):
+        self.spec, self.pamphlet, self.layout, self.scratch = spec, pamphlet, layout, scratch
+        self.thread: threading.Thread | None = None
+        self.diagnostics = Diagnostics()
+        self.error: BaseException | None = None
+
+    def start(self, starts) -> None:
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._write, args=(starts,), daemon=True)
+            self.thread.start()
+
+    def _write(self, starts) -> None:
+        spec = self.spec
+        try:
+            epub = write_epub(self.pamphlet, self.layout, self.scratch / f"{spec.stem}.epub",
+                              self.diagnostics, starts)
+            if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
+                write_kepub(epub.path, self.scratch / f"{spec.stem}.kepub.epub", spec.path)
+        except BaseException as error:  # raised again in the build's own thread
+            self.error = error
+
+    def join(self, diagnostics: Diagnostics, quietly: bool = False) -> None:
+        """Wait for it; its problems join `diagnostics`, and its error is raised here."""
+        if self.thread is not None:
+            self.thread.join()
+        diagnostics.extend(self.diagnostics)
+        if self.error is not None and not quietly:
+            raise self.error
 
 
 @contextlib.contextmanager
@@ -175,12 +213,13 @@ def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str) -> Pamphlet:
 
 def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path, result: BuildResult,
                  jobs: int = 1, progress: Progress = silent,
-                 parts: Path | None = None) -> PdfResult:
+                 parts: Path | None = None, laid_out=None) -> PdfResult:
     """The reading PDF: laid out in parts (cached in `parts`), or as one document when the
     spec asks, or when print.fit tries type sizes (each try is the whole book)."""
     spec = pamphlet.spec
     if spec.pdf.render == "parts" and not (spec.printing and spec.printing.fit):
-        pdf = write_parts(pamphlet, layout, target, result.diagnostics, jobs, progress, parts)
+        pdf = write_parts(pamphlet, layout, target, result.diagnostics, jobs, progress, parts,
+                          laid_out)
         result.pages = pdf.pages
         return pdf
     document = render_pdf(pamphlet, layout, result.diagnostics)

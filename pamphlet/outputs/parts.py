@@ -412,6 +412,7 @@ def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
     finally:
         workers.close()
     book.remember()
+    cache.prune()
     return Written([book.finished[name] for name in book.order], book.anchors())
 
 

@@ -169,10 +169,11 @@ def _identifier(pamphlet: Pamphlet) -> bytes:
 
 
 def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Diagnostics,
-                jobs: int = 1, progress: Progress = silent,
-                cache_folder: Path | None = None) -> PdfResult:
+                jobs: int = 1, progress: Progress = silent, cache_folder: Path | None = None,
+                laid_out=None) -> PdfResult:
     """The reading PDF laid out in parts, in `jobs` processes, cached in `cache_folder`,
-    and stitched (see parts.py): the same pages as `write_pdf`, sooner."""
+    and stitched (see parts.py): the same pages as `write_pdf`, sooner. `laid_out(starts)`
+    hears where the pages begin as soon as the parts are written, before the stitching."""
     from . import parts
     from .partlayout import PartJob
     from .stitch import stitch
@@ -202,6 +203,8 @@ def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: D
         roles += part.roles
         starts += part.starts
         pages += part.pages
+    if laid_out is not None:
+        laid_out(tuple(starts))
     with atomic_output(target) as temporary:
         stitch([part.pdf for part in written.parts], temporary)
         if spec.pdf.line_numbers:

@@ -5,13 +5,16 @@ The first part lends the book its catalog: metadata, language, viewer preference
 each later part come its pages (with their links), its structure elements (under the
 book's one Document element, their parent-tree keys moved past the earlier parts'), its
 named destinations (a link to another part names one, see partlayout.py) and its
-bookmarks. Fonts stay each part's own subsets.
+bookmarks. Each part embeds its own subset of a font; WeasyPrint keeps the font's glyph
+numbers in a subset, so the subsets of one font are merged into one, which every part uses.
 """
 
 from __future__ import annotations
 
 import io
+import struct
 import warnings
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -38,6 +41,7 @@ def stitch(parts: list[bytes], target: Path) -> None:
     tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(nums)))
     tree.ParentTreeNextKey = next_key
     _set_dests(book, dests)
+    _merge_fonts(book)
     book.save(target, **SAVE)
     for pdf in opened:
         pdf.close()
@@ -162,3 +166,62 @@ def _take_outline(book: pikepdf.Pdf, part: pikepdf.Pdf) -> None:
         root.First = copied.First
     root.Last = copied.Last
     root.Count = int(root.get("/Count", 0)) + int(copied.get("/Count", 0))
+
+
+def _merge_fonts(book: pikepdf.Pdf) -> None:
+    """One embedded TrueType program for each font the parts share: the union of the parts'
+    subsets, glyph by glyph (the glyph numbers are the font's own in every subset)."""
+    groups: dict[str, list] = {}
+    for descriptor in book.objects:
+        if isinstance(descriptor, Dictionary) and descriptor.get("/Type") == "/FontDescriptor" \
+                and isinstance(descriptor.get("/FontFile2"), pikepdf.Stream):
+            name = str(descriptor.FontName).partition("+")[2] or str(descriptor.FontName)
+            groups.setdefault(name, []).append(descriptor)
+    for descriptors in groups.values():
+        programs = {descriptor.FontFile2.objgen: descriptor.FontFile2
+                    for descriptor in descriptors}
+        if len(programs) < 2:
+            continue
+        merged = _merged_program([stream.read_bytes() for stream in programs.values()])
+        if merged is None:
+            continue
+        stream = book.make_stream(zlib.compress(merged, 9))
+        stream.Filter = Name.FlateDecode
+        stream.Length1 = len(merged)
+        for descriptor in descriptors:
+            descriptor.FontFile2 = stream
+
+
+def _merged_program(programs: list[bytes]) -> bytes | None:
+    """The TrueType fonts `programs`, subsets of one font that kept its glyph numbers,
+    merged; None if they are not such subsets (they then stay apart)."""
+    from fontTools.ttLib import TTFont, TTLibError
+
+    try:
+        fonts = [TTFont(io.BytesIO(data), lazy=True) for data in programs]
+        if any("glyf" not in font for font in fonts):
+            return None
+        base = max(fonts, key=lambda font: font["maxp"].numGlyphs)
+        order = base.getGlyphOrder()
+        glyphs, metrics = base["glyf"].glyphs, base["hmtx"].metrics
+        for font in fonts:
+            if font is base:
+                continue
+            own_order, own = font.getGlyphOrder(), font["glyf"].glyphs
+            for gid, name in enumerate(own_order):
+                glyph = own.get(name)
+                if glyph is None or not _drawn(glyph) or _drawn(glyphs[order[gid]]):
+                    continue
+                glyphs[order[gid]] = glyph
+                metrics[order[gid]] = font["hmtx"].metrics[name]
+        output = io.BytesIO()
+        base.save(output)
+        return output.getvalue()
+    except (TTLibError, KeyError, IndexError, ValueError, AssertionError, struct.error):
+        return None
+
+
+def _drawn(glyph) -> bool:
+    """Whether a glyph of a subset has an outline (the glyphs a subset left out are empty)."""
+    data = getattr(glyph, "data", None)
+    return bool(data) if data is not None else getattr(glyph, "numberOfContours", 0) != 0

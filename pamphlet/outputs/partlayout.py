@@ -96,6 +96,7 @@ class Finished:
     lines: dict[int, list]  # page index within the part -> line positions
     missing_glyphs: set[str] = field(default_factory=set)
     diagnostics: list = field(default_factory=list)
+    laid_out: bool = False  # it was laid out (again) to be written
 
 
 def needs_layout_again(laid: Laid, placement: Placement, ltr_sides: bool = True) -> bool:
@@ -113,7 +114,7 @@ class Renderer:
 
     def __init__(self):
         self.documents: dict[str, tuple] = {}  # name -> (job, document, Laid)
-        self.sheets: dict[tuple[str, str], CSS] = {}
+        self.sheets: dict[tuple[str, str], tuple[CSS, dict]] = {}  # with the files it loaded
 
     def lay_out(self, job: PartJob, placement: Placement) -> Laid:
         """Lay out `job` as if it started at `placement`; keep it to be finished."""
@@ -125,7 +126,8 @@ class Renderer:
         token = _PART.set(state)
         try:
             with _weasyprint_log(diagnostics, job.spec_path) as log:
-                sheets = [self._sheet(text, base, fetcher) for text, base in job.sheets]
+                sheets = [self._sheet(text, base, job, diagnostics, fetcher.loaded)
+                          for text, base in job.sheets]
                 sheets.append(CSS(string=_placement_css(placement.start, job.ltr),
                                   font_config=_FONTS))
                 document = HTML(string=job.html, base_url=job.base_url,
@@ -151,7 +153,8 @@ class Renderer:
         from .pdf import _weasyprint_log, line_positions, page_starts, top_level_roles
 
         held = self.documents.get(job.name)
-        if held is None or held[0] != job or needs_layout_again(held[2], placement):
+        again = held is None or held[0] != job or needs_layout_again(held[2], placement)
+        if again:
             self.lay_out(job, placement)
         job, document, laid, state = self.documents.pop(job.name)
         diagnostics = Diagnostics()
@@ -173,16 +176,21 @@ class Renderer:
         return Finished(job.name, pdf, laid.pages, laid.anchors, laid.next_side, starts, top_level_roles(part),
                         line_positions(part) if job.lines else {},
                         laid.missing_glyphs | set(log.missing_glyphs),
-                        laid.diagnostics + list(diagnostics))
+                        laid.diagnostics + list(diagnostics), again)
 
-    def _sheet(self, text: str, base: str, fetcher) -> CSS:
+    def _sheet(self, text: str, base: str, job: PartJob, diagnostics, loaded: dict) -> CSS:
+        """The layout's style sheet, parsed once a process (every part shares it); the
+        files it loaded (fonts) count among each part's inputs."""
         from .pdf import _FONTS
 
         key = (text, base)
-        if key not in self.sheets:  # parsed once a process: every part shares the layout
-            self.sheets[key] = CSS(string=text, base_url=base, font_config=_FONTS,
-                                   url_fetcher=fetcher)
-        return self.sheets[key]
+        if key not in self.sheets:
+            fetcher = _recording(job.gate, diagnostics, job.spec_path)
+            self.sheets[key] = (CSS(string=text, base_url=base, font_config=_FONTS,
+                                    url_fetcher=fetcher), fetcher.loaded)
+        sheet, files = self.sheets[key]
+        loaded.update(files)
+        return sheet
 
 
 def _recording(gate, diagnostics, path):

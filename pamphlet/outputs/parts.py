@@ -207,8 +207,11 @@ class PartCache:
     where it stood. Entries this build did not use are removed at the end.
     """
 
-    def __init__(self, folder: Path | None):
-        self.folder = folder
+    def __init__(self, folder: Path | None, within: Path | None = None):
+        # Only a folder reached without links from the output folder `within`: a project
+        # that ships build/.pamphlet-parts as a link cannot have the cache read, written or
+        # pruned elsewhere.
+        self.folder = folder if folder is not None and _unlinked(folder, within) else None
         self.used: set[Path] = set()
 
     def layout(self, key: str) -> dict | None:
@@ -238,7 +241,8 @@ class PartCache:
 
     def prune(self) -> None:
         """Remove the entries this build did not use (a part that changed, say)."""
-        if self.folder is None or not self.folder.is_dir():
+        if self.folder is None or not self.folder.is_dir() \
+                or not _unlinked(self.folder, self.folder.parent.parent):
             return
         for path in self.folder.glob("*/*"):
             if path not in self.used and path.is_file() and not path.is_symlink():
@@ -248,6 +252,8 @@ class PartCache:
         if self.folder is None:
             return None
         path = self.folder / kind / f"{key}{suffix}"
+        if not _unlinked(path.parent, self.folder.parent.parent):
+            return None
         self.used.add(path)
         return path
 
@@ -264,14 +270,29 @@ class PartCache:
         if path is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if path.parent.is_symlink() or self.folder.is_symlink():
+            if not _unlinked(path.parent, self.folder.parent.parent):
                 return  # never write where a link leads
+            path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(f".{path.name}.{os.getpid()}")
             temporary.write_bytes(data)
             os.replace(temporary, path)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+def _unlinked(folder: Path, within: Path | None) -> bool:
+    """Whether no folder from `within` (exclusive) down to `folder` is a link."""
+    within = within if within is not None else folder.parent.parent
+    try:
+        relative = folder.relative_to(within)
+    except ValueError:
+        return False
+    path = within
+    for part in relative.parts:
+        path = path / part
+        if path.is_symlink() or (path.exists() and not path.is_dir()):
+            return False
+    return True
 
 
 def _digest(*parts) -> str:
@@ -407,7 +428,7 @@ def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
     try:
         book.lay_out(workers, progress, spec)
         for _ in range(3):  # settles in one pass unless a part's length moved on finishing
-            if not book.finish(workers, spec):
+            if not book.finish(workers, progress, spec):
                 break
     finally:
         workers.close()
@@ -427,30 +448,32 @@ class _Book:
         self.keys = {name: _digest("layout", job.html, job.sheets, job.ltr, job.shell,
                                    job.lines) for name, job in jobs.items()}
         self.ltr = next(iter(jobs.values())).ltr
+        self.digests: dict[Path, str] = {}  # of the files cached layouts loaded
         self.known: dict[str, Known] = {}
         for name in self.order:
             entry = cache.layout(self.keys[name])
-            if entry and _inputs_unchanged(entry.get("inputs", {})):
+            if entry and _inputs_unchanged(entry.get("inputs", {}), self.digests):
                 self.known[name] = Known(int(entry["pages"]), dict(entry["anchors"]),
                                          int(entry["start"]), entry.get("next_side"))
         self.owner: dict[str, int] = {}  # a part laid out in this build: its worker
         self.inputs: dict[str, dict] = {}
         self.finished: dict[str, Finished] = {}
+        self.laid = 0  # parts laid out so far, for the progress shown
+        self.refs = {source.name: source.refs for source in sources}
+        self.anchor_part = {anchor: source.name for source in sources for anchor in source.ids}
         self.written_at: dict[str, Placement] = {}
 
     def lay_out(self, workers: Workers, progress: Progress, spec) -> None:
         """Lay out, in the workers, every part whose layout is not known from the cache,
         then again each that turns out to start on the other side than it was laid out
         for (its blank pages, and so its length, change with the side)."""
-        done = 0
         for _ in range(len(self.order) + 1):
             todo = self._misplaced()
             if not todo:
                 return
             while todo or any(workers.busy):
                 for worker in workers.idle():
-                    name = next((name for name in todo
-                                 if self.owner.get(name, worker) == worker), None)
+                    name = self._next(todo, worker, any(workers.busy))
                     if name is not None:
                         todo.remove(name)
                         guess = placements(self.sources, self.known, self.ltr)[name]
@@ -461,16 +484,37 @@ class _Book:
                 if error is not None:
                     raise _failed(name, error, spec)
                 self._laid(name, worker, laid)
-                done += 1
-                progress(Step("part", spec, done, done + len(todo) + sum(workers.busy), name))
+                self.laid += 1
+                progress(Step("part", spec, self.laid,
+                              self.laid + len(todo) + sum(workers.busy), name))
+
+    def _next(self, todo: list[str], worker: int, busy: bool) -> str | None:
+        """The next part for `worker` to lay out: one it holds, or no one does; a part that
+        refers to parts still being laid out (or, for the back matter, follows them) waits
+        for them while other parts are being laid out."""
+        free = [name for name in todo if self.owner.get(name, worker) == worker]
+        # The last part (the back matter) starts on whichever side the essays leave it.
+        waits = {name: [self.anchor_part.get(ref) for ref in self.refs[name]]
+                 for name in free}
+        waits[self.order[-1]] = self.order[:-1]
+        settled = [name for name in free if name == self.order[0]
+                   or all(part in self.known for part in waits[name] if part)]
+        if settled or busy:
+            return (settled or [None])[0]
+        return (free or [None])[0]
 
     def _misplaced(self) -> list[str]:
-        """The parts not laid out, or laid out on the side they no longer start on."""
+        """The parts not laid out, or laid out on the side they no longer start on: the
+        first part first (its length places all the others), and the parts that refer
+        to others (cross-references) last, when the pages they refer to are known."""
         places = placements(self.sources, self.known, self.ltr)
-        return [name for name in self.order if name not in self.known
-                or (places[name].start - self.known[name].start) % 2]
+        refers = {source.name: bool(source.refs) for source in self.sources}
+        return sorted((name for name in self.order if name not in self.known
+                       or (places[name].start - self.known[name].start) % 2),
+                      key=lambda name: (name != self.order[0] and refers[name],
+                                        self.order.index(name)))
 
-    def finish(self, workers: Workers, spec) -> bool:
+    def finish(self, workers: Workers, progress: Progress, spec) -> bool:
         """Write every part not yet written for where it now stands; True if a part's
         length changed in writing (its contents page numbers got wider, say), so that
         the parts after it must be placed again."""
@@ -495,8 +539,10 @@ class _Book:
             if error is not None:
                 raise _failed(name, error, spec)
             self.owner.pop(name, None)
-            diagnostics_pages = finished.pages
-            if diagnostics_pages != self.known[name].pages:
+            if finished.laid_out:
+                self.laid += 1
+                progress(Step("part", spec, self.laid, self.laid, name))  # one more pass
+            if finished.pages != self.known[name].pages:
                 moved = True
             self.known[name] = Known(finished.pages, finished.anchors, places[name].start,
                                      finished.next_side)
@@ -560,22 +606,21 @@ def _from_cache(name: str, pdf: bytes, meta: dict) -> Finished:
          for d in meta["diagnostics"]])
 
 
-def _inputs_unchanged(inputs: dict) -> bool:
-    """Whether every file a cached layout loaded (images, fonts) is as it was."""
-    return all(_file_digest(Path(path)) == digest for path, digest in inputs.items())
+def _inputs_unchanged(inputs: dict, digests: dict[Path, str]) -> bool:
+    """Whether every file a cached layout loaded (images, fonts) is as it was; `digests`
+    holds the hashes found so far in this build."""
+    return isinstance(inputs, dict) and all(
+        _file_digest(Path(path), digests) == digest for path, digest in inputs.items())
 
 
-_DIGESTS: dict[Path, str] = {}
-
-
-def _file_digest(path: Path) -> str:
-    if path not in _DIGESTS:
+def _file_digest(path: Path, digests: dict[Path, str]) -> str:
+    if path not in digests:
         try:
             with open(path, "rb") as stream:
-                _DIGESTS[path] = hashlib.file_digest(stream, "sha256").hexdigest()
+                digests[path] = hashlib.file_digest(stream, "sha256").hexdigest()
         except OSError:
-            _DIGESTS[path] = "missing"
-    return _DIGESTS[path]
+            digests[path] = "missing"
+    return digests[path]
 
 
 def _failed(name: str, error: str, spec):

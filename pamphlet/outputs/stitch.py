@@ -38,6 +38,7 @@ def stitch(parts: list[bytes], target: Path) -> None:
         next_key = _take(book, part, document, nums, next_key)
         dests += [(name, _copy(book, dest)) for name, dest in _dests(part)]
         _take_outline(book, part)
+    nums, next_key = _renumbered(book, nums)
     tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(nums)))
     tree.ParentTreeNextKey = next_key
     _set_dests(book, dests)
@@ -80,6 +81,25 @@ def _take(book: pikepdf.Pdf, part: pikepdf.Pdf, document: Dictionary, nums: list
     for at in range(0, len(part_nums), 2):
         nums += [int(part_nums[at]) + base, _copy(book, part_nums[at + 1])]
     return base + _next_key(part_nums)
+
+
+def _renumbered(book: pikepdf.Pdf, nums: list) -> tuple[list, int]:
+    """The parent tree keyed as WeasyPrint keys it (and tagged.py reads it): each page by
+    its index, then the annotations, page by page."""
+    values = {int(nums[at]): nums[at + 1] for at in range(0, len(nums), 2)}
+    new: list = []
+    count = len(book.pages)
+    for index, page in enumerate(book.pages):
+        if "/StructParents" in page.obj:
+            new += [index, values[int(page.obj.StructParents)]]
+            page.obj.StructParents = index
+    for page in book.pages:
+        for annotation in page.obj.get("/Annots", Array()):
+            if "/StructParent" in annotation:
+                new += [count, values[int(annotation.StructParent)]]
+                annotation.StructParent = count
+                count += 1
+    return new, count
 
 
 def _copy(book: pikepdf.Pdf, value):

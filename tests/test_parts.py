@@ -1,0 +1,263 @@
+"""The reading PDF laid out in parts (outputs/parts.py) is the single render's PDF: the same
+text on every page, the same bookmarks, links and named destinations; its cache lays out
+again exactly what changed; and it reports each part as it is laid out."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+
+import system
+from conftest import REPO, copy_project
+from test_page_agreement import right_to_left
+
+from pamphlet.build import PARTS, build
+from pamphlet.progress import Step
+
+LIBRARY_PACKET = Path("packets") / "groups.toml"
+
+
+def page_texts(pdf: Path) -> list[str]:
+    """The text of each page, as pdftotext lays it out."""
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")[:-1]
+
+
+def outline(pdf: Path) -> list[tuple[int, str, int]]:
+    """(level, title, page index) of every bookmark, in order."""
+    with pikepdf.open(pdf) as document, document.open_outline() as tree:
+        pages = {page.objgen: index for index, page in enumerate(document.pages)}
+        found = []
+
+        def walk(items, level):
+            for item in items:
+                found.append((level, item.title, pages[item.destination[0].objgen]))
+                walk(item.children, level + 1)
+        walk(tree.root, 0)
+        return found
+
+
+def links(pdf: Path) -> tuple[list, dict[str, int]]:
+    """Every link (page, rectangle, destination name or URI, target page) and every named
+    destination with its page."""
+    with pikepdf.open(pdf) as document:
+        pages = {page.objgen: index for index, page in enumerate(document.pages)}
+        flat = list(document.Root.Names.Dests.Names)
+        names = {str(flat[at]): pages[flat[at + 1][0].objgen] for at in range(0, len(flat), 2)}
+        found = []
+        for index, page in enumerate(document.pages):
+            for link in page.obj.get("/Annots", []):
+                rectangle = [round(float(value)) for value in link.Rect]
+                if "/Dest" in link:
+                    found.append((index, rectangle, str(link.Dest), names.get(str(link.Dest))))
+                else:
+                    found.append((index, rectangle, str(link.A.get("/URI")), None))
+        return found, names
+
+
+def both(spec: Path, where: Path) -> tuple[Path, Path]:
+    """The spec built in parts (two workers) and as one document; the two reading PDFs."""
+    parts = build(spec, where / "parts", jobs=2)
+    assert parts.ok, [d.format() for d in parts.diagnostics]
+    file = spec if spec.is_file() else spec / "pamphlet.toml"
+    original = file.read_text(encoding="utf-8")
+    whole_file = file.with_name(f"whole-{file.name}")
+    text = original.replace("[pdf]", '[pdf]\nrender = "whole"', 1) if "\n[pdf]" in original \
+        else original + '\n[pdf]\nrender = "whole"\n'
+    whole_file.write_text(text, encoding="utf-8")
+    try:
+        whole = build(whole_file, where / "whole")
+    finally:
+        whole_file.unlink()
+    assert whole.ok, [d.format() for d in whole.diagnostics]
+    stem = file.stem
+    return where / "parts" / f"{stem}.pdf", where / "whole" / f"whole-{stem}.pdf"
+
+
+def assert_same_book(parts: Path, whole: Path) -> None:
+    ours, theirs = page_texts(parts), page_texts(whole)
+    assert len(ours) == len(theirs)
+    for number, (mine, single) in enumerate(zip(ours, theirs), 1):
+        assert mine == single, f"page {number} differs"
+    assert outline(parts) == outline(whole)
+    assert links(parts) == links(whole)
+
+
+def sample(where: Path) -> Path:
+    project = where / "sample"
+    shutil.copytree(REPO / "source", project / "source")
+    shutil.copy(REPO / "pamphlet.toml", project)
+    return project
+
+
+def library_packet(where: Path) -> Path:
+    return copy_project("library", where) / LIBRARY_PACKET
+
+
+def arabic(where: Path) -> Path:
+    system.need("fonts-dejavu-core")
+    return right_to_left(where, "zine", "A5")
+
+
+@pytest.mark.parametrize("make", [sample, library_packet, arabic],
+                         ids=["sample", "packet", "right-to-left"])
+def test_the_stitched_pdf_is_the_single_render(tmp_path, make):
+    """Text of every page (page numbers, running heads and contents numbers included),
+    the outline, every link and named destination."""
+    parts, whole = both(make(tmp_path), tmp_path)
+    assert_same_book(parts, whole)
+    assert len(outline(parts)) >= 3 and len(links(parts)[0]) >= 3
+
+
+def test_the_stitched_sample_looks_the_same(tmp_path):
+    """Every page of the sample, drawn at 30 dpi, is the single render's, pixel for pixel
+    (fonts merged across the parts draw the same glyphs)."""
+    parts, whole = both(sample(tmp_path), tmp_path)
+    for name, pdf in (("parts", parts), ("whole", whole)):
+        subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / name)],
+                       check=True)
+    drawn = sorted(tmp_path.glob("parts-*.png"))
+    assert len(drawn) == len(page_texts(whole))
+    for page in drawn:
+        assert page.read_bytes() == (tmp_path / page.name.replace("parts", "whole")) \
+            .read_bytes(), page.name
+
+
+def test_fonts_are_embedded_once(tmp_path):
+    """Each part embeds its own subset; the book keeps one program for each font."""
+    project = sample(tmp_path)
+    assert build(project, tmp_path / "out", jobs=2).ok
+    with pikepdf.open(tmp_path / "out" / "pamphlet.pdf") as document:
+        programs = {}
+        for item in document.objects:
+            if isinstance(item, pikepdf.Dictionary) and item.get("/Type") == "/FontDescriptor":
+                name = str(item.FontName).partition("+")[2]
+                programs.setdefault(name, set()).add(item.FontFile2.objgen)
+    assert programs and all(len(found) == 1 for found in programs.values()), programs
+
+
+class Parts:
+    """The names of the parts a build laid out, in the order it reported them."""
+
+    def __init__(self):
+        self.steps: list[Step] = []
+
+    def __call__(self, step: Step) -> None:
+        self.steps.append(step)
+
+    @property
+    def laid_out(self) -> list[str]:
+        return [step.name for step in self.steps if step.kind == "part"]
+
+
+def rebuild(project: Path, out: Path, jobs: int = 1) -> list[str]:
+    heard = Parts()
+    result = build(project, out, jobs=jobs, progress=heard)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    return heard.laid_out
+
+
+def cold(project: Path, out: Path) -> bytes:
+    """The reading PDF of a build with no cache at all."""
+    assert build(project, out).ok
+    return (out / "pamphlet.pdf").read_bytes()
+
+
+@pytest.fixture
+def built_sample(tmp_path, source_date_epoch):
+    project = sample(tmp_path)
+    out = tmp_path / "out"
+    assert set(rebuild(project, out)) == {
+        "front", "essay-001", "essay-002", "essay-003", "essay-004", "essay-005", "back"}
+    return project, out
+
+
+def test_an_edit_lays_out_only_its_essay(built_sample, tmp_path):
+    project, out = built_sample
+    essay = project / "source" / "at-the-copy-shop.md"
+    essay.write_text(essay.read_text().replace("stapler", "stopler", 1))
+    assert rebuild(project, out) == ["essay-003"]
+    assert (out / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "cold")
+    assert rebuild(project, out) == []  # nothing changed: nothing laid out
+
+
+def test_an_earlier_essay_that_grows_moves_the_rest(built_sample, tmp_path):
+    """Two more pages in the first essay: the parts after it (and the contents, whose
+    numbers change) are placed and written again; the PDF is a cold build's."""
+    project, out = built_sample
+    essay = project / "source" / "the-photocopier-economy.md"
+    essay.write_text(essay.read_text() + "\n\n" + "More words on paper and toner. " * 160)
+    laid = rebuild(project, out)
+    assert "essay-001" in laid and "front" in laid
+    assert (out / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "cold")
+
+
+@pytest.mark.parametrize("change", ["spec", "layout", "image"])
+def test_what_every_part_depends_on_lays_out_every_part(built_sample, tmp_path, change):
+    project, out = built_sample
+    if change == "spec":
+        spec = project / "pamphlet.toml"
+        spec.write_text(spec.read_text().replace('title = "', 'title = "New: ', 1))
+    elif change == "layout":
+        (project / "layouts" / "zine").mkdir(parents=True)
+        (project / "layouts" / "zine" / "custom.css").write_text("p { word-spacing: 0.5pt; }")
+    else:  # a font the layout loads: every part drew with it
+        fonts = project / "layouts" / "fonts"
+        shutil.copytree(REPO / "layouts" / "fonts", fonts)
+        assert rebuild(project, out)  # the project's own fonts are new files
+        (fonts / "CharisSIL-Italic.ttf").write_bytes(
+            (REPO / "layouts" / "fonts" / "CharisSIL-BoldItalic.ttf").read_bytes())
+    laid = rebuild(project, out)
+    assert {"front", "essay-001", "essay-005", "back"} <= set(laid) or \
+        (change == "image" and {"essay-001", "essay-005"} <= set(laid)), laid
+    assert (out / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "cold")
+
+
+def test_two_workers_make_the_same_bytes_and_report_each_part(tmp_path, source_date_epoch):
+    project = sample(tmp_path)
+    heard = Parts()
+    assert build(project, tmp_path / "two", jobs=2, progress=heard).ok
+    parts = [step for step in heard.steps if step.kind == "part"]
+    assert {step.name for step in parts} == {
+        "front", "essay-001", "essay-002", "essay-003", "essay-004", "essay-005", "back"}
+    # The contents are laid out once more, with the essays' true page numbers.
+    assert len(parts) <= 8 and [step.name for step in parts].count("front") <= 2
+    assert [step.done for step in parts] == list(range(1, len(parts) + 1))
+    assert all(step.total >= step.done for step in parts) and parts[-1].total == len(parts)
+    assert all(step.spec == project / "pamphlet.toml" for step in parts)
+    assert (tmp_path / "two" / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "one")
+
+
+def test_a_cache_from_elsewhere_is_not_trusted(built_sample, tmp_path, monkeypatch):
+    """The cache's keys are salted with this user's own secret: a project that arrives with
+    its build folder (cache and all) is laid out afresh, and its parts are not used."""
+    from pamphlet.outputs import parts
+
+    project, out = built_sample
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    monkeypatch.setattr(parts, "_SALT", None)
+    assert set(rebuild(project, out)) >= {"essay-001", "essay-005", "back"}
+
+
+def test_a_linked_cache_folder_is_left_alone(tmp_path):
+    """build/.pamphlet-parts as a link to a folder elsewhere: nothing is written, read or
+    pruned there, and the build still succeeds."""
+    project = sample(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.txt").write_text("mine")
+    (elsewhere / "pamphlet").mkdir()
+    (elsewhere / "pamphlet" / "pdf").mkdir()
+    (elsewhere / "pamphlet" / "pdf" / "old.pdf").write_text("mine too")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / PARTS).symlink_to(elsewhere)
+    assert set(rebuild(project, out)) >= {"essay-001", "essay-005", "back"}
+    assert set(rebuild(project, out)) >= {"essay-001", "essay-005", "back"}  # none cached
+    assert sorted(p.name for p in elsewhere.rglob("*")) == ["keep.txt", "old.pdf", "pamphlet",
+                                                            "pdf"]

@@ -29,7 +29,7 @@ from pathlib import Path
 import tinyhtml5
 
 from .. import __version__
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic, Severity, fail
 from ..progress import Progress, Step, silent
 from .pagebreaks import PageStart
 from .partlayout import Finished, Laid, PartJob, Placement, Renderer
@@ -338,7 +338,8 @@ class Workers:
     """`jobs` worker processes, each with a Renderer that keeps the parts it laid out until
     it finishes them; with one job, a Renderer in this process."""
 
-    def __init__(self, jobs: int):
+    def __init__(self, jobs: int, spec: Path | None = None):
+        self.spec = spec
         self.local = Renderer() if jobs <= 1 else None
         self.processes, self.inboxes = [], []
         if self.local is None:
@@ -373,8 +374,11 @@ class Workers:
                 except Exception:  # queue.Empty: see that the workers are still alive
                     dead = [p for p in self.processes if not p.is_alive()]
                     if dead:
-                        raise RuntimeError("a worker laying out the PDF's parts died "
-                                           f"(exit code {dead[0].exitcode})") from None
+                        raise fail("O511", "a process laying out the reading PDF's parts "
+                                   f"died (exit code {dead[0].exitcode}: killed, or out of "
+                                   "memory)", self.spec,
+                                   hint="build with --jobs 1 to lay the parts out in one "
+                                   "process, or set [pdf] render = \"whole\"") from None
         self.busy[worker] = False
         return worker, reply
 
@@ -424,7 +428,7 @@ def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
     PartJob; `finish_args` is (identifier, created, modified, variant)."""
     book = _Book(sources, {source.name: job_for(source) for source in sources}, finish_args,
                  cache, uses_total)
-    workers = Workers(min(jobs, len(sources)))
+    workers = Workers(min(jobs, len(sources)), spec)
     try:
         book.lay_out(workers, progress, spec)
         for _ in range(3):  # settles in one pass unless a part's length moved on finishing
@@ -624,6 +628,5 @@ def _file_digest(path: Path, digests: dict[Path, str]) -> str:
 
 
 def _failed(name: str, error: str, spec):
-    from ..diagnostics import fail
     return fail("O503", f"the part {name!r} of the PDF could not be rendered: {error}", spec,
                 hint="check the layout's CSS and the essays' images")

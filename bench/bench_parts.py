@@ -1,0 +1,157 @@
+"""Benchmark the reading PDF laid out in parts (outputs/parts.py) against the single render
+and against a pandoc -> HTML -> WeasyPrint pipeline, all in the same run.
+
+Run: .venv/bin/python bench/bench_parts.py [--jobs 2] [--runs 3]   (pandoc is used if installed)
+
+For the sample, 50 generated essays (about 1,500 words each) and 85 long essays (about 2,700
+words each, as many as the Federalist Papers), prints:
+- pandoc: pandoc's standalone HTML of the same essays, rendered by WeasyPrint (PDF only);
+- single: a cold `pamphlet build` with [pdf] render = "whole" (PDF, print PDFs, EPUB);
+- parts: the same build in parts with --jobs workers and no cache;
+- cold ratio: parts / single (target at most 0.6 for 50 essays or more);
+- edit middle / edit last: a rebuild after one word changes in the middle essay / the last,
+  as a ratio of the cold parts build (target at most 0.2);
+- grow middle: the middle essay gains two pages, so every later part moves;
+- peak memory of the 85-essay build in a fresh process: the build's own process, and the
+  largest worker (target: under 400 MB).
+Each figure is the median of --runs runs (one for the 85 essays).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from corpus import essay_text, make_corpus  # noqa: E402
+from timing import median_seconds  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def long_corpus(root: Path, essays: int, words: int) -> Path:
+    project = make_corpus(root, essays)
+    for index, path in enumerate(sorted((project / "source").glob("*.md")), 1):
+        path.write_text(essay_text(index, words))
+    return project
+
+
+def build_once(project: Path, out: Path, jobs: int, whole: bool = False) -> None:
+    from pamphlet.build import build
+
+    spec = project / "pamphlet.toml"
+    original = spec.read_text()
+    if whole:
+        spec.write_text(original.replace("\n[pdf]", '\n[pdf]\nrender = "whole"', 1)
+                        if "\n[pdf]" in original else original + '\n[pdf]\nrender = "whole"\n')
+    try:
+        result = build(spec, out, jobs=jobs)
+    finally:
+        spec.write_text(original)
+    assert result.ok, [d.format() for d in result.diagnostics]
+
+
+def cold(project: Path, out: Path, jobs: int, whole: bool = False):
+    def run():
+        shutil.rmtree(out, ignore_errors=True)
+        build_once(project, out, jobs, whole)
+    return run
+
+
+def pandoc_pipeline(project: Path, out: Path):
+    if not shutil.which("pandoc"):
+        return None
+    from weasyprint import HTML
+    files = sorted(str(p) for p in (project / "source").glob("*.md"))
+
+    def run():
+        out.mkdir(parents=True, exist_ok=True)
+        html = out / "pandoc.html"
+        subprocess.run(["pandoc", "-s", "--metadata", "title=Bench", "-o", str(html), *files],
+                       check=True, capture_output=True)
+        HTML(filename=str(html)).write_pdf(str(out / "pandoc.pdf"))
+    return run
+
+
+def edited(project: Path, out: Path, jobs: int, essay: Path, grow: bool = False) -> float:
+    """Seconds to rebuild after one edit to `essay` (a warm cache), the edit undone after."""
+    build_once(project, out, jobs)  # the cache holds the unedited book
+    original = essay.read_text()
+    if grow:
+        text = original + "\n\n" + "More words on paper and toner for the reader. " * 180
+    else:
+        text = original.replace(" paper ", " papers ", 1)
+    essay.write_text(text)
+    try:
+        started = time.perf_counter()
+        build_once(project, out, jobs)
+        return time.perf_counter() - started
+    finally:
+        essay.write_text(original)
+
+
+def peak_memory(project: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """(the build's own process, its largest worker), in MB, for a cold build."""
+    shutil.rmtree(out, ignore_errors=True)
+    code = ("import sys, resource; sys.path.insert(0, %r); from pamphlet.build import build; "
+            "r = build(%r, %r, jobs=%d); assert r.ok; "
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+            % (str(REPO), str(project), str(out), jobs))
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            check=True)
+    own, worker = result.stdout.split()
+    return int(own) / 1024, int(worker) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", default="")
+    args = parser.parse_args()
+    print(f"{os.cpu_count()} cores, --jobs {args.jobs}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        sample = tmp / "sample"
+        shutil.copytree(REPO / "source", sample / "source")
+        shutil.copy(REPO / "pamphlet.toml", sample)
+        projects = {"sample": (sample, args.runs),
+                    "50 essays": (make_corpus(tmp / "c50", 50), args.runs),
+                    "85 long": (long_corpus(tmp / "c85", 85, 2700), 1)}
+        print(f"{'corpus':<10} {'pages':>5} {'pandoc s':>8} {'single s':>8} {'parts s':>8} "
+              f"{'parts/single':>12} {'parts/pandoc':>12} {'edit mid':>9} {'edit last':>9} "
+              f"{'grow mid':>9} {'peak MB':>12}", flush=True)
+        for name, (project, runs) in projects.items():
+            if args.only and args.only not in name:
+                continue
+            out = tmp / f"out-{name.replace(' ', '')}"
+            build_once(project, out, args.jobs)  # warm up: imports, fonts
+            pandoc = pandoc_pipeline(project, tmp / "pandoc")
+            pandoc_s = median_seconds(pandoc, runs) if pandoc else float("nan")
+            single_s = median_seconds(cold(project, out, 1, whole=True), runs)
+            parts_s = median_seconds(cold(project, out, args.jobs), runs)
+            essays = sorted((project / "source").glob("*.md"))
+            middle, last = essays[len(essays) // 2], essays[-1]
+            mid_s = sorted(edited(project, out, args.jobs, middle) for _ in range(runs))[runs // 2]
+            last_s = sorted(edited(project, out, args.jobs, last) for _ in range(runs))[runs // 2]
+            grow_s = edited(project, out, args.jobs, middle, grow=True)
+            from pypdf import PdfReader
+            pages = len(PdfReader(out / "pamphlet.pdf").pages)
+            own, worker = peak_memory(project, out, args.jobs) if name == "85 long" \
+                else (float("nan"), float("nan"))
+            print(f"{name:<10} {pages:5d} {pandoc_s:8.2f} {single_s:8.2f} {parts_s:8.2f} "
+                  f"{parts_s / single_s:12.2f} {parts_s / pandoc_s:12.2f} "
+                  f"{mid_s / parts_s:8.2f}x {last_s / parts_s:8.2f}x {grow_s / parts_s:8.2f}x "
+                  f"{own:5.0f}+{worker:.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

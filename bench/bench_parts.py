@@ -31,6 +31,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import essay_text, make_corpus  # noqa: E402
 from timing import median_seconds  # noqa: E402
+from bench_build import pandoc_pipeline  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -62,21 +63,6 @@ def cold(project: Path, out: Path, jobs: int, whole: bool = False):
     def run():
         shutil.rmtree(out, ignore_errors=True)
         build_once(project, out, jobs, whole)
-    return run
-
-
-def pandoc_pipeline(project: Path, out: Path):
-    if not shutil.which("pandoc"):
-        return None
-    from weasyprint import HTML
-    files = sorted(str(p) for p in (project / "source").glob("*.md"))
-
-    def run():
-        out.mkdir(parents=True, exist_ok=True)
-        html = out / "pandoc.html"
-        subprocess.run(["pandoc", "-s", "--metadata", "title=Bench", "-o", str(html), *files],
-                       check=True, capture_output=True)
-        HTML(filename=str(html)).write_pdf(str(out / "pandoc.pdf"))
     return run
 
 
@@ -134,6 +120,7 @@ def main() -> None:
                 continue
             out = tmp / f"out-{name.replace(' ', '')}"
             build_once(project, out, args.jobs)  # warm up: imports, fonts
+            (tmp / "pandoc").mkdir(exist_ok=True)
             pandoc = pandoc_pipeline(project, tmp / "pandoc")
             pandoc_s = median_seconds(pandoc, runs) if pandoc else float("nan")
             single_s = median_seconds(cold(project, out, 1, whole=True), runs)

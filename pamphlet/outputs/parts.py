@@ -396,14 +396,20 @@ class Workers:
 
 def _work(inbox, outbox) -> None:
     renderer = Renderer()
-    worker = None
     while (task := inbox.get()) is not None:
-        worker = task[0]
-        outbox.put((worker, _run(renderer, task)))
+        try:
+            reply = _run(renderer, task)
+        except Exception as error:  # a bug of ours: the build says so (O510), not the worker
+            reply = task[1], task[2], None, BUG + f"{type(error).__name__}: {error}"
+        outbox.put((task[0], reply))
+
+
+BUG = "internal error: "
 
 
 def _run(renderer: Renderer, task: tuple):
-    worker, kind, name, arguments = task
+    """Lay out or finish a part; what WeasyPrint could not do is an error text (O503)."""
+    _, kind, name, arguments = task
     try:
         method = renderer.lay_out if kind == "lay_out" else renderer.finish
         return kind, name, method(*arguments), None
@@ -457,8 +463,11 @@ class _Book:
         for name in self.order:
             entry = cache.layout(self.keys[name])
             if entry and _inputs_unchanged(entry.get("inputs", {}), self.digests):
-                self.known[name] = Known(int(entry["pages"]), dict(entry["anchors"]),
-                                         int(entry["start"]), entry.get("next_side"))
+                try:  # a damaged entry (a build killed while writing it) is no entry
+                    self.known[name] = Known(int(entry["pages"]), dict(entry["anchors"]),
+                                             int(entry["start"]), entry.get("next_side"))
+                except (KeyError, TypeError, ValueError):
+                    pass
         self.owner: dict[str, int] = {}  # a part laid out in this build: its worker
         self.inputs: dict[str, dict] = {}
         self.finished: dict[str, Finished] = {}
@@ -526,8 +535,12 @@ class _Book:
         todo = [name for name in self.order if self.written_at.get(name) != places[name]]
         for name in list(todo):
             hit = self.cache.written(self._written_key(name, places[name]))
-            if hit is not None:
-                self._written(name, places[name], _from_cache(name, *hit))
+            try:
+                finished = _from_cache(name, *hit) if hit is not None else None
+            except (KeyError, TypeError, ValueError):
+                finished = None  # damaged: written again
+            if finished is not None:
+                self._written(name, places[name], finished)
                 todo.remove(name)
         moved = False
         while todo or any(workers.busy):
@@ -628,5 +641,7 @@ def _file_digest(path: Path, digests: dict[Path, str]) -> str:
 
 
 def _failed(name: str, error: str, spec):
+    if error.startswith(BUG):
+        return RuntimeError(f"in the part {name!r}: {error.removeprefix(BUG)}")
     return fail("O503", f"the part {name!r} of the PDF could not be rendered: {error}", spec,
                 hint="check the layout's CSS and the essays' images")

@@ -28,7 +28,7 @@ def stitch(parts: list[bytes], target: Path) -> None:
     book = pikepdf.open(io.BytesIO(parts[0]))
     tree = book.Root.StructTreeRoot
     document = _document(tree)
-    nums = _flat_nums(tree.ParentTree)
+    nums = _flat(tree.ParentTree)
     next_key = _next_key(nums)
     dests = _dests(book)
     opened = [book]
@@ -77,7 +77,7 @@ def _take(book: pikepdf.Pdf, part: pikepdf.Pdf, document: Dictionary, nums: list
         if isinstance(copied, Dictionary):
             copied.P = document
         document.K.append(copied)
-    part_nums = _flat_nums(tree.ParentTree)
+    part_nums = _flat(tree.ParentTree)
     for at in range(0, len(part_nums), 2):
         nums += [int(part_nums[at]) + base, _copy(book, part_nums[at + 1])]
     return base + _next_key(part_nums)
@@ -114,13 +114,14 @@ def _copy(book: pikepdf.Pdf, value):
     return value
 
 
-def _flat_nums(parent_tree) -> list:
-    """A number tree's keys and values, flattened (WeasyPrint writes one flat /Nums)."""
-    if "/Nums" in parent_tree:
-        return list(parent_tree.Nums)
+def _flat(tree, leaves: str = "/Nums") -> list:
+    """A number tree's (or, with "/Names", a name tree's) keys and values, flattened
+    (WeasyPrint writes each as one flat array)."""
+    if leaves in tree:
+        return list(tree[leaves])
     found = []
-    for kid in parent_tree.get("/Kids", Array()):
-        found += _flat_nums(kid)
+    for kid in tree.get("/Kids", Array()):
+        found += _flat(kid, leaves)
     return found
 
 
@@ -133,17 +134,8 @@ def _dests(pdf: pikepdf.Pdf) -> list:
     names = pdf.Root.get("/Names", Dictionary()).get("/Dests")
     if names is None:
         return []
-    flat = _flat_names(names)
+    flat = _flat(names, "/Names")
     return [(flat[at], flat[at + 1]) for at in range(0, len(flat), 2)]
-
-
-def _flat_names(tree) -> list:
-    if "/Names" in tree:
-        return list(tree.Names)
-    found = []
-    for kid in tree.get("/Kids", Array()):
-        found += _flat_names(kid)
-    return found
 
 
 def _set_dests(book: pikepdf.Pdf, dests: list) -> None:

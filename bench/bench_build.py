@@ -32,8 +32,9 @@ REPO = Path(__file__).resolve().parent.parent
 
 def our_build(project: Path, out: Path) -> None:
     """A cold build: the parts cached by the last run are removed first."""
-    from pamphlet.build import PARTS, build
-    shutil.rmtree(out / PARTS, ignore_errors=True)
+    from pamphlet.build import build
+    from pamphlet.outputs.parts import cache_folder
+    shutil.rmtree(cache_folder(out, "pamphlet"), ignore_errors=True)
     result = build(project, out)
     assert result.ok, [d.format() for d in result.diagnostics]
 

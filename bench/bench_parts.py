@@ -60,8 +60,11 @@ def build_once(project: Path, out: Path, jobs: int, whole: bool = False) -> None
 
 
 def cold(project: Path, out: Path, jobs: int, whole: bool = False):
+    from pamphlet.outputs.parts import cache_folder
+
     def run():
         shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(cache_folder(out, "pamphlet"), ignore_errors=True)
         build_once(project, out, jobs, whole)
     return run
 
@@ -85,7 +88,9 @@ def edited(project: Path, out: Path, jobs: int, essay: Path, grow: bool = False)
 
 def peak_memory(project: Path, out: Path, jobs: int) -> tuple[float, float]:
     """(the build's own process, its largest worker), in MB, for a cold build."""
+    from pamphlet.outputs.parts import cache_folder
     shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(cache_folder(out, "pamphlet"), ignore_errors=True)
     code = ("import sys, resource; sys.path.insert(0, %r); from pamphlet.build import build; "
             "r = build(%r, %r, jobs=%d); assert r.ok; "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
@@ -106,6 +111,7 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, --jobs {args.jobs}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
+        os.environ["XDG_CACHE_HOME"] = str(tmp / "cache")  # the parts' cache: ours alone
         sample = tmp / "sample"
         shutil.copytree(REPO / "source", sample / "source")
         shutil.copy(REPO / "pamphlet.toml", sample)

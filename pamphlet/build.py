@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import functools
+import multiprocessing
+import os
 import signal
 import threading
 from dataclasses import dataclass, field
@@ -22,13 +24,12 @@ from .outputs.wrap import perfect_plan, write_block
 from .outputs.grayscale import grayscale_pdf
 from .outputs.impose import ImposeResult, impose_pdf
 from .outputs.kepub import write_kepub
+from .outputs.parts import cache_folder
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf, write_parts
 from .progress import Progress, Step, silent
 from .printing import check_fits, instructions, print_plan, sheet_size
 from .project import Spec, load_spec, project_root
 from .select import select
-
-PARTS = ".pamphlet-parts"  # in the output folder: the reading PDF's parts (outputs/parts.py)
 
 # Small steps of type size and leading that `fit` tries, nearest to the layout's own first.
 FIT_STEPS = ((1.0, 1.0), (0.97, 0.98), (1.03, 1.0), (0.94, 0.97), (1.0, 0.95), (0.97, 0.95))
@@ -139,7 +140,7 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
     ebook = _Ebook(spec, pamphlet, layout, scratch)
     try:
         pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result, jobs,
-                           progress, scratch.parent / PARTS / spec.stem, ebook.start)
+                           progress, cache_folder(scratch.parent, spec.stem), ebook.start)
         ebook.start(pdf.starts)  # if it has not started yet (the whole render)
         if spec.printing:
             _print_outputs(spec, pdf, scratch, result)
@@ -151,36 +152,74 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
 
 
 class _Ebook:
-    """The EPUB (and the Kobo edition made from it), written in a thread of its own."""
+    """The EPUB (and the Kobo edition made from it), written beside the reading PDF's
+    stitching and the print PDFs: in a forked process where the build may fork (one
+    thread; the libraries WeasyPrint draws with are not for threads), else in its turn."""
 
     def __init__(self, spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path):
         self.spec, self.pamphlet, self.layout, self.scratch = spec, pamphlet, layout, scratch
-        self.thread: threading.Thread | None = None
+        self.process = self.reply = None
+        self.started = False
         self.diagnostics = Diagnostics()
-        self.error: BaseException | None = None
 
     def start(self, starts) -> None:
-        if self.thread is None:
-            self.thread = threading.Thread(target=self._write, args=(starts,), daemon=True)
-            self.thread.start()
+        if self.started:
+            return
+        self.started = True
+        if hasattr(os, "fork") and threading.active_count() == 1:
+            context = multiprocessing.get_context("fork")
+            self.reply, sending = context.Pipe(duplex=False)
+            self.process = context.Process(target=self._child, args=(starts, sending),
+                                           daemon=True)
+            self.process.start()
+            sending.close()
+        else:
+            self._write(starts, self.diagnostics)
 
-    def _write(self, starts) -> None:
-        spec = self.spec
+    def _child(self, starts, sending) -> None:
+        diagnostics = Diagnostics()
         try:
-            epub = write_epub(self.pamphlet, self.layout, self.scratch / f"{spec.stem}.epub",
-                              self.diagnostics, starts)
-            if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
-                write_kepub(epub.path, self.scratch / f"{spec.stem}.kepub.epub", spec.path)
-        except BaseException as error:  # raised again in the build's own thread
-            self.error = error
+            self._write(starts, diagnostics)
+            sending.send(("ok", list(diagnostics)))
+        except PamphletError as error:
+            sending.send(("error", list(diagnostics) + error.diagnostics))
+        except OSError as error:  # raised again in the build's own process, as it was
+            sending.send(("oserror", (error.errno, error.strerror, error.filename)))
+        except BaseException as error:  # a bug of ours: said in the build's own process
+            sending.send(("bug", f"{type(error).__name__}: {error}"))
+
+    def _write(self, starts, diagnostics: Diagnostics) -> None:
+        spec = self.spec
+        epub = write_epub(self.pamphlet, self.layout, self.scratch / f"{spec.stem}.epub",
+                          diagnostics, starts)
+        if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
+            write_kepub(epub.path, self.scratch / f"{spec.stem}.kepub.epub", spec.path)
 
     def join(self, diagnostics: Diagnostics, quietly: bool = False) -> None:
-        """Wait for it; its problems join `diagnostics`, and its error is raised here."""
-        if self.thread is not None:
-            self.thread.join()
-        diagnostics.extend(self.diagnostics)
-        if self.error is not None and not quietly:
-            raise self.error
+        """Wait for it; its problems join `diagnostics`, and its failure is raised here.
+        `quietly`: the build failed already, so it is stopped."""
+        if self.process is None:
+            diagnostics.extend(self.diagnostics)
+            return
+        if quietly:
+            self.process.kill()
+            self.process.join()
+            return
+        try:
+            kind, value = self.reply.recv()
+        except EOFError:  # it died
+            raise fail("O511", "the process writing the EPUB died (killed, or out of "
+                       "memory)", self.spec.path, hint="build again; if it keeps dying, "
+                       "build with --jobs 1") from None
+        finally:
+            self.process.join()
+        if kind == "oserror":
+            raise OSError(*value)
+        if kind == "bug":
+            raise RuntimeError(f"while writing the EPUB: {value}")
+        if kind == "error":
+            raise PamphletError(value)
+        diagnostics.extend(value)
 
 
 @contextlib.contextmanager

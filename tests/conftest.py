@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 import shutil
 import subprocess
 from pathlib import Path
@@ -20,6 +21,8 @@ REPO = TESTS.parent
 # `source_date_epoch` fixture, so both kinds of build are tested, whatever the caller's shell has.
 EPOCH = "1767225600"  # 2026-01-01
 os.environ.pop("SOURCE_DATE_EPOCH", None)
+# The reading PDF's parts are cached in the user's cache (outputs/parts.py): the suite's own.
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="pamphlet-test-cache-")
 
 
 # Debian packages (chromium, jing, zbar-tools, fonts) and npm modules (axe-core, Ace) the tests

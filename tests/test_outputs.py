@@ -107,6 +107,15 @@ def scene(templates, tmp_path: Path, kind: str = "plain", out: Path | None = Non
                  hashes(tmp_path, (project, out)))
 
 
+def whole(case: Scene) -> None:
+    """The scene's spec lays its reading PDF out as one document ([pdf] render)."""
+    spec = case.project / "pamphlet.toml"
+    text = spec.read_text()
+    spec.write_text(text.replace("\n[pdf]", '\n[pdf]\nrender = "whole"', 1) if "\n[pdf]" in text
+                    else text + '\n[pdf]\nrender = "whole"\n')
+    case.note()
+
+
 def fail_after(real, error: BaseException):
     """`real`, which does its work (writing its file), and then fails: a late failure."""
     def late(*args, **kwargs):
@@ -118,7 +127,8 @@ def fail_after(real, error: BaseException):
 # 1. A failure at any stage, of any kind, changes none of the outputs.
 
 STAGES = {
-    "reading pdf": (pamphlet.build, "save_pdf"),
+    "reading pdf": (pamphlet.build, "write_parts"),
+    "reading pdf, whole": (pamphlet.build, "save_pdf"),
     "imposition": (pamphlet.build, "impose_pdf"),
     "grayscale": (pamphlet.build, "grayscale_pdf"),
     "epub": (pamphlet.build, "write_epub"),
@@ -130,13 +140,16 @@ FAILURES = {"io error": (OSError(errno.EIO, "Input/output error"), "O509"),
 
 @pytest.mark.parametrize("stage, failure", [
     *((stage, "io error") for stage in STAGES),
-    *((stage, "crash") for stage in ("reading pdf", "epub", "cache record"))])
+    *((stage, "crash") for stage in ("reading pdf", "reading pdf, whole", "epub",
+                                     "cache record"))])
 def test_a_late_failure_at_any_stage_changes_no_output(stage, failure, templates, tmp_path,
                                                       capsys, monkeypatch):
     module, name = STAGES[stage]
     error, code = FAILURES[failure]
     monkeypatch.setattr(module, name, fail_after(getattr(module, name), error))
     case = scene(templates, tmp_path, "print")
+    if stage.endswith("whole"):
+        whole(case)
     status, out, err = case.run(capsys)
     assert status == 1 and f"{code} " in err and "wrote" not in out, err
     assert "pamphlet.toml failed; its outputs were not changed" in err
@@ -325,11 +338,19 @@ def check_read_only(case: Scene, capsys, *extra: str) -> None:
     case.assert_kept()
 
 
-def test_a_write_refused_is_a_diagnostic(templates, tmp_path, capsys, monkeypatch):
+@pytest.mark.parametrize("render", ["parts", "whole"])
+def test_a_write_refused_is_a_diagnostic(templates, tmp_path, capsys, monkeypatch, render):
+    """The file written is the stitched PDF (in parts) or WeasyPrint's (as one document)."""
     import weasyprint
-    monkeypatch.setattr(weasyprint.Document, "write_pdf", fail_after(
-        weasyprint.Document.write_pdf, PermissionError(errno.EACCES, "Permission denied")))
+    from pamphlet.outputs import stitch
+
+    owner, name = (stitch, "stitch") if render == "parts" else (weasyprint.Document,
+                                                                  "write_pdf")
+    monkeypatch.setattr(owner, name, fail_after(
+        getattr(owner, name), PermissionError(errno.EACCES, "Permission denied")))
     case = scene(templates, tmp_path)
+    if render == "whole":
+        whole(case)
     status, _, err = case.run(capsys)
     assert status == 1 and f"{case.out}: O502 cannot write to {case.out}: Permission" in err, err
     case.assert_kept()
@@ -378,15 +399,20 @@ def test_a_full_disk(templates, tmp_path, capsys):
         case.assert_remade()
 
 
-@pytest.mark.parametrize("where", ["weasyprint", "pypdf", "cache record"])
+@pytest.mark.parametrize("where", ["weasyprint", "pikepdf", "pypdf", "cache record"])
 def test_a_full_disk_injected(where, templates, tmp_path, capsys, monkeypatch):
+    """Where a file is written: WeasyPrint (the PDF as one document), the stitched or
+    tagged PDF (pikepdf, through tagged.save), the print PDFs (pypdf), the cache record."""
     import pypdf
     import weasyprint
+    from pamphlet.outputs import tagged
     full = OSError(errno.ENOSPC, "No space left on device")
-    target = {"weasyprint": (weasyprint.Document, "write_pdf"),
+    target = {"weasyprint": (weasyprint.Document, "write_pdf"), "pikepdf": (tagged, "save"),
               "pypdf": (pypdf.PdfWriter, "write"), "cache record": (cache, "stage_record")}[where]
     monkeypatch.setattr(*target, fail_after(getattr(*target), full))
     case = scene(templates, tmp_path, "print")
+    if where == "weasyprint":
+        whole(case)
     status, _, err = case.run(capsys)
     assert status == 1 and f"{case.out}: O505 the disk is full" in err, err
     case.assert_kept()

@@ -15,7 +15,7 @@ import system
 from conftest import REPO, copy_project
 from test_page_agreement import right_to_left
 
-from pamphlet.build import PARTS, build
+from pamphlet.build import build
 from pamphlet.progress import Step
 
 LIBRARY_PACKET = Path("packets") / "groups.toml"
@@ -234,30 +234,36 @@ def test_two_workers_make_the_same_bytes_and_report_each_part(tmp_path, source_d
 
 
 def test_a_cache_from_elsewhere_is_not_trusted(built_sample, tmp_path, monkeypatch):
-    """The cache's keys are salted with this user's own secret: a project that arrives with
-    its build folder (cache and all) is laid out afresh, and its parts are not used."""
+    """The cache's keys are salted with this user's own secret: another user's cache,
+    copied in whole into this user's, is laid out afresh, and none of its parts is used."""
     from pamphlet.outputs import parts
 
     project, out = built_sample
+    theirs = parts.cache_folder(out, "pamphlet")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
     monkeypatch.setattr(parts, "_SALT", None)
+    shutil.copytree(theirs, parts.cache_folder(out, "pamphlet"))
     assert set(rebuild(project, out)) >= {"essay-001", "essay-005", "back"}
 
 
-def test_a_linked_cache_folder_is_left_alone(tmp_path):
-    """build/.pamphlet-parts as a link to a folder elsewhere: nothing is written, read or
-    pruned there, and the build still succeeds."""
+def test_the_cache_stays_out_of_the_project(tmp_path):
+    """The parts are cached in the user's cache, not in the output folder (which a failed
+    build must leave as it was, see test_outputs); a cache folder that is a link is not
+    read, written or pruned, and the build still succeeds."""
+    from pamphlet.outputs import parts
+
     project = sample(tmp_path)
-    elsewhere = tmp_path / "elsewhere"
-    elsewhere.mkdir()
-    (elsewhere / "keep.txt").write_text("mine")
-    (elsewhere / "pamphlet").mkdir()
-    (elsewhere / "pamphlet" / "pdf").mkdir()
-    (elsewhere / "pamphlet" / "pdf" / "old.pdf").write_text("mine too")
     out = tmp_path / "out"
-    out.mkdir()
-    (out / PARTS).symlink_to(elsewhere)
+    rebuild(project, out)
+    assert sorted(path.name for path in out.iterdir()) == [
+        "pamphlet-print-bw.pdf", "pamphlet-print.pdf", "pamphlet.epub", "pamphlet.pdf"]
+    folder = parts.cache_folder(out, "pamphlet")
+    assert len(list(folder.glob("pdf/*.pdf"))) == 7
+    shutil.rmtree(folder)
+    elsewhere = tmp_path / "elsewhere"
+    (elsewhere / "pdf").mkdir(parents=True)
+    (elsewhere / "pdf" / "old.pdf").write_text("mine")
+    folder.symlink_to(elsewhere)
     assert set(rebuild(project, out)) >= {"essay-001", "essay-005", "back"}
     assert set(rebuild(project, out)) >= {"essay-001", "essay-005", "back"}  # none cached
-    assert sorted(p.name for p in elsewhere.rglob("*")) == ["keep.txt", "old.pdf", "pamphlet",
-                                                            "pdf"]
+    assert sorted(p.name for p in elsewhere.rglob("*")) == ["old.pdf", "pdf"]

@@ -21,7 +21,9 @@ import json
 import multiprocessing
 import os
 import re
+import shutil
 import threading
+import time
 import xml.etree.ElementTree as ElementTree
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -240,13 +242,19 @@ class PartCache:
         self._write(self._path("pdf", key, ".json"), json.dumps(meta).encode())
 
     def prune(self) -> None:
-        """Remove the entries this build did not use (a part that changed, say)."""
+        """Remove the entries this build did not use (a part that changed, say), and the
+        caches of output folders not built for a month."""
         if self.folder is None or not self.folder.is_dir() \
                 or not _unlinked(self.folder, self.folder.parent.parent):
             return
         for path in self.folder.glob("*/*"):
             if path not in self.used and path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)
+        os.utime(self.folder.parent)
+        month = time.time() - 30 * 24 * 3600
+        for other in self.folder.parent.parent.iterdir():
+            if other.is_dir() and not other.is_symlink() and other.stat().st_mtime < month:
+                shutil.rmtree(other, ignore_errors=True)
 
     def _path(self, kind: str, key: str, suffix: str) -> Path | None:
         if self.folder is None:
@@ -302,13 +310,26 @@ def _digest(*parts) -> str:
     return digest.hexdigest()
 
 
+def cache_home() -> Path:
+    """This user's cache of pamphlet ($XDG_CACHE_HOME/pamphlet, else ~/.cache/pamphlet)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pamphlet"
+
+
+def cache_folder(out: Path, stem: str) -> Path:
+    """Where the parts of the spec `stem` built into `out` are cached: in the user's cache,
+    not the project, so that a build that fails leaves its output folder as it was, and a
+    project cannot arrive with parts of its own."""
+    place = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:24]
+    return cache_home() / "parts" / place / stem
+
+
 def _secret() -> bytes:
-    """This user's own salt for the cache's keys, kept outside every project: a project
-    that arrives with a build folder cannot name a part that this machine will take for
-    its own (a PDF it planted). Without a place to keep it, no cached part is ever found."""
+    """This user's own salt for the cache's keys (in the user's cache, beside the parts):
+    a cache shared with, or copied from, someone else is not taken for this machine's own.
+    Without a place to keep it, no cached part is ever found again."""
     global _SALT
     if _SALT is None:
-        home = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pamphlet"
+        home = cache_home()
         path = home / "part-salt"
         try:
             _SALT = path.read_bytes()
@@ -436,10 +457,7 @@ def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
                  cache, uses_total)
     workers = Workers(min(jobs, len(sources)), spec)
     try:
-        book.lay_out(workers, progress, spec)
-        for _ in range(3):  # settles in one pass unless a part's length moved on finishing
-            if not book.finish(workers, progress, spec):
-                break
+        book.run(workers, progress, spec)
     finally:
         workers.close()
     book.remember()
@@ -475,31 +493,96 @@ class _Book:
         self.refs = {source.name: source.refs for source in sources}
         self.anchor_part = {anchor: source.name for source in sources for anchor in source.ids}
         self.written_at: dict[str, Placement] = {}
+        self.sent: dict[str, Placement] = {}  # the parts being written, and where for
 
-    def lay_out(self, workers: Workers, progress: Progress, spec) -> None:
-        """Lay out, in the workers, every part whose layout is not known from the cache,
-        then again each that turns out to start on the other side than it was laid out
-        for (its blank pages, and so its length, change with the side)."""
-        for _ in range(len(self.order) + 1):
-            todo = self._misplaced()
-            if not todo:
+    def run(self, workers: Workers, progress: Progress, spec) -> None:
+        """Lay out and write every part. A part is written (and its layout let go) as soon
+        as everything before it and everything it refers to is laid out; if writing one
+        changes its length (its contents page numbers grew wider, say), the parts written
+        after it where they no longer stand are written again."""
+        for _ in range(4):
+            self._pump(workers, progress, spec)
+            places = self._places()
+            if all(self.written_at.get(name) == places[name] for name in self.order):
                 return
-            while todo or any(workers.busy):
-                for worker in workers.idle():
-                    name = self._next(todo, worker, any(workers.busy))
-                    if name is not None:
-                        todo.remove(name)
-                        guess = placements(self.sources, self.known, self.ltr)[name]
-                        workers.send(worker, (worker, "lay_out", name, (self.jobs[name], guess)))
-                if not any(workers.busy):
-                    break
-                worker, (_, name, laid, error) = workers.receive()
-                if error is not None:
-                    raise _failed(name, error, spec)
-                self._laid(name, worker, laid)
+
+    def _pump(self, workers: Workers, progress: Progress, spec) -> None:
+        flight: set[str] = set()  # the parts the workers are busy with
+        while True:
+            for worker in workers.idle():
+                task = self._task(worker, flight)
+                if task is not None:
+                    flight.add(task[2])
+                    workers.send(worker, task)
+            if not flight:
+                return
+            worker, (kind, name, value, error) = workers.receive()
+            flight.discard(name)
+            if error is not None:
+                raise _failed(name, error, spec)
+            if kind == "lay_out":
+                self._laid(name, worker, value)
+            else:
+                self._finished(name, value)
+            if kind == "lay_out" or value.laid_out:
                 self.laid += 1
-                progress(Step("part", spec, self.laid,
-                              self.laid + len(todo) + sum(workers.busy), name))
+                todo = len(self._misplaced(flight)) + len(flight)
+                progress(Step("part", spec, self.laid, self.laid + todo, name))
+
+    def _task(self, worker: int, flight: set[str]) -> tuple | None:
+        """What `worker` does next: write a part it holds (or that no one holds) that is
+        ready; else lay out a part it may (see _next)."""
+        places = self._places()
+        misplaced = self._misplaced(flight)
+        for name in self.order:
+            if name in flight or self.written_at.get(name) == places[name] \
+                    or not self._ready(name, misplaced, flight):
+                continue
+            if self._from_cache(name, places[name]):
+                continue
+            if self.owner.get(name, worker) == worker:
+                self.owner[name] = worker
+                self.sent[name] = places[name]  # where it is written for
+                return worker, "finish", name, (self.jobs[name], places[name],
+                                                *self.finish_args)
+        name = self._next([name for name in misplaced if name not in flight], worker,
+                          bool(flight))
+        if name is None:
+            return None
+        return worker, "lay_out", name, (self.jobs[name], places[name])
+
+    def _ready(self, name: str, misplaced: list[str], flight: set[str]) -> bool:
+        """Whether the part's place and the pages it refers to are final: every part
+        before it (all parts, if the layout prints the page count) and every part it
+        refers to is laid out where it stands."""
+        unsettled = set(misplaced) | flight
+        index = self.order.index(name)
+        needed = self.order if self.uses_total else self.order[:index + 1]
+        needed = [*needed, *(self.anchor_part.get(ref) for ref in self.refs[name])]
+        return not any(part in unsettled for part in needed if part)
+
+    def _from_cache(self, name: str, placement: Placement) -> bool:
+        """Take the part written for this placement by an earlier build, if there is one."""
+        hit = self.cache.written(self._written_key(name, placement))
+        try:
+            finished = _from_cache(name, *hit) if hit is not None else None
+        except (KeyError, TypeError, ValueError):
+            finished = None  # damaged: written again
+        if finished is not None:
+            self._written(name, placement, finished)
+        return finished is not None
+
+    def _finished(self, name: str, finished: Finished) -> None:
+        placement = self.sent.pop(name)
+        self.owner.pop(name, None)
+        self.known[name] = Known(finished.pages, finished.anchors, placement.start,
+                                 finished.next_side)
+        self._written(name, placement, finished)
+        self.cache.keep_written(self._written_key(name, placement), finished.pdf,
+                                _meta(finished))
+
+    def _places(self) -> dict[str, Placement]:
+        return placements(self.sources, self.known, self.ltr)
 
     def _next(self, todo: list[str], worker: int, busy: bool) -> str | None:
         """The next part for `worker` to lay out: one it holds, or no one does; a part that
@@ -516,57 +599,17 @@ class _Book:
             return (settled or [None])[0]
         return (free or [None])[0]
 
-    def _misplaced(self) -> list[str]:
-        """The parts not laid out, or laid out on the side they no longer start on: the
-        first part first (its length places all the others), and the parts that refer
-        to others (cross-references) last, when the pages they refer to are known."""
-        places = placements(self.sources, self.known, self.ltr)
+    def _misplaced(self, flight: set[str]) -> list[str]:
+        """The parts not laid out, or laid out on the side they no longer start on (and
+        not being laid out now): the first part first (its length places all the others),
+        and the parts that refer to others (cross-references) last, when the pages they
+        refer to are known."""
+        places = self._places()
         refers = {source.name: bool(source.refs) for source in self.sources}
-        return sorted((name for name in self.order if name not in self.known
-                       or (places[name].start - self.known[name].start) % 2),
+        return sorted((name for name in self.order if name not in flight and (
+            name not in self.known or (places[name].start - self.known[name].start) % 2)),
                       key=lambda name: (name != self.order[0] and refers[name],
                                         self.order.index(name)))
-
-    def finish(self, workers: Workers, progress: Progress, spec) -> bool:
-        """Write every part not yet written for where it now stands; True if a part's
-        length changed in writing (its contents page numbers got wider, say), so that
-        the parts after it must be placed again."""
-        places = placements(self.sources, self.known, self.ltr)
-        todo = [name for name in self.order if self.written_at.get(name) != places[name]]
-        for name in list(todo):
-            hit = self.cache.written(self._written_key(name, places[name]))
-            try:
-                finished = _from_cache(name, *hit) if hit is not None else None
-            except (KeyError, TypeError, ValueError):
-                finished = None  # damaged: written again
-            if finished is not None:
-                self._written(name, places[name], finished)
-                todo.remove(name)
-        moved = False
-        while todo or any(workers.busy):
-            for worker in workers.idle():
-                name = next((name for name in todo if self.owner.get(name, worker) == worker),
-                            None)
-                if name is not None:
-                    todo.remove(name)
-                    self.owner[name] = worker
-                    workers.send(worker, (worker, "finish", name,
-                                          (self.jobs[name], places[name], *self.finish_args)))
-            worker, (_, name, finished, error) = workers.receive()
-            if error is not None:
-                raise _failed(name, error, spec)
-            self.owner.pop(name, None)
-            if finished.laid_out:
-                self.laid += 1
-                progress(Step("part", spec, self.laid, self.laid, name))  # one more pass
-            if finished.pages != self.known[name].pages:
-                moved = True
-            self.known[name] = Known(finished.pages, finished.anchors, places[name].start,
-                                     finished.next_side)
-            self._written(name, places[name], finished)
-            self.cache.keep_written(self._written_key(name, places[name]), finished.pdf,
-                                    _meta(finished))
-        return moved
 
     def anchors(self) -> dict[str, int]:
         places = placements(self.sources, self.known, self.ltr)

@@ -20,7 +20,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .tagged import SAVE
+from .tagged import save
 
 
 def stitch(parts: list[bytes], target: Path) -> None:
@@ -43,7 +43,7 @@ def stitch(parts: list[bytes], target: Path) -> None:
     tree.ParentTreeNextKey = next_key
     _set_dests(book, dests)
     _merge_fonts(book)
-    book.save(target, **SAVE)
+    save(book, target)
     for pdf in opened:
         pdf.close()
 
@@ -184,9 +184,8 @@ def _merge_fonts(book: pikepdf.Pdf) -> None:
     """One embedded TrueType program for each font the parts share: the union of the parts'
     subsets, glyph by glyph (the glyph numbers are the font's own in every subset)."""
     groups: dict[str, list] = {}
-    for descriptor in book.objects:
-        if isinstance(descriptor, Dictionary) and descriptor.get("/Type") == "/FontDescriptor" \
-                and isinstance(descriptor.get("/FontFile2"), pikepdf.Stream):
+    for descriptor in _font_descriptors(book):
+        if isinstance(descriptor.get("/FontFile2"), pikepdf.Stream):
             name = str(descriptor.FontName).partition("+")[2] or str(descriptor.FontName)
             groups.setdefault(name, []).append(descriptor)
     for descriptors in groups.values():
@@ -204,28 +203,47 @@ def _merge_fonts(book: pikepdf.Pdf) -> None:
             descriptor.FontFile2 = stream
 
 
+def _font_descriptors(book: pikepdf.Pdf):
+    """Each font descriptor the pages' fonts use, once (found from the pages, not by
+    walking every object of a large book)."""
+    seen: set[tuple[int, int]] = set()
+    for page in book.pages:
+        fonts = page.obj.get("/Resources", Dictionary()).get("/Font", Dictionary())
+        for font in fonts.values():
+            for descendant in font.get("/DescendantFonts", Array([font])):
+                descriptor = descendant.get("/FontDescriptor")
+                if isinstance(descriptor, Dictionary) and descriptor.objgen not in seen:
+                    seen.add(descriptor.objgen)
+                    yield descriptor
+
+
 def _merged_program(programs: list[bytes]) -> bytes | None:
     """The TrueType fonts `programs`, subsets of one font that kept its glyph numbers,
-    merged; None if they are not such subsets (they then stay apart)."""
+    merged; None if they are not such subsets (they then stay apart). One subset is read
+    at a time into the one with the most glyph numbers."""
     from fontTools.ttLib import TTFont, TTLibError
 
+    def read(data: bytes):
+        return TTFont(io.BytesIO(data), lazy=True)
+
     try:
-        fonts = [TTFont(io.BytesIO(data), lazy=True) for data in programs]
-        if any("glyf" not in font for font in fonts):
+        sizes = [read(data)["maxp"].numGlyphs for data in programs]
+        first = sizes.index(max(sizes))
+        base = read(programs[first])
+        if "glyf" not in base:
             return None
-        base = max(fonts, key=lambda font: font["maxp"].numGlyphs)
         order = base.getGlyphOrder()
         glyphs, metrics = base["glyf"].glyphs, base["hmtx"].metrics
-        for font in fonts:
-            if font is base:
+        for index, data in enumerate(programs):
+            if index == first:
                 continue
-            own_order, own = font.getGlyphOrder(), font["glyf"].glyphs
-            for gid, name in enumerate(own_order):
+            font = read(data)
+            own, own_metrics = font["glyf"].glyphs, font["hmtx"].metrics
+            for gid, name in enumerate(font.getGlyphOrder()):
                 glyph = own.get(name)
-                if glyph is None or not _drawn(glyph) or _drawn(glyphs[order[gid]]):
-                    continue
-                glyphs[order[gid]] = glyph
-                metrics[order[gid]] = font["hmtx"].metrics[name]
+                if glyph is not None and _drawn(glyph) and not _drawn(glyphs[order[gid]]):
+                    glyphs[order[gid]] = glyph
+                    metrics[order[gid]] = own_metrics[name]
         output = io.BytesIO()
         base.save(output)
         return output.getvalue()

@@ -11,6 +11,7 @@ structure tree's root becomes `/Artifact`, and its entry in the parent tree is c
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pikepdf
@@ -19,6 +20,14 @@ from pikepdf import Array, Dictionary, Name
 # qpdf writes the structure tree into object streams (pypdf cannot: it made the reading PDF
 # three times larger), and keeps the first half of the file identifier.
 SAVE = {"deterministic_id": True, "object_stream_mode": pikepdf.ObjectStreamMode.generate}
+
+
+def save(document: pikepdf.Pdf, target: Path) -> None:
+    """Write `document` to `target` with SAVE: made in memory and written by Python, since
+    qpdf aborts the whole process when the disk fills as it writes a file."""
+    buffer = io.BytesIO()
+    document.save(buffer, **SAVE)
+    Path(target).write_bytes(buffer.getbuffer())
 
 
 def finish_tags(pdf: Path, roles: list[list[tuple[str | None, str | None]]]) -> None:
@@ -40,7 +49,7 @@ def finish_tags(pdf: Path, roles: list[list[tuple[str | None, str | None]]]) -> 
                 _as_artifacts(document, document.pages[index], orphans)
                 for mcid in orphans:
                     mapping[mcid] = None
-        document.save(pdf, **SAVE)
+        save(document, pdf)
 
 
 def _reachable(root) -> set[tuple[int, int]]:

@@ -137,6 +137,17 @@ MUTANTS = [
     Mutant("import: no-break space cut from a title's edge", "pamphlet/importers/text.py",
            'title, body = lines[0].strip(" \\t"), ', "title, body = lines[0].strip(), ",
            ("tests/test_import.py",), "edges"),
+    # the reading PDF in parts: placing, stitching, caching.
+    Mutant("parts: a part kept though the pages it refers to moved",
+           "pamphlet/outputs/partlayout.py",
+           "    if any(placement.foreign.get(name) != page for name, page in laid.used.items()):",
+           "    if False:", ("tests/test_parts.py",), "single_render and sample"),
+    Mutant("stitch: the parts' named destinations dropped", "pamphlet/outputs/stitch.py",
+           "    _set_dests(book, dests)\n", "", ("tests/test_parts.py",),
+           "single_render and sample"),
+    Mutant("parts: a cached layout trusted though a file it loaded changed",
+           "pamphlet/outputs/parts.py", "    return isinstance(inputs, dict) and all(",
+           "    return True or all(", ("tests/test_parts.py",), "every_part and image"),
     # the sandbox: the path gate, the URL fetcher, the template environment.
     Mutant("paths: containment as a string prefix", "pamphlet/paths.py",
            "        if not any(resolved.is_relative_to(root) for root in self.roots):",

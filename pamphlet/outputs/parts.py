@@ -164,21 +164,18 @@ def side(page: int, ltr: bool) -> str:
 def placements(sources: list[Source], known: dict[str, Known],
                ltr: bool = True) -> dict[str, Placement]:
     """Each part's placement from what is known. A part not yet laid out is estimated by
-    its size, at the pace of the parts that are; a part after one not yet laid out is
-    put on the side that parts have been starting on (after their blank pages)."""
+    its size, at the pace of the parts that are; a part after one not yet laid out (or laid
+    out on the other side, so that its length will change) is put on a right-hand page
+    (in a right-to-left book, a left-hand one), where essays open."""
     pace = _pace(sources, known)
-    sides = [where.next_side for where in known.values() if where.next_side]
-    usual = max(set(sides), key=sides.count) if sides else "right"
     starts, start, exact = {}, 1, True
     for source in sources:
-        if not exact and side(start, ltr) != usual:
+        if not exact and side(start, ltr) != side(1, ltr):
             start += 1
         starts[source.name] = start
         where = known.get(source.name)
+        exact = where is not None and (start - where.start) % 2 == 0
         start += where.pages if where else max(1, round(source.size / pace))
-        exact = where is not None
-        if where is not None and where.next_side and side(start, ltr) != where.next_side:
-            exact = False  # laid out on the other side: its length will change
     total = start - 1
     pages: dict[str, int] = {}
     for source in sources:
@@ -494,6 +491,7 @@ class _Book:
         self.anchor_part = {anchor: source.name for source in sources for anchor in source.ids}
         self.written_at: dict[str, Placement] = {}
         self.sent: dict[str, Placement] = {}  # the parts being written, and where for
+        self.tries: dict[str, int] = {}  # how often each part was laid out in this build
 
     def run(self, workers: Workers, progress: Progress, spec) -> None:
         """Lay out and write every part. A part is written (and its layout let go) as soon
@@ -606,8 +604,11 @@ class _Book:
         refer to are known."""
         places = self._places()
         refers = {source.name: bool(source.refs) for source in self.sources}
+        # A part laid out three times already is left to be written where it then stands
+        # (writing lays it out there): guesses that keep moving cannot keep it going.
         return sorted((name for name in self.order if name not in flight and (
-            name not in self.known or (places[name].start - self.known[name].start) % 2)),
+            name not in self.known or (places[name].start - self.known[name].start) % 2
+            and self.tries.get(name, 0) < 3)),
                       key=lambda name: (name != self.order[0] and refers[name],
                                         self.order.index(name)))
 
@@ -625,6 +626,7 @@ class _Book:
             self.cache.keep_layout(self.keys[name], entry)
 
     def _laid(self, name: str, worker: int, laid: Laid) -> None:
+        self.tries[name] = self.tries.get(name, 0) + 1
         self.owner[name] = worker
         self.known[name] = Known(laid.pages, laid.anchors, laid.placement.start, laid.next_side)
         self.inputs[name] = laid.inputs

@@ -132,14 +132,32 @@ def output_names(spec: Spec) -> list[str]:
 def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
              result: BuildResult, jobs: int = 1, progress: Progress = silent) -> None:
     """Every output the spec asks for, made in `scratch` under its final name."""
+    made = _teller(spec, scratch, progress)
     pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result)
+    made()
     if spec.printing:
         _print_outputs(spec, pdf, scratch, result)
+        made()
     kit_outputs(spec, pamphlet, layout, pdf, scratch, result.diagnostics, result.notes)
+    made()
     epub = write_epub(pamphlet, layout, scratch / f"{spec.stem}.epub", result.diagnostics,
                       pdf.starts)
+    made()
     if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
         write_kepub(epub.path, scratch / f"{spec.stem}.kepub.epub", spec.path)
+        made()
+
+
+def _teller(spec: Spec, scratch: Path, progress: Progress):
+    """A call that tells `progress` of each output now in `scratch` and not told of before,
+    in the order `output_names` lists them (a stage may make several, or none)."""
+    waiting = output_names(spec)
+
+    def made() -> None:
+        for name in [name for name in waiting if (scratch / name).exists()]:
+            waiting.remove(name)
+            progress(Step("output", spec.path, name=name))
+    return made
 
 
 @contextlib.contextmanager

@@ -322,6 +322,7 @@ def _build(args: argparse.Namespace) -> int:
         for result in build_booklets(root, args.out, args.jobs, args.shard, args.force,
                                      args.encoding):
             failed += _show_booklet(result, shown)
+    shown.close()
     return EXIT_ERROR if failed else EXIT_OK
 
 
@@ -383,17 +384,23 @@ def _isatty(stream) -> bool:
 
 
 class _Shown:
-    """Shows diagnostics, each warning once in a command's run: the same warning from a packet
-    after the pamphlet, or from a booklet, is not repeated (unless --verbose)."""
+    """A build's diagnostics: errors at once, with the spec that failed; warnings at the end,
+    each once, grouped across every spec and booklet (the pamphlet and a packet read the same
+    essays, and specs built at once finish in any order). --verbose: each as it comes."""
 
     def __init__(self, verbose: bool):
-        self.verbose, self.seen = verbose, set()
+        self.verbose, self.warnings = verbose, {}  # in order, without twins
 
     def __call__(self, diagnostics) -> None:
-        fresh = [d for d in diagnostics
-                 if self.verbose or d.is_error or d not in self.seen]
-        self.seen.update(diagnostics)
-        _show(fresh, self.verbose)
+        if self.verbose:
+            _show(diagnostics, verbose=True)
+            return
+        _show([d for d in diagnostics if d.is_error])
+        self.warnings.update(dict.fromkeys(d for d in diagnostics if not d.is_error))
+
+    def close(self) -> None:
+        """Show the warnings gathered."""
+        _show(list(self.warnings))
 
 
 def _booklet_projects(args: argparse.Namespace) -> list[Path]:
@@ -778,7 +785,9 @@ def _show(diagnostics: Diagnostics | list[Diagnostic], verbose: bool = False) ->
     """Print diagnostics; a warning repeated across files is one block unless `verbose`."""
     groups = [[d] for d in diagnostics] if verbose else grouped(diagnostics)
     for group in groups:
-        print(format_group(group, relative_to=Path.cwd()), file=sys.stderr, flush=True)
+        # one write: a progress display, above which it goes, never splits it from its hint
+        sys.stderr.write(format_group(group, relative_to=Path.cwd()) + "\n")
+        sys.stderr.flush()
 
 
 def _relative(path: Path) -> str:

@@ -55,7 +55,8 @@ class Board:
 
     def __init__(self, outputs: dict[Path, int | None], name: Callable[[Path], str],
                  console: Console | None = None, stdout_too: bool = False):
-        console = console or Console(stderr=True)
+        # soft wrap: a long diagnostic stays one line, for the terminal to wrap and to copy
+        console = console or Console(stderr=True, soft_wrap=True)
         self._progress = Progress(
             SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
             MofNCompleteColumn(), TextColumn("{task.fields[unit]}"), Estimate(),

@@ -72,8 +72,9 @@ def _project(root: Path, essays: int = 2, packets: dict[str, int] | None = None,
 
 
 def _env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "NO_COLOR")}
+    # Python's own buffering as users have it, and rich left to see the terminal for itself
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "PYTHONUNBUFFERED", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "NO_COLOR")}
     return {**env, "PYTHONPATH": str(REPO), "TERM": "xterm-256color", **extra}
 
 

@@ -164,7 +164,7 @@ def test_several_specs_in_the_pool_build_with_one_job_each(tmp_path):
 
 # -- not a terminal: plain lines, each spec's as soon as it is done ---------------------------
 
-def _lines_until(process, wanted: str, seconds: float = 60) -> str:
+def _lines_until(process, wanted: str, seconds: float = 30) -> str:
     """What `process` writes to stdout, read as it comes, up to a line containing `wanted`."""
     seen, end = b"", time.monotonic() + seconds
     while time.monotonic() < end:

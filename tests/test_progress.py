@@ -339,3 +339,25 @@ def test_a_warning_in_85_essays_is_one_line_and_verbose_shows_each(tmp_path, cap
     assert sorted(found) == sorted([f"essay-{n:02d}" for n in range(1, 86)]
                                    + [f"essay-{n:02d}" for n in range(1, 41)])
     assert "also in" not in err
+
+
+def test_import_groups_a_warning_repeated_across_files_and_verbose_shows_each(tmp_path, capsys,
+                                                                             monkeypatch):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for n in range(1, 7):
+        (posts / f"post-{n}.md").write_text(f"---\ntitle: Post {n}\ntags: {{a: 1}}\n---\n\nText.\n")
+    (tmp_path / "p" / "source").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "posts", "--project", "p"]) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "posts/post-1.md:3: N817 warning: 'tags' should be a list of names; it was left out (also "
+        "in 5 other files: posts/post-2.md:3, posts/post-3.md:3, posts/post-4.md:3 and 2 more; "
+        "--verbose lists each)\n    hint: fix 'tags' in the essay's front matter\n")
+    for made in (tmp_path / "p" / "source").iterdir():
+        made.unlink()
+    assert main(["import", "posts", "--project", "p", "--verbose"]) == 0
+    err = capsys.readouterr().err
+    assert re.findall(r"^posts/(post-\d)\.md:3: N817 ", err, re.M) == [
+        f"post-{n}" for n in range(1, 7)] and "also in" not in err

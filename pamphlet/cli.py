@@ -541,7 +541,10 @@ class _Relay:
 
     def _read(self) -> None:
         while (step := self.queue.get()) is not None:
-            self.progress(step)
+            try:
+                self.progress(step)
+            except Exception:  # noqa: BLE001 - a display's fault must not stop the reading,
+                pass  # or the workers would wait on a full queue
 
     def __exit__(self, *exc) -> None:
         if self.thread is not None:  # the pool is shut down: no worker writes any more

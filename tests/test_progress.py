@@ -5,6 +5,7 @@ outputs as soon as that spec is done; a warning repeated across essays is one li
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pty
 import re
@@ -14,7 +15,6 @@ import struct
 import subprocess
 import sys
 import termios
-import fcntl
 import time
 from pathlib import Path
 
@@ -140,9 +140,10 @@ def test_jobs_default_to_the_cores_and_one_spec_gets_them_all(tmp_path, monkeypa
     project = _project(tmp_path / "p", 1)
     assert main(["build", str(project), "--jobs", "3"]) == 0
     assert main(["build", str(project), "--jobs", "1", "--force"]) == 0
+    assert main(["build", str(project), "--force"]) == 0
     two = _project(tmp_path / "two", 2, {"half": 1})
     assert main(["build", str(two), "--jobs", "1"]) == 0  # one after the other, here
-    assert asked == [3, 1, 1, 1]
+    assert asked == [3, 1, cli.cores(), 1, 1]
 
 
 def test_several_specs_in_the_pool_build_with_one_job_each(tmp_path):

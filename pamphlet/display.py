@@ -14,6 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import (BarColumn, MofNCompleteColumn, Progress, ProgressColumn, SpinnerColumn,
                            Task, TextColumn)
+from rich.table import Column
 from rich.text import Text
 
 from .progress import Step
@@ -40,6 +41,10 @@ class Estimate(ProgressColumn):
         return Text(f"about {_clock(left)} left", style="progress.remaining")
 
 
+def _one_line() -> Column:
+    return Column(no_wrap=True, overflow="ellipsis")
+
+
 def _clock(seconds: float) -> str:
     minutes, seconds = divmod(int(seconds + 0.5), 60)
     return f"{minutes}:{seconds:02d}"
@@ -58,9 +63,11 @@ class Board:
         # soft wrap: a long diagnostic stays one line, for the terminal to wrap and to copy
         console = console or Console(stderr=True, soft_wrap=True)
         self._progress = Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
-            MofNCompleteColumn(), TextColumn("{task.fields[unit]}"), Estimate(),
-            TextColumn("{task.fields[now]}", style="dim"),
+            # On a narrow terminal a row is cut short, never wrapped onto two lines.
+            SpinnerColumn(), TextColumn("{task.description}", table_column=_one_line()),
+            BarColumn(bar_width=24), MofNCompleteColumn(), TextColumn("{task.fields[unit]}"),
+            Estimate(table_column=_one_line()),
+            TextColumn("{task.fields[now]}", style="dim", table_column=_one_line()),
             # `wrote` lines and diagnostics go above the display, not through it; stdout only
             # when it is a terminal too (else it is a file or a pipe, and stays one).
             console=console, transient=True, redirect_stderr=True, redirect_stdout=stdout_too)

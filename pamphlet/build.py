@@ -138,17 +138,22 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
     is written beside the PDF's stitching and the print PDFs, once it knows where the
     reading PDF's pages begin."""
     ebook = _Ebook(spec, pamphlet, layout, scratch)
+    made = _teller(spec, scratch, progress)
     try:
         pdf = _reading_pdf(pamphlet, layout, scratch / f"{spec.stem}.pdf", result, jobs,
                            progress, cache_folder(scratch.parent, spec.stem), ebook.start)
+        made()
         ebook.start(pdf.starts)  # if it has not started yet (the whole render)
         if spec.printing:
             _print_outputs(spec, pdf, scratch, result)
+            made()
         kit_outputs(spec, pamphlet, layout, pdf, scratch, result.diagnostics, result.notes)
+        made()
     except BaseException:
         ebook.join(Diagnostics(), quietly=True)  # it writes into scratch: wait for it
         raise
     ebook.join(result.diagnostics)
+    made()
 
 
 class _Ebook:
@@ -220,6 +225,18 @@ class _Ebook:
         if kind == "error":
             raise PamphletError(value)
         diagnostics.extend(value)
+
+
+def _teller(spec: Spec, scratch: Path, progress: Progress):
+    """A call that tells `progress` of each output now in `scratch` and not told of before,
+    in the order `output_names` lists them (a stage may make several, or none)."""
+    waiting = output_names(spec)
+
+    def made() -> None:
+        for name in [name for name in waiting if (scratch / name).exists()]:
+            waiting.remove(name)
+            progress(Step("output", spec.path, name=name))
+    return made
 
 
 @contextlib.contextmanager

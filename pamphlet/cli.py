@@ -22,6 +22,7 @@ from .diagnostics import (Diagnostic, Diagnostics, PamphletError, Severity, fail
 from .essays import essay_paths, read_essay
 from .imposition import SCHEMES
 from .printing import SHEETS, print_plan, settings_from_table
+from .progress import Progress, Step, silent
 from .project import PAGE_SIZES, PRINT_FIELDS, find_spec, load_spec, project_root, specs_in
 from .schema import Field
 
@@ -68,8 +69,9 @@ def _build_parser(commands) -> None:
                            help="project folders or spec files (default: this folder)")
     build_cmd.add_argument("--out", type=Path, metavar="DIR",
                            help="write outputs to DIR instead of the project's build/")
-    build_cmd.add_argument("--jobs", "-j", type=_positive, default=1, metavar="N",
-                           help="build N specs at once, in separate processes")
+    build_cmd.add_argument("--jobs", "-j", type=_positive, default=cores(), metavar="N",
+                           help="work in N processes: one spec's parts, or several specs at "
+                           "once (default: the number of cores, here %(default)s)")
     build_cmd.add_argument("--shard", type=_shard, metavar="K/N",
                            help="build only the K-th of N fixed shares of the specs")
     build_cmd.add_argument("--force", action="store_true",
@@ -241,6 +243,15 @@ def _site_parser(commands) -> None:
     site_cmd.set_defaults(run=_site)
 
 
+def cores() -> int:
+    """The cores this process may run on (fewer than the machine's, in a container or under
+    taskset)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
+
+
 def _positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError("must be a whole number of 1 or more")
@@ -301,25 +312,95 @@ def _build(args: argparse.Namespace) -> int:
         clean_leftovers(out)
         key = cache.cache_key(spec, f"encoding={args.encoding}")
         if cache.current_outputs(out, spec, key, notes) and not args.force:
-            print(f"{_relative(spec)}: up to date")
+            print(f"{_relative(spec)}: up to date", flush=True)
             continue
         todo.append((spec, out, key))
-    _show(notes, args.verbose)
-    failed = 0
-    # Each spec's outputs are printed as soon as they are in place, not when all are done.
-    for (spec, out, key), result in _run_builds(todo, args.jobs, args.encoding):
-        _show(result.diagnostics, args.verbose)
-        if not result.ok:
-            print(f"pamphlet: {_relative(spec)} failed; its outputs were not changed",
-                  file=sys.stderr, flush=True)
-            failed += 1
-            continue
-        _show_written(result)
+    shown = _Shown(args.verbose)
+    shown(notes)
+    failed = _build_all(todo, args, shown)
     for root in booklets:
         for result in build_booklets(root, args.out, args.jobs, args.shard, args.force,
                                      args.encoding):
-            failed += _show_booklet(result, args.verbose)
+            failed += _show_booklet(result, shown)
+    shown.close()
     return EXIT_ERROR if failed else EXIT_OK
+
+
+def _build_all(todo: list, args: argparse.Namespace, shown: "_Shown") -> int:
+    """Build each spec, showing its outputs as soon as they are in place (not when all are
+    done) and, on a terminal, the build's progress meanwhile; how many failed."""
+    failed = 0
+    with _board(todo) as board:
+        for (spec, out, key), result in _run_builds(todo, args.jobs, args.encoding, board.step):
+            board.finished(spec)
+            shown(result.diagnostics)
+            if not result.ok:
+                print(f"pamphlet: {_relative(spec)} failed; its outputs were not changed",
+                      file=sys.stderr, flush=True)
+                failed += 1
+                continue
+            _show_written(result)
+    return failed
+
+
+class _Plain:
+    """No progress display: for output that is not a terminal, and for nothing to build."""
+
+    def __enter__(self) -> "_Plain":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    step = staticmethod(silent)
+
+    def finished(self, spec: Path) -> None:
+        pass
+
+
+def _board(todo: list):
+    """The live progress display on a terminal, else none."""
+    if not todo or not _isatty(sys.stderr):  # before rich is imported: it takes a while
+        return _Plain()
+    from . import display
+    from .build import output_names
+
+    if not display.wanted(sys.stderr):
+        return _Plain()
+    outputs = {}
+    for spec, _, _ in todo:
+        try:
+            outputs[spec] = len(output_names(load_spec(spec)))
+        except PamphletError:
+            outputs[spec] = None  # its build says what is wrong with it
+    return display.Board(outputs, _relative, stdout_too=_isatty(sys.stdout))
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # a closed or unusual stream is no terminal
+        return False
+
+
+class _Shown:
+    """A build's diagnostics: errors at once, with the spec that failed; warnings at the end,
+    each once, grouped across every spec and booklet (the pamphlet and a packet read the same
+    essays, and specs built at once finish in any order). --verbose: each as it comes."""
+
+    def __init__(self, verbose: bool):
+        self.verbose, self.warnings = verbose, {}  # in order, without twins
+
+    def __call__(self, diagnostics) -> None:
+        if self.verbose:
+            _show(diagnostics, verbose=True)
+            return
+        _show([d for d in diagnostics if d.is_error])
+        self.warnings.update(dict.fromkeys(d for d in diagnostics if not d.is_error))
+
+    def close(self) -> None:
+        """Show the warnings gathered."""
+        _show(list(self.warnings))
 
 
 def _booklet_projects(args: argparse.Namespace) -> list[Path]:
@@ -337,16 +418,16 @@ def _booklet_projects(args: argparse.Namespace) -> list[Path]:
     return roots
 
 
-def _show_booklet(result, verbose: bool = False) -> int:
+def _show_booklet(result, shown: "_Shown") -> int:
     """Say what one booklet's build did; 1 if it failed."""
-    _show(result.diagnostics, verbose)
+    shown(result.diagnostics)
     name = _relative(result.spec.path) if result.spec else "an essay"
     if not result.ok:
         print(f"pamphlet: the booklet of {name} failed; its outputs were not changed",
-              file=sys.stderr)
+              file=sys.stderr, flush=True)
         return 1
     if result.up_to_date:
-        print(f"{name}: booklet up to date")
+        print(f"{name}: booklet up to date", flush=True)
     else:
         _show_written(result)
     return 0
@@ -405,15 +486,18 @@ def _check_collisions(outs: dict[Path, Path], problems: Diagnostics) -> None:
                     "time with different --out folders")
 
 
-def _run_builds(todo: list, jobs: int, encoding: str):
+def _run_builds(todo: list, jobs: int, encoding: str, progress: Progress = silent):
     """Each spec's (task, result) as it finishes; a crash in one spec's build never hides the
-    others'."""
+    others'. One spec, or --jobs 1: built here, with `jobs` workers for its parts; several:
+    each in a process of the pool, its progress relayed back."""
     if jobs == 1 or len(todo) < 2:
         for task in todo:
-            yield task, _build_one(*task, encoding)
+            yield task, _build_one(*task, encoding, jobs, progress)
         return
     died = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+    with _Relay(progress) as relay, ProcessPoolExecutor(
+            max_workers=min(jobs, len(todo)), initializer=_worker,
+            initargs=(relay.queue,)) as pool:
         futures = {pool.submit(_build_one, *task, encoding): task for task in todo}
         for future in as_completed(futures):
             task = futures[future]
@@ -431,18 +515,67 @@ def _run_builds(todo: list, jobs: int, encoding: str):
 def _build_alone(spec: Path, out: Path, key: str, encoding: str):
     """Build again, in a process of its own, a spec whose worker died (with it, any spec that
     shared the pool): a process that dies now has died of this spec (O511)."""
-    with ProcessPoolExecutor(max_workers=1) as pool:
+    with ProcessPoolExecutor(max_workers=1, initializer=_worker, initargs=(None,)) as pool:
         try:
             return pool.submit(_build_one, spec, out, key, encoding).result()
         except BrokenProcessPool:
             return _crashed(spec, None)
 
 
-def _build_one(spec: Path, out: Path, key: str, encoding: str):
+class _Relay:
+    """Carries the Steps of builds in worker processes back to `progress`, through a queue a
+    thread here reads; nothing at all when `progress` is silent."""
+
+    def __init__(self, progress: Progress):
+        self.progress, self.queue, self.thread = progress, None, None
+
+    def __enter__(self) -> "_Relay":
+        if self.progress is not silent:
+            import multiprocessing
+            import threading
+
+            self.queue = multiprocessing.SimpleQueue()
+            self.thread = threading.Thread(target=self._read, daemon=True)
+            self.thread.start()
+        return self
+
+    def _read(self) -> None:
+        while (step := self.queue.get()) is not None:
+            try:
+                self.progress(step)
+            except Exception:  # noqa: BLE001 - a display's fault must not stop the reading,
+                pass  # or the workers would wait on a full queue
+
+    def __exit__(self, *exc) -> None:
+        if self.thread is not None:  # the pool is shut down: no worker writes any more
+            self.queue.put(None)
+            self.thread.join(timeout=5)
+            self.queue.close()
+
+
+_relay = None  # in a worker process: the queue its builds' Steps go back through
+
+
+def _worker(queue) -> None:
+    """Start a worker: its output goes to the real streams (not to a progress display it
+    inherited), and its builds' Steps to `queue`, if there is one."""
+    global _relay
+    sys.stdout, sys.stderr, _relay = sys.__stdout__, sys.__stderr__, queue
+
+
+def _relayed(step: Step) -> None:
+    _relay.put(step)
+
+
+def _build_one(spec: Path, out: Path, key: str, encoding: str, jobs: int = 1,
+               progress: Progress | None = None):
     from .build import build
 
+    if progress is None:  # in a worker of the pool
+        progress = silent if _relay is None else _relayed
+    progress(Step("spec", spec))
     try:
-        return build(spec, out, encoding, key)
+        return build(spec, out, encoding, key, jobs, progress)
     except Exception as error:  # a bug of ours: say so, name the spec, and go on with the rest
         if os.environ.get("PAMPHLET_DEBUG"):
             raise
@@ -655,7 +788,9 @@ def _show(diagnostics: Diagnostics | list[Diagnostic], verbose: bool = False) ->
     """Print diagnostics; a warning repeated across files is one block unless `verbose`."""
     groups = [[d] for d in diagnostics] if verbose else grouped(diagnostics)
     for group in groups:
-        print(format_group(group, relative_to=Path.cwd()), file=sys.stderr, flush=True)
+        # one write: a progress display, above which it goes, never splits it from its hint
+        sys.stderr.write(format_group(group, relative_to=Path.cwd()) + "\n")
+        sys.stderr.flush()
 
 
 def _relative(path: Path) -> str:

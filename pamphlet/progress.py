@@ -16,6 +16,7 @@ class Step:
     """One piece of a spec's build, finished."""
 
     kind: str  # "part": one part of the reading PDF laid out; "output": one output made
+    # (and "spec", said by the command line itself: this spec's build begins)
     spec: Path  # the spec being built
     done: int = 0  # parts laid out so far (for "part")
     total: int = 0  # parts in all (for "part")

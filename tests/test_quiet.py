@@ -62,7 +62,7 @@ def test_each_spec_is_reported_as_soon_as_it_is_built(tmp_path, monkeypatch):
     build has started, so its outputs are printed while the others are still being made."""
     started = []
 
-    def fake_build(spec, out, key, encoding):
+    def fake_build(spec, out, key, encoding, *how):
         started.append(spec)
         return BuildResult()
 

@@ -1,0 +1,364 @@
+"""Progress and quiet (issue 14): the build tells of each output as it is made, also from
+worker processes; a terminal shows specs, parts, outputs and a time estimate, and is left
+clean after an error or Ctrl-C; other output has no escape codes and shows each spec's
+outputs as soon as that spec is done; a warning repeated across essays is one line."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import re
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from pathlib import Path
+
+import pytest
+
+from pamphlet import cli
+from pamphlet.build import build, output_names
+from pamphlet.cli import main
+from pamphlet.project import load_spec
+
+REPO = Path(__file__).resolve().parent.parent
+ESC = "\x1b"
+
+# Run in a subprocess: `_outputs` first waits for a file named by PAMPHLET_TEST_GATE when the
+# spec's stem is "slow", and tells of PAMPHLET_TEST_PARTS parts (as the per-essay renderer
+# will), a little apart, so that a terminal has something to show; then the command line.
+RUNNER = """
+import os, sys, time
+from pathlib import Path
+from pamphlet import build
+from pamphlet.progress import Step
+made = build._outputs
+def outputs(spec, pamphlet, layout, scratch, result, jobs=1, progress=None):
+    gate = os.environ.get("PAMPHLET_TEST_GATE")
+    if gate and spec.stem == "slow":
+        end = time.monotonic() + 60
+        while not Path(gate).exists() and time.monotonic() < end:
+            time.sleep(0.02)
+    parts = int(os.environ.get("PAMPHLET_TEST_PARTS", "0"))
+    for done in range(1, parts + 1):
+        time.sleep(float(os.environ.get("PAMPHLET_TEST_PAUSE", "0.1")))
+        progress(Step("part", spec.path, done, parts, f"essay-{done:02d}"))
+    return made(spec, pamphlet, layout, scratch, result, jobs, progress)
+build._outputs = outputs
+from pamphlet.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _project(root: Path, essays: int = 2, packets: dict[str, int] | None = None,
+             key: str = "author", spec: str = "") -> Path:
+    """A project of `essays` short essays; each packet takes the first n of them."""
+    (root / "source").mkdir(parents=True)
+    slugs = [f"essay-{n:02d}" for n in range(1, essays + 1)]
+    (root / "pamphlet.toml").write_text(
+        'title = "Progress"\nessays = [' + ", ".join(f'"{s}"' for s in slugs) + "]\n" + spec)
+    for n, slug in enumerate(slugs, 1):
+        (root / "source" / f"{slug}.md").write_text(
+            f"---\ntitle: Essay {n}\n{key}: Someone\n---\n\nText {n}.\n")
+    for name, count in (packets or {}).items():
+        (root / "packets").mkdir(exist_ok=True)
+        (root / "packets" / f"{name}.toml").write_text(
+            f'title = "{name}"\nessays = [' + ", ".join(f'"{s}"' for s in slugs[:count]) + "]\n")
+    return root
+
+
+def _env(**extra: str) -> dict[str, str]:
+    # Python's own buffering as users have it, and rich left to see the terminal for itself
+    env = {k: v for k, v in os.environ.items() if k not in (
+        "PYTHONUNBUFFERED", "FORCE_COLOR", "TTY_COMPATIBLE", "TTY_INTERACTIVE", "NO_COLOR")}
+    return {**env, "PYTHONPATH": str(REPO), "TERM": "xterm-256color", **extra}
+
+
+def _plain(text: str) -> str:
+    """`text` without terminal escape codes and carriage returns."""
+    return re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text).replace("\r", "")
+
+
+# -- the build tells of each output ----------------------------------------------------------
+
+def test_each_output_is_told_as_it_is_made_in_scratch_in_order(tmp_path):
+    project = _project(tmp_path / "p", spec='[print]\nvariants = ["read", "print", "print-bw"]\n'
+                       '[ebook]\nkobo = true\n')
+    out = project / "build"
+    seen = []
+
+    def progress(step):
+        # What is in scratch when each output is told of: it, those before it, none after.
+        scratch = next(p for p in out.iterdir() if p.is_dir())
+        seen.append((step.kind, step.name, sorted(p.name for p in scratch.iterdir()
+                                                  if not p.name.startswith("."))))
+
+    result = build(project, out, progress=progress)
+    assert result.ok, result.diagnostics.items
+    names = output_names(load_spec(project / "pamphlet.toml"))
+    assert names == ["pamphlet.pdf", "pamphlet-print.pdf", "pamphlet-print-bw.pdf",
+                     "pamphlet.epub", "pamphlet.kepub.epub"]
+    assert [(kind, name) for kind, name, _ in seen] == [("output", name) for name in names]
+    for index, (_, name, present) in enumerate(seen):
+        assert set(names[:index + 1]) <= set(present), (name, present)
+    # told as each stage makes them, not all at the end: the reading PDF before the print
+    # PDFs are made, the EPUB before the Kobo edition
+    assert seen[0][2] == ["pamphlet.pdf"]
+    assert "pamphlet.epub" not in seen[2][2] and "pamphlet.kepub.epub" not in seen[3][2]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_steps_come_back_from_each_spec_in_order_also_from_worker_processes(tmp_path, jobs):
+    project = _project(tmp_path / "p", 2, {"half": 1})
+    specs = [project / "pamphlet.toml", project / "packets" / "half.toml"]
+    todo = [(spec, project / "build", f"key-{n}") for n, spec in enumerate(specs)]
+    steps = []
+    results = list(cli._run_builds(todo, jobs, "utf-8", steps.append))
+    assert sorted(task[0] for task, _ in results) == sorted(specs)
+    assert all(result.ok for _, result in results)
+    for spec in specs:
+        names = output_names(load_spec(spec))
+        assert [(s.kind, s.name) for s in steps if s.spec == spec] == [
+            ("spec", ""), *[("output", name) for name in names]]
+        assert (project / "build" / names[0]).exists()
+
+
+def test_jobs_default_to_the_cores_and_one_spec_gets_them_all(tmp_path, monkeypatch):
+    import pamphlet.build
+
+    assert cli.cores() == len(os.sched_getaffinity(0))
+    build_cmd = cli._parser()._subparsers._group_actions[0].choices["build"]
+    assert build_cmd.get_default("jobs") == cli.cores()
+    asked = []
+    monkeypatch.setattr(pamphlet.build, "build",
+                        lambda spec, out, encoding, key, jobs, progress: asked.append(jobs)
+                        or pamphlet.build.BuildResult())
+    project = _project(tmp_path / "p", 1)
+    assert main(["build", str(project), "--jobs", "3"]) == 0
+    assert main(["build", str(project), "--jobs", "1", "--force"]) == 0
+    assert main(["build", str(project), "--force"]) == 0
+    two = _project(tmp_path / "two", 2, {"half": 1})
+    assert main(["build", str(two), "--jobs", "1"]) == 0  # one after the other, here
+    assert asked == [3, 1, cli.cores(), 1, 1]
+
+
+def test_several_specs_in_the_pool_build_with_one_job_each(tmp_path):
+    project = _project(tmp_path / "p", 2, {"half": 1, "other": 2})
+    record = tmp_path / "jobs"
+    code = ("import sys, pamphlet.build as b\n"
+            "made = b.build\n"
+            "def build(*a, **k):\n"
+            f"    open({str(record)!r}, 'a').write(str(a[4]) + '\\n')\n"
+            "    return made(*a, **k)\n"
+            "b.build = build\n"
+            "from pamphlet.cli import main\n"
+            "sys.exit(main(sys.argv[1:]))\n")
+    done = subprocess.run([sys.executable, "-c", code, "build", str(project), "--jobs", "2"],
+                          capture_output=True, text=True, env=_env(), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert record.read_text().split() == ["1", "1", "1"]
+
+
+# -- not a terminal: plain lines, each spec's as soon as it is done ---------------------------
+
+def _lines_until(process, wanted: str, seconds: float = 30) -> str:
+    """What `process` writes to stdout, read as it comes, up to a line containing `wanted`."""
+    seen, end = b"", time.monotonic() + seconds
+    while time.monotonic() < end:
+        ready, _, _ = select.select([process.stdout], [], [], 0.2)
+        if ready:
+            chunk = os.read(process.stdout.fileno(), 65536)
+            if not chunk:
+                break
+            seen += chunk
+            if re.search(rb"%s.*\n" % re.escape(wanted.encode()), seen):
+                return seen.decode()
+    raise AssertionError(f"no line with {wanted!r} came while the build ran: {seen!r}")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_not_a_terminal_each_specs_outputs_are_printed_as_soon_as_it_is_done(tmp_path, jobs):
+    """The packet "slow" is held until the test has read the first spec's lines: they must
+    come while it is still being built, with no escape codes, whatever FORCE_COLOR says."""
+    project = _project(tmp_path / "p", 2, {"slow": 1})
+    gate = tmp_path / "go"
+    process = subprocess.Popen(
+        [sys.executable, "-c", RUNNER, "build", "--jobs", jobs], cwd=project,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0,
+        env=_env(PAMPHLET_TEST_GATE=str(gate), PAMPHLET_TEST_PARTS="3",
+                 PAMPHLET_TEST_PAUSE="0", FORCE_COLOR="1"))
+    try:
+        first = _lines_until(process, "pamphlet.epub")
+        assert process.poll() is None and not (project / "build" / "slow.pdf").exists()
+    finally:
+        gate.touch()
+    out, err = (data.decode() for data in process.communicate(timeout=120))
+    assert process.returncode == 0, err
+    lines = first.splitlines()
+    assert [line.split(" (")[0] for line in lines] == [
+        "wrote build/pamphlet.pdf", "wrote build/pamphlet.epub"]
+    assert [line.split(" (")[0] for line in out.splitlines()] == [
+        "wrote build/slow.pdf", "wrote build/slow.epub"]
+    assert ESC not in first + out + err
+
+
+# -- a terminal: the live display ----------------------------------------------------------
+
+def _in_terminal(argv: list[str], cwd: Path, env: dict[str, str], interrupt_after: str = "",
+                 width: int = 160) -> tuple[int, str]:
+    """Run `argv` with a pseudo-terminal as its stdin, stdout and stderr; its exit status and
+    everything it wrote. With `interrupt_after`, press Ctrl-C once that text has been seen."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, width, 0, 0))
+    process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=slave, stdout=slave, stderr=slave,
+                               start_new_session=True)
+    os.close(slave)
+    seen, interrupted = b"", False
+    try:
+        while True:
+            ready, _, _ = select.select([master], [], [], 120)
+            if not ready:
+                raise AssertionError(f"the build hung: {_plain(seen.decode(errors='replace'))}")
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the terminal's other end closed: the process is gone
+                break
+            if not chunk:
+                break
+            seen += chunk
+            if interrupt_after and not interrupted and interrupt_after.encode() in seen:
+                os.killpg(process.pid, signal.SIGINT)  # as Ctrl-C does: the whole group
+                interrupted = True
+    finally:
+        os.close(master)
+    return process.wait(timeout=60), seen.decode("utf-8", errors="replace")
+
+
+def _screen(seen: str) -> list[str]:
+    """The lines left on a (wide) terminal once `seen` is written to it: a small emulator of
+    what rich uses (carriage return, line feed, cursor up, erase line; colours ignored)."""
+    lines, row, col = [""], 0, 0
+    for token in re.findall(r"\x1b\[[0-9;?]*[A-Za-z]|\r|\n|[^\x1b\r\n]+", seen):
+        if token == "\n":
+            row, col = row + 1, 0
+            lines += [""] * (row + 1 - len(lines))
+        elif token == "\r":
+            col = 0
+        elif token.startswith(ESC):
+            if token[-1] == "A":
+                row = max(0, row - int(token[2:-1] or 1))
+            elif token[-1] == "K":
+                lines[row] = ""
+        else:
+            lines[row] = lines[row][:col].ljust(col) + token + lines[row][col + len(token):]
+            col += len(token)
+    return [line.rstrip() for line in lines if line.strip()]
+
+
+def _shows_cursor_at_the_end(text: str) -> bool:
+    return text.rfind(f"{ESC}[?25h") > text.rfind(f"{ESC}[?25l") > -1
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_terminal_shows_specs_parts_outputs_and_a_time_estimate(tmp_path, jobs):
+    project = _project(tmp_path / "p", 6, {"half": 3}, key="auther")
+    status, seen = _in_terminal(
+        [sys.executable, "-c", RUNNER, "build", "--jobs", jobs], project,
+        _env(PAMPHLET_TEST_PARTS="6", PAMPHLET_TEST_PAUSE="0.25"))
+    text = _plain(seen)
+    assert status == 0, text
+    assert ESC in seen and _shows_cursor_at_the_end(seen)
+    assert re.search(r"2 specs .* [01]/2", text)
+    assert re.search(r"pamphlet\.toml .* [1-6]/6 parts .*about 0:\d\d left", text), text
+    assert re.search(r"packets/half\.toml .* [1-6]/6 parts .*about 0:\d\d left", text), text
+    assert re.search(r"pamphlet\.toml .* 1/2 outputs .*made pamphlet\.pdf", text), text
+    # What stays: each spec's outputs, then the warning, whole and once (the packet's are the
+    # same), and nothing of the display.
+    screen = _screen(seen)
+    assert screen[4:] == [
+        "source/essay-01.md:3: E207 warning: unknown front-matter key 'auther' (also in 5 "
+        "other files: source/essay-02.md:3, source/essay-03.md:3, source/essay-04.md:3 and "
+        "2 more; --verbose lists each)", "    hint: did you mean 'author'?"], screen
+    assert sorted(line.split(" (")[0] for line in screen[:4]) == [
+        f"wrote build/{name}" for name in ("half.epub", "half.pdf", "pamphlet.epub",
+                                           "pamphlet.pdf")], screen
+    assert "Traceback" not in text
+
+
+def test_a_terminal_is_left_clean_after_a_failed_spec(tmp_path):
+    project = _project(tmp_path / "p", 2, {"broken": 1})
+    (project / "packets" / "broken.toml").write_text('title = "Broken"\nessays = ["nope"]\n')
+    status, seen = _in_terminal([sys.executable, "-c", RUNNER, "build", "--jobs", "1"], project,
+                                _env(PAMPHLET_TEST_PARTS="2"))
+    text = _plain(seen)
+    assert status == 1, text
+    assert _screen(seen) == [
+        "wrote build/pamphlet.pdf (10 pages)", "wrote build/pamphlet.epub (EPUB 3)",
+        "packets/broken.toml:2: P104 no essay 'nope' in source/",
+        "    hint: add source/nope.md, or remove the slug",
+        "pamphlet: packets/broken.toml failed; its outputs were not changed"]
+    assert _shows_cursor_at_the_end(seen) and "Traceback" not in text
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_ctrl_c_stops_the_display_and_changes_no_output(tmp_path, jobs):
+    project = _project(tmp_path / "p", 2, {"half": 1})
+    status, seen = _in_terminal(
+        [sys.executable, "-c", RUNNER, "build", "--jobs", jobs], project,
+        _env(PAMPHLET_TEST_PARTS="200", PAMPHLET_TEST_PAUSE="0.05"), interrupt_after="parts")
+    text = _plain(seen)
+    assert status == 130, text
+    assert text.rstrip().endswith("pamphlet: interrupted"), text[-500:]
+    assert _shows_cursor_at_the_end(seen) and "Traceback" not in text
+    assert not list((project / "build").glob("*.pdf"))
+
+
+# -- quiet: one line for a warning repeated across 85 essays ---------------------------------
+
+def test_a_warning_in_85_essays_is_one_line_and_verbose_shows_each(tmp_path, capsys,
+                                                                   monkeypatch):
+    project = _project(tmp_path / "p", 85, {"half": 40}, key="auther")
+    monkeypatch.chdir(project)
+    assert main(["build", "--jobs", "2"]) == 0
+    out, err = capsys.readouterr()
+    lines = [line for line in err.splitlines() if "E207" in line]
+    assert lines == [
+        "source/essay-01.md:3: E207 warning: unknown front-matter key 'auther' (also in 84 other "
+        "files: source/essay-02.md:3, source/essay-03.md:3, source/essay-04.md:3 and 81 more; "
+        "--verbose lists each)"], err
+    assert err.count("hint: did you mean 'author'?") == 1
+    assert ESC not in out + err
+
+    assert main(["build", "--jobs", "2", "--force", "--verbose"]) == 0
+    err = capsys.readouterr().err
+    found = re.findall(r"^source/(essay-\d\d)\.md:3: E207", err, re.M)
+    # every essay's warning, for the pamphlet and again for the packet of the first 40
+    assert sorted(found) == sorted([f"essay-{n:02d}" for n in range(1, 86)]
+                                   + [f"essay-{n:02d}" for n in range(1, 41)])
+    assert "also in" not in err
+
+
+def test_import_groups_a_warning_repeated_across_files_and_verbose_shows_each(tmp_path, capsys,
+                                                                             monkeypatch):
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    for n in range(1, 7):
+        (posts / f"post-{n}.md").write_text(f"---\ntitle: Post {n}\ntags: {{a: 1}}\n---\n\nText.\n")
+    (tmp_path / "p" / "source").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    assert main(["import", "posts", "--project", "p"]) == 0
+    err = capsys.readouterr().err
+    assert err == (
+        "posts/post-1.md:3: N817 warning: 'tags' should be a list of names; it was left out (also "
+        "in 5 other files: posts/post-2.md:3, posts/post-3.md:3, posts/post-4.md:3 and 2 more; "
+        "--verbose lists each)\n    hint: fix 'tags' in the essay's front matter\n")
+    for made in (tmp_path / "p" / "source").iterdir():
+        made.unlink()
+    assert main(["import", "posts", "--project", "p", "--verbose"]) == 0
+    err = capsys.readouterr().err
+    assert re.findall(r"^posts/(post-\d)\.md:3: N817 ", err, re.M) == [
+        f"post-{n}" for n in range(1, 7)] and "also in" not in err

@@ -96,10 +96,12 @@ class Board:
                 self._row(step.spec, "outputs", now="laying out")
             elif step.kind == "part":
                 row = self._row(step.spec, "parts", step.total)
-                self._progress.update(row, completed=step.done, now=step.name)
+                # (a part laid out again, at its place, makes the count grow)
+                self._progress.update(row, completed=step.done, now=step.name,
+                                      total=max(step.total, step.done), refresh=True)
             elif step.kind == "output":
                 row = self._row(step.spec, "outputs")
-                self._progress.update(row, advance=1, now=f"made {step.name}")
+                self._progress.update(row, advance=1, now=f"made {step.name}", refresh=True)
 
     def finished(self, spec: Path) -> None:
         """A spec's build is over: its row goes, and the specs row moves on."""

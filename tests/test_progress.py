@@ -29,8 +29,9 @@ REPO = Path(__file__).resolve().parent.parent
 ESC = "\x1b"
 
 # Run in a subprocess: `_outputs` first waits for a file named by PAMPHLET_TEST_GATE when the
-# spec's stem is "slow", and tells of PAMPHLET_TEST_PARTS parts (as the per-essay renderer
-# will), a little apart, so that a terminal has something to show; then the command line.
+# spec's stem is "slow", and, with PAMPHLET_TEST_PARTS set, pauses a little after each part
+# of the reading PDF is laid out, so that a terminal has something to show; then the
+# command line.
 RUNNER = """
 import os, sys, time
 from pathlib import Path
@@ -43,11 +44,12 @@ def outputs(spec, pamphlet, layout, scratch, result, jobs=1, progress=None):
         end = time.monotonic() + 60
         while not Path(gate).exists() and time.monotonic() < end:
             time.sleep(0.02)
-    parts = int(os.environ.get("PAMPHLET_TEST_PARTS", "0"))
-    for done in range(1, parts + 1):
-        time.sleep(float(os.environ.get("PAMPHLET_TEST_PAUSE", "0.1")))
-        progress(Step("part", spec.path, done, parts, f"essay-{done:02d}"))
-    return made(spec, pamphlet, layout, scratch, result, jobs, progress)
+    told = progress
+    def slowly(step):
+        if step.kind == "part" and os.environ.get("PAMPHLET_TEST_PARTS"):
+            time.sleep(float(os.environ.get("PAMPHLET_TEST_PAUSE", "0.1")))
+        told(step)
+    return made(spec, pamphlet, layout, scratch, result, jobs, slowly)
 build._outputs = outputs
 from pamphlet.cli import main
 sys.exit(main(sys.argv[1:]))
@@ -102,13 +104,19 @@ def test_each_output_is_told_as_it_is_made_in_scratch_in_order(tmp_path):
     names = output_names(load_spec(project / "pamphlet.toml"))
     assert names == ["pamphlet.pdf", "pamphlet-print.pdf", "pamphlet-print-bw.pdf",
                      "pamphlet.epub", "pamphlet.kepub.epub"]
-    assert [(kind, name) for kind, name, _ in seen] == [("output", name) for name in names]
+    parts = [name for kind, name, _ in seen if kind == "part"]
+    assert parts and "front" in parts  # the reading PDF's parts, as each is laid out
+    seen = [step for step in seen if step[0] == "output"]
+    # Each once, when it is there; the EPUB (made in a process of its own beside the
+    # print PDFs) may come before them.
+    assert sorted(name for _, name, _ in seen) == sorted(names)
     for index, (_, name, present) in enumerate(seen):
-        assert set(names[:index + 1]) <= set(present), (name, present)
+        assert {told for _, told, _ in seen[:index + 1]} <= set(present), (name, present)
     # told as each stage makes them, not all at the end: the reading PDF before the print
-    # PDFs are made, the EPUB before the Kobo edition
+    # PDFs are made (the EPUB and the Kobo edition are made beside them, in a process of
+    # their own, and told once both are done)
     assert seen[0][2] == ["pamphlet.pdf"]
-    assert "pamphlet.epub" not in seen[2][2] and "pamphlet.kepub.epub" not in seen[3][2]
+    assert "pamphlet-print.pdf" not in seen[0][2]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -122,8 +130,11 @@ def test_steps_come_back_from_each_spec_in_order_also_from_worker_processes(tmp_
     assert all(result.ok for _, result in results)
     for spec in specs:
         names = output_names(load_spec(spec))
-        assert [(s.kind, s.name) for s in steps if s.spec == spec] == [
+        told = [(s.kind, s.name) for s in steps if s.spec == spec]
+        assert [step for step in told if step[0] != "part"] == [
             ("spec", ""), *[("output", name) for name in names]]
+        parts = [index for index, step in enumerate(told) if step[0] == "part"]
+        assert parts and told.index(("output", names[0])) > max(parts)  # parts come first
         assert (project / "build" / names[0]).exists()
 
 
@@ -273,8 +284,9 @@ def test_a_terminal_shows_specs_parts_outputs_and_a_time_estimate(tmp_path, jobs
     assert status == 0, text
     assert ESC in seen and _shows_cursor_at_the_end(seen)
     assert re.search(r"2 specs .* [01]/2", text)
-    assert re.search(r"pamphlet\.toml .* [1-6]/6 parts .*about 0:\d\d left", text), text
-    assert re.search(r"packets/half\.toml .* [1-6]/6 parts .*about 0:\d\d left", text), text
+    # the parts: the front matter, six essays (three in the packet) and the back matter
+    assert re.search(r"pamphlet\.toml .* [1-8]/[78] parts .*about 0:\d\d left", text), text
+    assert re.search(r"packets/half\.toml .* [1-5]/[45] parts .*about 0:\d\d left", text), text
     assert re.search(r"pamphlet\.toml .* 1/2 outputs .*made pamphlet\.pdf", text), text
     # What stays: each spec's outputs, then the warning, whole and once (the packet's are the
     # same), and nothing of the display.

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextvars
 import copy
+import dataclasses
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -77,7 +78,6 @@ class Laid:
     used: dict[str, int]  # the foreign anchors it looked up, with the page it was given
     local_refs: bool  # it looks up anchors of its own (their numbers move with the part)
     inputs: dict[str, str] = field(default_factory=dict)  # file loaded -> its SHA-256
-    next_side: str | None = None  # the side the next part starts on, after the blanks
     missing_glyphs: set[str] = field(default_factory=set)
     diagnostics: list = field(default_factory=list)
 
@@ -90,7 +90,6 @@ class Finished:
     pdf: bytes
     pages: int
     anchors: dict[str, int]  # anchor -> page within the part, from 1
-    next_side: str | None
     starts: list[PageStart]  # page numbers within the book
     roles: list  # per page, as pdf.top_level_roles
     lines: dict[int, list]  # page index within the part -> line positions
@@ -140,9 +139,8 @@ class Renderer:
         for number, page in enumerate(kept, 1):  # an element split over pages: its first
             for name in page.anchors:
                 anchors.setdefault(name, number)
-        following = document.pages[-1]._page_box.page_type.side if job.shell else None
         laid = Laid(job.name, len(kept), anchors, placement, state.used, state.local_refs,
-                    fetcher.loaded, following, set(log.missing_glyphs), list(diagnostics))
+                    fetcher.loaded, set(log.missing_glyphs), list(diagnostics))
         self.documents[job.name] = (job, document, laid, state)
         return laid
 
@@ -171,9 +169,9 @@ class Renderer:
         finally:
             _PART.reset(token)
         offset = placement.start - 1
-        starts = [PageStart(start.page + offset, *_rest(start))
+        starts = [dataclasses.replace(start, page=start.page + offset)
                   for start in page_starts(part, lines=job.lines)]
-        return Finished(job.name, pdf, laid.pages, laid.anchors, laid.next_side, starts, top_level_roles(part),
+        return Finished(job.name, pdf, laid.pages, laid.anchors, starts, top_level_roles(part),
                         line_positions(part) if job.lines else {},
                         laid.missing_glyphs | set(log.missing_glyphs),
                         laid.diagnostics + list(diagnostics), again)
@@ -212,12 +210,6 @@ def _recording(gate, diagnostics, path):
     fetcher = Recording(gate, diagnostics, path)
     fetcher.loaded = {}
     return fetcher
-
-
-def _rest(start: PageStart) -> tuple:
-    """A PageStart's fields after its page number, in order."""
-    values = [getattr(start, name) for name in start.__dataclass_fields__]
-    return tuple(values[1:])
 
 
 def _placement_css(start: int, ltr: bool) -> str:

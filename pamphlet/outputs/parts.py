@@ -152,7 +152,6 @@ class Known:
     pages: int
     anchors: dict[str, int]
     start: int = 1  # the page it was laid out to start at (its side matters)
-    next_side: str | None = None  # the side the next part starts on, after its blanks
 
 
 def side(page: int, ltr: bool) -> str:
@@ -481,7 +480,7 @@ class _Book:
             if entry and _inputs_unchanged(entry.get("inputs", {}), self.digests):
                 try:  # a damaged entry (a build killed while writing it) is no entry
                     self.known[name] = Known(int(entry["pages"]), dict(entry["anchors"]),
-                                             int(entry["start"]), entry.get("next_side"))
+                                             int(entry["start"]))
                 except (KeyError, TypeError, ValueError):
                     pass
         self.owner: dict[str, int] = {}  # a part laid out in this build: its worker
@@ -574,8 +573,7 @@ class _Book:
     def _finished(self, name: str, finished: Finished) -> None:
         placement = self.sent.pop(name)
         self.owner.pop(name, None)
-        self.known[name] = Known(finished.pages, finished.anchors, placement.start,
-                                 finished.next_side)
+        self.known[name] = Known(finished.pages, finished.anchors, placement.start)
         self._written(name, placement, finished)
         self.cache.keep_written(self._written_key(name, placement), finished.pdf,
                                 _meta(finished))
@@ -623,13 +621,13 @@ class _Book:
         for name in self.order:
             known = self.known[name]
             entry = {"pages": known.pages, "anchors": known.anchors, "start": known.start,
-                     "next_side": known.next_side, "inputs": self.inputs.get(name, {})}
+                     "inputs": self.inputs.get(name, {})}
             self.cache.keep_layout(self.keys[name], entry)
 
     def _laid(self, name: str, worker: int, laid: Laid) -> None:
         self.tries[name] = self.tries.get(name, 0) + 1
         self.owner[name] = worker
-        self.known[name] = Known(laid.pages, laid.anchors, laid.placement.start, laid.next_side)
+        self.known[name] = Known(laid.pages, laid.anchors, laid.placement.start)
         self.inputs[name] = laid.inputs
 
     def _written(self, name: str, placement: Placement, finished: Finished) -> None:
@@ -648,7 +646,6 @@ class _Book:
 def _meta(finished: Finished) -> dict:
     """What a written part keeps beside its PDF in the cache."""
     return {"pages": finished.pages, "anchors": finished.anchors,
-            "next_side": finished.next_side,
             "starts": [asdict(start) for start in finished.starts],
             "roles": finished.roles, "lines": {str(k): v for k, v in finished.lines.items()},
             "missing_glyphs": sorted(finished.missing_glyphs),
@@ -659,7 +656,7 @@ def _meta(finished: Finished) -> dict:
 
 def _from_cache(name: str, pdf: bytes, meta: dict) -> Finished:
     return Finished(
-        name, pdf, int(meta["pages"]), dict(meta["anchors"]), meta.get("next_side"),
+        name, pdf, int(meta["pages"]), dict(meta["anchors"]),
         [PageStart(**start) for start in meta["starts"]],
         [[tuple(role) for role in page] for page in meta["roles"]],
         {int(k): [tuple(p) for p in v] for k, v in meta["lines"].items()},

@@ -451,8 +451,10 @@ def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
     PartJob; `finish_args` is (identifier, created, modified, variant)."""
     book = _Book(sources, {source.name: job_for(source) for source in sources}, finish_args,
                  cache, uses_total)
-    # A worker pays for itself (a process, the layout's style parsed again) with two parts.
-    workers = Workers(max(1, min(jobs, len(sources) // 2)), spec)
+    # A worker pays for itself (a process, the layout's style parsed again) with two parts
+    # to lay out: an edit to one essay is laid out in the build's own process.
+    unknown = sum(name not in book.known for name in book.order)
+    workers = Workers(max(1, min(jobs, unknown // 2)), spec)
     try:
         book.run(workers, progress, spec)
     finally:

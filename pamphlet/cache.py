@@ -23,6 +23,7 @@ from . import __version__
 from .diagnostics import Diagnostics, PamphletError
 from .paths import BUILTIN_LAYOUTS, Gate, Refused, present
 from .essays import essay_paths
+from .markup import linked_slugs
 from .project import Spec, project_root
 
 RECORD = ".pamphlet-cache.json"
@@ -39,13 +40,27 @@ def cache_key(spec: Path, options: str = "") -> str:
 
 def essay_key(spec: Spec, options: str = "") -> str:
     """The key of a spec made for one essay (booklets.py), which has no file of its own: the
-    essay, every file of source/ but the other essays (images), the layouts, and the
-    settings it inherits, written out. Another essay's edit leaves it as it was."""
-    others = {path for path in essay_paths(spec.source_dir).values() if path != spec.path}
+    essay, every file of source/ but the other essays (images), the layouts, the settings it
+    inherits, written out, and which of the essays it links to exist. Another essay's edit,
+    or a new essay it does not link to, leaves it as it was."""
+    paths = essay_paths(spec.source_dir)
+    others = {path for path in paths.values() if path != spec.path}
     files = [spec.path, *(path for path in _tree(spec.root) if path not in others)]
-    # Only the other essays' names: a link to one is dropped from a booklet either way.
-    names = "|".join(sorted(path.name for path in others))
+    # A link to another essay is dropped from a booklet, and said to be (M304) only when
+    # that essay does not exist: so the names of those it links to are what count.
+    linked = linked_slugs(_text(spec.path, spec.root))
+    names = "|".join(sorted(slug for slug, path in paths.items()
+                            if path in others and slug in linked))
     return _digest(f"{options}|booklet|{spec!r}|{names}", files, spec.root)
+
+
+def _text(path: Path, within: Path) -> str:
+    """The file's text, read through the path gate ("" if refused or unreadable)."""
+    try:
+        data = Gate.for_project(within).read_bytes(path)  # the build reads no larger one
+    except (Refused, OSError):
+        return ""
+    return data.decode("utf-8", "replace")
 
 
 def _tree(root: Path) -> list[Path]:

@@ -238,6 +238,8 @@ def _site_parser(commands) -> None:
                        help="build only the K-th of N fixed shares, into a shard folder")
     parts.add_argument("--gather", nargs="+", type=Path, metavar="DIR",
                        help="assemble the site from the folders of every shard")
+    site_cmd.add_argument("-v", "--verbose", action="store_true",
+                          help="name each unit (spec:NAME, essay:SLUG) made afresh")
     site_cmd.set_defaults(run=_site)
 
 
@@ -508,6 +510,8 @@ def _site(args: argparse.Namespace) -> int:
         result, site = build_site(root, out, base_url)
     _show(result.diagnostics)
     failed = f", {len(result.failed)} failed" if result.failed else ""
+    if args.verbose and result.built:
+        print(f"made afresh: {', '.join(result.built)}")
     print(f"{len(result.built)} made afresh, {len(result.reused)} current{failed}")
     if result.failed or result.diagnostics.has_errors:
         print("pamphlet: the site was not written; its old pages were kept", file=sys.stderr)

@@ -1,12 +1,13 @@
 """The incremental cache: a spec's outputs are current when nothing they are made from changed.
 
-The key hashes the spec file, every file under the project's source/ and layouts/, the
-built-in layouts, any intro file or cover image the spec names, the package version and
-SOURCE_DATE_EPOCH. It is deliberately coarse: an edit to any essay rebuilds every spec, which
-is always correct and still cheap to check. Records live in `<out>/.pamphlet-cache.json`,
-written together with the outputs they describe; a record that is damaged or not ours is
-ignored with a warning (O508), and a record never makes the build read outside its folders.
-"""
+A spec's key (`build_key`, the same for `pamphlet build` and `pamphlet site`) hashes the spec
+file, any intro file or cover image it names, the essays it selects, in order, every other
+file under the project's source/ but the other essays (images), its layouts/, the built-in
+layouts, the package version and SOURCE_DATE_EPOCH: an edit to an essay rebuilds only the
+specs that hold it. A booklet's key (`essay_key`) is its essay's. Records live in
+`<out>/.pamphlet-cache.json`, written together with the outputs they describe; a record that
+is damaged or not ours is ignored with a warning (O508), and a record never makes the build
+read outside its folders."""
 
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from .diagnostics import Diagnostics, PamphletError
 from .paths import BUILTIN_LAYOUTS, Gate, Refused, present
 from .essays import essay_paths
 from .markup import linked_slugs
-from .project import Spec, project_root
+from .project import Spec, load_spec, project_root
 
 RECORD = ".pamphlet-cache.json"
 RECORD_LIMIT = 4_000_000  # bytes; a record is a few hundred bytes a spec
@@ -178,8 +179,23 @@ def _file_hash(path: Path, within: Path) -> str:
         return "unreadable"
 
 
+def build_key(spec: Path, encoding: str = "utf-8", read=None) -> str:
+    """The key of a spec's outputs, the same for `pamphlet build` and `pamphlet site` (so
+    neither rebuilds what the other made): `selection_key` of the essays it selects (`read`:
+    a caller's cached essay reader); the coarse `cache_key` for a spec that does not load,
+    whose build fails and records nothing."""
+    from .select import selected_paths
+
+    options = f"encoding={encoding}"
+    try:
+        loaded = load_spec(spec)
+    except PamphletError:
+        return cache_key(spec, options)
+    return selection_key(spec, selected_paths(loaded, encoding, read), options)
+
+
 def selection_key(spec: Path, essays: list[Path], options: str = "") -> str:
-    """A finer key for a spec whose selection is known (the site's builds): the spec, the
+    """The key of a spec whose selection is known (see `build_key`): the spec, the
     files it names, its essays in order, the rest of source/ but the other essays (images),
     and the layouts. An edit to an essay it does not hold leaves it as it was; a new essay
     that its [select] would take changes `essays`, and so the key."""

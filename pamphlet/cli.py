@@ -301,7 +301,7 @@ def _build(args: argparse.Namespace) -> int:
     for spec in shard(specs, args.shard):
         out = outs[spec]
         clean_leftovers(out)
-        key = cache.cache_key(spec, f"encoding={args.encoding}")
+        key = cache.build_key(spec, args.encoding)
         if cache.current_outputs(out, spec, key, notes) and not args.force:
             print(f"{_relative(spec)}: up to date")
             continue

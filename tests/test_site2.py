@@ -78,3 +78,17 @@ def test_build_and_site_share_one_cache_and_build_keeps_only_what_the_spec_asks(
         spec.write("[ebook]\nkobo = true\n")
     assert main(["build", str(project)]) == 0
     assert (build / "pamphlet.kepub.epub").read_bytes() == offered.read_bytes()
+
+
+def test_the_site_builds_booklets_as_quietly_as_build_does(tmp_path, capsys, source_date_epoch):
+    one = essay("One", "See [two](two.md), [its end](two.md#end) and [a file](notes.txt).")
+    project = make(tmp_path, SMALL + SITE, {"one": one,
+                                            "two": essay("Two", "Second.\n\n## End\n\nX.")})
+    (project / "source" / "notes.txt").write_text("notes")
+    assert main(["site", str(project)]) == 0
+    err = capsys.readouterr().err
+    # notes.txt is named (the pamphlet's and the booklet's warning, shown as one); two.md
+    # never: the booklet drops that link as expected.
+    assert f"{project / 'source' / 'one.md'}:6: M304 warning: link to a file that is not in " \
+        "this pamphlet: notes.txt" in err, err
+    assert "two.md" not in err and err.count("M304") == 1, err

@@ -253,11 +253,13 @@ def _essay_unit(unit: Unit, house: Spec, library: Library, booklet: Spec | None,
 def _with_booklet(record: dict, booklet: Spec, key: str, work: Path, encoding: str,
                   result: ShardResult) -> dict | None:
     """The essay's record with its booklet's downloads and cover; None if it failed."""
-    from ..booklets import FOLDER, booklet_folder
+    from ..booklets import FOLDER, booklet_folder, build_booklet
 
-    outputs = _built(booklet, booklet_folder(booklet.root), key, encoding, result)
-    if outputs is None:
+    built = build_booklet(booklet, booklet_folder(booklet.root), encoding, key)
+    result.diagnostics.extend(built.diagnostics)
+    if not built.ok:
         return None
+    outputs = built.outputs
     files, cover = downloads(outputs, work, booklet.stem, print_plans(booklet, outputs),
                              (FOLDER,))
     return {**record, "downloads": files, "cover": cover}

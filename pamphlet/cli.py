@@ -154,7 +154,10 @@ def _library_parsers(commands) -> None:
         "called but not defined (or defined but not called), missing images and dead links.")
     check_cmd.add_argument("path", nargs="?", default=Path("."), type=Path, metavar="PATH")
     check_cmd.add_argument("--epub", action="store_true",
-                           help="also run EPUBCheck on the EPUBs in build/")
+                           help="also run EPUBCheck on the EPUBs in build/ (and on the "
+                           "booklets in build/essays/ when [site] each_essay asks for them)")
+    check_cmd.add_argument("--each-essay", action="store_true",
+                           help="with --epub: check the booklets in build/essays/ too")
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
     _verbose_option(check_cmd)
     check_cmd.set_defaults(run=_check)
@@ -495,8 +498,10 @@ def _site(args: argparse.Namespace) -> int:
     base_url = _base_url(args.base_url)
     root = project_root(find_spec(args.path)) if args.path.is_file() else args.path.resolve()
     if args.gather:
+        found = Diagnostics()
         site = gather(args.gather, args.out or output_folder(root / "pamphlet.toml") / "site",
-                      base_url)
+                      base_url, found)
+        _show(found)
         print(f"wrote {_relative(args.out or root / 'build' / 'site')} "
               f"({len(site.pamphlets)} pamphlets, {len(site.essays)} essays)")
         return EXIT_OK
@@ -591,7 +596,7 @@ def _new(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .check import check_project
 
-    diagnostics, specs, essays = check_project(args.path, args.epub)
+    diagnostics, specs, essays = check_project(args.path, args.epub, args.each_essay)
     _show(diagnostics, args.verbose)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
     print(f"checked {specs} spec{'s' * (specs != 1)} and {essays} essay{'s' * (essays != 1)}: "

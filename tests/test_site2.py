@@ -249,3 +249,24 @@ def test_check_epub_checks_the_booklets_when_they_are_wanted(tmp_path, capsys,
         file.write(SITE)
     assert main(["check", str(project), "--epub"]) == 1
     assert f"{book}: C104 EPUBCheck RSC-001" in capsys.readouterr().err
+
+
+def test_build_rebuilds_a_spec_only_for_the_essays_it_selects(tmp_path, capsys,
+                                                              source_date_epoch):
+    tagged = "---\ntitle: {0}\nauthor: A\ntags: [{1}]\n---\n\nText of {0}.\n"
+    project = make(tmp_path, 'title = "Red"\neditor = "E"\n[select]\ntags_any = ["red"]\n',
+                   {"one": tagged.format("One", "red"), "two": tagged.format("Two", "blue")})
+    assert main(["build", str(project)]) == 0
+    capsys.readouterr()
+    (project / "source" / "two.md").write_text(tagged.format("Two, changed", "blue"))
+    (project / "source" / "three.md").write_text(tagged.format("Three", "green"))
+    assert main(["build", str(project)]) == 0
+    assert "pamphlet.toml: up to date" in capsys.readouterr().out  # nothing it holds changed
+    (project / "source" / "four.md").write_text(tagged.format("Four", "red"))
+    assert main(["build", str(project)]) == 0
+    assert "wrote" in capsys.readouterr().out  # a new essay its [select] takes
+    assert Pdf(project / "build" / "pamphlet.pdf").pages_with("Text of Four.")
+    (project / "source" / "two.md").write_text(tagged.format("Two", "red"))
+    assert main(["build", str(project)]) == 0
+    assert "wrote" in capsys.readouterr().out  # an essay that now has its tag
+    assert Pdf(project / "build" / "pamphlet.pdf").pages_with("Text of Two.")

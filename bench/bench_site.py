@@ -47,9 +47,9 @@ def contents(site: Path) -> dict[Path, str]:
 
 
 def run(project: Path) -> tuple[float, float, str]:
-    """(seconds, peak MB, what it said) of one `pamphlet site` process."""
+    """(seconds, peak MB, what it said) of one `pamphlet site -v` process."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "pamphlet", "site", str(project)],
+    done = subprocess.run([sys.executable, "-m", "pamphlet", "site", "-v", str(project)],
                           capture_output=True, text=True, env={**os.environ,
                                                                "SOURCE_DATE_EPOCH": EPOCH})
     seconds = time.perf_counter() - start
@@ -79,13 +79,26 @@ def main() -> None:
         print(f"no-op rebuild: {seconds:.1f} s; {said.strip().splitlines()[-2]}")
         with (project / "source" / "essay-0003.md").open("a") as essay:
             essay.write("\nOne more paragraph, written after the first build.\n")
+        booklets = stamps(project / "build" / "essays")
         seconds, _, said = run(project)
         after = contents(site)
         made = re.search(r"(\d+) made afresh", said).group(1)
+        units = re.search(r"made afresh: (.*)", said)
         changed = sum(1 for p, t in after.items() if before.get(p) != t)
-        print(f"after essay-0003 changed: {seconds:.1f} s; {made} units made afresh "
-              f"(the essay, with its booklet if any, and the pamphlets that hold it); the "
-              f"site's {len(after)} files were written anew, {changed} of them different")
+        rebooked = sorted({Path(name).name.split(".")[0].removesuffix("-print") for name, stamp
+                           in stamps(project / "build" / "essays").items() if not name.startswith(".")
+                           if booklets.get(name) != stamp})
+        print(f"after essay-0003 changed: {seconds:.1f} s; {made} units made afresh: "
+              f"{units.group(1) if units else 'none'}; booklets rebuilt: "
+              f"{', '.join(rebooked) or 'none'}; the site's {len(after)} files were written "
+              f"anew (pages and feeds are made whole from the records), {changed} of them "
+              f"different")
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    """Each file's modification time: a file rebuilt is a file written again."""
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if p.is_file()} \
+        if folder.is_dir() else {}
 
 
 if __name__ == "__main__":

@@ -106,9 +106,9 @@ def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 
     todo = []
     for spec in specs:
         key = cache.essay_key(spec, f"encoding={encoding}")
-        current = None if force else cache.current_outputs(out, spec.path, key)
+        current = None if force else _current(spec, out, key)
         if current is not None:
-            results.append(BuildResult(spec=spec, outputs=current, up_to_date=True))
+            results.append(current)
         else:
             todo.append((spec, key))
     results += _run(todo, out, jobs, encoding)
@@ -213,15 +213,36 @@ def _outcome(future, spec: Spec) -> BuildResult:
         return _crashed(spec, "the process building it died (killed, or out of memory)")
 
 
-def _build_one(spec: Spec, out: Path, key: str, encoding: str) -> BuildResult:
+def build_booklet(spec: Spec, folder: Path, encoding: str = "utf-8", key: str | None = None,
+                  force: bool = False) -> BuildResult:
+    """Build one essay's booklet into `folder` (see `booklet_folder`), as `pamphlet build
+    --each-essay` and `pamphlet site` both do: skipped when current (`up_to_date`), its links
+    to the project's other essays dropped without a word (no M304), a crash its own (O532)."""
     from .build import build_spec
 
+    key = key or cache.essay_key(spec, f"encoding={encoding}")
+    current = None if force else _current(spec, folder, key)
+    if current is not None:
+        return current
     try:
-        return _quiet_cross_links(build_spec(spec, out, encoding, key))
+        return _quiet_cross_links(build_spec(spec, folder, encoding, key))
     except Exception as error:  # a bug of ours: name the essay, and build the others
         where = traceback.extract_tb(error.__traceback__)[-1:]
         at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
         return _crashed(spec, f"internal error: {type(error).__name__}: {error}{at}")
+
+
+def _current(spec: Spec, folder: Path, key: str) -> BuildResult | None:
+    """The result of a booklet whose recorded outputs are current, else None."""
+    from .build import BuildResult
+
+    outputs = cache.current_outputs(folder, spec.path, key)
+    return None if outputs is None else BuildResult(spec=spec, outputs=outputs, up_to_date=True)
+
+
+def _build_one(spec: Spec, out: Path, key: str, encoding: str) -> BuildResult:
+    """A stale booklet, built (in a worker, with --jobs)."""
+    return build_booklet(spec, out, encoding, key, force=True)
 
 
 def _crashed(spec: Spec, what: str) -> BuildResult:

@@ -1,12 +1,13 @@
 """The incremental cache: a spec's outputs are current when nothing they are made from changed.
 
-The key hashes the spec file, every file under the project's source/ and layouts/, the
-built-in layouts, any intro file or cover image the spec names, the package version and
-SOURCE_DATE_EPOCH. It is deliberately coarse: an edit to any essay rebuilds every spec, which
-is always correct and still cheap to check. Records live in `<out>/.pamphlet-cache.json`,
-written together with the outputs they describe; a record that is damaged or not ours is
-ignored with a warning (O508), and a record never makes the build read outside its folders.
-"""
+A spec's key (`build_key`, the same for `pamphlet build` and `pamphlet site`) hashes the spec
+file, any intro file or cover image it names, the essays it selects, in order, every other
+file under the project's source/ but the other essays (images), its layouts/, the built-in
+layouts, the package version and SOURCE_DATE_EPOCH: an edit to an essay rebuilds only the
+specs that hold it. A booklet's key (`essay_key`) is its essay's. Records live in
+`<out>/.pamphlet-cache.json`, written together with the outputs they describe; a record that
+is damaged or not ours is ignored with a warning (O508), and a record never makes the build
+read outside its folders."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ from . import __version__
 from .diagnostics import Diagnostics, PamphletError
 from .paths import BUILTIN_LAYOUTS, Gate, Refused, present
 from .essays import essay_paths
-from .project import Spec, project_root
+from .markup import linked_slugs
+from .project import Spec, load_spec, project_root
 
 RECORD = ".pamphlet-cache.json"
 RECORD_LIMIT = 4_000_000  # bytes; a record is a few hundred bytes a spec
@@ -39,13 +41,27 @@ def cache_key(spec: Path, options: str = "") -> str:
 
 def essay_key(spec: Spec, options: str = "") -> str:
     """The key of a spec made for one essay (booklets.py), which has no file of its own: the
-    essay, every file of source/ but the other essays (images), the layouts, and the
-    settings it inherits, written out. Another essay's edit leaves it as it was."""
-    others = {path for path in essay_paths(spec.source_dir).values() if path != spec.path}
+    essay, every file of source/ but the other essays (images), the layouts, the settings it
+    inherits, written out, and which of the essays it links to exist. Another essay's edit,
+    or a new essay it does not link to, leaves it as it was."""
+    paths = essay_paths(spec.source_dir)
+    others = {path for path in paths.values() if path != spec.path}
     files = [spec.path, *(path for path in _tree(spec.root) if path not in others)]
-    # Only the other essays' names: a link to one is dropped from a booklet either way.
-    names = "|".join(sorted(path.name for path in others))
+    # A link to another essay is dropped from a booklet, and said to be (M304) only when
+    # that essay does not exist: so the names of those it links to are what count.
+    linked = linked_slugs(_text(spec.path, spec.root))
+    names = "|".join(sorted(slug for slug, path in paths.items()
+                            if path in others and slug in linked))
     return _digest(f"{options}|booklet|{spec!r}|{names}", files, spec.root)
+
+
+def _text(path: Path, within: Path) -> str:
+    """The file's text, read through the path gate ("" if refused or unreadable)."""
+    try:
+        data = Gate.for_project(within).read_bytes(path)  # the build reads no larger one
+    except (Refused, OSError):
+        return ""
+    return data.decode("utf-8", "replace")
 
 
 def _tree(root: Path) -> list[Path]:
@@ -163,8 +179,23 @@ def _file_hash(path: Path, within: Path) -> str:
         return "unreadable"
 
 
+def build_key(spec: Path, encoding: str = "utf-8", read=None) -> str:
+    """The key of a spec's outputs, the same for `pamphlet build` and `pamphlet site` (so
+    neither rebuilds what the other made): `selection_key` of the essays it selects (`read`:
+    a caller's cached essay reader); the coarse `cache_key` for a spec that does not load,
+    whose build fails and records nothing."""
+    from .select import selected_paths
+
+    options = f"encoding={encoding}"
+    try:
+        loaded = load_spec(spec)
+    except PamphletError:
+        return cache_key(spec, options)
+    return selection_key(spec, selected_paths(loaded, encoding, read), options)
+
+
 def selection_key(spec: Path, essays: list[Path], options: str = "") -> str:
-    """A finer key for a spec whose selection is known (the site's builds): the spec, the
+    """The key of a spec whose selection is known (see `build_key`): the spec, the
     files it names, its essays in order, the rest of source/ but the other essays (images),
     and the layouts. An edit to an essay it does not hold leaves it as it was; a new essay
     that its [select] would take changes `essays`, and so the key."""

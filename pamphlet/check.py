@@ -4,7 +4,8 @@ Every spec is loaded and its selection made; every essay in source/ is read and 
 rendered, so front matter, images, links and specs are checked as a build would. On top:
 C101 an essay with no source (warning), C102 a footnote called but never defined,
 C103 a footnote defined but never called (warning), C104 an EPUBCheck finding in a built
-EPUB, C105 EPUBCheck is not installed.
+EPUB (and Kobo EPUB, and each essay's booklet when [site] each_essay or --each-essay asks for
+them), C105 EPUBCheck is not installed.
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ _CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
 _DEFINITION = re.compile(r"(?m)^ {0,3}\[\^([^\]\s]+)\]:")
 
 
-def check_project(path: Path, epub: bool = False) -> tuple[Diagnostics, int, int]:
-    """All findings for the project at `path`, and how many specs and essays were checked."""
+def check_project(path: Path, epub: bool = False,
+                  each_essay: bool = False) -> tuple[Diagnostics, int, int]:
+    """All findings for the project at `path`, and how many specs and essays were checked;
+    with `epub`, EPUBCheck's on the built EPUBs, the booklets' too when the project asks for
+    them ([site] each_essay) or `each_essay` does."""
     diagnostics = Diagnostics()
     specs = _specs(path, diagnostics)
     root = project_root(specs[0]) if specs else Path(path).resolve()
@@ -38,7 +42,8 @@ def check_project(path: Path, epub: bool = False) -> tuple[Diagnostics, int, int
     for spec_path in specs:
         _check_spec(spec_path, diagnostics)
     if epub:
-        _epubcheck(root / "build", diagnostics)
+        for folder in _built_folders(root, each_essay, diagnostics):
+            _epubcheck(folder, diagnostics)
     return diagnostics, len(specs), len(essays)
 
 
@@ -99,6 +104,18 @@ def spec_problems(spec: Spec, diagnostics: Diagnostics) -> None:
     if spec.printing:
         check_fits(spec.printing, spec.pdf.page_size, found, (spec.path, spec.line_of("print")))
     diagnostics.extend([d for d in found if d.path == spec.path])
+
+
+def _built_folders(root: Path, each_essay: bool, diagnostics: Diagnostics) -> list[Path]:
+    """build/, and build/essays/ where the booklets are (when they are wanted)."""
+    from .booklets import booklet_folder, booklets_wanted
+
+    try:
+        if each_essay or booklets_wanted(root):
+            return [root / "build", booklet_folder(root)]
+    except PamphletError as error:  # a spec that does not load is reported by its check
+        diagnostics.extend(d for d in error.diagnostics if d.code == "O531")
+    return [root / "build"]
 
 
 def _epubcheck(build: Path, diagnostics: Diagnostics) -> None:

@@ -156,7 +156,10 @@ def _library_parsers(commands) -> None:
         "called but not defined (or defined but not called), missing images and dead links.")
     check_cmd.add_argument("path", nargs="?", default=Path("."), type=Path, metavar="PATH")
     check_cmd.add_argument("--epub", action="store_true",
-                           help="also run EPUBCheck on the EPUBs in build/")
+                           help="also run EPUBCheck on the EPUBs in build/ (and on the "
+                           "booklets in build/essays/ when [site] each_essay asks for them)")
+    check_cmd.add_argument("--each-essay", action="store_true",
+                           help="with --epub: check the booklets in build/essays/ too")
     check_cmd.add_argument("--strict", action="store_true", help="fail on warnings too")
     _verbose_option(check_cmd)
     check_cmd.set_defaults(run=_check)
@@ -240,6 +243,8 @@ def _site_parser(commands) -> None:
                        help="build only the K-th of N fixed shares, into a shard folder")
     parts.add_argument("--gather", nargs="+", type=Path, metavar="DIR",
                        help="assemble the site from the folders of every shard")
+    site_cmd.add_argument("-v", "--verbose", action="store_true",
+                          help="name each unit (spec:NAME, essay:SLUG) made afresh")
     site_cmd.set_defaults(run=_site)
 
 
@@ -310,7 +315,7 @@ def _build(args: argparse.Namespace) -> int:
     for spec in shard(specs, args.shard):
         out = outs[spec]
         clean_leftovers(out)
-        key = cache.cache_key(spec, f"encoding={args.encoding}")
+        key = cache.build_key(spec, args.encoding)
         if cache.current_outputs(out, spec, key, notes) and not args.force:
             print(f"{_relative(spec)}: up to date", flush=True)
             continue
@@ -626,8 +631,10 @@ def _site(args: argparse.Namespace) -> int:
     base_url = _base_url(args.base_url)
     root = project_root(find_spec(args.path)) if args.path.is_file() else args.path.resolve()
     if args.gather:
+        found = Diagnostics()
         site = gather(args.gather, args.out or output_folder(root / "pamphlet.toml") / "site",
-                      base_url)
+                      base_url, found)
+        _show(found)
         print(f"wrote {_relative(args.out or root / 'build' / 'site')} "
               f"({len(site.pamphlets)} pamphlets, {len(site.essays)} essays)")
         return EXIT_OK
@@ -641,6 +648,8 @@ def _site(args: argparse.Namespace) -> int:
         result, site = build_site(root, out, base_url)
     _show(result.diagnostics)
     failed = f", {len(result.failed)} failed" if result.failed else ""
+    if args.verbose and result.built:
+        print(f"made afresh: {', '.join(result.built)}")
     print(f"{len(result.built)} made afresh, {len(result.reused)} current{failed}")
     if result.failed or result.diagnostics.has_errors:
         print("pamphlet: the site was not written; its old pages were kept", file=sys.stderr)
@@ -720,7 +729,7 @@ def _new(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     from .check import check_project
 
-    diagnostics, specs, essays = check_project(args.path, args.epub)
+    diagnostics, specs, essays = check_project(args.path, args.epub, args.each_essay)
     _show(diagnostics, args.verbose)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
     print(f"checked {specs} spec{'s' * (specs != 1)} and {essays} essay{'s' * (essays != 1)}: "

@@ -97,6 +97,32 @@ def sanitise(html: str) -> str:
                      strip_comments=True)
 
 
+# A web edition's page (records.web_html) is an essay's sanitised body inside what the build
+# itself writes around it (epub.essay_section, the notes, page-break numbers): these, and
+# nothing more, are let into a page made from a shard's record (site/trust.py).
+PAGE_TAGS = ALLOWED_TAGS | {"section", "header", "aside"}
+PAGE_ATTRIBUTES = {**ALLOWED_ATTRIBUTES,
+                   "*": ALLOWED_ATTRIBUTES["*"] | {"role", "aria-label", "data-pb"}}
+
+
+def sanitise_page(html: str, keep_url) -> str:
+    """HTML made by a build elsewhere, cleaned again by the essays' allow-list (with the few
+    elements and attributes the build adds around an essay): an href or src that is not an
+    address of EXTERNAL_SCHEMES is kept only if `keep_url(tag, name, value)` says so."""
+    def url_filter(tag: str, name: str, value: str) -> str | None:
+        if name not in ("href", "src"):
+            return value
+        scheme = urlsplit(value).scheme.lower()
+        if name == "href" and scheme in EXTERNAL_SCHEMES:
+            return value
+        return value if keep_url(tag, name, value) else None
+    return nh3.clean(html, tags=PAGE_TAGS, attributes=PAGE_ATTRIBUTES,
+                     attribute_filter=url_filter,
+                     url_schemes={"http", "https", "mailto", "ftp", "data"},
+                     filter_style_properties={"text-align"}, link_rel=None,
+                     strip_comments=True)
+
+
 def report_unsafe(tree, origin: Origin, diagnostics: Diagnostics, what: str = "an essay") -> None:
     """Warn of the raw HTML the sanitiser removes: scripts, frames, forms, handlers."""
     for element in tree.xpath(".//*"):

@@ -8,6 +8,7 @@ table names no selected essay, P116 the tags match no essay.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .diagnostics import Diagnostics
@@ -38,6 +39,21 @@ def select(spec: Spec, diagnostics: Diagnostics, encoding: str = "utf-8") -> tup
                           hint="list essay slugs (file names without .md) in 'essays'")
     _check_overrides(spec, chosen, diagnostics)
     return tuple(chosen)
+
+
+def selected_paths(spec: Spec, encoding: str = "utf-8",
+                   read: Callable[[Path], Essay | None] | None = None) -> list[Path]:
+    """The files of the essays the spec selects, in its order, without a word said (for a
+    cache key: `read` may be a caller's cached reader). An essay that cannot be read counts
+    by its file, so the key still follows it."""
+    paths = essay_paths(spec.source_dir)
+    rules = spec.selection
+    read = read or (lambda path: read_essay(path, Diagnostics(), encoding, spec.gate))
+    candidates = list(paths) if rules.slugs is None else [s for s in rules.slugs if s in paths]
+    essays = {slug: read(paths[slug]) for slug in candidates}
+    chosen = choose([essay for essay in essays.values() if essay is not None], rules)
+    return [essay.path for essay in chosen] + [paths[slug] for slug, essay in essays.items()
+                                                if essay is None]
 
 
 def choose(essays: list[Essay], rules: Selection) -> list[Essay]:

@@ -32,7 +32,7 @@ IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
 ASSETS = frozenset({".css", ".js", ".svg", ".png", ".woff2"})
 DOWNLOADS = frozenset({".pdf", ".epub"})
 BAD_FORM = (ValueError, TypeError, KeyError, AttributeError, PamphletError)
-CACHE_OPTIONS = "encoding=utf-8"  # as `pamphlet build` keys its cache, so each sees the other's
+CACHE_ENCODING = "utf-8"  # as `pamphlet build` keys its cache, so each sees the other's
 
 
 @dataclass
@@ -47,7 +47,7 @@ class Target:
 
     def args(self, root: Path) -> tuple:
         """The arguments of jobs.build_in_worker."""
-        return (str(self.spec), str(self.out), CACHE_OPTIONS,
+        return (str(self.spec), str(self.out), CACHE_ENCODING,
                 str(root / "build" / SCRATCH / "previews" / f"{self.preview}.json"), self.name)
 
 

@@ -49,7 +49,7 @@ class Job:
                 "elapsed": round(time.time() - self.queued, 1), **(self.result or {})}
 
 
-def build_in_worker(target: str, out: str, options: str, preview: str, shown_as: str) -> dict:
+def build_in_worker(target: str, out: str, encoding: str, preview: str, shown_as: str) -> dict:
     """Build `target` into `out` (skipped if the cache says its outputs are current), then draw
     its previews into the file `preview`; runs in a worker process, returns plain data."""
     from .. import cache
@@ -57,7 +57,7 @@ def build_in_worker(target: str, out: str, options: str, preview: str, shown_as:
 
     started = time.time()
     spec, out_dir = Path(target), Path(out)
-    key = cache.cache_key(spec, options)  # as `pamphlet build` keys it, with the same options
+    key = cache.build_key(spec, encoding)  # as `pamphlet build` keys it
     notes = Diagnostics()
     current = cache.current_outputs(out_dir, spec, key, notes)
     if current and Path(preview).is_file():

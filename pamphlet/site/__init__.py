@@ -7,7 +7,8 @@ halves, for runs spread over machines; both halves give the same bytes.
 Diagnostic codes: T101 a --gather folder is not a whole shard, T102 the shards are not every
 share of one run once, T103 shards of different versions of the project, T104 a shard could
 not build a unit, T105 the output folder is not one pamphlet may write into, T106 the site
-could not be written, T107 --base-url is not an http(s) address.
+could not be written, T107 --base-url is not an http(s) address; T108 and T109 in
+trust.py (what --gather takes from a shard).
 """
 
 from __future__ import annotations
@@ -29,4 +30,4 @@ def build_site(root: Path, out: Path, base_url: str | None = None, encoding: str
     result = make_shard(root, work, None, encoding, progress)
     if result.diagnostics.has_errors or result.failed:
         return result, None
-    return result, gather([work], out, base_url)
+    return result, gather([work], out, base_url, result.diagnostics)

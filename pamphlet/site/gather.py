@@ -18,15 +18,19 @@ from .model import Site, site_model
 from .pages import write_pages
 from .records import FORMAT, link_file
 from .shard import MANIFEST, prepare_folder
+from .trust import check_record, clean_essay_page, read_record_text
 
 MARKER = ".pamphlet-site"
 
 
-def gather(folders: list[Path], out: Path, base_url: str | None = None) -> Site:
-    """Assemble the shards in `folders` (every share of one run) into the site at `out`."""
+def gather(folders: list[Path], out: Path, base_url: str | None = None,
+           diagnostics: Diagnostics | None = None) -> Site:
+    """Assemble the shards in `folders` (every share of one run) into the site at `out`;
+    what it finds to warn of in them goes to `diagnostics` (see trust.py)."""
+    diagnostics = Diagnostics() if diagnostics is None else diagnostics
     manifests = [read_manifest(folder) for folder in folders]
     check_shards(folders, manifests)
-    records = [record for folder in folders for record in _records(folder)]
+    records = [record for folder in folders for record in _records(folder, diagnostics)]
     site = site_model(manifests[0]["site"], records)
     prepare_folder(out, MARKER, "a site", make=False)
     scratch = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
@@ -98,18 +102,26 @@ def _not_each_once(seen: list[int], n: int) -> str:
                      + ([f"given twice {', '.join(twice)}"] if twice else []))
 
 
-def _records(folder: Path) -> list[dict]:
+def _records(folder: Path, diagnostics: Diagnostics) -> list[dict]:
+    """The shard's records, each checked (T101, T108) and its page sanitised again (T109)."""
+    if (folder / "records").is_symlink():
+        raise fail("T108", "the shard's records/ is a link, so none of it is read",
+                   folder / "records", hint="gather only shard folders that pamphlet wrote")
     records = []
     for path in sorted((folder / "records").glob("*.json")):
         try:
-            record = json.loads(path.read_text())
+            record = json.loads(read_record_text(path))
         except (OSError, ValueError) as error:
             raise fail("T101", f"a record of the shard is damaged: {error}", path,
                        hint="build that shard again") from None
+        kind = path.name.split("-", 1)[0]
+        check_record(record, kind, path)
         if not _own_paths(record):
             raise fail("T101", "a record of the shard names files outside the shard's "
                        "files/, covers/ and media/", path, hint="build that shard again")
-        record["kind_of_unit"] = path.name.split("-", 1)[0]
+        if kind == "essay":
+            clean_essay_page(record, path, diagnostics)
+        record["kind_of_unit"] = kind
         records.append(record)
     return records
 

@@ -15,7 +15,7 @@ import re
 import shutil
 import zipfile
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -23,7 +23,7 @@ from .. import __version__
 from ..assemble import Chapter, Pamphlet, format_date
 from ..diagnostics import Diagnostics
 from ..essays import Essay, read_essay
-from ..markup import EPUB_NS, render_body, smarten
+from ..markup import EPUB_NS, linked_slugs, render_body, smarten
 from ..project import Spec
 from ..sanitiser import ncname
 from ..scripts import direction
@@ -188,17 +188,13 @@ def assets_digest(spec: Spec) -> str:
     return digest.hexdigest()
 
 
-_LINKED = re.compile(r"\]\(\s*<?([^()\s>#]*?)\.md\b|\(\s*#([^()\s]+)\)")
-
-
 def essay_key(path: Path, spec: Spec, slugs: set[str], assets: str) -> str:
     """What an essay's page is made from: its file, the images of source/ (`assets`), which
     of the essays it links to exist, the book language and this version. Another essay's
     edit, or a new essay it does not link to, leaves it as it was."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     text = path.read_bytes()
-    linked = {Path(unquote(name)).name for pair in _LINKED.findall(text.decode("utf-8", "replace"))
-              for name in pair if name}
+    linked = linked_slugs(text.decode("utf-8", "replace"))
     digest = hashlib.sha256(f"{FORMAT}|{__version__}|{spec.lang}|{epoch}|{assets}".encode())
     digest.update(text)
     digest.update("\n".join(sorted(linked & slugs)).encode())

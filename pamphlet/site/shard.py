@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, field, replace
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__, cache
 from ..assemble import Pamphlet, assemble
 from ..diagnostics import Diagnostics, PamphletError, fail
-from ..project import SPEC_NAME, EbookSettings, Spec, load_spec, project_root
+from ..project import SPEC_NAME, Spec, load_spec, project_root
 from ..essays import Essay, read_essay
-from ..select import choose, select
+from ..select import select
 from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record, load_record,
                       save_record, spec_record)
 from .units import Unit, project_units, share, units_digest
@@ -46,7 +47,7 @@ class Library:
     house: Spec | None
     encoding: str
     assets: str = ""  # a fingerprint of source/'s images
-    read: dict[str, Essay | None] = field(default_factory=dict)
+    read: dict[Path, Essay | None] = field(default_factory=dict)
 
     @property
     def slugs(self) -> list[str]:
@@ -56,20 +57,13 @@ class Library:
     def slug_set(self) -> set[str]:
         return set(self.paths)
 
-    def essay(self, slug: str) -> Essay | None:
-        if slug not in self.read:  # the spec's build reports any problem, with its line
+    def essay(self, path: Path) -> Essay | None:
+        """The essay at `path`, read once (the spec's build reports any problem, with its
+        line)."""
+        if path not in self.read:
             gate = self.house.gate if self.house else None
-            self.read[slug] = read_essay(self.paths[slug], Diagnostics(), self.encoding, gate)
-        return self.read[slug]
-
-    def selected(self, spec: Spec) -> list[Path]:
-        """The files of the essays the spec selects, as `select` chooses them; an essay the
-        build cannot read counts by its path, so the key still follows its file."""
-        rules = spec.selection
-        slugs = list(self.paths) if rules.slugs is None else rules.slugs
-        essays = [self.essay(slug) for slug in slugs if slug in self.paths]
-        missing = [self.paths[s] for s in slugs if s in self.paths and self.read[s] is None]
-        return [essay.path for essay in choose([e for e in essays if e], rules)] + missing
+            self.read[path] = read_essay(path, Diagnostics(), self.encoding, gate)
+        return self.read[path]
 
 
 def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
@@ -153,27 +147,36 @@ def _spec_unit(unit: Unit, work: Path, library: Library, result: ShardResult) ->
             result.reused.append(unit.key)
             return
         outputs = _built(spec, output_folder(unit.path), key, encoding, result)
-        pamphlet = _model(spec, encoding) if outputs is not None else None
+        if outputs is None:
+            result.failed.append(unit.key)
+            return
+        with tempfile.TemporaryDirectory(dir=work, prefix=".kobo-") as scratch:
+            offered = _with_kobo(spec, outputs, Path(scratch))
+            record = spec_record(_model(spec, encoding), offered, work,
+                                 print_plans(spec, outputs))
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
-        outputs = None
-    if outputs is None:
         result.failed.append(unit.key)
         return
-    record = spec_record(pamphlet, outputs, work, print_plans(spec, outputs))
     _save(work, "spec", unit, {**record, "key": key}, result)
 
 
 def _site_spec(path: Path, library: Library) -> tuple[Spec, str]:
-    """The spec as the site builds it, with its cache key. The site always offers the Kobo
-    edition; and its key covers only the essays the spec selects, so that an edit to one
-    essay rebuilds only the pamphlets that hold it (a plain `pamphlet build` keys by the
-    whole library, so the two are cached apart)."""
-    spec = load_spec(path)
-    if not spec.ebook.kobo:
-        spec = replace(spec, ebook=EbookSettings(kobo=True))
-    return spec, cache.selection_key(path, library.selected(spec),
-                                     f"encoding={library.encoding}|kobo")
+    """The spec, with the key `pamphlet build` gives it: each command finds current what
+    the other built (and an edit to one essay rebuilds only the specs that hold it)."""
+    return load_spec(path), cache.build_key(path, library.encoding, library.essay)
+
+
+def _with_kobo(spec: Spec, outputs: list[Path], scratch: Path) -> list[Path]:
+    """The outputs, and the Kobo edition that the site always offers: the spec's own if it
+    asks for one, else made from its EPUB into `scratch` (build/ keeps only what the spec
+    asks for)."""
+    from ..outputs.kepub import write_kepub
+
+    if spec.ebook.kobo:
+        return outputs
+    epub = next(path for path in outputs if path.name == f"{spec.stem}.epub")
+    return [*outputs, write_kepub(epub, scratch / f"{spec.stem}.kepub.epub", spec.path)]
 
 
 def _built(spec: Spec, out: Path, key: str, encoding: str, result: ShardResult) -> list | None:
@@ -250,11 +253,13 @@ def _essay_unit(unit: Unit, house: Spec, library: Library, booklet: Spec | None,
 def _with_booklet(record: dict, booklet: Spec, key: str, work: Path, encoding: str,
                   result: ShardResult) -> dict | None:
     """The essay's record with its booklet's downloads and cover; None if it failed."""
-    from ..booklets import FOLDER, booklet_folder
+    from ..booklets import FOLDER, booklet_folder, build_booklet
 
-    outputs = _built(booklet, booklet_folder(booklet.root), key, encoding, result)
-    if outputs is None:
+    built = build_booklet(booklet, booklet_folder(booklet.root), encoding, key)
+    result.diagnostics.extend(built.diagnostics)
+    if not built.ok:
         return None
+    outputs = built.outputs
     files, cover = downloads(outputs, work, booklet.stem, print_plans(booklet, outputs),
                              (FOLDER,))
     return {**record, "downloads": files, "cover": cover}

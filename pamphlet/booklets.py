@@ -82,7 +82,9 @@ def booklet_spec(base: Spec, essay: Essay) -> Spec:
         colophon=dataclasses.replace(base.colophon,
                                      license=essay.license or base.colophon.license),
         event=None, printing=_printing(base, lang), intro=None, overrides={}, locator=None,
-        ebook=EbookSettings(kobo=True), booklet=True)
+        ebook=EbookSettings(kobo=True), booklet=True,
+        # one essay: laid out as one document (parts pay off with several essays)
+        pdf=dataclasses.replace(base.pdf, render="whole"))
 
 
 def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 1,

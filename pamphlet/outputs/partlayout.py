@@ -24,6 +24,7 @@ import contextvars
 import copy
 import dataclasses
 import hashlib
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -39,7 +40,9 @@ from weasyprint.urls import get_url_tuple
 
 from ..diagnostics import Diagnostics
 from ..paths import Gate
+from .linenumbers import number_lines
 from .pagebreaks import PageStart
+from .tagged import finish_tags
 
 
 @dataclass(frozen=True)
@@ -91,8 +94,6 @@ class Finished:
     pages: int
     anchors: dict[str, int]  # anchor -> page within the part, from 1
     starts: list[PageStart]  # page numbers within the book
-    roles: list  # per page, as pdf.top_level_roles
-    lines: dict[int, list]  # page index within the part -> line positions
     missing_glyphs: set[str] = field(default_factory=set)
     diagnostics: list = field(default_factory=list)
     laid_out: bool = False  # it was laid out (again) to be written
@@ -171,8 +172,9 @@ class Renderer:
         offset = placement.start - 1
         starts = [dataclasses.replace(start, page=start.page + offset)
                   for start in page_starts(part, lines=job.lines)]
-        return Finished(job.name, pdf, laid.pages, laid.anchors, starts, top_level_roles(part),
-                        line_positions(part) if job.lines else {},
+        pdf = _numbered_and_tagged(pdf, line_positions(part) if job.lines else {},
+                                   top_level_roles(part), placement.start)
+        return Finished(job.name, pdf, laid.pages, laid.anchors, starts,
                         laid.missing_glyphs | set(log.missing_glyphs),
                         laid.diagnostics + list(diagnostics), again)
 
@@ -210,6 +212,18 @@ def _recording(gate, diagnostics, path):
     fetcher = Recording(gate, diagnostics, path)
     fetcher.loaded = {}
     return fetcher
+
+
+def _numbered_and_tagged(pdf: bytes, lines: dict, roles: list, first_page: int) -> bytes:
+    """The part's PDF with its line numbers drawn (if `lines`) and its tags finished, as
+    pdf.save_pdf does for the whole book (see linenumbers and tagged)."""
+    with tempfile.TemporaryDirectory(prefix="pamphlet-part-") as folder:
+        path = Path(folder) / "part.pdf"
+        path.write_bytes(pdf)
+        if lines:
+            number_lines(path, lines)
+        finish_tags(path, roles, first_page)
+        return path.read_bytes()
 
 
 def _placement_css(start: int, ltr: bool) -> str:

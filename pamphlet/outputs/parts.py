@@ -299,8 +299,11 @@ def _unlinked(folder: Path, within: Path | None) -> bool:
     return True
 
 
+FORMAT = "2"  # of the cached parts: a change to what a part holds leaves the old ones unused
+
+
 def _digest(*parts) -> str:
-    digest = hashlib.sha256(__version__.encode() + _secret())
+    digest = hashlib.sha256(f"{__version__}|{FORMAT}|".encode() + _secret())
     for part in parts:
         digest.update(b"\0" + str(part).encode())
     return digest.hexdigest()
@@ -649,7 +652,6 @@ def _meta(finished: Finished) -> dict:
     """What a written part keeps beside its PDF in the cache."""
     return {"pages": finished.pages, "anchors": finished.anchors,
             "starts": [asdict(start) for start in finished.starts],
-            "roles": finished.roles, "lines": {str(k): v for k, v in finished.lines.items()},
             "missing_glyphs": sorted(finished.missing_glyphs),
             "diagnostics": [{**asdict(d), "severity": d.severity.value,
                              "path": str(d.path) if d.path else None}
@@ -660,8 +662,6 @@ def _from_cache(name: str, pdf: bytes, meta: dict) -> Finished:
     return Finished(
         name, pdf, int(meta["pages"]), dict(meta["anchors"]),
         [PageStart(**start) for start in meta["starts"]],
-        [[tuple(role) for role in page] for page in meta["roles"]],
-        {int(k): [tuple(p) for p in v] for k, v in meta["lines"].items()},
         set(meta["missing_glyphs"]),
         [Diagnostic(**{**d, "severity": Severity(d["severity"]),
                        "path": Path(d["path"]) if d.get("path") else None})

@@ -197,19 +197,12 @@ def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: D
             if (key := (diagnostic.code, diagnostic.message, diagnostic.path)) not in seen:
                 seen.add(key)
                 diagnostics.add(diagnostic)
-    lines, roles, starts, pages = {}, [], [], 0
-    for part in written.parts:
-        lines.update({pages + index: found for index, found in part.lines.items()})
-        roles += part.roles
-        starts += part.starts
-        pages += part.pages
+    starts = [start for part in written.parts for start in part.starts]
+    pages = sum(part.pages for part in written.parts)
     if laid_out is not None:
         laid_out(tuple(starts))
-    with atomic_output(target) as temporary:
+    with atomic_output(target) as temporary:  # (each part has its tags and line numbers)
         stitch([part.pdf for part in written.parts], temporary)
-        if spec.pdf.line_numbers:
-            number_lines(temporary, lines)
-        finish_tags(temporary, roles)
     glyphs = set().union(*(part.missing_glyphs for part in written.parts))
     report_missing_glyphs(glyphs, _printed_text(pamphlet), diagnostics, spec.path)
     return PdfResult(target, pages, written.anchors, tuple(starts))

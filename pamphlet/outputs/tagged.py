@@ -30,12 +30,14 @@ def save(document: pikepdf.Pdf, target: Path) -> None:
     Path(target).write_bytes(buffer.getbuffer())
 
 
-def finish_tags(pdf: Path, roles: list[list[tuple[str | None, str | None]]]) -> None:
+def finish_tags(pdf: Path, roles: list[list[tuple[str | None, str | None]]],
+                first_page: int = 1) -> None:
     """Rewrite `pdf` in place. `roles` holds, per page, the (role, language) of each
-    top-level structure element WeasyPrint made for it, in order (see pdf.top_level_roles)."""
+    top-level structure element WeasyPrint made for it, in order (see pdf.top_level_roles);
+    `first_page` is the number of its first page in the book (a part of it, see parts.py)."""
     with pikepdf.open(pdf, allow_overwriting_input=True) as document:
         root = document.Root.StructTreeRoot
-        _roles(root, roles)
+        _roles(root, roles, first_page)
         _drop_silent_figures(root.K)
         reachable = _reachable(root)
         nums = root.ParentTree.Nums
@@ -81,7 +83,7 @@ def _as_artifacts(document: pikepdf.Pdf, page, orphans: set[int]) -> None:
     page.obj.Contents = document.make_stream(pikepdf.unparse_content_stream(instructions))
 
 
-def _roles(root, roles: list[list[tuple[str | None, str | None]]]) -> None:
+def _roles(root, roles: list[list[tuple[str | None, str | None]]], first_page: int) -> None:
     """Each essay's article gets its language, each note at a page's foot the Note tag
     (with the ID PDF/UA asks of notes); nothing changes unless the elements are the ones
     `roles` describes."""
@@ -97,7 +99,7 @@ def _roles(root, roles: list[list[tuple[str | None, str | None]]]) -> None:
                      and note.get("/Type") == "/StructElem"]
             for number, note in enumerate(notes, 1):
                 note.S = Name.Note
-                note.ID = pikepdf.String(f"note-{page + 1}-{number}")
+                note.ID = pikepdf.String(f"note-{page + first_page}-{number}")
 
 
 def _drop_silent_figures(kids) -> None:

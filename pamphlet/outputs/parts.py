@@ -8,10 +8,12 @@ as if it stood in the book; stitch.py joins the written parts.
 
 Placing the parts is a fixed point, as in LaTeX: each part is laid out with the best guess
 of where it starts and of the pages of what it refers to (from the cache, or from the parts
-laid out so far); once every part's length is known, a part whose guess was wrong is
-numbered again, and laid out again only when its text depended on the guess (its contents
-page numbers, say). A part's layout is cached by its own HTML and the layout's style;
-a written part also by where it stands.
+laid out so far). As soon as everything before a part, and everything it refers to, is laid
+out, the part is written where it stands: numbered again if the guess was wrong, and laid
+out again only if its text depended on the guess (the contents' page numbers, say) or it
+starts on the other side. A part's layout is cached by its own HTML, the layout's style and
+the files it loaded; a written part also by where it stands. The cache is the user's
+(`cache_folder`), never the project's.
 """
 
 from __future__ import annotations

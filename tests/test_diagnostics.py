@@ -345,7 +345,9 @@ def test_a_build_past_its_time_limit_is_stopped(tmp_path, capsys):
     sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
     from corpus import make_corpus
 
-    project = make_corpus(tmp_path / "big", 10)  # about three seconds to render
+    # about three seconds to render with two workers (the alarm must interrupt the wait
+    # for them, see parts.Workers.receive)
+    project = make_corpus(tmp_path / "big", 25)
     spec = project / "pamphlet.toml"
     spec.write_text(spec.read_text() + "[pdf]\ntime_limit = 1\n")
     assert main(["build", str(project)]) == 1

@@ -214,16 +214,24 @@ def _recording(gate, diagnostics, path):
     return fetcher
 
 
+class WriteError(OSError):
+    """A part's file could not be written (a full disk, say): the build's error, not
+    WeasyPrint's."""
+
+
 def _numbered_and_tagged(pdf: bytes, lines: dict, roles: list, first_page: int) -> bytes:
     """The part's PDF with its line numbers drawn (if `lines`) and its tags finished, as
     pdf.save_pdf does for the whole book (see linenumbers and tagged)."""
-    with tempfile.TemporaryDirectory(prefix="pamphlet-part-") as folder:
-        path = Path(folder) / "part.pdf"
-        path.write_bytes(pdf)
-        if lines:
-            number_lines(path, lines)
-        finish_tags(path, roles, first_page)
-        return path.read_bytes()
+    try:
+        with tempfile.TemporaryDirectory(prefix="pamphlet-part-") as folder:
+            path = Path(folder) / "part.pdf"
+            path.write_bytes(pdf)
+            if lines:
+                number_lines(path, lines)
+            finish_tags(path, roles, first_page)
+            return path.read_bytes()
+    except OSError as error:
+        raise WriteError(error.errno, error.strerror, error.filename) from None
 
 
 def _placement_css(start: int, ltr: bool) -> str:

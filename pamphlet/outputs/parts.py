@@ -22,6 +22,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import queue
 import shutil
 import threading
 import time
@@ -35,7 +36,7 @@ from .. import __version__
 from ..diagnostics import Diagnostic, Severity, fail
 from ..progress import Progress, Step, silent
 from .pagebreaks import PageStart
-from .partlayout import Finished, Laid, PartJob, Placement, Renderer
+from .partlayout import Finished, Laid, PartJob, Placement, Renderer, WriteError
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -392,7 +393,8 @@ class Workers:
                 try:
                     worker, reply = self.outbox.get(timeout=5)
                     break
-                except Exception:  # queue.Empty: see that the workers are still alive
+                except queue.Empty:  # see that the workers are still alive (only this:
+                    # the build's time limit is an exception raised while it waits)
                     dead = [p for p in self.processes if not p.is_alive()]
                     if dead:
                         raise fail("O511", "a process laying out the reading PDF's parts "
@@ -429,11 +431,15 @@ BUG = "internal error: "
 
 
 def _run(renderer: Renderer, task: tuple):
-    """Lay out or finish a part; what WeasyPrint could not do is an error text (O503)."""
+    """Lay out or finish a part; what WeasyPrint could not do is an error text (O503), a
+    file the part could not write (a full disk, say) the error itself, raised again by the
+    build as any output's would be."""
     _, kind, name, arguments = task
     try:
         method = renderer.lay_out if kind == "lay_out" else renderer.finish
         return kind, name, method(*arguments), None
+    except WriteError as error:
+        return kind, name, None, (error.errno, error.strerror, error.filename)
     except (OSError, ValueError, RecursionError) as error:
         return kind, name, None, f"{type(error).__name__}: {error}"
 
@@ -686,7 +692,9 @@ def _file_digest(path: Path, digests: dict[Path, str]) -> str:
     return digests[path]
 
 
-def _failed(name: str, error: str, spec):
+def _failed(name: str, error, spec):
+    if isinstance(error, tuple):
+        return OSError(*error)
     if error.startswith(BUG):
         return RuntimeError(f"in the part {name!r}: {error.removeprefix(BUG)}")
     return fail("O503", f"the part {name!r} of the PDF could not be rendered: {error}", spec,

@@ -148,6 +148,9 @@ MUTANTS = [
     Mutant("parts: a cached layout trusted though a file it loaded changed",
            "pamphlet/outputs/parts.py", "    return isinstance(inputs, dict) and all(",
            "    return True or all(", ("tests/test_parts.py",), "every_part and image"),
+    Mutant("parts: the time limit swallowed while the build waits for its workers",
+           "pamphlet/outputs/parts.py", "                except queue.Empty:",
+           "                except Exception:", ("tests/test_diagnostics.py",), "time_limit"),
     # the sandbox: the path gate, the URL fetcher, the template environment.
     Mutant("paths: containment as a string prefix", "pamphlet/paths.py",
            "        if not any(resolved.is_relative_to(root) for root in self.roots):",

@@ -280,3 +280,20 @@ def test_the_cache_stays_out_of_the_project(tmp_path):
     assert set(rebuild(project, out)) >= {"essay-001", "essay-005", "back"}
     assert set(rebuild(project, out)) >= {"essay-001", "essay-005", "back"}  # none cached
     assert sorted(p.name for p in elsewhere.rglob("*")) == ["old.pdf", "pdf"]
+
+
+def test_a_changed_picture_is_drawn_again(tmp_path, source_date_epoch):
+    """The cover picture keeps its name and changes its pixels: the part that draws it is
+    laid out and written again (a written part is keyed by the files it loaded, too), and
+    the PDF is a cold build's."""
+    from PIL import Image
+
+    project = sample(tmp_path)
+    spec = project / "pamphlet.toml"
+    spec.write_text(spec.read_text().replace("[cover]\n", '[cover]\nimage = "cover.png"\n'))
+    Image.new("RGB", (600, 800), (0, 0, 128)).save(project / "cover.png")
+    out = tmp_path / "out"
+    rebuild(project, out, jobs=2)
+    Image.new("RGB", (600, 800), (255, 0, 0)).save(project / "cover.png")
+    assert "front" in rebuild(project, out, jobs=2)
+    assert (out / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "cold")

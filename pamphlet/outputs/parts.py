@@ -486,6 +486,7 @@ class _Book:
                                    job.lines) for name, job in jobs.items()}
         self.ltr = next(iter(jobs.values())).ltr
         self.digests: dict[Path, str] = {}  # of the files cached layouts loaded
+        self.inputs: dict[str, dict] = {}  # each part's files (images, fonts) and hashes
         self.known: dict[str, Known] = {}
         for name in self.order:
             entry = cache.layout(self.keys[name])
@@ -493,10 +494,10 @@ class _Book:
                 try:  # a damaged entry (a build killed while writing it) is no entry
                     self.known[name] = Known(int(entry["pages"]), dict(entry["anchors"]),
                                              int(entry["start"]))
+                    self.inputs[name] = dict(entry["inputs"])  # as they are now
                 except (KeyError, TypeError, ValueError):
                     pass
         self.owner: dict[str, int] = {}  # a part laid out in this build: its worker
-        self.inputs: dict[str, dict] = {}
         self.finished: dict[str, Finished] = {}
         self.laid = 0  # parts laid out so far, for the progress shown
         self.refs = {source.name: source.refs for source in sources}
@@ -650,9 +651,11 @@ class _Book:
         # Only the first part's PDF lends the book its metadata, dates included.
         extra = self.finish_args if name == self.order[0] else \
             (self.finish_args[0], self.finish_args[3])
+        # The files it loaded, as they were: a written part drew the old picture.
         return _digest("pdf", self.keys[name], placement.start,
                        placement.total if self.uses_total else "-",
-                       sorted(placement.foreign.items()), extra)
+                       sorted(placement.foreign.items()), extra,
+                       sorted(self.inputs.get(name, {}).items()))
 
 
 def _meta(finished: Finished) -> dict:

@@ -78,7 +78,7 @@ MUTANTS = [
            ("tests/test_imposition.py",), "right"),
     # cache: a stale output must never count as up to date.
     Mutant("cache: intro file and cover image left out", "pamphlet/cache.py",
-           "[spec, *_named_files(spec, root), *_tree(root)]", "[spec, *_tree(root)]",
+           "files = [spec, *_named_files(spec, root), *essays,", "files = [spec, *essays,",
            ("tests/test_library.py",), "files_the_spec"),
     Mutant("cache: changed output not noticed", "pamphlet/cache.py",
            'if path.parent != out.resolve() or _file_hash(path, out) != entry["outputs"][str(path)]:',

@@ -23,11 +23,9 @@ from __future__ import annotations
 import contextvars
 import copy
 import dataclasses
-import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import weasyprint.document
 import weasyprint.layout
@@ -121,7 +119,7 @@ class Renderer:
         from .pdf import ProjectFetcher, _FONTS, _weasyprint_log
 
         diagnostics = Diagnostics()
-        fetcher = _recording(job.gate, diagnostics, job.spec_path)
+        fetcher = ProjectFetcher(job.gate, diagnostics, job.spec_path)
         state = _PartState(placement.foreign)
         token = _PART.set(state)
         try:
@@ -181,37 +179,16 @@ class Renderer:
     def _sheet(self, text: str, base: str, job: PartJob, diagnostics, loaded: dict) -> CSS:
         """The layout's style sheet, parsed once a process (every part shares it); the
         files it loaded (fonts) count among each part's inputs."""
-        from .pdf import _FONTS
+        from .pdf import ProjectFetcher, _FONTS
 
         key = (text, base)
         if key not in self.sheets:
-            fetcher = _recording(job.gate, diagnostics, job.spec_path)
+            fetcher = ProjectFetcher(job.gate, diagnostics, job.spec_path)
             self.sheets[key] = (CSS(string=text, base_url=base, font_config=_FONTS,
                                     url_fetcher=fetcher), fetcher.loaded)
         sheet, files = self.sheets[key]
         loaded.update(files)
         return sheet
-
-
-def _recording(gate, diagnostics, path):
-    """The project's fetcher (pdf.ProjectFetcher), noting each file it loads with its hash:
-    a cached layout made from an image that has since changed is laid out again."""
-    from .pdf import ProjectFetcher
-
-    class Recording(ProjectFetcher):
-        loaded: dict[str, str] = {}
-
-        def fetch(self, url, headers=None):
-            response = super().fetch(url, headers)
-            if url.startswith("file:"):
-                target = Path(unquote(urlsplit(url).path))
-                with open(target, "rb") as stream:
-                    self.loaded[str(target)] = hashlib.file_digest(stream, "sha256").hexdigest()
-            return response
-
-    fetcher = Recording(gate, diagnostics, path)
-    fetcher.loaded = {}
-    return fetcher
 
 
 class WriteError(OSError):

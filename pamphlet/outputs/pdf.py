@@ -7,6 +7,7 @@ S901 a resource outside the project or on the network was refused (warning).
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import datetime as dt
 import logging
 import mimetypes
@@ -108,6 +109,9 @@ class ProjectFetcher(URLFetcher):
     def __init__(self, gate: Gate, diagnostics: Diagnostics, path: Path):
         super().__init__(allowed_protocols=("data",), timeout=5)
         self.gate, self.diagnostics, self.path = gate, diagnostics, path
+        # Each file loaded, with the hash of what was read: a cached part made from a
+        # picture or font that has since changed is laid out again (parts.py).
+        self.loaded: dict[str, str] = {}
 
     def fetch(self, url, headers=None):
         if url.startswith("data:"):
@@ -119,6 +123,7 @@ class ProjectFetcher(URLFetcher):
             except Refused as refused:
                 self._refuse(url, refused.diagnostics[0].message)
             else:
+                self.loaded[str(target)] = hashlib.sha256(data).hexdigest()
                 kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, data, {"Content-Type": kind})
         self._refuse(url, "only files inside the project are used")

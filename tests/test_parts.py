@@ -200,13 +200,19 @@ def test_an_edit_lays_out_only_its_essay(built_sample, tmp_path):
 
 
 def test_an_earlier_essay_that_grows_moves_the_rest(built_sample, tmp_path):
-    """Two more pages in the first essay: the parts after it (and the contents, whose
-    numbers change) are placed and written again; the PDF is a cold build's."""
+    """Two more pages in the first essay: it is laid out again, and so are the parts whose
+    text holds a page that moved (the contents, and essays 3 and 4, which say "page N" of
+    the essay before them); the other parts after it are numbered again without being laid
+    out, and the PDF is a cold build's, byte for byte."""
     project, out = built_sample
+    before = page_texts(out / "pamphlet.pdf")
     essay = project / "source" / "the-photocopier-economy.md"
     essay.write_text(essay.read_text() + "\n\n" + "More words on paper and toner. " * 160)
     laid = rebuild(project, out)
-    assert "essay-001" in laid and "front" in laid
+    assert sorted(laid) == ["essay-001", "essay-003", "essay-004", "front"], laid
+    after = page_texts(out / "pamphlet.pdf")
+    assert len(after) > len(before)  # the later essays moved
+    assert (out / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "cold")
     assert (out / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "cold")
 
 

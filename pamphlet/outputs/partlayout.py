@@ -21,9 +21,9 @@ the margin boxes, the target lookups and the resolution of internal links.
 from __future__ import annotations
 
 import contextvars
-import copy
 import dataclasses
 import tempfile
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -32,13 +32,19 @@ import weasyprint.layout
 import weasyprint.pdf
 from weasyprint import CSS, HTML
 from weasyprint.css.targets import TargetCollector, TargetLookupItem, anchor_name_from_token
-from weasyprint.layout.background import layout_backgrounds
+from weasyprint.document import Page
+from weasyprint.formatting_structure.boxes import PageBox
+from weasyprint.layout.background import layout_box_backgrounds
+from weasyprint.layout.page import (PageType, page_height, page_width,
+                                    set_page_type_computed_styles)
+from weasyprint.layout.percent import resolve_percentages
 from weasyprint.logger import LOGGER
 from weasyprint.urls import get_url_tuple
 
 from ..diagnostics import Diagnostics
 from ..paths import Gate
 from .linenumbers import number_lines
+from .overlay import draw_over
 from .pagebreaks import PageStart
 from .tagged import finish_tags
 
@@ -56,6 +62,7 @@ class PartJob:
     ltr: bool  # the book reads left to right: its first page is a right-hand page
     shell: bool  # the part ends with the next part's empty first element (see above)
     lines: bool  # [pdf] line_numbers: where numbered lines begin is wanted too
+    standin: str = ""  # the book's HTML with an empty body: the margin boxes' context
 
 
 @dataclass
@@ -95,6 +102,8 @@ class Finished:
     missing_glyphs: set[str] = field(default_factory=set)
     diagnostics: list = field(default_factory=list)
     laid_out: bool = False  # it was laid out (again) to be written
+    body: bytes = b""  # the part without its margin boxes, to be numbered again later
+    margins: dict | None = None  # what they are made from, if that needs no layout
 
 
 def needs_layout_again(laid: Laid, placement: Placement, ltr_sides: bool = True) -> bool:
@@ -113,6 +122,7 @@ class Renderer:
     def __init__(self):
         self.documents: dict[str, tuple] = {}  # name -> (job, document, Laid)
         self.sheets: dict[tuple[str, str], tuple[CSS, dict]] = {}  # with the files it loaded
+        self.standins: dict[tuple, tuple] = {}  # see _standin
 
     def lay_out(self, job: PartJob, placement: Placement) -> Laid:
         """Lay out `job` as if it started at `placement`; keep it to be finished."""
@@ -146,7 +156,9 @@ class Renderer:
     def finish(self, job: PartJob, placement: Placement, identifier: bytes, created: str,
                modified: str, variant: str) -> Finished:
         """Number the part for `placement` and write it: laid out here before, it is
-        laid out again only if its layout depended on what moved."""
+        laid out again only if its layout depended on what moved. The part is written
+        without its margin boxes (its body), which are drawn over it (see _overlay), so
+        that a later build can number the body again without laying it out."""
         from .pdf import _weasyprint_log, line_positions, page_starts, top_level_roles
 
         held = self.documents.get(job.name)
@@ -155,26 +167,66 @@ class Renderer:
             self.lay_out(job, placement)
         job, document, laid, state = self.documents.pop(job.name)
         diagnostics = Diagnostics()
-        shift = placement.start - laid.placement.start
-        for page in document.pages:
-            _add_margin_boxes(page._page_box, shift, placement.total)
         kept = document.pages[:laid.pages]
+        margins = _margins(kept, laid, placement)
         part = document.copy(kept)
         part.metadata.created, part.metadata.modified = created, modified
         token = _PART.set(_PartState(placement.foreign, links=True))
         try:
             with _weasyprint_log(diagnostics, job.spec_path) as log:
-                pdf = part.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
+                body = part.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
+                context = kept[0]._page_box.pamphlet_margins[0]
+                over, looked_up = _overlay(context, document._html, document, margins,
+                                           placement)
         finally:
             _PART.reset(token)
         offset = placement.start - 1
         starts = [dataclasses.replace(start, page=start.page + offset)
                   for start in page_starts(part, lines=job.lines)]
-        pdf = _numbered_and_tagged(pdf, line_positions(part) if job.lines else {},
-                                   top_level_roles(part), placement.start)
-        return Finished(job.name, pdf, laid.pages, laid.anchors, starts,
+        body = _numbered_and_tagged(body, line_positions(part) if job.lines else {},
+                                    top_level_roles(part), placement.start)
+        # Margin boxes that show a running element or look an anchor up need the layout.
+        again_later = not (margins.pop("running") or looked_up)
+        margins.update(used=laid.used, local_refs=laid.local_refs)
+        return Finished(job.name, _composed(body, over), laid.pages, laid.anchors, starts,
                         laid.missing_glyphs | set(log.missing_glyphs),
-                        laid.diagnostics + list(diagnostics), again)
+                        laid.diagnostics + list(diagnostics), again,
+                        body if again_later else b"", margins if again_later else None)
+
+    def renumber(self, job: PartJob, placement: Placement, body: bytes,
+                 margins: dict) -> bytes:
+        """A part written by an earlier build (`body`, without margin boxes) numbered for
+        `placement`, without its layout: its margin boxes are made from `margins`, in the
+        context of a stand-in document (the book's head and an empty body)."""
+        from .pdf import _weasyprint_log
+
+        document, context = self._standin(job)
+        diagnostics = Diagnostics()
+        with _weasyprint_log(diagnostics, job.spec_path):
+            over, _ = _overlay(context, document._html, document, margins, placement)
+        return _composed(body, over, placement.start - margins["start"])
+
+    def _standin(self, job: PartJob):
+        """A document laid out from the job's stand-in, once a process: its layout context
+        holds the page styles the margin boxes are made in."""
+        from .pdf import ProjectFetcher, _FONTS, _weasyprint_log
+
+        key = (job.standin, job.base_url, job.sheets)
+        if key not in self.standins:
+            diagnostics = Diagnostics()
+            fetcher = ProjectFetcher(job.gate, diagnostics, job.spec_path)
+            token = _PART.set(_PartState({}))
+            try:
+                with _weasyprint_log(diagnostics, job.spec_path):
+                    sheets = [self._sheet(text, base, job, diagnostics, {})
+                              for text, base in job.sheets]
+                    document = HTML(string=job.standin, base_url=job.base_url,
+                                    url_fetcher=fetcher).render(stylesheets=sheets,
+                                                                font_config=_FONTS)
+            finally:
+                _PART.reset(token)
+            self.standins[key] = (document, document.pages[0]._page_box.pamphlet_margins[0])
+        return self.standins[key]
 
     def _sheet(self, text: str, base: str, job: PartJob, diagnostics, loaded: dict) -> CSS:
         """The layout's style sheet, parsed once a process (every part shares it); the
@@ -242,10 +294,20 @@ class _Foreign:
         return ""
 
 
+class _MarginLookups:
+    found = False
+
+
+_MARGINS: contextvars.ContextVar[_MarginLookups | None] = contextvars.ContextVar(
+    "margins", default=None)
+
+
 class _PartTargets(TargetCollector):
     """The target lookups of a part: an anchor in another part has the page given for it."""
 
     def lookup_target(self, anchor_token, source_box, css_token, parse_again):
+        if (margins := _MARGINS.get()) is not None:
+            margins.found = True  # a margin box's target: its numbering needs the layout
         state = _PART.get()
         if state is not None:
             name = _anchor_name(anchor_token, source_box)
@@ -280,18 +342,77 @@ def _deferred_margin_boxes(context, page, state):
     return ()
 
 
-def _add_margin_boxes(page_box, shift: int, total: int) -> None:
-    """Make a laid-out part's margin boxes, its page numbers moved by `shift` and the
-    book's page count `total`."""
-    context, number, state = page_box.pamphlet_margins
-    counters = copy.deepcopy(state[1])
+def _margins(pages, laid: Laid, placement: Placement) -> dict:
+    """What a part's margin boxes are made from, page by page, as plain data (cached): the
+    page's type, its number within the part, its counters, quotes and counter scopes as
+    laid out, and the part's named strings."""
+    context = pages[0]._page_box.pamphlet_margins[0]
+    recipes = []
+    for page in pages:
+        _, number, state = page._page_box.pamphlet_margins
+        kind = page._page_box.page_type
+        recipes.append({"type": [kind.side, kind.blank, kind.name, kind.index,
+                                 [list(group) for group in kind.groups]],
+                        "number": number, "quotes": list(state[0]),
+                        "counters": {name: list(values) for name, values in state[1].items()},
+                        "scopes": [sorted(scope) for scope in state[2]]})
+    strings = {name: {str(page): list(texts) for page, texts in by_page.items()}
+               for name, by_page in context.string_set.items()}
+    return {"laid": laid.placement.start, "start": placement.start, "pages": recipes,
+            "strings": strings,
+            "running": any(bool(values) for values in context.running_elements.values())}
+
+
+def _overlay(context, html, document, margins: dict, placement: Placement
+             ) -> tuple[bytes, bool]:
+    """The part's margin boxes alone, numbered for `placement`, as a PDF of as many pages
+    (drawn over the body by _composed); and whether they looked an anchor up."""
+    shift = placement.start - margins["laid"]
+    context.string_set = defaultdict(lambda: defaultdict(list))
+    for name, by_page in margins["strings"].items():
+        for page, texts in by_page.items():
+            context.string_set[name][int(page)] = list(texts)
+    lookups = _MarginLookups()
+    token = _MARGINS.set(lookups)
+    try:
+        pages = [Page(_margin_page(context, html, recipe, shift, placement.total))
+                 for recipe in margins["pages"]]
+    finally:
+        _MARGINS.reset(token)
+    return document.copy(pages).write_pdf(), lookups.found
+
+
+def _margin_page(context, html, recipe: dict, shift: int, total: int):
+    """A page box of the recipe's page type with its margin boxes only: the body draws the
+    page's own background, border and marks."""
+    side, blank, name, index, groups = recipe["type"]
+    kind = PageType(side, blank, name, index, tuple(tuple(group) for group in groups))
+    set_page_type_computed_styles(kind, html, context.style_for)
+    page = PageBox(kind, context.style_for(kind))
+    width, height = page.style["size"]
+    resolve_percentages(page, (width, height))
+    page.position_x = page.position_y = 0
+    page_width(page, context, width)
+    page_height(page, context, height)
+    counters = {name: list(values) for name, values in recipe["counters"].items()}
     counters["page"] = [value + shift for value in counters.get("page", [0])]
     counters["pages"] = [total]
-    context.current_page = number
-    page_box.children = (*page_box.children,
-                         *_original_margin_boxes(context, page_box, (state[0], counters,
-                                                                     state[2], state[3])))
-    layout_backgrounds(page_box, context.get_image_from_uri)
+    context.current_page = recipe["number"]
+    state = (list(recipe["quotes"]), counters, [set(scope) for scope in recipe["scopes"]], [])
+    page.children = tuple(_original_margin_boxes(context, page, state))
+    for box in page.children:
+        layout_box_backgrounds(page, box, context.get_image_from_uri)
+    page.background = page.canvas_background = page.border_image = None
+    for edge in ("top", "right", "bottom", "left"):
+        setattr(page, f"border_{edge}_width", 0)
+    return page
+
+
+def _composed(body: bytes, over: bytes, shift: int = 0) -> bytes:
+    try:
+        return draw_over(body, over, shift)
+    except OSError as error:
+        raise WriteError(error.errno, error.strerror, error.filename) from None
 
 
 def _resolve_links(pages):

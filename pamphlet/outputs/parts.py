@@ -27,7 +27,7 @@ import shutil
 import threading
 import time
 import xml.etree.ElementTree as ElementTree
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import tinyhtml5
@@ -51,6 +51,7 @@ class Source:
     ids: frozenset[str]  # the anchors defined in it
     refs: frozenset[str]  # the anchors it links to (href="#...")
     size: int  # characters of text, to estimate its length
+    standin: str = ""  # the book's HTML with an empty body (see partlayout.Renderer.renumber)
 
 
 def split(html: str) -> list[Source]:
@@ -66,7 +67,7 @@ def split(html: str) -> list[Source]:
             names.append(child.get("id") or f"part-{len(names)}")
         groups[-1].append(child)
     if len(groups) == 1:
-        return [_source("whole", root, body, children, None)]
+        return [_source("whole", root, body, children, None, "")]
     if not groups[0]:  # nothing before the first essay
         groups, names = groups[1:], names[1:]
     last = groups[-1]
@@ -76,11 +77,23 @@ def split(html: str) -> list[Source]:
         groups[-1], tail = last[:back[0]], last[back[0]:]
         groups.append(tail)
         names.append("back")
-    return [_source(name, root, body, group, groups[i + 1][0] if i + 1 < len(groups) else None)
+    standin = _document(root, body, [])
+    return [_source(name, root, body, group, groups[i + 1][0] if i + 1 < len(groups) else None,
+                    standin)
             for i, (name, group) in enumerate(zip(names, groups))]
 
 
-def _source(name: str, root, body, elements: list, following) -> Source:
+def _document(root, body, elements: list) -> str:
+    """The book's HTML with only `elements` in its body."""
+    saved = list(body)
+    body[:] = elements
+    try:
+        return "<!DOCTYPE html>\n" + "".join(_serialize(root))
+    finally:
+        body[:] = saved
+
+
+def _source(name: str, root, body, elements: list, following, standin: str) -> Source:
     """A part's whole HTML document: the book's head, and `elements` in its body, followed
     by an empty copy of the next part's first element (`following`)."""
     kept = list(elements)
@@ -88,19 +101,14 @@ def _source(name: str, root, body, elements: list, following) -> Source:
         shell = ElementTree.Element(following.tag, {key: value for key, value
                                                     in following.attrib.items() if key != "id"})
         kept.append(shell)
-    saved = list(body)
-    body[:] = kept
-    try:
-        text = "<!DOCTYPE html>\n" + "".join(_serialize(root))
-    finally:
-        body[:] = saved
+    text = _document(root, body, kept)
     ids = {node.get("id") for element in elements for node in element.iter()
            if isinstance(node.tag, str) and node.get("id")}
     refs = {node.get("href")[1:] for element in elements for node in element.iter()
             if isinstance(node.tag, str) and (node.get("href") or "").startswith("#")}
     size = sum(len("".join(element.itertext())) for element in elements)
     return Source(name, text, following is not None, frozenset(ids), frozenset(refs - ids),
-                  size)
+                  size, standin)
 
 
 # HTML serialisation of the tree tinyhtml5 parsed, so that parsing it again gives it back.
@@ -204,7 +212,10 @@ class PartCache:
 
     `layout/<key>.json` holds a part's page count and anchors, keyed by its HTML, the
     layout's style and the files it loaded; `pdf/<key>.pdf` a written part, keyed also by
-    where it stood. Entries this build did not use are removed at the end.
+    where it stood; `body/<key>.pdf` a written part without its margin boxes, keyed by
+    the side of the book it starts on, with what its margin boxes are made from, so that
+    a part that moved is numbered again without being laid out. Entries this build did
+    not use are removed at the end.
     """
 
     def __init__(self, folder: Path | None, within: Path | None = None):
@@ -218,8 +229,25 @@ class PartCache:
         return self._json(self._path("layout", key, ".json"))
 
     def written(self, key: str) -> tuple[bytes, dict] | None:
-        meta = self._json(self._path("pdf", key, ".json"))
-        path = self._path("pdf", key, ".pdf")
+        return self._pdf("pdf", key)
+
+    def body(self, key: str) -> tuple[bytes, dict] | None:
+        """A part written without its margin boxes, and what they are made from."""
+        return self._pdf("body", key)
+
+    def keep_written(self, key: str, pdf: bytes, meta: dict) -> None:
+        self._keep_pdf("pdf", key, pdf, meta)
+
+    def keep_body(self, key: str, pdf: bytes, meta: dict) -> None:
+        self._keep_pdf("body", key, pdf, meta)
+
+    def keep(self, kind: str, key: str) -> None:
+        """Keep an entry this build did not read (see prune)."""
+        self._path(kind, key, ".pdf"), self._path(kind, key, ".json")
+
+    def _pdf(self, kind: str, key: str) -> tuple[bytes, dict] | None:
+        meta = self._json(self._path(kind, key, ".json"))
+        path = self._path(kind, key, ".pdf")
         if meta is None or path is None:
             return None
         try:
@@ -234,10 +262,10 @@ class PartCache:
     def keep_layout(self, key: str, value: dict) -> None:
         self._write(self._path("layout", key, ".json"), json.dumps(value).encode())
 
-    def keep_written(self, key: str, pdf: bytes, meta: dict) -> None:
+    def _keep_pdf(self, kind: str, key: str, pdf: bytes, meta: dict) -> None:
         meta = {**meta, "sha256": hashlib.sha256(pdf).hexdigest()}
-        self._write(self._path("pdf", key, ".pdf"), pdf)
-        self._write(self._path("pdf", key, ".json"), json.dumps(meta).encode())
+        self._write(self._path(kind, key, ".pdf"), pdf)
+        self._write(self._path(kind, key, ".json"), json.dumps(meta).encode())
 
     def prune(self) -> None:
         """Remove the entries this build did not use (a part that changed, say), and the
@@ -301,7 +329,7 @@ def _unlinked(folder: Path, within: Path | None) -> bool:
     return True
 
 
-FORMAT = "2"  # of the cached parts: a change to what a part holds leaves the old ones unused
+FORMAT = "3"  # of the cached parts: a change to what a part holds leaves the old ones unused
 
 
 def _digest(*parts) -> str:
@@ -436,7 +464,8 @@ def _run(renderer: Renderer, task: tuple):
     build as any output's would be."""
     _, kind, name, arguments = task
     try:
-        method = renderer.lay_out if kind == "lay_out" else renderer.finish
+        method = {"lay_out": renderer.lay_out, "finish": renderer.finish,
+                  "renumber": renderer.renumber}[kind]
         return kind, name, method(*arguments), None
     except WriteError as error:
         return kind, name, None, (error.errno, error.strerror, error.filename)
@@ -505,6 +534,7 @@ class _Book:
         self.written_at: dict[str, Placement] = {}
         self.sent: dict[str, Placement] = {}  # the parts being written, and where for
         self.tries: dict[str, int] = {}  # how often each part was laid out in this build
+        self.bodies: dict[str, Finished] = {}  # what is known of the parts being renumbered
 
     def run(self, workers: Workers, progress: Progress, spec) -> None:
         """Lay out and write every part. A part is written (and its layout let go) as soon
@@ -533,9 +563,11 @@ class _Book:
                 raise _failed(name, error, spec)
             if kind == "lay_out":
                 self._laid(name, worker, value)
+            elif kind == "renumber":
+                self._renumbered(name, value)
             else:
                 self._finished(name, value)
-            if kind == "lay_out" or value.laid_out:
+            if kind == "lay_out" or kind == "finish" and value.laid_out:
                 self.laid += 1
                 todo = len(self._misplaced(flight)) + len(flight)
                 progress(Step("part", spec, self.laid, self.laid + todo, name))
@@ -551,6 +583,9 @@ class _Book:
                 continue
             if self._from_cache(name, places[name]):
                 continue
+            if name not in self.owner and (body := self._body(name, places[name])):
+                self.sent[name] = places[name]
+                return worker, "renumber", name, (self.jobs[name], places[name], *body)
             if self.owner.get(name, worker) == worker:
                 self.owner[name] = worker
                 self.sent[name] = places[name]  # where it is written for
@@ -581,15 +616,56 @@ class _Book:
             finished = None  # damaged: written again
         if finished is not None:
             self._written(name, placement, finished)
+            self.cache.keep("body", self._body_key(name, placement))
         return finished is not None
 
     def _finished(self, name: str, finished: Finished) -> None:
         placement = self.sent.pop(name)
         self.owner.pop(name, None)
         self.known[name] = Known(finished.pages, finished.anchors, placement.start)
+        if finished.margins is not None:
+            meta = {**_meta(finished), "margins": finished.margins}
+            self.cache.keep_body(self._body_key(name, placement), finished.body, meta)
+        finished.body, finished.margins = b"", None  # kept in the cache, not in memory
         self._written(name, placement, finished)
         self.cache.keep_written(self._written_key(name, placement), finished.pdf,
                                 _meta(finished))
+
+    def _body(self, name: str, placement: Placement) -> tuple | None:
+        """(body, margins) of the part written by an earlier build on this side of the
+        book, if numbering it again for `placement` is all it needs: the pages it gave the
+        anchors of other parts are right, and its own cross-references did not move."""
+        hit = self.cache.body(self._body_key(name, placement))
+        if hit is None:
+            return None
+        body, meta = hit
+        margins = meta.get("margins")
+        try:
+            fits = all(placement.foreign.get(anchor) == page
+                       for anchor, page in margins["used"].items()) \
+                and (not margins["local_refs"] or margins["start"] == placement.start)
+            self.bodies[name] = (_from_cache(name, b"", meta), int(margins["start"]))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None  # damaged: laid out again
+        return (body, margins) if fits else None
+
+    def _renumbered(self, name: str, pdf: bytes) -> None:
+        placement = self.sent.pop(name)
+        cached, start = self.bodies.pop(name)
+        shift = placement.start - start
+        finished = Finished(name, pdf, cached.pages, cached.anchors,
+                            [replace(start, page=start.page + shift)
+                             for start in cached.starts],
+                            cached.missing_glyphs, cached.diagnostics)
+        self.known[name] = Known(finished.pages, finished.anchors, placement.start)
+        self._written(name, placement, finished)
+        self.cache.keep_written(self._written_key(name, placement), pdf, _meta(finished))
+
+    def _body_key(self, name: str, placement: Placement) -> str:
+        extra = self.finish_args if name == self.order[0] else \
+            (self.finish_args[0], self.finish_args[3])
+        return _digest("body", self.keys[name], placement.start % 2, extra,
+                       sorted(self.inputs.get(name, {}).items()))
 
     def _places(self) -> dict[str, Placement]:
         return placements(self.sources, self.known, self.ltr)

@@ -191,7 +191,8 @@ def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: D
 
     def job_for(source) -> PartJob:
         return PartJob(source.name, source.html, f"{spec.root}/", sheets, layout.gate,
-                       spec.path, pamphlet.dir != "rtl", source.shell, spec.pdf.line_numbers)
+                       spec.path, pamphlet.dir != "rtl", source.shell, spec.pdf.line_numbers,
+                       source.standin)
 
     written = parts.render_parts(
         parts.split(html), job_for, (_identifier(pamphlet), *_dates(spec), READING_VARIANT),

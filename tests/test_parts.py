@@ -216,6 +216,25 @@ def test_an_earlier_essay_that_grows_moves_the_rest(built_sample, tmp_path):
     assert (out / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "cold")
 
 
+def test_a_right_to_left_book_is_numbered_again_too(tmp_path, source_date_epoch):
+    """In a right-to-left book (essays open on left-hand pages), the parts after an essay
+    that grew are numbered again without being laid out, as a cold build writes them."""
+    project = arabic(tmp_path)
+    out = tmp_path / "out"
+    first = rebuild(project, out)
+    before = len(page_texts(out / "pamphlet.pdf"))
+    essay = project / "source" / "ar-one.md"
+    text = essay.read_text(encoding="utf-8")
+    longest = max(text.split("\n\n"), key=len)
+    essay.write_text(text.replace("\n\n", "\n\n" + (longest + "\n\n") * 8, 1),
+                     encoding="utf-8")
+    laid = rebuild(project, out)
+    assert "essay-001" in laid and "essay-003" in first and "essay-003" not in laid, laid
+    assert "back" not in laid, laid
+    assert len(page_texts(out / "pamphlet.pdf")) > before  # the later parts moved
+    assert (out / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "cold")
+
+
 @pytest.mark.parametrize("change", ["spec", "layout", "image"])
 def test_what_every_part_depends_on_lays_out_every_part(built_sample, tmp_path, change):
     project, out = built_sample

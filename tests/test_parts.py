@@ -127,6 +127,21 @@ def test_the_stitched_pdf_is_the_single_render(tmp_path, make):
     assert all(laid.count(name) <= 2 for name in laid), laid
 
 
+def test_page_selectors_match_the_books_pages(tmp_path):
+    """`@page :first` is the book's first page only, not each part's, and `@page :nth(7)`
+    its seventh; the stitched PDF is the single render's."""
+    project = sample(tmp_path)
+    (project / "layouts" / "zine").mkdir(parents=True)
+    (project / "layouts" / "zine" / "custom.css").write_text(
+        '@page :first { @top-right { content: "FIRST" !important; } }\n'
+        '@page :nth(7) { @bottom-right { content: "SEVENTH" !important; } }\n')
+    parts, whole = both(project, tmp_path)
+    assert_same_book(parts, whole)
+    texts = page_texts(parts)
+    assert ["SEVENTH" in text for text in texts].count(True) == 1 and "SEVENTH" in texts[6]
+    assert not any("FIRST" in text for text in texts[1:])
+
+
 def test_the_stitched_sample_looks_the_same(tmp_path):
     """Every page of the sample, drawn at 30 dpi, is the single render's, pixel for pixel
     (fonts merged across the parts draw the same glyphs)."""

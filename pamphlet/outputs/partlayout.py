@@ -14,8 +14,9 @@ Three things tie a part to the rest of the book, and each is settled here:
   starts is left out.
 
 This module, pdf.py and no other imports WeasyPrint. It reaches into WeasyPrint's layout
-(pinned in pyproject.toml) at three points, each active only while a part is rendered:
-the margin boxes, the target lookups and the resolution of internal links.
+(pinned in pyproject.toml) at four points, each active only while a part is rendered:
+the margin boxes, the target lookups, the resolution of internal links, and the matching
+of @page selectors (`:first` is the book's first page, `:nth(5)` its fifth).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import weasyprint.document
 import weasyprint.layout
 import weasyprint.pdf
 from weasyprint import CSS, HTML
+from weasyprint.css import StyleFor
 from weasyprint.css.targets import TargetCollector, TargetLookupItem, anchor_name_from_token
 from weasyprint.document import Page
 from weasyprint.formatting_structure.boxes import PageBox
@@ -84,7 +86,8 @@ class Laid:
     anchors: dict[str, int]  # anchor -> page within the part, from 1
     placement: Placement  # what the layout assumed
     used: dict[str, int]  # the foreign anchors it looked up, with the page it was given
-    local_refs: bool  # it looks up anchors of its own (their numbers move with the part)
+    local_refs: bool  # it looks up anchors of its own (their numbers move with the part),
+    # or the layout styles pages by their number (@page :nth): it depends on its exact place
     inputs: dict[str, str] = field(default_factory=dict)  # file loaded -> its SHA-256
     missing_glyphs: set[str] = field(default_factory=set)
     diagnostics: list = field(default_factory=list)
@@ -130,7 +133,7 @@ class Renderer:
 
         diagnostics = Diagnostics()
         fetcher = ProjectFetcher(job.gate, diagnostics, job.spec_path)
-        state = _PartState(placement.foreign)
+        state = _PartState(placement.foreign, offset=placement.start - 1)
         token = _PART.set(state)
         try:
             with _weasyprint_log(diagnostics, job.spec_path) as log:
@@ -148,7 +151,10 @@ class Renderer:
         for number, page in enumerate(kept, 1):  # an element split over pages: its first
             for name in page.anchors:
                 anchors.setdefault(name, number)
-        laid = Laid(job.name, len(kept), anchors, placement, state.used, state.local_refs,
+        # @page :nth(N) styles the book's page N: such a part depends on its exact place.
+        exact = state.local_refs or any(":nth(" in text for text, _ in job.sheets) \
+            or ":nth(" in job.standin
+        laid = Laid(job.name, len(kept), anchors, placement, state.used, exact,
                     fetcher.loaded, set(log.missing_glyphs), list(diagnostics))
         self.documents[job.name] = (job, document, laid, state)
         return laid
@@ -171,7 +177,8 @@ class Renderer:
         margins = _margins(kept, laid, placement)
         part = document.copy(kept)
         part.metadata.created, part.metadata.modified = created, modified
-        token = _PART.set(_PartState(placement.foreign, links=True))
+        token = _PART.set(_PartState(placement.foreign, links=True,
+                                     offset=laid.placement.start - 1))
         try:
             with _weasyprint_log(diagnostics, job.spec_path) as log:
                 body = part.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
@@ -202,8 +209,12 @@ class Renderer:
 
         document, context = self._standin(job)
         diagnostics = Diagnostics()
-        with _weasyprint_log(diagnostics, job.spec_path):
-            over, _ = _overlay(context, document._html, document, margins, placement)
+        token = _PART.set(_PartState({}, offset=margins["laid"] - 1))
+        try:
+            with _weasyprint_log(diagnostics, job.spec_path):
+                over, _ = _overlay(context, document._html, document, margins, placement)
+        finally:
+            _PART.reset(token)
         return _composed(body, over, placement.start - margins["start"])
 
     def _standin(self, job: PartJob):
@@ -267,16 +278,17 @@ def _placement_css(start: int, ltr: bool) -> str:
     """The part's first page number, and its side: in a left-to-right book the odd pages
     are right-hand pages, in a right-to-left one the left-hand pages."""
     right = (start % 2 == 1) == ltr
-    return (f"@page :first {{ counter-reset: page {start}; }} "
+    return (f"@page :nth({start}) {{ counter-reset: page {start}; }} "
             f"html {{ break-before: {'right' if right else 'left'}; }}")
 
 
 # ---- Where WeasyPrint is reached into (each only while a part is rendered) ----
 
 class _PartState:
-    def __init__(self, foreign: dict[str, int], links: bool = False):
+    def __init__(self, foreign: dict[str, int], links: bool = False, offset: int = 0):
         self.foreign = foreign
         self.links = links  # writing: links to foreign anchors are kept
+        self.offset = offset  # pages of the book before the part's first
         self.used: dict[str, int] = {}
         self.local_refs = False
 
@@ -330,6 +342,7 @@ def _anchor_name(anchor_token, source_box) -> str | None:
     return anchor_name_from_token(anchor_token)
 
 
+_original_page_type_match = StyleFor._page_type_match
 _original_margin_boxes = weasyprint.layout.make_margin_boxes
 _original_resolve_links = weasyprint.pdf.resolve_links
 
@@ -438,6 +451,16 @@ def _resolve_links(pages):
         yield links, anchors
 
 
+def _page_type_match(selector, page_type) -> bool:
+    """@page selectors match a part's pages as the book's: `:first` its first page only,
+    `:nth(5)` its fifth."""
+    state = _PART.get()
+    if state is not None and state.offset:
+        page_type = page_type._replace(index=page_type.index + state.offset)
+    return _original_page_type_match(selector, page_type)
+
+
 weasyprint.layout.make_margin_boxes = _deferred_margin_boxes
+StyleFor._page_type_match = staticmethod(_page_type_match)
 weasyprint.document.TargetCollector = _PartTargets
 weasyprint.pdf.resolve_links = _resolve_links

@@ -276,8 +276,9 @@ def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path, result: Build
     if spec.pdf.render == "parts" and not (spec.printing and spec.printing.fit):
         pdf = write_parts(pamphlet, layout, target, result.diagnostics, jobs, progress, parts,
                           laid_out)
-        result.pages = pdf.pages
-        return pdf
+        if pdf is not None:  # else the layout's counters run across essays (O513)
+            result.pages = pdf.pages
+            return pdf
     document = render_pdf(pamphlet, layout, result.diagnostics)
     if spec.printing and spec.printing.fit:
         document = _fit(pamphlet, layout, document, result)

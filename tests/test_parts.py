@@ -4,6 +4,7 @@ again exactly what changed; and it reports each part as it is laid out."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -140,6 +141,28 @@ def test_page_selectors_match_the_books_pages(tmp_path):
     texts = page_texts(parts)
     assert ["SEVENTH" in text for text in texts].count(True) == 1 and "SEVENTH" in texts[6]
     assert not any("FIRST" in text for text in texts[1:])
+
+
+def test_a_counter_across_essays_lays_the_book_out_whole(tmp_path):
+    """A layout that numbers the essays with a CSS counter (never reset between them)
+    cannot be shown by parts, each of which counts afresh: the build warns (O513) and lays
+    the book out as one document, so the essays are numbered 1 to 5 as in the single
+    render. The sample's own counters (footnotes, reset in each essay) do not warn."""
+    project = sample(tmp_path)
+    plain = build(project, tmp_path / "plain", jobs=2)
+    assert plain.ok and not [d for d in plain.diagnostics if d.code == "O513"]
+    (project / "layouts" / "zine").mkdir(parents=True)
+    (project / "layouts" / "zine" / "custom.css").write_text(
+        '.essay { counter-increment: essay-number; }\n'
+        '.essay-title::before { content: "Essay " counter(essay-number) ". "; }\n')
+    heard = build(project, tmp_path / "parts", jobs=2)
+    assert [d.code for d in heard.diagnostics if d.code == "O513"] == ["O513"]
+    assert "essay-number" in next(d.message for d in heard.diagnostics if d.code == "O513")
+    parts, whole = both(project, tmp_path)
+    assert_same_book(parts, whole)
+    numbers = [int(found) for text in page_texts(parts)
+               for found in re.findall(r"Essay (\d+)\. ", text)]
+    assert numbers == [1, 2, 3, 4, 5], numbers
 
 
 def test_the_stitched_sample_looks_the_same(tmp_path):

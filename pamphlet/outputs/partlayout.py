@@ -14,9 +14,10 @@ Three things tie a part to the rest of the book, and each is settled here:
   starts is left out.
 
 This module, pdf.py and no other imports WeasyPrint. It reaches into WeasyPrint's layout
-(pinned in pyproject.toml) at four points, each active only while a part is rendered:
-the margin boxes, the target lookups, the resolution of internal links, and the matching
-of @page selectors (`:first` is the book's first page, `:nth(5)` its fifth).
+(pinned in pyproject.toml) at five points, each active only while a part is rendered:
+the margin boxes, the target lookups, the resolution of internal links, the matching of
+@page selectors (`:first` is the book's first page, `:nth(5)` its fifth), and the CSS
+counters, watched so that a layout whose counters run across essays is seen (_Counters).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import weasyprint.document
+import weasyprint.formatting_structure.build
 import weasyprint.layout
 import weasyprint.pdf
 from weasyprint import CSS, HTML
@@ -91,6 +93,7 @@ class Laid:
     inputs: dict[str, str] = field(default_factory=dict)  # file loaded -> its SHA-256
     missing_glyphs: set[str] = field(default_factory=set)
     diagnostics: list = field(default_factory=list)
+    counters: dict = field(default_factory=dict)  # see _Counters.summary
 
 
 @dataclass
@@ -134,6 +137,7 @@ class Renderer:
         diagnostics = Diagnostics()
         fetcher = ProjectFetcher(job.gate, diagnostics, job.spec_path)
         state = _PartState(placement.foreign, offset=placement.start - 1)
+        state.counters = _Counters(job.shell)
         token = _PART.set(state)
         try:
             with _weasyprint_log(diagnostics, job.spec_path) as log:
@@ -155,7 +159,8 @@ class Renderer:
         exact = state.local_refs or any(":nth(" in text for text, _ in job.sheets) \
             or ":nth(" in job.standin
         laid = Laid(job.name, len(kept), anchors, placement, state.used, exact,
-                    fetcher.loaded, set(log.missing_glyphs), list(diagnostics))
+                    fetcher.loaded, set(log.missing_glyphs), list(diagnostics),
+                    state.counters.summary())
         self.documents[job.name] = (job, document, laid, state)
         return laid
 
@@ -291,6 +296,39 @@ class _PartState:
         self.offset = offset  # pages of the book before the part's first
         self.used: dict[str, int] = {}
         self.local_refs = False
+        self.counters: _Counters | None = None  # laying the part out: see _Counters
+
+
+class _Counters:
+    """The part's CSS counters (other than the page's), as WeasyPrint builds its boxes:
+    their values where the part's content begins and ends (in the body), which ones the
+    content changes, and which it reads (shows, or increments) before it sets them. A
+    counter read so depends on the parts before it, as parts.crossing_counters checks."""
+
+    def __init__(self, shell: bool):
+        self.shell = shell  # the body's last child is the next part's (see the module)
+        self.body = None  # the body element, once its boxes are being built
+        self.children: set = set()
+        self.start: dict[str, int] | None = None
+        self.end: dict[str, int] = {}
+        self.first: dict[str, str] = {}  # counter -> "set" or "read", its first use
+        self.done = False
+
+    @property
+    def open(self) -> bool:
+        return self.start is not None and not self.done
+
+    def use(self, name: str, kind: str) -> None:
+        if self.open and name not in ("page", "pages"):
+            self.first.setdefault(name, kind)
+
+    def summary(self) -> dict:
+        return {"start": self.start or {}, "end": self.end, "touched": sorted(self.first),
+                "reads": sorted(name for name, kind in self.first.items() if kind == "read")}
+
+
+def _values(counters: dict) -> dict[str, int]:
+    return {name: values[-1] for name, values in counters.items() if values}
 
 
 _PART: contextvars.ContextVar[_PartState | None] = contextvars.ContextVar("part", default=None)
@@ -451,6 +489,59 @@ def _resolve_links(pages):
         yield links, anchors
 
 
+_original_element_to_box = weasyprint.formatting_structure.build.element_to_box
+_original_update_counters = weasyprint.formatting_structure.build.update_counters
+_original_content_list = weasyprint.formatting_structure.build.compute_content_list
+
+
+def _tracker() -> _Counters | None:
+    state = _PART.get()
+    return state.counters if state is not None else None
+
+
+def _element_to_box(element, *arguments, **keywords):
+    """WeasyPrint's element_to_box, watching where the body's children begin and end."""
+    counters = _tracker()
+    if counters is None or counters.done:
+        return _original_element_to_box(element, *arguments, **keywords)
+    if element.tag in ("body", "{http://www.w3.org/1999/xhtml}body") and counters.body is None:
+        children = list(element)
+        counters.body = element
+        counters.children = set(children[:-1] if counters.shell else children)
+        try:
+            return _original_element_to_box(element, *arguments, **keywords)
+        finally:
+            counters.done = True
+    if element not in counters.children:
+        return _original_element_to_box(element, *arguments, **keywords)
+    state = keywords.get("state", arguments[6] if len(arguments) > 6 else None)
+    if counters.start is None:
+        counters.start = _values(state[1])
+    boxes = _original_element_to_box(element, *arguments, **keywords)
+    counters.end = _values(state[1])
+    return boxes
+
+
+def _update_counters(state, style):
+    if (counters := _tracker()) is not None and counters.open:
+        for name, _ in (*style["counter_reset"], *style["counter_set"]):
+            counters.use(name, "set")
+        increments = style["counter_increment"]
+        if increments == "auto":
+            increments = [("list-item", 1)] if "list-item" in style["display"] else []
+        for name, _ in increments:
+            counters.use(name, "read")
+    return _original_update_counters(state, style)
+
+
+def _content_list(content_list, *arguments, **keywords):
+    if (counters := _tracker()) is not None and counters.open:
+        for kind, value in content_list or ():
+            if kind in ("counter()", "counters()"):
+                counters.use(value[0], "read")
+    return _original_content_list(content_list, *arguments, **keywords)
+
+
 def _page_type_match(selector, page_type) -> bool:
     """@page selectors match a part's pages as the book's: `:first` its first page only,
     `:nth(5)` its fifth."""
@@ -462,5 +553,8 @@ def _page_type_match(selector, page_type) -> bool:
 
 weasyprint.layout.make_margin_boxes = _deferred_margin_boxes
 StyleFor._page_type_match = staticmethod(_page_type_match)
+weasyprint.formatting_structure.build.element_to_box = _element_to_box
+weasyprint.formatting_structure.build.update_counters = _update_counters
+weasyprint.formatting_structure.build.compute_content_list = _content_list
 weasyprint.document.TargetCollector = _PartTargets
 weasyprint.pdf.resolve_links = _resolve_links

@@ -481,6 +481,7 @@ class Written:
 
     parts: list[Finished]
     anchors: dict[str, int]  # anchor -> page in the book
+    crossing: list[str]  # CSS counters that run across parts (see crossing_counters)
 
 
 def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
@@ -500,7 +501,27 @@ def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
         workers.close()
     book.remember()
     cache.prune()
-    return Written([book.finished[name] for name in book.order], book.anchors())
+    return Written([book.finished[name] for name in book.order], book.anchors(),
+                   crossing_counters([book.counters.get(name, {}) for name in book.order]))
+
+
+def crossing_counters(parts: list[dict]) -> list[str]:
+    """The CSS counters whose value a part reads before it sets them, and would have from
+    the parts before it in the whole book but does not have in its own document: an essay
+    number counted across essays, say (each part's counters start afresh). `parts` holds,
+    in order, each part's counters as partlayout._Counters.summary gives them."""
+    crossing: set[str] = set()
+    book: dict[str, int] = dict(parts[0].get("start", {})) if parts else {}
+    for part in parts:
+        start, end = part.get("start", {}), part.get("end", {})
+        crossing.update(name for name in part.get("reads", ())
+                        if book.get(name) != start.get(name))
+        for name in part.get("touched", ()):
+            if name in end:
+                book[name] = end[name]
+            else:
+                book.pop(name, None)
+    return sorted(crossing)
 
 
 class _Book:
@@ -517,6 +538,7 @@ class _Book:
         self.digests: dict[Path, str] = {}  # of the files cached layouts loaded
         self.inputs: dict[str, dict] = {}  # each part's files (images, fonts) and hashes
         self.known: dict[str, Known] = {}
+        self.counters: dict[str, dict] = {}  # each part's CSS counters (see Laid.counters)
         for name in self.order:
             entry = cache.layout(self.keys[name])
             if entry and _inputs_unchanged(entry.get("inputs", {}), self.digests):
@@ -524,6 +546,7 @@ class _Book:
                     self.known[name] = Known(int(entry["pages"]), dict(entry["anchors"]),
                                              int(entry["start"]))
                     self.inputs[name] = dict(entry["inputs"])  # as they are now
+                    self.counters[name] = dict(entry.get("counters", {}))
                 except (KeyError, TypeError, ValueError):
                     pass
         self.owner: dict[str, int] = {}  # a part laid out in this build: its worker
@@ -710,7 +733,8 @@ class _Book:
         for name in self.order:
             known = self.known[name]
             entry = {"pages": known.pages, "anchors": known.anchors, "start": known.start,
-                     "inputs": self.inputs.get(name, {})}
+                     "inputs": self.inputs.get(name, {}),
+                     "counters": self.counters.get(name, {})}
             self.cache.keep_layout(self.keys[name], entry)
 
     def _laid(self, name: str, worker: int, laid: Laid) -> None:
@@ -718,6 +742,7 @@ class _Book:
         self.owner[name] = worker
         self.known[name] = Known(laid.pages, laid.anchors, laid.placement.start)
         self.inputs[name] = laid.inputs
+        self.counters[name] = laid.counters
 
     def _written(self, name: str, placement: Placement, finished: Finished) -> None:
         self.finished[name] = finished

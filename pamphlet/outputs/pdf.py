@@ -27,7 +27,7 @@ from ..assemble import Pamphlet
 from ..atomic import atomic_output
 from ..clock import build_time
 from ..context import template_context
-from ..diagnostics import Diagnostics, fail, shorten, shorten_urls
+from ..diagnostics import Diagnostic, Diagnostics, Severity, fail, shorten, shorten_urls
 from ..layouts import Layout
 from ..markup import print_html
 from ..paths import Gate, Refused
@@ -175,10 +175,12 @@ def _identifier(pamphlet: Pamphlet) -> bytes:
 
 def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Diagnostics,
                 jobs: int = 1, progress: Progress = silent, cache_folder: Path | None = None,
-                laid_out=None) -> PdfResult:
+                laid_out=None) -> PdfResult | None:
     """The reading PDF laid out in parts, in `jobs` processes, cached in `cache_folder`,
     and stitched (see parts.py): the same pages as `write_pdf`, sooner. `laid_out(starts)`
-    hears where the pages begin as soon as the parts are written, before the stitching."""
+    hears where the pages begin as soon as the parts are written, before the stitching.
+    None, with a warning (O513), if the layout counts across essays with a CSS counter,
+    which parts cannot show: the book is then to be laid out whole."""
     from . import parts
     from .partlayout import PartJob
     from .stitch import stitch
@@ -197,6 +199,15 @@ def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: D
     written = parts.render_parts(
         parts.split(html), job_for, (_identifier(pamphlet), *_dates(spec), READING_VARIANT),
         jobs, parts.PartCache(cache_folder), uses_total, progress, spec.path)
+    if written.crossing:
+        names = ", ".join(f"'{name}'" for name in written.crossing)
+        diagnostics.add(Diagnostic(
+            "O513", Severity.WARNING, f"the layout's CSS counter {names} runs on from essay "
+            "to essay, which the reading PDF laid out in parts cannot show; it was laid out "
+            "as one document", spec.path,
+            hint='set render = "whole" under [pdf] in the spec to skip laying it out in '
+                 "parts first, or reset the counter in each essay"))
+        return None
     seen = set()
     for part in written.parts:
         for diagnostic in part.diagnostics:  # a problem of the layout shows in every part

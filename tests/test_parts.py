@@ -165,6 +165,22 @@ def test_a_counter_across_essays_lays_the_book_out_whole(tmp_path):
     assert numbers == [1, 2, 3, 4, 5], numbers
 
 
+def test_another_essays_text_lays_the_book_out_whole(tmp_path):
+    """target-text() of an element in another part (here the contents show each essay's
+    first letter): a part cannot know it, so the build warns (O513) and lays the book out
+    as one document, the single render's."""
+    project = sample(tmp_path)
+    (project / "layouts" / "zine").mkdir(parents=True)
+    (project / "layouts" / "zine" / "custom.css").write_text(
+        '.toc-link::before { content: "[" target-text(attr(href), first-letter) "] "; }\n')
+    heard = build(project, tmp_path / "parts", jobs=2)
+    warned = [d.message for d in heard.diagnostics if d.code == "O513"]
+    assert len(warned) == 1 and "target-text()" in warned[0], warned
+    parts, whole = both(project, tmp_path)
+    assert_same_book(parts, whole)
+    assert len(re.findall(r"\[\w\] ", page_texts(parts)[3])) >= 5  # the contents
+
+
 def test_the_stitched_sample_looks_the_same(tmp_path):
     """Every page of the sample, drawn at 30 dpi, is the single render's, pixel for pixel
     (fonts merged across the parts draw the same glyphs)."""

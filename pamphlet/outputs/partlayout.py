@@ -93,7 +93,9 @@ class Laid:
     inputs: dict[str, str] = field(default_factory=dict)  # file loaded -> its SHA-256
     missing_glyphs: set[str] = field(default_factory=set)
     diagnostics: list = field(default_factory=list)
-    counters: dict = field(default_factory=dict)  # see _Counters.summary
+    # Its CSS counters, and the anchors of other parts whose text it shows: what ties it
+    # to other parts beyond their pages (see _Counters.summary).
+    counters: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -312,6 +314,7 @@ class _Counters:
         self.start: dict[str, int] | None = None
         self.end: dict[str, int] = {}
         self.first: dict[str, str] = {}  # counter -> "set" or "read", its first use
+        self.texts: set[str] = set()  # anchors in other parts whose text it shows
         self.done = False
 
     @property
@@ -324,7 +327,8 @@ class _Counters:
 
     def summary(self) -> dict:
         return {"start": self.start or {}, "end": self.end, "touched": sorted(self.first),
-                "reads": sorted(name for name, kind in self.first.items() if kind == "read")}
+                "reads": sorted(name for name, kind in self.first.items() if kind == "read"),
+                "texts": sorted(self.texts)}
 
 
 def _values(counters: dict) -> dict[str, int]:
@@ -335,12 +339,16 @@ _PART: contextvars.ContextVar[_PartState | None] = contextvars.ContextVar("part"
 
 
 class _Foreign:
-    """Stands in for an element laid out in another part: its page is known."""
+    """Stands in for an element laid out in another part: its page is known, its text is
+    not (target-text() of it is noted, and the book is then laid out whole)."""
 
-    def __init__(self, page: int):
+    def __init__(self, page: int, name: str, counters: "_Counters | None"):
         self.cached_counter_values = {"page": [page]}
+        self.name, self.counters = name, counters
 
     def extract_text(self, text_style) -> str:
+        if self.counters is not None:
+            self.counters.texts.add(self.name)
         return ""
 
 
@@ -364,7 +372,7 @@ class _PartTargets(TargetCollector):
             if name in state.foreign:
                 state.used[name] = state.foreign[name]
                 item = TargetLookupItem("up-to-date")
-                item.target_box = _Foreign(state.foreign[name])
+                item.target_box = _Foreign(state.foreign[name], name, state.counters)
                 return item
             state.local_refs = True
         return super().lookup_target(anchor_token, source_box, css_token, parse_again)

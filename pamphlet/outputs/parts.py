@@ -482,6 +482,7 @@ class Written:
     parts: list[Finished]
     anchors: dict[str, int]  # anchor -> page in the book
     crossing: list[str]  # CSS counters that run across parts (see crossing_counters)
+    texts: list[str]  # anchors whose text another part shows (target-text())
 
 
 def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
@@ -502,7 +503,9 @@ def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
     book.remember()
     cache.prune()
     return Written([book.finished[name] for name in book.order], book.anchors(),
-                   crossing_counters([book.counters.get(name, {}) for name in book.order]))
+                   crossing_counters([book.counters.get(name, {}) for name in book.order]),
+                   sorted({anchor for name in book.order
+                           for anchor in book.counters.get(name, {}).get("texts", ())}))
 
 
 def crossing_counters(parts: list[dict]) -> list[str]:

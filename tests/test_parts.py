@@ -181,6 +181,20 @@ def test_another_essays_text_lays_the_book_out_whole(tmp_path):
     assert len(re.findall(r"\[\w\] ", page_texts(parts)[3])) >= 5  # the contents
 
 
+def test_running_heads_carry_strings_from_the_parts_before(tmp_path):
+    """A running head from a named string set by the section headings: a part's pages
+    before its first heading (here the back matter's) show the last section of the parts
+    before it, as in the single render."""
+    project = sample(tmp_path)
+    (project / "layouts" / "zine").mkdir(parents=True)
+    (project / "layouts" / "zine" / "custom.css").write_text(
+        "h2 { string-set: section content(); }\n"
+        "@page essay:left { @top-left { content: string(section) !important; } }\n"
+        "@page essay:right { @top-right { content: string(section, last) !important; } }\n")
+    parts, whole = both(project, tmp_path)
+    assert_same_book(parts, whole)
+
+
 def test_the_stitched_sample_looks_the_same(tmp_path):
     """Every page of the sample, drawn at 30 dpi, is the single render's, pixel for pixel
     (fonts merged across the parts draw the same glyphs)."""

@@ -71,12 +71,14 @@ class PartJob:
 
 @dataclass
 class Placement:
-    """Where a part stands in the book: its first page, the book's page count, and the
-    page of each anchor in other parts that it refers to."""
+    """Where a part stands in the book: its first page, the book's page count, the page
+    of each anchor in other parts that it refers to, and the named strings (string-set)
+    as the parts before it left them, for its running heads."""
 
     start: int
     total: int
     foreign: dict[str, int]
+    strings: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,6 +95,7 @@ class Laid:
     inputs: dict[str, str] = field(default_factory=dict)  # file loaded -> its SHA-256
     missing_glyphs: set[str] = field(default_factory=set)
     diagnostics: list = field(default_factory=list)
+    strings: dict[str, str] = field(default_factory=dict)  # the last value of each string
     # Its CSS counters, and the anchors of other parts whose text it shows: what ties it
     # to other parts beyond their pages (see _Counters.summary).
     counters: dict = field(default_factory=dict)
@@ -162,7 +165,7 @@ class Renderer:
             or ":nth(" in job.standin
         laid = Laid(job.name, len(kept), anchors, placement, state.used, exact,
                     fetcher.loaded, set(log.missing_glyphs), list(diagnostics),
-                    state.counters.summary())
+                    _last_strings(kept), state.counters.summary())
         self.documents[job.name] = (job, document, laid, state)
         return laid
 
@@ -422,15 +425,28 @@ def _margins(pages, laid: Laid, placement: Placement) -> dict:
             "running": any(bool(values) for values in context.running_elements.values())}
 
 
+def _last_strings(pages) -> dict[str, str]:
+    """The value each named string has at the end of the part's pages."""
+    context = pages[0]._page_box.pamphlet_margins[0]
+    last = {}
+    for name, by_page in context.string_set.items():
+        numbers = [page for page, texts in by_page.items() if texts and page <= len(pages)]
+        if numbers:
+            last[name] = by_page[max(numbers)][-1]
+    return last
+
+
 def _overlay(context, html, document, margins: dict, placement: Placement
              ) -> tuple[bytes, bool]:
     """The part's margin boxes alone, numbered for `placement`, as a PDF of as many pages
-    (drawn over the body by _composed); and whether they looked an anchor up."""
+    (drawn over the body by _composed); and whether they looked an anchor up. A named
+    string not yet set in the part has the value the parts before it left."""
     shift = placement.start - margins["laid"]
     context.string_set = defaultdict(lambda: defaultdict(list))
     for name, by_page in margins["strings"].items():
         for page, texts in by_page.items():
             context.string_set[name][int(page)] = list(texts)
+    context.get_string_set_for = _carried(context, placement.strings)
     lookups = _MarginLookups()
     token = _MARGINS.set(lookups)
     try:
@@ -439,6 +455,19 @@ def _overlay(context, html, document, margins: dict, placement: Placement
     finally:
         _MARGINS.reset(token)
     return document.copy(pages).write_pdf(), lookups.found
+
+
+def _carried(context, strings: dict[str, str]):
+    """The context's get_string_set_for, falling back to the value of the string as the
+    parts before this one left it where the whole book would look back to them."""
+    def get_string_set_for(page, name, keyword="first"):
+        found = type(context).get_string_set_for(context, page, name, keyword)
+        here = bool(context.string_set[name].get(context.current_page))
+        if found or name not in strings or keyword == "all-once" \
+                or (here and keyword == "first-except"):
+            return found  # WeasyPrint's answer is the book's
+        return (strings[name],)  # it looked back to the part's first page in vain
+    return get_string_set_for
 
 
 def _margin_page(context, html, recipe: dict, shift: int, total: int):

@@ -27,7 +27,7 @@ import shutil
 import threading
 import time
 import xml.etree.ElementTree as ElementTree
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import tinyhtml5
@@ -162,6 +162,7 @@ class Known:
     pages: int
     anchors: dict[str, int]
     start: int = 1  # the page it was laid out to start at (its side matters)
+    strings: dict[str, str] = field(default_factory=dict)  # its named strings' last values
 
 
 def side(page: int, ltr: bool) -> str:
@@ -191,9 +192,13 @@ def placements(sources: list[Source], known: dict[str, Known],
         where = known.get(source.name)
         for name in source.ids:
             pages[name] = starts[source.name] + (where.anchors.get(name, 1) - 1 if where else 0)
+    strings, carried = {}, {}  # the named strings as each part begins (running heads)
+    for source in sources:
+        strings[source.name] = dict(carried)
+        carried.update(known[source.name].strings if source.name in known else {})
     return {source.name: Placement(starts[source.name], total,
                                    {name: pages[name] for name in sorted(source.refs)
-                                    if name in pages})
+                                    if name in pages}, strings[source.name])
             for source in sources}
 
 
@@ -547,7 +552,9 @@ class _Book:
             if entry and _inputs_unchanged(entry.get("inputs", {}), self.digests):
                 try:  # a damaged entry (a build killed while writing it) is no entry
                     self.known[name] = Known(int(entry["pages"]), dict(entry["anchors"]),
-                                             int(entry["start"]))
+                                             int(entry["start"]),
+                                             {str(key): str(value) for key, value
+                                              in entry.get("strings", {}).items()})
                     self.inputs[name] = dict(entry["inputs"])  # as they are now
                     self.counters[name] = dict(entry.get("counters", {}))
                 except (KeyError, TypeError, ValueError):
@@ -648,7 +655,8 @@ class _Book:
     def _finished(self, name: str, finished: Finished) -> None:
         placement = self.sent.pop(name)
         self.owner.pop(name, None)
-        self.known[name] = Known(finished.pages, finished.anchors, placement.start)
+        self.known[name] = replace(self.known[name], pages=finished.pages,
+                                   anchors=finished.anchors, start=placement.start)
         if finished.margins is not None:
             meta = {**_meta(finished), "margins": finished.margins}
             self.cache.keep_body(self._body_key(name, placement), finished.body, meta)
@@ -683,7 +691,8 @@ class _Book:
                             [replace(start, page=start.page + shift)
                              for start in cached.starts],
                             cached.missing_glyphs, cached.diagnostics)
-        self.known[name] = Known(finished.pages, finished.anchors, placement.start)
+        self.known[name] = replace(self.known[name], pages=finished.pages,
+                                   anchors=finished.anchors, start=placement.start)
         self._written(name, placement, finished)
         self.cache.keep_written(self._written_key(name, placement), pdf, _meta(finished))
 
@@ -736,6 +745,7 @@ class _Book:
         for name in self.order:
             known = self.known[name]
             entry = {"pages": known.pages, "anchors": known.anchors, "start": known.start,
+                     "strings": known.strings,
                      "inputs": self.inputs.get(name, {}),
                      "counters": self.counters.get(name, {})}
             self.cache.keep_layout(self.keys[name], entry)
@@ -743,7 +753,7 @@ class _Book:
     def _laid(self, name: str, worker: int, laid: Laid) -> None:
         self.tries[name] = self.tries.get(name, 0) + 1
         self.owner[name] = worker
-        self.known[name] = Known(laid.pages, laid.anchors, laid.placement.start)
+        self.known[name] = Known(laid.pages, laid.anchors, laid.placement.start, laid.strings)
         self.inputs[name] = laid.inputs
         self.counters[name] = laid.counters
 
@@ -758,7 +768,8 @@ class _Book:
         # The files it loaded, as they were: a written part drew the old picture.
         return _digest("pdf", self.keys[name], placement.start,
                        placement.total if self.uses_total else "-",
-                       sorted(placement.foreign.items()), extra,
+                       sorted(placement.foreign.items()), sorted(placement.strings.items()),
+                       extra,
                        sorted(self.inputs.get(name, {}).items()))
 
 

@@ -195,6 +195,22 @@ def test_running_heads_carry_strings_from_the_parts_before(tmp_path):
     assert_same_book(parts, whole)
 
 
+def test_a_running_element_from_an_earlier_part_lays_the_book_out_whole(tmp_path):
+    """A running element (element()) defined in the front matter and shown on the essays'
+    pages: a part cannot show another part's element, so the build warns (O513) and lays
+    the book out as one document, the single render's; the sample does not warn."""
+    project = sample(tmp_path)
+    (project / "layouts" / "zine").mkdir(parents=True)
+    (project / "layouts" / "zine" / "custom.css").write_text(
+        ".title-title { position: running(booktitle); }\n"
+        "@page essay { @top-center { content: element(booktitle); } }\n")
+    heard = build(project, tmp_path / "parts", jobs=2)
+    warned = [d.message for d in heard.diagnostics if d.code == "O513"]
+    assert len(warned) == 1 and "'booktitle'" in warned[0], warned
+    parts, whole = both(project, tmp_path)
+    assert_same_book(parts, whole)
+
+
 def test_the_stitched_sample_looks_the_same(tmp_path):
     """Every page of the sample, drawn at 30 dpi, is the single render's, pixel for pixel
     (fonts merged across the parts draw the same glyphs)."""

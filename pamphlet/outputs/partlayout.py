@@ -115,6 +115,9 @@ class Finished:
     laid_out: bool = False  # it was laid out (again) to be written
     body: bytes = b""  # the part without its margin boxes, to be numbered again later
     margins: dict | None = None  # what they are made from, if that needs no layout
+    # The running elements (element()) it defines, and those its margin boxes looked for
+    # in vain, which the whole book would find in the parts before it.
+    running: dict = field(default_factory=dict)
 
 
 def needs_layout_again(laid: Laid, placement: Placement, ltr_sides: bool = True) -> bool:
@@ -193,8 +196,8 @@ class Renderer:
             with _weasyprint_log(diagnostics, job.spec_path) as log:
                 body = part.write_pdf(pdf_identifier=identifier, pdf_variant=variant)
                 context = kept[0]._page_box.pamphlet_margins[0]
-                over, looked_up = _overlay(context, document._html, document, margins,
-                                           placement)
+                over, lookups = _overlay(context, document._html, document, margins,
+                                         placement)
         finally:
             _PART.reset(token)
         offset = placement.start - 1
@@ -203,12 +206,14 @@ class Renderer:
         body = _numbered_and_tagged(body, line_positions(part) if job.lines else {},
                                     top_level_roles(part), placement.start)
         # Margin boxes that show a running element or look an anchor up need the layout.
-        again_later = not (margins.pop("running") or looked_up)
+        defines = margins.pop("running")
+        again_later = not (defines or lookups.found or lookups.wanted)
         margins.update(used=laid.used, local_refs=laid.local_refs)
         return Finished(job.name, _composed(body, over), laid.pages, laid.anchors, starts,
                         laid.missing_glyphs | set(log.missing_glyphs),
                         laid.diagnostics + list(diagnostics), again,
-                        body if again_later else b"", margins if again_later else None)
+                        body if again_later else b"", margins if again_later else None,
+                        {"defines": defines, "wants": sorted(lookups.wanted)})
 
     def renumber(self, job: PartJob, placement: Placement, body: bytes,
                  margins: dict) -> bytes:
@@ -356,7 +361,9 @@ class _Foreign:
 
 
 class _MarginLookups:
-    found = False
+    def __init__(self):
+        self.found = False  # a margin box looked an anchor up
+        self.wanted: set[str] = set()  # running elements looked for in vain
 
 
 _MARGINS: contextvars.ContextVar[_MarginLookups | None] = contextvars.ContextVar(
@@ -422,7 +429,8 @@ def _margins(pages, laid: Laid, placement: Placement) -> dict:
                for name, by_page in context.string_set.items()}
     return {"laid": laid.placement.start, "start": placement.start, "pages": recipes,
             "strings": strings,
-            "running": any(bool(values) for values in context.running_elements.values())}
+            "running": sorted(name for name, values in context.running_elements.items()
+                              if values)}
 
 
 def _last_strings(pages) -> dict[str, str]:
@@ -437,24 +445,26 @@ def _last_strings(pages) -> dict[str, str]:
 
 
 def _overlay(context, html, document, margins: dict, placement: Placement
-             ) -> tuple[bytes, bool]:
+             ) -> tuple[bytes, "_MarginLookups"]:
     """The part's margin boxes alone, numbered for `placement`, as a PDF of as many pages
-    (drawn over the body by _composed); and whether they looked an anchor up. A named
-    string not yet set in the part has the value the parts before it left."""
+    (drawn over the body by _composed); and what they looked up (anchors, running elements
+    looked for in vain). A named string not yet set in the part has the value the parts
+    before it left."""
     shift = placement.start - margins["laid"]
     context.string_set = defaultdict(lambda: defaultdict(list))
     for name, by_page in margins["strings"].items():
         for page, texts in by_page.items():
             context.string_set[name][int(page)] = list(texts)
-    context.get_string_set_for = _carried(context, placement.strings)
     lookups = _MarginLookups()
+    context.get_string_set_for = _carried(context, placement.strings)
+    context.get_running_element_for = _wanted(context, lookups)
     token = _MARGINS.set(lookups)
     try:
         pages = [Page(_margin_page(context, html, recipe, shift, placement.total))
                  for recipe in margins["pages"]]
     finally:
         _MARGINS.reset(token)
-    return document.copy(pages).write_pdf(), lookups.found
+    return document.copy(pages).write_pdf(), lookups
 
 
 def _carried(context, strings: dict[str, str]):
@@ -468,6 +478,18 @@ def _carried(context, strings: dict[str, str]):
             return found  # WeasyPrint's answer is the book's
         return (strings[name],)  # it looked back to the part's first page in vain
     return get_string_set_for
+
+
+def _wanted(context, lookups: "_MarginLookups"):
+    """The context's get_running_element_for, noting the running elements it looked for
+    back to the part's first page in vain."""
+    def get_running_element_for(page, name, keyword="first"):
+        found = type(context).get_running_element_for(context, page, name, keyword)
+        here = bool(context.running_elements[name].get(context.current_page))
+        if not found and keyword != "all-once" and not (here and keyword == "first-except"):
+            lookups.wanted.add(name)
+        return found
+    return get_running_element_for
 
 
 def _margin_page(context, html, recipe: dict, shift: int, total: int):

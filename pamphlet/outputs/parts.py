@@ -488,6 +488,7 @@ class Written:
     anchors: dict[str, int]  # anchor -> page in the book
     crossing: list[str]  # CSS counters that run across parts (see crossing_counters)
     texts: list[str]  # anchors whose text another part shows (target-text())
+    running: list[str]  # running elements a part shows from the parts before it
 
 
 def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
@@ -510,7 +511,19 @@ def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
     return Written([book.finished[name] for name in book.order], book.anchors(),
                    crossing_counters([book.counters.get(name, {}) for name in book.order]),
                    sorted({anchor for name in book.order
-                           for anchor in book.counters.get(name, {}).get("texts", ())}))
+                           for anchor in book.counters.get(name, {}).get("texts", ())}),
+                   running_from_before([book.finished[name].running for name in book.order]))
+
+
+def running_from_before(parts: list[dict]) -> list[str]:
+    """The running elements (element()) a part's margin boxes looked for in vain in the
+    part, and that a part before it defines: the whole book would show them there."""
+    defined: set[str] = set()
+    shown: set[str] = set()
+    for part in parts:
+        shown.update(name for name in part.get("wants", ()) if name in defined)
+        defined.update(part.get("defines", ()))
+    return sorted(shown)
 
 
 def crossing_counters(parts: list[dict]) -> list[str]:
@@ -690,7 +703,7 @@ class _Book:
         finished = Finished(name, pdf, cached.pages, cached.anchors,
                             [replace(start, page=start.page + shift)
                              for start in cached.starts],
-                            cached.missing_glyphs, cached.diagnostics)
+                            cached.missing_glyphs, cached.diagnostics, running=cached.running)
         self.known[name] = replace(self.known[name], pages=finished.pages,
                                    anchors=finished.anchors, start=placement.start)
         self._written(name, placement, finished)
@@ -778,6 +791,7 @@ def _meta(finished: Finished) -> dict:
     return {"pages": finished.pages, "anchors": finished.anchors,
             "starts": [asdict(start) for start in finished.starts],
             "missing_glyphs": sorted(finished.missing_glyphs),
+            "running": finished.running,
             "diagnostics": [{**asdict(d), "severity": d.severity.value,
                              "path": str(d.path) if d.path else None}
                             for d in finished.diagnostics]}
@@ -790,7 +804,7 @@ def _from_cache(name: str, pdf: bytes, meta: dict) -> Finished:
         set(meta["missing_glyphs"]),
         [Diagnostic(**{**d, "severity": Severity(d["severity"]),
                        "path": Path(d["path"]) if d.get("path") else None})
-         for d in meta["diagnostics"]])
+         for d in meta["diagnostics"]], running=dict(meta.get("running", {})))
 
 
 def _inputs_unchanged(inputs: dict, digests: dict[Path, str]) -> bool:

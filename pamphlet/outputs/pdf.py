@@ -179,9 +179,9 @@ def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: D
     """The reading PDF laid out in parts, in `jobs` processes, cached in `cache_folder`,
     and stitched (see parts.py): the same pages as `write_pdf`, sooner. `laid_out(starts)`
     hears where the pages begin as soon as the parts are written, before the stitching.
-    None, with a warning (O513), if the layout counts across essays with a CSS counter or
-    shows another essay's text (target-text()), which parts cannot show: the book is then
-    to be laid out whole."""
+    None, with a warning (O513), if the layout counts across essays with a CSS counter,
+    carries a running element from essay to essay, or shows another essay's text
+    (target-text()), which parts cannot show: the book is then to be laid out whole."""
     from . import parts
     from .partlayout import PartJob
     from .stitch import stitch
@@ -200,10 +200,12 @@ def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: D
     written = parts.render_parts(
         parts.split(html), job_for, (_identifier(pamphlet), *_dates(spec), READING_VARIANT),
         jobs, parts.PartCache(cache_folder), uses_total, progress, spec.path)
-    if written.crossing or written.texts:
-        names = ", ".join(f"'{name}'" for name in written.crossing or written.texts[:3])
+    if written.crossing or written.texts or written.running:
+        names = ", ".join(f"'{name}'" for name in
+                          written.crossing or written.running or written.texts[:3])
         tie = f"CSS counter {names} runs on from essay to essay" if written.crossing else \
-            f"target-text() shows the text of {names} in another part"
+            f"running element {names} (element()) runs on from essay to essay" \
+            if written.running else f"target-text() shows the text of {names} in another part"
         diagnostics.add(Diagnostic(
             "O513", Severity.WARNING, f"the layout's {tie}, which the reading PDF laid out "
             "in parts cannot show; it was laid out as one document", spec.path,

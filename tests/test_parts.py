@@ -131,11 +131,10 @@ def test_the_stitched_pdf_is_the_single_render(tmp_path, make):
 def test_page_selectors_match_the_books_pages(tmp_path):
     """`@page :first` is the book's first page only, not each part's, and `@page :nth(7)`
     its seventh; the stitched PDF is the single render's."""
-    project = sample(tmp_path)
-    (project / "layouts" / "zine").mkdir(parents=True)
-    (project / "layouts" / "zine" / "custom.css").write_text(
-        '@page :first { @top-right { content: "FIRST" !important; } }\n'
-        '@page :nth(7) { @bottom-right { content: "SEVENTH" !important; } }\n')
+    project = styled_sample(tmp_path,
+                            '@page :first { @top-right { content: "FIRST" !important; } }\n'
+                            '@page :nth(7) { @bottom-right { content: "SEVENTH" !important; }'
+                            ' }\n')
     parts, whole = both(project, tmp_path)
     assert_same_book(parts, whole)
     texts = page_texts(parts)
@@ -143,23 +142,40 @@ def test_page_selectors_match_the_books_pages(tmp_path):
     assert not any("FIRST" in text for text in texts[1:])
 
 
+def styled_sample(where: Path, css: str) -> Path:
+    """The sample with `css` in the zine layout's custom.css."""
+    project = sample(where)
+    (project / "layouts" / "zine").mkdir(parents=True)
+    (project / "layouts" / "zine" / "custom.css").write_text(css)
+    return project
+
+
+def laid_out_whole(project: Path, where: Path, named: str) -> Path:
+    """Build `project` in parts: it warns once (O513, naming `named`) that it laid the
+    book out as one document, and the PDF is the single render's; that PDF."""
+    heard = build(project, where / "parts", jobs=2)
+    warned = [d.message for d in heard.diagnostics if d.code == "O513"]
+    assert len(warned) == 1 and named in warned[0], warned
+    parts, whole = both(project, where)
+    assert_same_book(parts, whole)
+    return parts
+
+
+def test_the_sample_is_laid_out_in_parts_without_a_warning(tmp_path):
+    """The sample's own counters (footnotes, reset in each essay) and running heads tie
+    no part to another beyond its pages."""
+    plain = build(sample(tmp_path), tmp_path / "plain", jobs=2)
+    assert plain.ok and not [d for d in plain.diagnostics if d.code == "O513"]
+
+
 def test_a_counter_across_essays_lays_the_book_out_whole(tmp_path):
     """A layout that numbers the essays with a CSS counter (never reset between them)
-    cannot be shown by parts, each of which counts afresh: the build warns (O513) and lays
-    the book out as one document, so the essays are numbered 1 to 5 as in the single
-    render. The sample's own counters (footnotes, reset in each essay) do not warn."""
-    project = sample(tmp_path)
-    plain = build(project, tmp_path / "plain", jobs=2)
-    assert plain.ok and not [d for d in plain.diagnostics if d.code == "O513"]
-    (project / "layouts" / "zine").mkdir(parents=True)
-    (project / "layouts" / "zine" / "custom.css").write_text(
-        '.essay { counter-increment: essay-number; }\n'
-        '.essay-title::before { content: "Essay " counter(essay-number) ". "; }\n')
-    heard = build(project, tmp_path / "parts", jobs=2)
-    assert [d.code for d in heard.diagnostics if d.code == "O513"] == ["O513"]
-    assert "essay-number" in next(d.message for d in heard.diagnostics if d.code == "O513")
-    parts, whole = both(project, tmp_path)
-    assert_same_book(parts, whole)
+    cannot be shown by parts, each of which counts afresh: the book is laid out as one
+    document, and the essays are numbered 1 to 5 as in the single render."""
+    project = styled_sample(tmp_path, '.essay { counter-increment: essay-number; }\n'
+                            '.essay-title::before { content: "Essay " counter(essay-number)'
+                            ' ". "; }\n')
+    parts = laid_out_whole(project, tmp_path, "'essay-number'")
     numbers = [int(found) for text in page_texts(parts)
                for found in re.findall(r"Essay (\d+)\. ", text)]
     assert numbers == [1, 2, 3, 4, 5], numbers
@@ -167,46 +183,29 @@ def test_a_counter_across_essays_lays_the_book_out_whole(tmp_path):
 
 def test_another_essays_text_lays_the_book_out_whole(tmp_path):
     """target-text() of an element in another part (here the contents show each essay's
-    first letter): a part cannot know it, so the build warns (O513) and lays the book out
-    as one document, the single render's."""
-    project = sample(tmp_path)
-    (project / "layouts" / "zine").mkdir(parents=True)
-    (project / "layouts" / "zine" / "custom.css").write_text(
-        '.toc-link::before { content: "[" target-text(attr(href), first-letter) "] "; }\n')
-    heard = build(project, tmp_path / "parts", jobs=2)
-    warned = [d.message for d in heard.diagnostics if d.code == "O513"]
-    assert len(warned) == 1 and "target-text()" in warned[0], warned
-    parts, whole = both(project, tmp_path)
-    assert_same_book(parts, whole)
+    first letter): a part cannot know it, so the book is laid out as one document."""
+    project = styled_sample(tmp_path, '.toc-link::before { content: "[" '
+                            'target-text(attr(href), first-letter) "] "; }\n')
+    parts = laid_out_whole(project, tmp_path, "target-text()")
     assert len(re.findall(r"\[\w\] ", page_texts(parts)[3])) >= 5  # the contents
+
+
+def test_a_running_element_from_an_earlier_part_lays_the_book_out_whole(tmp_path):
+    """A running element (element()) defined in the front matter and shown on the essays'
+    pages: a part cannot show another part's element, so the book is laid out whole."""
+    project = styled_sample(tmp_path, ".title-title { position: running(booktitle); }\n"
+                            "@page essay { @top-center { content: element(booktitle); } }\n")
+    laid_out_whole(project, tmp_path, "'booktitle'")
 
 
 def test_running_heads_carry_strings_from_the_parts_before(tmp_path):
     """A running head from a named string set by the section headings: a part's pages
     before its first heading (here the back matter's) show the last section of the parts
     before it, as in the single render."""
-    project = sample(tmp_path)
-    (project / "layouts" / "zine").mkdir(parents=True)
-    (project / "layouts" / "zine" / "custom.css").write_text(
-        "h2 { string-set: section content(); }\n"
+    project = styled_sample(
+        tmp_path, "h2 { string-set: section content(); }\n"
         "@page essay:left { @top-left { content: string(section) !important; } }\n"
         "@page essay:right { @top-right { content: string(section, last) !important; } }\n")
-    parts, whole = both(project, tmp_path)
-    assert_same_book(parts, whole)
-
-
-def test_a_running_element_from_an_earlier_part_lays_the_book_out_whole(tmp_path):
-    """A running element (element()) defined in the front matter and shown on the essays'
-    pages: a part cannot show another part's element, so the build warns (O513) and lays
-    the book out as one document, the single render's; the sample does not warn."""
-    project = sample(tmp_path)
-    (project / "layouts" / "zine").mkdir(parents=True)
-    (project / "layouts" / "zine" / "custom.css").write_text(
-        ".title-title { position: running(booktitle); }\n"
-        "@page essay { @top-center { content: element(booktitle); } }\n")
-    heard = build(project, tmp_path / "parts", jobs=2)
-    warned = [d.message for d in heard.diagnostics if d.code == "O513"]
-    assert len(warned) == 1 and "'booktitle'" in warned[0], warned
     parts, whole = both(project, tmp_path)
     assert_same_book(parts, whole)
 

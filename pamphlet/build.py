@@ -18,6 +18,7 @@ from .atomic import check_free, staging, write_error
 from .diagnostics import Diagnostics, PamphletError, fail
 from .imposition import impose
 from .layouts import Layout, find_layout
+from .markcache import MarkupCache, markup_folder
 from .outputs.epub import write_epub
 from .outputs.kit import kit_names, kit_outputs
 from .outputs.wrap import perfect_plan, write_block
@@ -77,7 +78,7 @@ def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
     result = result or BuildResult()
     try:
         result.spec = spec
-        pamphlet = _pamphlet(spec, result.diagnostics, encoding)
+        pamphlet = _pamphlet(spec, result.diagnostics, encoding, _markup_cache(spec, out_dir))
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
                              spec.gate)
         out = output_folder(spec.path, out_dir)
@@ -259,12 +260,24 @@ def time_limit(spec: Spec):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str) -> Pamphlet:
+def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str,
+              cache: MarkupCache | None = None) -> Pamphlet:
     essays = select(spec, diagnostics, encoding)
     diagnostics.raise_if_errors()
-    pamphlet = assemble(spec, essays, diagnostics)
+    pamphlet = assemble(spec, essays, diagnostics, cache)
+    if cache is not None:
+        cache.prune()  # the entries of essays that changed, or left the selection
     diagnostics.raise_if_errors()
     return pamphlet
+
+
+def _markup_cache(spec: Spec, out_dir: Path | None) -> MarkupCache | None:
+    """The essays' Markdown conversions kept for the output folder (markcache.py); none
+    for an output folder that cannot be built (reported once the essays are read)."""
+    try:
+        return MarkupCache(markup_folder(output_folder(spec.path, out_dir), spec.stem))
+    except PamphletError:
+        return None
 
 
 def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path, result: BuildResult,

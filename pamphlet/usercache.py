@@ -6,7 +6,11 @@ cannot arrive with cached results of its own."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import shutil
+import time
 from pathlib import Path
 
 
@@ -58,3 +62,77 @@ def unlinked(folder: Path, within: Path | None) -> bool:
         if path.is_symlink() or (path.exists() and not path.is_dir()):
             return False
     return True
+
+
+def store_folder(kind: str, out: Path, stem: str) -> Path:
+    """Where entries of `kind` for the spec `stem` built into `out` are kept."""
+    place = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:24]
+    return cache_home() / kind / place / stem
+
+
+class Store:
+    """Entries (JSON values under keys that callers salt) kept for one output folder and
+    spec: written atomically, checked when read (a damaged entry is none), those a build
+    did not use removed at its end, and never read, written or pruned through a link."""
+
+    MAX_ENTRY = 64_000_000  # bytes: larger files in the cache are not ours to read
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder if folder is not None and self._safe(folder) else None
+        self.used: set[str] = set()
+
+    def get(self, key: str):
+        """The value kept under `key`; None if there is none, or it is damaged (a build
+        killed while writing it, a failing disk) or not a plain file."""
+        if self.folder is None:
+            return None
+        self.used.add(key)
+        try:
+            descriptor = os.open(self.folder / f"{key}.json", os.O_RDONLY | os.O_NOFOLLOW)
+            with os.fdopen(descriptor, "rb") as stream:
+                data = stream.read(self.MAX_ENTRY + 1)
+            entry = json.loads(data) if len(data) <= self.MAX_ENTRY else None
+            if _sha(entry["value"]) == entry["sha256"]:
+                return entry["value"]
+        except (OSError, ValueError, TypeError, KeyError):
+            pass
+        return None
+
+    def put(self, key: str, value) -> None:
+        if self.folder is None:
+            return
+        self.used.add(key)
+        path = self.folder / f"{key}.json"
+        temporary = path.with_name(f".{key}.{os.getpid()}")
+        try:
+            if not self._safe(self.folder):
+                return  # never write where a link leads
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(json.dumps({"value": value, "sha256": _sha(value)}))
+            os.replace(temporary, path)
+        except OSError:
+            temporary.unlink(missing_ok=True)  # a cache that cannot be written only costs time
+
+    def prune(self) -> None:
+        """Remove the entries this build did not use, and the folders of output folders
+        not built for a month."""
+        if self.folder is None or not self.folder.is_dir() or not self._safe(self.folder):
+            return
+        for path in self.folder.iterdir():
+            if path.stem not in self.used and path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+        place = self.folder.parent
+        os.utime(place)
+        month = time.time() - 30 * 24 * 3600
+        for other in place.parent.iterdir():
+            if other.is_dir() and not other.is_symlink() and other.stat().st_mtime < month:
+                shutil.rmtree(other, ignore_errors=True)
+
+    @staticmethod
+    def _safe(folder: Path) -> bool:
+        """Whether `folder` is reached from the user's cache without following a link."""
+        return unlinked(folder, cache_home())
+
+
+def _sha(value) -> str:
+    return hashlib.sha256(json.dumps(value, sort_keys=True).encode()).hexdigest()

@@ -133,14 +133,14 @@ def test_a_damaged_entry_is_converted_again(tmp_path, monkeypatch):
     first, second = entries(out)
     entry = json.loads(first.read_text())
     # a flipped byte, as a failing disk leaves it: the HTML no longer has its hash
-    first.write_text(json.dumps({**entry, "html": "<p>DAMAGED lantern harbour</p>"}))
+    first.write_text(json.dumps({**entry, "value": "<p>DAMAGED lantern harbour</p>"}))
     second.write_bytes(second.read_bytes()[:40])  # cut short, as a killed build leaves it
     conversions = Conversions(monkeypatch)
     built(root, out)
     assert conversions.count == 2
     shown = text(out / "pamphlet.pdf")
     assert "DAMAGED" not in shown and "lantern" in shown and "harbour" in shown
-    assert [json.loads(path.read_text())["html"] for path in (first, second)]  # written again
+    assert [json.loads(path.read_text())["value"] for path in (first, second)]  # written again
     built(root, out)
     assert conversions.count == 2
 
@@ -156,7 +156,8 @@ def test_a_link_in_the_cache_is_not_followed(tmp_path, monkeypatch, linked):
     root, out = project(tmp_path / "p"), tmp_path / "out"
     folder = markup_folder(out, "pamphlet")
     elsewhere = tmp_path / "elsewhere"
-    forged = {"html": "<p>FORGED</p>", "sha256": hashlib.sha256(b"<p>FORGED</p>").hexdigest()}
+    forged = {"value": "<p>FORGED</p>",
+              "sha256": hashlib.sha256(json.dumps("<p>FORGED</p>").encode()).hexdigest()}
     body = ONE.split("---\n", 2)[2].lstrip("\n")
     name = f"{_key(body)}.json"
     if linked == "folder":

@@ -28,6 +28,7 @@ from .outputs.kepub import write_kepub
 from .outputs.parts import cache_folder
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf, write_parts
 from .progress import Progress, Step, silent
+from .usercache import Store, store_folder
 from .printing import check_fits, instructions, print_plan, sheet_size
 from .project import Spec, load_spec, project_root
 from .select import select
@@ -196,8 +197,10 @@ class _Ebook:
 
     def _write(self, starts, diagnostics: Diagnostics) -> None:
         spec = self.spec
+        covers = Store(store_folder("cover", self.scratch.parent, spec.stem))
         epub = write_epub(self.pamphlet, self.layout, self.scratch / f"{spec.stem}.epub",
-                          diagnostics, starts)
+                          diagnostics, starts, covers)
+        covers.prune()
         if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
             write_kepub(epub.path, self.scratch / f"{spec.stem}.kepub.epub", spec.path)
 

@@ -198,3 +198,55 @@ def test_a_cached_first_part_takes_the_new_dates(tmp_path, monkeypatch):
     built(root, tmp_path / "cold")
     assert (out / "pamphlet.pdf").read_bytes() == (tmp_path / "cold" / "pamphlet.pdf").read_bytes()
     assert b"2026-04-26T17:46:40Z" in (out / "pamphlet.pdf").read_bytes()
+
+
+SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+       'width="300" height="400"><rect width="300" height="400" fill="{colour}"/>'
+       '<image xlink:href="file:///etc/hostname" width="10" height="10"/></svg>')
+
+
+def cover_entries(out: Path) -> list[tuple[str, int]]:
+    from pamphlet.usercache import store_folder
+
+    return [(path.name, path.stat().st_ino)
+            for path in sorted(store_folder("cover", out, "pamphlet").glob("*.json"))]
+
+
+def epub_cover(out: Path) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(out / "pamphlet.epub") as book:
+        return book.read(next(name for name in book.namelist() if "cover.jpg" in name))
+
+
+def test_the_ebooks_cover_is_drawn_again_only_when_it_changes(tmp_path, source_date_epoch):
+    """The drawn cover is kept between builds: an edit to an essay takes it from the cache
+    (the entry is not written again), with the warning its drawing gave (a picture that
+    asks for a file outside the project); a changed picture of the same name, or a
+    changed title, is drawn again; the e-book is the one a cold build writes."""
+    spec = SPEC + '\n[cover]\nimage = "cover.svg"\n'
+    root, out = project(tmp_path / "p", spec), tmp_path / "out"
+    (root / "cover.svg").write_text(SVG.format(colour="#000080"))
+    cold = built(root, out)
+    assert any("S901" in line and "/etc/hostname" in line for line in cold), cold
+    first = cover_entries(out)
+    assert len(first) == 1
+    essay = root / "source" / "one.md"
+    essay.write_text(essay.read_text().replace("lantern", "beacon"))
+    again = built(root, out)
+    assert cover_entries(out) == first  # taken from the cache, not drawn and written again
+    assert sorted(line for line in again if "S901" in line) == sorted(
+        line for line in cold if "S901" in line)
+    built(root, tmp_path / "cold")
+    assert (out / "pamphlet.epub").read_bytes() == (tmp_path / "cold" / "pamphlet.epub").read_bytes()
+    navy = epub_cover(out)
+    (root / "cover.svg").write_text(SVG.format(colour="#800000"))
+    built(root, out)
+    assert cover_entries(out) != first and len(cover_entries(out)) == 1
+    assert epub_cover(out) != navy
+    built(root, tmp_path / "cold2")
+    assert epub_cover(out) == epub_cover(tmp_path / "cold2")
+    red = cover_entries(out)
+    (root / "pamphlet.toml").write_text(spec.replace('title = "T"', 'title = "Another"'))
+    built(root, out)
+    assert cover_entries(out) != red

@@ -33,7 +33,7 @@ from pathlib import Path
 import tinyhtml5
 
 from .. import __version__
-from ..diagnostics import Diagnostic, Severity, fail
+from ..diagnostics import as_plain, fail, from_plain
 from ..progress import Progress, Step, silent
 from ..usercache import cache_home, secret as _secret, unlinked as _unlinked
 from .pagebreaks import PageStart
@@ -623,9 +623,7 @@ def _meta(finished: Finished) -> dict:
     return {"pages": finished.pages, "anchors": finished.anchors,
             "starts": [asdict(start) for start in finished.starts],
             "missing_glyphs": sorted(finished.missing_glyphs),
-            "diagnostics": [{**asdict(d), "severity": d.severity.value,
-                             "path": str(d.path) if d.path else None}
-                            for d in finished.diagnostics]}
+            "diagnostics": [as_plain(d) for d in finished.diagnostics]}
 
 
 def _from_cache(name: str, pdf: bytes, meta: dict) -> Finished:
@@ -633,9 +631,7 @@ def _from_cache(name: str, pdf: bytes, meta: dict) -> Finished:
         name, pdf, int(meta["pages"]), dict(meta["anchors"]),
         [PageStart(**start) for start in meta["starts"]],
         set(meta["missing_glyphs"]),
-        [Diagnostic(**{**d, "severity": Severity(d["severity"]),
-                       "path": Path(d["path"]) if d.get("path") else None})
-         for d in meta["diagnostics"]])
+        [from_plain(d) for d in meta["diagnostics"]])
 
 
 def _inputs_unchanged(inputs: dict, digests: dict[Path, str]) -> bool:

@@ -35,7 +35,7 @@ import tinyhtml5
 from .. import __version__
 from ..diagnostics import as_plain, fail, from_plain
 from ..progress import Progress, Step, silent
-from ..usercache import cache_home, secret as _secret, unlinked as _unlinked
+from ..usercache import secret as _secret, store_folder, unlinked as _unlinked
 from .pagebreaks import PageStart
 from .partlayout import Finished, Laid, PartJob, Placement, Renderer, WriteError, redated
 
@@ -301,8 +301,7 @@ def cache_folder(out: Path, stem: str) -> Path:
     """Where the parts of the spec `stem` built into `out` are cached: in the user's cache,
     not the project, so that a build that fails leaves its output folder as it was, and a
     project cannot arrive with parts of its own."""
-    place = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:24]
-    return cache_home() / "parts" / place / stem
+    return store_folder("parts", out, stem)
 
 
 # ---- Workers ----

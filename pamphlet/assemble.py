@@ -11,6 +11,7 @@ from . import __version__
 from .diagnostics import Diagnostics
 from .essays import Essay, Source
 from .excerpt import keep_sections
+from .markcache import MarkupCache
 from .markup import Body, link_across, render_body, smarten
 from .project import Colophon, EssayOverride, Spec
 from .sanitiser import Origin, inline_field, language, plain_field
@@ -138,13 +139,15 @@ def anchor(number: int) -> str:
     return f"essay-{number:03d}"
 
 
-def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics) -> Pamphlet:
-    """Render each essay's body, apply the spec's additions, and put the chapters in order."""
+def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics,
+             cache: MarkupCache | None = None) -> Pamphlet:
+    """Render each essay's body, apply the spec's additions, and put the chapters in order.
+    `cache` keeps the essays' Markdown conversions between builds (markcache.py)."""
     spec = _displayed(spec, diagnostics)
     slugs = {essay.slug: anchor(number) for number, essay in enumerate(essays, 1)}
-    chapters = [_chapter(number, essay, spec, slugs, diagnostics)
+    chapters = [_chapter(number, essay, spec, slugs, diagnostics, cache)
                 for number, essay in enumerate(essays, 1)]
-    intro = _intro(spec, slugs, diagnostics)
+    intro = _intro(spec, slugs, diagnostics, cache)
     documents = [(chapter.body, chapter.essay) for chapter in chapters]
     if intro is not None:
         documents.append(intro)
@@ -154,8 +157,9 @@ def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics) ->
 
 
 def _chapter(number: int, essay: Essay, spec: Spec, slugs: dict[str, str],
-             diagnostics: Diagnostics) -> Chapter:
-    body = render_body(essay, spec.root, diagnostics, slugs, anchor(number), gate=spec.gate)
+             diagnostics: Diagnostics, cache: MarkupCache | None = None) -> Chapter:
+    body = render_body(essay, spec.root, diagnostics, slugs, anchor(number), gate=spec.gate,
+                       cache=cache)
     title = smarten(essay.title)
     plain_field(essay.title, Origin(essay.path, essay.title_line, essay.title), diagnostics,
                 "a title")  # to report what it drops
@@ -190,15 +194,15 @@ def _essay_lang(essay: Essay, spec: Spec, diagnostics: Diagnostics) -> str:
     return language(essay.lang, Origin(essay.path, line), diagnostics, spec.lang)
 
 
-def _intro(spec: Spec, slugs: dict[str, str],
-           diagnostics: Diagnostics) -> tuple[Body, Essay] | None:
+def _intro(spec: Spec, slugs: dict[str, str], diagnostics: Diagnostics,
+           cache: MarkupCache | None = None) -> tuple[Body, Essay] | None:
     """The packet's own introduction, rendered like an essay's text."""
     if not spec.intro:
         return None
     essay = Essay(slug="introduction", path=spec.path, title="Introduction", body=spec.intro,
                   body_line=spec.line_of("intro") or spec.line_of("intro_file") or 1)
     return render_body(essay, spec.root, diagnostics, slugs, "introduction",
-                       "the spec's intro", gate=spec.gate), essay
+                       "the spec's intro", gate=spec.gate, cache=cache), essay
 
 
 def _displayed(spec: Spec, diagnostics: Diagnostics) -> Spec:

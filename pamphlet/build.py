@@ -18,6 +18,7 @@ from .atomic import check_free, staging, write_error
 from .diagnostics import Diagnostics, PamphletError, fail
 from .imposition import impose
 from .layouts import Layout, find_layout
+from .markcache import MarkupCache, markup_folder
 from .outputs.epub import write_epub
 from .outputs.kit import kit_names, kit_outputs
 from .outputs.wrap import perfect_plan, write_block
@@ -27,6 +28,7 @@ from .outputs.kepub import write_kepub
 from .outputs.parts import cache_folder
 from .outputs.pdf import PdfResult, instruction_page, render_pdf, save_pdf, write_parts
 from .progress import Progress, Step, silent
+from .usercache import Store, store_folder
 from .printing import check_fits, instructions, print_plan, sheet_size
 from .project import Spec, load_spec, project_root
 from .select import select
@@ -77,7 +79,7 @@ def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
     result = result or BuildResult()
     try:
         result.spec = spec
-        pamphlet = _pamphlet(spec, result.diagnostics, encoding)
+        pamphlet = _pamphlet(spec, result.diagnostics, encoding, _markup_cache(spec, out_dir))
         layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
                              spec.gate)
         out = output_folder(spec.path, out_dir)
@@ -195,8 +197,10 @@ class _Ebook:
 
     def _write(self, starts, diagnostics: Diagnostics) -> None:
         spec = self.spec
+        covers = Store(store_folder("cover", self.scratch.parent, spec.stem))
         epub = write_epub(self.pamphlet, self.layout, self.scratch / f"{spec.stem}.epub",
-                          diagnostics, starts)
+                          diagnostics, starts, covers)
+        covers.prune()
         if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
             write_kepub(epub.path, self.scratch / f"{spec.stem}.kepub.epub", spec.path)
 
@@ -259,12 +263,24 @@ def time_limit(spec: Spec):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str) -> Pamphlet:
+def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str,
+              cache: MarkupCache | None = None) -> Pamphlet:
     essays = select(spec, diagnostics, encoding)
     diagnostics.raise_if_errors()
-    pamphlet = assemble(spec, essays, diagnostics)
+    pamphlet = assemble(spec, essays, diagnostics, cache)
+    if cache is not None:
+        cache.prune()  # the entries of essays that changed, or left the selection
     diagnostics.raise_if_errors()
     return pamphlet
+
+
+def _markup_cache(spec: Spec, out_dir: Path | None) -> MarkupCache | None:
+    """The essays' Markdown conversions kept for the output folder (markcache.py); none
+    for an output folder that cannot be built (reported once the essays are read)."""
+    try:
+        return MarkupCache(markup_folder(output_folder(spec.path, out_dir), spec.stem))
+    except PamphletError:
+        return None
 
 
 def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path, result: BuildResult,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 
@@ -53,6 +53,18 @@ class Diagnostic:
         if self.hint:
             text += f"\n    hint: {shorten_urls(self.hint, LONGEST_WORD)}"
         return text
+
+
+def as_plain(diagnostic: Diagnostic) -> dict:
+    """A diagnostic as JSON can keep it (a cache entry holds the problems it was made with)."""
+    return {**asdict(diagnostic), "severity": diagnostic.severity.value,
+            "path": str(diagnostic.path) if diagnostic.path else None}
+
+
+def from_plain(plain: dict) -> Diagnostic:
+    """The diagnostic `as_plain` kept."""
+    return Diagnostic(**{**plain, "severity": Severity(plain["severity"]),
+                         "path": Path(plain["path"]) if plain.get("path") else None})
 
 
 @dataclass

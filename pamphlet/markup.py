@@ -35,6 +35,7 @@ from markdown.preprocessors import Preprocessor
 from .diagnostics import Diagnostics, shorten
 from .essays import Essay
 from .images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
+from .markcache import MarkupCache
 from .paths import Gate, Refused
 from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree,
                         inline_markdown, inner_xml, ncname, not_a_block)
@@ -101,23 +102,19 @@ def linked_slugs(text: str) -> set[str]:
 def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                 slugs: Mapping[str, str] | frozenset[str] = frozenset(),
                 anchor: str | None = None, what: str = "an essay",
-                gate: Gate | None = None) -> Body:
+                gate: Gate | None = None, cache: MarkupCache | None = None) -> Body:
     """Convert an essay's Markdown into a `Body`, reporting problems with their lines.
 
     `slugs` are the essays of the same pamphlet, which links to `<slug>.md` may reach, each
     with its anchor; `anchor` is this essay's, the prefix of every id in it. Images are
-    found through `gate` (by default, one for the project at `root`).
+    found through `gate` (by default, one for the project at `root`). `cache` keeps the
+    Markdown conversion proper, which depends on the text alone, between builds.
     """
     # The footnote extension's ids carry a mark that the essay's own raw HTML cannot hold (a
     # hash of the essay), so HTML that imitates its notes or calls is never taken for them.
     mark = f"-{hashlib.sha256(essay.body.encode()).hexdigest()[:16]}-"
-    md = markdown.Markdown(
-        extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists", "def_list",
-                    _CommonMarkLists(), _AuthorsMarkdown()],
-        extension_configs={"smarty": {"substitutions": SMART},
-                           "footnotes": {"BACKLINK_TEXT": "", "SEPARATOR": mark}},
-        output_format="xhtml")
-    converted = md.convert(essay.body) or "<p></p>"
+    convert = lambda: _markdown(mark).convert(essay.body)  # noqa: E731
+    converted = (cache.converted(essay.body, convert) if cache else convert()) or "<p></p>"
     anchor = ncname(anchor or essay.slug, "essay")
     fixer = _TreeFixer(essay, (gate or Gate.for_project(root)).project_only(), diagnostics,
                        slugs, anchor, mark)
@@ -133,6 +130,17 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
     notes = fixer.take_notes(tree)
     return Body(anchor, inner_xml(tree), tuple(notes), tuple(links), tuple(images),
                 tuple(fixer.ids.items()))
+
+
+def _markdown(mark: str) -> markdown.Markdown:
+    """Python-Markdown as essays are converted; `mark` is in the footnotes' ids. Everything
+    that shapes the conversion is here (markcache.py keys its entries by this module)."""
+    return markdown.Markdown(
+        extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists", "def_list",
+                    _CommonMarkLists(), _AuthorsMarkdown()],
+        extension_configs={"smarty": {"substitutions": SMART},
+                           "footnotes": {"BACKLINK_TEXT": "", "SEPARATOR": mark}},
+        output_format="xhtml")
 
 
 def smarten(text: str) -> str:

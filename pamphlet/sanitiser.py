@@ -12,6 +12,7 @@ M309 a language tag that is not BCP 47 was corrected or replaced (warning).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
@@ -289,9 +290,20 @@ def language(tag: str, origin: Origin, diagnostics: Diagnostics, fallback: str) 
 
 def inline_markdown(text: str) -> str:
     """Markdown as HTML, with smart typography."""
-    md = markdown.Markdown(extensions=["smarty"],
-                           extension_configs={"smarty": {"substitutions": SMART}})
-    return md.convert(text)
+    # One converter a thread, reset between texts: making one costs ten times the
+    # conversion of a title, and a build converts two for each essay.
+    md = getattr(_INLINE, "markdown", None)
+    if md is None:
+        md = _INLINE.markdown = markdown.Markdown(
+            extensions=["smarty"], extension_configs={"smarty": {"substitutions": SMART}})
+    try:
+        return md.reset().convert(text)
+    except BaseException:
+        _INLINE.markdown = None  # a conversion cut short leaves it in no known state
+        raise
+
+
+_INLINE = threading.local()
 
 
 def inner_xml(element) -> str:

@@ -484,12 +484,12 @@ def packets_project(tmp_path: Path) -> Path:
 
 
 def crash_by_name(real):
-    def assemble(spec, essays, diagnostics):
+    def assemble(spec, essays, diagnostics, *rest):
         if spec.stem == "crash":
             raise ZeroDivisionError("division by zero")
         if spec.stem == "die":
             os.kill(os.getpid(), signal.SIGKILL)  # as the kernel's OOM killer would
-        return real(spec, essays, diagnostics)
+        return real(spec, essays, diagnostics, *rest)
     return assemble
 
 

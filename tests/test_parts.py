@@ -357,12 +357,13 @@ def test_two_workers_make_the_same_bytes_and_report_each_part(tmp_path, source_d
 def test_a_cache_from_elsewhere_is_not_trusted(built_sample, tmp_path, monkeypatch):
     """The cache's keys are salted with this user's own secret: another user's cache,
     copied in whole into this user's, is laid out afresh, and none of its parts is used."""
+    from pamphlet import usercache
     from pamphlet.outputs import parts
 
     project, out = built_sample
     theirs = parts.cache_folder(out, "pamphlet")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
-    monkeypatch.setattr(parts, "_SALT", None)
+    monkeypatch.setattr(usercache, "_SALT", None)
     shutil.copytree(theirs, parts.cache_folder(out, "pamphlet"))
     assert set(rebuild(project, out)) >= {"essay-001", "essay-005", "back"}
 

@@ -23,6 +23,7 @@ from ..layouts import Layout
 from ..markup import ebook_html
 from ..sanitiser import clean_svg
 from ..scripts import direction
+from ..usercache import Store
 from .cover import cover_image
 from .pagebreaks import PageStart, mark, marker_id, place
 
@@ -53,13 +54,14 @@ class EpubResult:
 
 
 def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Diagnostics,
-               pages: tuple[PageStart, ...] = ()) -> EpubResult:
+               pages: tuple[PageStart, ...] = (), cache: Store | None = None) -> EpubResult:
     """Write the EPUB to `target`, atomically and, with SOURCE_DATE_EPOCH, reproducibly;
-    `pages` are where the reading PDF's pages begin, marked in the essays as page breaks."""
+    `pages` are where the reading PDF's pages begin, marked in the essays as page breaks;
+    `cache` keeps the drawn cover between builds."""
     _check(pamphlet)
     book = epub.EpubBook()
     identifier = pamphlet.identifier
-    name, data = cover_image(pamphlet, layout, diagnostics)
+    name, data = cover_image(pamphlet, layout, diagnostics, cache)
     book.set_cover(f"images/{name}", data, create_page=False)
     # ebooklib guesses the cover's media type from the machine's MIME table, which may not
     # know WebP (Python's own does not): a cover.webp would be application/octet-stream.

@@ -24,11 +24,15 @@ from __future__ import annotations
 
 import contextvars
 import dataclasses
+import io
+import re
 import tempfile
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pikepdf
 import weasyprint.document
 import weasyprint.formatting_structure.build
 import weasyprint.layout
@@ -43,6 +47,7 @@ from weasyprint.layout.page import (PageType, page_height, page_width,
                                     set_page_type_computed_styles)
 from weasyprint.layout.percent import resolve_percentages
 from weasyprint.logger import LOGGER
+from weasyprint.pdf import _w3c_date_to_pdf
 from weasyprint.urls import get_url_tuple
 
 from ..diagnostics import Diagnostics
@@ -50,7 +55,7 @@ from ..paths import Gate
 from .linenumbers import number_lines
 from .overlay import draw_over
 from .pagebreaks import PageStart
-from .tagged import finish_tags
+from .tagged import SAVE, finish_tags
 
 
 @dataclass(frozen=True)
@@ -267,6 +272,34 @@ class Renderer:
         sheet, files = self.sheets[key]
         loaded.update(files)
         return sheet
+
+
+def redated(pdf: bytes, created: str, modified: str) -> bytes:
+    """A written part's PDF with the dates `finish` would have given it (the first part
+    lends the book its metadata, whose modification date is the build's): a cached first
+    part is dated again rather than laid out again. ValueError if its dates are not where
+    WeasyPrint writes them."""
+    try:
+        with pikepdf.open(io.BytesIO(pdf)) as document:
+            xmp = document.Root.Metadata.read_bytes()
+            for key, element, value in (("/CreationDate", b"CreateDate", created),
+                                        ("/ModDate", b"ModifyDate", modified)):
+                document.docinfo[key] = pikepdf.String(_w3c_date_to_pdf(value, key))
+                pattern = re.compile(rb"(<xmp:%s>)[^<]*(</xmp:%s>)" % (element, element))
+                xmp, found = pattern.subn(lambda match: match[1] + value.encode() + match[2],
+                                          xmp)
+                if found != 1:
+                    raise ValueError(f"the part's XMP has {found} {element.decode()}")
+            filters = document.Root.Metadata.get("/Filter")
+            if filters not in (None, pikepdf.Name.FlateDecode):
+                raise ValueError(f"the part's XMP is encoded with {filters}")
+            document.Root.Metadata.write(zlib.compress(xmp) if filters else xmp,
+                                         filter=filters)
+            buffer = io.BytesIO()
+            document.save(buffer, **SAVE)
+    except pikepdf.PdfError as error:
+        raise ValueError(str(error)) from None
+    return buffer.getvalue()
 
 
 class WriteError(OSError):

@@ -33,10 +33,11 @@ from pathlib import Path
 import tinyhtml5
 
 from .. import __version__
-from ..diagnostics import Diagnostic, Severity, fail
+from ..diagnostics import as_plain, fail, from_plain
 from ..progress import Progress, Step, silent
+from ..usercache import secret as _secret, store_folder, unlinked as _unlinked
 from .pagebreaks import PageStart
-from .partlayout import Finished, Laid, PartJob, Placement, Renderer, WriteError
+from .partlayout import Finished, Laid, PartJob, Placement, Renderer, WriteError, redated
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 
@@ -319,22 +320,7 @@ class PartCache:
             pass  # a cache that cannot be written only costs time
 
 
-def _unlinked(folder: Path, within: Path | None) -> bool:
-    """Whether no folder from `within` (exclusive) down to `folder` is a link."""
-    within = within if within is not None else folder.parent.parent
-    try:
-        relative = folder.relative_to(within)
-    except ValueError:
-        return False
-    path = within
-    for part in relative.parts:
-        path = path / part
-        if path.is_symlink() or (path.exists() and not path.is_dir()):
-            return False
-    return True
-
-
-FORMAT = "3"  # of the cached parts: a change to what a part holds leaves the old ones unused
+FORMAT = "4"  # of the cached parts: a change to what a part holds leaves the old ones unused
 
 
 def _digest(*parts) -> str:
@@ -344,47 +330,11 @@ def _digest(*parts) -> str:
     return digest.hexdigest()
 
 
-def cache_home() -> Path:
-    """This user's cache of pamphlet ($XDG_CACHE_HOME/pamphlet, else ~/.cache/pamphlet)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "pamphlet"
-
-
 def cache_folder(out: Path, stem: str) -> Path:
     """Where the parts of the spec `stem` built into `out` are cached: in the user's cache,
     not the project, so that a build that fails leaves its output folder as it was, and a
     project cannot arrive with parts of its own."""
-    place = hashlib.sha256(str(Path(out).resolve()).encode()).hexdigest()[:24]
-    return cache_home() / "parts" / place / stem
-
-
-def _secret() -> bytes:
-    """This user's own salt for the cache's keys (in the user's cache, beside the parts):
-    a cache shared with, or copied from, someone else is not taken for this machine's own.
-    Without a place to keep it, no cached part is ever found again."""
-    global _SALT
-    if _SALT is None:
-        home = cache_home()
-        path = home / "part-salt"
-        try:
-            _SALT = path.read_bytes()
-            if len(_SALT) < 32:
-                raise ValueError("short")
-        except (OSError, ValueError):
-            _SALT = os.urandom(32)
-            try:
-                home.mkdir(parents=True, exist_ok=True)
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(descriptor, "wb") as stream:
-                    stream.write(_SALT)
-            except OSError:
-                try:
-                    _SALT = path.read_bytes() if len(path.read_bytes()) >= 32 else _SALT
-                except OSError:
-                    pass
-    return _SALT
-
-
-_SALT: bytes | None = None
+    return store_folder("parts", out, stem)
 
 
 # ---- Workers ----
@@ -658,6 +608,8 @@ class _Book:
         hit = self.cache.written(self._written_key(name, placement))
         try:
             finished = _from_cache(name, *hit) if hit is not None else None
+            if finished is not None and name == self.order[0]:
+                finished = self._dated(finished, hit[1])
         except (KeyError, TypeError, ValueError):
             finished = None  # damaged: written again
         if finished is not None:
@@ -676,7 +628,14 @@ class _Book:
         finished.body, finished.margins = b"", None  # kept in the cache, not in memory
         self._written(name, placement, finished)
         self.cache.keep_written(self._written_key(name, placement), finished.pdf,
-                                _meta(finished))
+                                {**_meta(finished), "dates": self.finish_args[1:3]})
+
+    def _dated(self, finished: Finished, meta: dict) -> Finished:
+        """The cached first part, with this build's dates (see _written_key)."""
+        dates = tuple(self.finish_args[1:3])
+        if tuple(meta["dates"]) == dates:
+            return finished
+        return replace(finished, pdf=redated(finished.pdf, *dates))
 
     def _body(self, name: str, placement: Placement) -> tuple | None:
         """(body, margins) of the part written by an earlier build on this side of the
@@ -775,9 +734,9 @@ class _Book:
         self.written_at[name] = placement
 
     def _written_key(self, name: str, placement: Placement) -> str:
-        # Only the first part's PDF lends the book its metadata, dates included.
-        extra = self.finish_args if name == self.order[0] else \
-            (self.finish_args[0], self.finish_args[3])
+        # Only the first part's PDF lends the book its metadata, dates included; as the
+        # modification date is the build's, a cached first part is dated again (_dated).
+        extra = (self.finish_args[0], self.finish_args[3])
         # The files it loaded, as they were: a written part drew the old picture.
         return _digest("pdf", self.keys[name], placement.start,
                        placement.total if self.uses_total else "-",
@@ -792,9 +751,7 @@ def _meta(finished: Finished) -> dict:
             "starts": [asdict(start) for start in finished.starts],
             "missing_glyphs": sorted(finished.missing_glyphs),
             "running": finished.running,
-            "diagnostics": [{**asdict(d), "severity": d.severity.value,
-                             "path": str(d.path) if d.path else None}
-                            for d in finished.diagnostics]}
+            "diagnostics": [as_plain(d) for d in finished.diagnostics]}
 
 
 def _from_cache(name: str, pdf: bytes, meta: dict) -> Finished:
@@ -802,9 +759,7 @@ def _from_cache(name: str, pdf: bytes, meta: dict) -> Finished:
         name, pdf, int(meta["pages"]), dict(meta["anchors"]),
         [PageStart(**start) for start in meta["starts"]],
         set(meta["missing_glyphs"]),
-        [Diagnostic(**{**d, "severity": Severity(d["severity"]),
-                       "path": Path(d["path"]) if d.get("path") else None})
-         for d in meta["diagnostics"]], running=dict(meta.get("running", {})))
+        [from_plain(d) for d in meta["diagnostics"]], running=dict(meta.get("running", {})))
 
 
 def _inputs_unchanged(inputs: dict, digests: dict[Path, str]) -> bool:

@@ -68,8 +68,9 @@ def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
 
 
 def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
-               extra_css: str = ""):
-    """Lay out the reading PDF in memory: a WeasyPrint document, not yet written."""
+               extra_css: str = "", loaded: dict[str, str] | None = None):
+    """Lay out the reading PDF in memory: a WeasyPrint document, not yet written. `loaded`
+    hears of the files it loaded, with their hashes."""
     html = render_html(pamphlet, layout)
     fetcher = ProjectFetcher(layout.gate, diagnostics, pamphlet.spec.path)
     sheets = [CSS(string=layout.read(path).decode("utf-8", errors="replace"),
@@ -77,8 +78,11 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
               for path in layout.stylesheets("print")]
     if extra_css:
         sheets.append(CSS(string=extra_css, font_config=_FONTS, url_fetcher=fetcher))
-    return _lay_out(html, sheets, fetcher, pamphlet, diagnostics, "the PDF",
-                    "check the layout's CSS and the essays' images")
+    document = _lay_out(html, sheets, fetcher, pamphlet, diagnostics, "the PDF",
+                        "check the layout's CSS and the essays' images")
+    if loaded is not None:
+        loaded.update(fetcher.loaded)
+    return document
 
 
 def _lay_out(html: str, sheets: list, fetcher, pamphlet: Pamphlet, diagnostics: Diagnostics,

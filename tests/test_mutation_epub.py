@@ -117,7 +117,7 @@ def write(pamphlet, layout, where: Path, monkeypatch) -> Written:
     diagnostics = Diagnostics()
     result = epub_module.write_epub(pamphlet, layout, where / "p.epub", diagnostics)
     assert len(calls) == 1 and [a is b for a, b in zip(calls[0], (
-        pamphlet, layout, diagnostics), strict=True)] == [True] * 3, calls
+        pamphlet, layout, diagnostics, None), strict=True)] == [True] * 4, calls
     book = Written(result.path)
     book.result, book.diagnostics = result, diagnostics
     return book

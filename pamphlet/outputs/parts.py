@@ -34,6 +34,7 @@ import tinyhtml5
 
 from .. import __version__
 from ..diagnostics import Diagnostic, Severity, fail
+from ..forks import sharing
 from ..progress import Progress, Step, silent
 from .pagebreaks import PageStart
 from .partlayout import Finished, Laid, PartJob, Placement, Renderer, WriteError
@@ -368,12 +369,14 @@ class Workers:
             context = multiprocessing.get_context(
                 "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn")
             self.outbox = context.Queue()
-            for _ in range(jobs):
-                inbox = context.Queue()
-                process = context.Process(target=_work, args=(inbox, self.outbox), daemon=True)
-                process.start()
-                self.processes.append(process)
-                self.inboxes.append(inbox)
+            with sharing():
+                for _ in range(jobs):
+                    inbox = context.Queue()
+                    process = context.Process(target=_work, args=(inbox, self.outbox),
+                                              daemon=True)
+                    process.start()
+                    self.processes.append(process)
+                    self.inboxes.append(inbox)
         self.busy: list[bool] = [False] * max(1, jobs)
         self.results: list = []
 

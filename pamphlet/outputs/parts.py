@@ -418,6 +418,15 @@ class Workers:
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
+        # Their queues' feeder threads end now, not when the queues are collected: the
+        # EPUB's process is forked only while the build has no other thread. (A worker
+        # that did not end by itself may have left a task unread: then it is not awaited.)
+        for inbox, process in zip(self.inboxes, self.processes):
+            inbox.close()
+            if process.exitcode == 0:
+                inbox.join_thread()
+            else:
+                inbox.cancel_join_thread()
 
 
 def _work(inbox, outbox) -> None:

@@ -12,8 +12,9 @@ words each, as many as the Federalist Papers), prints:
 - edit middle / edit last: a rebuild after one word changes in the middle essay / the last,
   as a ratio of the cold parts build (target at most 0.2);
 - grow middle: the middle essay gains two pages, so every later part moves;
-- peak memory of the 85-essay build in a fresh process: the build's own process, and the
-  largest worker (target: under 400 MB).
+- peak memory of the 85-essay build in a fresh process: the peak of the whole process
+  tree's PSS (the build, its workers and the EPUB's process; target: under 400 MB), and
+  the build's own process's maxrss.
 Each figure is the median of --runs runs (one for the 85 essays).
 """
 
@@ -87,19 +88,50 @@ def edited(project: Path, out: Path, jobs: int, essay: Path, grow: bool = False)
 
 
 def peak_memory(project: Path, out: Path, jobs: int) -> tuple[float, float]:
-    """(the build's own process, its largest worker), in MB, for a cold build."""
+    """(the peak of the build's whole process tree, its own process's maxrss), in MB, for
+    a cold build in a fresh process. The tree's figure is the sum of the PSS of the build
+    and all its descendants (workers, the EPUB's process), sampled every 20 ms: a page
+    shared copy-on-write by forked processes counts once, split between them."""
     from pamphlet.outputs.parts import cache_folder
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(cache_folder(out, "pamphlet"), ignore_errors=True)
     code = ("import sys, resource; sys.path.insert(0, %r); from pamphlet.build import build; "
             "r = build(%r, %r, jobs=%d); assert r.ok; "
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "
-            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
             % (str(REPO), str(project), str(out), jobs))
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
-    own, worker = result.stdout.split()
-    return int(own) / 1024, int(worker) / 1024
+    process = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_pss(process.pid))
+        time.sleep(0.02)
+    own = process.stdout.read().split()
+    if process.returncode or not own:
+        raise RuntimeError(f"the measured build failed (exit {process.returncode})")
+    return peak / 1024, int(own[-1]) / 1024
+
+
+def tree_pss(root: int) -> int:
+    """The summed PSS, in kB, of process `root` and all its descendants (0 once gone)."""
+    parents: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat") as stream:
+                    fields = stream.read().rpartition(")")[2].split()
+            except OSError:
+                continue  # gone meanwhile
+            parents.setdefault(int(fields[1]), []).append(int(entry.name))
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += parents.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as stream:
+                total += next(int(line.split()[1]) for line in stream
+                              if line.startswith("Pss:"))
+        except (OSError, StopIteration):
+            pass
+    return total
 
 
 def main() -> None:
@@ -118,14 +150,13 @@ def main() -> None:
         projects = {"sample": (sample, args.runs),
                     "50 essays": (make_corpus(tmp / "c50", 50), args.runs),
                     "85 long": (long_corpus(tmp / "c85", 85, 2700), 1)}
-        # Measured first, while this process is small: a child forked from a large process
-        # starts with its pages, and ru_maxrss would count them.
+        # Measured first, in a fresh process started while this one is still small.
         peaks = {name: peak_memory(project, tmp / "peak", args.jobs)
                  for name, (project, _) in projects.items()
                  if name == "85 long" and (not args.only or args.only in name)}
         print(f"{'corpus':<10} {'pages':>5} {'pandoc s':>8} {'single s':>8} {'parts s':>8} "
               f"{'parts/single':>12} {'parts/pandoc':>12} {'edit mid':>9} {'edit last':>9} "
-              f"{'grow mid':>9} {'peak MB':>12}", flush=True)
+              f"{'grow mid':>9} {'peak MB':>17}", flush=True)
         for name, (project, runs) in projects.items():
             if args.only and args.only not in name:
                 continue
@@ -143,11 +174,11 @@ def main() -> None:
             grow_s = edited(project, out, args.jobs, middle, grow=True)
             from pypdf import PdfReader
             pages = len(PdfReader(out / "pamphlet.pdf").pages)
-            own, worker = peaks.get(name, (float("nan"), float("nan")))
+            tree, own = peaks.get(name, (float("nan"), float("nan")))
             print(f"{name:<10} {pages:5d} {pandoc_s:8.2f} {single_s:8.2f} {parts_s:8.2f} "
                   f"{parts_s / single_s:12.2f} {parts_s / pandoc_s:12.2f} "
                   f"{mid_s / parts_s:8.2f}x {last_s / parts_s:8.2f}x {grow_s / parts_s:8.2f}x "
-                  f"{own:5.0f}+{worker:.0f}", flush=True)
+                  f"{tree:5.0f} tree/{own:.0f} own", flush=True)
 
 
 if __name__ == "__main__":

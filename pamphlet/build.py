@@ -16,6 +16,7 @@ from . import cache
 from .assemble import Pamphlet, assemble
 from .atomic import check_free, staging, write_error
 from .diagnostics import Diagnostics, PamphletError, fail
+from .forks import sharing
 from .imposition import impose
 from .layouts import Layout, find_layout
 from .markcache import MarkupCache, markup_folder
@@ -178,7 +179,8 @@ class _Ebook:
             self.reply, sending = context.Pipe(duplex=False)
             self.process = context.Process(target=self._child, args=(starts, sending),
                                            daemon=True)
-            self.process.start()
+            with sharing():
+                self.process.start()
             sending.close()
         else:
             self._write(starts, self.diagnostics)

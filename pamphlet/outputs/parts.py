@@ -34,6 +34,7 @@ import tinyhtml5
 
 from .. import __version__
 from ..diagnostics import as_plain, fail, from_plain
+from ..forks import sharing
 from ..progress import Progress, Step, silent
 from ..usercache import secret as _secret, store_folder, unlinked as _unlinked
 from .pagebreaks import PageStart
@@ -351,12 +352,14 @@ class Workers:
             context = multiprocessing.get_context(
                 "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn")
             self.outbox = context.Queue()
-            for _ in range(jobs):
-                inbox = context.Queue()
-                process = context.Process(target=_work, args=(inbox, self.outbox), daemon=True)
-                process.start()
-                self.processes.append(process)
-                self.inboxes.append(inbox)
+            with sharing():
+                for _ in range(jobs):
+                    inbox = context.Queue()
+                    process = context.Process(target=_work, args=(inbox, self.outbox),
+                                              daemon=True)
+                    process.start()
+                    self.processes.append(process)
+                    self.inboxes.append(inbox)
         self.busy: list[bool] = [False] * max(1, jobs)
         self.results: list = []
 
@@ -398,6 +401,15 @@ class Workers:
             process.join(timeout=5)
             if process.is_alive():
                 process.kill()
+        # Their queues' feeder threads end now, not when the queues are collected: the
+        # EPUB's process is forked only while the build has no other thread. (A worker
+        # that did not end by itself may have left a task unread: then it is not awaited.)
+        for inbox, process in zip(self.inboxes, self.processes):
+            inbox.close()
+            if process.exitcode == 0:
+                inbox.join_thread()
+            else:
+                inbox.cancel_join_thread()
 
 
 def _work(inbox, outbox) -> None:

@@ -31,21 +31,31 @@ def stitch(parts: list[bytes], target: Path) -> None:
     nums = _flat(tree.ParentTree)
     next_key = _next_key(nums)
     dests = _dests(book)
-    opened = [book]
     for data in parts[1:]:
-        part = pikepdf.open(io.BytesIO(data))
-        opened.append(part)
-        next_key = _take(book, part, document, nums, next_key)
-        dests += [(name, _copy(book, dest)) for name, dest in _dests(part)]
-        _take_outline(book, part)
+        # Each part is closed once taken: its streams' data, still compressed, is the
+        # book's own first, else qpdf would read it from the part when the book is saved,
+        # and every part's objects would stay in memory until then (twice the memory).
+        with pikepdf.open(io.BytesIO(data)) as part:
+            _own_streams(part)
+            next_key = _take(book, part, document, nums, next_key)
+            dests += [(name, _copy(book, dest)) for name, dest in _dests(part)]
+            _take_outline(book, part)
     nums, next_key = _renumbered(book, nums)
     tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(nums)))
     tree.ParentTreeNextKey = next_key
     _set_dests(book, dests)
     _merge_fonts(book)
     save(book, target)
-    for pdf in opened:
-        pdf.close()
+    book.close()
+
+
+def _own_streams(pdf: pikepdf.Pdf) -> None:
+    """Hold each stream's data (as it is encoded) in memory, so that a copy of it in another
+    PDF shares that data rather than reading it from `pdf`, which may then be closed."""
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream):
+            obj.write(obj.read_raw_bytes(), filter=obj.get("/Filter"),
+                      decode_parms=obj.get("/DecodeParms"), type_check=False)
 
 
 def _document(tree) -> Dictionary:

@@ -11,7 +11,7 @@ import re
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .tagged import SAVE
+from .tagged import SAVE, structure_elements
 
 # The operators that name a resource, the resource's kind, and which operand names it.
 _NAMED = {"Tf": ("/Font", 0), "gs": ("/ExtGState", 0), "Do": ("/XObject", 0),
@@ -62,7 +62,8 @@ def _draw(book: pikepdf.Pdf, other: pikepdf.Pdf, page, extra) -> None:
         page.obj.Annots.append(copied)
 
 
-def _resources(book: pikepdf.Pdf, other: pikepdf.Pdf, page, extra) -> dict[tuple[str, str], Name]:
+def _resources(book: pikepdf.Pdf, other: pikepdf.Pdf, page,
+               extra) -> dict[tuple[str, str], Name]:
     """Add `extra`'s resources to `page`'s, each under a name of its own ("m" and its
     name): the names each kind of resource had, and has now."""
     theirs = extra.obj.get("/Resources", Dictionary())
@@ -86,12 +87,7 @@ def _resources(book: pikepdf.Pdf, other: pikepdf.Pdf, page, extra) -> dict[tuple
 
 def _shift_notes(root, shift: int) -> None:
     """Move the page each note's ID holds (tagged.py numbers notes by their page)."""
-    stack = [root.get("/K")] if root is not None else []
-    while stack:
-        kid = stack.pop()
-        if isinstance(kid, Array):
-            stack.extend(kid)
-        elif isinstance(kid, Dictionary) and kid.get("/Type") == "/StructElem":
-            if kid.get("/S") == "/Note" and (found := _NOTE_ID.fullmatch(str(kid.get("/ID")))):
-                kid.ID = pikepdf.String(f"note-{int(found[1]) + shift}-{found[2]}")
-            stack.append(kid.get("/K"))
+    for element in structure_elements(root) if root is not None else ():
+        found = _NOTE_ID.fullmatch(str(element.get("/ID", "")))
+        if element.get("/S") == "/Note" and found:
+            element.ID = pikepdf.String(f"note-{int(found[1]) + shift}-{found[2]}")

@@ -17,7 +17,7 @@ This module, pdf.py and no other imports WeasyPrint. It reaches into WeasyPrint'
 (pinned in pyproject.toml) at five points, each active only while a part is rendered:
 the margin boxes, the target lookups, the resolution of internal links, the matching of
 @page selectors (`:first` is the book's first page, `:nth(5)` its fifth), and the CSS
-counters, watched so that a layout whose counters run across essays is seen (_Counters).
+counters, watched so that a layout whose counters run across essays is seen (_Ties).
 """
 
 from __future__ import annotations
@@ -101,9 +101,9 @@ class Laid:
     missing_glyphs: set[str] = field(default_factory=set)
     diagnostics: list = field(default_factory=list)
     strings: dict[str, str] = field(default_factory=dict)  # the last value of each string
-    # Its CSS counters, and the anchors of other parts whose text it shows: what ties it
-    # to other parts beyond their pages (see _Counters.summary).
-    counters: dict = field(default_factory=dict)
+    # What ties it to other parts beyond their pages: its CSS counters, and the anchors of
+    # other parts whose text it shows (see _Ties.summary).
+    ties: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -150,7 +150,7 @@ class Renderer:
         diagnostics = Diagnostics()
         fetcher = ProjectFetcher(job.gate, diagnostics, job.spec_path)
         state = _PartState(placement.foreign, offset=placement.start - 1)
-        state.counters = _Counters(job.shell)
+        state.ties = _Ties(job.shell)
         token = _PART.set(state)
         try:
             with _weasyprint_log(diagnostics, job.spec_path) as log:
@@ -173,7 +173,7 @@ class Renderer:
             or ":nth(" in job.standin
         laid = Laid(job.name, len(kept), anchors, placement, state.used, exact,
                     fetcher.loaded, set(log.missing_glyphs), list(diagnostics),
-                    _last_strings(kept), state.counters.summary())
+                    _last_strings(kept), state.ties.summary())
         self.documents[job.name] = (job, document, laid, state)
         return laid
 
@@ -339,11 +339,13 @@ class _PartState:
         self.offset = offset  # pages of the book before the part's first
         self.used: dict[str, int] = {}
         self.local_refs = False
-        self.counters: _Counters | None = None  # laying the part out: see _Counters
+        self.ties: _Ties | None = None  # laying the part out: see _Ties
 
 
-class _Counters:
-    """The part's CSS counters (other than the page's), as WeasyPrint builds its boxes:
+class _Ties:
+    """What ties a part to the parts before it beyond their pages, seen as it is laid
+    out: the anchors of other parts whose text it shows (target-text()), and its CSS
+    counters (other than the page's), as WeasyPrint builds its boxes:
     their values where the part's content begins and ends (in the body), which ones the
     content changes, and which it reads (shows, or increments) before it sets them. A
     counter read so depends on the parts before it, as parts.crossing_counters checks."""
@@ -383,13 +385,13 @@ class _Foreign:
     """Stands in for an element laid out in another part: its page is known, its text is
     not (target-text() of it is noted, and the book is then laid out whole)."""
 
-    def __init__(self, page: int, name: str, counters: "_Counters | None"):
+    def __init__(self, page: int, name: str, ties: "_Ties | None"):
         self.cached_counter_values = {"page": [page]}
-        self.name, self.counters = name, counters
+        self.name, self.ties = name, ties
 
     def extract_text(self, text_style) -> str:
-        if self.counters is not None:
-            self.counters.texts.add(self.name)
+        if self.ties is not None:
+            self.ties.texts.add(self.name)
         return ""
 
 
@@ -415,7 +417,7 @@ class _PartTargets(TargetCollector):
             if name in state.foreign:
                 state.used[name] = state.foreign[name]
                 item = TargetLookupItem("up-to-date")
-                item.target_box = _Foreign(state.foreign[name], name, state.counters)
+                item.target_box = _Foreign(state.foreign[name], name, state.ties)
                 return item
             state.local_refs = True
         return super().lookup_target(anchor_token, source_box, css_token, parse_again)
@@ -586,9 +588,9 @@ _original_update_counters = weasyprint.formatting_structure.build.update_counter
 _original_content_list = weasyprint.formatting_structure.build.compute_content_list
 
 
-def _tracker() -> _Counters | None:
+def _tracker() -> _Ties | None:
     state = _PART.get()
-    return state.counters if state is not None else None
+    return state.ties if state is not None else None
 
 
 def _element_to_box(element, *arguments, **keywords):

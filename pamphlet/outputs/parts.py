@@ -321,7 +321,7 @@ class PartCache:
             pass  # a cache that cannot be written only costs time
 
 
-FORMAT = "4"  # of the cached parts: a change to what a part holds leaves the old ones unused
+FORMAT = "5"  # of the cached parts: a change to what a part holds leaves the old ones unused
 
 
 def _digest(*parts) -> str:
@@ -471,9 +471,9 @@ def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
     book.remember()
     cache.prune()
     return Written([book.finished[name] for name in book.order], book.anchors(),
-                   crossing_counters([book.counters.get(name, {}) for name in book.order]),
+                   crossing_counters([book.ties.get(name, {}) for name in book.order]),
                    sorted({anchor for name in book.order
-                           for anchor in book.counters.get(name, {}).get("texts", ())}),
+                           for anchor in book.ties.get(name, {}).get("texts", ())}),
                    running_from_before([book.finished[name].running for name in book.order]))
 
 
@@ -492,7 +492,7 @@ def crossing_counters(parts: list[dict]) -> list[str]:
     """The CSS counters whose value a part reads before it sets them, and would have from
     the parts before it in the whole book but does not have in its own document: an essay
     number counted across essays, say (each part's counters start afresh). `parts` holds,
-    in order, each part's counters as partlayout._Counters.summary gives them."""
+    in order, each part's counters as partlayout._Ties.summary gives them."""
     crossing: set[str] = set()
     book: dict[str, int] = dict(parts[0].get("start", {})) if parts else {}
     for part in parts:
@@ -521,7 +521,7 @@ class _Book:
         self.digests: dict[Path, str] = {}  # of the files cached layouts loaded
         self.inputs: dict[str, dict] = {}  # each part's files (images, fonts) and hashes
         self.known: dict[str, Known] = {}
-        self.counters: dict[str, dict] = {}  # each part's CSS counters (see Laid.counters)
+        self.ties: dict[str, dict] = {}  # what ties each part to others (see Laid.ties)
         for name in self.order:
             entry = cache.layout(self.keys[name])
             if entry and _inputs_unchanged(entry.get("inputs", {}), self.digests):
@@ -531,7 +531,7 @@ class _Book:
                                              {str(key): str(value) for key, value
                                               in entry.get("strings", {}).items()})
                     self.inputs[name] = dict(entry["inputs"])  # as they are now
-                    self.counters[name] = dict(entry.get("counters", {}))
+                    self.ties[name] = dict(entry.get("ties", {}))
                 except (KeyError, TypeError, ValueError):
                     pass
         self.owner: dict[str, int] = {}  # a part laid out in this build: its worker
@@ -542,7 +542,8 @@ class _Book:
         self.written_at: dict[str, Placement] = {}
         self.sent: dict[str, Placement] = {}  # the parts being written, and where for
         self.tries: dict[str, int] = {}  # how often each part was laid out in this build
-        self.bodies: dict[str, Finished] = {}  # what is known of the parts being renumbered
+        # The parts being renumbered: what is known of each, and the page it was written for.
+        self.bodies: dict[str, tuple[Finished, int]] = {}
 
     def run(self, workers: Workers, progress: Progress, spec) -> None:
         """Lay out and write every part. A part is written (and its layout let go) as soon
@@ -681,9 +682,8 @@ class _Book:
         self.cache.keep_written(self._written_key(name, placement), pdf, _meta(finished))
 
     def _body_key(self, name: str, placement: Placement) -> str:
-        extra = self.finish_args if name == self.order[0] else \
-            (self.finish_args[0], self.finish_args[3])
-        return _digest("body", self.keys[name], placement.start % 2, extra,
+        # The first part starts on page 1 in every build: it is never renumbered.
+        return _digest("body", self.keys[name], placement.start % 2, self._identity(),
                        sorted(self.inputs.get(name, {}).items()))
 
     def _places(self) -> dict[str, Placement]:
@@ -731,7 +731,7 @@ class _Book:
             entry = {"pages": known.pages, "anchors": known.anchors, "start": known.start,
                      "strings": known.strings,
                      "inputs": self.inputs.get(name, {}),
-                     "counters": self.counters.get(name, {})}
+                     "ties": self.ties.get(name, {})}
             self.cache.keep_layout(self.keys[name], entry)
 
     def _laid(self, name: str, worker: int, laid: Laid) -> None:
@@ -739,22 +739,24 @@ class _Book:
         self.owner[name] = worker
         self.known[name] = Known(laid.pages, laid.anchors, laid.placement.start, laid.strings)
         self.inputs[name] = laid.inputs
-        self.counters[name] = laid.counters
+        self.ties[name] = laid.ties
 
     def _written(self, name: str, placement: Placement, finished: Finished) -> None:
         self.finished[name] = finished
         self.written_at[name] = placement
 
     def _written_key(self, name: str, placement: Placement) -> str:
-        # Only the first part's PDF lends the book its metadata, dates included; as the
-        # modification date is the build's, a cached first part is dated again (_dated).
-        extra = (self.finish_args[0], self.finish_args[3])
         # The files it loaded, as they were: a written part drew the old picture.
         return _digest("pdf", self.keys[name], placement.start,
                        placement.total if self.uses_total else "-",
                        sorted(placement.foreign.items()), sorted(placement.strings.items()),
-                       extra,
-                       sorted(self.inputs.get(name, {}).items()))
+                       self._identity(), sorted(self.inputs.get(name, {}).items()))
+
+    def _identity(self) -> tuple:
+        """The book's identifier and PDF variant, which every written part holds. Only the
+        first part's PDF lends the book its metadata, dates included; as the modification
+        date is the build's, a cached first part is dated again (_dated), not keyed by it."""
+        return self.finish_args[0], self.finish_args[3]
 
 
 def _meta(finished: Finished) -> dict:

@@ -56,17 +56,22 @@ def finish_tags(pdf: Path, roles: list[list[tuple[str | None, str | None]]],
 
 def _reachable(root) -> set[tuple[int, int]]:
     """The object numbers of every structure element in the tree under `root`."""
-    found: set[tuple[int, int]] = set()
+    return {element.objgen for element in structure_elements(root)}
+
+
+def structure_elements(root):
+    """Every structure element in the tree under `root` (a StructTreeRoot), each once."""
+    seen: set[tuple[int, int]] = set()
     stack = [root.get("/K")]
     while stack:
         kid = stack.pop()
         if isinstance(kid, Array):
             stack.extend(kid)
         elif isinstance(kid, Dictionary) and kid.get("/Type") == "/StructElem" \
-                and kid.objgen not in found:
-            found.add(kid.objgen)
+                and kid.objgen not in seen:
+            seen.add(kid.objgen)
+            yield kid
             stack.append(kid.get("/K"))
-    return found
 
 
 def _as_artifacts(document: pikepdf.Pdf, page, orphans: set[int]) -> None:

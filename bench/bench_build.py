@@ -32,8 +32,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def our_build(project: Path, out: Path) -> None:
     """A cold build: the parts cached by the last run are removed first."""
-    from pamphlet.build import build
-    from pamphlet.outputs.parts import cache_folder
+    from pamphlet.build.pipeline import build
+    from pamphlet.engine.parts import cache_folder
     shutil.rmtree(cache_folder(out, "pamphlet"), ignore_errors=True)
     result = build(project, out)
     assert result.ok, [d.format() for d in result.diagnostics]
@@ -41,12 +41,12 @@ def our_build(project: Path, out: Path) -> None:
 
 def our_stages(project: Path):
     """Everything pamphlet does before WeasyPrint: the spec to the final HTML."""
-    from pamphlet.assemble import assemble
+    from pamphlet.book.assemble import assemble
     from pamphlet.diagnostics import Diagnostics
-    from pamphlet.layouts import find_layout
-    from pamphlet.outputs.pdf import render_html
-    from pamphlet.project import load_spec
-    from pamphlet.select import select
+    from pamphlet.book.layouts import find_layout
+    from pamphlet.engine.pdf import render_html
+    from pamphlet.project.spec import load_spec
+    from pamphlet.project.select import select
 
     spec = load_spec(project)
     diagnostics = Diagnostics()
@@ -58,7 +58,7 @@ def our_stages(project: Path):
 def bare_weasyprint(project: Path, out: Path):
     """Our final HTML, rendered and written by WeasyPrint alone."""
     from weasyprint import CSS, HTML
-    from pamphlet.outputs.pdf import _FONTS
+    from pamphlet.engine.pdf import _FONTS
 
     spec, layout, html = our_stages(project)
     sheets = [CSS(filename=str(p), font_config=_FONTS) for p in layout.stylesheets("print")]
@@ -84,7 +84,7 @@ def pandoc_pipeline(project: Path, out: Path):
 
 
 def peak_memory_mb(project: Path, out: Path) -> float:
-    code = ("import sys, resource; from pamphlet.build import build; "
+    code = ("import sys, resource; from pamphlet.build.pipeline import build; "
             f"r = build({str(project)!r}, {str(out)!r}); assert r.ok; "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

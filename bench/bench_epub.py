@@ -21,12 +21,12 @@ from timing import median_seconds  # noqa: E402
 
 
 def ours(project: Path, out: Path) -> None:
-    from pamphlet.assemble import assemble
+    from pamphlet.book.assemble import assemble
     from pamphlet.diagnostics import Diagnostics
-    from pamphlet.layouts import find_layout
+    from pamphlet.book.layouts import find_layout
     from pamphlet.outputs.epub import write_epub
-    from pamphlet.project import load_spec
-    from pamphlet.select import select
+    from pamphlet.project.spec import load_spec
+    from pamphlet.project.select import select
 
     spec = load_spec(project)
     diagnostics = Diagnostics()

@@ -109,7 +109,7 @@ def main() -> None:
             'title = "Bench"\n[select]\norder = "date"\n')
         _, import_peak = _in_fresh_process(import_code(xml, tmp / "fresh"))
         build_seconds, build_peak = _in_fresh_process(
-            f"from pamphlet.build import build; r = build({str(project)!r}, "
+            f"from pamphlet.build.pipeline import build; r = build({str(project)!r}, "
             f"{str(project / 'build')!r}); assert r.ok, r.diagnostics")
     size = len(export(posts).encode()) / 1e6
     print(f"export: {posts} posts, {size:.1f} MB; imported {len(written)} essays")

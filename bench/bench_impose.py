@@ -16,7 +16,7 @@ from weasyprint import HTML
 
 from pamphlet.outputs.grayscale import grayscale_pdf
 from pamphlet.outputs.impose import impose_pdf
-from pamphlet.printing import PrintSettings, parse_length
+from pamphlet.project.printing import PrintSettings, parse_length
 
 sys.path.insert(0, str(Path(__file__).parent))
 from timing import median_seconds  # noqa: E402

@@ -46,7 +46,7 @@ def long_corpus(root: Path, essays: int, words: int) -> Path:
 
 
 def build_once(project: Path, out: Path, jobs: int, whole: bool = False) -> None:
-    from pamphlet.build import build
+    from pamphlet.build.pipeline import build
 
     spec = project / "pamphlet.toml"
     original = spec.read_text()
@@ -61,7 +61,7 @@ def build_once(project: Path, out: Path, jobs: int, whole: bool = False) -> None
 
 
 def cold(project: Path, out: Path, jobs: int, whole: bool = False):
-    from pamphlet.outputs.parts import cache_folder
+    from pamphlet.engine.parts import cache_folder
 
     def run():
         shutil.rmtree(out, ignore_errors=True)
@@ -92,10 +92,10 @@ def peak_memory(project: Path, out: Path, jobs: int) -> tuple[float, float]:
     a cold build in a fresh process. The tree's figure is the sum of the PSS of the build
     and all its descendants (workers, the EPUB's process), sampled every 20 ms: a page
     shared copy-on-write by forked processes counts once, split between them."""
-    from pamphlet.outputs.parts import cache_folder
+    from pamphlet.engine.parts import cache_folder
     shutil.rmtree(out, ignore_errors=True)
     shutil.rmtree(cache_folder(out, "pamphlet"), ignore_errors=True)
-    code = ("import sys, resource; sys.path.insert(0, %r); from pamphlet.build import build; "
+    code = ("import sys, resource; sys.path.insert(0, %r); from pamphlet.build.pipeline import build; "
             "r = build(%r, %r, jobs=%d); assert r.ok; "
             "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
             % (str(REPO), str(project), str(out), jobs))

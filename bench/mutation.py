@@ -1,6 +1,6 @@
 """Full mutation testing with mutmut, one module at a time, with only that module's tests.
 
-    python bench/mutation.py select        # or any module in MODULES, e.g. paths, outputs/pdf
+    python bench/mutation.py project/select   # or any module in MODULES, e.g. store/paths
 
 mutmut mutates the module in a scratch copy of the repository (never the working tree),
 runs the module's tests against every mutant and prints each survivor and the score. It
@@ -33,30 +33,30 @@ class Target:
 
 # Each module (a path under pamphlet/, without .py) with its tests.
 MODULES = {
-    "select": Target(("tests/test_packets.py", "-k",
+    "project/select": Target(("tests/test_packets.py", "-k",
                       "choose or library or tags or mistakes or undated or encoding")),
-    "imposition": Target(("tests/test_imposition.py",)),
-    "cache": Target(("tests/test_library.py", "-k", "cache_key or record")),
-    "schema": Target(("tests/test_schema.py",)),
-    "paths": Target(("tests/test_trust.py",)),
-    "sanitiser": Target(("tests/test_hostile_epub.py", "tests/test_markup.py", "-k",
+    "project/imposition": Target(("tests/test_imposition.py",)),
+    "build/cache": Target(("tests/test_library.py", "-k", "cache_key or record")),
+    "project/schema": Target(("tests/test_schema.py",)),
+    "store/paths": Target(("tests/test_trust.py",)),
+    "text/sanitiser": Target(("tests/test_hostile_epub.py", "tests/test_markup.py", "-k",
                          "schema_accepts or goes_through or test_markup or exactly or "
                          "word_for_word or allow_list_itself or line_of or xml_names or "
                          "blocks_in_a_field or bcp47 or svg_keeps")),
-    "layouts": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
+    "book/layouts": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
                        "template or include or payload or context or test_layouts"),
                       ("xǁ_Sandboxǁ*", "xǁ_GatedLoaderǁ*", "x_find_layout*")),
-    "context": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
+    "book/context": Target(("tests/test_trust.py", "tests/test_layouts.py", "-k",
                        "template or include or payload or context or test_layouts")),
-    "markup": Target(("tests/test_markup.py", "tests/test_mutation_kills.py",
+    "text/markup": Target(("tests/test_markup.py", "tests/test_mutation_kills.py",
                       "tests/test_mutation_markup.py"),
                      ("x_print_html*", "x_ebook_html*", "x__ebook_notes*", "xǁ_TreeFixerǁlinks*",
                       "xǁ_TreeFixerǁtake_notes*", "xǁ_TreeFixerǁ_image_path*", "x__as_inline*",
                       "x__urls_inline*", "x__is_external*", "x__display_url*", "x_note_call*",
                       "xǁ_TreeFixerǁelement_ids*", "xǁ_TreeFixerǁ_notes*", "xǁ_TreeFixerǁ_calls*")),
-    "assemble": Target(("tests/test_mutation_kills.py",),
+    "book/assemble": Target(("tests/test_mutation_kills.py",),
                        ("x_join_names*", "x_format_date*", "x_source_line*", "x_citation*")),
-    "outputs/pdf": Target(("tests/test_trust.py", "tests/test_diagnostics.py", "-k",
+    "engine/pdf": Target(("tests/test_trust.py", "tests/test_diagnostics.py", "-k",
                            "fetcher or sibling_folder_whose_name or secret"),
                           ("xǁProjectFetcherǁ*",)),
     # The e-book's decisions: the spine, nav and landmarks, each document's title, language

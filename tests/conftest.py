@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import system
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 
 TESTS = Path(__file__).parent
 PROJECTS = TESTS / "projects"

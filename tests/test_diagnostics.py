@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 from pamphlet.cli import main
 from pdftext import image_xobjects, pixels_of_colour
 

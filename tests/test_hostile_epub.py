@@ -20,7 +20,7 @@ from lxml import etree
 from PIL import Image
 
 from pamphlet.diagnostics import Diagnostics
-from pamphlet.sanitiser import Origin, clean_tree, inline_field, inner_xml, plain_field
+from pamphlet.text.sanitiser import Origin, clean_tree, inline_field, inner_xml, plain_field
 
 import test_diagnostics
 from test_diagnostics import GOOD_ESSAY, case, essay_with, tree_hashes
@@ -110,7 +110,7 @@ Dropped text.
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     """The build of every odd input at once: (project, result, book, EPUBCheck messages)."""
-    from pamphlet.build import build
+    from pamphlet.build.pipeline import build
 
     project = tmp_path_factory.mktemp("hostile")
     (project / "source" / "pics").mkdir(parents=True)
@@ -374,7 +374,7 @@ def test_the_sanitiser_makes_what_the_schema_accepts(raw, expected):
 
 def _assert_valid_content(tree) -> None:
     """No block inside a phrasing element, no link inside a link, lists hold only items."""
-    from pamphlet.sanitiser import PHRASING, PHRASING_ONLY
+    from pamphlet.text.sanitiser import PHRASING, PHRASING_ONLY
 
     for element in tree.iter():
         parents = [a.tag for a in element.iterancestors()]
@@ -527,7 +527,7 @@ def test_what_the_sanitiser_removes_is_reported_word_for_word():
         ("M305", "the onclick attribute is not allowed and was removed", Path("x.md"), 4, None),
         ("M305", "link with 'javascript:' removed: javascript:alert(1)", Path("x.md"), 5,
          "link to http(s) addresses only")]
-    from pamphlet.sanitiser import report_unsafe
+    from pamphlet.text.sanitiser import report_unsafe
 
     raw = 'a\n<script>x</script>\n<p onclick="y">p</p>'
     diagnostics = Diagnostics()
@@ -545,7 +545,7 @@ def test_what_the_sanitiser_removes_is_reported_word_for_word():
 
 
 def test_the_allow_list_itself():
-    from pamphlet.sanitiser import sanitise
+    from pamphlet.text.sanitiser import sanitise
 
     assert sanitise("<article>a</article><nav>b</nav><center>c</center>") == "abc"
     assert sanitise('<a href="tel:1">t</a><a href="mailto:a@b.c">m</a><a href="ftp://x/">f</a>') \
@@ -570,13 +570,13 @@ def test_the_line_of_a_finding():
     ("_x", "_x", "_x"), (" x ", "x", "x"), ("é", "id", "fn"), ("1_", "id-1_", "fn-1_"),
     ("9x", "id-9x", "fn-9x"), ("a.b-c_d", "a.b-c_d", "a.b-c_d"), ("aX", "aX", "aX")])
 def test_ids_become_xml_names(text, name, with_fallback):
-    from pamphlet.sanitiser import ncname
+    from pamphlet.text.sanitiser import ncname
 
     assert ncname(text) == name and ncname(text, "fn") == with_fallback
 
 
 def test_blocks_in_a_field_become_phrasing():
-    from pamphlet.sanitiser import phrasing
+    from pamphlet.text.sanitiser import phrasing
 
     def flat(raw):
         return phrasing(clean_tree(raw, Origin(Path("x")), Diagnostics()))
@@ -600,7 +600,7 @@ def test_blocks_in_a_field_become_phrasing():
     ("", "de", "'' is not a language tag, so 'de' is used",
      "write a BCP 47 tag such as en, fr, pt-BR or zh-Hant")])
 def test_bcp47_tags(tag, used, message, hint):
-    from pamphlet.sanitiser import language
+    from pamphlet.text.sanitiser import language
 
     diagnostics = Diagnostics()
     assert language(tag, Origin(Path("e.md"), 2), diagnostics, "de") == used
@@ -610,7 +610,7 @@ def test_bcp47_tags(tag, used, message, hint):
 
 
 def test_an_svg_keeps_only_its_own_parts():
-    from pamphlet.sanitiser import clean_svg
+    from pamphlet.text.sanitiser import clean_svg
 
     svg = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" '
            b'xmlns:xlink="http://www.w3.org/1999/xlink" id="r" onload="a()"><!-- c -->'

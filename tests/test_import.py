@@ -8,7 +8,7 @@ import pytest
 
 from pamphlet.cli import main
 from pamphlet.diagnostics import Diagnostics
-from pamphlet.essays import read_essay
+from pamphlet.project.essays import read_essay
 
 from conftest import PROJECTS
 

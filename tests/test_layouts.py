@@ -6,8 +6,8 @@ import subprocess
 import sys
 import zipfile
 
-from pamphlet.build import build
-from pamphlet.layouts import BUILTIN_LAYOUTS, available_layouts, find_layout
+from pamphlet.build.pipeline import build
+from pamphlet.book.layouts import BUILTIN_LAYOUTS, available_layouts, find_layout
 
 from conftest import REPO, copy_project
 from pdftext import Pdf
@@ -49,18 +49,18 @@ def test_wheel_ships_the_builtin_layouts(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ["pamphlet/layouts/zine/pamphlet.html", "pamphlet/layouts/zine/print.css",
                  "pamphlet/layouts/fonts/fonts.css", "pamphlet/layouts/fonts/CharisSIL-Regular.ttf",
-                 "pamphlet/cli.py"]:
+                 "pamphlet/cli/__init__.py"]:
         assert name in names
 
 
 def test_each_essay_is_marked_with_its_language_for_hyphenation(tmp_path):
     from lxml import html as lxml_html
 
-    from pamphlet.assemble import assemble
+    from pamphlet.book.assemble import assemble
     from pamphlet.diagnostics import Diagnostics
-    from pamphlet.outputs.pdf import render_html
-    from pamphlet.project import load_spec
-    from pamphlet.select import select
+    from pamphlet.engine.pdf import render_html
+    from pamphlet.project.spec import load_spec
+    from pamphlet.project.select import select
 
     project = copy_project("notes", tmp_path)
     essay = project / "source" / "coda.md"

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from pamphlet.cli import main, shard
-from pamphlet.essays import read_essay
+from pamphlet.project.essays import read_essay
 from pamphlet.diagnostics import Diagnostics
 
 from conftest import built_contents, copy_project

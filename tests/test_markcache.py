@@ -17,8 +17,8 @@ import pytest
 from test_parts import links
 
 from pamphlet import markup
-from pamphlet.build import build
-from pamphlet.markcache import _key, markup_folder
+from pamphlet.build.pipeline import build
+from pamphlet.text.markcache import _key, markup_folder
 from pamphlet.progress import Step
 
 ONE = """---
@@ -206,7 +206,7 @@ SVG = ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1
 
 
 def cover_entries(out: Path) -> list[tuple[str, int]]:
-    from pamphlet.usercache import store_folder
+    from pamphlet.store.usercache import store_folder
 
     return [(path.name, path.stat().st_ino)
             for path in sorted(store_folder("cover", out, "pamphlet").glob("*.json"))]

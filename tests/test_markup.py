@@ -8,8 +8,8 @@ import pytest
 from lxml import etree
 
 from pamphlet.diagnostics import Diagnostics
-from pamphlet.essays import read_essay
-from pamphlet.markup import ebook_html, print_html, render_body, smarten
+from pamphlet.project.essays import read_essay
+from pamphlet.text.markup import ebook_html, print_html, render_body, smarten
 
 
 def body_of(tmp_path: Path, text: str, front: str = "title: T\n"):

@@ -19,11 +19,11 @@ import pytest
 from lxml import etree
 from PIL import Image
 
-from pamphlet.build import _pamphlet
+from pamphlet.build.pipeline import _pamphlet
 from pamphlet.diagnostics import Diagnostics, PamphletError
-from pamphlet.layouts import find_layout
+from pamphlet.book.layouts import find_layout
 from pamphlet.outputs import epub as epub_module
-from pamphlet.project import Colophon, Event, load_spec
+from pamphlet.project.spec import Colophon, Event, load_spec
 from test_epub import NS, XML_LANG, Book
 
 SPEC = '''title = "The \\"Long\\" Walk -- Notes"

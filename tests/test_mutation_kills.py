@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from pamphlet.assemble import citation, format_date, join_names, source_line
-from pamphlet.essays import Essay, Source
+from pamphlet.book.assemble import citation, format_date, join_names, source_line
+from pamphlet.project.essays import Essay, Source
 
 
 @pytest.mark.parametrize("names, joined", [
@@ -71,13 +71,13 @@ NOTES = (
 
 
 def notes_body():
-    from pamphlet.markup import Body, Note
+    from pamphlet.text.markup import Body, Note
 
     return Body("e", HTML, tuple(Note(n, html) for n, html in NOTES), (), ())
 
 
 def test_print_html_with_link_urls_as_footnotes():
-    from pamphlet.markup import print_html
+    from pamphlet.text.markup import print_html
 
     printed = print_html(notes_body())
     assert printed.link_endnotes == ()
@@ -86,7 +86,7 @@ def test_print_html_with_link_urls_as_footnotes():
 
 
 def test_print_html_with_link_urls_as_endnotes():
-    from pamphlet.markup import Link, print_html
+    from pamphlet.text.markup import Link, print_html
 
     printed = print_html(notes_body(), "endnote")
     assert printed.link_endnotes == (Link("https://e.org/café", "words"), Link("me@e.org", "mail"),
@@ -96,7 +96,7 @@ def test_print_html_with_link_urls_as_endnotes():
 
 
 def test_ebook_html_notes_and_back_links():
-    from pamphlet.markup import ebook_html
+    from pamphlet.text.markup import ebook_html
 
     assert ebook_html(notes_body()) == (
         '<p>Text<sup><a xmlns:epub="http://www.idpf.org/2007/ops" href="#e-note-1" class="noteref" epub:type="noteref" role="doc-noteref" id="e-noteref-1">1</a></sup> and <a href="https://www.e.org/x/">e.org/x</a>, <a href="https://e.org/caf%C3%A9">words</a>, <a href="mailto:me@e.org">mail</a>, <a href="#s">in</a>, <a href="https://e.org/%0A">ctl</a> again<sup><a xmlns:epub="http://www.idpf.org/2007/ops" href="#e-note-1" class="noteref" epub:type="noteref" role="doc-noteref">1</a></sup>.</p><p>Two<sup><a xmlns:epub="http://www.idpf.org/2007/ops" href="#e-note-2" class="noteref" epub:type="noteref" role="doc-noteref" id="e-noteref-2">2</a></sup></p><section xmlns:epub="http://www.idpf.org/2007/ops" class="footnotes" epub:type="footnotes"><aside id="e-note-1" epub:type="footnote" role="doc-footnote" class="footnote"><p><a href="#e-noteref-1" role="doc-backlink" class="backlink">1.</a> First <a href="https://n.org/">see</a> and <a href="https://n.org">n.org</a>.</p><p>Second</p><ul><li>l</li></ul></aside><aside id="e-note-2" epub:type="footnote" role="doc-footnote" class="footnote"><p><a href="#e-noteref-2" role="doc-backlink" class="backlink">2.</a></p><ul><li>a <a href="ftp://f.org/">f</a></li></ul></aside></section>')
@@ -110,7 +110,7 @@ def test_image_paths_and_their_diagnostics(tmp_path):
     from PIL import Image
     from test_markup import body_of
 
-    from pamphlet.markup import Link
+    from pamphlet.text.markup import Link
 
     (tmp_path / "source" / "img").mkdir(parents=True)
     png = io.BytesIO()

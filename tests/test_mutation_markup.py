@@ -4,8 +4,8 @@ paragraph does not start with text (see bench/equivalent.md)."""
 
 from __future__ import annotations
 
-from pamphlet.excerpt import keep_sections
-from pamphlet.markup import Body, Note, ebook_html, print_html
+from pamphlet.text.excerpt import keep_sections
+from pamphlet.text.markup import Body, Note, ebook_html, print_html
 from test_markup import body_of
 
 EPUB = 'xmlns:epub="http://www.idpf.org/2007/ops"'

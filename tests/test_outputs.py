@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from test_diagnostics import GOOD_ESSAY, essay_with, make
 
-import pamphlet.build
+import pamphlet.build.pipeline
 from pamphlet import cache
 from pamphlet.cli import main
 
@@ -127,11 +127,11 @@ def fail_after(real, error: BaseException):
 # 1. A failure at any stage, of any kind, changes none of the outputs.
 
 STAGES = {
-    "reading pdf": (pamphlet.build, "write_parts"),
-    "reading pdf, whole": (pamphlet.build, "save_pdf"),
-    "imposition": (pamphlet.build, "impose_pdf"),
-    "grayscale": (pamphlet.build, "grayscale_pdf"),
-    "epub": (pamphlet.build, "write_epub"),
+    "reading pdf": (pamphlet.build.pipeline, "write_parts"),
+    "reading pdf, whole": (pamphlet.build.pipeline, "save_pdf"),
+    "imposition": (pamphlet.build.pipeline, "impose_pdf"),
+    "grayscale": (pamphlet.build.pipeline, "grayscale_pdf"),
+    "epub": (pamphlet.build.pipeline, "write_epub"),
     "cache record": (cache, "stage_record"),
 }
 FAILURES = {"io error": (OSError(errno.EIO, "Input/output error"), "O509"),
@@ -171,7 +171,7 @@ def test_a_move_that_fails_part_way_puts_back_the_outputs_already_moved(
 
 
 def test_an_exception_is_a_coded_error_naming_the_spec(templates, tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(pamphlet.build, "assemble", fail_after(lambda *a: None, KeyError("x")))
+    monkeypatch.setattr(pamphlet.build.pipeline, "assemble", fail_after(lambda *a: None, KeyError("x")))
     case = scene(templates, tmp_path)
     status, _, err = case.run(capsys)
     assert status == 1
@@ -497,7 +497,7 @@ def crash_by_name(real):
 def test_one_spec_failing_or_crashing_hides_no_other(jobs, tmp_path, capsys, monkeypatch):
     if jobs != "1" and multiprocessing.get_start_method() != "fork":
         pytest.skip("the crash is planted in this process, and reaches workers by fork")
-    monkeypatch.setattr(pamphlet.build, "assemble", crash_by_name(pamphlet.build.assemble))
+    monkeypatch.setattr(pamphlet.build.pipeline, "assemble", crash_by_name(pamphlet.build.pipeline.assemble))
     project = packets_project(tmp_path)
     if jobs == "1":
         (project / "packets" / "die.toml").unlink()  # it would kill the test itself

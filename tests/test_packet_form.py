@@ -1,4 +1,4 @@
-"""The bookbuilder's model of a spec (pamphlet/packet_form.py): a hand-written spec keeps its
+"""The bookbuilder's model of a spec (pamphlet/serve/packet_form.py): a hand-written spec keeps its
 comments and order through an edit, whatever is typed into the form gets the diagnostics the
 same text gets on disk, saving refuses stale versions and foreign places, and a spec saved
 from a draft builds the same bytes as one written by hand."""
@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
 from pamphlet import packet_form as pf
-from pamphlet.build import build
-from pamphlet.check import check_project
+from pamphlet.build.pipeline import build
+from pamphlet.build.check import check_project
 from pamphlet.cli import main
 from pamphlet.diagnostics import PamphletError
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 from pamphlet.cli import main
 from pamphlet.diagnostics import Diagnostics
-from pamphlet.essays import Essay
-from pamphlet.project import Selection, load_spec
-from pamphlet.select import choose, select
+from pamphlet.project.essays import Essay
+from pamphlet.project.spec import Selection, load_spec
+from pamphlet.project.select import choose, select
 from pdftext import Pdf, toc_entries
 
 from conftest import PROJECTS, copy_project
@@ -118,7 +118,7 @@ def test_excerpt_keeps_only_the_named_sections(excerpt):
 
 
 def test_excerpt_notes_are_renumbered(tmp_path):
-    from pamphlet.assemble import assemble
+    from pamphlet.book.assemble import assemble
 
     spec = load_spec(LIBRARY / "packets" / "excerpt.toml")
     diagnostics = Diagnostics()

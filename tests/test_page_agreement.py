@@ -18,7 +18,7 @@ from lxml import etree
 
 import system
 from conftest import PROJECTS, REPO
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 EPUB = "{http://www.idpf.org/2007/ops}"

@@ -16,7 +16,7 @@ import system
 from conftest import REPO, copy_project
 from test_page_agreement import right_to_left
 
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 from pamphlet.progress import Step
 
 LIBRARY_PACKET = Path("packets") / "groups.toml"

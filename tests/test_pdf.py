@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 from pdftext import Pdf, toc_entries
 
 TITLE = "Notes and Margins"

@@ -21,9 +21,11 @@ from pathlib import Path
 import pytest
 
 from pamphlet import cli
-from pamphlet.build import build, output_names
+from pamphlet.cli import build as build_command
+from pamphlet.cli.common import cores
+from pamphlet.build.pipeline import build, output_names
 from pamphlet.cli import main
-from pamphlet.project import load_spec
+from pamphlet.project.spec import load_spec
 
 REPO = Path(__file__).resolve().parent.parent
 ESC = "\x1b"
@@ -125,7 +127,7 @@ def test_steps_come_back_from_each_spec_in_order_also_from_worker_processes(tmp_
     specs = [project / "pamphlet.toml", project / "packets" / "half.toml"]
     todo = [(spec, project / "build", f"key-{n}") for n, spec in enumerate(specs)]
     steps = []
-    results = list(cli._run_builds(todo, jobs, "utf-8", steps.append))
+    results = list(build_command._run_builds(todo, jobs, "utf-8", steps.append))
     assert sorted(task[0] for task, _ in results) == sorted(specs)
     assert all(result.ok for _, result in results)
     for spec in specs:
@@ -139,28 +141,28 @@ def test_steps_come_back_from_each_spec_in_order_also_from_worker_processes(tmp_
 
 
 def test_jobs_default_to_the_cores_and_one_spec_gets_them_all(tmp_path, monkeypatch):
-    import pamphlet.build
+    import pamphlet.build.pipeline
 
-    assert cli.cores() == len(os.sched_getaffinity(0))
+    assert cores() == len(os.sched_getaffinity(0))
     build_cmd = cli._parser()._subparsers._group_actions[0].choices["build"]
-    assert build_cmd.get_default("jobs") == cli.cores()
+    assert build_cmd.get_default("jobs") == cores()
     asked = []
-    monkeypatch.setattr(pamphlet.build, "build",
+    monkeypatch.setattr(pamphlet.build.pipeline, "build",
                         lambda spec, out, encoding, key, jobs, progress: asked.append(jobs)
-                        or pamphlet.build.BuildResult())
+                        or pamphlet.build.pipeline.BuildResult())
     project = _project(tmp_path / "p", 1)
     assert main(["build", str(project), "--jobs", "3"]) == 0
     assert main(["build", str(project), "--jobs", "1", "--force"]) == 0
     assert main(["build", str(project), "--force"]) == 0
     two = _project(tmp_path / "two", 2, {"half": 1})
     assert main(["build", str(two), "--jobs", "1"]) == 0  # one after the other, here
-    assert asked == [3, 1, cli.cores(), 1, 1]
+    assert asked == [3, 1, cores(), 1, 1]
 
 
 def test_several_specs_in_the_pool_build_with_one_job_each(tmp_path):
     project = _project(tmp_path / "p", 2, {"half": 1, "other": 2})
     record = tmp_path / "jobs"
-    code = ("import sys, pamphlet.build as b\n"
+    code = ("import sys, pamphlet.build.pipeline as b\n"
             "made = b.build\n"
             "def build(*a, **k):\n"
             f"    open({str(record)!r}, 'a').write(str(a[4]) + '\\n')\n"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from pamphlet import cli
-from pamphlet.build import BuildResult
+from pamphlet.cli import build as cli
+from pamphlet.build.pipeline import BuildResult
 from pamphlet.cli import main
 
 

@@ -13,7 +13,7 @@ import zipfile
 
 from pypdf import PdfReader
 
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 
 from conftest import copy_project
 
@@ -84,14 +84,14 @@ def test_without_source_date_epoch_the_dates_come_from_the_clock(tmp_path):
 
 def fixed_clock(monkeypatch, when: dt.datetime) -> None:
     """Make the build's clock read `when` (SOURCE_DATE_EPOCH stays unset)."""
-    import pamphlet.clock
+    import pamphlet.project.clock
 
     class Frozen(dt.datetime):
         @classmethod
         def now(cls, tz=None):
             return when
 
-    monkeypatch.setattr(pamphlet.clock, "dt", types.SimpleNamespace(
+    monkeypatch.setattr(pamphlet.project.clock, "dt", types.SimpleNamespace(
         datetime=Frozen, timezone=dt.timezone))
 
 

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from pamphlet.diagnostics import Diagnostics
-from pamphlet.essays import read_essay
-from pamphlet.markup import smarten
-from pamphlet.project import load_spec
+from pamphlet.project.essays import read_essay
+from pamphlet.text.markup import smarten
+from pamphlet.project.spec import load_spec
 from pdftext import Pdf, toc_entries
 
 from conftest import REPO

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from pamphlet.diagnostics import Diagnostics
-from pamphlet.schema import Checker, Field, Table, TableOf, TomlLocator, did_you_mean, nearest
+from pamphlet.project.schema import Checker, Field, Table, TableOf, TomlLocator, did_you_mean, nearest
 
 SCHEMA = Table({
     "title": Field((str,), required=True),

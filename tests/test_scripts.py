@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from system import has_font_for
 
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 from pamphlet.diagnostics import Diagnostics
-from pamphlet.scripts import direction, report_missing_glyphs, script_of
+from pamphlet.locale.scripts import direction, report_missing_glyphs, script_of
 
 ARABIC = "الكتيب شكل قديم من أشكال النشر. إنه رخيص وخفيف ويمكن توزيعه في الشارع. " * 3
 HEBREW = "החוברת היא צורה עתיקה של פרסום. היא זולה, קלה, ואפשר לחלק אותה ברחוב. " * 3
@@ -169,7 +169,7 @@ def test_a_right_to_left_pamphlet_is_bound_on_the_right(tmp_path):
 
 
 def test_the_binding_can_be_chosen(tmp_path):
-    from pamphlet.project import load_spec
+    from pamphlet.project.spec import load_spec
 
     spec = tmp_path / "pamphlet.toml"
     (tmp_path / "source").mkdir()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import EPOCH
-from pamphlet.booklets import build_booklets
+from pamphlet.build.booklets import build_booklets
 from pamphlet.cli import main
 from pdftext import Pdf
 from test_booklets import SITE, SMALL, essay

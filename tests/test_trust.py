@@ -133,12 +133,12 @@ def test_a_template_that_reads_writes_and_runs(world, capsys):
 
 def test_the_template_context_is_plain_data(tmp_path):
     """Strings, numbers, booleans, None, lists and mappings, all the way down."""
-    from pamphlet.assemble import assemble
-    from pamphlet.context import template_context
+    from pamphlet.book.assemble import assemble
+    from pamphlet.book.context import template_context
     from pamphlet.diagnostics import Diagnostics
-    from pamphlet.markup import print_html
-    from pamphlet.project import load_spec
-    from pamphlet.select import select
+    from pamphlet.text.markup import print_html
+    from pamphlet.project.spec import load_spec
+    from pamphlet.project.select import select
 
     spec = load_spec(Path(__file__).parent.parent)
     diagnostics = Diagnostics()
@@ -387,7 +387,7 @@ def test_a_link_inside_the_project_is_followed(world, capsys):
 
 def test_a_sibling_folder_with_the_same_prefix_is_outside(tmp_path):
     """`zine-private/` starts with the text `zine`, but lies outside `zine/`."""
-    from pamphlet.paths import Gate, Refused
+    from pamphlet.store.paths import Gate, Refused
 
     (tmp_path / "zine").mkdir()
     (tmp_path / "zine-private").mkdir()
@@ -404,7 +404,7 @@ def test_a_sibling_folder_with_the_same_prefix_is_outside(tmp_path):
 def test_a_file_swapped_for_a_link_after_the_check_is_not_followed(tmp_path, monkeypatch):
     """The gate opens the path it resolved without following a last symlink: a file swapped
     for a link between resolving and opening is refused, not read."""
-    import pamphlet.paths as paths
+    import pamphlet.store.paths as paths
 
     (tmp_path / "project").mkdir()
     target = tmp_path / "project" / "essay.md"
@@ -427,7 +427,7 @@ def test_a_file_swapped_for_a_link_after_the_check_is_not_followed(tmp_path, mon
 
 def test_the_size_limit_counts_bytes_read_not_only_the_size_reported(tmp_path, monkeypatch):
     """A file that grows between fstat and read is cut off at the limit and refused."""
-    import pamphlet.paths as paths
+    import pamphlet.store.paths as paths
 
     (tmp_path / "big.md").write_bytes(b"x" * 2_000)
     real_fstat = os.fstat
@@ -467,7 +467,7 @@ def test_a_name_too_long_for_the_system_is_a_diagnostic(world, capsys, spec, fil
 
 def refusal(call, *args, **kwargs):
     """The one diagnostic a gate call refuses with, as a tuple to compare whole."""
-    from pamphlet.paths import Refused
+    from pamphlet.store.paths import Refused
 
     with pytest.raises(Refused) as refused:
         call(*args, **kwargs)
@@ -487,13 +487,13 @@ SIZE_HINT = "raise [limits] file_size_mb in the spec, or shrink the file"
     (".hidden", True), ("#autosave#", True), (".#lock", True), ("backup~", True),
     ("essay.md", False), ("a#b.md", False), ("a~b.md", False), ("a.b", False)])
 def test_editor_leftovers_by_name(name, hidden):
-    from pamphlet.paths import ignored
+    from pamphlet.store.paths import ignored
 
     assert ignored(Path("source") / name) is hidden
 
 
 def test_present_sees_links_and_survives_impossible_names(tmp_path):
-    from pamphlet.paths import present
+    from pamphlet.store.paths import present
 
     (tmp_path / "file").write_text("x")
     os.symlink(tmp_path / "nowhere", tmp_path / "broken")
@@ -504,7 +504,7 @@ def test_present_sees_links_and_survives_impossible_names(tmp_path):
 
 
 def test_the_gate_for_a_project_and_its_limits(tmp_path):
-    from pamphlet.paths import BUILTIN_LAYOUTS, Gate
+    from pamphlet.store.paths import BUILTIN_LAYOUTS, Gate
 
     gate = Gate.for_project(tmp_path / "a" / "..", 2.5)
     assert gate.roots == (tmp_path.resolve(), BUILTIN_LAYOUTS) and gate.limit_mb == 2.5
@@ -517,7 +517,7 @@ def test_the_gate_for_a_project_and_its_limits(tmp_path):
 
 
 def test_inside_and_check_follow_links_to_the_end(tmp_path):
-    from pamphlet.paths import Gate
+    from pamphlet.store.paths import Gate
 
     project, other = tmp_path / "project", tmp_path / "other"
     project.mkdir(), other.mkdir()
@@ -535,7 +535,7 @@ def test_inside_and_check_follow_links_to_the_end(tmp_path):
 
 
 def test_the_outside_refusal_word_for_word(tmp_path):
-    from pamphlet.paths import Gate
+    from pamphlet.store.paths import Gate
 
     project = tmp_path / "project"
     (project / "source").mkdir(parents=True)
@@ -559,7 +559,7 @@ def test_the_outside_refusal_word_for_word(tmp_path):
 def test_what_is_not_a_regular_file_is_named(tmp_path):
     import socket
 
-    from pamphlet.paths import Gate
+    from pamphlet.store.paths import Gate
 
     os.mkfifo(tmp_path / "pipe.md")
     (tmp_path / "folder.md").mkdir()
@@ -582,7 +582,7 @@ def test_what_is_not_a_regular_file_is_named(tmp_path):
 def test_every_kind_of_file_has_its_name():
     import stat
 
-    from pamphlet.paths import _kind
+    from pamphlet.store.paths import _kind
 
     assert [_kind(kind | 0o600) for kind in (stat.S_IFIFO, stat.S_IFCHR, stat.S_IFBLK,
                                               stat.S_IFSOCK, stat.S_IFDIR, stat.S_IFREG)] == [
@@ -591,7 +591,7 @@ def test_every_kind_of_file_has_its_name():
 
 
 def test_a_character_device_is_refused_by_name():
-    from pamphlet.paths import Gate
+    from pamphlet.store.paths import Gate
 
     assert refusal(Gate((Path("/dev"),)).check, Path("/dev/null")) == (
         "S903", "error", "file null is not a regular file (a character device)",
@@ -599,7 +599,7 @@ def test_a_character_device_is_refused_by_name():
 
 
 def test_the_size_limit_to_the_byte(tmp_path):
-    from pamphlet.paths import Gate
+    from pamphlet.store.paths import Gate
 
     (tmp_path / "exact.md").write_bytes(b"x" * 1500)
     (tmp_path / "over.md").write_bytes(b"x" * 1501)
@@ -617,7 +617,7 @@ def test_the_size_limit_to_the_byte(tmp_path):
 
 
 def test_a_file_that_grew_is_refused_word_for_word(tmp_path, monkeypatch):
-    import pamphlet.paths as paths
+    import pamphlet.store.paths as paths
 
     (tmp_path / "big.md").write_bytes(b"x" * 2_000)
     real_fstat = os.fstat
@@ -632,7 +632,7 @@ def test_a_file_that_grew_is_refused_word_for_word(tmp_path, monkeypatch):
 
 
 def test_missing_files_and_broken_links_word_for_word(tmp_path):
-    from pamphlet.paths import Gate
+    from pamphlet.store.paths import Gate
 
     (tmp_path / "file.md").write_text("x")
     os.symlink(tmp_path / "gone.png", tmp_path / "broken.png")
@@ -657,7 +657,7 @@ def test_missing_files_and_broken_links_word_for_word(tmp_path):
 def test_an_unreadable_file_gets_its_own_hint(tmp_path, monkeypatch, number, hint):
     import errno
 
-    import pamphlet.paths as paths
+    import pamphlet.store.paths as paths
 
     (tmp_path / "file.md").write_text("x")
     code = getattr(errno, number)
@@ -674,7 +674,7 @@ def test_an_unreadable_file_gets_its_own_hint(tmp_path, monkeypatch, number, hin
 
 
 def test_an_error_without_words_is_shown_whole(tmp_path, monkeypatch):
-    import pamphlet.paths as paths
+    import pamphlet.store.paths as paths
 
     def refuse(*args):
         raise OSError("odd failure")
@@ -685,7 +685,7 @@ def test_an_error_without_words_is_shown_whole(tmp_path, monkeypatch):
 
 
 def test_a_path_is_shown_as_the_file_naming_it_writes_it(tmp_path):
-    from pamphlet.paths import Gate
+    from pamphlet.store.paths import Gate
 
     project = tmp_path / "project"
     (project / "source" / "img").mkdir(parents=True)
@@ -714,7 +714,7 @@ def test_a_path_is_shown_as_the_file_naming_it_writes_it(tmp_path):
 
 
 def test_a_file_read_through_the_gate_is_closed(tmp_path):
-    from pamphlet.paths import Gate
+    from pamphlet.store.paths import Gate
 
     (tmp_path / "a.md").write_text("text")
     gate, before = Gate((tmp_path,)), open_descriptors()
@@ -726,7 +726,7 @@ def test_a_file_read_through_the_gate_is_closed(tmp_path):
 def test_the_gate_reads_no_more_than_one_byte_over_the_limit(tmp_path, monkeypatch):
     """A file that grows while it is read (a log, a device behind a link) is not read to its
     end: the gate asks for the limit and one byte more, enough to tell that it is over."""
-    import pamphlet.paths as paths
+    import pamphlet.store.paths as paths
 
     asked = []
 
@@ -752,8 +752,8 @@ def test_the_pdf_fetcher_loads_only_data_and_gated_files(tmp_path):
     """WeasyPrint's every load goes through ProjectFetcher: data: URLs, and files that pass
     the gate, with their type; anything else is refused (S901) and raises, loading nothing."""
     from pamphlet.diagnostics import Diagnostics
-    from pamphlet.outputs.pdf import ProjectFetcher
-    from pamphlet.paths import Gate
+    from pamphlet.engine.pdf import ProjectFetcher
+    from pamphlet.store.paths import Gate
 
     project = tmp_path / "p"
     project.mkdir()
@@ -785,7 +785,7 @@ def test_the_pdf_fetcher_loads_only_data_and_gated_files(tmp_path):
 @pytest.fixture
 def template_env(tmp_path):
     """The built-in zine layout's Jinja environment, for a project with a few templates."""
-    from pamphlet.layouts import find_layout
+    from pamphlet.book.layouts import find_layout
 
     zine = tmp_path / "layouts" / "zine"
     zine.mkdir(parents=True)
@@ -844,7 +844,7 @@ def test_template_environment_options(template_env):
     ("q" * 100, "layouts: packet, pocket, zine")])
 def test_template_layout_names(tmp_path, name, hint):
     from pamphlet.diagnostics import PamphletError
-    from pamphlet.layouts import find_layout
+    from pamphlet.book.layouts import find_layout
 
     with pytest.raises(PamphletError) as refused:
         find_layout(name, tmp_path / "layouts", tmp_path / "pamphlet.toml", 3)
@@ -858,8 +858,8 @@ def test_the_pdf_fetcher_is_locked_underneath_too(tmp_path):
     from weasyprint.urls import URLFetcher
 
     from pamphlet.diagnostics import Diagnostics
-    from pamphlet.outputs.pdf import ProjectFetcher
-    from pamphlet.paths import Gate
+    from pamphlet.engine.pdf import ProjectFetcher
+    from pamphlet.store.paths import Gate
 
     (tmp_path / "secret.txt").write_text(SECRET)
     fetcher = ProjectFetcher(Gate((tmp_path,)), Diagnostics(), tmp_path / "pamphlet.toml")
@@ -875,12 +875,12 @@ def test_the_template_context_names_every_value(tmp_path):
     import dataclasses
     import datetime as dt
 
-    from pamphlet.assemble import assemble
-    from pamphlet.context import _plain, template_context
+    from pamphlet.book.assemble import assemble
+    from pamphlet.book.context import _plain, template_context
     from pamphlet.diagnostics import Diagnostics
-    from pamphlet.markup import Link, PrintBody, print_html
-    from pamphlet.project import Event, load_spec
-    from pamphlet.select import select
+    from pamphlet.text.markup import Link, PrintBody, print_html
+    from pamphlet.project.spec import Event, load_spec
+    from pamphlet.project.select import select
 
     spec = load_spec(Path(__file__).parent.parent)
     spec = dataclasses.replace(

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from pamphlet.build import build
+from pamphlet.build.pipeline import build
 from pdftext import Pdf
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "bench"))
@@ -91,7 +91,7 @@ def test_the_check_finds_them_when_the_layout_allows_them(tmp_path, css, kinds):
 def test_an_essay_title_keeps_no_break_spaces_at_its_edges(tmp_path):
     """Reading an essay trims ordinary spaces from a title, not the author's no-break ones."""
     from pamphlet.diagnostics import Diagnostics
-    from pamphlet.essays import read_essay
+    from pamphlet.project.essays import read_essay
 
     (tmp_path / "source").mkdir()
     path = tmp_path / "source" / "edge.md"

@@ -31,8 +31,8 @@ from pathlib import Path
 
 from lxml import etree, html as lxml_html
 
-from ..paths import Gate, Refused
-from . import (MAX_IMAGE_MB, Draft, Once, Run, image_kind, markdown_image, markdown_link,
+from ..store.paths import Gate, Refused
+from .draft import (MAX_IMAGE_MB, Draft, Once, Run, image_kind, markdown_image, markdown_link,
                missing_image)
 from .html_decode import decode_page
 from .html_meta import PageMeta, page_meta

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import yaml
 
-from ..paths import Gate, Refused
-from . import (MAX_IMAGE_MB, Draft, Once, Run, code_block, markdown_image, markdown_link,
+from ..store.paths import Gate, Refused
+from .draft import (MAX_IMAGE_MB, Draft, Once, Run, code_block, markdown_image, markdown_link,
                missing_image, pairs)
 
 # Paired tags are found as pairs (`pairs`), never by one pattern spanning their text, so an

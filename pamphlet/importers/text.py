@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
-from . import Draft
+from .draft import Draft
 
 NBSP = "\u00a0"
 SHORT = 55  # a block whose lines are shorter than this is set line by line (verse)

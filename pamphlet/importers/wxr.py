@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree, html as lxml_html
 
-from . import Draft, Once, Run, code_block, markdown_image, markdown_link
+from .draft import Draft, Once, Run, code_block, markdown_image, markdown_link
 
 _WP = re.compile(r"^https?://wordpress\.(?:org|com)/export/\d+(?:\.\d+)*/?$")
 _CONTENT = "http://purl.org/rss/1.0/modules/content/"

@@ -14,10 +14,10 @@ from pathlib import Path
 import icalendar
 
 from .. import __version__
-from ..atomic import atomic_output
-from ..clock import build_time
-from ..eventkit import clock, duration, event_day, times
-from ..project import Spec
+from ..store.atomic import atomic_output
+from ..project.clock import build_time
+from ..project.eventkit import clock, duration, event_day, times
+from ..project.spec import Spec
 
 PRODID = f"-//pamphlet//pamphlet {__version__}//EN"
 

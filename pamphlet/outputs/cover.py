@@ -18,12 +18,12 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from .. import __version__
-from ..assemble import Pamphlet
+from ..book.assemble import Pamphlet
 from ..diagnostics import Diagnostics, as_plain, from_plain
-from ..layouts import Layout
-from ..paths import Refused
-from ..usercache import Store, secret
-from .pdf import render_html, render_pdf
+from ..book.layouts import Layout
+from ..store.paths import Refused
+from ..store.usercache import Store, secret
+from ..engine.pdf import render_html, render_pdf
 
 MIN_HEIGHT = 1600  # pixels; what e-book shops and library views ask for
 FORMAT = "1"  # of a kept cover: a change to what one holds leaves the old ones unused

@@ -15,17 +15,17 @@ from urllib.parse import quote
 
 from ebooklib import epub
 
-from ..assemble import Chapter, Pamphlet
-from ..atomic import atomic_output
-from ..clock import build_time, reproducible
+from ..book.assemble import Chapter, Pamphlet
+from ..store.atomic import atomic_output
+from ..project.clock import build_time, reproducible
 from ..diagnostics import Diagnostics, fail
-from ..layouts import Layout
-from ..markup import ebook_html
-from ..sanitiser import clean_svg
-from ..scripts import direction
-from ..usercache import Store
+from ..book.layouts import Layout
+from ..text.markup import ebook_html
+from ..text.sanitiser import clean_svg
+from ..locale.scripts import direction
+from ..store.usercache import Store
 from .cover import cover_image
-from .pagebreaks import PageStart, mark, marker_id, place
+from ..engine.pagebreaks import PageStart, mark, marker_id, place
 
 XHTML = """<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE html>

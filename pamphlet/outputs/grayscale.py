@@ -8,7 +8,7 @@ from pathlib import Path
 from pypdf import PdfWriter
 from pypdf.generic import ContentStream, FloatObject, NameObject, NumberObject, StreamObject
 
-from ..atomic import atomic_output
+from ..store.atomic import atomic_output
 from .impose import variant_identifier
 
 _RGB = {b"rg": b"g", b"RG": b"G"}

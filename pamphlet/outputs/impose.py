@@ -17,10 +17,10 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import LimitReachedError, PyPdfError
 from pypdf.generic import ArrayObject, ByteStringObject, DecodedStreamObject, DictionaryObject, FloatObject, NameObject
 
-from ..atomic import atomic_output
+from ..store.atomic import atomic_output
 from ..diagnostics import fail, shorten
-from ..imposition import Cell, Imposition, Side, creep_shift, impose
-from ..printing import PrintSettings, sheet_size
+from ..project.imposition import Cell, Imposition, Side, creep_shift, impose
+from ..project.printing import PrintSettings, sheet_size
 
 MARK = 12.0  # the length of a crop or fold mark, in points
 MARGIN_FOR_MARKS = 8 / 25.4 * 72  # room kept around the pages when marks are asked for

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from ..atomic import atomic_output
+from ..store.atomic import atomic_output
 from ..diagnostics import fail
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..assemble import Pamphlet
+from ..book.assemble import Pamphlet
 from ..diagnostics import Diagnostics
-from ..eventkit import event_day, event_warnings
-from ..layouts import Layout
-from ..project import Spec
+from ..project.eventkit import event_day, event_warnings
+from ..book.layouts import Layout
+from ..project.spec import Spec
 from .calendar import write_calendar
-from .pdf import PdfResult, render_pdf
+from ..engine.pdf import PdfResult, render_pdf
 from .press import press_css, save_press
 from .wrap import interior, write_cover
 from .testsheet import write_test_sheet

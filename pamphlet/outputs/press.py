@@ -23,12 +23,12 @@ from pypdf import PdfWriter
 from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject,
                            RectangleObject, StreamObject, TextStringObject)
 
-from ..assemble import Pamphlet
-from ..atomic import atomic_output
+from ..book.assemble import Pamphlet
+from ..store.atomic import atomic_output
 from ..diagnostics import Diagnostics, fail
-from ..layouts import Layout
-from ..printing import PrintSettings
-from .pdf import save_pdf
+from ..book.layouts import Layout
+from ..project.printing import PrintSettings
+from ..engine.pdf import save_pdf
 from .grayscale import recolour, replace_image
 from .impose import MARK, variant_identifier
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
-from ..atomic import atomic_output
-from ..imposition import flips_vertically, impose
-from ..printing import PrintSettings, sheet_size
+from ..store.atomic import atomic_output
+from ..project.imposition import flips_vertically, impose
+from ..project.printing import PrintSettings, sheet_size
 
 _MM = 72 / 25.4
 INSET = 18 * _MM  # the corner letters' distance from the edges

@@ -18,13 +18,13 @@ from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
-from ..assemble import Pamphlet
-from ..atomic import atomic_output
+from ..book.assemble import Pamphlet
+from ..store.atomic import atomic_output
 from ..diagnostics import Diagnostics, fail
-from ..layouts import Layout
-from ..printing import Paper, PrintSettings
+from ..book.layouts import Layout
+from ..project.printing import Paper, PrintSettings
 from .impose import PAGE_SIDE, variant_identifier
-from .pdf import PdfResult, render_template
+from ..engine.pdf import PdfResult, render_template
 from .press import MARK_ROOM, save_press
 
 _MM = 72 / 25.4

@@ -2,6 +2,8 @@
 
 Diagnostic codes: V101 no free port to serve on, V102 warning: serving beyond this machine
 (the host is not a loopback address), V103 the path is not a pamphlet project.
+
+May import: every stage (`build` and below); not `cli`, `site` or `importers`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import socket
 from pathlib import Path
 
 from ..diagnostics import fail
-from ..project import SPEC_NAME
+from ..project.spec import SPEC_NAME
 
 PORTS_TRIED = 20  # the port asked for and the next ones, before giving up (V101)
 

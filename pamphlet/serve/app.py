@@ -16,11 +16,12 @@ from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, Respo
                                  StreamingResponse)
 from starlette.routing import Route
 
-from .. import __version__, packet_form
-from ..packet_form import diagnostic_data
-from ..atomic import atomic_output
+from .. import __version__
+from . import packet_form
+from .packet_form import diagnostic_data
+from ..store.atomic import atomic_output
 from ..diagnostics import Diagnostics, PamphletError
-from ..project import PdfSettings, load_spec
+from ..project.spec import PdfSettings, load_spec
 from . import forms
 from .guard import Guard, new_token, safe_file, served_hosts
 from .jobs import SCRATCH, Builds, Job

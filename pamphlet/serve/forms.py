@@ -7,11 +7,11 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from .. import packet_form
-from ..imposition import SCHEMES
-from ..layouts import available_layouts
-from ..packet_form import EventDraft, PrintDraft, SpecDraft
-from ..project import PAGE_SIZES
+from . import packet_form
+from ..project.imposition import SCHEMES
+from ..book.layouts import available_layouts
+from .packet_form import EventDraft, PrintDraft, SpecDraft
+from ..project.spec import PAGE_SIZES
 
 EDITED = ("title", "subtitle", "editor", "date", "layout", "page_size")
 EVENT_KEYS = ("name", "date", "time", "place", "host")

@@ -15,7 +15,7 @@ import ipaddress
 import secrets
 from pathlib import Path, PurePosixPath
 
-from ..paths import Gate, Refused, ignored
+from ..store.paths import Gate, Refused, ignored
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 TOKEN_HEADER = "x-pamphlet-token"

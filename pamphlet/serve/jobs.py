@@ -19,10 +19,10 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..atomic import atomic_output
+from ..store.atomic import atomic_output
 from ..diagnostics import Diagnostic, Diagnostics, Severity
-from ..packet_form import diagnostic_data
-from ..project import project_root
+from .packet_form import diagnostic_data
+from ..project.spec import project_root
 
 GRACE = 15  # seconds past a spec's time limit before its worker is killed from outside
 SCRATCH = ".serve"  # inside the project's build/: drafts, their outputs and previews
@@ -52,8 +52,8 @@ class Job:
 def build_in_worker(target: str, out: str, encoding: str, preview: str, shown_as: str) -> dict:
     """Build `target` into `out` (skipped if the cache says its outputs are current), then draw
     its previews into the file `preview`; runs in a worker process, returns plain data."""
-    from .. import cache
-    from ..build import BuildResult, build
+    from ..build import cache
+    from ..build.pipeline import BuildResult, build
 
     started = time.time()
     spec, out_dir = Path(target), Path(out)
@@ -159,7 +159,7 @@ def _draw(pdf_path: Path, scale: float, first: int | None = None) -> list[str]:
 def _sheets(result) -> list[dict]:
     """Each printed sheet as it comes out of the printer: which sides of the print PDF are its
     front and back (after any instruction page), from the imposition's own plan."""
-    from ..imposition import impose
+    from ..project.imposition import impose
 
     spec, imposed = result.spec, result.imposed
     settings = spec.printing
@@ -280,5 +280,5 @@ def _stopped(shown_as: str, time_limit: int, timed_out: bool,
 
 
 def _warm() -> int:
-    from .. import build  # noqa: F401  (WeasyPrint and ebooklib, imported once per worker)
+    from ..build import (pipeline as build)  # noqa: F401  (WeasyPrint and ebooklib, imported once per worker)
     return os.getpid()

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, PamphletError
-from ..project import SPEC_NAME, load_spec
-from ..select import select
+from ..project.spec import SPEC_NAME, load_spec
+from ..project.select import select
 
 WATCHED = ("source", "layouts", "packets")
 PING = 15  # seconds between keep-alive comments on an idle event stream

@@ -7,13 +7,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 
-from ..assemble import assemble
+from ..book.assemble import assemble
 from ..diagnostics import Diagnostic, Diagnostics, PamphletError
-from ..essays import essay_paths, read_essay
+from ..project.essays import essay_paths, read_essay
 from ..outputs.epub import essay_section as epub_essay_section  # the e-book's markup
-from ..paths import ignored
-from ..project import SPEC_NAME, load_spec, spec_from_data
-from ..schema import TomlLocator
+from ..store.paths import ignored
+from ..project.spec import SPEC_NAME, load_spec, spec_from_data
+from ..project.schema import TomlLocator
 
 
 @dataclass

@@ -9,6 +9,8 @@ share of one run once, T103 shards of different versions of the project, T104 a 
 not build a unit, T105 the output folder is not one pamphlet may write into, T106 the site
 could not be written, T107 --base-url is not an http(s) address; T108 and T109 in
 trust.py (what --gather takes from a shard).
+
+May import: every stage (`build` and below); not `cli`, `serve` or `importers`.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from ..clock import build_time
+from ..project.clock import build_time
 from .records import href
 from .units import tag_slug
 

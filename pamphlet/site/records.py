@@ -20,13 +20,13 @@ from urllib.parse import quote
 from lxml import etree
 
 from .. import __version__
-from ..assemble import Chapter, Pamphlet, format_date
+from ..book.assemble import Chapter, Pamphlet, format_date
 from ..diagnostics import Diagnostics
-from ..essays import Essay, read_essay
-from ..markup import EPUB_NS, linked_slugs, render_body, smarten
-from ..project import Spec
-from ..sanitiser import ncname
-from ..scripts import direction
+from ..project.essays import Essay, read_essay
+from ..text.markup import EPUB_NS, linked_slugs, render_body, smarten
+from ..project.spec import Spec
+from ..text.sanitiser import ncname
+from ..locale.scripts import direction
 
 FORMAT = 2  # of records and shard folders; a change makes every record stale
 THUMB_HEIGHT = 360  # pixels: twice the largest the pages show, for sharp phone screens

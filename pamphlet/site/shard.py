@@ -14,12 +14,13 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import __version__, cache
-from ..assemble import Pamphlet, assemble
+from .. import __version__
+from ..build import cache
+from ..book.assemble import Pamphlet, assemble
 from ..diagnostics import Diagnostics, PamphletError, fail
-from ..project import SPEC_NAME, Spec, load_spec, project_root
-from ..essays import Essay, read_essay
-from ..select import select
+from ..project.spec import SPEC_NAME, Spec, load_spec, project_root
+from ..project.essays import Essay, read_essay
+from ..project.select import select
 from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record, load_record,
                       save_record, spec_record)
 from .units import Unit, project_units, share, units_digest
@@ -123,7 +124,7 @@ def prepare_folder(folder: Path, marker: str, what: str, make: bool = True) -> N
 def _house_spec(root: Path, diagnostics: Diagnostics) -> Spec | None:
     """The spec whose language and limits the essays' own pages follow: pamphlet.toml, or
     else the first packet that loads."""
-    from ..project import specs_in
+    from ..project.spec import specs_in
 
     problems = Diagnostics()
     for path in specs_in(root):
@@ -137,7 +138,7 @@ def _house_spec(root: Path, diagnostics: Diagnostics) -> Spec | None:
 
 def _spec_unit(unit: Unit, work: Path, library: Library, result: ShardResult) -> None:
     """Build the spec through the cache, then record it (unless its record is current)."""
-    from ..build import output_folder
+    from ..build.pipeline import output_folder
 
     encoding = library.encoding
     try:
@@ -181,7 +182,7 @@ def _with_kobo(spec: Spec, outputs: list[Path], scratch: Path) -> list[Path]:
 
 def _built(spec: Spec, out: Path, key: str, encoding: str, result: ShardResult) -> list | None:
     """The spec's outputs: the cached ones when current, else built now; None if it failed."""
-    from ..build import build_spec
+    from ..build.pipeline import build_spec
 
     outputs = cache.current_outputs(out, spec.path, key, result.diagnostics)
     if outputs is not None:
@@ -202,8 +203,8 @@ def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
     (a build skipped as current left no result to read it from)."""
     from pypdf import PdfReader
 
-    from ..imposition import impose
-    from ..printing import print_plan, sheet_size
+    from ..project.imposition import impose
+    from ..project.printing import print_plan, sheet_size
 
     settings = spec.printing
     reading = next((p for p in outputs if p.name == f"{spec.stem}.pdf"), None)
@@ -220,7 +221,7 @@ def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
 
 def _booklet_specs(root: Path, house: Spec | None, encoding: str) -> dict[str, Spec]:
     """Each essay's booklet spec, by slug, when pamphlet.toml asks for them (each_essay)."""
-    from ..booklets import essay_specs
+    from ..build.booklets import essay_specs
 
     if house is None or house.path.name != SPEC_NAME or not house.site.each_essay:
         return {}
@@ -253,7 +254,7 @@ def _essay_unit(unit: Unit, house: Spec, library: Library, booklet: Spec | None,
 def _with_booklet(record: dict, booklet: Spec, key: str, work: Path, encoding: str,
                   result: ShardResult) -> dict | None:
     """The essay's record with its booklet's downloads and cover; None if it failed."""
-    from ..booklets import FOLDER, booklet_folder, build_booklet
+    from ..build.booklets import FOLDER, booklet_folder, build_booklet
 
     built = build_booklet(booklet, booklet_folder(booklet.root), encoding, key)
     result.diagnostics.extend(built.diagnostics)

@@ -19,7 +19,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from ..diagnostics import Diagnostics, fail
-from ..sanitiser import sanitise_page
+from ..text.sanitiser import sanitise_page
 
 RECORD_LIMIT = 200_000_000  # bytes: an essay's record holds its page, and no more
 NONE = type(None)

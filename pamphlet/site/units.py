@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..essays import essay_paths
-from ..project import specs_in
+from ..project.essays import essay_paths
+from ..project.spec import specs_in
 
 
 @dataclass(frozen=True, order=True)

@@ -1,0 +1,351 @@
+"""`pamphlet build`: each spec built (in a pool of processes when there are several), its
+outputs shown as soon as they are in place, and the progress on a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import traceback
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from ..diagnostics import Diagnostics, PamphletError, fail
+from ..progress import Progress, Step, silent
+from ..project.clock import source_date_epoch
+from ..project.spec import load_spec, project_root, specs_in
+from .common import (EXIT_ERROR, EXIT_OK, clip, cores, encoding, isatty, positive, quietly,
+                     relative, shard, shard_option, show, verbose_option)
+
+
+def add_parser(commands) -> None:
+    build_cmd = commands.add_parser(
+        "build", help="build specs into their outputs",
+        description="Build pamphlets: for each spec, the reading PDF, the EPUB and, with a "
+        "[print] table, the imposed PDF. A project folder builds its pamphlet.toml and every "
+        "packets/*.toml. Specs whose inputs have not changed are skipped.")
+    build_cmd.add_argument("paths", nargs="*", default=[Path(".")], type=Path, metavar="PATH",
+                           help="project folders or spec files (default: this folder)")
+    build_cmd.add_argument("--out", type=Path, metavar="DIR",
+                           help="write outputs to DIR instead of the project's build/")
+    build_cmd.add_argument("--jobs", "-j", type=positive, default=cores(), metavar="N",
+                           help="work in N processes: one spec's parts, or several specs at "
+                           "once (default: the number of cores, here %(default)s)")
+    build_cmd.add_argument("--shard", type=shard_option, metavar="K/N",
+                           help="build only the K-th of N fixed shares of the specs")
+    build_cmd.add_argument("--force", action="store_true",
+                           help="build even the specs whose outputs are current")
+    build_cmd.add_argument("--encoding", type=encoding, default="utf-8", metavar="NAME",
+                           help="read essays in this encoding (default: utf-8), e.g. cp1252")
+    build_cmd.add_argument("--each-essay", action="store_true",
+                           help="also build each essay as a booklet of its own, in "
+                           "build/essays/ (as [site] each_essay = true does)")
+    verbose_option(build_cmd)
+    build_cmd.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..build import cache
+    from ..store.atomic import clean_leftovers
+    from ..build.booklets import build_booklets
+
+    source_date_epoch()  # a malformed value stops the build before anything is laid out
+    specs = list(dict.fromkeys(s.resolve() for path in args.paths for s in specs_in(path)))
+    outs = _output_folders(specs, args.out)
+    booklets = _booklet_projects(args)
+    todo, notes = [], Diagnostics()
+    for spec in shard(specs, args.shard):
+        out = outs[spec]
+        clean_leftovers(out)
+        key = cache.build_key(spec, args.encoding)
+        if cache.current_outputs(out, spec, key, notes) and not args.force:
+            print(f"{relative(spec)}: up to date", flush=True)
+            continue
+        todo.append((spec, out, key))
+    shown = _Shown(args.verbose)
+    shown(notes)
+    failed = _build_all(todo, args, shown)
+    for root in booklets:
+        for result in build_booklets(root, args.out, args.jobs, args.shard, args.force,
+                                     args.encoding):
+            failed += _show_booklet(result, shown)
+    shown.close()
+    return EXIT_ERROR if failed else EXIT_OK
+
+
+def _build_all(todo: list, args: argparse.Namespace, shown: "_Shown") -> int:
+    """Build each spec, showing its outputs as soon as they are in place (not when all are
+    done) and, on a terminal, the build's progress meanwhile; how many failed."""
+    failed = 0
+    with _board(todo) as board:
+        for (spec, out, key), result in _run_builds(todo, args.jobs, args.encoding, board.step):
+            board.finished(spec)
+            shown(result.diagnostics)
+            if not result.ok:
+                print(f"pamphlet: {relative(spec)} failed; its outputs were not changed",
+                      file=sys.stderr, flush=True)
+                failed += 1
+                continue
+            _show_written(result)
+    return failed
+
+
+class _Plain:
+    """No progress display: for output that is not a terminal, and for nothing to build."""
+
+    def __enter__(self) -> "_Plain":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        pass
+
+    step = staticmethod(silent)
+
+    def finished(self, spec: Path) -> None:
+        pass
+
+
+def _board(todo: list):
+    """The live progress display on a terminal, else none."""
+    if not todo or not isatty(sys.stderr):  # before rich is imported: it takes a while
+        return _Plain()
+    from . import display
+    from ..build.pipeline import output_names
+
+    if not display.wanted(sys.stderr):
+        return _Plain()
+    outputs = {}
+    for spec, _, _ in todo:
+        try:
+            outputs[spec] = len(output_names(load_spec(spec)))
+        except PamphletError:
+            outputs[spec] = None  # its build says what is wrong with it
+    return display.Board(outputs, relative, stdout_too=isatty(sys.stdout))
+
+
+class _Shown:
+    """A build's diagnostics: errors at once, with the spec that failed; warnings at the end,
+    each once, grouped across every spec and booklet (the pamphlet and a packet read the same
+    essays, and specs built at once finish in any order). --verbose: each as it comes."""
+
+    def __init__(self, verbose: bool):
+        self.verbose, self.warnings = verbose, {}  # in order, without twins
+
+    def __call__(self, diagnostics) -> None:
+        if self.verbose:
+            show(diagnostics, verbose=True)
+            return
+        show([d for d in diagnostics if d.is_error])
+        self.warnings.update(dict.fromkeys(d for d in diagnostics if not d.is_error))
+
+    def close(self) -> None:
+        """Show the warnings gathered."""
+        show(list(self.warnings))
+
+
+def _booklet_projects(args: argparse.Namespace) -> list[Path]:
+    """The projects whose essays become booklets: those that ask (`[site] each_essay`), or
+    all, with --each-essay. Fails (O533) before anything is built if two would share --out."""
+    from ..build.booklets import booklets_wanted
+
+    roots = [root for root in dict.fromkeys(
+        path.resolve() if path.is_dir() else project_root(path) for path in args.paths)
+        if args.each_essay or quietly(booklets_wanted, root)]
+    if args.out is not None and len(roots) > 1:
+        raise fail("O533", f"the booklets of {len(roots)} projects would share "
+                   f"{relative(args.out / 'essays')}", args.out,
+                   hint="build each project's booklets with an --out of its own")
+    return roots
+
+
+def _show_booklet(result, shown: "_Shown") -> int:
+    """Say what one booklet's build did; 1 if it failed."""
+    shown(result.diagnostics)
+    name = relative(result.spec.path) if result.spec else "an essay"
+    if not result.ok:
+        print(f"pamphlet: the booklet of {name} failed; its outputs were not changed",
+              file=sys.stderr, flush=True)
+        return 1
+    if result.up_to_date:
+        print(f"{name}: booklet up to date", flush=True)
+    else:
+        _show_written(result)
+    return 0
+
+
+def _show_written(result) -> None:
+    for output in result.outputs:
+        print(f"wrote {relative(output)} ({_describe(output, result)})", flush=True)
+    for note in result.notes:
+        print(f"  {note}", flush=True)
+
+
+def _output_folders(specs: list[Path], out: Path | None) -> dict[Path, Path]:
+    """Each spec's output folder; fail before anything is built if one leads out of its
+    project (O512), or if two specs would write the same file (O507)."""
+    from ..build.pipeline import output_folder
+
+    outs, problems = {}, Diagnostics()
+    for spec in specs:
+        try:
+            outs[spec] = output_folder(spec, out)
+        except PamphletError as error:
+            problems.extend(error.diagnostics)
+    problems.raise_if_errors()
+    _check_collisions(outs, problems)
+    problems.raise_if_errors()
+    return outs
+
+
+def _check_collisions(outs: dict[Path, Path], problems: Diagnostics) -> None:
+    """O507 for each output file that two specs would write."""
+    from ..build.pipeline import output_names
+
+    writers: dict[Path, Path] = {}
+    for spec, out in outs.items():
+        try:
+            names = output_names(load_spec(spec))
+        except PamphletError:
+            continue  # its own build reports what is wrong with it, and writes nothing
+        for name in names:
+            path = out.resolve() / name
+            first = writers.setdefault(path, spec)
+            if first != spec:
+                problems.error(
+                    "O507", f"this spec and {relative(first)} would both write "
+                    f"{relative(path)}", spec,
+                    hint="give one of the specs another file name, or build them one at a "
+                    "time with different --out folders")
+
+
+def _run_builds(todo: list, jobs: int, encoding: str, progress: Progress = silent):
+    """Each spec's (task, result) as it finishes; a crash in one spec's build never hides the
+    others'. One spec, or --jobs 1: built here, with `jobs` workers for its parts; several:
+    each in a process of the pool, its progress relayed back."""
+    if jobs == 1 or len(todo) < 2:
+        for task in todo:
+            yield task, _build_one(*task, encoding, jobs, progress)
+        return
+    died = []
+    with _Relay(progress) as relay, ProcessPoolExecutor(
+            max_workers=min(jobs, len(todo)), initializer=_worker,
+            initargs=(relay.queue,)) as pool:
+        futures = {pool.submit(_build_one, *task, encoding): task for task in todo}
+        for future in as_completed(futures):
+            task = futures[future]
+            try:
+                yield task, future.result()
+            except BrokenProcessPool:
+                died.append(task)  # a worker died: which spec killed it is found out below
+            except Exception as error:  # the result could not come back, say
+                yield task, _crashed(task[0], error)
+    # Rebuilt one at a time, each in a fresh process: slower, but only after a worker died.
+    for task in died:
+        yield task, _build_alone(*task, encoding)
+
+
+def _build_alone(spec: Path, out: Path, key: str, encoding: str):
+    """Build again, in a process of its own, a spec whose worker died (with it, any spec that
+    shared the pool): a process that dies now has died of this spec (O511)."""
+    with ProcessPoolExecutor(max_workers=1, initializer=_worker, initargs=(None,)) as pool:
+        try:
+            return pool.submit(_build_one, spec, out, key, encoding).result()
+        except BrokenProcessPool:
+            return _crashed(spec, None)
+
+
+class _Relay:
+    """Carries the Steps of builds in worker processes back to `progress`, through a queue a
+    thread here reads; nothing at all when `progress` is silent."""
+
+    def __init__(self, progress: Progress):
+        self.progress, self.queue, self.thread = progress, None, None
+
+    def __enter__(self) -> "_Relay":
+        if self.progress is not silent:
+            import multiprocessing
+            import threading
+
+            self.queue = multiprocessing.SimpleQueue()
+            self.thread = threading.Thread(target=self._read, daemon=True)
+            self.thread.start()
+        return self
+
+    def _read(self) -> None:
+        while (step := self.queue.get()) is not None:
+            try:
+                self.progress(step)
+            except Exception:  # noqa: BLE001 - a display's fault must not stop the reading,
+                pass  # or the workers would wait on a full queue
+
+    def __exit__(self, *exc) -> None:
+        if self.thread is not None:  # the pool is shut down: no worker writes any more
+            self.queue.put(None)
+            self.thread.join(timeout=5)
+            self.queue.close()
+
+
+_relay = None  # in a worker process: the queue its builds' Steps go back through
+
+
+def _worker(queue) -> None:
+    """Start a worker: its output goes to the real streams (not to a progress display it
+    inherited), and its builds' Steps to `queue`, if there is one."""
+    global _relay
+    sys.stdout, sys.stderr, _relay = sys.__stdout__, sys.__stderr__, queue
+
+
+def _relayed(step: Step) -> None:
+    _relay.put(step)
+
+
+def _build_one(spec: Path, out: Path, key: str, encoding: str, jobs: int = 1,
+               progress: Progress | None = None):
+    from ..build.pipeline import build
+
+    if progress is None:  # in a worker of the pool
+        progress = silent if _relay is None else _relayed
+    progress(Step("spec", spec))
+    try:
+        return build(spec, out, encoding, key, jobs, progress)
+    except Exception as error:  # a bug of ours: say so, name the spec, and go on with the rest
+        if os.environ.get("PAMPHLET_DEBUG"):
+            raise
+        return _crashed(spec, error)
+
+
+def _crashed(spec: Path, error: Exception | None):
+    """The result of a build that crashed: O510 for an exception, O511 for a dead process."""
+    from ..build.pipeline import BuildResult
+
+    result = BuildResult()
+    if error is None:
+        result.diagnostics.error(
+            "O511", "the process building this spec died (killed, or out of memory)", spec,
+            hint="build it alone, without --jobs, to see more; any other specs are built as "
+            "usual")
+        return result
+    where = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
+    result.diagnostics.error(
+        "O510", f"internal error while building this spec: {type(error).__name__}: "
+        f"{clip(str(error), 200)}{at}", spec,
+        hint="this is a bug in pamphlet; please report it with this spec (PAMPHLET_DEBUG=1 "
+        "shows the traceback); any other specs are built as usual")
+    return result
+
+
+def _describe(output: Path, result) -> str:
+    imposed = result.imposed
+    if imposed is not None and output.stem.endswith(("-print", "-print-bw")):
+        return f"{imposed.sheets} sheets, {imposed.sides} sides"
+    if output.name.endswith(".kepub.epub"):
+        return "Kobo EPUB"
+    if output.suffix == ".epub":
+        return "EPUB 3"
+    if output.suffix == ".ics":
+        return "iCalendar event"
+    if output.stem.endswith(("-cover", "-test-sheet")):
+        return "1 page"
+    return f"{result.pages} pages"

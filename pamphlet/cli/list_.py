@@ -1,0 +1,51 @@
+"""`pamphlet list`: the essays of a project, or its tags."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..diagnostics import Diagnostics, PamphletError
+from ..project.essays import essay_paths, read_essay
+from ..project.spec import PAGE_SIZES, find_spec, load_spec, project_root
+from .common import EXIT_ERROR, EXIT_OK, relative, show, table
+
+
+def add_parser(commands) -> None:
+    list_cmd = commands.add_parser(
+        "list", help="list the essays of a project",
+        description="List each essay in source/ with its title, author, tags, words, reading "
+        "time and estimated pages in the spec's layout.")
+    list_cmd.add_argument("path", nargs="?", default=".", type=Path,
+                          help="a project folder or a spec file (default: this folder)")
+    list_cmd.add_argument("--tags", action="store_true", help="list the tags with their counts")
+    list_cmd.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..project.library import estimated_pages, reading_minutes, tag_counts
+
+    root = project_root(find_spec(args.path)) if args.path.is_file() else args.path.resolve()
+    page_size = _page_size(args.path)
+    diagnostics = Diagnostics()
+    essays = [e for e in (read_essay(p, diagnostics) for p in essay_paths(root / "source").values())
+              if e is not None]
+    if args.tags:
+        table(("tag", "essays"), [(tag, str(n)) for tag, n in tag_counts(essays)])
+    else:
+        table(("slug", "title", "author", "tags", "words", "minutes", f"pages ({page_size})"),
+              [(e.slug, e.title, ", ".join(e.authors), ", ".join(e.tags), str(e.word_count),
+                str(reading_minutes(e.word_count)), str(estimated_pages(e.word_count, page_size)))
+               for e in essays])
+    if not essays and not diagnostics.items:
+        print(f"no essays in {relative(root / 'source')}/")
+    show(diagnostics)
+    return EXIT_ERROR if diagnostics.has_errors else EXIT_OK
+
+
+def _page_size(path: Path) -> str:
+    """The page size of the spec at `path`, if there is a readable one."""
+    try:
+        return load_spec(path).pdf.page_size
+    except PamphletError:
+        return PAGE_SIZES[0]

@@ -1,0 +1,158 @@
+"""The model every importer fills: a `Draft` (an essay on its way in), the `Run` of one
+`pamphlet import` with its options and findings, and the helpers that write Markdown from
+what a source holds without losing a character.
+
+May import: `project`, `diagnostics` (as the importers do).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..diagnostics import Diagnostics
+from ..project.library import today
+
+MAX_IMAGE_MB = 50
+
+
+@dataclass
+class Draft:
+    """An essay on its way in: front matter values and a Markdown body."""
+
+    title: str
+    body: str
+    author: str | list[str] | None = None
+    date: str | None = None
+    tags: list[str] = field(default_factory=list)
+    source: str | dict | None = None
+    origin: Path | None = None
+    images: dict[int, tuple] = field(default_factory=dict)  # token -> (file, alt, caption)
+    lang: str | None = None
+
+    def text(self, body: str | None = None) -> str:
+        meta = {"title": self.title or "Untitled"}
+        for key in ("author", "date", "tags", "source", "lang"):
+            value = getattr(self, key)
+            if value:
+                meta[key] = value
+        front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+        return f"---\n{front}---\n\n{(self.body if body is None else body).strip()}\n"
+
+    def attach(self, path: Path, alt: str = "", caption: str = "") -> str:
+        """A token for the body that becomes an image of `path`'s copy in source/."""
+        number = len(self.images)
+        self.images[number] = (path, alt, caption)
+        return f"\ue010{number}\ue011"
+
+
+@dataclass
+class Run:
+    """One `pamphlet import`: its options, its findings, and the posts it passed over."""
+
+    diagnostics: Diagnostics
+    split_at: str | None = None
+    pages: bool = False
+    site: Path | None = None
+    today: dt.date = field(default_factory=today)
+    skipped: Counter = field(default_factory=Counter)
+    skipped_in: set = field(default_factory=set)
+
+    def skip(self, reason: str, path: Path) -> None:
+        """Count a post that is not imported (a draft, a future post, a page...)."""
+        self.skipped[reason] += 1
+        self.skipped_in.add(path)
+
+    def summarise(self) -> None:
+        """The one line that says what was skipped, counted by status (N807)."""
+        if not self.skipped:
+            return
+        total = sum(self.skipped.values())
+        counts = ", ".join(f"{n} {reason}" for reason, n in sorted(
+            self.skipped.items(), key=lambda item: (-item[1], item[0])))
+        where = next(iter(self.skipped_in)) if len(self.skipped_in) == 1 else None
+        hint = ("pages import with --pages; " if "page" in self.skipped else "") + \
+            "publish a post (or clear 'draft') to import it"
+        self.diagnostics.warning("N807", f"skipped {total} post{'s' * (total != 1)} that "
+                                 f"{'are' if total != 1 else 'is'} not published: {counts}",
+                                 where, hint=hint)
+        self.skipped.clear()
+
+
+def image_kind(head: bytes) -> str | None:
+    """The suffix of the picture whose file begins with `head`, or None if it is none."""
+    for magic, suffix in ((b"\x89PNG\r\n\x1a\n", ".png"), (b"\xff\xd8\xff", ".jpg"),
+                          (b"GIF87a", ".gif"), (b"GIF89a", ".gif"), (b"II*\x00", ".tif"),
+                          (b"MM\x00*", ".tif"), (b"BM", ".bmp")):
+        if head.startswith(magic):
+            return suffix
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ".webp"
+    if head[4:8] == b"ftyp" and b"avif" in head[8:32]:
+        return ".avif"
+    return ".svg" if b"<svg" in head[:1024].lower() else None
+
+
+def markdown_image(src: str, alt: str = "", caption: str = "") -> str:
+    """A Markdown image; with a caption, our Markdown makes it a figure with a figcaption."""
+    alt = re.sub(r"([\\\[\]])", r"\\\1", " ".join(alt.split()))
+    title = ' "' + " ".join(caption.split()).replace("\\", "\\\\").replace('"', '\\"') + '"' \
+        if caption.strip() else ""
+    return f"![{alt}](<{src}>{title})" if " " in src else f"![{alt}]({src}{title})"
+
+
+def code_block(code: str, language: str = "") -> str:
+    """A fenced code block, its fence longer than any run of backticks in the code."""
+    fence = "`" * max(3, 1 + max((len(run) for run in re.findall(r"`+", code)), default=0))
+    language = re.sub(r"[^\w+#.-]", "", language)
+    return f"{fence}{language}\n{code}\n{fence}"
+
+
+def pairs(text: str, opening: re.Pattern, closing: re.Pattern, render) -> str:
+    """`text` with each opening ... closing pair replaced by `render(opening match, inner
+    text, closing match)`; an opening with no closing after it stays as it is.
+
+    One pass: each search starts where the last one ended, whatever the text holds."""
+    out, at = [], 0
+    while (start := opening.search(text, at)) is not None:
+        end = closing.search(text, start.end())
+        if end is None:
+            break
+        out += [text[at:start.start()], render(start, text[start.end():end.start()], end)]
+        at = end.end()
+    return "".join(out) + text[at:]
+
+
+def markdown_link(url: str, text: str | None = None) -> str:
+    """A Markdown link to `url`, whose text is the URL itself unless given."""
+    label = re.sub(r"([\\\[\]])", r"\\\1", text or url)
+    return f"[{label}](<{url}>)" if " " in url else f"[{label}]({url})"
+
+
+def missing_image(alt: str) -> str:
+    """What stands in for an image that cannot be found: its alt text, marked, in a frame."""
+    from html import escape
+
+    return f'<span class="missing-image">{escape(alt or "image")}</span>'
+
+
+@dataclass
+class Once:
+    """Warnings given once per essay per name (a shortcode, a template tag)."""
+
+    diagnostics: Diagnostics
+    path: Path | None
+    seen: set = field(default_factory=set)
+
+    def warn(self, code: str, key: str, message: str, line=None,
+             hint: str | None = None) -> None:
+        """Warn unless `key` was warned of; `line` may be a function, called only then."""
+        if key not in self.seen:
+            self.seen.add(key)
+            self.diagnostics.warning(code, message, self.path,
+                                     line() if callable(line) else line, hint)

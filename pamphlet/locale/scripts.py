@@ -1,0 +1,87 @@
+"""Writing systems: which languages run right to left, and which characters no font could show.
+
+Diagnostic code: M307 warning: no installed font has glyphs for some characters of an essay.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+from ..diagnostics import Diagnostics
+
+# Primary language subtags written right to left (BCP 47), after the W3C's list; Kurdish
+# is right to left only in Arabic script (ku-Arab).
+_RTL = frozenset("ar arc ckb dv fa he iw ks mzn nqo pnb ps sd syr ug ur yi".split())
+
+
+def direction(lang: str | None) -> str:
+    """'rtl' for a language written right to left ('ar', 'he-IL', 'fa'), else 'ltr'."""
+    if not lang:
+        return "ltr"
+    tag = lang.lower().replace("_", "-")
+    return "rtl" if tag.split("-")[0] in _RTL or tag.startswith("ku-arab") else "ltr"
+
+
+# Debian packages that cover a script, for the hint; the Noto core set covers the rest.
+_FONT_PACKAGES = {
+    "CJK": "fonts-noto-cjk", "Japanese": "fonts-noto-cjk", "Korean": "fonts-noto-cjk",
+    "emoji": "fonts-noto-color-emoji",
+}
+_NAMED = {"CJK": "CJK", "HIRAGANA": "Japanese", "KATAKANA": "Japanese", "HANGUL": "Korean",
+          "IDEOGRAPHIC": "CJK", "BOPOMOFO": "CJK", "FULLWIDTH": "CJK", "HALFWIDTH": "CJK"}
+
+
+def script_of(char: str) -> str:
+    """A reader's name for the writing system of `char`: 'CJK', 'Arabic', 'emoji', ..."""
+    code = ord(char)
+    if 0x1F000 <= code <= 0x1FAFF or 0x2600 <= code <= 0x27BF:
+        return "emoji"
+    if 0x3000 <= code <= 0x303F:
+        return "CJK"
+    name = unicodedata.name(char, "")
+    if not name:
+        if 0x17000 <= code <= 0x18AFF or 0x18D00 <= code <= 0x18D7F:
+            return "Tangut"
+        return "private-use" if unicodedata.category(char) == "Co" else "a rare script"
+    first = name.split()[0]
+    return _NAMED.get(first, first.capitalize())
+
+
+def report_missing_glyphs(chars: Iterable[str], places: Iterable[tuple[Path, int, str]],
+                          diagnostics: Diagnostics, fallback: Path) -> None:
+    """One M307 warning per file for the characters that printed as empty boxes.
+
+    `places` are (file, first line, text) for everything the pamphlet prints: each essay's
+    title and body, then the spec. A character is reported at the first place that has it;
+    characters found nowhere (from a layout, say) are reported against `fallback`.
+    """
+    missing = set(chars)
+    if not missing:
+        return
+    lines: dict[Path, int | None] = {}
+    found: dict[Path, list[str]] = {}
+    for path, first_line, text in places:
+        for offset, char in enumerate(text):
+            if char in missing:
+                missing.discard(char)
+                lines.setdefault(path, first_line + text.count("\n", 0, offset))
+                found.setdefault(path, []).append(char)
+    if missing:
+        found.setdefault(fallback, []).extend(sorted(missing))
+    for path, chars_here in found.items():
+        _warn(path, lines.get(path), chars_here, diagnostics)
+
+
+def _warn(path: Path, line: int | None, chars: list[str], diagnostics: Diagnostics) -> None:
+    scripts = list(dict.fromkeys(script_of(c) for c in chars))
+    shown = "".join(chars[:8]) + ("…" if len(chars) > 8 else "")
+    codes = ", ".join(f"U+{ord(c):04X}" for c in chars[:3]) + (", …" if len(chars) > 3 else "")
+    packages = sorted({_FONT_PACKAGES.get(s, "fonts-noto-core") for s in scripts})
+    count = f"{len(chars)} character{'s' if len(chars) != 1 else ''}"
+    diagnostics.warning(
+        "M307", f"no installed font has glyphs for {count} ({', '.join(scripts)}): "
+        f"“{shown}” ({codes}); they print as empty boxes", path, line,
+        hint=f"install a font that has them (on Debian: apt install {' '.join(packages)}), "
+             "or put one in layouts/fonts/ and name it in the layout's CSS")

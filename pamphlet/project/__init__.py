@@ -1,0 +1,7 @@
+"""The project and its model: finding a project, its specs and their schema (`spec`,
+`schema`), the essays and their front matter (`essays`), which essays a spec selects
+(`select`), the library as `list` and `serve` show it, and the settings a spec holds for
+print (`printing`, `imposition`) and for an event (`eventkit`).
+
+May import: `store`, `locale`, `diagnostics`.
+"""

@@ -1,0 +1,143 @@
+"""The library workflow: starting a project, adding essays, and figures about essays.
+
+Writes new files only, never over an existing one. Diagnostic codes: N801 the folder
+already holds a project, N802 the essay file already exists, N803 a title with no letters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import unicodedata
+from collections import Counter
+from pathlib import Path
+
+from .clock import build_time, reproducible
+from ..diagnostics import fail
+from .essays import Essay
+from .spec import SPEC_NAME
+
+WORDS_PER_MINUTE = 230
+# Words of running text on a page of the zine layout, measured on the sample.
+WORDS_PER_PAGE = {"A5": 330, "half-letter": 330, "A6": 170, "quarter-letter": 170}
+
+SPEC_TEMPLATE = '''# What goes into the pamphlet, in what order, and how it looks. See the README.
+title = "{title}"
+subtitle = "Essays on something that matters"
+editor = "Your name"
+date = {date}
+lang = "en"
+layout = "zine"
+essays = ["welcome"]
+
+[cover]
+background = "#f4efe4"
+accent = "#b3361e"
+
+[colophon]
+license = "CC BY-SA 4.0"
+publisher = "Your collective"
+
+[pdf]
+page_size = "A5"
+
+[print]
+scheme = "saddle"
+copies = 20
+'''
+
+ESSAY_TEMPLATE = '''---
+title: {title}
+author: {author}
+date: {date}
+tags: [{tags}]
+source:
+  title:
+  publisher:
+  url:
+---
+
+{body}
+'''
+
+WELCOME = """This is your first essay. Write in Markdown: *emphasis*, [links](https://example.org),
+footnotes[^1] and lists.
+
+## A heading
+
+Each essay opens on a new page of the pamphlet.
+
+[^1]: Notes go at the foot of the printed page."""
+
+
+def init_project(folder: Path) -> list[Path]:
+    """Make a new project in `folder`: a spec, source/ with one essay, layouts/, .gitignore."""
+    folder = Path(folder)
+    if (folder / SPEC_NAME).exists():
+        raise fail("N801", f"{folder / SPEC_NAME} already exists", folder / SPEC_NAME,
+                   hint="pamphlet init never overwrites a project; choose an empty folder")
+    (folder / "source").mkdir(parents=True, exist_ok=True)
+    (folder / "layouts").mkdir(exist_ok=True)
+    made = [_write_new(folder / SPEC_NAME, SPEC_TEMPLATE.format(
+        title=folder.resolve().name.replace("-", " ").title() or "My Pamphlet",
+        date=today().isoformat()))]
+    made.append(_write_new(folder / "source" / "welcome.md", ESSAY_TEMPLATE.format(
+        title="Welcome", author="Your name", date=today().isoformat(), tags="",
+        body=WELCOME)))
+    made.append(_write_new(folder / "layouts" / ".gitkeep", ""))
+    if not (folder / ".gitignore").exists():
+        made.append(_write_new(folder / ".gitignore", "build/\n"))
+    return made
+
+
+def new_essay(root: Path, title: str, author: str = "", tags: tuple[str, ...] = ()) -> Path:
+    """Create source/<slug>.md with front matter for `title`; never overwrite."""
+    slug = slugify(title)
+    if not slug:
+        raise fail("N803", f"the title '{title}' gives no file name", None,
+                   hint="use a title with letters or digits")
+    path = Path(root) / "source" / f"{slug}.md"
+    if path.exists():
+        raise fail("N802", f"{path} already exists", path,
+                   hint="choose another title; pamphlet never overwrites an essay")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return _write_new(path, ESSAY_TEMPLATE.format(
+        title=_yaml_text(title), author=_yaml_text(author), date=today().isoformat(),
+        tags=", ".join(tags), body="Write here."))
+
+
+def slugify(title: str) -> str:
+    """A file name from a title: lowercase ASCII words joined by hyphens."""
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].rstrip("-")
+
+
+def today() -> dt.date:
+    return build_time().date() if reproducible() else dt.date.today()
+
+
+def reading_minutes(words: int) -> int:
+    return max(1, round(words / WORDS_PER_MINUTE))
+
+
+def estimated_pages(words: int, page_size: str) -> int:
+    """Pages an essay takes in the zine layout: its text, plus its opening page's heading."""
+    return max(1, math.ceil((words + 80) / WORDS_PER_PAGE.get(page_size, 330)))
+
+
+def tag_counts(essays: list[Essay]) -> list[tuple[str, int]]:
+    """Each tag with how many essays carry it, most used first."""
+    counts = Counter(tag for essay in essays for tag in essay.tags)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _yaml_text(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"' if text else ""
+
+
+def _write_new(path: Path, text: str) -> Path:
+    """Create a file that must not exist yet (exclusive create, so nothing is overwritten)."""
+    with open(path, "x", encoding="utf-8") as handle:
+        handle.write(text)
+    return path

@@ -152,7 +152,7 @@ def test_cache_notices_the_files_the_spec_names(change, tmp_path, capsys):
 @pytest.fixture
 def keyed(tmp_path):
     """A project whose spec names an intro file and a cover image: (spec, key of it now)."""
-    from pamphlet import cache
+    from pamphlet.build import cache
 
     (tmp_path / "source").mkdir()
     (tmp_path / "source" / "a.md").write_text("---\ntitle: A\n---\nText.\n")
@@ -170,7 +170,7 @@ def keyed(tmp_path):
 @pytest.mark.parametrize("edit", ["spec", "essay", "new essay", "layout", "intro file",
                                   "cover image", "options", "SOURCE_DATE_EPOCH", "version"])
 def test_the_cache_key_covers_everything_an_output_is_made_of(keyed, edit, monkeypatch):
-    from pamphlet import cache
+    from pamphlet.build import cache
 
     spec, before = keyed
     root, options = spec.parent, ""
@@ -196,7 +196,7 @@ def test_the_cache_key_covers_everything_an_output_is_made_of(keyed, edit, monke
 
 
 def test_the_cache_key_ignores_what_outputs_are_not_made_of(keyed):
-    from pamphlet import cache
+    from pamphlet.build import cache
 
     spec, before = keyed
     (spec.parent / "build").mkdir()
@@ -210,7 +210,7 @@ def test_the_cache_key_ignores_what_outputs_are_not_made_of(keyed):
 
 
 def test_recorded_outputs_are_current_only_while_key_and_files_match(tmp_path):
-    from pamphlet import cache
+    from pamphlet.build import cache
 
     out, spec = tmp_path / "build", tmp_path / "pamphlet.toml"
     out.mkdir()
@@ -249,7 +249,7 @@ def test_recorded_outputs_are_current_only_while_key_and_files_match(tmp_path):
 def test_the_cache_key_in_the_corners(keyed, monkeypatch):
     """A renamed essay, an empty SOURCE_DATE_EPOCH, a spec with a byte-order mark or
     without named files."""
-    from pamphlet import cache
+    from pamphlet.build import cache
 
     spec, before = keyed
     root = spec.parent
@@ -266,7 +266,7 @@ def test_the_cache_key_in_the_corners(keyed, monkeypatch):
 
 
 def test_a_record_without_outputs_means_rebuild(tmp_path):
-    from pamphlet import cache
+    from pamphlet.build import cache
 
     spec = tmp_path / "pamphlet.toml"
     spec.write_text('title = "T"\n')

@@ -16,7 +16,7 @@ import pytest
 
 from test_parts import links
 
-from pamphlet import markup
+from pamphlet.text import markup
 from pamphlet.build.pipeline import build
 from pamphlet.text.markcache import _key, markup_folder
 from pamphlet.progress import Step
@@ -149,7 +149,7 @@ def test_a_damaged_entry_is_converted_again(tmp_path, monkeypatch):
 def test_a_link_in_the_cache_is_not_followed(tmp_path, monkeypatch, linked):
     """A cache folder (or the whole markup cache, or an entry) that is a link: nothing is
     read through it, written or removed where it leads, and the build still succeeds."""
-    from pamphlet import usercache
+    from pamphlet.store import usercache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # this test's own
     monkeypatch.setattr(usercache, "_SALT", None)

@@ -22,7 +22,7 @@ import pytest
 from test_diagnostics import GOOD_ESSAY, essay_with, make
 
 import pamphlet.build.pipeline
-from pamphlet import cache
+from pamphlet.build import cache
 from pamphlet.cli import main
 
 PRINT_SPEC = ('title = "T"\nessays = ["one"]\n\n[print]\n'
@@ -342,7 +342,7 @@ def check_read_only(case: Scene, capsys, *extra: str) -> None:
 def test_a_write_refused_is_a_diagnostic(templates, tmp_path, capsys, monkeypatch, render):
     """The file written is the stitched PDF (in parts) or WeasyPrint's (as one document)."""
     import weasyprint
-    from pamphlet.outputs import stitch
+    from pamphlet.engine import stitch
 
     owner, name = (stitch, "stitch") if render == "parts" else (weasyprint.Document,
                                                                   "write_pdf")
@@ -405,7 +405,7 @@ def test_a_full_disk_injected(where, templates, tmp_path, capsys, monkeypatch):
     tagged PDF (pikepdf, through tagged.save), the print PDFs (pypdf), the cache record."""
     import pypdf
     import weasyprint
-    from pamphlet.outputs import tagged
+    from pamphlet.engine import tagged
     full = OSError(errno.ENOSPC, "No space left on device")
     target = {"weasyprint": (weasyprint.Document, "write_pdf"), "pikepdf": (tagged, "save"),
               "pypdf": (pypdf.PdfWriter, "write"), "cache record": (cache, "stage_record")}[where]

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 
-from pamphlet import packet_form as pf
+from pamphlet.serve import packet_form as pf
 from pamphlet.build.pipeline import build
 from pamphlet.build.check import check_project
 from pamphlet.cli import main

@@ -357,8 +357,8 @@ def test_two_workers_make_the_same_bytes_and_report_each_part(tmp_path, source_d
 def test_a_cache_from_elsewhere_is_not_trusted(built_sample, tmp_path, monkeypatch):
     """The cache's keys are salted with this user's own secret: another user's cache,
     copied in whole into this user's, is laid out afresh, and none of its parts is used."""
-    from pamphlet import usercache
-    from pamphlet.outputs import parts
+    from pamphlet.store import usercache
+    from pamphlet.engine import parts
 
     project, out = built_sample
     theirs = parts.cache_folder(out, "pamphlet")
@@ -372,7 +372,7 @@ def test_the_cache_stays_out_of_the_project(tmp_path):
     """The parts are cached in the user's cache, not in the output folder (which a failed
     build must leave as it was, see test_outputs); a cache folder that is a link is not
     read, written or pruned, and the build still succeeds."""
-    from pamphlet.outputs import parts
+    from pamphlet.engine import parts
 
     project = sample(tmp_path)
     out = tmp_path / "out"

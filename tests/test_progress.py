@@ -37,7 +37,7 @@ ESC = "\x1b"
 RUNNER = """
 import os, sys, time
 from pathlib import Path
-from pamphlet import build
+from pamphlet.build import pipeline as build
 from pamphlet.progress import Step
 made = build._outputs
 def outputs(spec, pamphlet, layout, scratch, result, jobs=1, progress=None):

@@ -22,8 +22,9 @@ from ..project.printing import check_fits
 from ..project.spec import Spec, load_spec, project_root, specs_in
 from ..project.select import select
 
-_CALL = re.compile(r"\[\^([^\]\s]+)\](?!:)")
-_DEFINITION = re.compile(r"(?m)^ {0,3}\[\^([^\]\s]+)\]:")
+# A label holds no bracket: a `[^` that never closes is passed over at the next `[`.
+_CALL = re.compile(r"\[\^([^\[\]\s]+)\](?!:)")
+_DEFINITION = re.compile(r"(?m)^ {0,3}\[\^([^\[\]\s]+)\]:")
 
 
 def check_project(path: Path, epub: bool = False,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import multiprocessing
 import os
-import signal
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,9 +29,10 @@ from ..engine.parts import cache_folder
 from ..engine.pdf import (PdfResult, in_parts, instruction_page, render_pdf, save_pdf,
                           write_parts)
 from ..progress import Progress, Step, silent
+from ..store.limits import shielded, time_limit
 from ..store.usercache import Store, store_folder
 from ..project.printing import check_fits, instructions, print_plan, sheet_size
-from ..project.spec import Spec, load_spec, project_root
+from ..project.spec import PdfSettings, Spec, load_spec, project_root
 from ..project.select import select
 
 # Small steps of type size and leading that `fit` tries, nearest to the layout's own first.
@@ -65,27 +65,39 @@ def build(target: Path, out_dir: Path | None = None, encoding: str = "utf-8",
     scratch folder and moved into place together, only once every one is complete. `jobs`
     worker processes lay out the reading PDF's parts; `progress` hears of each step.
     """
-    result = BuildResult()
+    result, started = BuildResult(), time.monotonic()
     try:
-        spec = load_spec(target)
+        # The spec's own limit is not known before it is read: until then, the default's.
+        with time_limit(PdfSettings().time_limit, _stopped(target, PdfSettings().time_limit),
+                        started):
+            spec = load_spec(target)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
         return result
-    return build_spec(spec, out_dir, encoding, cache_key, result, jobs, progress)
+    return build_spec(spec, out_dir, encoding, cache_key, result, jobs, progress, started)
 
 
 def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
                cache_key: str | None = None, result: BuildResult | None = None,
-               jobs: int = 1, progress: Progress = silent) -> BuildResult:
-    """Build a spec already loaded (from its file, or made for one essay by booklets.py)."""
+               jobs: int = 1, progress: Progress = silent,
+               started: float | None = None) -> BuildResult:
+    """Build a spec already loaded (from its file, or made for one essay by booklets.py).
+
+    The spec's [pdf] time_limit covers it all, from `started` (a time.monotonic(), by
+    default now: when its first byte was read) to the last output moved into place."""
     result = result or BuildResult()
     try:
         result.spec = spec
-        pamphlet = _pamphlet(spec, result.diagnostics, encoding, _markup_cache(spec, out_dir))
-        layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
-                             spec.gate)
-        out = output_folder(spec.path, out_dir)
-        result.outputs = _made(spec, pamphlet, layout, out, cache_key, result, jobs, progress)
+        with time_limit(spec.pdf.time_limit, _stopped(spec.path, spec.pdf.time_limit,
+                                                      spec.line_of("pdf", "time_limit")),
+                        started):
+            pamphlet = _pamphlet(spec, result.diagnostics, encoding,
+                                 _markup_cache(spec, out_dir))
+            layout = find_layout(spec.layout, spec.layouts_dir, spec.path,
+                                 spec.line_of("layout"), spec.gate)
+            out = output_folder(spec.path, out_dir)
+            result.outputs = _made(spec, pamphlet, layout, out, cache_key, result, jobs,
+                                   progress)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
     return result
@@ -99,8 +111,7 @@ def _made(spec: Spec, pamphlet: Pamphlet, layout: Layout, out: Path, cache_key: 
     check_free(out, [cache.RECORD] if cache_key else [], ours=True)
     try:
         with staging(out) as stage:
-            with time_limit(spec):
-                _outputs(spec, pamphlet, layout, stage.scratch, result, jobs, progress)
+            _outputs(spec, pamphlet, layout, stage.scratch, result, jobs, progress)
             result.diagnostics.raise_if_errors()
             record = None if cache_key is None else functools.partial(
                 cache.stage_record, out, spec=spec.path, key=cache_key, names=names)
@@ -154,7 +165,8 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
         kit_outputs(spec, pamphlet, layout, pdf, scratch, result.diagnostics, result.notes)
         made()
     except BaseException:
-        ebook.join(Diagnostics(), quietly=True)  # it writes into scratch: wait for it
+        with shielded():  # it writes into scratch: wait for it, even past the time limit
+            ebook.join(Diagnostics(), quietly=True)
         raise
     ebook.join(result.diagnostics)
     made()
@@ -246,24 +258,11 @@ def _teller(spec: Spec, scratch: Path, progress: Progress):
     return made
 
 
-@contextlib.contextmanager
-def time_limit(spec: Spec):
-    """Stop a build that runs past the spec's [pdf] time_limit, with a diagnostic (O504)."""
-    seconds = spec.pdf.time_limit
-    if not seconds or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    def stop(signum, frame):
-        raise fail("O504", f"the build took longer than {seconds} s and was stopped", spec.path,
-                   spec.line_of("pdf", "time_limit"),
-                   hint="raise [pdf] time_limit, or split the pamphlet into packets")
-    previous = signal.signal(signal.SIGALRM, stop)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+def _stopped(path: Path, seconds: int, line: int | None = None):
+    """What a build says when its time limit stops it (O504)."""
+    return lambda: fail("O504", f"the build took longer than {seconds} s and was stopped",
+                        Path(path), line,
+                        hint="raise [pdf] time_limit, or split the pamphlet into packets")
 
 
 def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str,

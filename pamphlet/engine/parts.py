@@ -36,6 +36,7 @@ from .. import __version__
 from ..diagnostics import as_plain, fail, from_plain
 from .forks import sharing
 from ..progress import Progress, Step, silent
+from ..store.limits import shielded
 from ..store.usercache import secret as _secret, store_folder, unlinked as _unlinked
 from .pagebreaks import PageStart
 from .partlayout import Finished, Laid, PartJob, Placement, Renderer, WriteError, redated
@@ -394,6 +395,12 @@ class Workers:
     def idle(self) -> list[int]:
         return [index for index, busy in enumerate(self.busy) if not busy]
 
+    def kill(self) -> None:
+        """End every worker at once, whatever it is doing."""
+        for process in self.processes:
+            process.kill()
+            process.join()
+
     def close(self) -> None:
         for inbox in self.inboxes:
             inbox.put(None)
@@ -466,8 +473,13 @@ def render_parts(sources: list[Source], job_for, finish_args: tuple, jobs: int,
     workers = Workers(max(1, min(jobs, unknown // 2)), spec)
     try:
         book.run(workers, progress, spec)
+    except BaseException:  # the time limit, say: the workers stop now, not after their part
+        with shielded():
+            workers.kill()
+        raise
     finally:
-        workers.close()
+        with shielded():
+            workers.close()
     book.remember()
     cache.prune()
     return Written([book.finished[name] for name in book.order], book.anchors(),

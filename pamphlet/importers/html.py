@@ -65,6 +65,11 @@ _TEXT = re.compile(r"[\s\ue000-\uf8ff]+")
 _READABLE = ("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript "
              "or ancestor::template)] | //body//img/@alt")
 
+# The spaces (and one line break) before a note's mark: a run is tried from its start only
+# (after a line break, from its second character, as the mark may not open a line), so that
+# a long run of spaces is not searched again from each of its characters.
+_BEFORE_MARK = re.compile(r"(?:(?<![\n \t])|(?<=\n[ \t]))[ \t]*+(?:\n[ \t]*+)?(?=\ue030)")
+
 
 def from_html(raw: bytes, path: Path, run: Run) -> list[Draft]:
     """The essay in one saved web page; [] (after a diagnostic) when it holds none."""
@@ -324,7 +329,7 @@ class _Page:
         def refs(text: str) -> str:
             # a note's mark sits on the word before it, across a line break but not a
             # paragraph's end (a margin note may open a paragraph)
-            return NOTE_TOKEN.sub(number, re.sub(r"(?<!\n)[ \t]*\n?[ \t]*(?=\ue030)", "",
+            return NOTE_TOKEN.sub(number, re.sub(_BEFORE_MARK, "",
                                                  text))
 
         def settle() -> None:

@@ -20,7 +20,8 @@ _DATE_NAMES = ("article:published_time", "datepublished", "date", "dcterms.date"
                "dc.date.issued", "dcterms.issued", "citation_publication_date",
                "citation_date", "pubdate", "publish-date", "parsely-pub-date",
                "sailthru.date", "og:published_time")
-_BYLINE = re.compile(r"\bby\s+([^\n|•,]+?)(?:\s+(?:at|on|in)\s|\s*[|•,]|\s*$)", re.I)
+# A name is short: the bound keeps each "by" from being read to the end of the text.
+_BYLINE = re.compile(r"\bby\s++([^\n|•,]{1,120}?)(?:\s++(?:at|on|in)\s|\s*+[|•,]|\s*+$)", re.I)
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(https?://[^\s>]+?)\s*-->")
 _BYLINE_WORDS = {"byline", "info", "meta", "posted", "author", "postmeta", "entry-footer",
                  "post-footers", "dateline"}

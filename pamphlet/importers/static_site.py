@@ -33,10 +33,11 @@ _ESCAPED = re.compile(r"\{\{<\s*/\*([^{}]*?)\*/\s*>\}\}|\{\{%\s*/\*([^{}]*?)\*/\
                       r"|\{\{\s*/\*([^{}]*?)\*/\s*\}\}|\{%\s*/\*([^{}]*?)\*/\s*%\}")
 # A Hugo shortcode {{< name args >}} / {{% name args %}}, a Zola one {{ name(args) }} or
 # {% name(args) %}, a Liquid tag {% name args %}, a Liquid output {{ expression }}.
-_TAG = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)([^{}]*?)\s*[>%]\}\}"
-                  r"|\{\{-?\s*([\w-]+)\(([^{}]*?)\)\s*-?\}\}"
-                  r"|\{%-?\s*([\w-]+)\(([^{}]*?)\)\s*-?%\}"
-                  r"|\{%-?\s*([\w-]+)([^{}]*?)-?%\}"
+# Names are taken whole (possessive): an unclosed tag is not tried again name by shorter name.
+_TAG = re.compile(r"\{\{([<%])\s*+(/?)\s*+([\w./-]++)([^{}]*?)[>%]\}\}"
+                  r"|\{\{-?\s*+([\w-]++)\(([^{}]*?)\)\s*-?\}\}"
+                  r"|\{%-?\s*+([\w-]++)\(([^{}]*?)\)\s*-?%\}"
+                  r"|\{%-?\s*+([\w-]++)([^{}]*?)-?%\}"
                   r"|\{\{-?([^{}]*?)-?\}\}")
 _ARG = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s,)]+))"""
                   r"""|"([^"]*)"|'([^']*)'|([^\s,=]+)""")
@@ -45,7 +46,7 @@ _SPAN = re.compile(r"`[^`\n]+`")
 _ATTR_LINE = re.compile(r"(?m)^(?:[*-][ \t]+TOC[ \t]*\n)?[ \t]*\{:[^{}\n]*\}[ \t]*\n?")
 # Every part of these patterns is either bounded or can match in one way only, so that no
 # crafted line makes them backtrack without end.
-_ATTR_TAIL = re.compile(r"(?<![ \t])[ \t]*\{:?(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"\n]*\"|[^\s}#.]+)"
+_ATTR_TAIL = re.compile(r"(?<![ \t])[ \t]*\{:?(?:[#.][\w:-]++|[\w-]++=(?:\"[^\"\n]*\"|[^\s}#.]++)"
                         r"|[ \t])+\}(?=[ \t]*$)", re.M)
 _ATTR_SPAN = re.compile(r"\{:[^{}\n]*\}|\[([^\[\]\n]{1,500})\]\{[#.][^{}\n]*\}")
 _IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\([ \t]*<?([^()\[\]\s<>]{1,2000})>?"

@@ -187,7 +187,7 @@ def _post(item, export: _Export, path: Path, run: Run) -> Draft | None:
 
 
 def _untitled(content: str, date: str | None, item, once: Once) -> str:
-    heading = re.search(r"<h[1-6][^>]*>(.*?)</h[1-6]>", content, re.S | re.I)
+    heading = re.search(r"<h[1-6][^>]*>((?:[^<]|<(?!/?h[1-6]))*?)</h[1-6]>", content, re.I)
     title = _plain(heading.group(1)) if heading else ""
     title = title or (f"Untitled ({date})" if date else "Untitled")
     once.warn("N810", f"untitled:{item.sourceline}", f"a post has no title; it is called "

@@ -37,7 +37,8 @@ BLOCKS = {f"{X}{name}" for name in (
     "footer", "nav", "figure", "table", "ol", "ul", "dl", "hr", "address")}
 PRESERVED = {f"{X}pre"}  # whitespace matters: one segment per text node, never split
 # A segment ends after . ! ? or … (with any closing quotes or brackets) and the spaces after.
-SENTENCE_END = re.compile(r"""[.!?…]+["'”’»)\]]*\s+""")
+# Each run of marks is tried from its first only (a later one ends the same way).
+SENTENCE_END = re.compile(r"""(?<![.!?…])[.!?…]++["'”’»)\]]*+\s+""")
 DECLARATION = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n'
 STYLE_HACKS = "div#book-inner { margin-top: 0; margin-bottom: 0; }"
 

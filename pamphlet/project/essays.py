@@ -333,7 +333,14 @@ class _FieldReader:
             self.lines.get(key.split(".")[0]), hint=f"write '{key}: ...' as {wanted}")
 
 
+# What the word count leaves out. No part can run past the next bracket, parenthesis or line
+# it does not close, so a text of unclosed `![` or `[a](` is read once, not once a bracket.
+_NOTE_LABEL = re.compile(r"(?m)^\[\^[^\[\]\n]*\]:")
+_LINK = re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)")
+_MARKUP = re.compile(r"<[^<>]*>|[*_`#>|]")
+
+
 def _strip_markup(body: str) -> str:
-    body = re.sub(r"^\[\^[^\]]+\]:", " ", body, flags=re.MULTILINE)
-    body = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", body)
-    return re.sub(r"<[^>]+>|[*_`#>|]", " ", body)
+    body = _NOTE_LABEL.sub(" ", body)
+    body = _LINK.sub(r"\1", body)
+    return _MARKUP.sub(" ", body)

@@ -21,16 +21,20 @@ from urllib.parse import urlsplit
 from ..diagnostics import Diagnostics, shorten
 
 MAX_URL = 2000  # characters; a QR code of version 40 holds some 2,900 bytes
-_CLOCK = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE)
-_RANGE = re.compile(r"\s*(.+?)\s*(?:-|–|—|to|bis)\s*(.+?)\s*", re.IGNORECASE)
-_DURATION = re.compile(r"\s*(?:(\d{1,2})\s*h(?:ours?)?)?\s*(?:(\d{1,4})\s*m(?:in(?:utes?)?)?)?\s*",
+# A time, a range of times or a length of time is a few words: longer text is none of them,
+# and is not searched (the patterns below may try each way of cutting a text in two).
+LONGEST_TIME = 60
+# Each space between the parts is taken whole (possessive), never shared between two parts.
+_CLOCK = re.compile(r"(\d{1,2})(?:[:.h](\d{2}))?\s*+(am|pm|a\.m\.|p\.m\.)?", re.IGNORECASE)
+_RANGE = re.compile(r"(\S(?:.*?\S)?)\s*+(?:-|–|—|to|bis)\s*+(\S.*)", re.IGNORECASE)
+_DURATION = re.compile(r"(?:(\d{1,2})\s*+h(?:ours?)?)?\s*+(?:(\d{1,4})\s*+m(?:in(?:utes?)?)?)?",
                        re.IGNORECASE)
-_HOURS_MINUTES = re.compile(r"\s*(\d{1,2})\s*h\s*(\d{2})\s*", re.IGNORECASE)  # 1h30
+_HOURS_MINUTES = re.compile(r"(\d{1,2})\s*+h\s*+(\d{2})", re.IGNORECASE)  # 1h30
 
 
 def clock(text: str) -> dt.time | None:
     """'18:30', '18.30', '6:30 pm', '7pm' as a time of day; None when it is not one."""
-    match = _CLOCK.fullmatch(text.strip())
+    match = _CLOCK.fullmatch(text.strip()) if len(text) <= LONGEST_TIME else None
     if not match:
         return None
     hour, minute = int(match[1]), int(match[2] or 0)
@@ -47,7 +51,7 @@ def times(text: str | None) -> tuple[dt.time | None, dt.time | None] | None:
         return None, None
     if (start := clock(text)) is not None:
         return start, None
-    match = _RANGE.fullmatch(text)
+    match = _RANGE.fullmatch(text.strip()) if len(text) <= LONGEST_TIME else None
     if match and (start := clock(match[1])) is not None and (end := clock(match[2])) is not None:
         return start, end
     return None
@@ -55,6 +59,7 @@ def times(text: str | None) -> tuple[dt.time | None, dt.time | None] | None:
 
 def duration(text: str) -> dt.timedelta | None:
     """'2h', '90min', '1h30', '1 hour 30 minutes' as a length of time; None when unreadable."""
+    text = text.strip() if len(text) <= LONGEST_TIME else ""
     match = _DURATION.fullmatch(text) or _HOURS_MINUTES.fullmatch(text)
     if not match or not (match[1] or match[2]):
         return None

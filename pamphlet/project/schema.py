@@ -69,22 +69,27 @@ class TomlLocator:
     """Finds the line of a key (or of a value in a list) in TOML text, for diagnostics.
 
     tomllib keeps no positions, so this reads the text by line: table headers, `key =`
-    lines and string values. It handles what people write in specs, not every corner of TOML.
+    lines and string values. It handles what people write in specs, not every corner of TOML,
+    and reads each line once, whatever it holds (no pattern here tries a line more than once).
+    A key of more than MAX_KEY_PARTS parts is no key of a spec, and is not located.
     """
 
-    _HEADER = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$")
-    _KEY = re.compile(r"""^\s*("[^"]+"|'[^']+'|[A-Za-z0-9_.-]+)\s*=""")
+    _HEADER = re.compile(r"\[\[?([^\[\]]+)\]\]?")
+    _KEY = re.compile(r"""("[^"]+"|'[^']+'|[A-Za-z0-9_.-]+)[ \t]*+=""")
 
     def __init__(self, text: str):
         self.keys: dict[tuple[str, ...], int] = {}
         self.lines = text.splitlines()
         table: tuple[str, ...] = ()
         for number, line in enumerate(self.lines, 1):
-            if header := self._HEADER.match(line):
-                table = tuple(_split_dotted(header.group(1)))
+            line = line.strip()
+            header = self._HEADER.match(line) if line.startswith("[") else None
+            rest = line[header.end():].lstrip() if header else ""
+            if header and (not rest or rest.startswith("#")):
+                table = _split_dotted(header.group(1))
                 self.keys.setdefault(table, number)
             elif key := self._KEY.match(line):
-                self.keys.setdefault(table + tuple(_split_dotted(key.group(1))), number)
+                self.keys.setdefault(table + _split_dotted(key.group(1)), number)
 
     def line_of(self, *path: str) -> int | None:
         """The line of `a.b.key`; of its table where the key is not written; else None."""
@@ -104,8 +109,27 @@ class TomlLocator:
         return start
 
 
-def _split_dotted(key: str) -> list[str]:
-    return [part.strip().strip("\"'") for part in re.split(r"\.(?=(?:[^\"']*[\"'][^\"']*[\"'])*[^\"']*$)", key)]
+MAX_KEY_PARTS = 32  # a spec's keys have three or four
+
+
+def _split_dotted(key: str) -> tuple[str, ...]:
+    """`a."b.c".d` as its parts ('a', 'b.c', 'd'): dots inside quotes do not split (read
+    once, character by character)."""
+    parts, part, quote = [], [], ""
+    for char in key:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char == ".":
+            parts.append("".join(part))
+            part = []
+            if len(parts) >= MAX_KEY_PARTS:
+                return ()
+            continue
+        part.append(char)
+    parts.append("".join(part))
+    return tuple(p.strip().strip("\"'") for p in parts)
 
 
 def nearest(word: str, candidates) -> str | None:

@@ -452,15 +452,21 @@ def _cover(values: dict, gate: Gate, path: Path, locator: TomlLocator,
     return Cover(image, values["background"], values["foreground"], values["accent"])
 
 
+SHOWN_DUPLICATES = 20  # each is looked for line by line; the rest are counted
+
+
 def _check_duplicates(slugs: list[str], path: Path, locator: TomlLocator,
                       diagnostics: Diagnostics) -> None:
     seen: set[str] = set()
-    for slug in slugs:
-        if slug in seen:
-            diagnostics.error("P108", f"essay '{slug}' is listed twice", path,
-                              locator.line_of_value(slug, "essays"),
-                              hint="remove one of the two entries")
-        seen.add(slug)
+    twice = [slug for slug in slugs if slug in seen or seen.add(slug)]
+    for slug in dict.fromkeys(twice[:SHOWN_DUPLICATES]):
+        diagnostics.error("P108", f"essay '{slug}' is listed twice", path,
+                          locator.line_of_value(slug, "essays"),
+                          hint="remove one of the two entries")
+    if len(twice) > SHOWN_DUPLICATES:
+        diagnostics.error("P108", f"{len(twice) - SHOWN_DUPLICATES:,} more essays are listed "
+                          "more than once", path, locator.line_of("essays"),
+                          hint="list each essay once")
 
 
 def _huge_number_line(text: str) -> int:
@@ -475,4 +481,4 @@ def _toml_error_line(message: str) -> int | None:
 
 
 def _toml_error_message(message: str) -> str:
-    return re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", message)
+    return re.sub(r" ?\(at (line \d+, column \d+|end of document)\)", "", message)

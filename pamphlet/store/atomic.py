@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from ..diagnostics import PamphletError, fail
+from .limits import check, shielded
 
 try:
     import fcntl
@@ -117,8 +118,10 @@ class Stage:
                 check_free(self.out, names)
                 check_free(self.out, extra, ours=True)
                 moving = [*names, *extra]
-                backups = {name: self._backup(name) for name in moving}
-                self._move(moving, backups)
+                check()  # past the time limit nothing is moved; from here, all of it is
+                with shielded():
+                    backups = {name: self._backup(name) for name in moving}
+                    self._move(moving, backups)
         except OSError as error:
             raise write_error(error, self.out) from None
         return [self.out / name for name in names]
@@ -164,8 +167,9 @@ def staging(out: Path) -> Iterator[Stage]:
     try:
         yield Stage(out, scratch)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
-        _unlock(handle)
+        with shielded():  # a build stopped by its time limit leaves no scratch behind
+            shutil.rmtree(scratch, ignore_errors=True)
+            _unlock(handle)
 
 
 def clean_leftovers(out: Path) -> None:

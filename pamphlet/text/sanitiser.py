@@ -354,7 +354,7 @@ def plain_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str) 
 def not_a_block(text: str) -> str:
     """A field's text with a leading `1.`, `#`, `-` or `>` kept as written, not made a list,
     heading or quote: "1. Welcome" in an agenda is a line of text."""
-    return re.sub(r"(?m)^(\s*)(\d+)([.)])|^(\s*)([#>]|[+*-](?=\s))",
+    return re.sub(r"(?m)^([ \t]*)(\d+)([.)])|^([ \t]*)([#>]|[+*-](?=\s))",
                   lambda m: f"{m[1]}{m[2]}\\{m[3]}" if m[2] else f"{m[4]}\\{m[5]}", text)
 
 

@@ -22,6 +22,7 @@ from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ...diagnostics import Diagnostics, shorten, shorten_urls
+from ...store.limits import check
 from ...store.paths import Gate, Refused
 
 __all__ = ["CSS", "FONTS", "HTML", "VERSION", "ProjectFetcher", "weasyprint_log"]
@@ -43,6 +44,7 @@ class ProjectFetcher(URLFetcher):
         self.loaded: dict[str, str] = {}
 
     def fetch(self, url, headers=None):
+        check()  # WeasyPrint catches what a fetcher raises: past the time limit, raise again
         if url.startswith("data:"):
             return super().fetch(url, headers)
         if url.startswith("file:"):

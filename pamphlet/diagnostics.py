@@ -72,6 +72,10 @@ class Diagnostics:
     """A collector that stages append to; the CLI shows what it holds."""
 
     items: list[Diagnostic] = field(default_factory=list)
+    # What `items` holds, to find a repeated finding at once: an essay of 50,000 broken
+    # links must not compare each new one with every one before it.
+    _seen: set[Diagnostic] = field(default_factory=set, repr=False, compare=False)
+    _seen_of: tuple[int, int] = field(default=(0, 0), repr=False, compare=False)
 
     def error(self, code: str, message: str, path: Path | None = None,
               line: int | None = None, hint: str | None = None) -> Diagnostic:
@@ -82,8 +86,12 @@ class Diagnostics:
         return self.add(Diagnostic(code, Severity.WARNING, message, path, line, hint))
 
     def add(self, diagnostic: Diagnostic) -> Diagnostic:
-        if diagnostic not in self.items:
+        if self._seen_of != (id(self.items), len(self.items)):  # set or changed from outside
+            self._seen = set(self.items)
+        if diagnostic not in self._seen:
             self.items.append(diagnostic)
+            self._seen.add(diagnostic)
+        self._seen_of = (id(self.items), len(self.items))
         return diagnostic
 
     def extend(self, diagnostics: "Diagnostics | list[Diagnostic]") -> None:

@@ -30,6 +30,7 @@ from ..engine.pdf import (PdfResult, in_parts, instruction_page, render_pdf, sav
                           write_parts)
 from ..progress import Progress, Step, silent
 from ..store.limits import shielded, time_limit
+from ..store import usercache
 from ..store.usercache import Store, store_folder
 from ..project.printing import check_fits, instructions, print_plan, sheet_size
 from ..project.spec import PdfSettings, Spec, load_spec, project_root
@@ -86,6 +87,11 @@ def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
     The spec's [pdf] time_limit covers it all, from `started` (a time.monotonic(), by
     default now: when its first byte was read) to the last output moved into place."""
     result = result or BuildResult()
+    if (why := usercache.problem()) is not None:
+        result.diagnostics.warning(
+            "O515", f"the cache in {why}, so nothing is kept for the next build (which "
+            "lays everything out again)", usercache.cache_home(),
+            hint="set XDG_CACHE_HOME to a folder you can write, or make that one writable")
     try:
         result.spec = spec
         with time_limit(spec.pdf.time_limit, _stopped(spec.path, spec.pdf.time_limit,
@@ -216,6 +222,7 @@ class _Ebook:
         epub = write_epub(self.pamphlet, self.layout, self.scratch / f"{spec.stem}.epub",
                           diagnostics, starts, covers)
         covers.prune()
+        damaged(covers, "the e-book's drawn cover", diagnostics)
         if spec.ebook.kobo:  # made from the finished EPUB, which it leaves as it is
             write_kepub(epub.path, self.scratch / f"{spec.stem}.kepub.epub", spec.path)
 
@@ -272,8 +279,18 @@ def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str,
     pamphlet = assemble(spec, essays, diagnostics, cache)
     if cache is not None:
         cache.prune()  # the entries of essays that changed, or left the selection
+        damaged(cache, "an essay's converted Markdown", diagnostics)
     diagnostics.raise_if_errors()
     return pamphlet
+
+
+def damaged(cache, what: str, diagnostics: Diagnostics) -> None:
+    """A warning (O516) for each entry of `cache` that could not be read back, and was
+    made again."""
+    for key in cache.damaged:
+        diagnostics.warning("O516", f"{what} kept in the cache could not be read back, so it "
+                            "was made again", cache.folder / key if cache.folder else None,
+                            hint="nothing to do; if it keeps happening, check the disk")
 
 
 def _markup_cache(spec: Spec, out_dir: Path | None) -> MarkupCache | None:

@@ -18,18 +18,19 @@ the files it loaded; a written part also by where it stands. The cache is the us
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import multiprocessing
 import os
 import queue
-import shutil
 import threading
-import time
 import xml.etree.ElementTree as ElementTree
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import pikepdf
 import tinyhtml5
 
 from .. import __version__
@@ -37,7 +38,9 @@ from ..diagnostics import as_plain, fail, from_plain
 from .forks import sharing
 from ..progress import Progress, Step, silent
 from ..store.limits import shielded
-from ..store.usercache import secret as _secret, store_folder, unlinked as _unlinked
+from ..store.paths import Refused, writable
+from ..store.usercache import (cache_home, forget_old, remove_unused, sealed,
+                               secret as _secret, store_folder)
 from .pagebreaks import PageStart
 from .partlayout import Finished, Laid, PartJob, Placement, Renderer, WriteError, redated
 
@@ -223,15 +226,16 @@ class PartCache:
     where it stood; `body/<key>.pdf` a written part without its margin boxes, keyed by
     the side of the book it starts on, with what its margin boxes are made from, so that
     a part that moved is numbered again without being laid out. Entries this build did
-    not use are removed at the end.
+    not use are removed at the end. A written part that cannot be read back (whatever its
+    recorded hash says) is made again, and named in `damaged`.
     """
 
-    def __init__(self, folder: Path | None, within: Path | None = None):
-        # Only a folder reached without links from the output folder `within`: a project
-        # that ships build/.pamphlet-parts as a link cannot have the cache read, written or
-        # pruned elsewhere.
-        self.folder = folder if folder is not None and _unlinked(folder, within) else None
+    def __init__(self, folder: Path | None):
+        # Only a folder that leads nowhere outside the user's cache (usercache.sealed): a
+        # link there cannot have the cache read, written or pruned elsewhere.
+        self.folder = folder if folder is not None and sealed(folder) else None
         self.used: set[Path] = set()
+        self.damaged: list[str] = []
 
     def layout(self, key: str) -> dict | None:
         return self._json(self._path("layout", key, ".json"))
@@ -261,8 +265,10 @@ class PartCache:
         try:
             data = path.read_bytes()
         except OSError:
+            self.damaged.append(key)
             return None
-        if hashlib.sha256(data).hexdigest() != meta.get("sha256"):
+        if hashlib.sha256(data).hexdigest() != meta.get("sha256") or not _readable(data, meta):
+            self.damaged.append(key)
             return None
         self.used.add(path)
         return data, meta
@@ -277,24 +283,20 @@ class PartCache:
 
     def prune(self) -> None:
         """Remove the entries this build did not use (a part that changed, say), and the
-        caches of output folders not built for a month."""
-        if self.folder is None or not self.folder.is_dir() \
-                or not _unlinked(self.folder, self.folder.parent.parent):
+        caches of output folders not built for a month; no link is followed."""
+        if self.folder is None or not self.folder.is_dir() or not sealed(self.folder):
             return
-        for path in self.folder.glob("*/*"):
-            if path not in self.used and path.is_file() and not path.is_symlink():
-                path.unlink(missing_ok=True)
-        os.utime(self.folder.parent)
-        month = time.time() - 30 * 24 * 3600
-        for other in self.folder.parent.parent.iterdir():
-            if other.is_dir() and not other.is_symlink() and other.stat().st_mtime < month:
-                shutil.rmtree(other, ignore_errors=True)
+        for kind in ("layout", "pdf", "body"):
+            if sealed(self.folder / kind) and (self.folder / kind).is_dir():
+                remove_unused(self.folder / kind, lambda name, kind=kind:
+                              self.folder / kind / name in self.used)
+        forget_old(self.folder.parent)
 
     def _path(self, kind: str, key: str, suffix: str) -> Path | None:
         if self.folder is None:
             return None
         path = self.folder / kind / f"{key}{suffix}"
-        if not _unlinked(path.parent, self.folder.parent.parent):
+        if not sealed(path.parent):
             return None
         self.used.add(path)
         return path
@@ -311,15 +313,31 @@ class PartCache:
     def _write(self, path: Path | None, data: bytes) -> None:
         if path is None:
             return
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
         try:
-            if not _unlinked(path.parent, self.folder.parent.parent):
-                return  # never write where a link leads
-            path.parent.mkdir(parents=True, exist_ok=True)
-            temporary = path.with_name(f".{path.name}.{os.getpid()}")
-            temporary.write_bytes(data)
+            writable(path.parent, cache_home())  # never write where a link leads
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC |
+                                 os.O_NOFOLLOW, 0o600)
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
             os.replace(temporary, path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        except (OSError, Refused):  # a cache that cannot be written only costs time
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+
+
+def _readable(pdf: bytes, meta: dict) -> bool:
+    """Whether a cached part's PDF reads back whole, as the stitching will read it: every
+    stream decoded (the fonts are merged from their data), with no repair, and the pages its
+    record says."""
+    try:
+        with pikepdf.open(io.BytesIO(pdf)) as part:
+            for obj in part.objects:
+                if isinstance(obj, pikepdf.Stream):
+                    obj.read_bytes()
+            return len(part.pages) == meta.get("pages") and not part.get_warnings()
+    except (pikepdf.PdfError, ValueError, TypeError, RuntimeError):
+        return False
 
 
 FORMAT = "5"  # of the cached parts: a change to what a part holds leaves the old ones unused

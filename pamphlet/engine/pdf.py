@@ -188,9 +188,15 @@ def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: D
                        spec.path, pamphlet.dir != "rtl", source.shell, spec.pdf.line_numbers,
                        source.standin)
 
+    cache = parts.PartCache(cache_folder)
     written = parts.render_parts(
         parts.split(html), job_for, (_identifier(pamphlet), *_dates(spec), READING_VARIANT),
-        jobs, parts.PartCache(cache_folder), uses_total, progress, spec.path)
+        jobs, cache, uses_total, progress, spec.path)
+    if cache.damaged:
+        diagnostics.warning("O516", f"{len(set(cache.damaged))} part(s) of the reading PDF kept "
+                            "in the cache could not be read back, so they were laid out again",
+                            cache.folder, hint="nothing to do; if it keeps happening, check "
+                            "the disk")
     if written.crossing or written.texts or written.running:
         names = ", ".join(f"'{name}'" for name in
                           written.crossing or written.running or written.texts[:3])

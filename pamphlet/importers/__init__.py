@@ -30,6 +30,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostics
 from ..project.library import slugify
+from ..store.paths import Refused, writable
 from .draft import MAX_IMAGE_MB, Draft, Run, image_kind, markdown_image, missing_image
 
 MAX_INPUT_MB = 256  # a WordPress export of a large blog; beyond that, split the export
@@ -168,11 +169,11 @@ def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) ->
 
     The images a draft uses are copied into source/<slug>/, each under a new name. A file
     that cannot be written is an error (N821) and the other drafts are still written."""
-    try:
-        source.mkdir(parents=True, exist_ok=True)
-    except OSError as error:
-        diagnostics.error("N821", f"cannot create {source}: {error.strerror or error}", source,
-                          hint="check the project folder's permissions")
+    try:  # source/ may be a link a shared project arrived with: nothing is written outside
+        writable(source, source.parent, "N821", "essays' folder",
+                 hint="remove the link, or make source/ a folder of the project")
+    except Refused as refused:
+        diagnostics.extend(refused.diagnostics)
         return []
     written = []
     for draft in drafts:

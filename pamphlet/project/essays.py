@@ -9,6 +9,7 @@ Diagnostic codes of this stage:
   E211 the essay is very long (warning)   E212 control characters were left out (warning)
   E213 the essay's date is no real date    E214 a source's date is no real date (warning)
   E215 the front matter is nested too deep
+  E218 the essay is larger than MAX_ESSAY
   E220 source/ cannot be listed
 """
 
@@ -110,6 +111,11 @@ def _read_text(path: Path, diagnostics: Diagnostics, encoding: str, gate: Gate) 
                                              codes={"missing": "E201"})
     except Refused as refused:
         diagnostics.extend(refused.diagnostics)
+        return None
+    if len(raw) > MAX_ESSAY:
+        diagnostics.error("E218", f"the essay is {len(raw) / 1e6:.1f} MB, more than the "
+                          f"{MAX_ESSAY / 1e6:g} MB an essay may be (some 3,000 pages)", path,
+                          hint="split it into several essays")
         return None
     try:
         text = raw.decode("utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8")
@@ -259,6 +265,10 @@ def _essay(path: Path, meta: dict, lines: dict[str, int], body: str, body_line: 
 
 
 LONG_ESSAY = 1_000_000  # bytes of Markdown: some 400 pages
+# Bytes of Markdown an essay may have. Python-Markdown was made for pages, not books: parts
+# of it take time by the square of a paragraph's markup or of a block's parts, which
+# mdsafe.py bounds but cannot make free.
+MAX_ESSAY = 8_000_000
 
 
 @dataclass

@@ -1,13 +1,16 @@
 """The library workflow: starting a project, adding essays, and figures about essays.
 
-Writes new files only, never over an existing one. Diagnostic codes: N801 the folder
-already holds a project, N802 the essay file already exists, N803 a title with no letters.
+Writes new files only, never over an existing one, and only inside the project: a
+`source/` or `layouts/` that is a link leading out of it is refused (N821). Diagnostic codes:
+N801 the folder already holds a project, N802 the essay file already exists, N803 a title
+with no letters.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from .clock import build_time, reproducible
 from ..diagnostics import fail
+from ..store.paths import writable
 from .essays import Essay
 from .spec import SPEC_NAME
 
@@ -77,8 +81,9 @@ def init_project(folder: Path) -> list[Path]:
     if (folder / SPEC_NAME).exists():
         raise fail("N801", f"{folder / SPEC_NAME} already exists", folder / SPEC_NAME,
                    hint="pamphlet init never overwrites a project; choose an empty folder")
-    (folder / "source").mkdir(parents=True, exist_ok=True)
-    (folder / "layouts").mkdir(exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    for inner in ("source", "layouts"):
+        writable(folder / inner, folder, "N821", f"project's {inner}/ folder", hint=_HINT)
     made = [_write_new(folder / SPEC_NAME, SPEC_TEMPLATE.format(
         title=folder.resolve().name.replace("-", " ").title() or "My Pamphlet",
         date=today().isoformat()))]
@@ -98,13 +103,16 @@ def new_essay(root: Path, title: str, author: str = "", tags: tuple[str, ...] = 
         raise fail("N803", f"the title '{title}' gives no file name", None,
                    hint="use a title with letters or digits")
     path = Path(root) / "source" / f"{slug}.md"
-    if path.exists():
+    writable(path.parent, root, "N821", "essays' folder", hint=_HINT)
+    if os.path.lexists(path):
         raise fail("N802", f"{path} already exists", path,
                    hint="choose another title; pamphlet never overwrites an essay")
-    path.parent.mkdir(parents=True, exist_ok=True)
     return _write_new(path, ESSAY_TEMPLATE.format(
         title=_yaml_text(title), author=_yaml_text(author), date=today().isoformat(),
         tags=", ".join(tags), body="Write here."))
+
+
+_HINT = "remove the link, or make it a folder of the project"
 
 
 def slugify(title: str) -> str:

@@ -21,10 +21,11 @@ from . import packet_form
 from .packet_form import diagnostic_data
 from ..store.atomic import atomic_output
 from ..diagnostics import Diagnostics, PamphletError
+from ..build.pipeline import output_folder
 from ..project.spec import PdfSettings, load_spec
 from . import forms
 from .guard import Guard, new_token, safe_file, served_hosts
-from .jobs import SCRATCH, Builds, Job
+from .jobs import SCRATCH, Builds, Job, scratch_folder
 from .live import Hub, affects, selected_slugs, watch
 from .views import essay_view, spec_names
 
@@ -49,7 +50,7 @@ class Target:
     def args(self, root: Path) -> tuple:
         """The arguments of jobs.build_in_worker."""
         return (str(self.spec), str(self.out), CACHE_ENCODING,
-                str(root / "build" / SCRATCH / "previews" / f"{self.preview}.json"), self.name)
+                str(scratch_folder(root, "previews") / f"{self.preview}.json"), self.name)
 
 
 @dataclass
@@ -259,7 +260,11 @@ async def _build(state: State, request: Request) -> Response:
                 shown_name), "diagnostics": [diagnostic_data(d, state.root) for d in diagnostics]}
         await _notify(state, job)
         return JSONResponse(job.public())
-    target = await asyncio.to_thread(_target, state.root, name, shown_name, text)
+    try:
+        target = await asyncio.to_thread(_target, state.root, name, shown_name, text)
+    except PamphletError as error:  # build/ or build/.serve leads out of the project
+        await _refused(state, job, error)
+        return JSONResponse(job.public())
     start_build(state, job, target)
     return JSONResponse(job.public())
 
@@ -268,10 +273,11 @@ def _target(root: Path, name: str, shown_name: str, text: str) -> Target:
     """The saved spec, if the form's text is what is on disk; else a draft file of it."""
     saved = root / name if name else None
     stem = Path(shown_name).stem
+    scratch_folder(root, "previews")  # nothing is built unless build/ is the project's own
     if saved is not None and saved.is_file() and saved.read_text("utf-8-sig") == text:
-        return Target(shown_name, saved, root / "build", stem)
-    folder = root / "build" / SCRATCH / "drafts" / shown_name.replace("/", "--")
-    folder.mkdir(parents=True, exist_ok=True)
+        return Target(shown_name, saved, output_folder(saved), stem)
+    folder = scratch_folder(root, "drafts", shown_name.replace("/", "--"))
+    scratch_folder(root, "drafts", shown_name.replace("/", "--"), "out")
     draft = folder / f"{stem}.toml"  # the same name: the e-book's identifier comes from it
     if not draft.is_file() or draft.read_text("utf-8") != text:
         with atomic_output(draft) as temporary:
@@ -294,8 +300,20 @@ async def _run(state: State, job: Job, target: Target, selected) -> None:
     state.selected[target.name] = selected if selected is not None else \
         await asyncio.to_thread(selected_slugs, target.spec)
     limit = await asyncio.to_thread(_time_limit, target.spec)
-    args = target.args(state.root)
+    try:
+        args = await asyncio.to_thread(target.args, state.root)
+    except PamphletError as error:  # build/.serve became a link meanwhile
+        await _refused(state, job, error)
+        return
     await state.builds.run(job, args, limit, lambda j: _notify(state, j))
+
+
+async def _refused(state: State, job: Job, error: PamphletError) -> None:
+    """A build that cannot even start (its folders lead out of the project): failed."""
+    job.state, job.result = "failed", {
+        "ok": False, "outputs": [], "notes": [], "last_good": None,
+        "diagnostics": [diagnostic_data(d, state.root) for d in error.diagnostics]}
+    await _notify(state, job)
 
 
 def _time_limit(spec: Path) -> int:

@@ -20,12 +20,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..store.atomic import atomic_output
-from ..diagnostics import Diagnostic, Diagnostics, Severity
+from ..diagnostics import Diagnostic, Diagnostics, PamphletError, Severity
 from .packet_form import diagnostic_data
 from ..project.spec import project_root
 
 GRACE = 15  # seconds past a spec's time limit before its worker is killed from outside
 SCRATCH = ".serve"  # inside the project's build/: drafts, their outputs and previews
+
+
+def scratch_folder(root: Path, *parts: str, make: bool = True) -> Path:
+    """build/.serve/<parts> of the project at `root`, made: only when build/ is the project's
+    own (O512) and the folder leads nowhere outside it (S906), so that a project arriving
+    with a link there cannot have drafts, outputs or previews written elsewhere."""
+    from ..build.pipeline import output_folder
+    from ..project.spec import SPEC_NAME
+    from ..store.paths import writable
+
+    build = output_folder(root / SPEC_NAME)
+    return writable(build.joinpath(SCRATCH, *parts), build, make=make)
 READING_SCALE = 0.3  # of a PDF point: an A5 page is about 126 pixels wide
 SHEET_SCALE = 0.25
 FIRST_PAGES = 24  # drawn before the build is reported: about what the page shows at first
@@ -66,6 +78,11 @@ def build_in_worker(target: str, out: str, encoding: str, preview: str, shown_as
         result, cached = build(spec, out_dir, cache_key=key), False
     result.diagnostics.extend(notes)
     root = project_root(spec)
+    if result.ok and not cached:
+        try:
+            scratch_folder(root, "previews")
+        except PamphletError as error:  # a link made since the request was taken
+            result.diagnostics.extend(error.diagnostics)
     data = {"ok": result.ok, "cached": cached, "started": started,
             "outputs": [p.name for p in result.outputs], "notes": list(result.notes),
             "pages": result.pages,
@@ -121,7 +138,6 @@ def draw_previews(out: Path, result, preview: Path, first: int, started: float) 
              "started": started}
     index["complete"] = len(index["pages"]) == (result.pages or 0) and \
         len(index["sides"]) == index["total_sides"]
-    preview.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(preview) as temporary:
         temporary.write_text(json.dumps(index))
     return {key: index[key] for key in ("total_pages", "total_sides", "complete", "started")}

@@ -153,7 +153,7 @@ def _link_files(folder: Path, scratch: Path) -> None:
             raise fail("T101", f"the shard holds a link, {relative}, where pamphlet writes "
                        "files", folder, hint="gather shard folders as pamphlet wrote them")
         if path.is_file():
-            link_file(path, scratch / relative)
+            link_file(path, scratch / relative, scratch)
 
 
 def _replace(scratch: Path, out: Path) -> None:

@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import shutil
 import zipfile
 from pathlib import Path
 from urllib.parse import quote
@@ -22,6 +21,8 @@ from lxml import etree
 from .. import __version__
 from ..book.assemble import Chapter, Pamphlet, format_date
 from ..diagnostics import Diagnostics
+from ..store.atomic import write_file
+from ..store.paths import writable
 from ..project.essays import Essay, read_essay
 from ..text.markup import EPUB_NS, linked_slugs, render_body, smarten
 from ..project.spec import Spec
@@ -54,21 +55,23 @@ def href(*parts: str) -> str:
     return "/".join(quote(part, safe="") for part in parts)
 
 
-def link_file(source: Path, target: Path) -> None:
-    """`target` as a second link to `source` (a copy where links cannot be made)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
+def link_file(source: Path, target: Path, root: Path) -> None:
+    """`target` as a second link to `source` (a copy where links cannot be made), in a folder
+    that leads nowhere outside `root`; whatever stood at `target` (a link too) is replaced,
+    not followed."""
+    writable(target.parent, root, "T105")
+    if os.path.lexists(target):
         target.unlink()
     try:
         os.link(source, target)
     except OSError:
-        shutil.copyfile(source, target)
+        write_file(target, source.read_bytes(), root, "T105")
 
 
 def save_record(work: Path, kind: str, name: str, record: dict) -> None:
-    path = work / "records" / f"{kind}-{name}.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False))
+    write_file(work / "records" / f"{kind}-{name}.json",
+               json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False).encode(), work,
+               "T105")
 
 
 def load_record(work: Path, kind: str, name: str) -> dict | None:
@@ -111,7 +114,7 @@ def downloads(built: list[Path], work: Path, stem: str, plans: dict[str, str],
     `work/covers/<folder>/` (the EPUB's own cover raster, and a thumbnail made from it)."""
     found = []
     for path in built:
-        link_file(path, work.joinpath("files", *folder, path.name))
+        link_file(path, work.joinpath("files", *folder, path.name), work)
         found.append({"href": href("files", *folder, path.name), "label": label(path.name, stem),
                       "type": media_type(path.name), "size": path.stat().st_size,
                       "note": plans.get(path.name, "")})
@@ -139,10 +142,9 @@ def save_cover(epub: Path, work: Path, name: str, folder: tuple[str, ...]) -> di
         data = book.read(inside)
     suffix = Path(inside).suffix.lower()
     full = work.joinpath(*folder, f"{name}{suffix}")
-    full.parent.mkdir(parents=True, exist_ok=True)
-    full.write_bytes(data)
+    write_file(full, data, work, "T105")
     thumb, size = _thumbnail(data)
-    full.with_name(f"{name}-thumb.jpg").write_bytes(thumb)
+    write_file(full.with_name(f"{name}-thumb.jpg"), thumb, work, "T105")
     return {"href": href(*folder, full.name), "type": _image_type(suffix),
             "thumb": href(*folder, f"{name}-thumb.jpg"), "thumb_size": size}
 
@@ -243,9 +245,7 @@ def _summary(essay: Essay, body: str) -> str:
 def _save_media(work: Path, data: bytes, name: str) -> str:
     """Store an image once by its content; the page's path to it."""
     stored = f"{hashlib.sha256(data).hexdigest()[:20]}{Path(name).suffix}"
-    target = work / "media" / stored
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    write_file(work / "media" / stored, data, work, "T105")
     return f"../media/{stored}"
 
 

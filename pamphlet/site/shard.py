@@ -21,6 +21,8 @@ from ..diagnostics import Diagnostics, PamphletError, fail
 from ..project.spec import SPEC_NAME, Spec, load_spec, project_root
 from ..project.essays import Essay, read_essay
 from ..project.select import select
+from ..store.atomic import write_file
+from ..store.paths import writable
 from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record, load_record,
                       save_record, spec_record)
 from .units import Unit, project_units, share, units_digest
@@ -74,6 +76,8 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
     units = project_units(root)
     mine = share(units, part)
     prepare_folder(work, MANIFEST, "a shard folder")
+    for folder in CONTENT:  # what is pruned and written in it leads nowhere else
+        writable(work / folder, work, "T105", "shard's folder", make=False)
     (work / MANIFEST).unlink(missing_ok=True)  # until the shard is whole, it is none
     house = _house_spec(root, result.diagnostics)
     library = Library({u.name: u.path for u in units if u.kind == "essay"}, house, encoding,
@@ -92,7 +96,7 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
                 # Shards made by other versions, or stamped with other times, differ too.
                 "made": f"pamphlet {__version__}, SOURCE_DATE_EPOCH "
                         f"{os.environ.get('SOURCE_DATE_EPOCH', 'unset')}"}
-    (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    write_file(work / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), work)
     return result
 
 
@@ -308,5 +312,9 @@ def _forget_others(work: Path, mine: list[Unit]) -> None:
 
 
 def default_work(root: Path) -> Path:
-    """Where a one-machine build keeps its records between runs."""
-    return project_root(root / "pamphlet.toml") / "build" / ".site-work"
+    """Where a one-machine build keeps its records between runs: build/.site-work, when
+    build/ is the project's own (O512) and that folder leads nowhere outside it (T105)."""
+    from ..build.pipeline import output_folder
+
+    build = output_folder(root / SPEC_NAME)
+    return writable(build / ".site-work", build, "T105", "site's work folder", make=False)

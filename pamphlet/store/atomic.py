@@ -21,6 +21,7 @@ from typing import Callable, Iterator
 
 from ..diagnostics import PamphletError, fail
 from .limits import check, shielded
+from .paths import writable
 
 try:
     import fcntl
@@ -99,6 +100,15 @@ def atomic_output(target: Path):
         raise write_error(error, target.parent) from None
     finally:
         temporary.unlink(missing_ok=True)
+
+
+def write_file(path: Path, data: bytes, root: Path, code: str = "S906") -> Path:
+    """`data` as the file `path` (made, or replaced whole), in a folder that leads nowhere
+    outside `root` (paths.writable); a link standing at `path` is replaced, not followed."""
+    writable(path.parent, root, code)
+    with atomic_output(path) as temporary:
+        temporary.write_bytes(data)
+    return path
 
 
 class Stage:

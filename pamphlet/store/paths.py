@@ -11,6 +11,12 @@ descriptor before a byte is read, so it cannot be swapped between the check and 
 Diagnostic codes: S902 a path leads outside the project, S903 not a regular file,
 S904 a file over the size limit, S905 a file cannot be read. Callers that have long had a
 code of their own for "outside" (M302 images, P109 cover, P113 intro) pass it in.
+
+Writing has its gate too (`writable`): every folder pamphlet writes into (source/ for
+`import` and `new`, build/ and every folder in it, the user's cache) is made or taken only
+when it resolves, links and all, inside the folder it belongs to, and is a folder. A
+project may arrive with `build/` or `source/` a link to the builder's home; the code for
+such a folder is the caller's (O512 build/, N821 source/, T105 a site's folders), else S906.
 """
 
 from __future__ import annotations
@@ -169,6 +175,48 @@ class Gate:
     def _refuse(code: str, message: str, where, hint: str) -> Refused:
         path, line = where
         return Refused(Diagnostic(code, Severity.ERROR, message, path, line, hint))
+
+
+def writable(folder: Path, root: Path, code: str = "S906", what: str = "folder",
+             make: bool = True, hint: str | None = None) -> Path:
+    """`folder`, made if need be (with `make`), once it is certain that writing into it
+    writes inside `root`: every link on the way resolves inside `root`'s own real place,
+    and what stands there is a folder. Else raise Refused with `code`.
+
+    `root` is where the caller may write (the project, an output folder named on the
+    command line, the user's cache); links above it are the user's own and followed."""
+    folder, real_root = Path(folder), Path(os.path.realpath(root))
+    resolved = Path(os.path.realpath(folder))
+    if not resolved.is_relative_to(real_root):
+        linked = os.path.normpath(os.path.abspath(folder)) != str(resolved)
+        raise _write_refusal(code, f"the {what} {folder} leads outside {root}"
+                             + (f" (a link to {resolved})" if linked else ""), folder,
+                             hint or "remove the link; pamphlet writes only inside the "
+                             "folders it was given")
+    if present(folder) and not os.path.isdir(folder):
+        raise _write_refusal(code, f"the {what} {folder} is not a folder", folder,
+                             hint or "move it away, or name another folder")
+    if make:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise _write_refusal(code, f"cannot make the {what} {folder}: "
+                                 f"{error.strerror or error}", folder,
+                                 hint or "check the permissions of the folders above it") \
+                from None
+        if not Path(os.path.realpath(folder)).is_relative_to(real_root):  # swapped meanwhile
+            raise _write_refusal(code, f"the {what} {folder} leads outside {root}", folder,
+                                 hint or "remove the link")
+    return folder
+
+
+def _write_refusal(code: str, message: str, path: Path, hint: str) -> Refused:
+    return Refused(Diagnostic(code, Severity.ERROR, message, path, None, hint))
+
+
+def is_inside(path: Path, root: Path) -> bool:
+    """Whether `path`, links and all, lies inside `root`'s real place."""
+    return Path(os.path.realpath(path)).is_relative_to(Path(os.path.realpath(root)))
 
 
 class _Opened:

@@ -1,17 +1,25 @@
 """The user's own cache of pamphlet ($XDG_CACHE_HOME/pamphlet): where it is, the salt of its
-keys, and the check that a folder in it is reached without following a link. The reading
-PDF's parts (outputs/parts.py) and the essays' converted Markdown (markcache.py) live there,
-never in a project, so that a failed build leaves its output folder as it was and a project
-cannot arrive with cached results of its own."""
+keys, and the check that a folder in it leads nowhere else. The reading PDF's parts
+(engine/parts.py), the essays' converted Markdown (markcache.py) and the e-book's drawn
+cover live there, never in a project, so that a failed build leaves its output folder as it
+was and a project cannot arrive with cached results of its own.
+
+A cache only saves time. One that cannot be made (XDG_CACHE_HOME is a file, say) is not
+used, and the build says so once (`problem`, O515); a folder in it that leads outside it
+(a link) is neither read, written nor pruned; an entry that cannot be read back, whatever
+its recorded hash says, is made again, and the build says so (`Store.damaged`, O516)."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import shutil
 import time
 from pathlib import Path
+
+from .paths import Refused, writable
 
 
 def cache_home() -> Path:
@@ -49,19 +57,25 @@ def secret() -> bytes:
 _SALT: bytes | None = None
 
 
-def unlinked(folder: Path, within: Path | None) -> bool:
-    """Whether no folder from `within` (exclusive) down to `folder` is a link."""
-    within = within if within is not None else folder.parent.parent
+def problem() -> str | None:
+    """Why this user's cache cannot be used (it cannot be made, or is not a folder); None
+    when it can."""
+    home = cache_home()
     try:
-        relative = folder.relative_to(within)
-    except ValueError:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return f"{home} cannot be made: {error.strerror or error}"
+    return None if home.is_dir() else f"{home} is not a folder"
+
+
+def sealed(folder: Path) -> bool:
+    """Whether `folder` lies in the user's cache and leads nowhere else: each link on the way
+    resolves inside the cache, and what stands there is a folder (or nothing yet)."""
+    try:
+        writable(folder, cache_home(), make=False)
+    except Refused:
         return False
-    path = within
-    for part in relative.parts:
-        path = path / part
-        if path.is_symlink() or (path.exists() and not path.is_dir()):
-            return False
-    return True
+    return problem() is None
 
 
 def store_folder(kind: str, out: Path, stem: str) -> Path:
@@ -78,24 +92,33 @@ class Store:
     MAX_ENTRY = 64_000_000  # bytes: larger files in the cache are not ours to read
 
     def __init__(self, folder: Path | None):
-        self.folder = folder if folder is not None and self._safe(folder) else None
+        self.folder = folder if folder is not None and sealed(folder) and problem() is None \
+            else None
         self.used: set[str] = set()
+        self.damaged: list[str] = []  # entries found but not read back (see the module)
 
     def get(self, key: str):
         """The value kept under `key`; None if there is none, or it is damaged (a build
-        killed while writing it, a failing disk) or not a plain file."""
+        killed while writing it, a failing disk; then in `damaged`) or not a plain file."""
         if self.folder is None:
             return None
         self.used.add(key)
         try:
             descriptor = os.open(self.folder / f"{key}.json", os.O_RDONLY | os.O_NOFOLLOW)
+        except FileNotFoundError:
+            return None
+        except OSError:
+            self.damaged.append(key)
+            return None
+        try:
             with os.fdopen(descriptor, "rb") as stream:
                 data = stream.read(self.MAX_ENTRY + 1)
             entry = json.loads(data) if len(data) <= self.MAX_ENTRY else None
             if _sha(entry["value"]) == entry["sha256"]:
                 return entry["value"]
-        except (OSError, ValueError, TypeError, KeyError):
+        except (OSError, ValueError, TypeError, KeyError, RecursionError):
             pass
+        self.damaged.append(key)
         return None
 
     def put(self, key: str, value) -> None:
@@ -105,33 +128,45 @@ class Store:
         path = self.folder / f"{key}.json"
         temporary = path.with_name(f".{key}.{os.getpid()}")
         try:
-            if not self._safe(self.folder):
-                return  # never write where a link leads
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary.write_text(json.dumps({"value": value, "sha256": _sha(value)}))
+            writable(self.folder, cache_home())  # never write where a link leads
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC |
+                                 os.O_NOFOLLOW, 0o600)
+            with os.fdopen(descriptor, "w") as stream:
+                stream.write(json.dumps({"value": value, "sha256": _sha(value)}))
             os.replace(temporary, path)
-        except OSError:
-            temporary.unlink(missing_ok=True)  # a cache that cannot be written only costs time
+        except (OSError, Refused):  # a cache that cannot be written only costs time
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
 
     def prune(self) -> None:
         """Remove the entries this build did not use, and the folders of output folders
         not built for a month."""
-        if self.folder is None or not self.folder.is_dir() or not self._safe(self.folder):
+        if self.folder is None or not self.folder.is_dir() or not sealed(self.folder):
             return
-        for path in self.folder.iterdir():
-            if path.stem not in self.used and path.is_file() and not path.is_symlink():
-                path.unlink(missing_ok=True)
-        place = self.folder.parent
-        os.utime(place)
-        month = time.time() - 30 * 24 * 3600
-        for other in place.parent.iterdir():
-            if other.is_dir() and not other.is_symlink() and other.stat().st_mtime < month:
-                shutil.rmtree(other, ignore_errors=True)
+        remove_unused(self.folder, lambda name: Path(name).stem in self.used)
+        forget_old(self.folder.parent)
 
-    @staticmethod
-    def _safe(folder: Path) -> bool:
-        """Whether `folder` is reached from the user's cache without following a link."""
-        return unlinked(folder, cache_home())
+
+def remove_unused(folder: Path, used) -> None:
+    """Remove the files (and links) of `folder` whose names `used(name)` does not claim; a
+    link is removed, never followed."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if not used(entry.name) and not entry.is_dir(follow_symlinks=False):
+                os.unlink(entry.path)
+
+
+def forget_old(place: Path) -> None:
+    """Mark the output folder's entries `place` as used now, and remove those of other
+    output folders (beside it) not built for a month: folders only, no link followed."""
+    with contextlib.suppress(OSError):
+        os.utime(place)
+    month = time.time() - 30 * 24 * 3600
+    with contextlib.suppress(OSError):
+        for other in os.scandir(place.parent):
+            if other.is_dir(follow_symlinks=False) \
+                    and other.stat(follow_symlinks=False).st_mtime < month:
+                shutil.rmtree(other.path, ignore_errors=True)  # which follows no link
 
 
 def _sha(value) -> str:

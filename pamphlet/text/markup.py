@@ -13,6 +13,9 @@ Diagnostic codes of this stage:
   E217 an image has so many pixels that it is slow to print (warning)
   M308 a link to an anchor that does not exist is unwrapped (warning)
   M320 an image has no alt text (warning)
+  M311 brackets too many to read as links were left as text (warning)
+  M312 an essay has more footnotes than MAX_NOTES (error)
+  M313 a line of an essay is longer than MAX_LINE (error)
 """
 
 from __future__ import annotations
@@ -36,13 +39,20 @@ from ..diagnostics import Diagnostics, shorten
 from ..project.essays import Essay
 from ..project.images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
 from .markcache import MarkupCache
+from .mdsafe import BUDGET_MARK, LINE_WORK, BoundedLinks, marks
 from ..store.paths import Gate, Refused
-from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree,
+from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree, depths,
                         inline_markdown, inner_xml, ncname, not_a_block)
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 MAX_DEPTH = 24  # levels of nested elements kept; deeper ones are flattened
+MAX_NOTES = 3_000  # footnotes an essay may have: more is no essay, and would take hours
+# Characters in one line; and see mdsafe.LINE_WORK: Python-Markdown copies a paragraph's
+# text again for each piece of markup it finds in it, so a line's cost grows with the
+# square of its markup.
+MAX_LINE = 100_000
+_NOTE_DEFINITION = re.compile(r"(?m)^ {0,3}\[\^[^\[\]\s]+\]:")
 
 
 @dataclass(frozen=True)
@@ -113,8 +123,16 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
     # The footnote extension's ids carry a mark that the essay's own raw HTML cannot hold (a
     # hash of the essay), so HTML that imitates its notes or calls is never taken for them.
     mark = f"-{hashlib.sha256(essay.body.encode()).hexdigest()[:16]}-"
+    if _too_many_notes(essay, diagnostics) or _too_long_line(essay, diagnostics):
+        return Body(ncname(anchor or essay.slug, "essay"), "", (), (), ())
     convert = lambda: _markdown(mark).convert(essay.body)  # noqa: E731
     converted = (cache.converted(essay.body, convert) if cache else convert()) or "<p></p>"
+    if f"<!--{BUDGET_MARK}{mark}-->" in converted:
+        diagnostics.warning(
+            "M311", "the essay holds so many brackets that cannot be links (opened and never "
+            "closed, say) that the rest of them were printed as written, not read as links",
+            essay.path, essay.body_line,
+            hint="close each [ with ] and each ( with ), or escape a bracket meant as text: \\[")
     anchor = ncname(anchor or essay.slug, "essay")
     fixer = _TreeFixer(essay, (gate or Gate.for_project(root)).project_only(), diagnostics,
                        slugs, anchor, mark)
@@ -132,12 +150,43 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                 tuple(fixer.ids.items()))
 
 
+def _too_many_notes(essay: Essay, diagnostics: Diagnostics) -> bool:
+    """An error (M312) for an essay with more footnotes than MAX_NOTES, which is not
+    converted: Python-Markdown would take hours over a million of them."""
+    count = sum(1 for _ in _NOTE_DEFINITION.finditer(essay.body))
+    if count <= MAX_NOTES:
+        return False
+    diagnostics.error("M312", f"the essay has {count:,} footnotes, more than the "
+                      f"{MAX_NOTES:,} an essay may have", essay.path, essay.body_line,
+                      hint="split the essay, or turn notes into text")
+    return True
+
+
+def _too_long_line(essay: Essay, diagnostics: Diagnostics) -> bool:
+    """An error (M313) for an essay with a line longer than MAX_LINE, which is not converted."""
+    if len(essay.body) * marks(essay.body) <= LINE_WORK and len(essay.body) <= MAX_LINE:
+        return False
+    number, line = next(((number, line) for number, line in enumerate(essay.body.split("\n"))
+                         if len(line) > MAX_LINE or len(line) * marks(line) > LINE_WORK),
+                        (0, ""))
+    if not line:
+        return False
+    problem = f"more than the {MAX_LINE:,} a line may have" if len(line) > MAX_LINE else \
+        f"with {marks(line):,} quotes, dashes and other marks: more than a line may hold"
+    diagnostics.error("M313", f"a line of the essay is {len(line):,} characters long, "
+                      f"{problem}", essay.path, essay.body_line + number,
+                      hint="break it into paragraphs; put a large picture in a file of its own, "
+                      "not in a data: address")
+    return True
+
+
 def _markdown(mark: str) -> markdown.Markdown:
     """Python-Markdown as essays are converted; `mark` is in the footnotes' ids. Everything
-    that shapes the conversion is here (markcache.py keys its entries by this module)."""
+    that shapes the conversion is here and in mdsafe.py (markcache.py keys its entries by
+    these modules)."""
     return markdown.Markdown(
         extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists", "def_list",
-                    _CommonMarkLists(), _AuthorsMarkdown()],
+                    _CommonMarkLists(), _AuthorsMarkdown(), BoundedLinks(mark)],
         extension_configs={"smarty": {"substitutions": SMART},
                            "footnotes": {"BACKLINK_TEXT": "", "SEPARATOR": mark}},
         output_format="xhtml")
@@ -338,6 +387,8 @@ class _ListIndenter(Preprocessor):
             if marker:
                 while columns and indent < columns[-1]:
                     columns.pop()
+                if len(columns) >= MAX_DEPTH:  # deeper lists stay at that level (Python-
+                    columns.pop()  # Markdown's parse of each level costs all those above)
                 out.append(" " * 4 * len(columns) + line[indent:])
                 columns.append(indent + len(marker.group(2)) + max(1, len(marker.group(3))))
             elif columns and indent > 0:
@@ -363,7 +414,7 @@ class _TreeFixer:
         self.root = gate.roots[0]
         self.slugs = slugs if isinstance(slugs, Mapping) else {slug: slug for slug in slugs}
         self.anchor = anchor
-        self.ids: dict[str, str] = {}  # id as written -> id in the output
+        self.ids: dict[str, str] = _Ids()  # id as written -> id in the output
         self.note_ids: set[str] = set()  # the footnote extension's own ids
 
     @property
@@ -400,15 +451,15 @@ class _TreeFixer:
 
     def limit_depth(self, tree) -> None:
         """Flatten nesting past MAX_DEPTH: layout engines recurse, and no reader follows it."""
-        deepest = max((len(list(e.iterancestors())) for e in tree.iter()), default=0)
+        found = list(depths(tree))
+        deepest = max((depth for _, depth in found), default=0)
         if deepest <= MAX_DEPTH:
             return
         self.diagnostics.warning(
             "M306", f"lists or quotes nested {deepest} deep were flattened below level "
             f"{MAX_DEPTH}", self.essay.path, self.essay.body_line,
             hint="nest less deeply; the deepest levels are printed as plain paragraphs")
-        for element in list(tree.iter()):
-            depth = len(list(element.iterancestors()))
+        for element, depth in found:
             if depth >= MAX_DEPTH and element.tag in ("ul", "ol", "li", "blockquote", "div"):
                 element.drop_tag()
 
@@ -579,14 +630,36 @@ class _TreeFixer:
 
     def _unique_id(self, base: str) -> str:
         anchor = f"{self.anchor}-{base or 'section'}"
-        candidate, n = anchor, 1
-        taken = set(self.ids.values())
+        # Numbers below the last one tried for this base are taken (and stay taken).
+        n = self.ids.tried.get(anchor, 1)
+        candidate = anchor if n == 1 else f"{anchor}-{n}"
+        taken = self.ids.taken
         # note-N and noteref-N are the e-book's ids for the footnotes
         while candidate in taken or re.fullmatch(rf"{re.escape(self.anchor)}-note(ref)?-\d+",
                                                  candidate):
             n += 1
             candidate = f"{anchor}-{n}"
+        self.ids.tried[anchor] = n
         return candidate
+
+
+class _Ids(dict):
+    """Ids as written -> ids in the output, and the set of those given (`taken`), kept as
+    they are added: an essay of thousands of headings does not gather it for each one."""
+
+    def __init__(self):
+        super().__init__()
+        self.taken: set[str] = set()
+        self.tried: dict[str, int] = {}  # the last number _unique_id tried for a base
+
+    def setdefault(self, key, default=None):
+        value = super().setdefault(key, default)
+        self.taken.add(value)
+        return value
+
+    def __setitem__(self, key, value):
+        super().__setitem__(key, value)
+        self.taken.add(value)
 
 
 def dangling(anchor, href: str, essay: Essay, diagnostics: Diagnostics,

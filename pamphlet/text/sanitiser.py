@@ -11,6 +11,7 @@ M309 a language tag that is not BCP 47 was corrected or replaced (warning).
 
 from __future__ import annotations
 
+import base64
 import re
 import threading
 from dataclasses import dataclass
@@ -147,6 +148,11 @@ def clean_tree(html: str, origin: Origin, diagnostics: Diagnostics, what: str = 
     """Raw HTML, reported and sanitised, as a tree under a `div` that the schema accepts."""
     report_unsafe(lxml_html.fragment_fromstring(html, create_parent="div"), origin, diagnostics,
                   what)
+    html, deepest = shallow(html)
+    if deepest > MAX_NESTING:
+        diagnostics.warning("M306", f"elements nested {deepest:,} deep were flattened below "
+                            f"level {MAX_NESTING}", origin.path, origin.line,
+                            hint="nest less deeply; the deepest levels are printed as text")
     tree = lxml_html.fragment_fromstring(sanitise(html) or "", create_parent="div")
     for anchor in tree.iter("a"):  # the allow-list keeps data: for images, not for links
         scheme = urlsplit(anchor.get("href") or "").scheme.lower()
@@ -157,6 +163,42 @@ def clean_tree(html: str, origin: Origin, diagnostics: Diagnostics, what: str = 
     fix_attributes(tree)
     fix_content(tree)
     return tree
+
+
+# Elements nested deeper than this lose their tags (their text stays) before the allow-list
+# reads them: the HTML parsers take time by the depth for each element (nh3's grows with
+# the square of it), and lxml's drops what lies deeper than 255 levels.
+MAX_NESTING = 64
+_ANY_TAG = re.compile(r"<(/?)([A-Za-z][^\s/<>]*+)[^<>]*+>")  # possessive, stops at a `<`: linear
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+         "source", "track", "wbr"}
+
+
+def shallow(html: str) -> tuple[str, int]:
+    """`html` without the tags nested deeper than MAX_NESTING, and the deepest nesting it had.
+
+    Tags are found by a pattern, not parsed: what it misreads (a `>` in an attribute, a tag
+    in a comment) changes only which deep tags go, as the allow-list reads the rest."""
+    kept, depth, deepest, done, opened = [], 0, 0, 0, []
+    for tag in _ANY_TAG.finditer(html):
+        name = tag.group(2).lower()
+        if tag.group(1):
+            drop = opened.pop() if opened else False
+            depth = max(depth - 1, 0)
+        elif name in _VOID or tag.group(0).endswith("/>"):
+            drop = depth >= MAX_NESTING
+        else:
+            drop = depth >= MAX_NESTING
+            depth += 1
+            deepest = max(deepest, depth)
+            opened.append(drop)
+        if drop:
+            kept.append(html[done:tag.start()])
+            done = tag.end()
+    if not done:
+        return html, deepest
+    kept.append(html[done:])
+    return "".join(kept), deepest
 
 
 def valid_url(url: str) -> str:
@@ -306,6 +348,18 @@ def inline_markdown(text: str) -> str:
 _INLINE = threading.local()
 
 
+def depths(tree):
+    """Each element of `tree` (comments too) with its depth below it, read in one walk: not
+    by counting each element's ancestors, which a tree a thousand deep makes slow."""
+    depth = -1
+    for event, element in etree.iterwalk(tree, events=("start", "end")):
+        if event == "start":
+            depth += 1
+            yield element, depth
+        else:
+            depth -= 1
+
+
 def inner_xml(element) -> str:
     """The content of an element as XML, without the element itself."""
     text = (element.text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -368,9 +422,23 @@ SVG_NS = "http://www.w3.org/2000/svg"
 _XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 
 
-def clean_svg(data: bytes) -> bytes | None:
+# Elements of an SVG picture that run code or hold another document, removed whole.
+_SVG_UNSAFE = ("script", "foreignObject", "handler", "iframe", "listener")
+# Elements that change an attribute of another while the picture is shown (SMIL): one that
+# sets a handler, a link or a style could make the picture run code or fetch a file.
+_SVG_ANIMATIONS = ("set", "animate", "animateMotion", "animateTransform", "animateColor")
+_SVG_LINKS = ("href", "src", "style", "action", "formaction", "base", "xml:base")
+
+
+def clean_svg(data: bytes, diagnostics: Diagnostics | None = None,
+              where: Path | None = None) -> bytes | None:
     """An SVG image without scripts, handlers, embedded HTML, entities or references to other
-    files (an e-book would run or fetch them); None if it is not an SVG document."""
+    files (an e-book would run or fetch them); None if it is not an SVG document.
+
+    Its `<style>` and `style` attributes go through the CSS sanitiser (css.py: no import, no
+    file, url() only to its own parts); animations that would set a handler, a link or a
+    style are removed; a picture it holds in a data: URL must be a PNG, JPEG or GIF by its
+    bytes. What is taken out is reported to `diagnostics`, if given (S901)."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False,
                              huge_tree=False, remove_comments=True, remove_pis=True)
     try:
@@ -379,29 +447,103 @@ def clean_svg(data: bytes) -> bytes | None:
         return None
     if root.tag != f"{{{SVG_NS}}}svg":
         return None
-    ids = set(root.xpath("//@id"))
+    quiet = Diagnostics() if diagnostics is None else diagnostics
+    ids = frozenset(root.xpath("//@id"))
     for element in list(root.iter()):
         if isinstance(element, etree._Entity) or not isinstance(element.tag, str) or \
-                etree.QName(element).localname in ("script", "foreignObject", "handler", "iframe"):
+                _svg_element_unsafe(element):
             if element is not root:
                 _remove_keeping_tail(element)
             continue
+        if etree.QName(element).localname == "style":
+            _svg_style_element(element, ids, quiet, where)
         for name in list(element.attrib):
-            if not _svg_attribute_safe(name, element.get(name).strip(), ids):
+            value = _svg_attribute(name, element.get(name).strip(), ids, quiet, where)
+            if value is None:
                 del element.attrib[name]
+            elif value != element.get(name):
+                element.set(name, value)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8")
 
 
-def _svg_attribute_safe(name: str, value: str, ids: set[str]) -> bool:
-    """No handlers; references only to the image's own parts (that exist) or embedded images."""
-    local = etree.QName(name).localname.lower()
-    if local.startswith("on"):
+def _svg_element_unsafe(element) -> bool:
+    local = etree.QName(element).localname
+    if local in _SVG_UNSAFE:
+        return True
+    if local not in _SVG_ANIMATIONS:
         return False
+    target = (element.get("attributeName") or "").strip().lower()
+    target = target.rpartition(":")[2] if target.startswith("xlink:") else target
+    return target.startswith("on") or target in _SVG_LINKS or not target and local != "animateMotion"
+
+
+def _svg_style_element(element, ids: frozenset[str], diagnostics: Diagnostics,
+                       where: Path | None) -> None:
+    from .css import svg_style
+
+    text = "".join(element.itertext())
+    for child in list(element):
+        element.remove(child)
+    element.text = svg_style(text, ids, diagnostics, where, clean_svg)
+
+
+def _svg_attribute(name: str, value: str, ids: frozenset[str], diagnostics: Diagnostics,
+                   where: Path | None) -> str | None:
+    """The attribute's value as it may stay, or None to drop it: no handlers, no base;
+    references only to the image's own parts (that exist) or to images it holds."""
+    from .css import svg_style
+
+    local = etree.QName(name).localname.lower()
+    if local.startswith("on") or local == "base" or "javascript:" in value.lower():
+        return None
     if local == "href":
-        return value[1:] in ids if value.startswith("#") else value.startswith(
-            ("data:image/png", "data:image/jpeg", "data:image/gif"))
-    references = re.findall(r"url\(\s*['\"]?([^)'\"]*)", value)
-    return all(ref.startswith("#") and ref[1:] in ids for ref in references)
+        if value.startswith("#"):
+            return value if value[1:] in ids else None
+        return _held_image(value)
+    if local == "style":
+        return svg_style(value, ids, diagnostics, where, clean_svg, declarations=True)
+    if "(" not in value:
+        return value
+    found = _css_addresses(value)
+    return value if found is not None and all(
+        ref.startswith("#") and ref[1:] in ids for ref in found) else None
+
+
+def _held_image(value: str) -> str | None:
+    """A PNG, JPEG or GIF held in a data: URL, typed as its bytes say; else None."""
+    from ..project.images import data_url_bytes, sniff
+
+    if not value[:5].lower() == "data:":
+        return None
+    data = data_url_bytes(value)
+    kind = sniff(data) if data else "unknown"
+    if kind not in ("png", "jpeg", "gif"):
+        return None
+    return f"data:image/{kind};base64,{base64.b64encode(data).decode()}"
+
+
+def _css_addresses(value: str) -> list[str] | None:
+    """Every address a presentation attribute's value names with url(), as CSS reads it
+    (escapes and all); None if it cannot be read."""
+    import tinycss2
+
+    found, todo = [], list(tinycss2.parse_component_value_list(value))
+    while todo:
+        token = todo.pop()
+        if token.type == "url":
+            found.append(token.value.strip())
+        elif token.type == "function":
+            if token.lower_name in ("url", "src"):
+                strings = [t for t in token.arguments if t.type == "string"]
+                if not strings:
+                    return None
+                found.append(strings[0].value.strip())
+            todo.extend(token.arguments)
+        elif token.type.endswith("block"):
+            todo.extend(token.content)
+        elif token.type == "error":
+            return None
+    return found
 
 
 def _remove_keeping_tail(element) -> None:

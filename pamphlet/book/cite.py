@@ -101,6 +101,7 @@ class _Plan:
     marks: list[tuple[str, str]]  # (id, text as written) of each citation
     skeleton: list[str]  # pandoc Markdown: a div per citation in the text, a note per note
     nocite: list[str]
+    in_notes: dict[int, list[str]] = field(default_factory=dict)  # note -> its marks' ids
 
 
 def _libraries(spec: Spec, essays: list[Essay], diagnostics: Diagnostics,
@@ -145,13 +146,10 @@ def _plan(body: Body, essay: Essay, library: Library, diagnostics: Diagnostics) 
         elif element.get("data-note") is not None:
             number = int(element.get("data-note"))
             note = notes.pop(number, None)
-            if note is not None:  # a note's first call: its citations, in a note of its own
-                inside = []
-                for mark in parse_fragment(note.html).iter("span"):
-                    if _mark_id(mark) and _known(mark, essay, library, diagnostics):
-                        plan.marks.append((_mark_id(mark), _text(mark)))
-                        inside.append(f"<span id=\"{_mark_id(mark)}\">{_text(mark)}</span>")
-                plan.skeleton.append(f"::: {{#note-{number}}}\n^[{' '.join(inside) or '.'}]\n:::\n")
+            if note is not None:  # a note's first call: the note, its citations in place
+                text = _note_markdown(parse_fragment(note.html), number, plan, essay,
+                                      library, diagnostics)
+                plan.skeleton.append(f"::: {{#note-{number}}}\n^[{text or '.'}]\n:::\n")
     for key in essay.nocite:
         if key == "*":
             plan.nocite.extend(library.works)
@@ -160,6 +158,28 @@ def _plan(body: Body, essay: Essay, library: Library, diagnostics: Diagnostics) 
         else:
             _unknown(key, essay, essay.nocite_line, library, diagnostics)
     return plan
+
+
+def _note_markdown(tree, number: int, plan: _Plan, essay: Essay, library: Library,
+                   diagnostics: Diagnostics) -> str:
+    """A note as pandoc Markdown: its words (escaped), each citation as written in a span of
+    its own; citeproc punctuates and capitalises a citation by the words around it."""
+    parts = [_escaped(tree.text)]
+    for child in tree:
+        if _mark_id(child) and _known(child, essay, library, diagnostics):
+            plan.marks.append((_mark_id(child), _text(child)))
+            plan.in_notes.setdefault(number, []).append(_mark_id(child))
+            parts.append(_text(child))  # no span around it: citeproc reads what follows
+        elif _mark_id(child):
+            parts.append(_escaped(_text(child)))
+        else:
+            parts.append(_note_markdown(child, number, plan, essay, library, diagnostics))
+        parts.append(_escaped(child.tail))
+    return " ".join("".join(parts).split())
+
+
+def _escaped(text: str | None) -> str:
+    return re.sub(r"([!-/:-@\[-`{-~])", r"\\\1", text or "")
 
 
 def _mark_id(element) -> str | None:
@@ -307,6 +327,7 @@ class _Putter:
         if html is None:
             return unmarked(body)
         result = self._parse(html, essay.path)
+        _name_note_citations(result, plan)
         prefix = anchor if own_bibliography else "references"
         ids = self._entry_ids(result, prefix)
         formatted = {mark_id: self._citation(result, mark_id, ids) for mark_id, _ in plan.marks}
@@ -412,6 +433,8 @@ class _Putter:
                     call.set("data-note", str(new))
                     notes.append(Note(new, made[index]))
             replacement.tail = mark.tail
+            if notes is not None and self.style.note and _opens_with_call(replacement):
+                _after_punctuation(mark, replacement)
             mark.getparent().replace(mark, replacement)
         return inner_xml(tree)
 
@@ -429,6 +452,39 @@ class _Putter:
             entry.tail = None
             holder.append(entry)
         return etree.tostring(section, encoding="unicode", method="xml")
+
+
+def _name_note_citations(result, plan: _Plan) -> None:
+    """Give each citation pandoc wrote in a note the id of its mark: they come in order."""
+    for number, marks in plan.in_notes.items():
+        calls = result.xpath(f".//div[@id='note-{number}']//a[contains(@class, 'footnote-ref')]")
+        target = (calls[0].get("href") or "").lstrip("#") if calls else None
+        item = result.xpath(f".//li[@id='{target}']") if target else []
+        spans = item[0].xpath(".//span[@class='citation']") if item else []
+        for span, mark in zip(spans, marks):
+            span.set("id", mark)
+
+
+def _opens_with_call(element) -> bool:
+    """Whether a citation is only its note (a note style's citation in brackets)."""
+    return not (element.text or "").strip() and len(element) > 0 and \
+        element[0].get("data-note") is not None and not (element[0].tail or "").strip()
+
+
+def _after_punctuation(mark, replacement) -> None:
+    """As pandoc sets a note style's citation: no space before its note's call, which
+    stands after the punctuation that follows it ("hold [@a]." prints "hold.¹")."""
+    previous = mark.getprevious()
+    before = previous.tail if previous is not None else mark.getparent().text
+    before = (before or "").rstrip()
+    moved = re.match(r"[.,;:!?]+", replacement.tail or "")
+    if moved:
+        before += moved.group()
+        replacement.tail = replacement.tail[moved.end():]
+    if previous is not None:
+        previous.tail = before
+    else:
+        mark.getparent().text = before
 
 
 def _inner(element) -> str:

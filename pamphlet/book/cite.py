@@ -110,7 +110,7 @@ def _libraries(spec: Spec, essays: list[Essay], diagnostics: Diagnostics,
     settings = spec.citations
     where = (spec.path, spec.line_of("citations", "bibliography"))
     shared = [(spec.root / name, where) for name in settings.bibliography]
-    base = load(shared, spec.gate, diagnostics, store)
+    base = load(shared, spec.gate, spec.lang, diagnostics, store)
     found = {}
     for essay in essays:
         if not essay.bibliography:
@@ -118,7 +118,7 @@ def _libraries(spec: Spec, essays: list[Essay], diagnostics: Diagnostics,
             continue
         own = [(essay.path.parent / name, (essay.path, essay.bibliography_line))
                for name in essay.bibliography]
-        extra = load(own, spec.gate, diagnostics, store)
+        extra = load(own, spec.gate, spec.lang, diagnostics, store)
         found[essay.slug] = Library({**base.works, **{
             key: work for key, work in extra.works.items() if key not in base.works}})
     if not any(lib.works for lib in found.values()) and not diagnostics.has_errors:

@@ -61,13 +61,13 @@ class Library:
         return tuple(work.item for key, work in self.works.items() if key in wanted)
 
 
-def load(paths: list[tuple[Path, tuple[Path, int | None]]], gate: Gate,
+def load(paths: list[tuple[Path, tuple[Path, int | None]]], gate: Gate, lang: str,
          diagnostics: Diagnostics, store: Store | None = None) -> Library:
     """The works of the files `paths` (each with where it is named), reporting what is wrong
     with each; a file that cannot be read adds no works."""
     works: dict[str, Work] = {}
     for path, where in paths:
-        for work in _works(path, where, gate, diagnostics, store):
+        for work in _works(path, where, gate, lang, diagnostics, store):
             if work.key in works:
                 first = works[work.key]
                 diagnostics.error(
@@ -82,8 +82,8 @@ def _place(work: Work) -> str:
     return f"{work.path.name}:{work.line}" if work.line else work.path.name
 
 
-def _works(path: Path, where: tuple[Path, int | None], gate: Gate, diagnostics: Diagnostics,
-           store: Store | None) -> list[Work]:
+def _works(path: Path, where: tuple[Path, int | None], gate: Gate, lang: str,
+           diagnostics: Diagnostics, store: Store | None) -> list[Work]:
     suffix = path.suffix.lower()
     if suffix not in BIBTEX + CSL_JSON + CSL_YAML:
         diagnostics.error("R101", f"'{path.name}' is not a bibliography pamphlet can read",
@@ -102,13 +102,13 @@ def _works(path: Path, where: tuple[Path, int | None], gate: Gate, diagnostics: 
                           data[:error.start].count(b"\n") + 1, hint="export it as UTF-8")
         return []
     if suffix in BIBTEX:
-        return _bibtex(path, data, text, diagnostics, store)
+        return _bibtex(path, data, text, lang, diagnostics, store)
     items = _json(path, text, diagnostics) if suffix in CSL_JSON else _yaml(path, text,
                                                                            diagnostics)
     return _csl_works(path, text, items, diagnostics)
 
 
-def _bibtex(path: Path, data: bytes, text: str, diagnostics: Diagnostics,
+def _bibtex(path: Path, data: bytes, text: str, lang: str, diagnostics: Diagnostics,
             store: Store | None) -> list[Work]:
     deep = _too_deep(text)
     if deep:
@@ -116,7 +116,7 @@ def _bibtex(path: Path, data: bytes, text: str, diagnostics: Diagnostics,
                           hint="close the braces of the entry on that line")
         return []
     try:
-        items = to_csl_json(data, path.name, store)
+        items = to_csl_json(data, path.name, lang, store)
     except Unreadable as error:
         diagnostics.error("R102", f"the BibTeX file does not parse: {error.message}", path,
                           error.line, hint="fix the entry there (a missing comma, brace or "

@@ -27,6 +27,7 @@ from ..diagnostics import fail
 from ..store.usercache import Store
 
 FILTER = Path(__file__).with_name("citeproc.lua")
+REFERENCES = Path(__file__).with_name("references.lua")
 MINIMUM = (3, 1, 1)  # pandoc.json and pandoc.utils.citeproc in Lua filters
 TIMEOUT = 600  # seconds for one book's citations; the build's own time limit also applies
 FORMAT = "1"  # of a cached result
@@ -74,21 +75,24 @@ class Unreadable(Exception):
         self.message, self.line = message, line
 
 
-def to_csl_json(data: bytes, name: str, store: Store | None = None) -> list[dict]:
-    """A BibTeX or BibLaTeX file's entries as CSL JSON, as pandoc reads them; raises
-    PamphletError (R102, with pandoc's line) when it does not parse."""
+def to_csl_json(data: bytes, name: str, lang: str, store: Store | None = None) -> list[dict]:
+    """A BibTeX or BibLaTeX file's entries as CSL JSON, as pandoc's citeproc reads them for
+    a document in `lang` (titles are sentence-cased for English works only); raises
+    Unreadable, with pandoc's message and line, when the file does not parse."""
     path, version = pandoc()
-    key = _key("bibtex", version, data)
+    key = _key("bibtex", version, lang, data)
     if store is not None and isinstance(found := store.get(key), list):
         return found
     with tempfile.TemporaryDirectory(prefix="pamphlet-bib-") as folder:
-        source = Path(folder) / (re.sub(r"[^\w.-]", "_", name) or "library.bib")
+        source = Path(folder) / ("library" + Path(name).suffix.lower())
         source.write_bytes(data)
-        done = _run([path, "-f", "biblatex", "-t", "csljson", str(source)], folder)
+        done = _run([path, "-f", "markdown", "-t", "csljson", "--bibliography", str(source),
+                     "--lua-filter", str(REFERENCES)], folder,
+                    f"---\nlang: {json.dumps(lang)}\nnocite: \"@*\"\n---\n")
     if done.returncode != 0:
-        message = " ".join(done.stderr.split())
+        message = " ".join(done.stderr.split("stack traceback")[0].split())
         line = re.search(r"line (\d+)", message)
-        raise Unreadable(re.sub(r'^Error at "[^"]*" ', "", message)[:300],
+        raise Unreadable(re.sub(r"^.*?Error reading bibliography file [^:]*: ", "", message)[:300],
                          int(line.group(1)) if line else None)
     items = json.loads(done.stdout or "[]")
     if store is not None:
@@ -156,10 +160,10 @@ def _job_text(job: Job) -> str:
     return json.dumps([job.body, job.items, job.nocite, job.meta], sort_keys=True)
 
 
-def _run(command: list[str], folder: str) -> subprocess.CompletedProcess:
-    try:  # +RTS: pandoc's own bounds against a hostile file (memory), as its server uses
+def _run(command: list[str], folder: str, stdin: str = "") -> subprocess.CompletedProcess:
+    try:  # +RTS -M: pandoc's own bound on its memory, against a hostile file
         return subprocess.run(command + ["+RTS", "-M2g", "-RTS"], capture_output=True,
-                              text=True, timeout=TIMEOUT, cwd=folder, stdin=subprocess.DEVNULL)
+                              text=True, timeout=TIMEOUT, cwd=folder, input=stdin)
     except subprocess.TimeoutExpired:
         raise fail("R110", f"pandoc took more than {TIMEOUT} seconds to format the citations",
                    None, hint="a bibliography of millions of entries? cite from a smaller "
@@ -170,7 +174,7 @@ def _run(command: list[str], folder: str) -> subprocess.CompletedProcess:
 
 
 def _key(*parts) -> str:
-    digest = hashlib.sha256(f"{FORMAT}|{FILTER.read_bytes()!r}".encode())
+    digest = hashlib.sha256(f"{FORMAT}|{FILTER.read_bytes()!r}|{REFERENCES.read_bytes()!r}".encode())
     for part in parts:
         digest.update(part if isinstance(part, bytes) else repr(part).encode())
         digest.update(b"\0")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from .. import __version__
 from ..diagnostics import Diagnostics
 from ..project.essays import Essay, Source
-from .cite import REFERENCES, cite, cites, unmarked
+from .cite import REFERENCES, cite, cites, uncited, unmarked
 from ..text.excerpt import keep_sections
 from ..text.markcache import MarkupCache
 from ..text.markup import Body, link_across, render_body, smarten
@@ -164,6 +164,7 @@ def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics,
     chapters = [replace(chapter, body=body) for chapter, body in zip(chapters, bodies)]
     intro_body = unmarked(bodies[-1]) if intro is not None else None
     if not cites(spec, essays):
+        uncited([(c.body, c.essay) for c in chapters], diagnostics)
         return Pamphlet(spec, tuple(replace(c, body=unmarked(c.body)) for c in chapters),
                         intro_body)
     store = cache.sibling("citations") if cache is not None else None

@@ -121,17 +121,25 @@ def _libraries(spec: Spec, essays: list[Essay], diagnostics: Diagnostics,
         extra = load(own, spec.gate, spec.lang, diagnostics, store)
         found[essay.slug] = Library({**base.works, **{
             key: work for key, work in extra.works.items() if key not in base.works}})
-    if not any(lib.works for lib in found.values()) and not diagnostics.has_errors:
-        first = next((e for e in essays if _any_mark(e)), None)
-        if first is not None:
-            diagnostics.warning("R109", "the essay cites works, but no bibliography is given",
-                                first.path, first.body_line, hint="name a .bib or CSL JSON "
-                                "file: [citations] bibliography = \"library.bib\" in the spec")
     return found
 
 
-def _any_mark(essay: Essay) -> bool:
-    return "@" in essay.body
+def uncited(documents: list[tuple[Body, Essay]], diagnostics: Diagnostics) -> None:
+    """Warn of each essay that cites in brackets (`[@key]`) in a book with no bibliography:
+    its citations are printed as written (R109)."""
+    for body, essay in documents:
+        for fragment in (body.html, *(note.html for note in body.notes)):
+            marks = [m for m in parse_fragment(fragment).iter("span")
+                     if _mark_id(m) and _text(m).startswith("[")]
+            if marks:
+                text = _text(marks[0])
+                line = essay.body_line + essay.body[:max(essay.body.find(text), 0)].count("\n")
+                diagnostics.warning(
+                    "R109", f"the essay cites works ({shorten(text, 60)}) but no bibliography "
+                    "is given, so its citations are printed as written", essay.path, line,
+                    hint="name the library in the spec: [citations] bibliography = "
+                    "\"library.bib\" (a .bib, or CSL JSON as Zotero exports it)")
+                break
 
 
 def _plan(body: Body, essay: Essay, library: Library, diagnostics: Diagnostics) -> _Plan:

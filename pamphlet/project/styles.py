@@ -136,7 +136,7 @@ def _parse(data: bytes):
         return f"not well-formed XML (line {error.lineno}: {error.msg})"
     if root.tag != f"{{{CSL}}}style":
         return f"its root is <{etree.QName(root).localname}>, not a CSL <style>"
-    if root.get("class") not in ("in-text", "note"):
+    if root.get("class") not in ("in-text", "note") and not _parent(root):
         return "its class is neither in-text nor note"
     return root
 

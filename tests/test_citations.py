@@ -341,3 +341,16 @@ def test_an_essay_that_cites_without_any_bibliography_is_warned_of(tmp_path):
         ("R109", "the-printed-word.md", 14), ("R109", "zine-libraries.md", 8)]
     with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
         assert "[@Eisenstein:1979]" in book.read("EPUB/essay-001.xhtml").decode()
+
+
+def test_an_edit_to_the_bibliography_rebuilds_the_book(tmp_path, capsys):
+    root = project(tmp_path)
+    assert main(["build", str(root)]) == 0
+    assert main(["build", str(root)]) == 0
+    assert "up to date" in capsys.readouterr().out
+    bib = root / "library.bib"
+    bib.write_text(bib.read_text().replace("Girl Zines: Making Media", "Girl Zines: Making Print"))
+    assert main(["build", str(root)]) == 0
+    assert "up to date" not in capsys.readouterr().out
+    with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
+        assert "Making Print" in book.read("EPUB/essay-001.xhtml").decode()

@@ -338,7 +338,9 @@ class _Putter:
         _name_note_citations(result, plan)
         prefix = anchor if own_bibliography else "references"
         ids = self._entry_ids(result, prefix)
-        formatted = {mark_id: self._citation(result, mark_id, ids) for mark_id, _ in plan.marks}
+        ids_in = {element.get("id"): element for element in result.iter() if element.get("id")}
+        formatted = {mark_id: self._citation(result, ids_in, mark_id, ids)
+                     for mark_id, _ in plan.marks}
         notes: list[Note] = []
         new_html = self._replace(body.html, formatted, notes)
         old_notes = [replace(note, html=self._replace(note.html, formatted, None))
@@ -384,18 +386,18 @@ class _Putter:
             ids[written] = candidate
         return ids
 
-    def _citation(self, result, mark_id: str, ids: dict[str, str]) -> tuple[str, list[str]]:
+    def _citation(self, result, ids_in: dict, mark_id: str,
+                  ids: dict[str, str]) -> tuple[str, list[str]]:
         """A citation's XHTML and the notes it makes (a note style's citation in the text)."""
-        found = result.xpath(f".//*[@id='{mark_id}']")
-        if not found:
+        holder = ids_in.get(mark_id)
+        if holder is None:
             return "", []
-        holder = found[0]
         if holder.tag == "div":  # a citation in the text: the paragraph pandoc made of it
             holder = holder.find("p") if holder.find("p") is not None else holder
         made_notes = []
         for call in holder.xpath(".//a[contains(@class, 'footnote-ref')]"):
-            target = (call.get("href") or "").lstrip("#")
-            item = result.xpath(f".//li[@id='{target}']")
+            found = ids_in.get((call.get("href") or "").lstrip("#"))
+            item = [found] if found is not None and found.tag == "li" else []
             note = etree.Element("span", {"class": "noteref", "data-note":
                                           str(_PLACEHOLDER_NOTE + len(made_notes))})
             note.tail = call.tail

@@ -34,6 +34,8 @@ CSL_YAML = (".yaml", ".yml")
 # BibTeX entry heads: @type{key, -- the types that hold no work are left out.
 _ENTRY = re.compile(r"@[ \t]*([A-Za-z]+)[ \t\n]*[{(][ \t\n]*([^,\s{}()\"#%'=]+)[ \t\n]*,")
 _NO_WORK = {"string", "preamble", "comment"}
+# An item's id in CSL JSON or YAML: "id": "key" (or id: key), for its line.
+_ID = re.compile(r"""(?m)["']?\bid["']?\s*:\s*["']?([^"'\n,}]+?)["']?\s*(?:,|}|$)""")
 
 
 @dataclass(frozen=True)
@@ -123,9 +125,9 @@ def _bibtex(path: Path, data: bytes, text: str, lang: str, diagnostics: Diagnost
                           "quote), or export the library again")
         return []
     lines: dict[str, list[int]] = {}
-    for match in _ENTRY.finditer(text):
-        if match.group(1).lower() not in _NO_WORK:
-            lines.setdefault(match.group(2), []).append(text.count("\n", 0, match.start()) + 1)
+    for key, line in _lines_of(_ENTRY, text):
+        if key[0].lower() not in _NO_WORK:
+            lines.setdefault(key[1], []).append(line)
     works = [Work(str(item.get("id")), item, path, (lines.get(str(item.get("id"))) or [None])[0])
              for item in items if isinstance(item, dict)]
     # pandoc keeps the last of two entries with one key: each one after the first is said.
@@ -137,14 +139,28 @@ def _bibtex(path: Path, data: bytes, text: str, lang: str, diagnostics: Diagnost
     return works
 
 
+def _lines_of(pattern: re.Pattern, text: str):
+    """Each match's groups and the line it starts on, counting lines once through the text."""
+    line, at = 1, 0
+    for match in pattern.finditer(text):
+        line += text.count("\n", at, match.start())
+        at = match.start()
+        yield match.groups(), line
+
+
 def _too_deep(text: str) -> int | None:
     """The line where braces first nest MAX_NESTING deep (no entry needs a tenth of that)."""
+    depth = deepest = 0
+    for brace in re.sub(r"[^{}]+", "", text):
+        depth = max(depth + (1 if brace == "{" else -1), 0)
+        deepest = max(deepest, depth)
+    if deepest < MAX_NESTING:
+        return None
     depth = 0
-    for match in re.finditer(r"[{}]", text):
-        depth += 1 if match.group() == "{" else -1
+    for match in re.finditer(r"[{}]", text):  # only now, the line where it happens
+        depth = max(depth + (1 if match.group() == "{" else -1), 0)
         if depth >= MAX_NESTING:
             return text.count("\n", 0, match.start()) + 1
-        depth = max(depth, 0)
     return None
 
 
@@ -187,9 +203,13 @@ def _csl_works(path: Path, text: str, items, diagnostics: Diagnostics) -> list[W
                           "Library..., format CSL JSON), or give a .bib file")
         return []
     works, seen = [], {}
+    lines: dict[str, list[int]] = {}
+    for (key,), line in _lines_of(_ID, text):
+        lines.setdefault(key, []).append(line)
     for item in items:
         key = str(item["id"])
-        line = _line_of_id(text, key)
+        found = lines.get(key) or [None]
+        line = found.pop(0) if len(found) > 1 else found[0]
         if key in seen:
             diagnostics.error("R104", f"the key '{shorten(key, 80)}' is given to two works",
                               path, line, hint=f"it is also at line {seen[key]}; rename one")
@@ -197,9 +217,3 @@ def _csl_works(path: Path, text: str, items, diagnostics: Diagnostics) -> list[W
         seen[key] = line
         works.append(Work(key, {**item, "id": key}, path, line))
     return works
-
-
-def _line_of_id(text: str, key: str) -> int | None:
-    found = re.search(r"""(?m)["']?id["']?\s*:\s*["']?""" + re.escape(key) + r"""["']?\s*[,}\n]""",
-                      text)
-    return text.count("\n", 0, found.start()) + 1 if found else None

@@ -1,11 +1,12 @@
-"""The seam to pandoc's citeproc: every citation of a book formatted in one pandoc process.
+"""The seam to pandoc's citeproc: a book's citations formatted in one pandoc process a core.
 
 pandoc is the reference implementation of citations in Markdown, and pypandoc-binary ships
 it inside its wheel, so `pip install pamphlet` brings it (a pandoc on PATH serves where the
 wheel has none). A book's documents (each essay, or the whole book, and the Sources) are
 jobs: pandoc's Markdown holding only the citations, in their order and notes, with the
 CSL JSON of the works they may cite. One process reads every job through citeproc.lua and
-writes each as HTML. Results are kept in the user's cache, keyed by everything a job is made
+writes each as HTML (a book of many essays shares its jobs among one process a core, never
+one process an essay or a citation). Results are kept in the user's cache, keyed by everything a job is made
 from, so an edit to one essay formats only its citations again.
 
 Diagnostic codes: R110 pandoc cannot be run (missing, too old, failed, too slow).
@@ -13,6 +14,7 @@ Diagnostic codes: R110 pandoc cannot be run (missing, too old, failed, too slow)
 
 from __future__ import annotations
 
+import concurrent.futures
 import functools
 import hashlib
 import json
@@ -31,6 +33,7 @@ REFERENCES = Path(__file__).with_name("references.lua")
 MINIMUM = (3, 1, 1)  # pandoc.json and pandoc.utils.citeproc in Lua filters
 TIMEOUT = 600  # seconds for one book's citations; the build's own time limit also applies
 FORMAT = "1"  # of a cached result
+JOBS_A_PROCESS = 8  # fewer jobs than twice this are formatted in one process
 
 
 @dataclass(frozen=True)
@@ -111,12 +114,25 @@ def run(jobs: list[Job], style: bytes, store: Store | None = None) -> dict[str, 
                 results[job.name] = found
     todo = [job for job in jobs if job.name not in results]
     if todo:
-        made = _format(todo, style, path)
+        made = _in_parallel(todo, style, path)
         for job in todo:
             results[job.name] = made[job.name]
             if store is not None:
                 store.put(keys[job.name], made[job.name])
     return results
+
+
+def _in_parallel(jobs: list[Job], style: bytes, path: str) -> dict[str, str]:
+    """The jobs shared among as many pandoc processes as there are cores (a book of many
+    essays), each job whole in one of them."""
+    shares = max(1, min(os.cpu_count() or 1, len(jobs) // JOBS_A_PROCESS))
+    if shares == 1:
+        return _format(jobs, style, path)
+    made: dict[str, str] = {}
+    with concurrent.futures.ThreadPoolExecutor(shares) as pool:
+        for part in pool.map(lambda k: _format(jobs[k::shares], style, path), range(shares)):
+            made.update(part)
+    return made
 
 
 def _format(jobs: list[Job], style: bytes, path: str) -> dict[str, str]:

@@ -354,3 +354,38 @@ def test_an_edit_to_the_bibliography_rebuilds_the_book(tmp_path, capsys):
     assert "up to date" not in capsys.readouterr().out
     with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
         assert "Making Print" in book.read("EPUB/essay-001.xhtml").decode()
+
+
+@pytest.mark.parametrize("name, content, code", [
+    ("library.bib", "@Book{deep,\n  title = {" + "{" * 5000 + "x" + "}" * 5001 + ",\n}\n", "R102"),
+    ("library.json", "[" * 50_000 + "]" * 50_000, "R103"),
+    ("library.json", '{"not": "a list of items"}', "R103"),
+    ("library.yaml", "references:\n  - id: a\n    title: [unclosed\n", "R103"),
+    ("library.bib", "@Book{big,\n  title = {" + "word " * 400_000 + "},\n}\n", "S904"),
+    ("library.txt", "not a bibliography", "R101")])
+def test_a_hostile_bibliography_is_data_and_bounded(tmp_path, name, content, code):
+    root = project(tmp_path, bibliography=name)
+    spec = root / "pamphlet.toml"
+    spec.write_text(spec.read_text() + "\n[limits]\nfile_size_mb = 1\n")
+    (root / name).write_text(content, encoding="utf-8")
+    found = _findings(root)
+    assert any(f.startswith(f"{code} ") for f in found), found
+    assert not (root / "build" / "pamphlet.pdf").exists()
+
+
+def test_a_missing_bibliography_is_named_in_the_spec(tmp_path):
+    found = _findings(project(tmp_path, bibliography="zotero-export.bib"))
+    assert any(f.startswith("R101 pamphlet.toml:13") and "zotero-export.bib" in f
+               for f in found), found
+
+
+def test_a_javascript_address_in_a_bibliography_is_removed(tmp_path):
+    root = project(tmp_path)
+    bib = root / "library.bib"
+    bib.write_text(bib.read_text().replace("https://zinelibraries.info/code-of-ethics/",
+                                           "javascript:alert(1)"))
+    assert build(root).ok
+    with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
+        essay = book.read("EPUB/essay-002.xhtml").decode()
+    assert "javascript:alert(1)" in essay  # printed, as the bibliography has it
+    assert not re.search(r'href="[^"]*javascript', essay)  # but no link

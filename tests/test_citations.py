@@ -62,7 +62,10 @@ def ebook_texts(epub: Path, anchor: str) -> dict[str, list[str]]:
     with zipfile.ZipFile(epub) as book:
         root = etree.fromstring(book.read(f"EPUB/{anchor}.xhtml"))
     spans = root.iter(f"{XHTML}span")
-    return {"citations": [_text(s) for s in spans if s.get("class") == "citation"],
+    body = [p for p in root.iter(f"{XHTML}p") if not any(
+        a.tag in (f"{XHTML}header", f"{XHTML}aside") for a in p.iterancestors())]
+    return {"paragraphs": [_text(p) for p in body],
+            "citations": [_text(s) for s in spans if s.get("class") == "citation"],
             "notes": [re.sub(r"^\d+\. ", "", _text(a)) for a in root.iter(f"{XHTML}aside")],
             "entries": [_text(d) for d in root.iter(f"{XHTML}div")
                         if d.get("class") == "csl-entry"]}
@@ -80,7 +83,8 @@ def pandoc_texts(root: Path, slug: str, style_xml: bytes, lang: str,
                            f"source/{slug}.md"], cwd=root, capture_output=True, text=True,
                           check=True)
     tree = lxml_html.fromstring(f"<div>{done.stdout}</div>")
-    return {"citations": [_text(s) for s in tree.xpath("//span[@class='citation']")],
+    return {"paragraphs": [_text(p) for p in tree.xpath("//p[not(ancestor::section)]")],
+            "citations": [_text(s) for s in tree.xpath("//span[@class='citation']")],
             "notes": [_text(li).removesuffix("↩︎").strip()
                       for li in tree.xpath("//section[@id='footnotes']//li")],
             "entries": [_text(d) for d in tree.xpath("//div[contains(@class, 'csl-entry')]")]}

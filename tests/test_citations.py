@@ -270,7 +270,6 @@ def test_a_bare_at_name_that_is_no_key_stays_as_written(tmp_path):
     result = build(root)
     assert result.ok
     assert [d.code for d in result.diagnostics] == ["R108"]
-    text = (root / "build" / "pamphlet.epub").read_bytes()
     with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
         assert "Follow @pamphletcollective for news." in book.read("EPUB/essay-002.xhtml").decode()
 

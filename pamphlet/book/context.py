@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .cite import CITE_AS
+from .citeplace import CITE_AS
 from .assemble import Chapter, Pamphlet
 from ..text.markup import PrintBody
 from .qr import qr_svg

@@ -16,7 +16,7 @@ from urllib.parse import quote
 from ebooklib import epub
 
 from ..book.assemble import Chapter, Pamphlet
-from ..book.cite import CITE_AS
+from ..book.citeplace import CITE_AS
 from ..store.atomic import atomic_output
 from ..project.clock import build_time, reproducible
 from ..diagnostics import Diagnostics, fail

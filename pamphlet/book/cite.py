@@ -186,8 +186,8 @@ def _known(mark, essay: Essay, library: Library, diagnostics: Diagnostics) -> bo
         if bare and nearest(key, library.works) is None:
             diagnostics.warning("R108", f"'@{shorten(key, 60)}' is no key of the "
                                 "bibliography, so it is printed as written", essay.path, line,
-                                hint="to cite a work, give its key as the bibliography has it; "
-                                "to print an @ before a word, write \\@")
+                                hint="if it names a work, give the key the bibliography has "
+                                "for it; a handle or a name may stay as it is")
         else:
             _unknown(key, essay, line, library, diagnostics)
     return False

@@ -392,3 +392,13 @@ def test_a_javascript_address_in_a_bibliography_is_removed(tmp_path):
         essay = book.read("EPUB/essay-002.xhtml").decode()
     assert "javascript:alert(1)" in essay  # printed, as the bibliography has it
     assert not re.search(r'href="[^"]*javascript', essay)  # but no link
+
+
+def test_the_sites_essay_pages_cite_as_the_books_do(tmp_path):
+    root = project(tmp_path)
+    assert main(["site", str(root)]) == 0
+    page = next(path for path in (root / "build" / "site").rglob("*.html")
+                if "the-printed-word" in str(path) and "csl-entry" in path.read_text())
+    text = page.read_text(encoding="utf-8")
+    assert '<span class="citation">' in text and "Eisenstein 1979" in text
+    assert "[@Eisenstein:1979]" not in text

@@ -27,7 +27,7 @@ from .. import __version__
 from ..store.usercache import Store, secret, store_folder
 
 FORMAT = "1"  # of an entry: a change to what one holds leaves the old ones unused
-_CODE = ("markup.py", "sanitiser.py")  # where the conversion and its settings are defined
+_CODE = ("markup.py", "sanitiser.py", "citations.py")  # where the conversion and its settings are defined
 
 
 def markup_folder(out: Path, stem: str) -> Path:

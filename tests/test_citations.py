@@ -402,3 +402,23 @@ def test_the_sites_essay_pages_cite_as_the_books_do(tmp_path):
     text = page.read_text(encoding="utf-8")
     assert '<span class="citation">' in text and "Eisenstein 1979" in text
     assert "[@Eisenstein:1979]" not in text
+
+
+def test_a_citation_goes_to_pandoc_on_one_line(tmp_path, monkeypatch):
+    """The document pandoc reads has a YAML block naming the files citeproc may read: a
+    citation's words, which may run over lines, go on one line, so that none of them can
+    start a block of their own there."""
+    from pamphlet.text import citeproc
+
+    root = project(tmp_path)
+    essay = root / "source" / "zine-libraries.md"
+    key = re.search(r"\[@([\w:.-]*\w)\]", essay.read_text(encoding="utf-8")).group(1)
+    essay.write_text(essay.read_text(encoding="utf-8")
+                     + f"\nA last word [see the\nwhole of @{key}, 12].\n", encoding="utf-8")
+    sent = []
+    real = citeproc._format
+    monkeypatch.setattr(citeproc, "_format",
+                        lambda jobs, *rest: sent.extend(jobs) or real(jobs, *rest))
+    result = build(root)
+    assert result.ok, [d.format() for d in result.diagnostics]
+    assert f"[see the whole of @{key}, 12]" in "\n".join(job.body for job in sent)

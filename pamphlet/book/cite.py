@@ -134,7 +134,10 @@ def _plan(body: Body, essay: Essay, library: Library, diagnostics: Diagnostics) 
         if mark_id(element):
             if _known(element, essay, library, diagnostics):
                 plan.marks.append((mark_id(element), text_of(element)))
-                plan.skeleton.append(f"::: {{#{mark_id(element)}}}\n{text_of(element)}\n:::\n")
+                # On one line: a citation's words (which may hold &#10;) can start no block,
+                # and no YAML block that would tell pandoc which files to read.
+                one_line = " ".join(text_of(element).split())
+                plan.skeleton.append(f"::: {{#{mark_id(element)}}}\n{one_line}\n:::\n")
         elif element.get("data-note") is not None:
             number = int(element.get("data-note"))
             note = notes.pop(number, None)

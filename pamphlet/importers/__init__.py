@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+from dataclasses import replace
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
@@ -34,10 +35,17 @@ from .draft import MAX_IMAGE_MB, Draft, Run, image_kind, markdown_image, missing
 
 MAX_INPUT_MB = 256  # a WordPress export of a large blog; beyond that, split the export
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+# Documents in other markups, one essay a file: suffix -> (module, reader).
+MARKUP_READERS = {".rst": ("rst", "from_rst"), ".rest": ("rst", "from_rst"),
+                  ".org": ("org", "from_org"), ".adoc": ("asciidoc", "from_asciidoc"),
+                  ".asciidoc": ("asciidoc", "from_asciidoc"), ".asc": ("asciidoc", "from_asciidoc"),
+                  ".mdx": ("mdx", "from_mdx")}
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # A link in a draft's body to a file that is copied when the draft is written: the body
 # holds a token (private-use characters, which no source contains) until the slug is known.
 _TOKEN = re.compile("\ue010(\\d+)\ue011")
+_ESSAY_LINK = re.compile("\ue012([^\ue012-\ue014]*)\ue014([^\ue012-\ue014]*)\ue014"
+                         "([^\ue012-\ue014]*)\ue013")
 _WXR = re.compile(rb"<rss\b[^>]*wordpress\.(?:org|com)/export/", re.I)
 _HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
                    rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
@@ -76,8 +84,9 @@ def _folder(path: Path, run: Run) -> list[Path]:
             file = Path(folder) / name
             if name.startswith(".") or name == "_index.md" or file.is_symlink():
                 continue
-            if name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES):
-                found[name.lower().endswith(MARKDOWN_SUFFIXES)].append(file)
+            documents = MARKDOWN_SUFFIXES + tuple(MARKUP_READERS)
+            if name.lower().endswith(documents + HTML_SUFFIXES):
+                found[name.lower().endswith(documents)].append(file)
     if found[True] and found[False]:
         count = len(found[False])
         run.diagnostics.warning("N848", f"{count} HTML file{'s' * (count != 1)} in {path.name}/, "
@@ -131,6 +140,10 @@ def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
     if suffix in MARKDOWN_SUFFIXES:
         from .static_site import from_markdown
         return from_markdown(text, path, run)
+    if suffix in MARKUP_READERS:
+        module, function = MARKUP_READERS[suffix]
+        from importlib import import_module
+        return getattr(import_module(f".{module}", __package__), function)(text, path, run)
     from .text import from_text
     return from_text(text, path, run.split_at, run.diagnostics)
 
@@ -175,26 +188,54 @@ def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) ->
                           hint="check the project folder's permissions")
         return []
     written = []
-    for draft in drafts:
-        base = slugify(draft.title) or "untitled"
-        slug, number = base, 1
-        while (source / f"{slug}.md").exists() or (source / f"{slug}.md").is_symlink():
-            number += 1
-            slug = f"{base}-{number}"
-        if slug != base:
-            diagnostics.warning("N804", f"source/{base}.md exists; imported as source/{slug}.md",
-                                draft.origin, hint="rename or merge the two by hand")
-        body = _copy_images(draft, source, slug, diagnostics)
+    slugs = _slugs(drafts, source, diagnostics)
+    keys = {draft.key: slug for draft, slug in zip(drafts, slugs) if draft.key}
+    for draft, slug in zip(drafts, slugs):
+        body = _ESSAY_LINK.sub(lambda m: _essay_link(m, keys), draft.body)
+        body = _copy_images(replace(draft, body=body), source, slug, diagnostics)
         path = source / f"{slug}.md"
         if _write_new(path, source, draft.text(body).encode("utf-8"), diagnostics):
             written.append(path)
     return written
 
 
+def _slugs(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> list[str]:
+    """Each draft's slug, before any is written, so that drafts can link to each other: a
+    name taken in source/ or by an earlier draft gets -2, -3, ..."""
+    taken: set[str] = set()
+    slugs = []
+    for draft in drafts:
+        base = slugify(draft.title) or "untitled"
+        slug, number = base, 1
+        while slug in taken or (source / f"{slug}.md").exists() or \
+                (source / f"{slug}.md").is_symlink():
+            number += 1
+            slug = f"{base}-{number}"
+        if slug != base:
+            diagnostics.warning("N804", f"source/{base}.md exists; imported as source/{slug}.md",
+                                draft.origin, hint="rename or merge the two by hand")
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def _essay_link(match: re.Match, keys: dict[str, str]) -> str:
+    """A link between two drafts of the import as a link to the other essay's file (printed
+    with its page); to a draft that is not written, its text."""
+    key, fragment, label = match.groups()
+    if key not in keys:
+        return label
+    return f"[{label}]({keys[key]}.md{'#' + fragment if fragment else ''})"
+
+
 def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics) -> str:
     """The draft's body with each image token replaced by an image of its copy."""
     images: dict[int, str] = {}
+    copies: dict[Path, str] = {}  # a file the draft shows twice is copied once
     for number, (image, alt, caption) in draft.images.items():
+        if image in copies:
+            images[number] = markdown_image(copies[image], alt, caption)
+            continue
         data = read_input(image, diagnostics, MAX_IMAGE_MB, code="N818", warn=True)
         if data is None:
             images[number] = missing_image(alt)
@@ -207,9 +248,12 @@ def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics
             count += 1
             name = f"{stem}-{count}{suffix}"
         copied = _write_new(folder / name, source, data, diagnostics)
+        if copied:
+            copies[image] = f"{slug}/{name}"
         images[number] = markdown_image(f"{slug}/{name}", alt, caption) if copied else \
             missing_image(alt)
-    return _TOKEN.sub(lambda m: images[int(m.group(1))], draft.body)
+    # a token the source itself held (private-use characters) stays as it was
+    return _TOKEN.sub(lambda m: images.get(int(m.group(1)), m.group(0)), draft.body)
 
 
 def _write_new(path: Path, source: Path, data: bytes, diagnostics: Diagnostics) -> bool:

@@ -34,10 +34,13 @@ class Draft:
     origin: Path | None = None
     images: dict[int, tuple] = field(default_factory=dict)  # token -> (file, alt, caption)
     lang: str | None = None
+    subtitle: str | None = None
+    summary: str | None = None
+    key: str | None = None  # how other drafts of the same import link to this one
 
     def text(self, body: str | None = None) -> str:
         meta = {"title": self.title or "Untitled"}
-        for key in ("author", "date", "tags", "source", "lang"):
+        for key in ("subtitle", "author", "date", "tags", "source", "lang", "summary"):
             value = getattr(self, key)
             if value:
                 meta[key] = value
@@ -51,6 +54,13 @@ class Draft:
         return f"\ue010{number}\ue011"
 
 
+def essay_link(key: str, text: str, fragment: str = "") -> str:
+    """A Markdown link to the draft whose `key` is `key`, made when every draft of the
+    import has its slug (`write_drafts`); to a draft not written, the text alone."""
+    label = re.sub(r"([\\\[\]])", r"\\\1", text)
+    return f"\ue012{key}\ue014{fragment}\ue014{label}\ue013"
+
+
 @dataclass
 class Run:
     """One `pamphlet import`: its options, its findings, and the posts it passed over."""
@@ -62,6 +72,13 @@ class Run:
     today: dt.date = field(default_factory=today)
     skipped: Counter = field(default_factory=Counter)
     skipped_in: set = field(default_factory=set)
+    vaults: dict = field(default_factory=dict)  # an Obsidian vault's or Logseq graph's files
+
+    def vault(self, root: Path, make):
+        """The vault (or graph) at `root`, listed once for the whole import by `make`."""
+        if root not in self.vaults:
+            self.vaults[root] = make(root)
+        return self.vaults[root]
 
     def skip(self, reason: str, path: Path) -> None:
         """Count a post that is not imported (a draft, a future post, a page...)."""
@@ -156,3 +173,33 @@ class Once:
             self.seen.add(key)
             self.diagnostics.warning(code, message, self.path,
                                      line() if callable(line) else line, hint)
+
+
+_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")), 1) for name in names}
+# Each part bounded, so that no text makes these backtrack.
+_ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)")
+_DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\.?[ \t]{1,9}([A-Za-z]{3,9})\.?,?[ \t]{1,9}"
+                        r"(\d{4})(?!\d)")
+_MONTH_DAY = re.compile(r"([A-Za-z]{3,9})\.?[ \t]{1,9}(\d{1,2})(?:st|nd|rd|th)?,?[ \t]{1,9}"
+                        r"(\d{4})(?!\d)")
+
+
+def iso_date(text: str) -> str | None:
+    """YYYY-MM-DD from the ways documents write a day: 2023-01-15 (a time or weekday after
+    it, Org's <2023-01-15 Sun> too), 2023/01/15, 15 January 2023, January 15, 2023, Jan. 15
+    2023; None for anything else (a season, a year alone) or a day no calendar has."""
+    text = " ".join(str(text).split())[:200]
+    for pattern, order in ((_ISO, "ymd"), (_DAY_MONTH, "dmy"), (_MONTH_DAY, "mdy")):
+        found = pattern.search(text)
+        if not found:
+            continue
+        parts = dict(zip(order, found.groups()))
+        month = _MONTHS.get(parts["m"].lower()) if not parts["m"].isdigit() else int(parts["m"])
+        try:
+            return dt.date(int(parts["y"]), month or 0, int(parts["d"])).isoformat()
+        except ValueError:
+            continue
+    return None

@@ -17,8 +17,13 @@ from pathlib import Path
 import yaml
 
 from ..store.paths import Gate, Refused
-from .draft import (MAX_IMAGE_MB, Draft, Once, Run, code_block, markdown_image, markdown_link,
-               missing_image, pairs)
+from .footnotes import inline_notes, reading_order
+from .logseq import from_logseq, is_page
+from .mdx import MdxBody, quote_callouts
+from .obsidian import NoteBody, Vault, note_key, vault_of
+from .pandoc_markdown import fenced_divs, title_block
+from .draft import (MAX_IMAGE_MB, Draft, Once, Run, code_block, iso_date, markdown_image,
+                    markdown_link, missing_image, pairs)
 
 # Paired tags are found as pairs (`pairs`), never by one pattern spanning their text, so an
 # opening without its closing costs one search, not one per opening.
@@ -62,16 +67,22 @@ _WIKI_IMAGE = re.compile(r"!\[\[([^\[\]|#\n]{1,300})(?:\|([^\[\]\n]{0,300}))?\]\
 _WIKI_LINK = re.compile(r"(?<!!)\[\[([^\[\]|\n]{1,300})(?:\|([^\[\]\n]{1,300}))?\]\]")
 _EMPTY_LINK = re.compile(r"(?<!!)\[([^\[\]\n]{1,500})\]\([ \t]*\)")
 _FILE_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)-")
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\([^()\s]{0,2000}\)")
 _MEDIA = {"youtube": _YOUTUBE, "yt": _YOUTUBE, "vimeo": _VIMEO, "vimeo_simple": _VIMEO}
 _TOKEN = re.compile("\ue030(\\d+)\ue031")
 
 
-def from_markdown(text: str, path: Path, run: Run) -> list[Draft]:
-    """Markdown with Jekyll or Obsidian YAML, or Hugo and Zola YAML or TOML, front matter."""
+def from_markdown(text: str, path: Path, run: Run, mdx: bool = False) -> list[Draft]:
+    """Markdown with Jekyll or Obsidian YAML, or Hugo and Zola YAML or TOML, front matter;
+    a Logseq page (see `logseq`)."""
+    if is_page(text, path):
+        return from_logseq(text, path, run)
     split = _front_matter(text, path, run)
     if split is None:
         return []
     meta, lines, body = split
+    if not meta:
+        meta, body = title_block(body)  # Pandoc's % Title / % Author / % Date
     fields = _Fields(meta, lines, path, run)
     date = fields.date() or _file_date(path)
     if reason := _unpublished(fields, date, run):
@@ -83,8 +94,13 @@ def from_markdown(text: str, path: Path, run: Run) -> list[Draft]:
         body = body[:heading.start()] + body[heading.end():]
     draft = Draft(title or _FILE_DATE.sub("", _name(path)).replace("-", " ").replace("_", " "),
                   "", fields.names("author", "authors") or None, date,
-                  fields.tags(), fields.address(), path)
-    draft.body = _Body(draft, text, path, run).markdown(body)
+                  fields.tags(), fields.address(), path, lang=fields.text("lang"),
+                  subtitle=fields.text("subtitle"),
+                  summary=fields.text("summary") or fields.text("description"))
+    vault = vault_of(path, run.site)
+    if vault is not None:
+        draft.key = note_key(vault, path)
+    draft.body = _Body(draft, text, path, run, root=vault, mdx=mdx).markdown(body)
     return [draft]
 
 
@@ -170,26 +186,30 @@ class _Fields:
         return None
 
     def date(self) -> str | None:
-        value = self.meta.get("date")
+        key = next((k for k in ("date", "pubDate", "publishDate", "published", "created")
+                    if self.meta.get(k) is not None), "date")  # Astro's, Obsidian's names
+        value = self.meta.get(key)
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()[:10]
         if isinstance(value, str) and re.match(r"\d{4}-\d\d-\d\d", value.strip()):
             return value.strip()[:10]
+        if isinstance(value, str) and (day := iso_date(value)):
+            return day  # Pandoc's "1 January 2023", "January 1, 2023"
         if value is not None:
-            self.wrong("date", "a date like 2024-03-01")
+            self.wrong(key, "a date like 2024-03-01")
         return None
 
     def names(self, *keys: str) -> list[str]:
+        """Names as a text, a list, or Pandoc's objects ({name: ..., affiliation: ...});
+        a name written as a Markdown link ([Ada Quill](https://...)) is its text."""
         found: list[str] = []
         for key in keys:
             value = self.meta.get(key)
-            if isinstance(value, dict) and value.get("name"):
-                value = value["name"]
-            if isinstance(value, str):
-                found.append(" ".join(value.split()))
-            elif isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
-                found += [" ".join(str(v).split()) for v in value]
-            elif value is not None:
+            values = value if isinstance(value, list) else [value] if value is not None else []
+            values = [v.get("name") if isinstance(v, dict) else v for v in values]
+            if all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+                found += [_MD_LINK.sub(r"\1", " ".join(str(v).split())) for v in values]
+            else:
                 self.wrong(key, "a name or a list of names")
         return list(dict.fromkeys(n for n in found if n))
 
@@ -241,10 +261,16 @@ def _name(path: Path) -> str:
 class _Body:
     """A post's Markdown with its template tags, shortcodes and attribute lists translated."""
 
-    def __init__(self, draft: Draft, text: str, path: Path, run: Run):
-        self.draft, self.text, self.path, self.run = draft, text, path, run
+    def __init__(self, draft: Draft, text: str, path: Path, run: Run, root: Path | None = None,
+                 mdx: bool = False):
+        self.draft, self.text, self.path, self.run, self.mdx = draft, text, path, run, mdx
+        self.root = root  # a vault or graph, whose files the note's images may be
         self.once = Once(run.diagnostics, path)
         self.kept: list[str] = []
+
+    def images(self, body: str) -> str:
+        """`body` with each image it names in the file system copied (outside code)."""
+        return _prose(body, lambda part: _IMAGE.sub(self.image, part))
 
     def markdown(self, body: str) -> str:
         body = pairs(body, *_RAW, lambda start, inner, end: self.keep(inner))
@@ -254,16 +280,35 @@ class _Body:
         for highlight in _HIGHLIGHTS:
             body = pairs(body, *highlight, lambda start, inner, end: code_block(
                 inner, start.group(1) or ""))
+        if self.mdx:
+            jsx = MdxBody(self.once, self.line)
+            body = quote_callouts(_prose(_prose(body, jsx.statements), jsx.components))
+        note = self.note()
+        if note is not None:
+            body = _prose(body, note.embeds)  # the embedded notes' text goes through it all
+            body = _prose(body, note.tidy)
         body = _TAG.sub(self.tag, body)
+        body = fenced_divs(body, self.once, self.line)
         body = _prose(body, lambda part: _IFRAME.sub(_embed_link, part))
         body = _prose(body, self.attributes)
         body = _prose(body, lambda part: _IMAGE.sub(self.image, part))
+        if note is not None:
+            body = _prose(body, note.images)
+            body = _prose(body, note.links)
         body = _prose(body, lambda part: _WIKI_IMAGE.sub(self.wiki_image, part))
         body = _prose(body, lambda part: _WIKI_LINK.sub(
             lambda m: m.group(2) or m.group(1).split("#")[0].strip() or m.group(1), part))
         body = _EMPTY_LINK.sub(r"\1", body)  # a link whose address was a removed tag
         body = _TOKEN.sub(lambda m: self.kept[int(m.group(1))], body)
+        body = reading_order(inline_notes(body))
         return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", body).strip()
+
+    def note(self) -> NoteBody | None:
+        """The Obsidian passes, for a note in a vault."""
+        if self.root is None or not (self.root / ".obsidian").is_dir():
+            return None
+        vault = self.run.vault(self.root, Vault)
+        return NoteBody(vault, self.path, self.once, self.draft.attach, self.line)
 
     def keep(self, literal: str) -> str:
         self.kept.append(literal)
@@ -376,11 +421,11 @@ class _Body:
         name = unquote(src.split("?")[0].split("#")[0])
         site = self.run.site
         if name.startswith("/"):
-            candidates = [site / name.lstrip("/"), site / "static" / name.lstrip("/")] \
-                if site else []
-        else:
-            candidates = [self.path.parent / name]
-        gate = Gate(((site or self.path.parent).resolve(),), MAX_IMAGE_MB)
+            candidates = [site / folder / name.lstrip("/") for folder in ("", "static", "content")] \
+                if site else []  # Hugo's static/, Pelican's content/
+        else:  # beside the note, or (Obsidian's links from the vault's root) in the vault
+            candidates = [self.path.parent / name] + ([self.root / name] if self.root else [])
+        gate = Gate(((self.root or site or self.path.parent).resolve(),), MAX_IMAGE_MB)
         refusal = None
         for candidate in candidates:
             try:
@@ -398,8 +443,8 @@ class _Body:
                            hint="copy the image into the site checkout")
             return
         self.once.warn("N815", f"image:{src}", f"image {src} cannot be found"
-                       + ("" if self.run.site else " (a path from the site's root: import "
-                          "with --site DIR to copy it)")
+                       + ("" if self.run.site or not src.startswith("/") else " (a path "
+                          "from the site's root: import with --site DIR to copy it)")
                        + "; its alt text is shown in its place", line,
                        hint="import with --site pointing at a checkout of the site, or add "
                        "the image to source/ by hand")

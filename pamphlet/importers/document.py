@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .draft import Draft, Once, Run, iso_date
+from .footnotes import reading_order
 from .pandoc import PandocError, convert
 
 
@@ -102,7 +103,10 @@ class Document:
         draft = Draft(title, "", fields.authors or None, fields.date, fields.tags,
                       fields.source, self.path, lang=fields.lang, subtitle=fields.subtitle,
                       summary=fields.summary)
-        draft.body = _Body(draft, self.text, self.path, self.run).images(converted.markdown)
+        # AsciiDoc's footnote:name[] calls a named note again; pandoc repeats its text
+        merge = reader == "asciidoc" and bool(re.search(r"footnote:[\w-]+\[\]", body))
+        markdown = reading_order(converted.markdown, merge_same=merge)
+        draft.body = _Body(draft, self.text, self.path, self.run).images(markdown)
         return [draft]
 
 

@@ -104,7 +104,9 @@ class MdxBody:
         self.once.warn("N882", f"component:{name}", f"the component <{name}> is removed; "
                        "the text inside it is kept", lambda: self.line_of(f"<{name}"),
                        hint="it is drawn by the site's JavaScript, which no page runs")
-        return ""
+        if attributes.rstrip().endswith("/"):
+            return ""
+        return "\ue065" if closing else "\ue064"  # its children's lines are dedented
 
     def attributes(self, text: str) -> dict[str, str]:
         values = {}
@@ -143,10 +145,16 @@ class MdxBody:
         return re.sub(r"\{[^{}\n]{0,500}\}", expression, text)
 
 
-def quote_callouts(text: str) -> str:
-    """The callout markers `components` left, as `> [!kind] Title` quotes of their lines."""
-    out, depth = [], 0
+def settle(text: str) -> str:
+    """The marks `components` left: a callout's lines quoted (`> [!kind] Title`), a removed
+    component's children no longer indented (MDX has no indented code: they are text)."""
+    out, depth, inside = [], 0, 0
     for line in text.split("\n"):
+        opened, closed = line.count("\ue064"), line.count("\ue065")
+        line = line.replace("\ue064", "").replace("\ue065", "")
+        if inside or opened:
+            line = line.lstrip(" \t")
+        inside = max(0, inside + opened - closed)
         opening = re.fullmatch("\ue061([^\ue062]*)\ue062([^\ue063]*)\ue063", line.strip())
         if opening:
             out.append("> " * depth + f"> [!{opening.group(1)}] {opening.group(2)}".rstrip())

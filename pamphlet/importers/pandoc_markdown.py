@@ -70,8 +70,8 @@ def fenced_divs(text: str, once: Once, line_of) -> str:
                       lambda: line_of(line), hint="the class styled the page it came from")
             stack.append((len(colons), False))
             continue
-        out.append(_quoted(f"[!{kind}]{' ' + title if title else ''}", stack))
         stack.append((len(colons), True))
+        out.append(_quoted(f"[!{kind}]{' ' + title if title else ''}", stack))
     return "\n".join(out)
 
 

@@ -18,6 +18,7 @@ from .draft import Draft, Run
 from .pandoc import CALLOUTS
 
 _ADORNMENT = re.compile(r"([!-/:-@\[-`{-~])\1{2,}[ \t]*")
+_COMMENT = re.compile(r"\.\.(?:[ \t]+(?![^\n]*::)[^\n]*)?$")  # `.. text`, no directive
 _FIELD = re.compile(r":([^:\s][^:\n]{0,80}):(?:[ \t]+(.*))?$")
 _POST = re.compile(r"(?m)^\.\.[ \t]+post::[ \t]*([^\n]*)")
 _INCLUDE = re.compile(r"(?m)^[ \t]*\.\.[ \t]+(?:literal)?include::[ \t]*(.*)$")
@@ -72,8 +73,16 @@ def _header(text: str, document: Document) -> tuple[Fields, str]:
 
 
 def _blank(lines: list[str], at: int) -> int:
-    while at < len(lines) and not lines[at].strip():
-        at += 1
+    """The first line at or after `at` that is neither blank nor in a comment."""
+    while at < len(lines):
+        if _COMMENT.match(lines[at]):
+            at += 1
+            while at < len(lines) and (lines[at][:1] in (" ", "\t") or not lines[at].strip()):
+                at += 1
+        elif not lines[at].strip():
+            at += 1
+        else:
+            break
     return at
 
 

@@ -19,7 +19,7 @@ import yaml
 from ..store.paths import Gate, Refused
 from .footnotes import inline_notes, reading_order
 from .logseq import from_logseq, is_page
-from .mdx import MdxBody, quote_callouts
+from .mdx import MdxBody, settle
 from .obsidian import NoteBody, Vault, note_key, vault_of
 from .pandoc_markdown import fenced_divs, title_block
 from .draft import (MAX_IMAGE_MB, Draft, Once, Run, code_block, iso_date, markdown_image,
@@ -217,7 +217,7 @@ class _Fields:
         taxonomies = self.meta.get("taxonomies")
         meta = {**(taxonomies if isinstance(taxonomies, dict) else {}), **self.meta}
         tags: list[str] = []
-        for key in ("tags", "categories"):
+        for key in ("tags", "categories", "keywords"):  # keywords: Pandoc's
             value = meta.get(key)
             if isinstance(value, str):
                 tags += value.split()
@@ -282,7 +282,7 @@ class _Body:
                 inner, start.group(1) or ""))
         if self.mdx:
             jsx = MdxBody(self.once, self.line)
-            body = quote_callouts(_prose(_prose(body, jsx.statements), jsx.components))
+            body = settle(_prose(_prose(body, jsx.statements), jsx.components))
         note = self.note()
         if note is not None:
             body = _prose(body, note.embeds)  # the embedded notes' text goes through it all

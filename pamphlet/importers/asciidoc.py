@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .document import Document, Fields, date_of, line_of, split_list
+from .document import Document, Fields, date_of, split_list
 from .draft import Draft, Run
 
 _ATTRIBUTE = re.compile(r"(?m)^:([\w-]{1,60}):[ \t]*(.*)$")
@@ -34,7 +34,7 @@ def from_asciidoc(text: str, path: Path, run: Run) -> list[Draft]:
         return []
     attributes = {m.group(1).lower(): m.group(2).strip()
                   for m in _ATTRIBUTE.finditer(_header(text_body))}
-    body = _macros(text_body, document, text)
+    body = _macros(text_body, document, text.count("\n") - text_body.count("\n"))
     fields = Fields(status=_status(attributes, front))
     return document.draft(fields, body, "asciidoc",
                           fill=lambda f, meta: _fill(f, meta, attributes, front),
@@ -63,8 +63,9 @@ def _status(attributes: dict, front: dict) -> str | None:
     return None
 
 
-def _macros(text: str, document: Document, original: str) -> str:
-    """Includes, conditionals and block macros pandoc does not know, outside literal blocks."""
+def _macros(text: str, document: Document, offset: int) -> str:
+    """Includes, conditionals and block macros pandoc does not know, outside literal blocks;
+    `text` begins `offset` lines into the file."""
     out, literal = [], None
     for number, line in enumerate(text.split("\n"), 1):
         delimiter = _DELIMITER.match(line)
@@ -74,13 +75,8 @@ def _macros(text: str, document: Document, original: str) -> str:
         if found is None or found.group(1) in _KNOWN:
             out.append(line)
             continue
-        out.append(_macro(found, document, _line(original, line, number)))
+        out.append(_macro(found, document, number + offset))
     return "\n".join(out)
-
-
-def _line(original: str, line: str, fallback: int) -> int:
-    at = original.find("\n" + line + "\n")
-    return line_of(original, at + 1) if at >= 0 else fallback
 
 
 def _macro(found: re.Match, document: Document, line: int) -> str:

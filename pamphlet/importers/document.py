@@ -20,6 +20,21 @@ from .footnotes import reading_order
 from .pandoc import PandocError, convert
 
 
+# Pandoc's time grows with the cube of a list's depth (200 levels: seconds); no text nests
+# this deep, and a document that does is refused before pandoc runs.
+MAX_NESTING = 60
+_MARKERS = re.compile(r"(?m)^([*.#:>-]{2,})[ \t]")
+
+
+def _nesting(text: str) -> int:
+    """How deep `text` nests: its deepest indentation (two spaces or a tab a level), or its
+    longest run of list, heading or quote markers (AsciiDoc's `***`, Org's `***`)."""
+    indent = max((len(line.expandtabs(2)) - len(line.expandtabs(2).lstrip(" "))
+                  for line in text.split("\n") if line.strip()), default=0)
+    markers = max((len(m.group(1)) for m in _MARKERS.finditer(text)), default=0)
+    return max(indent // 2, markers)
+
+
 @dataclass
 class Fields:
     """An essay's metadata as a document states it."""
@@ -45,6 +60,7 @@ def split_list(value: str) -> list[str]:
 
 
 def line_of(text: str, at: int) -> int:
+    """The line of `text` that its character `at` is on."""
     return text.count("\n", 0, at) + 1
 
 
@@ -56,8 +72,8 @@ class Document:
         self.once = Once(run.diagnostics, path)
         self.log: list[str] = []  # pandoc's messages about the conversion
 
-    def unknown(self, what: str, line: int | None, kept: bool = True,
-                message: str | None = None) -> None:
+    def unknown(self, what: str, line, kept: bool = True, message: str | None = None) -> None:
+        """Name a construct the importer does not know (once); `line` may be a function."""
         self.once.warn("N871", f"unknown:{what}", message or f"{what} is not known to the "
                        "importer; " + ("its text is kept as plain text" if kept else
                                       "it is left out"),
@@ -78,8 +94,19 @@ class Document:
         """The essay: `body` converted from pandoc's `reader` format, with `fields` (which
         `fill(fields, meta)` may complete from pandoc's reading of the header); `code` turns
         interpreted text into inlines, `images_in` is the folder relative images are in."""
+        if (depth := _nesting(body)) > MAX_NESTING:
+            self.run.diagnostics.error("N870", f"cannot convert {self.path.name}: it nests "
+                                       f"lists or blocks {depth} levels deep (at most "
+                                       f"{MAX_NESTING} are read)", self.path,
+                                       hint="nest less deeply")
+            return []
         try:
             converted = convert(body, reader, code, images_in)
+        except RecursionError:
+            self.run.diagnostics.error("N870", f"cannot convert {self.path.name}: it nests "
+                                       "lists or blocks too deep to read", self.path,
+                                       hint="nest less deeply")
+            return []
         except PandocError as error:
             self.run.diagnostics.error("N870", f"cannot convert {self.path.name}: {error}",
                                        self.path, hint="check that the file is valid "

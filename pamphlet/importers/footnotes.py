@@ -20,10 +20,11 @@ def inline_notes(markdown: str) -> str:
 
     def change(part: str) -> str:
         out, at = [], 0
-        while (start := part.find("^[", at)) >= 0:
-            end = _closing(part, start + 2)
+        searched = 0
+        while (start := part.find("^[", max(at, searched))) >= 0:
+            end, searched = _closing(part, start + 2)
             if end is None:
-                break
+                continue  # never closed: the text stays; the search goes on past it
             notes.append(" ".join(part[start + 2:end].split()))
             out += [part[at:start], f"[^inline-{len(notes)}]"]
             at = end + 1
@@ -36,8 +37,9 @@ def inline_notes(markdown: str) -> str:
         f"[^inline-{number}]: {note}" for number, note in enumerate(notes, 1)) + "\n"
 
 
-def _closing(text: str, at: int) -> int | None:
-    """Where the bracket opened before `at` closes (escapes and nesting counted)."""
+def _closing(text: str, at: int) -> tuple[int | None, int]:
+    """Where the bracket opened before `at` closes (escapes and nesting counted), or None;
+    and where the scan stopped, past which no opening inside it can close either."""
     depth = 1
     while at < len(text):
         char = text[at]
@@ -45,12 +47,12 @@ def _closing(text: str, at: int) -> int | None:
             at += 2
             continue
         if char == "\n" and text.startswith("\n\n", at):
-            return None  # a note is inline: it never spans paragraphs
+            return None, at  # a note is inline: it never spans paragraphs
         depth += (char == "[") - (char == "]")
         if depth == 0:
-            return at
+            return at, at
         at += 1
-    return None
+    return None, at
 
 
 def reading_order(markdown: str, merge_same: bool = False) -> str:

@@ -22,6 +22,7 @@ from urllib.parse import unquote
 from .document import split_list
 from .draft import Draft, Once, Run, essay_link, iso_date
 
+MAX_DEPTH = 40  # outline levels kept; a page rendered deeper would exhaust the stack
 _PROPERTY = re.compile(r"[ \t]*([A-Za-z][\w-]{0,60})::[ \t]*(.*)$")
 _BULLET = re.compile(r"([ \t]*)-(?:[ \t]+(.*))?$")
 _MARKER = re.compile(r"(?:TODO|DOING|DONE|LATER|NOW|WAITING|WAIT|CANCELED|CANCELLED|IN-PROGRESS)"
@@ -158,7 +159,7 @@ def _outline(lines: list[str]) -> list[_Block]:
     for line in lines:
         bullet = _BULLET.match(line)
         if bullet:
-            depth = _depth(bullet.group(1))
+            depth = min(_depth(bullet.group(1)), MAX_DEPTH)  # deeper bullets join the deepest
             block = _Block([bullet.group(2) or ""])
             while stack and stack[-1][0] >= depth:
                 stack.pop()

@@ -23,10 +23,11 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from ..store.paths import Gate, Refused
-from .draft import Once, essay_link
+from .draft import MAX_IMAGE_MB, Once, essay_link
 
 MAX_NOTE_MB = 8
 MAX_EMBED_DEPTH = 6  # notes embedded in notes embedded in notes...
+MAX_EMBEDS = 200  # in one note, all depths: notes that embed each other many times over
 _EMBED = re.compile(r"!\[\[([^\[\]|#\n]{1,300})(#[^\[\]|\n]{0,300})?(?:\|([^\[\]\n]{0,300}))?\]\]")
 _LINK = re.compile(r"(?<!!)\[\[([^\[\]|#\n]{0,300})(#[^\[\]|\n]{0,300})?"
                    r"(?:\|([^\[\]\n]{1,300}))?\]\]")
@@ -119,6 +120,7 @@ class NoteBody:
     def __init__(self, vault: Vault, note: Path, once: Once, attach, line_of):
         self.vault, self.note, self.once = vault, note, once
         self.attach, self.line_of = attach, line_of  # image copier, line finder
+        self.embedded = 0
 
     def embeds(self, text: str, seen: tuple = (), depth: int = 0) -> str:
         """`text` with `![[Note]]` embeds replaced by the note's text."""
@@ -136,14 +138,20 @@ class NoteBody:
                            lambda: self.line_of(match.group(0)),
                            hint="embed notes and images; link to other files")
             return alt or name
-        if target in seen or depth >= MAX_EMBED_DEPTH:
+        self.embedded += 1
+        if target in seen or depth >= MAX_EMBED_DEPTH or self.embedded > MAX_EMBEDS:
             self.once.warn("N876", f"cycle:{name}", f"the note {name} embeds itself (or is "
-                           f"embedded more than {MAX_EMBED_DEPTH} deep); it is not inlined again",
+                           f"embedded more than {MAX_EMBED_DEPTH} deep, or after {MAX_EMBEDS} "
+                           "other embeds); it is not inlined again",
                            lambda: self.line_of(match.group(0)),
                            hint="link to the note instead of embedding it")
             return alt or name
         text = self.vault.read(target)
         if text is None:
+            self.once.warn("N876", f"embed:{name}", f"the embedded note {name} cannot be read "
+                           "(it leads out of the vault, or is too large); its name is printed "
+                           "instead", lambda: self.line_of(match.group(0)),
+                           hint="embed notes that are files of the vault")
             return alt or name
         text = _section(_FRONT.sub("", text, count=1) if text.startswith("---") else text,
                         section)
@@ -157,6 +165,16 @@ class NoteBody:
             found = self.vault.find(name, self.note)
             if found is None:
                 return self.missing(name, alt, match.group(0))
+            try:  # a link in the vault may lead out of it: the gate says
+                found = Gate((self.vault.root.resolve(),), MAX_IMAGE_MB).check(
+                    found, (self.note, None), "image")
+            except Refused as refused:
+                self.once.warn("N818", f"image:{name}", f"image {name} not copied: "
+                               f"{refused.diagnostics[0].message}",
+                               lambda: self.line_of(match.group(0)),
+                               hint="copy the image itself into the vault")
+                from .draft import missing_image
+                return missing_image(alt or name)
             return self.attach(found, alt or Path(name).stem)
         return _EMBED.sub(image, text)
 

@@ -72,14 +72,15 @@ def _uncalled_notes(text: str, document: Document) -> str:
     counts: dict[str, int] = {}
     for label in _CALL.findall(plain):  # a definition's own label counts once
         counts[label] = counts.get(label, 0) + 1
-    moved = []
-    for found in reversed(definitions):
+    kept, moved, at = [], [], 0
+    for found in definitions:
         label = found.group(1)
-        if counts.get(label, 0) > 1:
+        if counts.get(label, 0) > 1 or found.start() < at:
             continue
         end = _DEFINITION_END.search(plain, found.end())
         stop = end.start() if end else len(text)
         document.uncalled(f"[fn:{label}]", line_of(text, found.start()))
-        moved.insert(0, text[found.end():stop].strip())
-        text = text[:found.start()] + text[stop:]
-    return text + "".join(f"\n\n{paragraph}" for paragraph in moved)
+        kept.append(text[at:found.start()])
+        moved.append(text[found.end():stop].strip())
+        at = stop
+    return "".join(kept) + text[at:] + "".join(f"\n\n{paragraph}" for paragraph in moved)

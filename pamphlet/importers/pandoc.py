@@ -14,7 +14,6 @@ import json
 import re
 import subprocess
 from dataclasses import dataclass, field
-from pathlib import Path
 
 # The Markdown our essays are written in (Python-Markdown with footnotes, tables, fenced
 # code, definition lists), as pandoc's writer names its parts; raw HTML stays (tables too

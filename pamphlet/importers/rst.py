@@ -46,11 +46,10 @@ def from_rst(text: str, path: Path, run: Run) -> list[Draft]:
     body = _directives(body, _NAVIGATION, lambda m, block: _navigation(m, document, text))
     body = _PELICAN.sub("", body)  # {static}/images/x.png is a path from the site's root
     drafts = document.draft(fields, body, "rst", code=lambda role, t: _role(role, t, document))
-    for message in document.log:
-        if found := _SKIPPED.match(message):
-            name = found.group(1).split("::")[0].strip()
-            if name in CALLOUTS:
-                continue
+    skipped = dict.fromkeys(found.group(1).split("::")[0].strip() for message in document.log
+                            if (found := _SKIPPED.match(message)))
+    for name in skipped:
+        if name not in CALLOUTS:
             at = re.search(rf"(?m)^[ \t]*\.\.[ \t]+{re.escape(name)}::", text)
             document.unknown(f"the directive '{name}::'", line_of(text, at.start()) if at
                              else None)
@@ -161,6 +160,11 @@ def _ablog(match: re.Match, block: str, fields: Fields) -> str:
     return ""
 
 
+def _first_line(text: str, snippet: str) -> int | None:
+    at = text.find(snippet)
+    return line_of(text, at) if at >= 0 else None
+
+
 def _navigation(match: re.Match, document: Document, text: str) -> str:
     at = text.find(match.group(0))
     document.unknown(f"the directive '{match.group(1)}::'", line_of(text, at) if at >= 0
@@ -182,6 +186,5 @@ def _role(role: str, text: str, document: Document) -> list:
     if role in ("pep", "rfc"):
         label = f"{role.upper()} {label}"
     elif role not in _TEXT_ROLES:
-        at = document.text.find(f":{role}:`")
-        document.unknown(f"the role ':{role}:'", line_of(document.text, at) if at >= 0 else None)
+        document.unknown(f"the role ':{role}:'", lambda: _first_line(document.text, f":{role}:`"))
     return [{"t": "Str", "c": label}]

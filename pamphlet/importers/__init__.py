@@ -1,9 +1,13 @@
-"""`pamphlet import`: WordPress exports, static-site Markdown, HTML pages and plain text.
+"""`pamphlet import`: WordPress exports, static-site Markdown, HTML pages, plain text, and the
+other markups essays are written in (Obsidian, Logseq, Pandoc Markdown, MDX, reST, Org,
+AsciiDoc).
 
 Each source becomes one or more `Draft`s, written as new essays in source/ with our front
 matter. Nothing is ever overwritten, nothing is written outside source/ (images a post uses
 go to source/<slug>/), and no character is changed: no-break spaces, curly quotes and dashes
-come through as they were. One module per kind of source: `wxr`, `static_site`, `html`, `text`.
+come through as they were. One module per kind of source: `wxr`, `static_site`, `html`, `text`,
+`obsidian`, `logseq`, `pandoc_markdown`, `mdx` (read with `static_site`), `rst`, `org`,
+`asciidoc` (converted by `pandoc`, with what they share in `document`).
 
 Diagnostic codes: N804 a slug was taken, so the essay got another name (warning); N805 a
 file that cannot be read or recognised; N807 the posts that were skipped, counted by status,
@@ -17,6 +21,8 @@ type, ignored (warning); N818 an image that is not copied (outside the site, not
 large) (warning); N819 a file too large, or not a regular file, to import; N820 --site is
 not a folder; N821 a file that cannot be written in source/; N848 HTML files in a folder of
 Markdown (a site's templates), not imported (warning). Web pages: N840-N847, N849 (see html).
+Documents: N870-N874 (see document); notes and outlines: N875-N877 (obsidian), N878
+(pandoc_markdown), N879-N880 (logseq); MDX: N881-N883 (mdx).
 
 May import: `text`, `project`, `store`, `locale`, `diagnostics`.
 """
@@ -191,7 +197,7 @@ def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) ->
     slugs = _slugs(drafts, source, diagnostics)
     keys = {draft.key: slug for draft, slug in zip(drafts, slugs) if draft.key}
     for draft, slug in zip(drafts, slugs):
-        body = _ESSAY_LINK.sub(lambda m: _essay_link(m, keys), draft.body)
+        body = _ESSAY_LINK.sub(lambda m: _essay_link(m, keys, draft, diagnostics), draft.body)
         body = _copy_images(replace(draft, body=body), source, slug, diagnostics)
         path = source / f"{slug}.md"
         if _write_new(path, source, draft.text(body).encode("utf-8"), diagnostics):
@@ -219,11 +225,16 @@ def _slugs(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> list[
     return slugs
 
 
-def _essay_link(match: re.Match, keys: dict[str, str]) -> str:
+def _essay_link(match: re.Match, keys: dict[str, str], draft: Draft,
+                diagnostics: Diagnostics) -> str:
     """A link between two drafts of the import as a link to the other essay's file (printed
-    with its page); to a draft that is not written, its text."""
+    with its page); to a note that is not imported, its text (N875)."""
     key, fragment, label = match.groups()
     if key not in keys:
+        diagnostics.warning("N875", f"the link to '{key.removeprefix('logseq:')}' names a note "
+                            "that is not imported; its text is kept", draft.origin,
+                            hint="import that note too (a whole vault or graph imports as a "
+                            "folder)")
         return label
     return f"[{label}]({keys[key]}.md{'#' + fragment if fragment else ''})"
 

@@ -130,7 +130,7 @@ def read_input(path: Path, diagnostics: Diagnostics, limit_mb: float,
     except OSError as error:
         report("N805" if not warn else code, f"cannot read {path.name}: "
                f"{error.strerror or error}", path,
-               hint="import UTF-8 text, HTML, Markdown or a WordPress export")
+               hint="check the path, and that the file may be read")
         return None
     limit = int(limit_mb * 1_000_000)
     with os.fdopen(descriptor, "rb") as handle:

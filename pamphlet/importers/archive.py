@@ -23,6 +23,7 @@ import posixpath
 import re
 import stat
 import zipfile
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
 
 from lxml import etree
@@ -34,7 +35,6 @@ MAX_MEMBER_MB = 100  # one member, inflated: a long book's text, a large photogr
 MAX_TOTAL_MB = 600  # every member read from one archive, inflated
 _CHUNK = 1 << 16
 _ENTITY = re.compile(rb"<!ENTITY", re.I)
-_DOCTYPE_END = re.compile(rb"<!DOCTYPE[^>\[]*(?:\[.*?\])?\s*>", re.S | re.I)
 
 
 def is_zip(head: bytes) -> bool:
@@ -121,9 +121,25 @@ class Archive:
 class Unreadable(Exception):
     """A member or an archive that cannot be read safely; carries its message and code."""
 
-    def __init__(self, message: str, code: str = "N850"):
+    def __init__(self, message: str, code: str = "N850", hint: str | None = None):
         super().__init__(message)
-        self.message, self.code = message, code
+        self.message, self.code, self.hint = message, code, hint
+
+
+@contextmanager
+def reading(path: Path, diagnostics: Diagnostics):
+    """Turn what stops one file's import into one error, never a traceback: an archive or a
+    member that cannot be read safely (its own code), or a fault of ours (N849)."""
+    try:
+        yield
+    except Unreadable as error:
+        diagnostics.error(error.code, error.message, path, hint=error.hint or
+                          "open it in the program that made it and save it again")
+    except Exception as error:  # a fault of ours must not cost the other files
+        diagnostics.error("N849", f"{path.name} could not be imported: an internal fault "
+                          f"({type(error).__name__}: {error})", path,
+                          hint="please report it with the file; the other files are "
+                          "imported")
 
 
 def safe_name(name: str) -> str | None:

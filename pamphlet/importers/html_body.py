@@ -13,7 +13,7 @@ import re
 
 from lxml import html as lxml_html
 
-from .draft import Draft, Once
+from .draft import MAX_IMAGE_MB, Draft, Once
 from .html_notes import NOTE_TOKEN, drop
 
 IMAGE_TOKEN = re.compile("\ue040(\\d+)\ue041")
@@ -39,6 +39,30 @@ class Body:
     def image(self, src: str, alt: str, caption: str, line: int | None) -> str | None:
         """An image's Markdown (a token from `draft_.attach`, an address), or None."""
         raise NotImplementedError
+
+    def archived(self, archive, member: str | None, alt: str, caption: str,
+                 shown: str) -> str:
+        """The Markdown of a picture an archive holds (a DOCX's, an EPUB's): a copy when the
+        member is truly an image, else its alt text in a frame (N818: absent, not an image,
+        too large)."""
+        from .archive import Unreadable
+        from .draft import Blob, image_kind, missing_image
+
+        problem = "it is not in the file" if member is None else None
+        if member is not None:
+            try:
+                data = archive.read(member, limit_mb=MAX_IMAGE_MB)
+                problem = None if image_kind(data[:1024]) else (
+                    "it is not an image" + ({".emf": ": an EMF drawing", ".wmf": ": a WMF "
+                                             "drawing"}.get(member[-4:].lower(), "")))
+            except Unreadable as error:
+                problem = error.message
+        if problem is None:
+            return self.draft_.attach(Blob(member.rsplit("/", 1)[-1], data), alt, caption)
+        self.once.warn("N818", f"image:{shown}", f"image {shown} not copied: {problem}; its "
+                       "alt text is shown in its place", None,
+                       hint="save the picture as PNG, JPEG or SVG and add it by hand")
+        return missing_image(alt or shown.rsplit("/", 1)[-1])
 
     def token(self, markdown: str) -> str:
         self.images.append(markdown)

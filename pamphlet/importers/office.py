@@ -25,13 +25,12 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from lxml import html as lxml_html
 
-from .draft import Blob, Draft, Once, Run, image_kind, missing_image
-from .archive import Archive, Unreadable, parse_xml, resolve
+from .draft import Draft, Once, Run, markdown_image
+from .archive import Archive, Unreadable, parse_xml, reading, resolve
 from .html_body import Body, attribute_quotes
 from .html_notes import drop, take_notes
 from .pandoc import PandocError, to_html
@@ -58,40 +57,20 @@ _NO_AUTHOR = {"", "user", "windows user", "microsoft office user", "admin", "adm
               "unknown", "unknown author", "author", "owner", "usuario de windows",
               "utilisateur windows", "benutzer"}
 _NO_TITLE = re.compile(r"(?i)^(?:microsoft word - .*|document\d*|untitled.*|title)$")
-_VECTOR = {".emf": "EMF", ".wmf": "WMF", ".emz": "EMF", ".wmz": "WMF"}
 
 
 def from_docx(raw: bytes, path: Path, run: Run) -> list[Draft]:
     """The essay in a Word document."""
-    with _reading(path, run):
+    with reading(path, run.diagnostics):
         return [_Docx(Archive(raw, path, run.diagnostics), path, run).draft()]
     return []
 
 
 def from_odt(raw: bytes, path: Path, run: Run) -> list[Draft]:
     """The essay in an OpenDocument text."""
-    with _reading(path, run):
+    with reading(path, run.diagnostics):
         return [_Odt(Archive(raw, path, run.diagnostics), path, run).draft()]
     return []
-
-
-@contextmanager
-def _reading(path: Path, run: Run):
-    """Turn what stops a document's import into one error, never a traceback: an archive
-    that cannot be read safely, pandoc's refusal, or a fault of ours (N849)."""
-    try:
-        yield
-    except Unreadable as error:
-        run.diagnostics.error(error.code, error.message, path,
-                              hint="open it in its word processor and save it again")
-    except PandocError as error:
-        run.diagnostics.error("N854", f"cannot import {path.name}: {error}", path,
-                              hint="open it in its word processor and save it again")
-    except Exception as error:  # a fault of ours must not cost the other files
-        run.diagnostics.error("N849", f"{path.name} could not be imported: an internal fault "
-                              f"({type(error).__name__}: {error})", path,
-                              hint="please report it with the file; the other files are "
-                              "imported")
 
 
 class _Document:
@@ -123,7 +102,10 @@ class _Document:
 
     def html(self) -> str:
         """The document as HTML: pandoc's reading of the checked archive."""
-        return to_html(self.package(), self.reader, self.options)
+        try:
+            return to_html(self.package(), self.reader, self.options)
+        except PandocError as error:
+            raise Unreadable(f"cannot import {self.path.name}: {error}", "N854") from None
 
     def package(self) -> bytes:
         """The archive packed again from its checked members only (stored, not deflated):
@@ -212,7 +194,7 @@ class _Docx(_Document):
         comments = self._xml("word/comments.xml")
         said = [" ".join("".join(c.itertext()).split()) for c in
                 comments.iter(f"{W}comment")] if comments is not None else []
-        _comments(self.run, self.path, [s for s in said if s])
+        comments_left_out(self.run, self.path, [s for s in said if s])
         document = self._xml(self._main())
         if document is not None:
             changes = {kind: sum(1 for _ in document.iter(f"{W}{kind}"))
@@ -307,7 +289,7 @@ class _Odt(_Document):
         said = [" ".join("".join(a.xpath(".//text()[not(ancestor::dc:creator or "
                                          "ancestor::dc:date)]", namespaces=_ODF)).split())
                 for a in self.content.iter(f"{{{_ODF['office']}}}annotation")]
-        _comments(self.run, self.path, [s for s in said if s])
+        comments_left_out(self.run, self.path, [s for s in said if s])
         changes = self.content.xpath("//text:changed-region", namespaces=_ODF)
         inserted = sum(1 for c in changes if c.find(f"{{{_ODF['text']}}}insertion") is not None)
         _changes(self.run, self.path, inserted, len(changes) - inserted)
@@ -333,30 +315,11 @@ class _Images(Body):
         self.document = document
 
     def image(self, src: str, alt: str, caption: str, line: int | None) -> str | None:
-        from .draft import markdown_image
-
         if re.match(r"https?://", src):
             return markdown_image(src, alt, caption)  # a linked picture, still on the web
         member = self.document.member(src)
         alt = self.document.alt(member, alt) if member else alt
-        name = member or src
-        problem = "it is not in the document" if member is None else None
-        if member is not None:
-            try:
-                data = self.document.archive.read(member, limit_mb=50)
-                kind = image_kind(data[:1024])
-                problem = None if kind else (
-                    f"{_VECTOR[Path(name).suffix.lower()]} pictures cannot be shown in a "
-                    "book; save it as PNG or SVG" if Path(name).suffix.lower() in _VECTOR
-                    else "it is not an image")
-            except Unreadable as error:
-                problem = error.message
-        if problem is None:
-            return self.draft_.attach(Blob(Path(name).name, data), alt, caption)
-        self.once.warn("N818", f"image:{name}", f"image {name} not copied: {problem}; its "
-                       "alt text is shown in its place", None,
-                       hint="add the picture to source/ by hand")
-        return missing_image(alt or Path(name).name)
+        return self.archived(self.document.archive, member, alt, caption, member or src)
 
 
 def _title_block(page) -> dict:
@@ -414,7 +377,8 @@ def _drop_byline(body, author) -> None:
         drop(first)
 
 
-def _comments(run: Run, path: Path, said: list[str]) -> None:
+def comments_left_out(run: Run, path: Path, said: list[str]) -> None:
+    """One warning that names the comments a document had, which are not imported (N855)."""
     if said:
         shown = "; ".join(f"“{s[:60]}”" for s in said[:3]) + (" ..." if len(said) > 3 else "")
         run.diagnostics.warning("N855", f"{len(said)} comment{'s' * (len(said) != 1)} in "

@@ -61,16 +61,24 @@ def _keys(replace: dict[str, bytes]) -> dict[str, bytes]:
 
 
 def source_words(folder: Path, members: list[str], text_tags: tuple[str, ...]) -> list[str]:
-    """The words of a document's text as its XML holds them (deleted text left out), to
-    check that the import kept them."""
+    """The words of a document's text as its XML holds them, to check that the import kept
+    them: the text of each outermost element named in `text_tags`, less what no reader sees
+    (a note's printed number, a picture's description, deleted text)."""
     import re
 
     from lxml import etree
 
+    hidden = {"note-citation", "desc", "title", "delText", "head"}
     words: list[str] = []
     for member in members:
         root = etree.parse(str(folder / member))
         for element in root.iter():
-            if isinstance(element.tag, str) and etree.QName(element).localname in text_tags:
-                words += re.findall(r"\w+", "".join(element.itertext()))
+            if not isinstance(element.tag, str) or \
+                    etree.QName(element).localname not in text_tags or \
+                    any(etree.QName(a).localname in text_tags for a in element.iterancestors()):
+                continue
+            for part in element.iter():
+                if isinstance(part.tag, str) and etree.QName(part).localname in hidden:
+                    part.clear(keep_tail=True)
+            words += re.findall(r"\w+", " ".join(element.itertext()))
     return words

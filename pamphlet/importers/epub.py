@@ -338,7 +338,8 @@ def notes_into(book: Book, text) -> None:
         while document is not None and document.get("data-document") is None:
             document = document.getparent()
         base = document.get("data-document") if document is not None else ""
-        target, anchor = resolve(base, href), href.split("#", 1)[1]
+        anchor = href.split("#", 1)[1]
+        target = base if href.startswith("#") else resolve(base, href)
         if target == base and anchor in present:
             link.set("href", f"#{anchor}")
             continue
@@ -446,7 +447,13 @@ def _cut(body, anchor: str, before: bool) -> bool:
             node.tail = None
         node = parent
     if not before:
-        target.getparent().remove(target)
+        emptied = target.getparent()
+        emptied.remove(target)
+        while emptied is not body and not emptied.text_content().strip() and \
+                emptied.find(".//img") is None:  # the next chapter's heading, now empty
+            parent = emptied.getparent()
+            drop(emptied)
+            emptied = parent
     return True
 
 
@@ -466,13 +473,24 @@ def _title(text, label: str) -> tuple[str, str | None]:
         rest = [line for line in lines if line != title]
         drop(heading)
         return title, rest[0] if rest else None
-    said = " ".join(heading.text_content().split())
+    lines = _lines(heading)
+    if len(lines) > 1 and _ORDINAL.match(lines[0]):  # "I.<br/>THE HANDBILL"
+        lines = lines[1:]
+    said = " ".join(lines)
     drop(heading)
     if _ORDINAL.match(said) and label and not _ORDINAL.match(label):
         numbered = re.match(r"(.+?)\s*[:.–—-]\s+(.+)", label)  # "II: The Long Table"
         return (numbered.group(2) if numbered and _ORDINAL.match(numbered.group(1))
                 else label), None
     return said or label, None
+
+
+def _lines(heading) -> list[str]:
+    """A heading's text, line by line (`<br/>` ends a line)."""
+    copy = deepcopy(heading)
+    for br in copy.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    return [" ".join(line.split()) for line in copy.text_content().split("\n") if line.strip()]
 
 
 def _date(stamp: str) -> str:

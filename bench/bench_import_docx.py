@@ -100,9 +100,9 @@ def make(pages: int, folder: Path) -> Path:
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document '
                 f'{W_NS}><w:body>{text}<w:sectPr/></w:body></w:document>')
     assert (FIXTURES / "docx-word").is_dir()
-    return docx("word", folder, word__document_xml=document.encode(),
-                word__footnotes_xml=notes_part("footnote", footnotes).encode(),
-                word__endnotes_xml=notes_part("endnote", endnotes).encode())
+    return docx("word", folder, {"word/document.xml": document.encode(),
+                                 "word/footnotes.xml": notes_part("footnote", footnotes).encode(),
+                                 "word/endnotes.xml": notes_part("endnote", endnotes).encode()})
 
 
 _CHILD = """

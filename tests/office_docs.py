@@ -44,20 +44,20 @@ def pack(folder: Path, out: Path, extra: dict[str, bytes] | None = None,
     return out
 
 
-def docx(producer: str, out_dir: Path, **replace: bytes) -> Path:
-    """The essay as Word, Google Docs or LibreOffice writes it: `word`, `google`, `libreoffice`."""
-    return pack(FIXTURES / f"docx-{producer}", out_dir / f"{producer}.docx",
-                {_MEDIA["docx"]: png()}, _keys(replace))
+def docx(producer: str, out_dir: Path, replace: dict[str, bytes] | None = None) -> Path:
+    """The essay as Word, Google Docs or LibreOffice writes it (`word`, `google`,
+    `libreoffice`), with the members in `replace` swapped."""
+    media = {_MEDIA["docx"]: png()}
+    replace = dict(replace or {})
+    for name in list(replace):
+        if name in media:
+            media[name] = replace.pop(name)
+    return pack(FIXTURES / f"docx-{producer}", out_dir / f"{producer}.docx", media, replace)
 
 
-def odt(out_dir: Path, **replace: bytes) -> Path:
-    """The essay as LibreOffice Writer saves it (.odt)."""
-    return pack(FIXTURES / "odt", out_dir / "essay.odt", {_MEDIA["odt"]: png()}, _keys(replace))
-
-
-def _keys(replace: dict[str, bytes]) -> dict[str, bytes]:
-    """Keyword names for members: `word__document_xml` is `word/document.xml`."""
-    return {k.replace("__", "/").replace("_xml", ".xml"): v for k, v in replace.items()}
+def odt(out_dir: Path, replace: dict[str, bytes] | None = None) -> Path:
+    """The essay as LibreOffice Writer saves it (.odt), with the members in `replace` swapped."""
+    return pack(FIXTURES / "odt", out_dir / "essay.odt", {_MEDIA["odt"]: png()}, replace)
 
 
 def source_words(folder: Path, members: list[str], text_tags: tuple[str, ...]) -> list[str]:

@@ -151,6 +151,8 @@ def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) ->
 
     The images a draft uses are copied into source/<slug>/, each under a new name. A file
     that cannot be written is an error (N821) and the other drafts are still written."""
+    if not drafts:
+        return []
     try:
         source.mkdir(parents=True, exist_ok=True)
     except OSError as error:

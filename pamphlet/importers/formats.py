@@ -186,10 +186,13 @@ def unknown(probe: Probe, run) -> list:
 
 
 def looks_binary(head: bytes) -> bool:
-    """Whether a file's first bytes are no text in any encoding import reads: a NUL byte
-    (outside UTF-16, whose byte-order mark says so) or many control characters."""
+    """Whether a file's first bytes are no text import reads: a known binary's signature
+    (a PDF's, a picture's, a zip's...), a NUL byte (outside UTF-16, whose byte-order mark
+    says so) or many control characters."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
+    if any(head.startswith(magic) for magic, _ in _MAGIC) or is_zip(head):
+        return True
     sample = head[:8192]
     if b"\x00" in sample:
         return True

@@ -23,6 +23,7 @@ text left out. Archives: N850-N853 (see `archive`). Images: N818.
 from __future__ import annotations
 
 import io
+import posixpath
 import re
 import zipfile
 from pathlib import Path
@@ -109,13 +110,23 @@ class _Document:
 
     def package(self) -> bytes:
         """The archive packed again from its checked members only (stored, not deflated):
-        every XML member parsed safely first, every member read within its bounds."""
+        every XML member parsed safely first, every member read within its bounds. A
+        picture that cannot be read so is left out with a warning; the text cannot be."""
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as packed:
             for name in self.archive.names():
-                data = self.archive.read(name)
-                if name.endswith((".xml", ".rels")):
-                    parse_xml(data, f"{name} in {self.path.name}")
+                xml = name.endswith((".xml", ".rels"))
+                try:
+                    data = self.archive.read(name)
+                    if xml:
+                        parse_xml(data, f"{name} in {self.path.name}")
+                except Unreadable as error:
+                    if xml:
+                        raise
+                    self.run.diagnostics.warning(error.code, f"{error.message}; it is left out",
+                                                 self.path, hint="if it is a picture, add it "
+                                                 "by hand")
+                    continue
                 packed.writestr(name, data)
         return out.getvalue()
 
@@ -201,6 +212,7 @@ class _Docx(_Document):
                        for kind in ("ins", "del", "moveFrom", "moveTo")}
             _changes(self.run, self.path, changes["ins"] + changes["moveTo"],
                      changes["del"] + changes["moveFrom"])
+        self._absent_pictures()
         margins = [m for m in self.archive.names()
                    if re.fullmatch(r"word/(?:header|footer)\d*\.xml", m)]
         words = set()
@@ -216,6 +228,21 @@ class _Docx(_Document):
                 "N857", f"the page headers and footers of {self.path.name} are left out: "
                 f"“{shown}”", self.path, hint="a pamphlet prints its own running heads; add "
                 "to the essay by hand anything in them that belongs to the text")
+
+    def _absent_pictures(self) -> None:
+        """A picture the document names but does not hold (or names outside itself) is
+        left out by pandoc without a word: it is named here (N818)."""
+        main = self._main()
+        rels = self._xml(posixpath.join(posixpath.dirname(main), "_rels",
+                                        posixpath.basename(main) + ".rels"))
+        for rel in rels.iter(f"{_REL}Relationship") if rels is not None else ():
+            if rel.get("Type", "").endswith("/image") and rel.get("TargetMode") != "External":
+                target = resolve(main, rel.get("Target", ""))
+                if target is None or self.archive.find(target) is None:
+                    self.once.warn("N818", f"image:{rel.get('Target')}", f"a picture of "
+                                   f"{self.path.name} names {rel.get('Target')}, which it does "
+                                   "not hold; it is left out", None,
+                                   hint="insert the picture in the document again")
 
     def _main(self) -> str:
         rels = self._xml("_rels/.rels")

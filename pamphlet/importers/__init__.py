@@ -1,9 +1,11 @@
-"""`pamphlet import`: WordPress exports, static-site Markdown, HTML pages and plain text.
+"""`pamphlet import`: every format in `formats.FORMATS`, told by its bytes.
 
 Each source becomes one or more `Draft`s, written as new essays in source/ with our front
 matter. Nothing is ever overwritten, nothing is written outside source/ (images a post uses
 go to source/<slug>/), and no character is changed: no-break spaces, curly quotes and dashes
-come through as they were. One module per kind of source: `wxr`, `static_site`, `html`, `text`.
+come through as they were. One module per kind of source: `wxr`, `static_site`, `html`,
+`text`, `office` (Word, OpenDocument), `gdocs`, `epub`; `archive` reads zips safely,
+`html_body` turns any HTML into Markdown with its notes and images.
 
 Diagnostic codes: N804 a slug was taken, so the essay got another name (warning); N805 a
 file that cannot be read or recognised; N807 the posts that were skipped, counted by status,
@@ -17,6 +19,7 @@ type, ignored (warning); N818 an image that is not copied (outside the site, not
 large) (warning); N819 a file too large, or not a regular file, to import; N820 --site is
 not a folder; N821 a file that cannot be written in source/; N848 HTML files in a folder of
 Markdown (a site's templates), not imported (warning). Web pages: N840-N847, N849 (see html).
+Archives: N850-N853 (see archive); documents: N854-N857 (see office); EPUB: N860-N862.
 
 May import: `text`, `project`, `store`, `locale`, `diagnostics`.
 """

@@ -14,7 +14,8 @@ REPO = Path(__file__).resolve().parent.parent
 NPM_PREFIX = REPO / ".cache" / "npm"  # git-ignored; kept between runs on one machine
 
 # Debian package -> how to tell it is there: a command on PATH, a file, or a character some
-# installed font must draw (the script tests assert that CJK, emoji, Arabic and Hebrew are drawn).
+# installed font must draw (the script tests assert that CJK, emoji, Arabic, Hebrew, and the
+# Indic, Thai, Georgian, Armenian and Ethiopic scripts are drawn).
 PACKAGES = {
     "chromium": ("command", "chromium"),
     "jing": ("command", "jing"),
@@ -25,6 +26,8 @@ PACKAGES = {
     "libgs-common": ("file", "/usr/share/color/icc/ghostscript/ps_cmyk.icc"),
     "fonts-dejavu-core": ("font", "ש"),  # Hebrew and Arabic, for the right-to-left tests
     "fonts-noto-cjk": ("font", "中"),
+    # Bengali, Devanagari, Tamil, Thai, Georgian, Armenian, Ethiopic (and most other scripts)
+    "fonts-noto-core": ("font", "\N{BENGALI LETTER A}"),
     "fonts-noto-color-emoji": ("font", "\N{PAPERCLIP}"),
 }
 

@@ -26,6 +26,14 @@ _CONDITIONAL = {"ifdef", "ifndef", "ifeval", "endif"}
 _VIDEOS = {"youtube": "https://www.youtube.com/watch?v={}", "vimeo": "https://vimeo.com/{}"}
 
 
+def from_asciidoc_file(raw: bytes, path: Path, run: Run) -> list[Draft]:
+    """The essay in one AsciiDoc file's bytes (UTF-8)."""
+    from .text import decode_text
+
+    text = decode_text(raw, path, run)
+    return [] if text is None else from_asciidoc(text, path, run)
+
+
 def from_asciidoc(text: str, path: Path, run: Run) -> list[Draft]:
     """The essay in one AsciiDoc file."""
     document = Document(text, path, run)

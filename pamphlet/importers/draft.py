@@ -21,6 +21,14 @@ from ..project.library import today
 MAX_IMAGE_MB = 50
 
 
+@dataclass(frozen=True)
+class Blob:
+    """An image held in memory (a member of a DOCX, an EPUB or a zip), with its name there."""
+
+    name: str
+    data: bytes
+
+
 @dataclass
 class Draft:
     """An essay on its way in: front matter values and a Markdown body."""
@@ -35,19 +43,21 @@ class Draft:
     images: dict[int, tuple] = field(default_factory=dict)  # token -> (file, alt, caption)
     lang: str | None = None
     subtitle: str | None = None
+    license: str | None = None
     summary: str | None = None
     key: str | None = None  # how other drafts of the same import link to this one
 
     def text(self, body: str | None = None) -> str:
         meta = {"title": self.title or "Untitled"}
-        for key in ("subtitle", "author", "date", "tags", "source", "lang", "summary"):
+        for key in ("subtitle", "author", "date", "tags", "source", "lang", "license",
+                    "summary"):
             value = getattr(self, key)
             if value:
                 meta[key] = value
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
         return f"---\n{front}---\n\n{(self.body if body is None else body).strip()}\n"
 
-    def attach(self, path: Path, alt: str = "", caption: str = "") -> str:
+    def attach(self, path: Path | Blob, alt: str = "", caption: str = "") -> str:
         """A token for the body that becomes an image of `path`'s copy in source/."""
         number = len(self.images)
         self.images[number] = (path, alt, caption)
@@ -69,7 +79,10 @@ class Run:
     split_at: str | None = None
     pages: bool = False
     site: Path | None = None
+    chapters: str | None = None  # an EPUB's chapters to import: "3,5-7", "all"
+    chapter: str | None = None  # or one chapter, by its title
     today: dt.date = field(default_factory=today)
+    listings: list = field(default_factory=list)  # (book, chapters) for the CLI to show
     skipped: Counter = field(default_factory=Counter)
     skipped_in: set = field(default_factory=set)
     vaults: dict = field(default_factory=dict)  # an Obsidian vault's or Logseq graph's files

@@ -38,11 +38,11 @@ _HTML = {"p", "em", "strong", "a", "br", "hr", "sup", "sub", "code", "pre", "blo
          "h3", "h4", "h5", "h6", "dl", "dt", "dd", "caption", "details", "summary"}
 
 
-def from_mdx(text: str, path: Path, run: Run) -> list[Draft]:
-    """The essay in one MDX file."""
-    from .static_site import from_markdown
+def from_mdx_file(raw: bytes, path: Path, run: Run) -> list[Draft]:
+    """The essay in one MDX file's bytes."""
+    from .static_site import from_markdown_file
 
-    return from_markdown(text, path, run, mdx=True)
+    return from_markdown_file(raw, path, run, mdx=True)
 
 
 class MdxBody:

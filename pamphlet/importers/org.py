@@ -23,6 +23,14 @@ _SRC = re.compile(r"(?im)^[ \t]*#\+begin_(src|example|export)\b.*$")
 _END = re.compile(r"(?im)^[ \t]*#\+end_(src|example|export)\b.*$")
 
 
+def from_org_file(raw: bytes, path: Path, run: Run) -> list[Draft]:
+    """The essay in one Org file's bytes (UTF-8)."""
+    from .text import decode_text
+
+    text = decode_text(raw, path, run)
+    return [] if text is None else from_org(text, path, run)
+
+
 def from_org(text: str, path: Path, run: Run) -> list[Draft]:
     """The essay in one Org file."""
     document = Document(text, path, run)

@@ -1,11 +1,23 @@
-"""Documents pandoc reads, as essays' Markdown: pandoc (the binary the `pypandoc-binary` wheel
-carries) parses the text into its AST; the AST is shaped for our Markdown (figures become
-captioned images, admonitions callouts, raw blocks in other formats a warning); pandoc then
-writes the Markdown our essays use, footnotes in reading order.
+"""The seam to pandoc, which reads Word and OpenDocument files for `import`.
 
-Pandoc runs in its sandbox (it reads no file: `include` directives fail, and the importers
-name them first), on standard input, with a heap limit and a time limit, so that no
-document can make it read the disk or run away.
+pandoc comes inside the `pypandoc-binary` wheel (pypandoc finds it; a pandoc on PATH does
+too), so `pip install` is the whole set-up. It runs as a program of its own, given only bytes
+the import has already checked (see `archive`), and is held on a short leash: `--sandbox`
+(it reads and writes no file, fetches nothing), a heap of `HEAP_MB` at most, `TIMEOUT`
+seconds at most. It writes HTML5, which the import turns into Markdown like any other HTML.
+
+What the import relies on, checked by `tests/test_import_office.py` on each pandoc version:
+- notes come as `a.footnote-ref[href="#fnN"]` and `section.footnotes > ol > li#fnN`, Word's
+  footnotes and endnotes in one list, in reading order (the web-page notes code reads them);
+- with `+styles`, a paragraph's Word style is named in `data-custom-style` on a `div`;
+- images are `img[src]` naming the member of the archive (`media/image1.png`);
+- a Word "Title", "Subtitle", "Author" or "Date" paragraph is metadata (`-s` writes them into
+  `<header id="title-block-header">`), not text.
+
+For reStructuredText, Org and AsciiDoc (`convert`), pandoc writes its AST as JSON instead:
+the AST is shaped for our Markdown (figures become captioned images, admonitions callouts,
+raw blocks for other formats are counted), and pandoc writes the Markdown our essays use,
+footnotes in reading order.
 """
 
 from __future__ import annotations
@@ -14,14 +26,52 @@ import json
 import re
 import subprocess
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+OLDEST = (3, 0)  # pandoc 3 put notes in <section class="footnotes"> and reads docx+styles
+HEAP_MB = 1500  # a 300-page document takes about a tenth of this
+TIMEOUT = 300  # seconds: a 300-page document takes a few
+
+
+class PandocError(Exception):
+    """pandoc is missing, too old, or could not read the document; the message says which."""
+
+
+@lru_cache(maxsize=1)
+def pandoc() -> tuple[str, tuple[int, ...]]:
+    """The pandoc program and its version; raises `PandocError` when there is none."""
+    try:
+        import pypandoc
+
+        program = pypandoc.get_pandoc_path()
+    except (ImportError, OSError) as error:
+        raise PandocError("pandoc is not installed (reinstall pamphlet, whose "
+                          f"pypandoc-binary dependency carries it): {error}") from None
+    try:
+        found = subprocess.run([program, "--version"], capture_output=True, text=True,
+                               timeout=30, check=True).stdout
+    except (OSError, subprocess.SubprocessError) as error:
+        raise PandocError(f"pandoc ({program}) does not run: {error}") from None
+    match = re.match(r"pandoc(?:\.exe)? (\d+(?:\.\d+)*)", found)
+    version = tuple(int(n) for n in match.group(1).split(".")) if match else (0,)
+    if version < OLDEST:
+        raise PandocError(f"pandoc {'.'.join(map(str, version))} is older than "
+                          f"{'.'.join(map(str, OLDEST))}, the oldest import reads with")
+    return program, version
+
+
+def to_html(data: bytes, reader: str, options: tuple[str, ...] = ()) -> str:
+    """The document in `data` (read as pandoc's `reader`, such as "docx+styles") as a
+    standalone HTML5 page; raises `PandocError` with pandoc's own words."""
+    return _run(["-f", reader, "-t", "html5", "-s", "--wrap=none", *options],
+                data).decode("utf-8", "replace")
+
 
 # The Markdown our essays are written in (Python-Markdown with footnotes, tables, fenced
 # code, definition lists), as pandoc's writer names its parts; raw HTML stays (tables too
 # complex for pipes), and the sanitiser sees it at build time.
 WRITER = ("markdown_strict+footnotes+pipe_tables+backtick_code_blocks+fenced_code_attributes"
           "+definition_lists+strikeout+raw_html+superscript+subscript-smart")
-TIMEOUT = 120  # seconds; pandoc reads a long book in a few
-HEAP = "1g"
 CALLOUTS = {"note", "tip", "hint", "important", "warning", "caution", "danger", "error",
             "attention", "seealso", "admonition", "info", "todo", "example", "quote",
             "abstract", "summary", "question", "success", "failure", "bug", "sidebar"}
@@ -29,10 +79,6 @@ CALLOUTS = {"note", "tip", "hint", "important", "warning", "caution", "danger", 
 
 _CONTAINERS = ("Emph", "Strong", "Strikeout", "Superscript", "Subscript", "SmallCaps",
                "Underline")
-
-
-class PandocError(Exception):
-    """Pandoc is missing, failed, or took too long."""
 
 
 @dataclass
@@ -45,31 +91,25 @@ class Converted:
     log: list[str] = field(default_factory=list)  # pandoc's warnings and skipped parts
 
 
-def binary() -> str:
-    """The pandoc the wheel carries (else one on PATH)."""
-    try:
-        import pypandoc
-    except ImportError as error:  # pragma: no cover - a dependency
-        raise PandocError("pypandoc-binary is not installed") from error
-    try:
-        return pypandoc.get_pandoc_path()
-    except OSError as error:
-        raise PandocError(str(error)) from error
-
-
 def _run(args: list[str], data: bytes, log: list[str] | None = None) -> bytes:
+    """pandoc's output for `data`, sandboxed and held to `HEAP_MB` and `TIMEOUT`; its
+    warnings (and the parts it skipped) are added to `log`."""
+    program, _ = pandoc()
+    command = [program, "+RTS", f"-M{HEAP_MB}m", "-RTS", "--sandbox", *args]
     try:
-        done = subprocess.run([binary(), *args, "--sandbox", "+RTS", f"-M{HEAP}", "-RTS"],
-                              input=data, capture_output=True, timeout=TIMEOUT)
-    except subprocess.TimeoutExpired as error:
-        raise PandocError(f"pandoc took more than {TIMEOUT} s") from error
+        done = subprocess.run(command, input=data, capture_output=True, timeout=TIMEOUT)
+    except subprocess.TimeoutExpired:
+        raise PandocError(f"pandoc took more than {TIMEOUT} s to read it") from None
     except OSError as error:
-        raise PandocError(f"pandoc cannot run: {error.strerror or error}") from error
-    messages = done.stderr.decode("utf-8", "replace").strip().splitlines()
-    if done.returncode:
-        raise PandocError(messages[0] if messages else f"pandoc failed ({done.returncode})")
+        raise PandocError(f"pandoc could not be run: {error}") from None
+    said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    if done.returncode != 0:
+        if any("Heap exhausted" in line for line in said):
+            raise PandocError(f"pandoc needed more than {HEAP_MB} MB to read it")
+        raise PandocError("pandoc could not read it: " + (said[-1] if said else
+                                                           f"exit status {done.returncode}"))
     if log is not None:
-        log += [m for m in messages if m.startswith(("[WARNING]", "[INFO] Skipped"))]
+        log += [line for line in said if line.startswith(("[WARNING]", "[INFO] Skipped"))]
     return done.stdout
 
 
@@ -77,6 +117,8 @@ def convert(text: str, reader: str, code=None, images_in: str = "") -> Converted
     """`text` in pandoc's `reader` format as essay Markdown and metadata; `code(role, text)`,
     if given, turns reST's interpreted text (`:role:`text``) into inlines; relative image
     paths are taken in the folder `images_in` (AsciiDoc's `:imagesdir:`)."""
+    if reader == "asciidoc" and pandoc()[1] < (3, 8):
+        raise PandocError("pandoc is older than 3.8, the first that reads AsciiDoc")
     log: list[str] = []
     ast = json.loads(_run(["-f", reader, "-t", "json", "--verbose"], text.encode("utf-8"),
                           log))

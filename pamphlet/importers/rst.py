@@ -37,6 +37,14 @@ _TEXT_ROLES = {"ref", "doc", "term", "numref", "any", "download", "keyword", "to
                "pep", "rfc", "manpage", "confval", "index", "eq", "cite", "citep", "citet"}
 
 
+def from_rst_file(raw: bytes, path: Path, run: Run) -> list[Draft]:
+    """The essay in one reST file's bytes (UTF-8)."""
+    from .text import decode_text
+
+    text = decode_text(raw, path, run)
+    return [] if text is None else from_rst(text, path, run)
+
+
 def from_rst(text: str, path: Path, run: Run) -> list[Draft]:
     """The essay in one reST file."""
     document = Document(text, path, run)

@@ -72,6 +72,14 @@ _MEDIA = {"youtube": _YOUTUBE, "yt": _YOUTUBE, "vimeo": _VIMEO, "vimeo_simple": 
 _TOKEN = re.compile("\ue030(\\d+)\ue031")
 
 
+def from_markdown_file(raw: bytes, path: Path, run: Run, mdx: bool = False) -> list[Draft]:
+    """A Markdown (or MDX) file's essay (see `from_markdown`), once its bytes are decoded."""
+    from .text import decode_text
+
+    text = decode_text(raw, path, run)
+    return [] if text is None else from_markdown(text, path, run, mdx)
+
+
 def from_markdown(text: str, path: Path, run: Run, mdx: bool = False) -> list[Draft]:
     """Markdown with Jekyll or Obsidian YAML, or Hugo and Zola YAML or TOML, front matter;
     a Logseq page (see `logseq`)."""

@@ -110,9 +110,9 @@ PATHOLOGICAL = {
     "notes.md": "---\ntitle: x\n---\n\n" + "^[" * 4000 + "[^a]" * 2000 + ":::" + "\n::: {.x\n" * 500,
     "logseq.md": "title:: x\n\n" + "- [[a ((b {{c #[[d\n" * 2000 + "\t" * 200 + "- x\n",
     "post.mdx": "---\ntitle: x\n---\n\n" + "<A b=\"" * 1000 + "{/*" * 1000 + "<B {" * 1000 + "\n",
-    "post.org": "#+TITLE: x\n\n" + "".join(f"[fn:{n}] note\n" for n in range(400)) + "=a" * 400,
-    "post.rst": "T\n=\n\n" + ":a: b\n" * 200 + "\n" + ".. post:: x\n" * 100 + ":x:`y` " * 200,
-    "post.adoc": "= T\n\n" + "a::b[c\n" * 400 + "----\n" + "ifdef::x[]\n" * 200,
+    "post.org": "#+TITLE: x\n\n" + "".join(f"[fn:{n}] note\n" for n in range(200)) + "=a" * 200,
+    "post.rst": "T\n=\n\n" + ":a: b\n" * 100 + "\n" + ".. post:: x\n" * 50 + ":x:`y` " * 100,
+    "post.adoc": "= T\n\n" + "a::b[c\n" * 200 + "----\n" + "ifdef::x[]\n" * 100,
 }
 
 

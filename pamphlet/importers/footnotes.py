@@ -16,6 +16,8 @@ def inline_notes(markdown: str) -> str:
     """Pandoc's `^[a note]` (brackets may nest) as a call and a definition."""
     from .static_site import _prose
 
+    if "^[" not in markdown:
+        return markdown
     notes: list[str] = []
 
     def change(part: str) -> str:
@@ -62,6 +64,8 @@ def reading_order(markdown: str, merge_same: bool = False) -> str:
     label and stays, after the others."""
     from .static_site import _prose
 
+    if "[^" not in markdown:
+        return markdown
     text, definitions = _take_definitions(markdown)
     if not definitions:
         return markdown

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .body_images import Images
 from .draft import Draft, Once, Run, iso_date
 from .footnotes import reading_order
 from .pandoc import PandocError, convert
@@ -124,8 +125,6 @@ class Document:
         for what in dict.fromkeys(converted.dropped):
             self.once.warn("N873", f"raw:{what}", f"{what} (for another output format) is "
                            "left out", None, hint="rewrite it in the document's own markup")
-        from .static_site import _Body
-
         title = fields.title or self.path.stem.replace("-", " ").replace("_", " ")
         draft = Draft(title, "", fields.authors or None, fields.date, fields.tags,
                       fields.source, self.path, lang=fields.lang, subtitle=fields.subtitle,
@@ -133,7 +132,7 @@ class Document:
         # AsciiDoc's footnote:name[] calls a named note again; pandoc repeats its text
         merge = reader == "asciidoc" and bool(re.search(r"footnote:[\w-]+\[\]", body))
         markdown = reading_order(converted.markdown, merge_same=merge)
-        draft.body = _Body(draft, self.text, self.path, self.run).images(markdown)
+        draft.body = Images(draft, self.text, self.path, self.run).images(markdown)
         return [draft]
 
 

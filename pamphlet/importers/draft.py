@@ -216,3 +216,36 @@ def iso_date(text: str) -> str | None:
         except ValueError:
             continue
     return None
+
+
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_SPAN = re.compile(r"`[^`\n]+`")
+
+
+def prose(text: str, change) -> str:
+    """`text` with `change` applied outside fenced code blocks and code spans.
+
+    A fence closes at a line of the same character at least as long; one never closed runs
+    to the end (as CommonMark has it)."""
+    parts, chunk, fence = [], [], None
+    for line in text.splitlines(keepends=True):
+        opening = _FENCE.match(line)
+        if fence is None and opening:
+            parts.append(_outside_spans("".join(chunk), change))
+            chunk, fence = [line], opening.group(1)
+        elif fence is not None and line.strip().startswith(fence) and \
+                not line.strip().strip(fence[0]):
+            parts.append("".join(chunk) + line)
+            chunk, fence = [], None
+        else:
+            chunk.append(line)
+    rest = "".join(chunk)
+    return "".join(parts) + (rest if fence is not None else _outside_spans(rest, change))
+
+
+def _outside_spans(text: str, change) -> str:
+    parts, at = [], 0
+    for span in _SPAN.finditer(text):
+        parts += [change(text[at:span.start()]), span.group(0)]
+        at = span.end()
+    return "".join(parts + [change(text[at:])])

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from .draft import prose
+
 _DEFINITION = re.compile(r"\[\^([^\]\s]{1,100})\]:[ \t]?")
 _CALL = re.compile(r"\[\^([^\]\s]{1,100})\](?!:)")
 _FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
@@ -14,8 +16,6 @@ _FENCE = re.compile(r"[ \t]{0,3}(`{3,}|~{3,})")
 
 def inline_notes(markdown: str) -> str:
     """Pandoc's `^[a note]` (brackets may nest) as a call and a definition."""
-    from .static_site import _prose
-
     if "^[" not in markdown:
         return markdown
     notes: list[str] = []
@@ -32,7 +32,7 @@ def inline_notes(markdown: str) -> str:
             at = end + 1
         return "".join(out) + part[at:]
 
-    body = _prose(markdown, change)
+    body = prose(markdown, change)
     if not notes:
         return markdown
     return body.rstrip() + "\n\n" + "\n".join(
@@ -62,8 +62,6 @@ def reading_order(markdown: str, merge_same: bool = False) -> str:
     definitions at the end in that order; `merge_same` makes two notes of the same text one
     (AsciiDoc's named footnotes, which pandoc repeats). A definition never called keeps its
     label and stays, after the others."""
-    from .static_site import _prose
-
     if "[^" not in markdown:
         return markdown
     text, definitions = _take_definitions(markdown)
@@ -82,7 +80,7 @@ def reading_order(markdown: str, merge_same: bool = False) -> str:
             by_text.setdefault(definitions[label], order[label])
         return f"[^{order[label]}]"
 
-    text = _prose(text, lambda part: _CALL.sub(number, part))
+    text = prose(text, lambda part: _CALL.sub(number, part))
     written: dict[int, str] = {}
     for label, n in order.items():
         written.setdefault(n, definitions[label])

@@ -27,7 +27,7 @@ MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
 MARKUP_READERS = {".rst": "rst:from_rst_file", ".rest": "rst:from_rst_file",
                   ".org": "org:from_org_file", ".adoc": "asciidoc:from_asciidoc_file",
                   ".asciidoc": "asciidoc:from_asciidoc_file", ".asc": "asciidoc:from_asciidoc_file",
-                  ".mdx": "mdx:from_mdx_file"}
+                  ".mdx": "static_site:from_mdx_file"}
 MARKUP_SUFFIXES = tuple(MARKUP_READERS)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 DOCUMENT_SUFFIXES = (".docx", ".odt")  # read from a folder of essays beside Markdown
@@ -113,7 +113,7 @@ FORMATS: list[Format] = [
           ("Org documents (.org)", (".org",), "org:from_org_file"),
           ("AsciiDoc documents (.adoc)", (".adoc", ".asciidoc", ".asc"),
            "asciidoc:from_asciidoc_file"),
-          ("MDX posts (.mdx, Astro's too)", (".mdx",), "mdx:from_mdx_file"))),
+          ("MDX posts (.mdx, Astro's too)", (".mdx",), "static_site:from_mdx_file"))),
     Format("plain text (.txt, Project Gutenberg texts too)", _text_like, "text:from_text_file"),
 ]
 

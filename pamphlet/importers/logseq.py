@@ -20,7 +20,8 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .document import split_list
-from .draft import Draft, Once, Run, essay_link, iso_date
+from .body_images import Images
+from .draft import Draft, Once, Run, essay_link, iso_date, prose
 
 MAX_DEPTH = 40  # outline levels kept; a page rendered deeper would exhaust the stack
 _PROPERTY = re.compile(r"[ \t]*([A-Za-z][\w-]{0,60})::[ \t]*(.*)$")
@@ -129,9 +130,7 @@ def from_logseq(text: str, path: Path, run: Run) -> list[Draft]:
                   split_list(_clean(properties.get("tags", ""))), None, path,
                   summary=_clean(properties.get("description", "")) or None)
     draft.key = f"logseq:{page_name(path).casefold()}"
-    from .static_site import _Body
-
-    draft.body = _Body(draft, text, path, run, root=root).images(body)
+    draft.body = Images(draft, text, path, run, root=root).images(body)
     if (properties.get("public", "").strip().lower() == "false"):
         run.skip("private", path)
         return []
@@ -215,7 +214,7 @@ class _Page:
     def run(self, blocks: list[_Block]) -> list[str]:
         if not blocks:
             return []
-        prose = sum(_is_prose(self.text(b)) for b in blocks)
+        prose = sum(_isprose(self.text(b)) for b in blocks)
         if prose * 2 >= len(blocks) or len(blocks) == 1 and not blocks[0].children:
             out = []
             for block in blocks:
@@ -243,9 +242,7 @@ class _Page:
         return block.rendered
 
     def inline(self, text: str) -> str:
-        from .static_site import _prose
-
-        return _prose(text, self.references)
+        return prose(text, self.references)
 
     def references(self, text: str) -> str:
         text = _IMAGE_ATTRS.sub("", text)
@@ -285,7 +282,7 @@ class _Page:
         return ""
 
 
-def _is_prose(text: str) -> bool:
+def _isprose(text: str) -> bool:
     """Whether a block reads as prose (sentences), not as a list item: two sentences, or
     one of a dozen words or more."""
     plain = re.sub(r"[`*_\[\]()#]", "", text)

@@ -16,9 +16,8 @@ Code blocks and code spans are never touched.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-from .draft import Draft, Once, Run, pairs
+from .draft import Once, pairs
 
 _IMPORT = re.compile(r"(?m)^import[ \t]+(?:([\w$]+)[ \t]+from[ \t]+)?[^\n]*$")
 _IMPORT_PATH = re.compile(r"""from[ \t]*["']([^"'\n]{1,1000})["']|^import[ \t]+["']([^"'\n]+)["']""")
@@ -36,13 +35,6 @@ _HTML = {"p", "em", "strong", "a", "br", "hr", "sup", "sub", "code", "pre", "blo
          "ul", "ol", "li", "table", "thead", "tbody", "tr", "td", "th", "span", "div", "b",
          "i", "u", "s", "del", "ins", "mark", "small", "abbr", "cite", "q", "kbd", "h1", "h2",
          "h3", "h4", "h5", "h6", "dl", "dt", "dd", "caption", "details", "summary"}
-
-
-def from_mdx_file(raw: bytes, path: Path, run: Run) -> list[Draft]:
-    """The essay in one MDX file's bytes."""
-    from .static_site import from_markdown_file
-
-    return from_markdown_file(raw, path, run, mdx=True)
 
 
 class MdxBody:

@@ -36,6 +36,7 @@ from ..diagnostics import Diagnostics, shorten
 from ..project.essays import Essay
 from ..project.images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
 from .citations import CLASS as CITATION, CitationExtension
+from .callouts import CalloutsAndCaptions
 from .markcache import MarkupCache
 from ..store.paths import Gate, Refused
 from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree,
@@ -139,7 +140,8 @@ def _markdown(mark: str) -> markdown.Markdown:
     that shapes the conversion is here (markcache.py keys its entries by this module)."""
     return markdown.Markdown(
         extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists", "def_list",
-                    _CommonMarkLists(), _AuthorsMarkdown(), CitationExtension(mark)],
+                    _CommonMarkLists(), _AuthorsMarkdown(), CitationExtension(mark),
+                    CalloutsAndCaptions()],
         extension_configs={"smarty": {"substitutions": SMART},
                            "footnotes": {"BACKLINK_TEXT": "", "SEPARATOR": mark}},
         output_format="xhtml")
@@ -719,6 +721,11 @@ def _same_text(text: str, url: str) -> bool:
         value = re.sub(r"^(https?://)?(www\.)?", "", value.strip().lower())
         return value.rstrip("/")
     return norm(text) == norm(url)
+
+
+def heading_anchor(text: str) -> str:
+    """The anchor a heading's text gives it, which a link `other.md#anchor` may name."""
+    return _slugify(text)
 
 
 def _slugify(text: str) -> str:

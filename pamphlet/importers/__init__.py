@@ -42,6 +42,10 @@ MAX_INPUT_MB = 256  # a WordPress export of a large blog; beyond that, split the
 # A link in a draft's body to a file that is copied when the draft is written: the body
 # holds a token (private-use characters, which no source contains) until the slug is known.
 _TOKEN = re.compile("\ue010(\\d+)\ue011")
+_LINK_TOKEN = re.compile("\ue012(\\d+)\ue013")
+# A link to an essay that was not written, whose address leads nowhere: its text stays.
+_DEAD = "\ue014"
+_DEAD_LINK = re.compile(r"(?<!!)\[((?:\\.|[^\[\]\\\n])*)\]\(\ue014\)")
 
 
 def read_all(paths: list[Path], run: Run) -> list[Draft]:
@@ -152,6 +156,8 @@ def read_input(path: Path, diagnostics: Diagnostics, limit_mb: float,
 def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> list[Path]:
     """Write each draft as a new file in source/; a taken name gets -2, -3, ...
 
+    Every draft's name is chosen first, so that a link from one imported essay to another
+    (a Notion page's, a newsletter's link to an earlier issue) becomes a link to its file.
     The images a draft uses are copied into source/<slug>/, each under a new name. A file
     that cannot be written is an error (N821) and the other drafts are still written."""
     if not drafts:
@@ -162,33 +168,60 @@ def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) ->
         diagnostics.error("N821", f"cannot create {source}: {error.strerror or error}", source,
                           hint="check the project folder's permissions")
         return []
+    slugs = _slugs(drafts, source, diagnostics)
     written = []
+    for draft in drafts:
+        slug = slugs[id(draft)]
+        body = _copy_images(draft, source, slug, diagnostics)
+        body = _LINK_TOKEN.sub(lambda m: _link(draft, int(m.group(1)), slugs), body)
+        body = _DEAD_LINK.sub(r"\1", body).replace(_DEAD, "")
+        path = source / f"{slug}.md"
+        if _write_new(path, source, draft.text(body).encode("utf-8"), diagnostics):
+            written.append(path)
+        else:
+            slugs.pop(id(draft))
+    return written
+
+
+def _slugs(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> dict[int, str]:
+    """Each draft's file name in source/: its title's slug, or with -2, -3, ... when that is
+    taken by a file or by an earlier draft."""
+    slugs: dict[int, str] = {}
+    taken: set[str] = set()
     for draft in drafts:
         base = slugify(draft.title) or "untitled"
         slug, number = base, 1
-        while (source / f"{slug}.md").exists() or (source / f"{slug}.md").is_symlink():
+        while slug in taken or (source / f"{slug}.md").exists() or \
+                (source / f"{slug}.md").is_symlink():
             number += 1
             slug = f"{base}-{number}"
         if slug != base:
             diagnostics.warning("N804", f"source/{base}.md exists; imported as source/{slug}.md",
                                 draft.origin, hint="rename or merge the two by hand")
-        body = _copy_images(draft, source, slug, diagnostics)
-        path = source / f"{slug}.md"
-        if _write_new(path, source, draft.text(body).encode("utf-8"), diagnostics):
-            written.append(path)
-    return written
+        taken.add(slug)
+        slugs[id(draft)] = slug
+    return slugs
+
+
+def _link(draft: Draft, number: int, slugs: dict[int, str]) -> str:
+    """A link token's address: the linked essay's file, or the address it had (a link to
+    an essay that was not written, with no address of its own, keeps only its text)."""
+    target, address = draft.links[number]
+    slug = slugs.get(id(target))
+    if slug:
+        return f"{slug}.md"
+    return address if re.match(r"[a-z][a-z0-9+.-]*:", address, re.I) else _DEAD
 
 
 def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics) -> str:
     """The draft's body with each image token replaced by an image of its copy."""
     images: dict[int, str] = {}
     for number, (image, alt, caption) in draft.images.items():
-        data = image.data if isinstance(image, Blob) else \
-            read_input(image, diagnostics, MAX_IMAGE_MB, code="N818", warn=True)
+        data = _image_bytes(image, diagnostics)
         if data is None:
             images[number] = missing_image(alt)
             continue
-        named = PurePosixPath(image.name) if isinstance(image, Blob) else image
+        named = PurePosixPath(image.name) if not isinstance(image, Path) else image
         stem = slugify(named.stem) or "image"
         # a browser saves an image whose address has no suffix without one: its bytes say
         suffix = re.sub(r"[^a-z0-9.]", "", named.suffix.lower()) or image_kind(data) or ""
@@ -200,6 +233,21 @@ def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics
         images[number] = markdown_image(f"{slug}/{name}", alt, caption) if copied else \
             missing_image(alt)
     return _TOKEN.sub(lambda m: images[int(m.group(1))], draft.body)
+
+
+def _image_bytes(image, diagnostics: Diagnostics) -> bytes | None:
+    """An image's bytes: a file's, a `Blob`'s, or an export's member's (read only now, and
+    only if it is a picture: an export may name any of its files as an image)."""
+    if isinstance(image, Blob):
+        return image.data
+    if isinstance(image, Path):
+        return read_input(image, diagnostics, MAX_IMAGE_MB, code="N818", warn=True)
+    data = image.load(MAX_IMAGE_MB)
+    if data is not None and image_kind(data[:1024]) is None:
+        diagnostics.warning("N818", f"image {image.name} not copied: it is not a picture",
+                            image.where, hint="replace it with the picture it should be")
+        return None
+    return data
 
 
 def _write_new(path: Path, source: Path, data: bytes, diagnostics: Diagnostics) -> bool:

@@ -19,6 +19,9 @@ from ..diagnostics import Diagnostics
 from ..project.library import today
 
 MAX_IMAGE_MB = 50
+# A link's address, while a page is converted, that stands for `Draft.link`'s token
+# (markdownify would write the token's own characters escaped).
+ESSAY_SCHEME = "pamphlet-essay:"
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,8 @@ class Draft:
     lang: str | None = None
     subtitle: str | None = None
     license: str | None = None
+    links: dict[int, tuple] = field(default_factory=dict)  # token -> (draft, address)
+    extra: dict = field(default_factory=dict)  # more front matter (a database's properties)
 
     def text(self, body: str | None = None) -> str:
         meta = {"title": self.title or "Untitled"}
@@ -51,14 +56,23 @@ class Draft:
             value = getattr(self, key)
             if value:
                 meta[key] = value
+        meta.update({k: v for k, v in self.extra.items() if k not in meta and v})
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
         return f"---\n{front}---\n\n{(self.body if body is None else body).strip()}\n"
 
     def attach(self, path: Path | Blob, alt: str = "", caption: str = "") -> str:
-        """A token for the body that becomes an image of `path`'s copy in source/."""
+        """A token for the body that becomes an image of `path`'s copy in source/ (`path`
+        may also be an export's member, read only then: see `bundle.Member`)."""
         number = len(self.images)
         self.images[number] = (path, alt, caption)
         return f"\ue010{number}\ue011"
+
+    def link(self, target: "Draft", address: str) -> str:
+        """A token for a link's address that becomes `target`'s file (`slug.md`) when both
+        are written, so that the link is printed with its page; else `address` stays."""
+        number = len(self.links)
+        self.links[number] = (target, address)
+        return f"\ue012{number}\ue013"
 
 
 @dataclass
@@ -69,6 +83,7 @@ class Run:
     split_at: str | None = None
     pages: bool = False
     site: Path | None = None
+    paid: bool = False  # also posts for paying subscribers or members only
     chapters: str | None = None  # an EPUB's chapters to import: "3,5-7", "all"
     chapter: str | None = None  # or one chapter, by its title
     today: dt.date = field(default_factory=today)
@@ -90,6 +105,8 @@ class Run:
             self.skipped.items(), key=lambda item: (-item[1], item[0])))
         where = next(iter(self.skipped_in)) if len(self.skipped_in) == 1 else None
         hint = ("pages import with --pages; " if "page" in self.skipped else "") + \
+            ("posts for subscribers or members import with --paid; "
+             if {"paid-only", "members-only"} & set(self.skipped) else "") + \
             "publish a post (or clear 'draft') to import it"
         self.diagnostics.warning("N807", f"skipped {total} post{'s' * (total != 1)} that "
                                  f"{'are' if total != 1 else 'is'} not published: {counts}",

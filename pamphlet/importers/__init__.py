@@ -20,6 +20,8 @@ large) (warning); N819 a file too large, or not a regular file, to import; N820 
 not a folder; N821 a file that cannot be written in source/; N848 HTML files in a folder of
 Markdown (a site's templates), not imported (warning). Web pages: N840-N847, N849 (see html).
 Archives: N850-N853 (see archive); documents: N854-N857 (see office); EPUB: N860-N862.
+Platforms' exports (Substack, Ghost, Blogger, Medium, Tumblr, Hashnode, Notion; see
+`exports`): N870-N878.
 
 May import: `text`, `project`, `store`, `locale`, `diagnostics`.
 """

@@ -66,24 +66,6 @@ def zip_of_zips(probe) -> bool:
         m.lower().endswith(".zip") for m in probe.members if "__MACOSX" not in m)
 
 
-def read_parts(bundle, run) -> list:
-    """An export in parts, once its parts are read together: read as what their files say."""
-    from importlib import import_module
-
-    from .formats import FORMATS, Probe
-
-    probe = Probe(bundle.root, members=frozenset(bundle.names()), folder=True)
-    found = next((f for f in FORMATS if f.folder is None and f.reader != "exports:read_parts"
-                  and f.matches(probe)), None)
-    if found is None:
-        run.diagnostics.error("N875", f"{bundle.root.name} holds zips that are no export "
-                              "pamphlet knows", bundle.root, hint="unpack it, and import what "
-                              "it holds")
-        return []
-    module, function = found.reader.split(":")
-    return getattr(import_module(f"{__package__}.{module}"), function)(bundle, run)
-
-
 def other_json(probe) -> bool:
     """JSON that is no export `import` knows: refused rather than read as text."""
     return probe.suffix == ".json" and bool(_JSON.match(probe.head))
@@ -106,12 +88,3 @@ def guarded(reader):
             return reader(raw, path, run)
         return []
     return read
-
-
-def refuse_json(raw: bytes, path: Path, run) -> list:
-    """The error for JSON that is no known export (N875), listing what import reads."""
-    from .formats import known
-
-    run.diagnostics.error("N875", f"{path.name} is JSON, but no export pamphlet knows", path,
-                          hint=f"import reads: {known()}")
-    return []

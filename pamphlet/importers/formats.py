@@ -107,7 +107,7 @@ FORMATS: list[Format] = [
     Format("Hashnode backups (a zip or folder of <cuid>.md files)",
            named(r"(?:^|/)c[a-z0-9]{24}\.md$"), "hashnode:read_export", None),
     Format("exports in parts (a zip of zips, as Notion gives a large one)", zip_of_zips,
-           "exports:read_parts", None),
+           "formats:read_parts", None),
     Format("Ghost exports (.json, Ghost 4 to 6)", json_with(b'"exported_on"'),
            "ghost:read_file"),
     Format("Hashnode exports (.json, or one backed-up post's .md)", hashnode_file,
@@ -133,14 +133,14 @@ FORMATS: list[Format] = [
         "wxr:from_wxr"),
     Format("Markdown (.md, with YAML or TOML front matter)",
            lambda p: p.suffix in MARKDOWN_SUFFIXES and _text_like(p), "static_site:from_markdown_file"),
-    Format("other JSON, which is refused", other_json, "exports:refuse_json"),
+    Format("other JSON, which is refused", other_json, "formats:refuse_json"),
     Format("plain text (.txt, Project Gutenberg texts too)", _text_like, "text:from_text_file"),
 ]
 
 
 def known() -> str:
     """The formats `import` reads, as a hint lists them."""
-    return "; ".join(f.name for f in FORMATS if not f.reader.startswith("exports:refuse"))
+    return "; ".join(f.name for f in FORMATS if f.reader != "formats:refuse_json")
 
 
 def format_of(probe: Probe) -> Format | None:
@@ -259,3 +259,26 @@ class _Quiet:
         pass
 
     error = warning
+
+
+def read_parts(bundle, run) -> list:
+    """An export in parts, once its parts are read together: read as what their files say."""
+    from importlib import import_module
+
+    probe = Probe(bundle.root, members=frozenset(bundle.names()), folder=True)
+    found = next((f for f in FORMATS if f.folder is None and f.reader != "formats:read_parts"
+                  and f.matches(probe)), None)
+    if found is None:
+        run.diagnostics.error("N875", f"{bundle.root.name} holds zips that are no export "
+                              "pamphlet knows", bundle.root, hint="unpack it, and import what "
+                              "it holds")
+        return []
+    module, function = found.reader.split(":")
+    return getattr(import_module(f"{__package__}.{module}"), function)(bundle, run)
+
+
+def refuse_json(raw: bytes, path: Path, run) -> list:
+    """The error for JSON that is no known export (N875), listing what import reads."""
+    run.diagnostics.error("N875", f"{path.name} is JSON, but no export pamphlet knows", path,
+                          hint=f"import reads: {known()}")
+    return []

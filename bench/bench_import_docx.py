@@ -39,7 +39,7 @@ def sentence(rng: random.Random) -> str:
 
 
 def paragraph(rng: random.Random, note: str = "") -> str:
-    text = " ".join(sentence(rng) for _ in range(5))
+    text = " ".join(sentence(rng) for _ in range(6))
     return f'<w:p><w:r><w:t xml:space="preserve">{text}</w:t></w:r>{note}</w:p>'
 
 

@@ -60,10 +60,12 @@ def odt(out_dir: Path, replace: dict[str, bytes] | None = None) -> Path:
     return pack(FIXTURES / "odt", out_dir / "essay.odt", {_MEDIA["odt"]: png()}, replace)
 
 
-def source_words(folder: Path, members: list[str], text_tags: tuple[str, ...]) -> list[str]:
+def source_words(folder: Path, members: list[str], text_tags: tuple[str, ...],
+                 skip=lambda element: False) -> list[str]:
     """The words of a document's text as its XML holds them, to check that the import kept
     them: the text of each outermost element named in `text_tags`, less what no reader sees
-    (a note's printed number, a picture's description, deleted text)."""
+    (a note's printed number, a picture's description, deleted text) and what `skip` says
+    is not the essay's."""
     import re
 
     from lxml import etree
@@ -71,14 +73,22 @@ def source_words(folder: Path, members: list[str], text_tags: tuple[str, ...]) -
     hidden = {"note-citation", "desc", "title", "delText", "head"}
     words: list[str] = []
     for member in members:
-        root = etree.parse(str(folder / member))
+        if member.endswith((".html", ".htm")):  # HTML's void elements and named entities
+            from lxml import html
+
+            root = html.parse(str(folder / member))
+        else:
+            root = etree.parse(str(folder / member))
         for element in root.iter():
-            if not isinstance(element.tag, str) or \
-                    etree.QName(element).localname not in text_tags or \
-                    any(etree.QName(a).localname in text_tags for a in element.iterancestors()):
+            if not isinstance(element.tag, str) or _local(element) not in text_tags or \
+                    any(_local(a) in text_tags for a in element.iterancestors()):
                 continue
             for part in element.iter():
-                if isinstance(part.tag, str) and etree.QName(part).localname in hidden:
+                if isinstance(part.tag, str) and (_local(part) in hidden or skip(part)):
                     part.clear(keep_tail=True)
             words += re.findall(r"\w+", " ".join(element.itertext()))
     return words
+
+
+def _local(element) -> str:
+    return element.tag.rsplit("}", 1)[-1]

@@ -46,6 +46,7 @@ def run_import(tmp_path: Path, capsys, *args) -> tuple[int, str, str]:
     ("essay.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "a Word 97–2003 document"),
     ("essay.docx", b"\x00\x01\x02\x03" * 400, "a binary file"),
     ("photo.md", png(), "a PNG image"),
+    ("page.html", png(), "a PNG image"),
 ])
 def test_a_binary_is_never_read_as_text(tmp_path, capsys, name, data, kind):
     (tmp_path / name).write_bytes(data)

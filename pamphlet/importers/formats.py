@@ -28,6 +28,7 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 DOCUMENT_SUFFIXES = (".docx", ".odt")  # read from a folder of essays beside Markdown
 _OOXML_WORD = b"wordprocessingml.document.main+xml"
 _OOXML_MACRO = b"ms-word.document.macroEnabled.main+xml"
+_OOXML_TEMPLATE = b"wordprocessingml.template.main+xml"
 _FOLDER_NAMES = 20_000  # names a folder's probe lists, at most
 
 
@@ -116,21 +117,21 @@ FORMATS: list[Format] = [
     Format("a Medium post (.html, from a Medium export)", medium_page, "medium:read_file"),
     Format("a Notion page (.md, from a Notion export)", notion_page, "notion:read_file"),
     Format("Word documents (.docx, from Word, Google Docs or LibreOffice)",
-           lambda p: p.archive and (_OOXML_WORD in p.content_types or
-                                    _OOXML_MACRO in p.content_types), "office:from_docx"),
+           lambda p: p.archive and any(kind in p.content_types for kind in (
+               _OOXML_WORD, _OOXML_MACRO, _OOXML_TEMPLATE)), "office:from_docx"),
     Format("OpenDocument text (.odt)", lambda p: p.archive and p.mimetype in (
         "application/vnd.oasis.opendocument.text",
         "application/vnd.oasis.opendocument.text-template"), "office:from_odt"),
     Format("EPUB books (.epub; --chapters picks chapters)",
-           lambda p: p.archive and p.mimetype == "application/epub+zip", "epub:from_epub"),
+           lambda p: p.archive and (p.mimetype == "application/epub+zip" or (
+               not p.mimetype and "META-INF/container.xml" in p.members)), "epub:from_epub"),
     Format("Google Docs web pages (.zip, from File → Download → Web page)",
            lambda p: p.archive and _gdocs_zip(p), "gdocs:from_gdocs_zip"),
-    Format("web pages (.html)", lambda p: not p.archive and (p.suffix in HTML_SUFFIXES or (
+    Format("web pages (.html)", lambda p: _text_like(p) and (p.suffix in HTML_SUFFIXES or (
         _HTML.match(p.head[:4000]) is not None and not _WXR.search(p.head[:4000]) and
         p.suffix not in MARKDOWN_SUFFIXES)), "html:from_html"),
-    Format("WordPress exports (.xml)", lambda p: not p.archive and (
-        _WXR.search(p.head[:4000]) is not None or (p.suffix == ".xml" and _text_like(p))),
-        "wxr:from_wxr"),
+    Format("WordPress exports (.xml)", lambda p: _text_like(p) and (
+        _WXR.search(p.head[:4000]) is not None or p.suffix == ".xml"), "wxr:from_wxr"),
     Format("Markdown (.md, with YAML or TOML front matter)",
            lambda p: p.suffix in MARKDOWN_SUFFIXES and _text_like(p), "static_site:from_markdown_file"),
     Format("other JSON, which is refused", other_json, "formats:refuse_json"),

@@ -399,8 +399,7 @@ def _drop_byline(body, author) -> None:
         return
     said = re.sub(r"(?i)^(?:by|von|par|por|di|door)\s+", "", " ".join(
         first.text_content().split()))
-    if said and _words(said) == _words(" and ".join(names)) or \
-            _words(said) == _words(", ".join(names)):
+    if said and _words(said) in (_words(" and ".join(names)), _words(", ".join(names))):
         drop(first)
 
 

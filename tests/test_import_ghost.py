@@ -47,9 +47,12 @@ def test_html_post_cards_notes_images_and_links(tmp_path, capsys):
         in body
     assert (project / "source" / "the-platen-press" / "platen-press.jpg").read_bytes() == \
         (GHOST / "content/images/2024/02/platen-press.jpg").read_bytes()
-    assert calls(body) == ["1", "2"]
+    # each Markdown card numbers its notes from 1: each reference finds its own card's note
+    assert calls(body) == ["1", "2", "3"]
     assert notes(body) == {"1": "Tickets, menus and letterheads above all.",
-                           "2": "A foot pedal, like a sewing machine's."}
+                           "2": "A foot pedal, like a sewing machine's.",
+                           "3": "A flat plate, as in the plate of a watch."}
+    assert "from the French *platine*.[^3]" in body
     assert "[British Letterpress](https://www.britishletterpress.co.uk/) — A history of " \
         "letterpress printing." in body
     assert "as [the letter on ink](mixing-ink.md) tells" in body

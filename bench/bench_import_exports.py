@@ -21,7 +21,7 @@ import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from bench_import import _in_fresh_process, _paragraph  # noqa: E402
+from bench_import import _in_fresh_process, _paragraph, import_code  # noqa: E402
 from timing import median_seconds  # noqa: E402
 
 
@@ -91,13 +91,6 @@ def ghost_export(posts: int, target: Path) -> Path:
                                                    "settings": [{"key": "title",
                                                                  "value": "Bench"}]}}]}))
     return target
-
-
-def import_code(source: Path, project: Path) -> str:
-    return ("from pathlib import Path; from pamphlet.diagnostics import Diagnostics; "
-            "from pamphlet.importers import Run, read_all, write_drafts; "
-            f"d = Diagnostics(); drafts = read_all([Path({str(source)!r})], Run(d)); "
-            f"write_drafts(drafts, Path({str(project)!r}) / 'source', d)")
 
 
 def measure(name: str, source: Path, tmp: Path) -> None:

@@ -58,7 +58,7 @@ def our_stages(project: Path):
 def bare_weasyprint(project: Path, out: Path):
     """Our final HTML, rendered and written by WeasyPrint alone."""
     from weasyprint import CSS, HTML
-    from pamphlet.engine.pdf import _FONTS
+    from pamphlet.engine.weasy.api import FONTS as _FONTS
 
     spec, layout, html = our_stages(project)
     sheets = [CSS(filename=str(p), font_config=_FONTS) for p in layout.stylesheets("print")]

@@ -150,7 +150,7 @@ MUTANTS = [
            "            fits = True or all(placement.foreign.get(anchor) == page",
            ("tests/test_parts.py",), "grows"),
     Mutant("parts: @page :first matches every part's first page",
-           "pamphlet/engine/partlayout.py", "    if state is not None and state.offset:",
+           "pamphlet/engine/weasy/patches.py", "    if state is not None and state.offset:",
            "    if False:", ("tests/test_parts.py",), "selectors"),
     Mutant("parts: a counter across essays not laid out whole", "pamphlet/engine/pdf.py",
            "    if written.crossing or written.texts or written.running:",
@@ -173,7 +173,7 @@ MUTANTS = [
     Mutant("paths: size not checked before reading", "pamphlet/store/paths.py",
            "if info.st_size > self.limit:", "if False:",
            ("tests/test_trust.py",), "size_limit_to_the_byte"),
-    Mutant("fetcher: a refused file loaded anyway", "pamphlet/engine/pdf.py",
+    Mutant("fetcher: a refused file loaded anyway", "pamphlet/engine/weasy/api.py",
            "                self._refuse(url, refused.diagnostics[0].message)\n",
            "                self.diagnostics.warning(\"S901\", f\"refused to load {url}: \"\n"
            "                                         + refused.diagnostics[0].message, self.path)\n"

@@ -56,7 +56,7 @@ MODULES = {
                       "xǁ_TreeFixerǁelement_ids*", "xǁ_TreeFixerǁ_notes*", "xǁ_TreeFixerǁ_calls*")),
     "book/assemble": Target(("tests/test_mutation_kills.py",),
                        ("x_join_names*", "x_format_date*", "x_source_line*", "x_citation*")),
-    "engine/pdf": Target(("tests/test_trust.py", "tests/test_diagnostics.py", "-k",
+    "engine/weasy/api": Target(("tests/test_trust.py", "tests/test_diagnostics.py", "-k",
                            "fetcher or sibling_folder_whose_name or secret"),
                           ("xǁProjectFetcherǁ*",)),
     # The e-book's decisions: the spine, nav and landmarks, each document's title, language

@@ -61,16 +61,29 @@ def links(pdf: Path) -> tuple[list, dict[str, int]]:
         return found, names
 
 
+def with_render(file: Path, render: str) -> str:
+    """The spec's text with [pdf] render set to `render`."""
+    original = re.sub(r'(?m)^render = "\w+"\n', "", file.read_text(encoding="utf-8"))
+    return original.replace("[pdf]", f'[pdf]\nrender = "{render}"', 1) if "\n[pdf]" in original \
+        else original + f'\n[pdf]\nrender = "{render}"\n'
+
+
+def in_parts(spec: Path) -> Path:
+    """The spec (a project folder's pamphlet.toml, or a spec file) set to be laid out in
+    parts, whatever its length (render = "auto" lays a book this short out whole)."""
+    file = spec if spec.is_file() else spec / "pamphlet.toml"
+    file.write_text(with_render(file, "parts"), encoding="utf-8")
+    return spec
+
+
 def both(spec: Path, where: Path, progress=None) -> tuple[Path, Path]:
     """The spec built in parts (two workers) and as one document; the two reading PDFs."""
-    parts = build(spec, where / "parts", jobs=2, **({"progress": progress} if progress else {}))
+    parts = build(in_parts(spec), where / "parts", jobs=2,
+                  **({"progress": progress} if progress else {}))
     assert parts.ok, [d.format() for d in parts.diagnostics]
     file = spec if spec.is_file() else spec / "pamphlet.toml"
-    original = file.read_text(encoding="utf-8")
     whole_file = file.with_name(f"whole-{file.name}")
-    text = original.replace("[pdf]", '[pdf]\nrender = "whole"', 1) if "\n[pdf]" in original \
-        else original + '\n[pdf]\nrender = "whole"\n'
-    whole_file.write_text(text, encoding="utf-8")
+    whole_file.write_text(with_render(file, "whole"), encoding="utf-8")
     try:
         whole = build(whole_file, where / "whole")
     finally:
@@ -90,10 +103,11 @@ def assert_same_book(parts: Path, whole: Path) -> None:
 
 
 def sample(where: Path) -> Path:
+    """The repository's sample, laid out in parts."""
     project = where / "sample"
     shutil.copytree(REPO / "source", project / "source")
     shutil.copy(REPO / "pamphlet.toml", project)
-    return project
+    return in_parts(project)
 
 
 def sample_in_packets(where: Path) -> Path:
@@ -107,12 +121,12 @@ def sample_in_packets(where: Path) -> Path:
 
 
 def library_packet(where: Path) -> Path:
-    return copy_project("library", where) / LIBRARY_PACKET
+    return in_parts(copy_project("library", where) / LIBRARY_PACKET)
 
 
 def arabic(where: Path) -> Path:
     system.need("fonts-dejavu-core")
-    return right_to_left(where, "zine", "A5")
+    return in_parts(right_to_left(where, "zine", "A5"))
 
 
 @pytest.mark.parametrize("make", [sample, sample_in_packets, library_packet, arabic],

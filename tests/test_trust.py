@@ -752,7 +752,7 @@ def test_the_pdf_fetcher_loads_only_data_and_gated_files(tmp_path):
     """WeasyPrint's every load goes through ProjectFetcher: data: URLs, and files that pass
     the gate, with their type; anything else is refused (S901) and raises, loading nothing."""
     from pamphlet.diagnostics import Diagnostics
-    from pamphlet.engine.pdf import ProjectFetcher
+    from pamphlet.engine.weasy.api import ProjectFetcher
     from pamphlet.store.paths import Gate
 
     project = tmp_path / "p"
@@ -858,7 +858,7 @@ def test_the_pdf_fetcher_is_locked_underneath_too(tmp_path):
     from weasyprint.urls import URLFetcher
 
     from pamphlet.diagnostics import Diagnostics
-    from pamphlet.engine.pdf import ProjectFetcher
+    from pamphlet.engine.weasy.api import ProjectFetcher
     from pamphlet.store.paths import Gate
 
     (tmp_path / "secret.txt").write_text(SECRET)

@@ -27,7 +27,8 @@ from ..outputs.grayscale import grayscale_pdf
 from ..outputs.impose import ImposeResult, impose_pdf
 from ..outputs.kepub import write_kepub
 from ..engine.parts import cache_folder
-from ..engine.pdf import PdfResult, instruction_page, render_pdf, save_pdf, write_parts
+from ..engine.pdf import (PdfResult, in_parts, instruction_page, render_pdf, save_pdf,
+                          write_parts)
 from ..progress import Progress, Step, silent
 from ..store.usercache import Store, store_folder
 from ..project.printing import check_fits, instructions, print_plan, sheet_size
@@ -289,9 +290,10 @@ def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path, result: Build
                  jobs: int = 1, progress: Progress = silent,
                  parts: Path | None = None, laid_out=None) -> PdfResult:
     """The reading PDF: laid out in parts (cached in `parts`), or as one document when the
-    spec asks, or when print.fit tries type sizes (each try is the whole book)."""
+    spec asks, when the book is short (render = "auto", see engine/pdf.py: in_parts), or
+    when print.fit tries type sizes (each try is the whole book)."""
     spec = pamphlet.spec
-    if spec.pdf.render == "parts" and not (spec.printing and spec.printing.fit):
+    if in_parts(pamphlet) and not (spec.printing and spec.printing.fit):
         pdf = write_parts(pamphlet, layout, target, result.diagnostics, jobs, progress, parts,
                           laid_out)
         if pdf is not None:  # else the layout's counters run across essays (O513)

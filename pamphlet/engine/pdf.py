@@ -1,44 +1,43 @@
-"""The reading PDF: the layout's HTML and CSS rendered by WeasyPrint (the only module that imports it).
+"""The reading PDF: the layout's HTML and CSS laid out whole (`render_pdf`, `save_pdf`) or
+in parts and stitched (`write_parts`, see parts.py), through the WeasyPrint seam (weasy/).
 
-Diagnostic codes: O501 WeasyPrint reported a problem (warning), O503 the render failed,
-S901 a resource outside the project or on the network was refused (warning).
+Diagnostic codes: O503 the render failed; O513 warning: the layout ties essays together in a
+way parts cannot show, so the book was laid out whole; O514 warning: the installed WeasyPrint
+is not one the parts engine was tested with, so the book was laid out whole.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
 import datetime as dt
-import logging
-import mimetypes
 import re
-import warnings
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
-
-from PIL.Image import DecompressionBombWarning
-from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..book.assemble import Pamphlet
-from ..store.atomic import atomic_output
-from ..project.clock import build_time
 from ..book.context import template_context
-from ..diagnostics import Diagnostic, Diagnostics, Severity, fail, shorten, shorten_urls
 from ..book.layouts import Layout
-from ..text.markup import print_html
-from ..store.paths import Gate, Refused
+from ..diagnostics import Diagnostic, Diagnostics, Severity, fail, shorten_urls
 from ..locale.scripts import report_missing_glyphs
-from .linenumbers import EVERY, number_lines
-from .pagebreaks import ATTR, PRINT_ONLY, PageStart, classes, mark, significant
-from .tagged import finish_tags
 from ..progress import Progress, silent
+from ..project.clock import build_time
+from ..project.library import estimated_pages
+from ..store.atomic import atomic_output
+from ..text.markup import print_html
+from .linenumbers import number_lines
+from .pagebreaks import PageStart, mark
+from .tagged import finish_tags
+from .weasy import guard
+from .weasy.api import CSS, FONTS, HTML, ProjectFetcher, weasyprint_log
+from .weasy.boxes import line_positions, page_starts, top_level_roles
 
 
 READING_VARIANT = "pdf/ua-1"  # the reading PDF is tagged for screen readers
+# With render = "auto", a book estimated at this many pages or more is laid out in parts:
+# below it, starting the workers and stitching cost more than they save (measured with
+# bench/bench_render.py on two cores; see the README's [pdf] render).
+PARTS_FROM_PAGES = 60
+FRAME_PAGES = 8  # cover, title page, contents, Sources, colophon and back cover, about
 
 
 @dataclass(frozen=True)
@@ -54,6 +53,21 @@ class PdfResult:
         """How many pages, from the colophon to the back cover, must stay at the end."""
         start = self.anchors.get("colophon")
         return self.pages - start + 1 if start else 1
+
+
+def in_parts(pamphlet: Pamphlet) -> bool:
+    """Whether the reading PDF is laid out in parts: as [pdf] render says, or with "auto"
+    when the book is long enough for parts to pay (PARTS_FROM_PAGES)."""
+    render = pamphlet.spec.pdf.render
+    if render != "auto":
+        return render == "parts"
+    words = [chapter.essay.word_count for chapter in pamphlet.chapters]
+    return estimated_book_pages(words, pamphlet.spec.pdf.page_size) >= PARTS_FROM_PAGES
+
+
+def estimated_book_pages(words: list[int], page_size: str) -> int:
+    """The pages a book of essays of these word counts takes, about, with its frame."""
+    return FRAME_PAGES + sum(estimated_pages(count, page_size) for count in words)
 
 
 def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
@@ -74,10 +88,10 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
     html = render_html(pamphlet, layout)
     fetcher = ProjectFetcher(layout.gate, diagnostics, pamphlet.spec.path)
     sheets = [CSS(string=layout.read(path).decode("utf-8", errors="replace"),
-                  base_url=path.as_uri(), font_config=_FONTS, url_fetcher=fetcher)
+                  base_url=path.as_uri(), font_config=FONTS, url_fetcher=fetcher)
               for path in layout.stylesheets("print")]
     if extra_css:
-        sheets.append(CSS(string=extra_css, font_config=_FONTS, url_fetcher=fetcher))
+        sheets.append(CSS(string=extra_css, font_config=FONTS, url_fetcher=fetcher))
     document = _lay_out(html, sheets, fetcher, pamphlet, diagnostics, "the PDF",
                         "check the layout's CSS and the essays' images")
     if loaded is not None:
@@ -87,10 +101,10 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
 
 def _lay_out(html: str, sheets: list, fetcher, pamphlet: Pamphlet, diagnostics: Diagnostics,
              what: str, hint: str):
-    with _weasyprint_log(diagnostics, pamphlet.spec.path):
+    with weasyprint_log(diagnostics, pamphlet.spec.path):
         try:
             return HTML(string=html, base_url=f"{pamphlet.spec.root}/",
-                        url_fetcher=fetcher).render(stylesheets=sheets, font_config=_FONTS)
+                        url_fetcher=fetcher).render(stylesheets=sheets, font_config=FONTS)
         except (OSError, ValueError, RecursionError) as error:
             raise fail("O503", f"{what} could not be rendered: {shorten_urls(str(error))}",
                        pamphlet.spec.path, hint=hint) from None
@@ -102,43 +116,6 @@ def _printed_text(pamphlet: Pamphlet):
         yield path, 1, pamphlet.spec.gate.read_bytes(path).decode("utf-8", errors="replace")
 
 
-class ProjectFetcher(URLFetcher):
-    """Lets WeasyPrint load only data: URLs and files that pass the project's path gate.
-
-    An essay or a layout that asks for /etc/passwd, a file beside the project, a FIFO or
-    anything on the network gets nothing, and the build says so. Files are read here,
-    through the gate, so nothing can be swapped between the check and the read.
-    """
-
-    def __init__(self, gate: Gate, diagnostics: Diagnostics, path: Path):
-        super().__init__(allowed_protocols=("data",), timeout=5)
-        self.gate, self.diagnostics, self.path = gate, diagnostics, path
-        # Each file loaded, with the hash of what was read: a cached part made from a
-        # picture or font that has since changed is laid out again (parts.py).
-        self.loaded: dict[str, str] = {}
-
-    def fetch(self, url, headers=None):
-        if url.startswith("data:"):
-            return super().fetch(url, headers)
-        if url.startswith("file:"):
-            target = Path(unquote(urlsplit(url).path))
-            try:
-                data = self.gate.read_bytes(target, (self.path, None))
-            except Refused as refused:
-                self._refuse(url, refused.diagnostics[0].message)
-            else:
-                self.loaded[str(target)] = hashlib.sha256(data).hexdigest()
-                kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, data, {"Content-Type": kind})
-        self._refuse(url, "only files inside the project are used")
-
-    def _refuse(self, url: str, why: str):
-        self.diagnostics.warning(
-            "S901", f"refused to load {shorten(url)}: {why}",
-            self.path, hint="copy the file into the project and refer to it there")
-        raise ValueError(f"refused: {shorten(url)}")
-
-
 def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostics,
              variant: str = READING_VARIANT) -> PdfResult:
     """Write a rendered document to `target`, atomically, with line numbers if the spec asks.
@@ -148,7 +125,7 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     """
     spec = pamphlet.spec
     document.metadata.created, document.metadata.modified = _dates(spec)
-    with _weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
+    with weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
         # Tagged PDF/UA-1 (structure, language, alt text, title shown, bookmarks; see tagged),
         # unless a press file asks for its PDF/X variant.
         document.write_pdf(str(temporary), pdf_identifier=_identifier(pamphlet),
@@ -185,12 +162,22 @@ def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: D
     hears where the pages begin as soon as the parts are written, before the stitching.
     None, with a warning (O513), if the layout counts across essays with a CSS counter,
     carries a running element from essay to essay, or shows another essay's text
-    (target-text()), which parts cannot show: the book is then to be laid out whole."""
+    (target-text()), which parts cannot show: the book is then to be laid out whole. None,
+    with a warning (O514), if the installed WeasyPrint is not one the parts engine was
+    tested with (weasy/guard.py)."""
+    spec = pamphlet.spec
+    if (reason := guard.unready()) is not None:
+        diagnostics.add(Diagnostic(
+            "O514", Severity.WARNING, f"{reason}, so the reading PDF was laid out as one "
+            "document, more slowly", spec.path,
+            hint=f"install a tested WeasyPrint (pip install 'weasyprint>={guard.LOWEST[0]},"
+                 f"<{guard.ABOVE[0]}'), or set render = \"whole\" under [pdf]"))
+        return None
+    # Only now: the parts engine reaches WeasyPrint's internals, which the guard checked.
     from . import parts
     from .partlayout import PartJob
     from .stitch import stitch
 
-    spec = pamphlet.spec
     html = render_html(pamphlet, layout)
     sheets = tuple((layout.read(path).decode("utf-8", errors="replace"), path.as_uri())
                    for path in layout.stylesheets("print"))
@@ -242,139 +229,6 @@ def _utc(moment: dt.datetime) -> str:
     return moment.astimezone(dt.timezone.utc).replace(tzinfo=None).isoformat("T", "seconds") + "Z"
 
 
-def line_positions(document) -> dict[int, list[tuple[float, float]]]:
-    """For each page, the (baseline from the top, left edge) of every line of essay text,
-    in points, read from WeasyPrint's layout."""
-    positions = {}
-    for index, page in enumerate(document.pages):
-        found = _body_lines(page._page_box)
-        if found:
-            positions[index] = [(y, x) for y, x, _ in found]
-    return positions
-
-
-def _body_lines(page_box) -> list[tuple[float, float, object]]:
-    """(baseline from the top, left edge, line box) of each line of essay text on a page,
-    top to bottom: the lines that line numbers count."""
-    from weasyprint.formatting_structure.boxes import LineBox, ParentBox
-
-    px = 0.75  # WeasyPrint lays out in CSS pixels
-
-    def walk(box, inside: bool, found: list) -> None:
-        element = getattr(box, "element", None)
-        if element is not None and "essay-body" in (element.get("class") or "").split():
-            inside = True
-        if isinstance(box, LineBox):
-            if inside:
-                found.append(((box.position_y + box.baseline) * px, box.position_x * px, box))
-        elif isinstance(box, ParentBox):
-            for child in box.children:
-                walk(child, inside, found)
-
-    found: list = []
-    walk(page_box, False, found)
-    return sorted(found, key=lambda line: line[:2])
-
-
-def top_level_roles(document) -> list[list[tuple[str | None, str | None]]]:
-    """Per page, (role, language) of each top-level structure element WeasyPrint's tagging
-    makes there, in its order: an essay's article with its language, the notes at the
-    foot of the page, and None for the rest."""
-    from weasyprint.formatting_structure.boxes import (FootnoteAreaBox, LineBox, MarginBox,
-                                                       PageBox, ParentBox)
-
-    def tops(box):  # the boxes that pdf/tags.py makes the Document's children
-        if isinstance(box, MarginBox):
-            return
-        tag = None if box.element is None else box.element_tag
-        if (tag in ("html", "body") or isinstance(box, PageBox)) \
-                and isinstance(box, ParentBox) and not isinstance(box, LineBox):
-            for child in box.children:
-                yield from tops(child)
-        elif isinstance(box, FootnoteAreaBox):
-            yield "notes", None
-        else:
-            yield ("article", box.element.get("lang")) if tag == "article" else (None, None)
-
-    return [list(tops(page._page_box)) for page in document.pages]
-
-
-def page_starts(document, lines: bool = False) -> list[PageStart]:
-    """Where the first word of each page that begins in an essay stands in that essay
-    (see pagebreaks), read from WeasyPrint's layout; pages are numbered from 1. With
-    `lines`, also where each line that the line numbers number begins."""
-    from weasyprint.formatting_structure.boxes import TextBox
-
-    counts: dict[tuple[str, str | None], int] = {}
-    starts = []
-    for number, page in enumerate(document.pages, 1):
-        first = True
-        line_starts: dict[int, PageStart] = {}  # id of a line box -> where its text begins
-        for box, essay, regions, line in _leaves(page._page_box.children[0], None, (), None):
-            text = box.text if isinstance(box, TextBox) else None
-            if text is None or text.strip():
-                if essay is not None and regions:
-                    key = regions[-1]
-                    place = PageStart(number, essay, key[1], counts.get(key, 0),
-                                      before=text is None)
-                    starts += [place] if first else []
-                    line_starts.setdefault(id(line), place)
-                first = False
-            for key in regions if text else ():
-                counts[key] = counts.get(key, 0) + significant(text)
-        if lines:
-            starts += _numbered(page._page_box, line_starts)
-    return starts
-
-
-def _numbered(page_box, line_starts: dict[int, PageStart]) -> list[PageStart]:
-    """Where each line that gets a number (see linenumbers) begins, as far as it has text."""
-    return [dataclasses.replace(line_starts[id(box)], line=number)
-            for number, (_, _, box) in enumerate(_body_lines(page_box), 1)
-            if number % EVERY == 0 and id(box) in line_starts]
-
-
-def _leaves(box, essay: str | None, regions: tuple, line):
-    """(box, essay anchor, regions, line box) for each box of text or image in the main
-    flow, in layout order, leaving out generated content and print-only elements."""
-    from weasyprint.formatting_structure.boxes import LineBox, ParentBox, ReplacedBox, TextBox
-
-    tag = box.element_tag or ""
-    if "::" in tag and not tag.endswith("::first-letter"):
-        return  # list markers, footnote calls, "(page 4)" after a cross-reference
-    element = box.element
-    if element is not None:
-        kinds = classes(element)
-        if kinds & PRINT_ONLY:
-            return
-        if "essay" in kinds and element.get("id"):
-            essay = element.get("id")
-            regions = ((essay, None),)
-        elif "essay-body" in kinds:
-            regions = ()
-        number = element.get(ATTR)
-        if number and essay is not None and (essay, number) not in regions:
-            regions += ((essay, number),)
-    if isinstance(box, (TextBox, ReplacedBox)):
-        yield box, essay, regions, line
-    elif tag == "hr":  # a section break is a place, and its "* * *" a numbered line
-        yield box, essay, regions, next(_line_boxes(box), line)
-    elif isinstance(box, ParentBox):
-        line = box if isinstance(box, LineBox) else line
-        for child in box.children:
-            yield from _leaves(child, essay, regions, line)
-
-
-def _line_boxes(box):
-    from weasyprint.formatting_structure.boxes import LineBox, ParentBox
-
-    if isinstance(box, LineBox):
-        yield box
-    elif isinstance(box, ParentBox):
-        for child in box.children:
-            yield from _line_boxes(child)
-
-
 def write_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
               diagnostics: Diagnostics) -> PdfResult:
     """Render the reading PDF to `target`, atomically."""
@@ -391,55 +245,8 @@ def instruction_page(title: str, plan: str, steps: list[str], size: tuple[float,
     css = (f"@page {{ size: {size[0]}pt {size[1]}pt; margin: 20mm; }} "
            "body { font-family: 'Charis SIL', serif; font-size: 12pt; line-height: 1.5; } "
            "h1 { font-size: 18pt; } .plan { font-weight: bold; } li { margin-bottom: 0.6em; }")
-    document = HTML(string=html).render(stylesheets=[CSS(string=css)], font_config=_FONTS)
+    document = HTML(string=html).render(stylesheets=[CSS(string=css)], font_config=FONTS)
     document.write_pdf(str(target))
-
-
-_FONTS = FontConfiguration()
-# WeasyPrint's notes about its own installation, which a pamphlet's author cannot act on.
-# (An image without alt text is reported as M320, against the essay's line; the PDF makes
-# it an artifact, see tagged.py.)
-_NOT_THE_USERS_CONCERN = ("Using fontTools instead of HarfBuzz-Subset", "Image \"")
-
-
-# WeasyPrint's warning for a character that no font has, one per character.
-_NOTDEF = re.compile(r"\.notdef glyph rendered .*\(U\+([0-9A-F]+)\)$")
-
-
-class _LogCollector(logging.Handler):
-    def __init__(self, diagnostics: Diagnostics, path: Path):
-        super().__init__(logging.WARNING)
-        self.diagnostics, self.path = diagnostics, path
-        self.missing_glyphs: set[str] = set()
-
-    def emit(self, record: logging.LogRecord) -> None:
-        message = record.getMessage()
-        if notdef := _NOTDEF.match(message):
-            self.missing_glyphs.add(chr(int(notdef[1], 16)))
-        elif not message.startswith(_NOT_THE_USERS_CONCERN):
-            self.diagnostics.warning("O501", f"WeasyPrint: {shorten_urls(message)}", self.path)
-
-
-class _weasyprint_log:
-    """Turn WeasyPrint's logged warnings into diagnostics while a render runs."""
-
-    def __init__(self, diagnostics: Diagnostics, path: Path):
-        self.handler = _LogCollector(diagnostics, path)
-        self.logger = logging.getLogger("weasyprint")
-
-    def __enter__(self) -> _LogCollector:
-        # Pillow's own warning of a huge image; pamphlet has said so already (E217).
-        self.warnings = warnings.catch_warnings()
-        self.warnings.__enter__()
-        warnings.simplefilter("ignore", DecompressionBombWarning)
-        self.logger.addHandler(self.handler)
-        self.propagate, self.logger.propagate = self.logger.propagate, False
-        return self.handler
-
-    def __exit__(self, *exc):
-        self.logger.removeHandler(self.handler)
-        self.logger.propagate = self.propagate
-        self.warnings.__exit__(*exc)
 
 
 def render_template(pamphlet: Pamphlet, layout: Layout, template: str, diagnostics: Diagnostics,
@@ -450,6 +257,6 @@ def render_template(pamphlet: Pamphlet, layout: Layout, template: str, diagnosti
     fetcher = ProjectFetcher(layout.gate, diagnostics, pamphlet.spec.path)
     fonts = layout.find("fonts/fonts.css")
     sheets = [CSS(string=layout.read(fonts).decode("utf-8", errors="replace"),
-                  base_url=fonts.as_uri(), font_config=_FONTS, url_fetcher=fetcher)] if fonts else []
+                  base_url=fonts.as_uri(), font_config=FONTS, url_fetcher=fetcher)] if fonts else []
     return _lay_out(html, sheets, fetcher, pamphlet, diagnostics, f"the page {template}",
                     "check the layout's template and CSS")

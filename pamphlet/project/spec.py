@@ -108,9 +108,10 @@ SPEC_SCHEMA = Table({
         "line_numbers": Field((bool,), default=False, doc="number every fifth line of the essays"),
         "time_limit": Field((int,), default=600, minimum=0, maximum=MAX_TIME_LIMIT,
                             doc="seconds a build may take (at most a day), 0 for no limit"),
-        "render": Field(_TEXT, default="parts", choices=("parts", "whole"),
-                        doc="lay out each essay apart, in parallel and cached, or the whole "
-                        "book as one document"),
+        "render": Field(_TEXT, default="auto", choices=("auto", "parts", "whole"),
+                        doc="lay out each essay apart, in parallel and cached (parts), the "
+                        "whole book as one document (whole), or parts for a long book only "
+                        "(auto)"),
     }),
     "limits": Table({
         "file_size_mb": Field((int, float), default=DEFAULT_LIMIT_MB,
@@ -155,7 +156,8 @@ class PdfSettings:
     link_notes: str = "footnote"
     line_numbers: bool = False
     time_limit: int = 600
-    render: str = "parts"  # "parts": outputs/parts.py; "whole": one WeasyPrint document
+    render: str = "auto"  # "parts": engine/parts.py; "whole": one WeasyPrint document;
+    # "auto": parts for a book long enough that they pay (engine/pdf.py: in_parts)
 
 
 # --- Kobo edition and per-essay booklets ---

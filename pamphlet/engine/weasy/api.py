@@ -1,0 +1,111 @@
+"""WeasyPrint's public API as pamphlet uses it: HTML and CSS laid out with one font
+configuration a process, files loaded only through the project's path gate
+(`ProjectFetcher`), and WeasyPrint's log turned into diagnostics (`weasyprint_log`).
+
+Diagnostic codes: O501 WeasyPrint reported a problem (warning); S901 a resource outside the
+project or on the network was refused (warning).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import mimetypes
+import re
+import warnings
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from PIL.Image import DecompressionBombWarning
+from weasyprint import CSS, HTML, __version__ as VERSION
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from ...diagnostics import Diagnostics, shorten, shorten_urls
+from ...store.paths import Gate, Refused
+
+__all__ = ["CSS", "FONTS", "HTML", "VERSION", "ProjectFetcher", "weasyprint_log"]
+
+
+class ProjectFetcher(URLFetcher):
+    """Lets WeasyPrint load only data: URLs and files that pass the project's path gate.
+
+    An essay or a layout that asks for /etc/passwd, a file beside the project, a FIFO or
+    anything on the network gets nothing, and the build says so. Files are read here,
+    through the gate, so nothing can be swapped between the check and the read.
+    """
+
+    def __init__(self, gate: Gate, diagnostics: Diagnostics, path: Path):
+        super().__init__(allowed_protocols=("data",), timeout=5)
+        self.gate, self.diagnostics, self.path = gate, diagnostics, path
+        # Each file loaded, with the hash of what was read: a cached part made from a
+        # picture or font that has since changed is laid out again (parts.py).
+        self.loaded: dict[str, str] = {}
+
+    def fetch(self, url, headers=None):
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        if url.startswith("file:"):
+            target = Path(unquote(urlsplit(url).path))
+            try:
+                data = self.gate.read_bytes(target, (self.path, None))
+            except Refused as refused:
+                self._refuse(url, refused.diagnostics[0].message)
+            else:
+                self.loaded[str(target)] = hashlib.sha256(data).hexdigest()
+                kind = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, data, {"Content-Type": kind})
+        self._refuse(url, "only files inside the project are used")
+
+    def _refuse(self, url: str, why: str):
+        self.diagnostics.warning(
+            "S901", f"refused to load {shorten(url)}: {why}",
+            self.path, hint="copy the file into the project and refer to it there")
+        raise ValueError(f"refused: {shorten(url)}")
+
+
+FONTS = _FONTS = FontConfiguration()
+# WeasyPrint's notes about its own installation, which a pamphlet's author cannot act on.
+# (An image without alt text is reported as M320, against the essay's line; the PDF makes
+# it an artifact, see tagged.py.)
+_NOT_THE_USERS_CONCERN = ("Using fontTools instead of HarfBuzz-Subset", "Image \"")
+
+
+# WeasyPrint's warning for a character that no font has, one per character.
+_NOTDEF = re.compile(r"\.notdef glyph rendered .*\(U\+([0-9A-F]+)\)$")
+
+
+class _LogCollector(logging.Handler):
+    def __init__(self, diagnostics: Diagnostics, path: Path):
+        super().__init__(logging.WARNING)
+        self.diagnostics, self.path = diagnostics, path
+        self.missing_glyphs: set[str] = set()
+
+    def emit(self, record: logging.LogRecord) -> None:
+        message = record.getMessage()
+        if notdef := _NOTDEF.match(message):
+            self.missing_glyphs.add(chr(int(notdef[1], 16)))
+        elif not message.startswith(_NOT_THE_USERS_CONCERN):
+            self.diagnostics.warning("O501", f"WeasyPrint: {shorten_urls(message)}", self.path)
+
+
+class weasyprint_log:
+    """Turn WeasyPrint's logged warnings into diagnostics while a render runs."""
+
+    def __init__(self, diagnostics: Diagnostics, path: Path):
+        self.handler = _LogCollector(diagnostics, path)
+        self.logger = logging.getLogger("weasyprint")
+
+    def __enter__(self) -> _LogCollector:
+        # Pillow's own warning of a huge image; pamphlet has said so already (E217).
+        self.warnings = warnings.catch_warnings()
+        self.warnings.__enter__()
+        warnings.simplefilter("ignore", DecompressionBombWarning)
+        self.logger.addHandler(self.handler)
+        self.propagate, self.logger.propagate = self.logger.propagate, False
+        return self.handler
+
+    def __exit__(self, *exc):
+        self.logger.removeHandler(self.handler)
+        self.logger.propagate = self.propagate
+        self.warnings.__exit__(*exc)

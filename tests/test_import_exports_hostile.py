@@ -186,3 +186,13 @@ def test_notion_pages_that_link_out_of_the_export(tmp_path, capsys):
     assert not any("root:" in p.read_text(errors="replace")
                    for p in (project / "source").rglob("*") if p.is_file())
     shutil.rmtree(notion)
+
+
+def test_addresses_that_are_no_addresses(tmp_path, capsys):
+    substack = copy_export("substack", tmp_path)
+    post = substack / "posts" / "140598765.setting-type-by-hand.html"
+    post.write_text(post.read_text() + '<p>A <a href="http://[">broken</a> link and a '
+                    '<img src="http://[x.jpg" alt="broken picture"> picture.</p>')
+    status, essays, err, _ = imported(tmp_path, capsys, substack)
+    assert status == 0 and "N849" not in err
+    assert "A [broken](http://[) link" in essays["setting-type-by-hand"].body

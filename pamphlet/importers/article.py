@@ -15,6 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -96,8 +97,8 @@ class Platform:
     furniture: tuple[Furniture, ...] = ()
     posts: dict[str, Draft] = field(default_factory=dict)  # post_key(url) -> draft
     site_root: str | None = None  # the folder --site may name instead (Ghost's content/)
-    rewrite: object = None  # a function that reshapes a post's body before its conversion
-    key: object = None  # a function giving a link's key in `posts` other than post_key's
+    rewrite: Callable | None = None  # reshapes a post's body before its conversion
+    key: Callable | None = None  # a link's key in `posts`, other than post_key's
     _images: dict[str, list[str]] | None = None
 
     def post(self, href: str, base: str | None = None) -> Draft | None:
@@ -131,8 +132,11 @@ class Platform:
 def post_key(url: str) -> str:
     """An address as a key that ignores its scheme, `www.`, a trailing slash, its query and
     its fragment: the forms one post's address takes in links."""
-    parts = urlsplit(url.strip())
-    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").removeprefix("www.")
+    except ValueError:  # "http://[": no address of a post
+        return url.strip().casefold()
     return f"{host}{unquote(parts.path).rstrip('/')}".casefold()
 
 
@@ -262,7 +266,7 @@ class _ExportPost(_Page):
         return urljoin(self.base, href) if self.base else href
 
     def web_image(self, src: str, alt: str, caption: str, line: int | None) -> str:
-        member = self.platform.same_name(unquote(urlsplit(src).path))
+        member = self.platform.same_name(unquote(src.split("?")[0].split("#")[0]))
         if member is not None and not src.startswith("data:"):
             return self.draft_.attach(self.export.member(member), alt, caption)
         return markdown_image(src, alt, caption)

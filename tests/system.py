@@ -113,6 +113,21 @@ def axe_script() -> str:
     return npm_file("axe-core").read_text(encoding="utf-8")
 
 
+def ace(epub: Path, folder: Path) -> tuple[dict, list]:
+    """DAISY Ace's report on `epub` (written in `folder`) and its failed checks, as (title,
+    impact) pairs."""
+    import json
+
+    environment = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium()}
+    subprocess.run([str(npm_file("@daisy/ace")), "-o", str(folder), str(epub)],
+                   check=True, capture_output=True, env=environment, timeout=300)
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    return report, [(test["earl:test"]["dct:title"], test["earl:test"].get("earl:impact"))
+                    for assertion in report["assertions"]
+                    for test in assertion.get("assertions", [])
+                    if test["earl:result"]["earl:outcome"] == "fail"]
+
+
 def need(package: str) -> None:
     """Fail the test, naming the Debian package, if `package` is not installed."""
     if not present(package):

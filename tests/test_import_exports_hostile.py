@@ -64,7 +64,7 @@ def test_a_folder_export_never_follows_a_link_out(tmp_path, capsys):
     (tumblr / "media" / "702211930445_1.jpg").symlink_to(secret)
     os.mkfifo(tumblr / "media" / "pipe.jpg")
     status, essays, err, project = imported(tmp_path, capsys, tumblr)
-    assert "N871 warning: 2 files in tumblr were not read: 'media/702211930445_1.jpg' (a " \
+    assert "N891 warning: 2 files in tumblr were not read: 'media/702211930445_1.jpg' (a " \
         "link); 'media/pipe.jpg' (not a regular file)" in err
     copied = [p for p in (project / "source").rglob("*") if p.is_file()]
     assert not any(p.read_bytes() == b"a password" for p in copied)
@@ -116,10 +116,10 @@ def test_bounded_reading_of_members(tmp_path, capsys, monkeypatch):
 
 
 @pytest.mark.parametrize("text, code, line", [
-    ('{"db": [{"meta": {"exported_on": 1, "version": "5.0.0"},\n "data": {"posts": [\n', "N870",
+    ('{"db": [{"meta": {"exported_on": 1, "version": "5.0.0"},\n "data": {"posts": [\n', "N890",
      3),
-    ('{"exported_on": 1, "db": ' + "[" * 100_000 + "]" * 100_000 + "}", "N870", None),
-    ('{"exported_on": 1, "db": [{"data": {"tags": []}}]}', "N875", None),
+    ('{"exported_on": 1, "db": ' + "[" * 100_000 + "]" * 100_000 + "}", "N890", None),
+    ('{"exported_on": 1, "db": [{"data": {"tags": []}}]}', "N895", None),
 ])
 def test_malformed_ghost_json(tmp_path, capsys, text, code, line):
     (tmp_path / "site.ghost.json").write_text(text)
@@ -131,16 +131,16 @@ def test_malformed_ghost_json(tmp_path, capsys, text, code, line):
 def test_json_that_is_no_export(tmp_path, capsys):
     (tmp_path / "data.json").write_text('{"posts": [{"title": "x"}], "other": 1}')
     status, essays, err, _ = imported(tmp_path, capsys, tmp_path / "data.json")
-    assert status == 1 and "N875 data.json is JSON, but no export pamphlet knows" in err
+    assert status == 1 and "N895 data.json is JSON, but no export pamphlet knows" in err
     assert "Substack export" in err and "Ghost export" in err
 
 
 @pytest.mark.parametrize("table, expected", [
-    ("post_id,title\n1.a,\"" + "x" * 5_000_000 + "\"\n", "N870 posts.csv is not a readable CSV "
+    ("post_id,title\n1.a,\"" + "x" * 5_000_000 + "\"\n", "N890 posts.csv is not a readable CSV "
      "table: field larger than field limit"),
-    ('post_id,title\n1.a,"never closed\n2.b,next\n', "N870 posts.csv is not a readable CSV "
+    ('post_id,title\n1.a,"never closed\n2.b,next\n', "N890 posts.csv is not a readable CSV "
      "table: unexpected end of data"),
-    ("title,subtitle\nNo ids here,none\n", "N875 posts.csv has no post_id column"),
+    ("title,subtitle\nNo ids here,none\n", "N895 posts.csv has no post_id column"),
 ])
 def test_malformed_posts_csv(tmp_path, capsys, table, expected):
     substack = copy_export("substack", tmp_path)
@@ -155,7 +155,7 @@ def test_a_table_in_another_encoding(tmp_path, capsys):
                                                        ',"Setting Type by Hand, à la main",')
     (substack / "posts.csv").write_bytes(csv.encode("cp1252"))
     status, essays, err, _ = imported(tmp_path, capsys, substack)
-    assert "N874 warning: posts.csv is not UTF-8; read as windows-1252" in err
+    assert "N894 warning: posts.csv is not UTF-8; read as windows-1252" in err
     assert essays["setting-type-by-hand-a-la-main"].title == "Setting Type by Hand, à la main"
 
 
@@ -163,7 +163,7 @@ def test_hashnode_json_with_a_wrong_shape(tmp_path, capsys):
     (tmp_path / "export.json").write_text(json.dumps({"posts": {"cuid": "x",
                                                                 "contentMarkdown": "y"}}))
     status, essays, err, _ = imported(tmp_path, capsys, tmp_path / "export.json")
-    assert status == 1 and "N875 export.json is not a Hashnode export" in err
+    assert status == 1 and "N895 export.json is not a Hashnode export" in err
 
 
 def test_a_cut_zip(tmp_path, capsys):
@@ -182,7 +182,7 @@ def test_notion_pages_that_link_out_of_the_export(tmp_path, capsys):
                     "[up](../../../../outside.md)\n")
     status, essays, err, project = imported(tmp_path, capsys, notion)
     assert "N815 warning: image ../../../../../../etc/passwd cannot be found in the export" in err
-    assert "N877 warning: a link to ../../../../outside.md, which is no imported essay" in err
+    assert "N897 warning: a link to ../../../../outside.md, which is no imported essay" in err
     assert not any("root:" in p.read_text(errors="replace")
                    for p in (project / "source").rglob("*") if p.is_file())
     shutil.rmtree(notion)

@@ -37,7 +37,7 @@ def test_property_lines_leave_the_text_and_links_join_the_essays(tmp_path, capsy
     assert "See [On Leading](on-leading.md) for what goes between the lines" in case
     assert "> 💡 The *e* box is the largest" in case
     assert "and the table of essays." in case
-    assert "N877 warning: a link to Essays 2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e.csv, which is no " \
+    assert "N897 warning: a link to Essays 2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e.csv, which is no " \
         "imported essay, keeps only its text" in err
     page = (ESSAYS / "On Leading 3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f.md").read_text()
     assert kept(markdown_words(page.split("Reading time: 4 min", 1)[1]), leading) >= 0.99

@@ -51,7 +51,7 @@ def test_footnotes_images_and_links_between_posts(tmp_path, capsys):
     assert "abc123.mp3" in essays["the-sound-of-a-press"].body
     for chrome in ("Subscribe", "Thanks for reading", "Share"):
         assert chrome not in devil
-    assert "N873 warning: left out what Substack adds to a post: a subscribe box, a button" in err
+    assert "N893 warning: left out what Substack adds to a post: a subscribe box, a button" in err
 
 
 def test_no_words_of_the_posts_are_lost(tmp_path, capsys):

@@ -1,11 +1,15 @@
-"""`pamphlet import`: every format in `formats.FORMATS`, told by its bytes.
+"""`pamphlet import`: every format in `formats.FORMATS`, told by its bytes: WordPress exports,
+static-site Markdown, HTML pages, plain text, office documents and EPUBs, and the other
+markups essays are written in (Obsidian, Logseq, Pandoc Markdown, MDX, reST, Org, AsciiDoc).
 
 Each source becomes one or more `Draft`s, written as new essays in source/ with our front
 matter. Nothing is ever overwritten, nothing is written outside source/ (images a post uses
 go to source/<slug>/), and no character is changed: no-break spaces, curly quotes and dashes
 come through as they were. One module per kind of source: `wxr`, `static_site`, `html`,
-`text`, `office` (Word, OpenDocument), `gdocs`, `epub`; `archive` reads zips safely,
-`html_body` turns any HTML into Markdown with its notes and images.
+`text`, `office` (Word, OpenDocument), `gdocs`, `epub`, `obsidian`, `logseq`,
+`pandoc_markdown`, `mdx` (read with `static_site`), `rst`, `org`, `asciidoc` (converted by
+`pandoc`, with what they share in `document`); `archive` reads zips safely, `html_body` turns
+any HTML into Markdown with its notes and images.
 
 Diagnostic codes: N804 a slug was taken, so the essay got another name (warning); N805 a
 file that cannot be read or recognised; N807 the posts that were skipped, counted by status,
@@ -20,8 +24,9 @@ large) (warning); N819 a file too large, or not a regular file, to import; N820 
 not a folder; N821 a file that cannot be written in source/; N848 HTML files in a folder of
 Markdown (a site's templates), not imported (warning). Web pages: N840-N847, N849 (see html).
 Archives: N850-N853 (see archive); documents: N854-N857 (see office); EPUB: N860-N862.
-Platforms' exports (Substack, Ghost, Blogger, Medium, Tumblr, Hashnode, Notion; see
-`exports`): N870-N878.
+Markup documents: N870-N874 (see document); notes and outlines: N875-N877 (obsidian), N878
+(pandoc_markdown), N879-N880 (logseq); MDX: N881-N883 (mdx). Platforms' exports (Substack,
+Ghost, Blogger, Medium, Tumblr, Hashnode, Notion; see `exports`): N890-N898.
 
 May import: `text`, `project`, `store`, `locale`, `diagnostics`.
 """
@@ -31,23 +36,22 @@ from __future__ import annotations
 import os
 import re
 import stat
+from dataclasses import replace
 from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostics
 from ..project.library import slugify
 from .draft import (MAX_IMAGE_MB, Blob, Draft, Run, image_kind, markdown_image,
                     missing_image)
-from .formats import (DOCUMENT_SUFFIXES, HTML_SUFFIXES, MARKDOWN_SUFFIXES, folder_format,
-                      format_of, probe_bytes, unknown)
+from .formats import (DOCUMENT_SUFFIXES, HTML_SUFFIXES, MARKDOWN_SUFFIXES, MARKUP_SUFFIXES,
+                      folder_format, format_of, probe_bytes, unknown)
 
 MAX_INPUT_MB = 256  # a WordPress export of a large blog; beyond that, split the export
 # A link in a draft's body to a file that is copied when the draft is written: the body
 # holds a token (private-use characters, which no source contains) until the slug is known.
 _TOKEN = re.compile("\ue010(\\d+)\ue011")
-_LINK_TOKEN = re.compile("\ue012(\\d+)\ue013")
-# A link to an essay that was not written, whose address leads nowhere: its text stays.
-_DEAD = "\ue014"
-_DEAD_LINK = re.compile(r"(?<!!)\[((?:\\.|[^\[\]\\\n])*)\]\(\ue014\)")
+_ESSAY_LINK = re.compile("\ue012([^\ue012-\ue014]*)\ue014([^\ue012-\ue014]*)\ue014"
+                         "([^\ue012-\ue014]*)\ue013")
 
 
 def read_all(paths: list[Path], run: Run) -> list[Draft]:
@@ -90,8 +94,9 @@ def _folder(path: Path, run: Run) -> list[Path]:
             file = Path(folder) / name
             if name.startswith(".") or name == "_index.md" or file.is_symlink():
                 continue
-            if name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES):
-                found[name.lower().endswith(MARKDOWN_SUFFIXES)].append(file)
+            essays = MARKDOWN_SUFFIXES + MARKUP_SUFFIXES
+            if name.lower().endswith(essays + HTML_SUFFIXES):
+                found[name.lower().endswith(essays)].append(file)
             elif name.lower().endswith(DOCUMENT_SUFFIXES) and not name.startswith("~$"):
                 documents.append(file)  # ~$name.docx: Word's lock file beside an open one
     if found[True] and found[False]:
@@ -172,24 +177,21 @@ def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) ->
         return []
     slugs = _slugs(drafts, source, diagnostics)
     written = []
-    for draft in drafts:
-        slug = slugs[id(draft)]
-        body = _copy_images(draft, source, slug, diagnostics)
-        body = _LINK_TOKEN.sub(lambda m: _link(draft, int(m.group(1)), slugs), body)
-        body = _DEAD_LINK.sub(r"\1", body).replace(_DEAD, "")
+    keys = {draft.key: slug for draft, slug in zip(drafts, slugs) if draft.key}
+    for draft, slug in zip(drafts, slugs):
+        body = _ESSAY_LINK.sub(lambda m: _essay_link(m, keys, draft, diagnostics), draft.body)
+        body = _copy_images(replace(draft, body=body), source, slug, diagnostics)
         path = source / f"{slug}.md"
         if _write_new(path, source, draft.text(body).encode("utf-8"), diagnostics):
             written.append(path)
-        else:
-            slugs.pop(id(draft))
     return written
 
 
-def _slugs(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> dict[int, str]:
-    """Each draft's file name in source/: its title's slug, or with -2, -3, ... when that is
-    taken by a file or by an earlier draft."""
-    slugs: dict[int, str] = {}
+def _slugs(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> list[str]:
+    """Each draft's slug, before any is written, so that drafts can link to each other: a
+    name taken in source/ or by an earlier draft gets -2, -3, ..."""
     taken: set[str] = set()
+    slugs = []
     for draft in drafts:
         base = slugify(draft.title) or "untitled"
         slug, number = base, 1
@@ -201,24 +203,32 @@ def _slugs(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> dict[
             diagnostics.warning("N804", f"source/{base}.md exists; imported as source/{slug}.md",
                                 draft.origin, hint="rename or merge the two by hand")
         taken.add(slug)
-        slugs[id(draft)] = slug
+        slugs.append(slug)
     return slugs
 
 
-def _link(draft: Draft, number: int, slugs: dict[int, str]) -> str:
-    """A link token's address: the linked essay's file, or the address it had (a link to
-    an essay that was not written, with no address of its own, keeps only its text)."""
-    target, address = draft.links[number]
-    slug = slugs.get(id(target))
-    if slug:
-        return f"{slug}.md"
-    return address if re.match(r"[a-z][a-z0-9+.-]*:", address, re.I) else _DEAD
+def _essay_link(match: re.Match, keys: dict[str, str], draft: Draft,
+                diagnostics: Diagnostics) -> str:
+    """A link between two drafts of the import as a link to the other essay's file (printed
+    with its page); to a note that is not imported, its text (N875)."""
+    key, fragment, label = match.groups()
+    if key not in keys:
+        diagnostics.warning("N875", f"the link to '{key.removeprefix('logseq:')}' names a note "
+                            "that is not imported; its text is kept", draft.origin,
+                            hint="import that note too (a whole vault or graph imports as a "
+                            "folder)")
+        return label
+    return f"[{label}]({keys[key]}.md{'#' + fragment if fragment else ''})"
 
 
 def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics) -> str:
     """The draft's body with each image token replaced by an image of its copy."""
     images: dict[int, str] = {}
+    copies: dict[Path, str] = {}  # a file the draft shows twice is copied once
     for number, (image, alt, caption) in draft.images.items():
+        if image in copies:
+            images[number] = markdown_image(copies[image], alt, caption)
+            continue
         data = _image_bytes(image, diagnostics)
         if data is None:
             images[number] = missing_image(alt)
@@ -232,9 +242,12 @@ def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics
             count += 1
             name = f"{stem}-{count}{suffix}"
         copied = _write_new(folder / name, source, data, diagnostics)
+        if copied:
+            copies[image] = f"{slug}/{name}"
         images[number] = markdown_image(f"{slug}/{name}", alt, caption) if copied else \
             missing_image(alt)
-    return _TOKEN.sub(lambda m: images[int(m.group(1))], draft.body)
+    # a token the source itself held (private-use characters) stays as it was
+    return _TOKEN.sub(lambda m: images.get(int(m.group(1)), m.group(0)), draft.body)
 
 
 def _image_bytes(image, diagnostics: Diagnostics) -> bytes | None:

@@ -5,7 +5,7 @@ their captions, quotes with their attributions, embedded players as links), with
 search for the article and its guesses about a site's furniture: an export's body holds only
 the post. What the platform itself put into the post (subscribe boxes, buttons, share bars,
 a paywall's marker) is named by each importer as its `furniture`, left out, and said in one
-warning per post (N873). Images are looked for in the export (a path relative to the post, a
+warning per post (N893). Images are looked for in the export (a path relative to the post, a
 site-root path, or a picture of the same name), then in the `--site` folder; else they stay
 on the web. Links to another post of the same export become links between the essays.
 """
@@ -24,7 +24,8 @@ from lxml import html as lxml_html
 
 from ..store.paths import Gate, Refused
 from .bundle import Bundle, is_image_name
-from .draft import ESSAY_SCHEME, MAX_IMAGE_MB, Draft, Once, Run, image_kind, markdown_image
+from .draft import (ESSAY_SCHEME, MAX_IMAGE_MB, Draft, Once, Run, essay_link, image_kind,
+                    markdown_image)
 from .html import MARKERS, _parse, _Page
 from .html_body import Body
 from .html_meta import PageMeta
@@ -33,7 +34,10 @@ from .records import first_line
 from .static_site import _EMBEDS
 
 MAX_POST_MB = 64
-_ESSAY_LINK = re.compile(r"\]\(<?pamphlet-essay:(\d+)(?=[\s>)])")
+# A link to another essay, as markdownify writes it: its text (escapes and one level of
+# brackets inside), the address that stands for it, a title.
+_ESSAY_LINK = re.compile(r"(?<!!)\[((?:\\.|[^\[\]\\]|\[(?:\\.|[^\[\]\\])*\])*)\]"
+                         r"\(<?pamphlet-essay:(\d+)>?(?:[ \t]+\"(?:\\.|[^\"\\])*\")?\)")
 # What no printed page can hold and no reader of the post saw as text.
 _SILENT = ("script", "style", "template", "noscript", "link", "meta", "svg", "canvas")
 
@@ -81,9 +85,9 @@ class Post:
     origin: Path | None = None
 
     def __post_init__(self):
-        self.draft = Draft(self.title, "", _one_or_all(self.authors), self.date, self.tags,
-                           source_of(self.url, self.publisher), self.origin, lang=self.lang,
-                           subtitle=self.subtitle or None)
+        self.draft = keyed(Draft(self.title, "", _one_or_all(self.authors), self.date,
+                                 self.tags, source_of(self.url, self.publisher), self.origin,
+                                 lang=self.lang, subtitle=self.subtitle or None))
 
 
 @dataclass
@@ -127,6 +131,12 @@ class Platform:
                     self._images.setdefault(posixpath.basename(member).casefold(),
                                             []).append(member)
         return self._images.get(posixpath.basename(name).casefold(), [])
+
+
+def keyed(draft: Draft) -> Draft:
+    """`draft`, with a key other drafts of the import link to it by (`draft.essay_link`)."""
+    draft.key = draft.key or f"export:{id(draft)}"
+    return draft
 
 
 def post_key(url: str) -> str:
@@ -198,7 +208,7 @@ class _ExportPost(_Page):
         self.title, self.base = post.title, post.url
 
     def prepare(self) -> None:
-        """The platform's furniture and the form controls leave, counted by kind (N873)."""
+        """The platform's furniture and the form controls leave, counted by kind (N893)."""
         if self.platform.rewrite is not None:
             self.platform.rewrite(self.page.find("body"))
         gone: Counter = Counter()
@@ -218,7 +228,7 @@ class _ExportPost(_Page):
             drop(element)
         if gone:
             what = ", ".join(f"{n} × {name}" if n > 1 else name for name, n in gone.items())
-            self.once.warn("N873", "furniture", f"left out what {self.platform.name} adds to "
+            self.once.warn("N893", "furniture", f"left out what {self.platform.name} adds to "
                            f"a post: {what}", first,
                            hint="these are the platform's, not the essay's; add back by hand "
                            "anything you want printed")
@@ -234,8 +244,10 @@ class _ExportPost(_Page):
         self.drop_title(article)
 
     def draft(self) -> Draft:
+        self.essays: list[Draft] = []
         draft = super().draft()
-        draft.body = _ESSAY_LINK.sub(lambda m: f"](\ue012{m.group(1)}\ue013", draft.body)
+        draft.body = _ESSAY_LINK.sub(lambda m: essay_link(
+            self.essays[int(m.group(2))].key, m.group(1), markdown=True), draft.body)
         return draft
 
     def resolve_links(self, root) -> None:
@@ -248,8 +260,8 @@ class _ExportPost(_Page):
                 continue
             target = self.platform.post(href, self.post.name)
             if target is not None and target is not self.draft_:
-                token = self.draft_.link(target, self.absolute(href))
-                link.set("href", f"{ESSAY_SCHEME}{token[1:-1]}")
+                self.essays.append(keyed(target))
+                link.set("href", f"{ESSAY_SCHEME}{len(self.essays) - 1}")
         super().resolve_links(root)
 
     def media_link(self, element) -> None:
@@ -259,11 +271,6 @@ class _ExportPost(_Page):
             if found := pattern.search(src):
                 element.set("src", address.format(found.group(1)))
         super().media_link(element)
-
-    def absolute(self, href: str) -> str:
-        from urllib.parse import urljoin
-
-        return urljoin(self.base, href) if self.base else href
 
     def web_image(self, src: str, alt: str, caption: str, line: int | None) -> str:
         member = self.platform.same_name(unquote(src.split("?")[0].split("#")[0]))

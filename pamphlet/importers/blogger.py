@@ -51,7 +51,7 @@ def read_export(export: Bundle, run: Run) -> list[Draft]:
 
 def _read(raw: bytes, export: Bundle, name: str, run: Run) -> list[Draft]:
     where = export.where(name)
-    root = parse_export(raw, where, run, "entry", b"</feed>", "Blogger backup", "N870",
+    root = parse_export(raw, where, run, "entry", b"</feed>", "Blogger backup", "N890",
                         "back the blog up again: Settings → Back up content")
     if root is None:
         return []

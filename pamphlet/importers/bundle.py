@@ -3,7 +3,7 @@ archive read through `archive.Archive`, never unpacked. Its files are looked up 
 relative names, and each is read with a bound.
 
 A zip member whose name leads out of the export, or that is a link, is refused by `archive`
-(N851). A folder's links and special files are passed over and named in one warning (N871),
+(N851). A folder's links and special files are passed over and named in one warning (N891),
 and its files are read through the path gate, so a link swapped in later still cannot lead
 out. A zip that holds only zips (Notion's parts of a large export) is read through them, one
 level deep.
@@ -24,7 +24,7 @@ from ..diagnostics import Diagnostics
 from ..store.paths import Gate, Refused
 from .archive import Archive, Unreadable, resolve
 
-MAX_FILES = 100_000  # files in one exported folder; a larger one is refused (N870)
+MAX_FILES = 100_000  # files in one exported folder; a larger one is refused (N890)
 MAX_NESTED_MB = 256  # a zip inside the export, read in memory
 # What a folder holds beside an export: macOS's resource forks, hidden files.
 _IGNORED = re.compile(r"(?:^|/)(?:__MACOSX|\.[^./][^/]*|Thumbs\.db|desktop\.ini)(?:/|$)",
@@ -99,7 +99,7 @@ class Bundle:
                 data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             line = data[:error.start].count(b"\n") + 1
-            self.diagnostics.warning("N874", f"{name} is not UTF-8; read as windows-1252",
+            self.diagnostics.warning("N894", f"{name} is not UTF-8; read as windows-1252",
                                      self.where(name), line,
                                      hint="check its accented letters and quotation marks")
             text = data.decode("windows-1252", errors="replace")
@@ -115,19 +115,26 @@ class Bundle:
         shown = "; ".join(f"{name!r} ({why})" for name, why in self.refused[:3])
         more = f" (and {len(self.refused) - 3} more)" if len(self.refused) > 3 else ""
         count = len(self.refused)
-        self.diagnostics.warning("N871", f"{count} file{'s' * (count != 1)} in {self.root.name} "
+        self.diagnostics.warning("N891", f"{count} file{'s' * (count != 1)} in {self.root.name} "
                                  f"{'were' if count != 1 else 'was'} not read: {shown}{more}",
                                  self.root, hint="an export never needs these; check where "
                                  "the export came from")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Member:
     """One file of an export, as an image a draft uses: read only when the draft is
-    written (`write_drafts` copies it into source/<slug>/)."""
+    written (`write_drafts` copies it into source/<slug>/, once however often it is shown)."""
 
     bundle: Bundle
     name: str
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Member) and other.bundle is self.bundle and \
+            other.name == self.name
+
+    def __hash__(self) -> int:
+        return hash((id(self.bundle), self.name))
 
     @property
     def where(self) -> Path:
@@ -139,12 +146,12 @@ class Member:
 
 def open_bundle(path: Path, raw: bytes | None, diagnostics: Diagnostics) -> Bundle | None:
     """The export at `path`: a folder (`raw` None) or a zip archive (its bytes); None after
-    an error (N850, N870) when it cannot be read."""
+    an error (N850, N890) when it cannot be read."""
     bundle = Bundle(path, diagnostics)
     if raw is None:
         _walk(bundle)
         if len(bundle.files) > MAX_FILES:
-            diagnostics.error("N870", f"{path.name} holds more than {MAX_FILES:,} files", path,
+            diagnostics.error("N890", f"{path.name} holds more than {MAX_FILES:,} files", path,
                               hint="import the export in parts")
             return None
     else:

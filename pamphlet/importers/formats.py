@@ -24,6 +24,13 @@ _WXR = re.compile(rb"<rss\b[^>]*wordpress\.(?:org|com)/export/", re.I)
 _HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
                    rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
 MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
+# Other markups, one essay a file, read from a folder beside Markdown (the reader is named by
+# the suffix: a text's bytes do not tell reST from Org or AsciiDoc).
+MARKUP_READERS = {".rst": "rst:from_rst_file", ".rest": "rst:from_rst_file",
+                  ".org": "org:from_org_file", ".adoc": "asciidoc:from_asciidoc_file",
+                  ".asciidoc": "asciidoc:from_asciidoc_file", ".asc": "asciidoc:from_asciidoc_file",
+                  ".mdx": "static_site:from_mdx_file"}
+MARKUP_SUFFIXES = tuple(MARKUP_READERS)
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 DOCUMENT_SUFFIXES = (".docx", ".odt")  # read from a folder of essays beside Markdown
 _OOXML_WORD = b"wordprocessingml.document.main+xml"
@@ -132,8 +139,17 @@ FORMATS: list[Format] = [
         p.suffix not in MARKDOWN_SUFFIXES)), "html:from_html"),
     Format("WordPress exports (.xml)", lambda p: _text_like(p) and (
         _WXR.search(p.head[:4000]) is not None or p.suffix == ".xml"), "wxr:from_wxr"),
-    Format("Markdown (.md, with YAML or TOML front matter)",
+    Format("Markdown (.md, with YAML or TOML front matter: Jekyll, Hugo, Zola, Astro, Pandoc; "
+           "Obsidian vaults, Logseq pages)",
            lambda p: p.suffix in MARKDOWN_SUFFIXES and _text_like(p), "static_site:from_markdown_file"),
+    *(Format(name, lambda p, suffixes=suffixes: p.suffix in suffixes and _text_like(p), reader)
+      for name, suffixes, reader in (
+          ("reStructuredText (.rst: Pelican, Sphinx, ABlog posts)", (".rst", ".rest"),
+           "rst:from_rst_file"),
+          ("Org documents (.org)", (".org",), "org:from_org_file"),
+          ("AsciiDoc documents (.adoc)", (".adoc", ".asciidoc", ".asc"),
+           "asciidoc:from_asciidoc_file"),
+          ("MDX posts (.mdx, Astro's too)", (".mdx",), "static_site:from_mdx_file"))),
     Format("other JSON, which is refused", other_json, "formats:refuse_json"),
     Format("plain text (.txt, Project Gutenberg texts too)", _text_like, "text:from_text_file"),
 ]
@@ -270,7 +286,7 @@ def read_parts(bundle, run) -> list:
     found = next((f for f in FORMATS if f.folder is None and f.reader != "formats:read_parts"
                   and f.matches(probe)), None)
     if found is None:
-        run.diagnostics.error("N875", f"{bundle.root.name} holds zips that are no export "
+        run.diagnostics.error("N895", f"{bundle.root.name} holds zips that are no export "
                               "pamphlet knows", bundle.root, hint="unpack it, and import what "
                               "it holds")
         return []
@@ -279,7 +295,7 @@ def read_parts(bundle, run) -> list:
 
 
 def refuse_json(raw: bytes, path: Path, run) -> list:
-    """The error for JSON that is no known export (N875), listing what import reads."""
-    run.diagnostics.error("N875", f"{path.name} is JSON, but no export pamphlet knows", path,
+    """The error for JSON that is no known export (N895), listing what import reads."""
+    run.diagnostics.error("N895", f"{path.name} is JSON, but no export pamphlet knows", path,
                           hint=f"import reads: {known()}")
     return []

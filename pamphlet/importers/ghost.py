@@ -67,7 +67,7 @@ def _read(export: Bundle, name: str, run: Run) -> list[Draft]:
         return []
     database = _database(document)
     if database is None:
-        run.diagnostics.error("N875", f"{name} is not a Ghost export (no db → data → posts)",
+        run.diagnostics.error("N895", f"{name} is not a Ghost export (no db → data → posts)",
                               where, hint="export again from Ghost: Settings → Advanced → "
                               "Import/Bundle → Bundle content")
         return []
@@ -202,7 +202,7 @@ def _body(item: dict, post: Post, run: Run, where: Path) -> str:
             render.left_out.append("a document nested too deep")
     if render.left_out:
         kinds = ", ".join(sorted(set(render.left_out)))
-        run.diagnostics.warning("N876", f"'{post.title}': cards of a kind pamphlet does not "
+        run.diagnostics.warning("N896", f"'{post.title}': cards of a kind pamphlet does not "
                                 f"know were left out: {kinds}", where, post.line,
                                 hint="add their content to the essay by hand")
     return _unique_note_ids(_ghost(html))

@@ -4,7 +4,7 @@ as the HTML Ghost itself would render: for a post whose export has no `html`.
 Cards are rendered by kind, their payload's keys being the same in both forms. A card that
 shows nothing but the platform (a button, a signup form, the paywall's marker) renders as the
 element Ghost gives it, so that the post's conversion names it as furniture; a card of a kind
-not known here is left out and said (N876). Text is escaped; only the `html` and `markdown`
+not known here is left out and said (N896). Text is escaped; only the `html` and `markdown`
 cards carry markup of the author's, which the conversion treats as any post's HTML.
 """
 

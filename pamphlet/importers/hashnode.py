@@ -18,11 +18,11 @@ from pathlib import Path
 
 from .bundle import Bundle, single
 from .article import Platform, post_key
-from .draft import Draft, Run, markdown_image
+from .draft import Draft, Run, markdown_image, prose
 from .exports import guarded
 from .markdown_export import ExportMarkdown, embed_link
 from .records import iso_date, read_json
-from .static_site import _front_matter, _prose
+from .static_site import _front_matter
 
 MAX_TEXT_MB = 64
 _ALIGN = re.compile(r"(!\[[^\[\]\n]*\]\([^()\s]+)(?:[ \t]+align=[\"'][^\"'\n]*[\"'])+"
@@ -78,7 +78,7 @@ def _from_json(export: Bundle, name: str, run: Run) -> list[Draft]:
         return []
     posts = document.get("posts") if isinstance(document, dict) else None
     if not isinstance(posts, list):
-        run.diagnostics.error("N875", f"{name} is not a Hashnode export (no list of posts)",
+        run.diagnostics.error("N895", f"{name} is not a Hashnode export (no list of posts)",
                               where, hint="export again from Hashnode's dashboard")
         return []
     platform = Platform("Hashnode", export, run)
@@ -96,7 +96,7 @@ def _from_json(export: Bundle, name: str, run: Run) -> list[Draft]:
                           None))
             _register(platform, draft, item)
     if ids:
-        run.diagnostics.warning("N878", f"{ids} tags are Hashnode's ids, not names; they were "
+        run.diagnostics.warning("N898", f"{ids} tags are Hashnode's ids, not names; they were "
                                 "left out", where, hint="add the tags to the essays by hand")
     return _bodies(platform, found)
 
@@ -147,8 +147,8 @@ def _bodies(platform: Platform, found: list) -> list[Draft]:
     _addresses(platform, found)
     drafts = []
     for draft, cover, name, body, line in found:
-        body = _prose(body, _plain)
-        body = ExportMarkdown(draft, platform, name, line).markdown(body)
+        body = prose(body, _plain)
+        body = ExportMarkdown(draft, platform, name, body).markdown(body)
         if cover:
             body = markdown_image(cover) + "\n\n" + body
         draft.body = body

@@ -61,7 +61,7 @@ def _post(export: Bundle, name: str, author: str | None, run: Run) -> Post | Non
     body = _first(page, "//*[@data-field='body'] | //*[contains(@class, 'e-content')]")
     title = _text(_first(page, "//*[contains(@class, 'p-name')]")) or _text(page.find(".//title"))
     if body is None:
-        run.diagnostics.warning("N872", f"{posixpath.basename(name)} has no body (no "
+        run.diagnostics.warning("N892", f"{posixpath.basename(name)} has no body (no "
                                 "section data-field=\"body\"); it is not imported", where,
                                 hint="export again from Medium")
         return None

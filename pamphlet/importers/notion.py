@@ -79,7 +79,7 @@ def _read(export: Bundle, names: list[str], run: Run) -> list[Draft]:
                 platform.posts[f"notion:{found.group(1)}"] = page[0]
     drafts = []
     for draft, name, body in pages:
-        draft.body = ExportMarkdown(draft, platform, name).markdown(body)
+        draft.body = ExportMarkdown(draft, platform, name, body).markdown(body)
         drafts.append(draft)
     return drafts
 
@@ -127,8 +127,7 @@ def _draft(title: str, row: dict, where: Path) -> Draft:
     draft = Draft(title, "", _names(fields["author"]), date, _names(fields["tags"], True) or [],
                   fields["url"] if re.match(r"https?://\S+$", fields["url"] or "") else None,
                   where, lang=fields["lang"] or None, subtitle=fields["subtitle"] or None)
-    if fields["summary"]:
-        draft.extra["summary"] = fields["summary"]
+    draft.summary = fields["summary"] or None
     if rest:
         draft.extra["properties"] = rest
     return draft

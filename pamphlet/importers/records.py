@@ -25,7 +25,7 @@ _ISO = re.compile(r"^\s*(\d{4})-(\d\d)-(\d\d)")
 
 def read_csv(text: str, where: Path, diagnostics: Diagnostics) -> list[dict] | None:
     """The rows of a CSV table with a header line, as {column: value}; None after an error
-    (N870) that names the line, for a table that cannot be read."""
+    (N890) that names the line, for a table that cannot be read."""
     before = csv.field_size_limit()
     csv.field_size_limit(MAX_FIELD)
     reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
@@ -33,7 +33,7 @@ def read_csv(text: str, where: Path, diagnostics: Diagnostics) -> list[dict] | N
         rows = [{(k or "").strip(): v for k, v in row.items() if isinstance(v, str)}
                 | {"#line": reader.line_num} for row in reader]
     except csv.Error as error:
-        diagnostics.error("N870", f"{where.name} is not a readable CSV table: {error}", where,
+        diagnostics.error("N890", f"{where.name} is not a readable CSV table: {error}", where,
                           reader.line_num or None,
                           hint="export again; a table cut short or edited by hand can break")
         return None
@@ -43,14 +43,14 @@ def read_csv(text: str, where: Path, diagnostics: Diagnostics) -> list[dict] | N
 
 
 def read_json(text: str, where: Path, diagnostics: Diagnostics):
-    """The JSON document in `text`, or None after an error (N870) with its line."""
+    """The JSON document in `text`, or None after an error (N890) with its line."""
     try:
         return json.loads(text)
     except json.JSONDecodeError as error:
-        diagnostics.error("N870", f"{where.name} is not valid JSON: {error.msg}", where,
+        diagnostics.error("N890", f"{where.name} is not valid JSON: {error.msg}", where,
                           error.lineno, hint="export again; a file cut short cannot be read")
     except RecursionError:
-        diagnostics.error("N870", f"{where.name} nests its data too deep to read", where,
+        diagnostics.error("N890", f"{where.name} nests its data too deep to read", where,
                           hint="this is no export a platform writes")
     return None
 

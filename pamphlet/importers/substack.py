@@ -48,7 +48,7 @@ def read_export(export: Bundle, run: Run) -> list[Draft]:
     if rows is None:
         return []
     if rows and "post_id" not in rows[0]:
-        run.diagnostics.error("N875", f"{index} has no post_id column: it is not Substack's "
+        run.diagnostics.error("N895", f"{index} has no post_id column: it is not Substack's "
                               "list of posts", export.where(index),
                               hint="import the folder (or zip) Substack's export gave")
         return []
@@ -71,7 +71,7 @@ def _post(row: dict, export: Bundle, index: str, run: Run) -> Post | None:
         return None
     name = export.find(posixpath.join(posixpath.dirname(index), "posts", f"{post_id}.html"))
     if name is None:
-        run.diagnostics.warning("N872", f"the post '{_text(row.get('title')) or post_id}' has "
+        run.diagnostics.warning("N892", f"the post '{_text(row.get('title')) or post_id}' has "
                                 f"no posts/{post_id}.html in the export; it is not imported",
                                 where, row["#line"],
                                 hint="export again: Substack writes every post's text")

@@ -69,7 +69,7 @@ class ExportMarkdown(Images):
         if _SCHEME.match(href):
             return match.group(0)
         self.once.warn("N897", f"link:{href}", f"a link to {unquote(href)}, which is no "
-                       "imported essay, keeps only its text", self.line,
+                       "imported essay, keeps only its text", lambda: self.line(match.group(0)),
                        hint="link the text by hand if it should lead somewhere")
         return text
 

@@ -23,7 +23,8 @@ import pytest
 from pamphlet import cli
 from pamphlet.cli import build as build_command
 from pamphlet.cli.common import cores
-from pamphlet.build.pipeline import build, output_names
+from pamphlet.build.pipeline import build
+from pamphlet.project.filenames import output_names
 from pamphlet.cli import main
 from pamphlet.project.spec import load_spec
 

@@ -7,8 +7,6 @@ import argparse
 import os
 import sys
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, PamphletError, fail
@@ -48,7 +46,6 @@ def add_parser(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..build import cache
     from ..store.atomic import clean_leftovers
-    from ..build.booklets import build_booklets
 
     source_date_epoch()  # a malformed value stops the build before anything is laid out
     specs = list(dict.fromkeys(s.resolve() for path in args.paths for s in specs_in(path)))
@@ -66,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     shown = _Shown(args.verbose)
     shown(notes)
     failed = _build_all(todo, args, shown)
+    if booklets:  # (imported only then: an up-to-date build reads no Markdown)
+        from ..build.booklets import build_booklets
     for root in booklets:
         for result in build_booklets(root, args.out, args.jobs, args.shard, args.force,
                                      args.encoding):
@@ -111,7 +110,7 @@ def _board(todo: list):
     if not todo or not isatty(sys.stderr):  # before rich is imported: it takes a while
         return _Plain()
     from . import display
-    from ..build.pipeline import output_names
+    from ..project.filenames import output_names
 
     if not display.wanted(sys.stderr):
         return _Plain()
@@ -147,7 +146,7 @@ class _Shown:
 def _booklet_projects(args: argparse.Namespace) -> list[Path]:
     """The projects whose essays become booklets: those that ask (`[site] each_essay`), or
     all, with --each-essay. Fails (O533) before anything is built if two would share --out."""
-    from ..build.booklets import booklets_wanted
+    from ..project.filenames import booklets_wanted
 
     roots = [root for root in dict.fromkeys(
         path.resolve() if path.is_dir() else project_root(path) for path in args.paths)
@@ -184,7 +183,7 @@ def _show_written(result) -> None:
 def _output_folders(specs: list[Path], out: Path | None) -> dict[Path, Path]:
     """Each spec's output folder; fail before anything is built if one leads out of its
     project (O512), or if two specs would write the same file (O507)."""
-    from ..build.pipeline import output_folder
+    from ..project.filenames import output_folder
 
     outs, problems = {}, Diagnostics()
     for spec in specs:
@@ -200,7 +199,7 @@ def _output_folders(specs: list[Path], out: Path | None) -> dict[Path, Path]:
 
 def _check_collisions(outs: dict[Path, Path], problems: Diagnostics) -> None:
     """O507 for each output file that two specs would write."""
-    from ..build.pipeline import output_names
+    from ..project.filenames import output_names
 
     writers: dict[Path, Path] = {}
     for spec, out in outs.items():
@@ -227,6 +226,9 @@ def _run_builds(todo: list, jobs: int, encoding: str, progress: Progress = silen
         for task in todo:
             yield task, _build_one(*task, encoding, jobs, progress)
         return
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     died = []
     with _Relay(progress) as relay, ProcessPoolExecutor(
             max_workers=min(jobs, len(todo)), initializer=_worker,
@@ -248,6 +250,9 @@ def _run_builds(todo: list, jobs: int, encoding: str, progress: Progress = silen
 def _build_alone(spec: Path, out: Path, key: str, encoding: str):
     """Build again, in a process of its own, a spec whose worker died (with it, any spec that
     shared the pool): a process that dies now has died of this spec (O511)."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=1, initializer=_worker, initargs=(None,)) as pool:
         try:
             return pool.submit(_build_one, spec, out, key, encoding).result()

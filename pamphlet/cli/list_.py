@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, PamphletError
-from ..project.essays import essay_paths, read_essay
 from ..project.spec import PAGE_SIZES, find_spec, load_spec, project_root
 from .common import EXIT_ERROR, EXIT_OK, relative, show, table
 
@@ -23,6 +22,7 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..project.essays import essay_paths, read_essay
     from ..project.library import estimated_pages, reading_minutes, tag_counts
 
     root = project_root(find_spec(args.path)) if args.path.is_file() else args.path.resolve()

@@ -299,8 +299,14 @@ def _forked(task: tuple, encoding: str, jobs: int):
 
 def _child(task: tuple, encoding: str, jobs: int, sending) -> None:
     """In a spec's own process: build it, telling each step and then the result."""
-    sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__  # not a display it inherited
-    result = _build_one(*task, encoding, jobs, lambda step: sending.send(("step", step)))
+    # Streams of its own on the same files: not a display it inherited, nor streams whose
+    # locks the display's thread may have held when this process was forked.
+    sys.stdout = open(1, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
+    sys.stderr = open(2, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
+    try:
+        result = _build_one(*task, encoding, jobs, lambda step: sending.send(("step", step)))
+    except KeyboardInterrupt:  # Ctrl+C reaches every process: the command says so, once
+        sys.exit(130)
     try:
         sending.send(("result", result))
     except Exception as error:  # the result cannot be sent (pickled), say: a bug of ours

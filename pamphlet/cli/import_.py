@@ -11,18 +11,34 @@ from .common import EXIT_ERROR, EXIT_OK, relative, show, verbose_option
 
 def add_parser(commands) -> None:
     import_cmd = commands.add_parser(
-        "import", help="import essays from text, HTML, Markdown or a WordPress export",
-        description="Import essays into source/: plain text (one or several per file), HTML "
-        "pages, Markdown with Jekyll, Hugo, Zola or Obsidian front matter (a file or a folder of "
-        "them), and WordPress WXR exports (published posts only). Writes new files only.")
+        "import", help="import essays from Word, OpenDocument, EPUB, HTML, Markdown, text, a "
+        "WordPress export or a platform's export (Substack, Ghost, Blogger, Medium, Tumblr, "
+        "Hashnode, Notion)",
+        description="Import essays into source/: Word (.docx) and OpenDocument (.odt) files, "
+        "Google Docs pages (.zip), chapters of an EPUB, plain text (one or several per file), "
+        "HTML pages, Markdown with Jekyll, Hugo, Zola or Obsidian front matter (a file or a "
+        "folder of them), WordPress WXR exports (published posts only), and the exports of "
+        "Substack, Ghost, Blogger, Medium, Tumblr, Hashnode and Notion (a zip, its folder or "
+        "the export's file). A file is known by what it holds, not by its name. Writes new "
+        "files only.")
     import_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
     import_cmd.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     import_cmd.add_argument("--split-at", metavar="MARKER",
                             help="in plain text, start a new essay after each line MARKER")
     import_cmd.add_argument("--pages", action="store_true",
-                            help="also import a WordPress export's pages, not only its posts")
+                            help="also import an export's pages (WordPress, Ghost, Blogger, "
+                            "Substack), not only its posts")
+    import_cmd.add_argument("--paid", action="store_true",
+                            help="also import posts for paying subscribers or members only "
+                            "(Substack, Ghost)")
     import_cmd.add_argument("--site", type=Path, metavar="DIR",
                             help="a local checkout of the site, to copy the images posts use")
+    chapters = import_cmd.add_mutually_exclusive_group()
+    chapters.add_argument("--chapters", metavar="LIST",
+                          help="an EPUB's chapters to import, by the numbers the import lists "
+                          "without it: 3,5-7 or all")
+    chapters.add_argument("--chapter", metavar="TITLE",
+                          help="the EPUB's chapter of that title to import")
     verbose_option(import_cmd)
     import_cmd.set_defaults(run=run)
 
@@ -31,9 +47,22 @@ def run(args: argparse.Namespace) -> int:
     from ..importers import Run, read_all, write_drafts
 
     diagnostics = Diagnostics()
-    drafts = read_all(args.files, Run(diagnostics, args.split_at, args.pages, args.site))
+    run = Run(diagnostics, args.split_at, args.pages, args.site, paid=args.paid,
+              chapters=args.chapters, chapter=args.chapter)
+    drafts = read_all(args.files, run)
     written = write_drafts(drafts, args.project / "source", diagnostics)
     for path in written:
         print(f"made {relative(path)}")
+    for book, chapters in run.listings:
+        print(contents(book, chapters))
     show(diagnostics, args.verbose)
     return EXIT_ERROR if diagnostics.has_errors else EXIT_OK
+
+
+def contents(book: Path, chapters: list) -> str:
+    """An EPUB's chapters as the import lists them: numbered, indented by level."""
+    width = len(str(len(chapters)))
+    lines = [f"{book.name}: {len(chapters)} chapter{'s' * (len(chapters) != 1)}; import some "
+             f"with --chapters 3,5-7 (or all) or --chapter \"Title\""]
+    lines += [f"  {c.number:>{width}}  {'  ' * (c.level - 1)}{c.label}" for c in chapters]
+    return "\n".join(lines)

@@ -25,6 +25,7 @@ import json
 import multiprocessing
 import os
 import queue
+import signal
 import threading
 import xml.etree.ElementTree as ElementTree
 from dataclasses import asdict, dataclass, field, replace
@@ -438,6 +439,9 @@ class Workers:
 
 
 def _work(inbox, outbox) -> None:
+    # Ctrl+C reaches every process of the command: the build's own process stops its
+    # workers (Workers.close), so a worker says nothing of it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     renderer = Renderer()
     while (task := inbox.get()) is not None:
         try:

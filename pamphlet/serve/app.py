@@ -21,7 +21,7 @@ from . import packet_form
 from .packet_form import diagnostic_data
 from ..store.atomic import atomic_output
 from ..diagnostics import Diagnostics, PamphletError
-from ..build.pipeline import output_folder
+from ..project.filenames import output_folder
 from ..project.spec import PdfSettings, load_spec
 from . import forms
 from .guard import Guard, new_token, safe_file, served_hosts

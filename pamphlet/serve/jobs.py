@@ -32,7 +32,7 @@ def scratch_folder(root: Path, *parts: str, make: bool = True) -> Path:
     """build/.serve/<parts> of the project at `root`, made: only when build/ is the project's
     own (O512) and the folder leads nowhere outside it (S906), so that a project arriving
     with a link there cannot have drafts, outputs or previews written elsewhere."""
-    from ..build.pipeline import output_folder
+    from ..project.filenames import output_folder
     from ..project.spec import SPEC_NAME
     from ..store.paths import writable
 

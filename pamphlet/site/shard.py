@@ -142,7 +142,7 @@ def _house_spec(root: Path, diagnostics: Diagnostics) -> Spec | None:
 
 def _spec_unit(unit: Unit, work: Path, library: Library, result: ShardResult) -> None:
     """Build the spec through the cache, then record it (unless its record is current)."""
-    from ..build.pipeline import output_folder
+    from ..project.filenames import output_folder
 
     encoding = library.encoding
     try:
@@ -314,7 +314,7 @@ def _forget_others(work: Path, mine: list[Unit]) -> None:
 def default_work(root: Path) -> Path:
     """Where a one-machine build keeps its records between runs: build/.site-work, when
     build/ is the project's own (O512) and that folder leads nowhere outside it (T105)."""
-    from ..build.pipeline import output_folder
+    from ..project.filenames import output_folder
 
     build = output_folder(root / SPEC_NAME)
     return writable(build / ".site-work", build, "T105", "site's work folder", make=False)

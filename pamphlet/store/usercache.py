@@ -97,6 +97,12 @@ class Store:
         self.used: set[str] = set()
         self.damaged: list[str] = []  # entries found but not read back (see the module)
 
+    def sibling(self, kind: str) -> "Store":
+        """A store of another kind for the same output folder and spec."""
+        if self.folder is None:
+            return Store(None)
+        return Store(self.folder.parents[2] / kind / self.folder.parent.name / self.folder.name)
+
     def get(self, key: str):
         """The value kept under `key`; None if there is none, or it is damaged (a build
         killed while writing it, a failing disk; then in `damaged`) or not a plain file."""

@@ -19,7 +19,7 @@ from .document import Document, Fields, date_of, split_list
 from .draft import Draft, Run
 
 _ATTRIBUTE = re.compile(r"(?m)^:([\w-]{1,60}):[ \t]*(.*)$")
-_MACRO = re.compile(r"(?m)^([A-Za-z][\w-]{0,40})::(\S{0,2000}?)\[([^\]\n]{0,2000})\][ \t]*$")
+_MACRO = re.compile(r"(?m)^([A-Za-z][\w-]{0,40})::([^\s\[]{0,2000}+)\[([^\]\n]{0,2000}+)\][ \t]*$")
 _DELIMITER = re.compile(r"(?m)^(-{4,}|\.{4,}|\+{4,}|/{4,})[ \t]*$")
 _KNOWN = {"image", "toc"}
 _CONDITIONAL = {"ifdef", "ifndef", "ifeval", "endif"}
@@ -109,7 +109,7 @@ def _fill(fields: Fields, meta: dict, attributes: dict, front: dict) -> None:
     fields.title = str(title).strip() if title else None
     authors = front.get("author") or meta.get("author") or attributes.get("author") or []
     authors = authors if isinstance(authors, list) else split_list(str(authors))
-    fields.authors = [re.sub(r"\s*\(\S+@\S+\)$", "", str(a)).strip() for a in authors
+    fields.authors = [re.sub(r"(?<!\s)\s*+\([^\s()@]++@[^\s()]++\)$", "", str(a)).strip() for a in authors
                       if str(a).strip()]
     date = front.get("date") or attributes.get("jbake-date") or attributes.get("revdate") \
         or meta.get("date")

@@ -479,9 +479,11 @@ def _title(text, label: str) -> tuple[str, str | None]:
     said = " ".join(lines)
     drop(heading)
     if _ORDINAL.match(said) and label and not _ORDINAL.match(label):
-        numbered = re.match(r"(.+?)\s*[:.–—-]\s+(.+)", label)  # "II: The Long Table"
-        return (numbered.group(2) if numbered and _ORDINAL.match(numbered.group(1))
-                else label), None
+        # "II: The Long Table": the first mark followed by a space (found from each mark
+        # once, not from each character before it)
+        numbered = re.search(r"(?<=[^\n])[:.–—-]\s++(?=[^\n])", label)
+        return (label[numbered.end():] if numbered and "\n" not in label[:numbered.start()]
+                and _ORDINAL.match(label[:numbered.start()].rstrip()) else label), None
     return said or label, None
 
 

@@ -24,7 +24,7 @@ from .html_body import Body
 from .html_notes import drop, take_notes
 from .office import comments_left_out
 
-_RULE = re.compile(r"([^{}]+)\{([^}]*)\}")
+_RULE = re.compile(r"(?<![^{}])([^{}]++)\{([^}]*+)\}")  # tried after a brace only: linear
 _LEVEL = re.compile(r"lst-kix_[\w-]+?-(\d+)\b")
 _MARKS = (("strong", r"font-weight:\s*(?:700|bold)"), ("em", r"font-style:\s*italic"),
           ("s", r"text-decoration:[^;]*line-through"), ("sup", r"vertical-align:\s*super"),

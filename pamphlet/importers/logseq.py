@@ -31,7 +31,7 @@ _MARKER = re.compile(r"(?:TODO|DOING|DONE|LATER|NOW|WAITING|WAIT|CANCELED|CANCEL
 _HEADING = re.compile(r"(#{1,6})[ \t]+")
 _PAGE_REF = re.compile(r"#?\[\[([^\[\]\n]{1,300})\]\]")
 _BLOCK_REF = re.compile(r"\(\(([0-9a-f-]{36})\)\)")
-_MACRO = re.compile(r"\{\{[ \t]*([\w-]{1,40})[ \t]*([^{}\n]{0,2000})\}\}")
+_MACRO = re.compile(r"\{\{[ \t]*+([\w-]{1,40})[ \t]*+([^{}\n]{0,2000}+)\}\}")
 _IMAGE_ATTRS = re.compile(r"(?<=\))\{:[^{}\n]{0,300}\}")
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?:\s|$)")
 _JOURNAL = re.compile(r"(\d{4})_(\d\d)_(\d\d)$")

@@ -19,7 +19,7 @@ from .draft import Draft, essay_link, markdown_link, prose
 from .html import MARKERS
 
 # [text](destination "title"): the text may hold brackets in pairs, one level deep.
-_LINK = re.compile(r"(?<![!\\])\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,1000})\]\([ \t]*<?"
+_LINK = re.compile(r"(?<![!\\])\[((?:[^\[\]\n]|\[[^\[\]\n]*\]){1,1000})\]\([ \t]*+<?"
                    r"([^()\s<>]{1,2000}|[^()<>\n]{1,2000}?(?=>))>?"
                    r"((?:[ \t]+\"[^\"\n]{0,1000}\")?)[ \t]*\)")
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]*:", re.I)

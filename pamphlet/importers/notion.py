@@ -28,9 +28,10 @@ from .records import loose_date, read_csv
 MAX_TEXT_MB = 64
 _ID = re.compile(r"[ _-]?([0-9a-f]{32})(?=(?:_all)?(?:\.\w+)?$)")
 _ID_IN_LINK = re.compile(r"([0-9a-f]{32})(?![0-9a-f])")
-_ASIDE = re.compile(r"(?ms)^<aside>\s*\n?(.*?)\n?\s*</aside>[ \t]*$")
+# read from each <aside> to the next <aside> or </aside> only (not to the end of the text)
+_ASIDE = re.compile(r"(?ms)^<aside>((?:[^<]++|<(?!/?aside>))*+)</aside>[ \t]*$")
 _PROPERTY = re.compile(r"([^:\n]{1,60}):[ \t]*(.*)")
-_LINK_ONLY = re.compile(r"\[[^\]\n]*\]\([^)\n]*\)|[\s*>\-•|]+")
+_LINK_ONLY = re.compile(r"\[[^\[\]\n]*+\]\([^)\n]*+\)|[\s*>\-•|]++")
 # Columns that hold what the front matter has keys for, by the names people give them.
 _FIELDS = {
     "author": ("author", "authors", "by", "writer", "created by", "byline"),
@@ -84,6 +85,11 @@ def _read(export: Bundle, names: list[str], run: Run) -> list[Draft]:
     return drafts
 
 
+def _aside_text(inner: str) -> list[str]:
+    """The lines of a callout's text, without the blank lines around it."""
+    return inner.strip().split("\n")
+
+
 def _notion_key(href: str) -> str | None:
     """A link to a page by its address on notion.so (or notion.site), by the page's id."""
     if not re.match(r"https?://(?:www\.)?[\w.-]*notion\.(?:so|site)/", href, re.I):
@@ -98,7 +104,8 @@ def _page(export: Bundle, name: str, rows: dict, run: Run):
     text = export.text(name, MAX_TEXT_MB)
     if text is None:
         return None
-    heading = re.match(r"\ufeff?[ \t]*# (.+?)[ \t]*(?:\n|$)", text)
+    heading = re.match(r"\ufeff?[ \t]*+# ([^\n]*+)\n?", text)
+    heading = heading if heading and heading.group(1).strip() else None
     title = heading.group(1).strip() if heading else ""
     body = text[heading.end():] if heading else text
     folder = posixpath.dirname(name)
@@ -113,7 +120,8 @@ def _page(export: Bundle, name: str, rows: dict, run: Run):
     if reason:
         run.skip(reason, export.root)
         return None
-    body = _ASIDE.sub(lambda m: "\n".join("> " + line for line in m.group(1).split("\n")), body)
+    body = _ASIDE.sub(lambda m: "\n".join("> " + line for line in _aside_text(m.group(1))),
+                      body)
     return _draft(title, row or {}, where), name, body
 
 

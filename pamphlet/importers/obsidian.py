@@ -248,8 +248,8 @@ def _section(text: str, section: str) -> str:
     wanted = section.split("#")[-1].strip().casefold()
     lines = text.split("\n")
     for index, line in enumerate(lines):
-        heading = re.match(r"(#{1,6})[ \t]+(.*?)[ \t#]*$", line)
-        if heading and heading.group(2).strip().casefold() == wanted:
+        heading = re.match(r"(#{1,6})[ \t]++(.*)", line)
+        if heading and heading.group(2).rstrip(" \t#").strip().casefold() == wanted:
             level, end = len(heading.group(1)), len(lines)
             for later in range(index + 1, len(lines)):
                 other = re.match(r"(#{1,6})[ \t]", lines[later])

@@ -78,7 +78,7 @@ def loose_date(value: str) -> str | None:
     "March 9th, 2015 11:40am", "2023/01/05", "@May 1, 2022 → May 3, 2022"), or None."""
     from dateutil import parser
 
-    text = re.split(r"\s+(?:→|->)\s+", value.strip().lstrip("@").strip())[0]
+    text = re.split(r"(?<!\s)\s++(?:→|->)\s+", value.strip().lstrip("@").strip())[0]
     if not text or len(text) > 60:
         return None
     found = iso_date(text)

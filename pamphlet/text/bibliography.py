@@ -35,7 +35,9 @@ CSL_YAML = (".yaml", ".yml")
 _ENTRY = re.compile(r"@[ \t]*([A-Za-z]+)[ \t\n]*[{(][ \t\n]*([^,\s{}()\"#%'=]+)[ \t\n]*,")
 _NO_WORK = {"string", "preamble", "comment"}
 # An item's id in CSL JSON or YAML: "id": "key" (or id: key), for its line.
-_ID = re.compile(r"""(?m)["']?\bid["']?\s*:\s*["']?([^"'\n,}]+?)["']?\s*(?:,|}|$)""")
+# (its words possessive, spaces only between them: a run of spaces is read once)
+_ID = re.compile(r"""(?m)["']?\bid["']?\s*+:\s*+["']?([^"'\s,}]++(?:[ \t]++[^"'\s,}]++)*+)"""
+                 r"""["']?[ \t]*(?:,|}|$)""")
 
 
 @dataclass(frozen=True)

@@ -135,6 +135,9 @@ def _yaml(front: str, path: Path, run: Run):
     try:
         node = loader.get_single_node()
         meta = loader.construct_document(node) if node is not None else {}
+    except RecursionError:  # PyYAML's parser and constructor recurse at each level
+        _too_deep(path, run)
+        return None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         run.diagnostics.error("N816", "the front matter is not valid YAML: "
@@ -151,9 +154,18 @@ def _yaml(front: str, path: Path, run: Run):
     return meta, {str(key.value): key.start_mark.line + 2 for key, _ in node.value}
 
 
+def _too_deep(path: Path, run: Run) -> None:
+    run.diagnostics.error("N816", "the front matter is nested too deep to read (lists or "
+                          "tables inside each other, hundreds of levels)", path, 2,
+                          hint="front matter holds 'key: value' lines and short lists")
+
+
 def _toml(front: str, path: Path, run: Run):
     try:
         meta = tomllib.loads(front)
+    except RecursionError:
+        _too_deep(path, run)
+        return None
     except tomllib.TOMLDecodeError as error:
         at = re.search(r"at line (\d+)", str(error))
         run.diagnostics.error("N816", f"the front matter is not valid TOML: {error}", path,

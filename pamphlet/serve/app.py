@@ -33,7 +33,8 @@ HERE = Path(__file__).parent
 IMAGES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"})
 ASSETS = frozenset({".css", ".js", ".svg", ".png", ".woff2"})
 DOWNLOADS = frozenset({".pdf", ".epub"})
-BAD_FORM = (ValueError, TypeError, KeyError, AttributeError, PamphletError)
+BAD_FORM = (ValueError, TypeError, KeyError, AttributeError, RecursionError,  # JSON nested
+            PamphletError)  # deeper than Python recurses is no form either
 CACHE_ENCODING = "utf-8"  # as `pamphlet build` keys its cache, so each sees the other's
 
 

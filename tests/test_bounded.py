@@ -1,0 +1,151 @@
+"""Bounded work: every input ends in bounded time, and none ends in a traceback.
+
+Size-doubling tests: each parser over user text is timed (CPU time of this process, the least
+of a few runs) on a hostile input and on the same input twice as large; linear work takes
+about twice the time, quadratic four times. A build that meets an endless input stops within
+its time limit (O504). Inputs nested or sized past what a reader writes end in a diagnostic
+that names the limit, never a RecursionError.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_diagnostics import make
+
+from pamphlet.diagnostics import Diagnostics
+from pamphlet.project.essays import Essay
+from pamphlet.text.markup import render_body
+
+
+def cpu(work, runs: int = 2) -> float:
+    best = float("inf")
+    for _ in range(runs):
+        start = time.process_time()
+        work()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def doubling(make_input, work, size: int) -> tuple[float, float]:
+    """(the time of `work` on make_input(2 * size) / on make_input(size), the larger time)."""
+    small, large = make_input(size), make_input(2 * size)
+    quick = cpu(lambda: work(small))
+    slow = cpu(lambda: work(large))
+    if slow / max(quick, 1e-6) >= 2.8:  # once more: a loaded machine spoils a ratio by chance
+        quick, slow = min(quick, cpu(lambda: work(small))), min(slow, cpu(lambda: work(large)))
+    return slow / max(quick, 1e-6), slow
+
+
+def convert(tmp_path: Path):
+    def work(body: str) -> Diagnostics:
+        diagnostics = Diagnostics()
+        essay = Essay("e", tmp_path / "e.md", "E", body, 5)
+        render_body(essay, tmp_path, diagnostics)
+        return diagnostics
+    return work
+
+
+# Hostile essay bodies by name, each of about n characters times a small factor.
+BODIES = {
+    "unclosed link addresses": lambda n: "[a](" * n,
+    "unclosed image brackets": lambda n: "![" * n,
+    "brackets": lambda n: "[" * n,
+    "closed links": lambda n: "[a](b) " * n,
+    "raw tags never closed": lambda n: "<a" * n,
+    "emphasis never closed": lambda n: "*a _b " * n,
+    "quotes and dashes": lambda n: "'a\" -- " * n,
+    "definitions": lambda n: "term\n: definition\n" * n,
+    "headings of one name": lambda n: "# Same\n\n" * n,
+    "paragraphs": lambda n: "A paragraph.\n\n" * n,
+    "footnotes": lambda n: "".join(f"x[^{i}] " for i in range(n // 8)) + "\n\n" + "".join(
+        f"[^{i}]: note\n" for i in range(n // 8)),
+    "nested lists": lambda n: "".join("  " * (i % 200) + "- x\n" for i in range(n // 4)),
+    "nested quotes": lambda n: "".join(">" * (i % 200) + " x\n" for i in range(n // 10)),
+}
+
+
+@pytest.mark.parametrize("name", BODIES)
+def test_converting_an_essay_takes_linear_time(tmp_path, name):
+    ratio, seconds = doubling(BODIES[name], convert(tmp_path), 8_000)
+    assert ratio < 2.8 or seconds < 0.05, f"{name}: x{ratio:.1f} for 2x the text ({seconds:.2f} s)"
+
+
+@pytest.mark.parametrize("name", ["unclosed image brackets", "unclosed link addresses",
+                                  "brackets", "raw tags never closed"])
+def test_the_word_count_takes_linear_time(tmp_path, name):
+    count = lambda body: Essay("e", tmp_path / "e.md", "E", body, 5).word_count  # noqa: E731
+    ratio, seconds = doubling(BODIES[name], count, 30_000)
+    assert ratio < 2.8 or seconds < 0.05, f"{name}: x{ratio:.1f} ({seconds:.2f} s)"
+
+
+def test_the_issues_examples_end_at_once_with_their_codes(tmp_path):
+    """`[a](` 16,000 times (M311), 50,000 footnotes (M312), a 200,000-character line of
+    marks (M313): each ends in a second or two, and says what limit it met."""
+    work = convert(tmp_path)
+    cases = [("[a](" * 16_000, {"M311", "M313"}),  # one line of them: M313 first
+             ("[a](\n" * 16_000, {"M311"}),
+             ("x[^1]\n\n" + "".join(f"[^{i}]: n\n" for i in range(50_000)), {"M312"}),
+             ("'-" * 100_000, {"M313"})]
+    for body, codes in cases:
+        start = time.process_time()
+        found = work(body)
+        assert time.process_time() - start < 10, codes
+        assert codes & {d.code for d in found.items}, (codes, found.items[:3])
+
+
+def test_a_build_stops_within_its_time_limit(tmp_path):
+    """Three stylesheets that import each other in a circle: WeasyPrint's fetcher catches
+    every exception, yet the build stops at its time limit (3 s), with O504."""
+    project = make(tmp_path / "zine", 'title = "T"\nessays = ["one"]\n\n[pdf]\ntime_limit = 3\n')
+    layout = project / "layouts" / "zine"
+    layout.mkdir(parents=True)
+    (layout / "custom.css").write_text('@import "a.css"; @import "b.css"; p { color: red }\n')
+    (layout / "a.css").write_text('@import "b.css"; @import "custom.css";\n')
+    (layout / "b.css").write_text('@import "a.css"; @import "custom.css";\n')
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-m", "pamphlet", "build", str(project)],
+                          capture_output=True, text=True, timeout=120)
+    elapsed = time.monotonic() - start
+    assert done.returncode != 0 and "O504" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    # 3 s, the interpreter's start (a few seconds on a busy machine) and the clean-up
+    assert elapsed < 3 + 20, elapsed
+    assert not (project / "build" / "pamphlet.pdf").exists()
+
+
+@pytest.mark.parametrize("front", [
+    "---\ntitle: Deep\nx: " + "[" * 10_000 + "]" * 10_000 + "\n---\n",
+    "---\ntitle: Deep\nx:\n" + "".join(" " * i + "- \n" for i in range(3_000)) + "---\n",
+    "+++\ntitle = \"Deep\"\nx = " + "[" * 10_000 + "]" * 10_000 + "\n+++\n",
+], ids=["yaml flow", "yaml block", "toml"])
+def test_import_of_front_matter_nested_too_deep_is_a_diagnostic(tmp_path, capsys, front):
+    from pamphlet.cli import main
+
+    project = make(tmp_path / "zine")
+    page = tmp_path / "deep.md"
+    page.write_text(front + "\nText.\n")
+    assert main(["import", str(page), "--project", str(project)]) != 0
+    err = capsys.readouterr().err
+    assert "N816" in err and "nested too deep" in err and "Traceback" not in err
+
+
+def test_a_bookbuilder_form_nested_past_recursion_is_refused_plainly(tmp_path):
+    """JSON nested 100,000 deep is no form: 400, and the server answers on."""
+    import httpx
+    from test_serve_http import TOKEN, serving
+
+    project = make(tmp_path / "zine")
+    (project / "packets").mkdir()
+    deep = "[" * 100_000 + "]" * 100_000
+    with serving(project, watching=False) as served:
+        for path in ("/api/estimate", "/api/build"):
+            answer = served.client.post(path, content=deep, headers={
+                "x-pamphlet-token": TOKEN, "content-type": "application/json"})
+            assert answer.status_code == 400, (path, answer.status_code, answer.text[:200])
+        assert served.client.get("/").status_code == 200
+    assert isinstance(httpx, object)

@@ -21,6 +21,7 @@ from .. import __version__
 from ..book.assemble import Pamphlet
 from ..diagnostics import Diagnostics, as_plain, from_plain
 from ..book.layouts import Layout
+from ..project.images import RASTER, SUFFIXES, named, sniff
 from ..store.paths import Refused
 from ..store.usercache import Store, secret
 from ..engine.pdf import render_html, render_pdf
@@ -37,9 +38,22 @@ def cover_image(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
     image = pamphlet.spec.cover.image
     # A photograph the e-book can hold as it is; anything else (an SVG, which could carry
     # scripts, a BMP, a TIFF) is drawn on the print cover and rasterised with it.
+    # What it is, its bytes say: a JPEG called cover.png goes in as a JPEG, and an SVG or a
+    # web page called cover.png is drawn, never shipped as a photograph.
     if image is not None and image.suffix.lower() in _RASTER:
         data = pamphlet.spec.gate.read_bytes(image, what="cover image")
-        return f"cover{_RASTER[image.suffix.lower()]}", data
+        kind = sniff(data)
+        if kind in RASTER:
+            if kind != named(image):
+                diagnostics.warning(
+                    "B705", f"the cover image is a {kind.upper()} by its bytes, not what its "
+                    f"name says; the EPUB holds it as a {kind.upper()}", image,
+                    hint=f"rename it to end in {SUFFIXES[kind]}")
+            return f"cover{SUFFIXES[kind]}", data
+        what = "no picture" if kind == "unknown" else f"a {kind.upper()}"
+        diagnostics.warning("B704", f"the cover image's bytes are {what}, whatever its name "
+                            "says, so the e-book's cover is drawn instead", image,
+                            hint="use a PNG, JPEG, GIF or WebP file")
     # Only the cover is needed: lay out the pamphlet without its essays, which is quick.
     bare = replace(pamphlet, chapters=(), intro=None)
     key = _key(bare, layout)

@@ -22,6 +22,8 @@ from ..project.clock import build_time, reproducible
 from ..diagnostics import Diagnostics, fail
 from ..book.layouts import Layout
 from ..text.markup import ebook_html
+from ..project.images import RASTER, SUFFIXES, named, sniff
+from ..text.css import Resources, stylesheet
 from ..text.sanitiser import clean_svg
 from ..locale.scripts import direction
 from ..store.usercache import Store
@@ -66,13 +68,20 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Di
     book.set_cover(f"images/{name}", data, create_page=False)
     # ebooklib guesses the cover's media type from the machine's MIME table, which may not
     # know WebP (Python's own does not): a cover.webp would be application/octet-stream.
-    book.get_item_with_id("cover-img").media_type = _media_type(Path(name))
+    book.get_item_with_id("cover-img").media_type = _MEDIA_TYPES[named(Path(name))]
     images = _image_files(pamphlet, diagnostics)
     documents, placed = _documents(book, pamphlet, name, images, pages)
     _metadata(book, pamphlet, identifier, bool(placed))
     css = layout.find(f"{layout.name}/ebook.css") or layout.find("zine/ebook.css")
+    # A layout may come from anyone: its stylesheet goes in cleaned, with each file it names
+    # (imports resolved, fonts and pictures checked by their bytes) carried in (css.py).
+    carried = Resources()
     book.add_item(epub.EpubItem(uid="style", file_name="style/ebook.css", media_type="text/css",
-                                content=layout.read(css)))
+                                content=stylesheet(css, layout.gate, diagnostics, carried,
+                                                   clean_svg).encode("utf-8")))
+    for number, (name, data, media_type) in enumerate(carried.files.values(), 1):
+        book.add_item(epub.EpubItem(uid=f"css{number}", file_name=name, media_type=media_type,
+                                    content=data))
     for number, (name, data, media_type) in enumerate(images.values(), 1):
         book.add_item(epub.EpubImage(uid=f"img{number}", file_name=name, media_type=media_type,
                                      content=data))
@@ -312,8 +321,10 @@ def _images_src(xml: str, names: dict[str, str]) -> str:
 def _image_files(pamphlet: Pamphlet, diagnostics: Diagnostics) -> dict[str, tuple[str, bytes, str]]:
     """Each image's path in the project -> (its name in the book, its bytes, its media type).
 
-    Names are numbered, whatever the file is called (spaces, accents, `..`); an image in a
-    format e-books do not take, or an SVG that is not one, is left out with a warning (B704).
+    Names are numbered, whatever the file is called (spaces, accents, `..`). What an image
+    is, its bytes say, not its name: a JPEG called .png goes in as a JPEG (B705), and bytes
+    that are no picture e-books take (a BMP, a TIFF, HTML or SVG with a script called .png, an
+    SVG that is not one) are left out with a warning (B704); an SVG is cleaned.
     """
     files: dict[str, tuple[str, bytes, str]] = {}
     seen: set[str] = set()
@@ -327,33 +338,32 @@ def _image_files(pamphlet: Pamphlet, diagnostics: Diagnostics) -> dict[str, tupl
                 continue
             seen.add(relative)
             data = pamphlet.spec.gate.read_bytes(path)
-            data = clean_svg(data) if path.suffix.lower() == ".svg" else data
-            if path.suffix.lower() not in _MEDIA_TYPES or data is None:
-                where = essay.path if essay else pamphlet.spec.path
-                at = max(essay.body.find(path.name), essay.body.find(quote(path.name))) \
-                    if essay else -1
-                line = essay.body_line + essay.body[:at].count("\n") if essay and at >= 0 else None
+            kind = sniff(data)
+            where = essay.path if essay else pamphlet.spec.path
+            at = max(essay.body.find(path.name), essay.body.find(quote(path.name))) \
+                if essay else -1
+            line = essay.body_line + essay.body[:at].count("\n") if essay and at >= 0 else None
+            if kind == "svg" and named(path) == "svg":  # an SVG by another name is refused:
+                data = clean_svg(data)  # a browser shown it as that name would run it
+            if kind not in _MEDIA_TYPES or data is None or (kind == "svg" and named(path) != kind):
                 diagnostics.warning(
-                    "B704", f"the image {relative} is not in a format e-books take, so the "
-                    "EPUB shows its text instead", where, line,
+                    "B704", f"the image {relative} is not in a format e-books take"
+                    + (f" (its bytes are {'no picture' if kind == 'unknown' else kind}, whatever "
+                       "its name says)" if kind != named(path) else "")
+                    + ", so the EPUB shows its text instead", where, line,
                     hint="convert it to PNG, JPEG, GIF, WebP or SVG")
                 continue
-            name = f"images/image-{len(files) + 1:03d}{_suffix(path)}"
-            files[relative] = (name, data, _media_type(path))
+            if kind != named(path):
+                diagnostics.warning(
+                    "B705", f"the image {relative} is a {kind.upper()} by its bytes, not what "
+                    f"its name says; the EPUB holds it as a {kind.upper()}", where, line,
+                    hint=f"rename it to end in {SUFFIXES[kind]}")
+            name = f"images/image-{len(files) + 1:03d}{SUFFIXES[kind]}"
+            files[relative] = (name, data, _MEDIA_TYPES[kind])
     return files
 
 
-def _suffix(path: Path) -> str:
-    suffix = path.suffix.lower()
-    return ".jpg" if suffix == ".jpeg" else suffix
-
-
-_MEDIA_TYPES = {".svg": "image/svg+xml", ".png": "image/png", ".jpg": "image/jpeg",
-                ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp"}
-
-
-def _media_type(path: Path) -> str:
-    return _MEDIA_TYPES.get(path.suffix.lower(), "application/octet-stream")
+_MEDIA_TYPES = {**RASTER, "svg": "image/svg+xml"}  # by images.sniff's kind
 
 
 def _sources(pamphlet: Pamphlet) -> str:

@@ -106,7 +106,12 @@ def _sheet(path: Path, reading: _Reading) -> str | None:
         data = reading.gate.read_bytes(path, (reading.chain[-1] if reading.chain else
                                               reading.where, None), "stylesheet")
     except Refused as refused:
-        reading.diagnostics.extend(refused.diagnostics)
+        if not reading.chain:  # the layout's own stylesheet: the build cannot go on
+            reading.diagnostics.extend(refused.diagnostics)
+        else:  # an imported one is left out, as a file a url() names would be
+            reading.refuse("S907", f"@import {shorten(str(path), 80)}",
+                           refused.diagnostics[0].message, refused.diagnostics[0].hint or
+                           "import stylesheets of the layout by their paths")
         return None
     reading.size += len(data)
     reading.chain.append(path.resolve())

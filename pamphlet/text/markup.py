@@ -44,7 +44,7 @@ from .markcache import MarkupCache
 from .mdsafe import BUDGET_MARK, LINE_WORK, BoundedLinks, marks
 from ..store.paths import Gate, Refused
 from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree, depths,
-                        inline_markdown, inner_xml, ncname, not_a_block)
+                        held_picture, inline_markdown, inner_xml, ncname, not_a_block)
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -510,7 +510,19 @@ class _TreeFixer:
         for image in list(tree.iter("img")):
             src = image.get("src") or ""
             if src.startswith("data:"):
-                self._check_pixels(data_url_bytes(src) or b"", src)
+                held = held_picture(src, self.diagnostics, self.essay.path)
+                if held is None:  # no picture by its bytes: never shipped under its claim
+                    self.diagnostics.warning(
+                        "M310", f"the image {shorten(src)} holds no PNG, JPEG, GIF, WebP or SVG "
+                        "picture (whatever its data: address says), so its text is printed",
+                        self.essay.path, self.line_of(src),
+                        hint="put the picture in a file of the project and name it")
+                    alt = etree.Element("span", {"class": "missing-image"})
+                    alt.text = image.get("alt") or ""
+                    _replace(image, alt)
+                    continue
+                image.set("src", held)
+                self._check_pixels(data_url_bytes(held) or b"", src)
                 self._alt_text(image, src)
                 self._figure(image)
                 continue

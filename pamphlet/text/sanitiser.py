@@ -509,6 +509,23 @@ def _svg_attribute(name: str, value: str, ids: frozenset[str], diagnostics: Diag
         ref.startswith("#") and ref[1:] in ids for ref in found) else None
 
 
+def held_picture(url: str, diagnostics: Diagnostics | None = None,
+                 where: Path | None = None) -> str | None:
+    """A picture held in a data: URL as a page may show it: a PNG, JPEG, GIF or WebP typed
+    as its bytes say (whatever the URL claims), or an SVG cleaned (clean_svg); None for
+    anything else (an HTML page, a script, bytes that are no picture)."""
+    from ..project.images import RASTER, data_url_bytes, sniff
+
+    data = data_url_bytes(url) if url[:5].lower() == "data:" else None
+    kind = sniff(data) if data else "unknown"
+    if kind == "svg":
+        data = clean_svg(data, diagnostics, where)
+    if data is None or kind not in (*RASTER, "svg"):
+        return None
+    media = RASTER.get(kind, "image/svg+xml")
+    return f"data:{media};base64,{base64.b64encode(data).decode()}"
+
+
 def _held_image(value: str) -> str | None:
     """A PNG, JPEG or GIF held in a data: URL, typed as its bytes say; else None."""
     from ..project.images import data_url_bytes, sniff

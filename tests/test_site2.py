@@ -270,3 +270,39 @@ def test_build_rebuilds_a_spec_only_for_the_essays_it_selects(tmp_path, capsys,
     assert main(["build", str(project)]) == 0
     assert "wrote" in capsys.readouterr().out  # an essay that now has its tag
     assert Pdf(project / "build" / "pamphlet.pdf").pages_with("Text of Two.")
+
+
+def test_gather_refuses_a_record_that_belongs_to_another_shard_t110(tmp_path, capsys,
+                                                                    monkeypatch):
+    """Shard 1/2 carries, beside its own, a record of an essay shard 2/2 does (its title
+    changed): each record's unit is assigned again by the shards' own rule, and the stray
+    one refused; no site is written. A record filed under another unit's name is refused too."""
+    from pamphlet.site.units import Unit, owner
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    slugs = [f"e{n}" for n in range(8)]
+    project = make(tmp_path / "project", SMALL.replace('["one", "two"]', repr(slugs[:2])
+                                                       .replace("'", '"')),
+                   {slug: essay(slug.upper(), f"Text of {slug}.") for slug in slugs})
+    shards = [tmp_path / "s1", tmp_path / "s2"]
+    for k, folder in enumerate(shards, 1):
+        assert main(["site", str(project), "--shard", f"{k}/2", "--out", str(folder)]) == 0, \
+            capsys.readouterr().err
+    capsys.readouterr()
+    theirs = next(slug for slug in slugs if owner(Unit("essay", slug, Path()), 2) == 2)
+    record = json.loads((shards[1] / "records" / f"essay-{theirs}.json").read_text())
+    (shards[0] / "records" / f"essay-{theirs}.json").write_text(
+        json.dumps({**record, "title": "Planted"}))
+    status = main(["site", "--gather", *map(str, shards), "--out", str(tmp_path / "site")])
+    err = capsys.readouterr().err
+    assert status == 1 and f"essay-{theirs}.json: T110 " in err and "shard 2/2" in err, err
+    assert not (tmp_path / "site").exists()
+    (shards[0] / "records" / f"essay-{theirs}.json").unlink()
+    mine = next(slug for slug in slugs if owner(Unit("essay", slug, Path()), 2) == 1)
+    own = shards[0] / "records" / f"essay-{mine}.json"
+    (shards[0] / "records" / f"essay-{theirs}.json").write_text(own.read_text())
+    own.unlink()
+    status = main(["site", "--gather", *map(str, shards), "--out", str(tmp_path / "site")])
+    err = capsys.readouterr().err
+    assert status == 1 and "T110" in err and "is filed as" in err, err
+    assert not (tmp_path / "site").exists()

@@ -7,7 +7,8 @@ halves, for runs spread over machines; both halves give the same bytes.
 Diagnostic codes: T101 a --gather folder is not a whole shard, T102 the shards are not every
 share of one run once, T103 shards of different versions of the project, T104 a shard could
 not build a unit, T105 the output folder is not one pamphlet may write into, T106 the site
-could not be written, T107 --base-url is not an http(s) address; T108 and T109 in
+could not be written, T107 --base-url is not an http(s) address, T110 a shard carries a
+record of a unit another shard does (gather.py); T108 and T109 in
 trust.py (what --gather takes from a shard).
 
 May import: every stage (`build` and below); not `cli`, `serve` or `importers`.

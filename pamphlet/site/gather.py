@@ -19,6 +19,7 @@ from .pages import write_pages
 from .records import FORMAT, link_file
 from .shard import MANIFEST, prepare_folder
 from .trust import check_record, clean_essay_page, read_record_text
+from .units import Unit, owner
 
 MARKER = ".pamphlet-site"
 
@@ -30,7 +31,8 @@ def gather(folders: list[Path], out: Path, base_url: str | None = None,
     diagnostics = Diagnostics() if diagnostics is None else diagnostics
     manifests = [read_manifest(folder) for folder in folders]
     check_shards(folders, manifests)
-    records = [record for folder in folders for record in _records(folder, diagnostics)]
+    records = [record for folder, manifest in zip(folders, manifests)
+               for record in _records(folder, manifest["part"], diagnostics)]
     site = site_model(manifests[0]["site"], records)
     prepare_folder(out, MARKER, "a site", make=False)
     scratch = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
@@ -102,8 +104,9 @@ def _not_each_once(seen: list[int], n: int) -> str:
                      + ([f"given twice {', '.join(twice)}"] if twice else []))
 
 
-def _records(folder: Path, diagnostics: Diagnostics) -> list[dict]:
-    """The shard's records, each checked (T101, T108) and its page sanitised again (T109)."""
+def _records(folder: Path, part: tuple[int, int], diagnostics: Diagnostics) -> list[dict]:
+    """The shard's records, each checked (T101, T108), found to be the shard's own (T110)
+    and its page sanitised again (T109)."""
     if (folder / "records").is_symlink():
         raise fail("T108", "the shard's records/ is a link, so none of it is read",
                    folder / "records", hint="gather only shard folders that pamphlet wrote")
@@ -116,6 +119,7 @@ def _records(folder: Path, diagnostics: Diagnostics) -> list[dict]:
                        hint="build that shard again") from None
         kind = path.name.split("-", 1)[0]
         check_record(record, kind, path)
+        _own_unit(record, kind, path, part)
         if not _own_paths(record):
             raise fail("T101", "a record of the shard names files outside the shard's "
                        "files/, covers/ and media/", path, hint="build that shard again")
@@ -124,6 +128,20 @@ def _records(folder: Path, diagnostics: Diagnostics) -> list[dict]:
         record["kind_of_unit"] = kind
         records.append(record)
     return records
+
+
+def _own_unit(record: dict, kind: str, path: Path, part: tuple[int, int]) -> None:
+    """T110 unless the record is of a unit shard `part` does, by the rule the shards use
+    (units.owner), and stands under its own name: a shard cannot carry another's page."""
+    name = record["name"] if kind == "spec" else record["slug"]
+    k, n = part
+    if path.name != f"{kind}-{name}.json":
+        raise fail("T110", f"the record of {kind} '{name}' is filed as {path.name}", path,
+                   hint="gather only shard folders that pamphlet wrote")
+    if owner(Unit(kind, name, path), n) != k:
+        raise fail("T110", f"the record of {kind} '{name}' belongs to shard "
+                   f"{owner(Unit(kind, name, path), n)}/{n}, not to this one ({k}/{n})", path,
+                   hint="gather only shard folders that pamphlet wrote, each as it was made")
 
 
 def _own_paths(record: dict) -> bool:

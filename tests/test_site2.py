@@ -306,3 +306,11 @@ def test_gather_refuses_a_record_that_belongs_to_another_shard_t110(tmp_path, ca
     err = capsys.readouterr().err
     assert status == 1 and "T110" in err and "is filed as" in err, err
     assert not (tmp_path / "site").exists()
+
+
+def test_gather_refuses_a_record_with_control_characters_t108(shard, tmp_path, capsys):
+    copy = tampered(shard, tmp_path, "essay-one.json",
+                    lambda record: {**record, "title": "One\u0001\ufffe"})
+    status, err = gathered(copy, tmp_path / "site", capsys)
+    assert status == 1 and "T108" in err and "control characters" in err, err
+    assert not (tmp_path / "site").exists()

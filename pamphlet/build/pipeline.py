@@ -34,7 +34,7 @@ from ..store import usercache
 from ..store.usercache import Store, store_folder
 from ..project.printing import check_fits, instructions, print_plan, sheet_size
 from ..project.filenames import output_folder, output_names
-from ..project.spec import PdfSettings, Spec, load_spec
+from ..project.spec import PdfSettings, Spec, control_warnings, load_spec
 from ..project.select import select
 
 # Small steps of type size and leading that `fit` tries, nearest to the layout's own first.
@@ -93,6 +93,7 @@ def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
             "O515", f"the cache in {why}, so nothing is kept for the next build (which "
             "lays everything out again)", usercache.cache_home(),
             hint="set XDG_CACHE_HOME to a folder you can write, or make that one writable")
+    control_warnings(spec, result.diagnostics)
     try:
         result.spec = spec
         with time_limit(spec.pdf.time_limit, _stopped(spec.path, spec.pdf.time_limit,

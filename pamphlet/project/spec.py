@@ -15,6 +15,7 @@ Diagnostic codes of this stage:
   P125 the spec nests lists or tables too deep
   P126 the cover image has too many pixels to decode (a decompression bomb)
   P172-P176 the event kit's keys (see eventkit.py)
+  P178 control characters in a text of the spec were left out (warning)
   R101 a bibliography is missing; R106, R107 the citation style (see styles.py)
 """
 
@@ -262,6 +263,8 @@ class Spec:
     booklet: bool = False  # synthesised by booklets.py for one essay: path is the essay's
     citations: CitationSettings = CitationSettings()
     # --- end of the Kobo and booklet block ---
+    # Keys whose text held characters no XML or iCalendar file can (P178), taken out
+    controls: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
 
     @property
     def gate(self) -> Gate:
@@ -362,6 +365,8 @@ def parse_toml(text: str, spec_path: Path) -> dict:
 def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     """Build a Spec from parsed TOML, reporting all problems at once."""
     diagnostics = Diagnostics()
+    controls: list[tuple[str, ...]] = []
+    data = without_controls(data, (), controls)
     values = Checker(spec_path, locator, diagnostics).check(data, SPEC_SCHEMA)
     root = project_root(spec_path)
     _check_duplicates(values.get("essays") or [], spec_path, locator, diagnostics)
@@ -390,7 +395,37 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
                                 for slug, entry in values["essay"].items()},
         locator=locator, file_size_mb=limit, url=values.get("url"),
         ebook=EbookSettings(**values["ebook"]), site=SiteSettings(**values["site"]),
-        citations=citations)
+        citations=citations, controls=tuple(controls))
+
+
+# What no XML or iCalendar file can hold (control characters but tab and line breaks, and
+# the two noncharacters U+FFFE, U+FFFF): a title holding one would stop the e-book.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
+def without_controls(value, path: tuple[str, ...], found: list[tuple[str, ...]]):
+    """`value` (parsed TOML) with CONTROL taken out of every string; the keys where some
+    were, appended to `found`."""
+    if isinstance(value, str):
+        if CONTROL.search(value):
+            found.append(path)
+            return CONTROL.sub("", value)
+        return value
+    if isinstance(value, dict):
+        return {key: without_controls(inner, (*path, str(key)), found)
+                for key, inner in value.items()}
+    if isinstance(value, list):
+        return [without_controls(inner, path, found) for inner in value]
+    return value
+
+
+def control_warnings(spec: Spec, diagnostics: Diagnostics) -> None:
+    """A warning (P178) for each key of the spec whose text held CONTROL characters."""
+    for path in dict.fromkeys(spec.controls):
+        diagnostics.warning("P178", f"'{'.'.join(path)}' held control characters (which no "
+                            "page, e-book or calendar can hold); they were left out",
+                            spec.path, spec.line_of(*path),
+                            hint="they often come from pasting; retype the text")
 
 
 def _citations(values: dict, gate: Gate, path: Path, locator: TomlLocator,

@@ -19,6 +19,7 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from ..diagnostics import Diagnostics, fail
+from ..project.spec import CONTROL
 from ..text.sanitiser import sanitise_page
 
 RECORD_LIMIT = 200_000_000  # bytes: an essay's record holds its page, and no more
@@ -58,6 +59,8 @@ def check_record(record, kind: str, path: Path) -> None:
         _shape_problem(record, shape, "")
     if problem is None:
         problem = _detail_problem(record, kind)
+    if problem is None and _holds_controls(record):  # no build writes one: the pages' XML
+        problem = "it holds control characters, which no page or feed can hold"  # could not
     if problem:
         raise _refused(path, problem)
 
@@ -102,6 +105,22 @@ def _shape_problem(value, shape, where: str) -> str | None:
     if isinstance(value, shape) and not (shape is int and isinstance(value, bool)):
         return None
     return f"{where} is not {'text' if shape is str else shape.__name__}"
+
+
+def _holds_controls(record) -> bool:
+    """Whether any text of the record holds a character XML cannot (spec.CONTROL)."""
+    todo = [record]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, str):
+            if CONTROL.search(value):
+                return True
+        elif isinstance(value, dict):
+            todo.extend(value.keys())
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
+    return False
 
 
 def _detail_problem(record: dict, kind: str) -> str | None:

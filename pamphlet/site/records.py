@@ -66,10 +66,11 @@ def link_file(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def save_record(work: Path, kind: str, name: str, record: dict) -> None:
+def save_record(work: Path, kind: str, name: str, record: dict) -> Path:
     path = work / "records" / f"{kind}-{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False))
+    return path
 
 
 def load_record(work: Path, kind: str, name: str) -> dict | None:

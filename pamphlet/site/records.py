@@ -73,14 +73,6 @@ def save_record(work: Path, kind: str, name: str, record: dict) -> Path:
     return path
 
 
-def load_record(work: Path, kind: str, name: str) -> dict | None:
-    try:
-        record = json.loads((work / "records" / f"{kind}-{name}.json").read_text())
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) else None
-
-
 def iso_date(value) -> str | None:
     """YYYY-MM-DD from a spec's or essay's date, when it is one."""
     match = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2}).*", str(value or "").strip())

@@ -24,7 +24,7 @@ from ..project.spec import SPEC_NAME, Spec, load_spec, project_root
 from ..project.essays import Essay, read_essay
 from ..project.select import select
 from ..store.atomic import atomic_output
-from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record, load_record,
+from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record,
                       save_record, spec_record)
 from .units import Unit, project_units, share, units_digest
 

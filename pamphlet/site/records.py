@@ -69,18 +69,10 @@ def link_file(source: Path, target: Path, root: Path) -> None:
         write_file(target, source.read_bytes(), root, "T105")
 
 
-def save_record(work: Path, kind: str, name: str, record: dict) -> None:
-    write_file(work / "records" / f"{kind}-{name}.json",
-               json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False).encode(), work,
-               "T105")
-
-
-def load_record(work: Path, kind: str, name: str) -> dict | None:
-    try:
-        record = json.loads((work / "records" / f"{kind}-{name}.json").read_text())
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) else None
+def save_record(work: Path, kind: str, name: str, record: dict) -> Path:
+    return write_file(work / "records" / f"{kind}-{name}.json",
+                      json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False).encode(),
+                      work, "T105")
 
 
 def iso_date(value) -> str | None:

@@ -623,9 +623,9 @@ def test_an_svg_keeps_only_its_own_parts():
     assert clean_svg(svg).decode() == (
         "<?xml version='1.0' encoding='utf-8'?>\n"
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        'id="r"><g id="g">tail1<rect style="fill: url( \'#g\' )"/>tail2</g><use href="#g"/>'
-        '<use/><image href="data:image/png;base64,AA"/><image/><image/>'
-        '<image href="data:image/jpeg;base64,AA"/><image href="data:image/gif;base64,AA"/></svg>')
+        'id="r"><g id="g">tail1<rect style="fill: url(&quot;#g&quot;);"/>tail2</g><use href="#g"/>'
+        # a held picture is kept only when its bytes are one (AA is none: test_clean_bytes)
+        '<use/><image/><image/><image/><image/><image/></svg>')
     assert clean_svg(b"<html/>") is None and clean_svg(b"not xml") is None
     assert clean_svg(b'<svg xmlns="http://www.w3.org/2000/svg">head<handler>h</handler>t'
                      b'<iframe/>u</svg>').endswith(b'<svg xmlns="http://www.w3.org/2000/svg">'

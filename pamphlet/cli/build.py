@@ -12,11 +12,12 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, PamphletError, fail
+from ..locale.plural import ngettext
 from ..progress import Progress, Step, silent
 from ..project.clock import source_date_epoch
 from ..project.spec import load_spec, project_root, specs_in
 from .common import (EXIT_ERROR, EXIT_OK, clip, cores, encoding, isatty, positive, quietly,
-                     relative, shard, shard_option, show, verbose_option)
+                     relative, shard, shard_option, sheets_and_sides, show, verbose_option)
 
 
 def add_parser(commands) -> None:
@@ -339,7 +340,7 @@ def _crashed(spec: Path, error: Exception | None):
 def _describe(output: Path, result) -> str:
     imposed = result.imposed
     if imposed is not None and output.stem.endswith(("-print", "-print-bw")):
-        return f"{imposed.sheets} sheets, {imposed.sides} sides"
+        return sheets_and_sides(imposed.sheets, imposed.sides)
     if output.name.endswith(".kepub.epub"):
         return "Kobo EPUB"
     if output.suffix == ".epub":
@@ -348,4 +349,4 @@ def _describe(output: Path, result) -> str:
         return "iCalendar event"
     if output.stem.endswith(("-cover", "-test-sheet")):
         return "1 page"
-    return f"{result.pages} pages"
+    return ngettext("{n} page", "{n} pages", result.pages)

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
-from .common import EXIT_ERROR, EXIT_OK, relative, show, verbose_option
+from .common import EXIT_ERROR, EXIT_OK, add_option, place, show, verbose_option
 
 
 def add_parser(commands) -> None:
@@ -23,17 +23,21 @@ def add_parser(commands) -> None:
                             help="also import a WordPress export's pages, not only its posts")
     import_cmd.add_argument("--site", type=Path, metavar="DIR",
                             help="a local checkout of the site, to copy the images posts use")
+    add_option(import_cmd)
     verbose_option(import_cmd)
     import_cmd.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from ..importers import Run, read_all, write_drafts
+    from ..project.spec import is_project
 
+    project = args.project
+    was_project = is_project(project)
     diagnostics = Diagnostics()
     drafts = read_all(args.files, Run(diagnostics, args.split_at, args.pages, args.site))
-    written = write_drafts(drafts, args.project / "source", diagnostics)
-    for path in written:
-        print(f"made {relative(path)}")
+    written = write_drafts(drafts, project / "source", diagnostics)
+    if written:
+        place(project, written, args.add, diagnostics, was_project)
     show(diagnostics, args.verbose)
     return EXIT_ERROR if diagnostics.has_errors else EXIT_OK

@@ -24,6 +24,7 @@ from ..project.clock import build_time
 from ..project.library import estimated_pages
 from ..store.atomic import atomic_output
 from ..text.markup import print_html
+from ..text.urls import breakable_html
 from .linenumbers import number_lines
 from .pagebreaks import PageStart, mark
 from .tagged import finish_tags
@@ -78,7 +79,8 @@ def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
               for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
         bodies["introduction"] = print_html(mark(pamphlet.intro), link_notes)
-    return layout.render("pamphlet.html", **template_context(pamphlet, bodies))
+    # Addresses break only at their slashes, dots and hyphens, never with a hyphen added.
+    return breakable_html(layout.render("pamphlet.html", **template_context(pamphlet, bodies)))
 
 
 def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,

@@ -21,7 +21,8 @@ from ..project.clock import build_time, reproducible
 from ..diagnostics import Diagnostics, fail
 from ..book.layouts import Layout
 from ..text.markup import ebook_html
-from ..text.sanitiser import clean_svg
+from ..text.sanitiser import clean_svg, valid_url
+from ..text.urls import href, linked_text
 from ..locale.scripts import direction
 from ..store.usercache import Store
 from .cover import cover_image
@@ -236,7 +237,7 @@ def _title_page(pamphlet: Pamphlet) -> str:
         for label, value in (("Meeting", event.name), ("When", when), ("Where", event.place),
                              ("Host", event.host), ("Contact", event.contact)):
             if value:
-                lines.append(f'<p class="event"><b>{label}:</b> {escape(value)}</p>')
+                lines.append(f'<p class="event"><b>{label}:</b> {_linked(value)}</p>')
         if event.agenda:
             items = "".join(f"<li>{escape(item)}</li>" for item in event.agenda)
             lines.append(f'<h2>Schedule</h2><ol class="agenda">{items}</ol>')
@@ -257,7 +258,7 @@ def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str]) -> s
     own = "" if book_lang == chapter.lang else \
         f' lang="{escape(book_lang)}" xml:lang="{escape(book_lang)}" dir="{direction(book_lang)}"'
     if excerpt or chapter.source_line:
-        head.append(f'<p class="source"{own}>{excerpt}{escape(chapter.source_line)}</p>')
+        head.append(f'<p class="source"{own}>{excerpt}{_linked(chapter.source_line)}</p>')
     head.append("</header>")
     parts = ["".join(head)]
     if chapter.intro:
@@ -347,7 +348,7 @@ def _media_type(path: Path) -> str:
 
 
 def _sources(pamphlet: Pamphlet) -> str:
-    items = "".join(f"<li>{escape(chapter.citation)}</li>" for chapter in pamphlet.chapters)
+    items = "".join(f"<li>{_linked(chapter.citation)}</li>" for chapter in pamphlet.chapters)
     return f'<section class="sources" epub:type="bibliography" role="doc-bibliography">' \
            f"<h1>Sources</h1><ol>{items}</ol></section>"
 
@@ -362,8 +363,13 @@ def _colophon(pamphlet: Pamphlet) -> str:
                  f"Contact: {colophon.contact}" if colophon.contact else None,
                  f"Made with {pamphlet.generator}."):
         if text:
-            lines.append(f"<p>{escape(text)}</p>")
+            lines.append(f"<p>{_linked(text)}</p>")
     return "\n".join(lines + ["</section>"])
+
+
+def _linked(text: str) -> str:
+    """Plain text as XHTML, the addresses in it links (as they are in the essays)."""
+    return linked_text(text, lambda address: valid_url(href(address)))
 
 
 def _page_list(placed: list[tuple[str, int]]) -> bytes:

@@ -36,9 +36,10 @@ from ..diagnostics import Diagnostics, shorten
 from ..project.essays import Essay
 from ..project.images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
 from .markcache import MarkupCache
+from .urls import href, linkify
 from ..store.paths import Gate, Refused
 from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree,
-                        inline_markdown, inner_xml, ncname, not_a_block)
+                        inline_markdown, inner_xml, ncname, not_a_block, valid_url)
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -120,6 +121,8 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                        slugs, anchor, mark)
     tree = clean_tree(converted, Origin(essay.path, essay.body_line, essay.body), diagnostics,
                       what)
+    # Addresses written out become links, as in GitHub's Markdown (the e-book follows them).
+    linkify(tree, etree.Element, lambda address: valid_url(href(address)))
     # The passes see the notes too, so links and images in them are treated alike.
     fixer.limit_depth(tree)
     fixer.element_ids(tree)

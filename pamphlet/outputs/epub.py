@@ -78,6 +78,7 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Di
                                      content=data))
     book.add_item(epub.EpubNcx())
     nav = epub.EpubNav(title="Contents")
+    nav.add_link(href="style/ebook.css", rel="stylesheet", type="text/css")  # styled as the rest
     book.add_item(nav)
     book.spine = [documents[0], documents[1], nav, *documents[2:]]
     with atomic_output(target) as temporary:
@@ -386,7 +387,9 @@ def _repack(source: Path, target: Path, lang: str, page_list: bytes = b"") -> No
     """mimetype first and stored; other entries sorted, with one fixed timestamp.
 
     The package document also gets the book's xml:lang, which ebooklib leaves out, and the
-    nav its page-list, which ebooklib does not make from our page breaks.
+    nav its page-list, which ebooklib does not make from our page breaks. The nav's landmarks
+    are for reading systems, not for readers to see on the contents page: hidden, as the
+    page-list is (EPUB 3.3, 5.4.2.6).
     """
     stamp = build_time().timetuple()[:6] if reproducible() else None
     stamp = max(stamp, (1980, 1, 1, 0, 0, 0)) if stamp else (1980, 1, 1, 0, 0, 0)
@@ -399,7 +402,9 @@ def _repack(source: Path, target: Path, lang: str, page_list: bytes = b"") -> No
             data = old.read(name)
             if name.endswith(".opf"):
                 data = data.replace(b"<package ", f'<package xml:lang="{escape(lang)}" '.encode(), 1)
-            elif name.endswith("/nav.xhtml") and page_list:
+            elif name.endswith("/nav.xhtml"):
+                data = data.replace(b'<nav epub:type="landmarks">',
+                                    b'<nav epub:type="landmarks" hidden="hidden">', 1)
                 data = data.replace(b"</body>", page_list + b"</body>", 1)
             new.writestr(info, data, compresslevel=9)
 

@@ -28,10 +28,25 @@ from ..project.spec import Spec
 from ..text.sanitiser import ncname
 from ..locale.scripts import direction
 
-FORMAT = 2  # of records and shard folders; a change makes every record stale
+FORMAT = 3  # of records and shard folders; a change makes every record stale
 THUMB_HEIGHT = 360  # pixels: twice the largest the pages show, for sharp phone screens
 MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip",
-               ".kepub.epub": "application/kepub+zip"}
+               ".kepub.epub": "application/kepub+zip", ".ics": "text/calendar"}
+# What a build's files are, by what follows the spec's name, in the order the site offers
+# them: the books first (EPUB, Kobo edition, reading PDF: what a reader app takes, in the
+# order it should prefer them), then the files for the printer and the meeting.
+KINDS = {
+    ".epub": ("EPUB", True),
+    ".kepub.epub": ("Kobo edition (kepub)", True),
+    ".pdf": ("Reading PDF", True),
+    "-print.pdf": ("Print PDF (imposed for folding)", False),
+    "-print-bw.pdf": ("Print PDF, black and white", False),
+    "-press.pdf": ("Press PDF (PDF/X, with bleed and crop marks)", False),
+    "-cover.pdf": ("Wraparound cover (back, spine and front)", False),
+    "-test-sheet.pdf": ("Printer test sheet (print it first)", False),
+    ".ics": ("Calendar event", False),
+}
+BLOCK = "Print PDF (the book block, for perfect binding)"  # -print.pdf of a bound book
 
 
 def media_type(name: str) -> str:
@@ -41,12 +56,23 @@ def media_type(name: str) -> str:
     return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
 
 
-def label(name: str, stem: str) -> str:
+def label(name: str, stem: str, perfect: bool = False) -> str:
     """What a download is, in words."""
     rest = name[len(stem):]
-    return {".pdf": "Reading PDF", "-print.pdf": "Print PDF (imposed for folding)",
-            "-print-bw.pdf": "Print PDF, black and white", ".epub": "EPUB",
-            ".kepub.epub": "Kobo edition (kepub)"}.get(rest, name)
+    if perfect and rest == "-print.pdf":
+        return BLOCK
+    return KINDS[rest][0] if rest in KINDS else name
+
+
+def is_book(name: str, stem: str) -> bool:
+    """Whether a download is a book to read (an acquisition, to a catalog), not a file for
+    the printer or the meeting."""
+    return KINDS.get(name[len(stem):], ("", False))[1]
+
+
+def _order(name: str, stem: str) -> int:
+    rest = name[len(stem):]
+    return list(KINDS).index(rest) if rest in KINDS else len(KINDS)
 
 
 def href(*parts: str) -> str:
@@ -90,7 +116,8 @@ def iso_date(value) -> str | None:
 def spec_record(pamphlet: Pamphlet, built: list[Path], work: Path, plans: dict[str, str]) -> dict:
     """The record of a built spec, with its downloads and cover (see `downloads`)."""
     spec = pamphlet.spec
-    files, cover = downloads(built, work, spec.stem, plans)
+    files, cover = downloads(built, work, spec.stem, plans,
+                             perfect=bool(spec.printing and spec.printing.scheme == "perfect"))
     return {
         "kind": "packet" if spec.path.parent.name == "packets" else "pamphlet",
         "name": spec.stem, "title": pamphlet.title, "subtitle": pamphlet.subtitle,
@@ -106,15 +133,18 @@ def spec_record(pamphlet: Pamphlet, built: list[Path], work: Path, plans: dict[s
 
 
 def downloads(built: list[Path], work: Path, stem: str, plans: dict[str, str],
-              folder: tuple[str, ...] = ()) -> tuple[list[dict], dict | None]:
-    """The downloads of a build, linked into `work/files/<folder>/`, and its cover into
-    `work/covers/<folder>/` (the EPUB's own cover raster, and a thumbnail made from it)."""
+              folder: tuple[str, ...] = (), perfect: bool = False
+              ) -> tuple[list[dict], dict | None]:
+    """The downloads of a build, books first (KINDS), linked into `work/files/<folder>/`,
+    and its cover into `work/covers/<folder>/` (the EPUB's own cover raster, and a thumbnail
+    made from it)."""
     found = []
-    for path in built:
+    for path in sorted(built, key=lambda path: (_order(path.name, stem), path.name)):
         link_file(path, work.joinpath("files", *folder, path.name))
-        found.append({"href": href("files", *folder, path.name), "label": label(path.name, stem),
-                      "type": media_type(path.name), "size": path.stat().st_size,
-                      "note": plans.get(path.name, "")})
+        found.append({"href": href("files", *folder, path.name),
+                      "label": label(path.name, stem, perfect), "type": media_type(path.name),
+                      "size": path.stat().st_size, "note": plans.get(path.name, ""),
+                      "book": is_book(path.name, stem)})
     epub = next((p for p in built if p.name == f"{stem}.epub"), None)
     return found, save_cover(epub, work, stem, ("covers", *folder)) if epub else None
 

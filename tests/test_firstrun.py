@@ -161,3 +161,27 @@ def test_only_the_project_spec_takes_the_whole_library(name, tmp_path, capsys):
         assert status == 0 and built_contents(tmp_path / "build") == (["A", "B"],) * 2
     else:
         assert status == 1 and "P117" in capsys.readouterr().err
+
+
+def test_an_essay_listed_but_left_out_by_select_is_not_told_to_be_listed(tmp_path, capsys):
+    (tmp_path / "source").mkdir()
+    for slug, tags in (("a", "[glue]"), ("b", "[]")):
+        (tmp_path / "source" / f"{slug}.md").write_text(
+            f"---\ntitle: {slug.upper()}\nsource: mine\ntags: {tags}\n---\nText.\n")
+    (tmp_path / "pamphlet.toml").write_text(
+        'title = "T"\nessays = ["a", "b"]\n[select]\ntags_any = ["glue"]\n')
+    assert main(["check", str(tmp_path)]) == 0
+    err = capsys.readouterr().err
+    assert "b.md:1: C106" in err and "a.md:1: C106" not in err
+    assert "pamphlet.toml lists it, but its [select] leaves it out" in err
+    assert "add its file name" not in err
+
+
+def test_add_keeps_the_spec_s_permissions(tmp_path, capsys):
+    (tmp_path / "source").mkdir()
+    spec = tmp_path / "pamphlet.toml"
+    spec.write_text('title = "T"\nessays = []\n')
+    spec.chmod(0o600)  # a spec kept private stays private
+    assert main(["new", "A", "--project", str(tmp_path), "--add"]) == 0
+    assert tomllib.loads(spec.read_text())["essays"] == ["a"]
+    assert spec.stat().st_mode & 0o777 == 0o600

@@ -85,7 +85,7 @@ def report_unplaced(found: Membership, essays: dict[str, Path], diagnostics: Dia
             continue
         name = f'"{slug}"' if made else "its file name (without .md)"
         if found.house is not None:
-            hint = listing_hint(found.house, name)
+            hint = listing_hint(found.house, name, slug)
         else:
             hint = f"list {name} in the essays of one of: " + ", ".join(
                 path.name for path in found.specs)
@@ -95,8 +95,12 @@ def report_unplaced(found: Membership, essays: dict[str, Path], diagnostics: Dia
                             hint=hint)
 
 
-def listing_hint(spec: Spec, names: str) -> str:
-    """How to put essays (`names`, as said) in `spec` by hand, where it leaves them out."""
+def listing_hint(spec: Spec, names: str, slug: str | None = None) -> str:
+    """How to put essays (`names`, as said) in `spec` by hand, where it leaves them out
+    (`slug`: the one essay, if it is one)."""
+    if slug is not None and slug in (spec.selection.slugs or ()):
+        return (f"{spec.path.name} lists it, but its [select] leaves it out (tags_any, "
+                "tags_all, exclude or limit)")
     if spec.selection.slugs is not None:
         line = spec.line_of("essays")
         at = f" (line {line})" if line else ""
@@ -125,7 +129,8 @@ def add_to_spec(spec: Spec, slugs: list[str], diagnostics: Diagnostics) -> list[
             raise OSError("it is a symbolic link")
         document = tomlkit.parse(spec.path.read_text(encoding="utf-8-sig"))
         document["essays"].extend(new)
-        with atomic_output(spec.path) as temporary:
+        mode = spec.path.stat().st_mode & 0o7777  # the user's, which the new file keeps
+        with atomic_output(spec.path, mode) as temporary:
             temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
     except PamphletError as error:  # the disk is full, the folder read-only, ...
         problem = error.diagnostics[0].message

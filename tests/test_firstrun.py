@@ -101,7 +101,7 @@ def test_add_to_a_spec_that_chooses_by_tags_says_how_instead(tmp_path, capsys):
     before = (tmp_path / "pamphlet.toml").read_bytes()
     assert main(["new", "Paste", "--project", str(tmp_path), "--add"]) == 0
     err = capsys.readouterr().err
-    assert "N892" in err and "C106" in err and "give the essay one of them" in err
+    assert "N886" in err and "C106" in err and "give the essay one of them" in err
     assert (tmp_path / "pamphlet.toml").read_bytes() == before
     assert main(["new", "Glue", "--tag", "glue", "--project", str(tmp_path)]) == 0
     assert capsys.readouterr().out == \
@@ -113,14 +113,14 @@ def test_a_spec_that_will_not_load_is_not_edited_and_says_so(tmp_path, capsys):
     (tmp_path / "pamphlet.toml").write_text('title = "T"\nessays = ["a", \n')
     assert main(["new", "A", "--project", str(tmp_path), "--add"]) == 1
     err = capsys.readouterr().err
-    assert "N891" in err and (tmp_path / "source" / "a.md").is_file()
+    assert "N885" in err and (tmp_path / "source" / "a.md").is_file()
     assert (tmp_path / "pamphlet.toml").read_text() == 'title = "T"\nessays = ["a", \n'
 
 
 def test_new_outside_a_project_writes_nothing(tmp_path, capsys):
     assert main(["new", "Lost", "--project", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "N890" in err and "pamphlet init" in err and list(tmp_path.iterdir()) == []
+    assert "N884" in err and "pamphlet init" in err and list(tmp_path.iterdir()) == []
 
 
 def test_import_outside_a_project_says_what_it_made_and_what_next(tmp_path, capsys,

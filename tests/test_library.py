@@ -36,7 +36,7 @@ def test_init_never_overwrites(tmp_path, capsys):
 
 
 def test_new_essay_has_front_matter_and_never_overwrites(tmp_path, capsys):
-    (tmp_path / "source").mkdir()  # a project (new writes into no other folder: N890)
+    (tmp_path / "source").mkdir()  # a project (new writes into no other folder: N884)
     assert main(["new", "Notes on “Toner” & Ink", "--author", "Ada Quill", "--tag", "printing",
                  "--project", str(tmp_path)]) == 0
     path = tmp_path / "source" / "notes-on-toner-ink.md"

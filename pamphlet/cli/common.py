@@ -151,11 +151,11 @@ def place(root: Path, made: list[Path], add: bool, diagnostics: Diagnostics,
         listed = add_to_spec(found.house, list(slugs), diagnostics)
         found = membership(root) if listed else found
     elif add and found.broken:
-        diagnostics.error("N891", "the spec does not load, so the new essays were not listed "
+        diagnostics.error("N885", "the spec does not load, so the new essays were not listed "
                           "in it", found.broken[0], hint=f"fix what {command()} check shows, "
                           "then list them in its essays")
     elif add:
-        diagnostics.error("N891", "there is no pamphlet.toml to list the new essays in", root,
+        diagnostics.error("N885", "there is no pamphlet.toml to list the new essays in", root,
                           hint=f"make one with: {command()} init")
     for slug, path in slugs.items():
         specs = found.taking(slug)

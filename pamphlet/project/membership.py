@@ -7,8 +7,8 @@ lists its essays, a new one goes in only when it is listed. `--add` lists it wit
 so the spec keeps its comments, order and layout.
 
 Diagnostic codes: C106 an essay no spec takes (warning: `check`, and `new` and `import`
-for the essays they make), N890 the folder is not a project, N891 the spec cannot be edited
-(it is not valid, or cannot be written), N892 the spec chooses its essays by tags, so listing
+for the essays they make), N884 the folder is not a project, N885 the spec cannot be edited
+(it is not valid, or cannot be written), N886 the spec chooses its essays by tags, so listing
 one would not put it in (warning).
 """
 
@@ -45,9 +45,9 @@ class Membership:
 
 
 def project_folder(folder: Path) -> Path:
-    """`folder`, if it is a project (N890 otherwise): new essays are written only into one."""
+    """`folder`, if it is a project (N884 otherwise): new essays are written only into one."""
     if not is_project(folder):
-        raise fail("N890", f"{folder} is not a pamphlet project (no {SPEC_NAME}, source/ or "
+        raise fail("N884", f"{folder} is not a pamphlet project (no {SPEC_NAME}, source/ or "
                    "packets/), so no essay is written there", folder,
                    hint="make one with: pamphlet init (or name one with --project DIR)")
     return folder
@@ -114,10 +114,10 @@ def listing_hint(spec: Spec, names: str, slug: str | None = None) -> str:
 
 def add_to_spec(spec: Spec, slugs: list[str], diagnostics: Diagnostics) -> list[str]:
     """List `slugs` at the end of the spec's `essays`, keeping its comments and layout; the
-    slugs it lists now. A spec that chooses by tags gets no list (N892)."""
+    slugs it lists now. A spec that chooses by tags gets no list (N886)."""
     if spec.selection.slugs is None:
         if spec.selection.tags_any or spec.selection.tags_all:
-            diagnostics.warning("N892", "the spec chooses its essays by tags, so listing "
+            diagnostics.warning("N886", "the spec chooses its essays by tags, so listing "
                                 "the new ones would not put them in", spec.path,
                                 spec.line_of("select"), hint=listing_hint(spec, "them"))
         return []  # without a list, it takes every essay in source/ already
@@ -138,7 +138,7 @@ def add_to_spec(spec: Spec, slugs: list[str], diagnostics: Diagnostics) -> list[
         problem = getattr(error, "strerror", None) or str(error)
     else:
         return new
-    diagnostics.error("N891", f"cannot list the new essays in {spec.path.name}: {problem}",
+    diagnostics.error("N885", f"cannot list the new essays in {spec.path.name}: {problem}",
                       spec.path, spec.line_of("essays"),
                       hint=listing_hint(spec, ", ".join(f'"{slug}"' for slug in new)))
     return []

@@ -172,3 +172,12 @@ def test_a_site_run_stopped_half_way_does_not_block_the_next(tmp_path, capsys, m
     capsys.readouterr()
     assert main(["site", str(project)]) == 0, capsys.readouterr().err
     assert "T105" not in capsys.readouterr().err
+
+
+def test_the_catalog_counts_in_words(site):
+    _, folder, _ = site
+    root = etree.parse(str(folder / "opds.xml"))
+    said = root.xpath("//a:entry/a:content/text()", namespaces={"a": "http://www.w3.org/2005/Atom"})
+    assert "1 pamphlet or reading packet, newest first" in said
+    assert "2 essays, each on its own" in said
+    assert "1 pamphlet and 1 essay" in said  # the tag: its pamphlet and its essay

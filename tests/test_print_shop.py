@@ -86,3 +86,12 @@ def test_page_multiple_is_an_even_number_the_spec_says_at_its_line(value, code, 
     err = capsys.readouterr().err
     assert f"pamphlet.toml:7: {code} " in err and "Traceback" not in err
     assert not (project / "build" / "pamphlet.pdf").exists()
+
+
+def test_the_instructions_count_one_sheet_in_words(tmp_path, capsys):
+    project = write_project(tmp_path / "project", 'title = "Mini"\nessays = ["one"]\n'
+                            '[pdf]\npage_size = "A6"\n[print]\nscheme = "minizine"\n'
+                            'instructions = true\n', {"source/one.md": essay_with("Short.")})
+    assert main(["build", str(project)]) == 0
+    first = PdfReader(project / "build" / "pamphlet-print.pdf").pages[0].extract_text()
+    assert "This job: 1 sheet a copy." in " ".join(first.split()), first

@@ -23,6 +23,7 @@ from ..text.markcache import MarkupCache, markup_folder
 from ..outputs.epub import write_epub
 from ..outputs.kit import kit_outputs
 from ..outputs.wrap import block_pages, perfect_plan, write_block
+from ..locale.plural import ngettext
 from ..outputs.grayscale import grayscale_pdf
 from ..outputs.impose import ImposeResult, impose_pdf
 from ..outputs.kepub import write_kepub
@@ -303,7 +304,8 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
             best, best_step = candidate, step
     size, leading = best_step
     padded, blanks = cost(len(best.pages))
-    result.notes.append(f"fit: type {size:.0%}, leading {leading:.0%}: {len(best.pages)} pages, "
+    result.notes.append(f"fit: type {size:.0%}, leading {leading:.0%}: "
+                        f"{ngettext('{n} page', '{n} pages', len(best.pages))}, "
                         f"{blanks} blank when printed on {padded} pages")
     return best
 

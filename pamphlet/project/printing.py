@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostics, shorten
+from ..locale.plural import ngettext
 
 _MM = 72 / 25.4
 SHEETS = {  # portrait width, height in points
@@ -164,7 +165,8 @@ def instructions(settings: PrintSettings, sheets: int, sheet_name: str) -> list[
                      "Fold the whole stack in half and staple on the fold."],
         "2up": [f"Print on one side of {sheet_name}.", "Cut each sheet in half, or fold it."],
     }
-    return steps[settings.scheme] + [f"This job: {sheets} sheets a copy."]
+    return steps[settings.scheme] + [
+        f"This job: {ngettext('{n} sheet', '{n} sheets', sheets)} a copy."]
 
 
 def check_fits(settings: PrintSettings, page_size: str, diagnostics: Diagnostics, where) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..locale.plural import ngettext
 from .model import Site, stable_id
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -102,12 +103,15 @@ def opds_root(site: Site, urls: Urls):
     """The OPDS 1.2 navigation root: newest, single essays, and one feed per tag."""
     feed = _feed(site, "root", site.title, site.updated, urls, NAVIGATION, "opds.xml")
     sections = [("newest", "Newest pamphlets", "opds/newest.xml",
-                 f"{len(site.pamphlets)} pamphlets and reading packets, newest first",
+                 ngettext("{n} pamphlet or reading packet", "{n} pamphlets and reading "
+                          "packets", len(site.pamphlets)) + ", newest first",
                  "http://opds-spec.org/sort/new"),
                 ("essays", "Single essays", "opds/essays.xml",
-                 f"{len(site.essays)} essays, each on its own", "subsection")]
+                 ngettext("{n} essay", "{n} essays", len(site.essays)) + ", each on its own",
+                 "subsection")]
     sections += [(f"tags/{tag.slug}", f"Tag: {tag.name}", tag.feed,
-                  f"{len(tag.pamphlets)} pamphlets and {len(tag.essays)} essays", "subsection")
+                  ngettext("{n} pamphlet", "{n} pamphlets", len(tag.pamphlets)) + " and " +
+                  ngettext("{n} essay", "{n} essays", len(tag.essays)), "subsection")
                  for tag in site.tags]
     for name, title, path, summary, rel in sections:
         entry = _el(feed, "entry")

@@ -185,3 +185,30 @@ def test_add_keeps_the_spec_s_permissions(tmp_path, capsys):
     assert main(["new", "A", "--project", str(tmp_path), "--add"]) == 0
     assert tomllib.loads(spec.read_text())["essays"] == ["a"]
     assert spec.stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("how", ["script", "module"])
+def test_a_hint_names_the_command_as_it_was_run(how, tmp_path):
+    """`.venv/bin/pamphlet` is not on the PATH until the environment is activated: a hint
+    that says `pamphlet init` would fail as printed, so it names the program that ran."""
+    if how == "script":  # as pip writes the console script into a virtual environment
+        script = tmp_path / "venv" / "bin" / "pamphlet"
+        script.parent.mkdir(parents=True)
+        script.write_text(f"#!{sys.executable}\nimport sys\nfrom pamphlet.cli import main\n"
+                          "sys.exit(main())\n")
+        script.chmod(0o755)
+        program = [str(script)]
+    else:
+        program = [sys.executable, "-m", "pamphlet"]
+    env = {**os.environ, "PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO)}
+    folder = tmp_path / "zine"
+    folder.mkdir()
+    lost = subprocess.run([*program, "new", "Lost"], cwd=folder, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert lost.returncode == 1 and "N884" in lost.stderr
+    hint = re.search(r"hint: make one with: (.*) \(or name one", lost.stderr).group(1)
+    assert hint.endswith(" init") and hint != "pamphlet init"
+    made = subprocess.run(["bash", "-c", hint], cwd=folder, env=env, capture_output=True,
+                          text=True, timeout=600)
+    assert made.returncode == 0, made.stderr
+    assert (folder / "pamphlet.toml").is_file()

@@ -4,7 +4,9 @@ tables are shown (the command line is the only code that prints)."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
+import re
 import shlex
 import sys
 from pathlib import Path
@@ -106,8 +108,26 @@ def clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
+# A command in a message or hint: `pamphlet` and one of its commands (the stages below the
+# command line write them so, not knowing how pamphlet was run).
+COMMAND = re.compile(r"(?<![\w/.-])(?<!-m )pamphlet"
+                     r"(?= (?:build|impose|init|new|import|check|list|serve|site)\b)")
+
+
+def as_run(diagnostic: Diagnostic, run: str) -> Diagnostic:
+    """The diagnostic with each command it names written as the user runs pamphlet (`run`)."""
+    if run == "pamphlet":
+        return diagnostic
+    return dataclasses.replace(
+        diagnostic, message=COMMAND.sub(lambda _: run, diagnostic.message),
+        hint=diagnostic.hint and COMMAND.sub(lambda _: run, diagnostic.hint))
+
+
 def show(diagnostics: Diagnostics | list[Diagnostic], verbose: bool = False) -> None:
-    """Print diagnostics; a warning repeated across files is one block unless `verbose`."""
+    """Print diagnostics (with commands as the user runs pamphlet); a warning repeated
+    across files is one block unless `verbose`."""
+    run = command()
+    diagnostics = [as_run(diagnostic, run) for diagnostic in diagnostics]
     groups = [[d] for d in diagnostics] if verbose else grouped(diagnostics)
     for group in groups:
         # one write: a progress display, above which it goes, never splits it from its hint
@@ -152,11 +172,11 @@ def place(root: Path, made: list[Path], add: bool, diagnostics: Diagnostics,
         found = membership(root) if listed else found
     elif add and found.broken:
         diagnostics.error("N885", "the spec does not load, so the new essays were not listed "
-                          "in it", found.broken[0], hint=f"fix what {command()} check shows, "
+                          "in it", found.broken[0], hint="fix what pamphlet check shows, "
                           "then list them in its essays")
     elif add:
         diagnostics.error("N885", "there is no pamphlet.toml to list the new essays in", root,
-                          hint=f"make one with: {command()} init")
+                          hint="make one with: pamphlet init")
     for slug, path in slugs.items():
         specs = found.taking(slug)
         print(f"made {relative(path)}" + (f" (in {', '.join(map(relative, specs))})"

@@ -68,7 +68,8 @@ def run(args: argparse.Namespace) -> int:
         print("pamphlet: the site was not written; its old pages were kept", file=sys.stderr)
         return EXIT_ERROR
     if site is not None:
-        print(f"wrote {relative(out)} ({_counted(site, tags=True)})")
+        print(f"{'wrote' if site.written else 'up to date:'} {relative(out)} "
+              f"({_counted(site, tags=True)})")
     else:
         print(f"wrote shard {args.shard[0]}/{args.shard[1]} to {relative(out)}")
     return EXIT_OK
@@ -76,10 +77,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _counted(site, tags: bool = False) -> str:
     """"1 pamphlet, 12 essays, 3 tags": what the site holds."""
-    counts = [ngettext("{n} pamphlet", "{n} pamphlets", len(site.pamphlets)),
-              ngettext("{n} essay", "{n} essays", len(site.essays))]
+    counts = [ngettext("{n} pamphlet", "{n} pamphlets", site.pamphlets),
+              ngettext("{n} essay", "{n} essays", site.essays)]
     if tags:
-        counts.append(ngettext("{n} tag", "{n} tags", len(site.tags)))
+        counts.append(ngettext("{n} tag", "{n} tags", site.tags))
     return ", ".join(counts)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
 import zipfile
 
 import yaml
@@ -61,3 +62,13 @@ def test_the_ci_examples_install_the_pamphlet_their_checkout_fetches():
     assert installs and all(ours(line.split("pip install", 1)[1]) for line in installs)
     assert pipeline["variables"]["GIT_SUBMODULE_STRATEGY"] in ("normal", "recursive")
     assert all(pipeline[job]["extends"] == ".pamphlet" for job in ("shard", "pages"))
+
+
+def test_the_test_extra_holds_the_build_backend_the_wheel_test_uses():
+    """On a fresh clone pip builds pamphlet in an isolated environment, so the venv has no
+    hatchling unless the test extra brings it; the wheel test builds without isolation."""
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())
+    backend = project["build-system"]["requires"]
+    assert all(any(need.split(">")[0] == got.split(">")[0]
+                   for got in project["project"]["optional-dependencies"]["test"])
+               for need in backend)

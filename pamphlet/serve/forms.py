@@ -9,10 +9,9 @@ import re
 from pathlib import Path
 
 from . import packet_form
-from ..project.imposition import SCHEMES
 from ..book.layouts import available_layouts
 from .packet_form import EventDraft, PrintDraft, SpecDraft
-from ..project.spec import PAGE_SIZES
+from ..project.spec import PAGE_SIZES, PRINT_FIELDS
 
 EDITED = ("title", "subtitle", "editor", "date", "layout", "page_size")
 EVENT_KEYS = ("name", "date", "time", "end", "duration", "place", "host", "contact", "url")
@@ -93,7 +92,7 @@ def choices(root: Path) -> dict:
     """The choices the form offers: layouts (the project's and the built-in), page sizes and
     print schemes."""
     return {"layouts": available_layouts(root / "layouts"), "page_sizes": PAGE_SIZES,
-            "schemes": SCHEMES}
+            "schemes": PRINT_FIELDS["scheme"].choices}  # perfect binding too
 
 
 def estimate_text(estimate) -> str:

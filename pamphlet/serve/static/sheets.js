@@ -37,25 +37,34 @@ const preview = (() => {
     }
   }
 
-  // Which pages stand on a side, in reading order across and down ("pages 28 and 1").
+  // Which pages stand on a side, across and down: "pages 10 and 1", "a blank page and page 3".
   function pagesOf(slots) {
     const cells = [...slots.cells].sort((a, b) => a.row - b.row || a.col - b.col);
-    const names = cells.map((cell) => cell.page === null ? "a blank" : String(cell.page));
-    return names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+    const join = (names) => names.length === 1 ? names[0]
+      : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+    if (cells.every((cell) => cell.page !== null)) {
+      return (cells.length === 1 ? "page " : "pages ") + join(cells.map((c) => String(c.page)));
+    }
+    return join(cells.map((c) => c.page === null ? "a blank page" : `page ${c.page}`));
   }
 
-  // A side's picture with each page's number over its place; a button that enlarges it.
+  // A side's picture with each page's number over its place; a click (or its button, from
+  // the keyboard) shows it at full size.
   function side(source, slots, title) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "side";
-    button.setAttribute("aria-label", `${title}: pages ${pagesOf(slots)}. Show it at full size`);
+    const box = document.createElement("div");
+    box.className = "side";
     const frame = document.createElement("span");
     frame.className = "side-frame";
-    frame.append(image(source, ""), labels(slots));
-    button.append(frame);
+    frame.append(image(source, `${title}: ${pagesOf(slots)}`), labels(slots));
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "enlarge";
+    button.textContent = `${title.replace(/^Sheet \d+, /, "")} at full size`;
+    button.setAttribute("aria-label", `${title} at full size`);
     button.addEventListener("click", () => enlarge(source, slots, title));
-    return button;
+    frame.addEventListener("click", () => enlarge(source, slots, title, button));
+    box.append(frame, button);
+    return box;
   }
 
   function labels(slots) {
@@ -78,14 +87,13 @@ const preview = (() => {
     return grid;
   }
 
-  function enlarge(source, slots, title) {
+  function enlarge(source, slots, title, opener = document.activeElement) {
     const dialog = $("#enlarged");
-    $("#enlarged-title").textContent = `${title}: pages ${pagesOf(slots)}`;
+    $("#enlarged-title").textContent = `${title}: ${pagesOf(slots)}`;
     const frame = document.createElement("span");
     frame.className = "side-frame";
     frame.append(image(source, `${title}, at full size`), labels(slots));
     $(".enlarged-side", dialog).replaceChildren(frame);
-    const opener = document.activeElement;
     dialog.addEventListener("close", () => opener && opener.focus(), {once: true});
     dialog.showModal();
     $("#enlarged-close").focus();
@@ -108,8 +116,8 @@ const preview = (() => {
         sides.append(side(index.sides[sheet.back], sheet.slots[1], `Sheet ${sheet.number}, back`));
       }
       const caption = document.createElement("figcaption");
-      caption.textContent = `Sheet ${sheet.number}: front, pages ${pagesOf(sheet.slots[0])}` +
-        (sheet.back !== null ? `; then back, pages ${pagesOf(sheet.slots[1])}` : " (front only)");
+      caption.textContent = `Sheet ${sheet.number}: front, ${pagesOf(sheet.slots[0])}` +
+        (sheet.back !== null ? `; then back, ${pagesOf(sheet.slots[1])}` : " (front only)");
       figure.append(sides, caption);
       sheets.append(figure);
     }

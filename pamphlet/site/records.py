@@ -17,17 +17,16 @@ import zipfile
 from pathlib import Path
 from urllib.parse import quote
 
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..book.assemble import Chapter, Pamphlet, format_date
-from ..book.cite import cite, cites, unmarked
 from ..diagnostics import Diagnostics
 from ..project.essays import Essay, read_essay
-from ..text.markup import EPUB_NS, linked_slugs, render_body, smarten
 from ..project.spec import Spec
-from ..text.sanitiser import ncname
-from ..locale.scripts import direction
+from ..text.links import linked_slugs
+
+if TYPE_CHECKING:  # the book and the Markdown are imported where a record is made, so that
+    from ..book.assemble import Pamphlet  # a rebuild with nothing to make needs neither
 
 FORMAT = 3  # of records and shard folders; a change makes every record stale
 THUMB_HEIGHT = 360  # pixels: twice the largest the pages show, for sharp phone screens
@@ -173,6 +172,8 @@ def save_cover(epub: Path, work: Path, name: str, folder: tuple[str, ...]) -> di
 
 def _cover_name(book: zipfile.ZipFile) -> str | None:
     """The zip entry of the item the package document calls the cover image."""
+    from lxml import etree
+
     container = etree.fromstring(book.read("META-INF/container.xml"))
     opf = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
     package = etree.fromstring(book.read(opf))
@@ -233,7 +234,12 @@ def essay_key(path: Path, spec: Spec, slugs: set[str], assets: str) -> str:
 def essay_record(path: Path, spec: Spec, slugs: list[str], work: Path,
                  diagnostics: Diagnostics) -> dict | None:
     """The record of one essay, its images written into `work/media/`; None if unreadable."""
+    from ..book.assemble import Chapter, format_date
+    from ..book.cite import cite, cites, unmarked
+    from ..locale.scripts import direction
     from ..outputs.epub import essay_document
+    from ..text.markup import render_body, smarten
+
 
     essay = read_essay(path, diagnostics)
     if essay is None:
@@ -262,11 +268,17 @@ def essay_record(path: Path, spec: Spec, slugs: list[str], work: Path,
 
 
 def _anchor(slug: str) -> str:
+    from ..text.sanitiser import ncname
+
     return ncname(slug, "essay")
 
 
 def _summary(essay: Essay, body: str) -> str:
     """The essay's own summary, or the first forty words of its text as rendered."""
+    from lxml import etree
+
+    from ..text.markup import smarten
+
     if essay.summary:
         return smarten(essay.summary)
     tree = etree.fromstring(f"<div>{body}</div>")  # notes are apart, their calls empty
@@ -286,6 +298,10 @@ def _save_media(work: Path, data: bytes, name: str) -> str:
 def web_html(xhtml: str, images: dict[str, str], anchors: dict[str, str]) -> str:
     """The e-book's XHTML of an essay as HTML for a web page: images from the site's media/,
     links to other essays to their pages, and no EPUB-only attributes."""
+    from lxml import etree
+
+    from ..text.markup import EPUB_NS
+
     pages = {f"#{anchor}": href(slug) + ".html" for slug, anchor in anchors.items()}
     tree = etree.fromstring(f'<div xmlns:epub="{EPUB_NS}">{xhtml}</div>')
     for element in tree.iter():

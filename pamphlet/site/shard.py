@@ -15,18 +15,20 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..build import cache
-from ..book.assemble import Pamphlet, assemble
 from ..diagnostics import Diagnostics, PamphletError, fail, internal_error
 from ..project.spec import SPEC_NAME, Spec, load_spec, project_root
 from ..project.essays import Essay, read_essay
-from ..project.select import select
 from ..store.atomic import atomic_output
 from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record,
                       save_record, spec_record)
 from .units import Unit, project_units, share, units_digest
+
+if TYPE_CHECKING:
+    from ..book.assemble import Pamphlet
 
 MANIFEST = "shard.json"
 # In a shard folder while its shard is made (MANIFEST says it is whole): a run stopped
@@ -216,8 +218,11 @@ def _built(spec: Spec, out: Path, key: str, encoding: str, result: ShardResult) 
     return built.outputs if built.ok else None
 
 
-def _model(spec: Spec, encoding: str) -> Pamphlet:
+def _model(spec: Spec, encoding: str) -> "Pamphlet":
     """The pamphlet as its build assembled it (what it had to say was shown by the build)."""
+    from ..book.assemble import assemble
+    from ..project.select import select
+
     quiet = Diagnostics()
     return assemble(spec, select(spec, quiet, encoding), quiet)
 

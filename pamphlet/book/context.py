@@ -13,6 +13,7 @@ from typing import Any
 from .assemble import Chapter, Pamphlet
 from ..text.markup import PrintBody
 from .qr import qr_svg
+from ..locale.formats import digit_symbols
 
 
 def template_context(pamphlet: Pamphlet, bodies: dict[str, PrintBody]) -> dict[str, Any]:
@@ -35,6 +36,11 @@ def _pamphlet(pamphlet: Pamphlet) -> dict[str, Any]:
         "people": list(pamphlet.people), "date": pamphlet.date, "tags": list(pamphlet.tags),
         "description": pamphlet.description, "generator": pamphlet.generator,
         "event": event, "event_date": pamphlet.event_date,
+        # The meeting's time on the language's clock, and its date and time as one phrase.
+        "event_time": pamphlet.event_time, "event_when": pamphlet.event_when,
+        # The language's own digits where it does not write 0-9 (Persian, Bengali, ...), for
+        # the layout's page numbers: the counter style `pamphlet-digits`.
+        "digits": list(digit_symbols(pamphlet.lang) or ""),
         "intro": pamphlet.intro is not None,
         "chapters": [_chapter(chapter) for chapter in pamphlet.chapters],
         # The spec's own tables, as layouts have always reached them.

@@ -83,8 +83,14 @@ def booklet_spec(base: Spec, essay: Essay) -> Spec:
                                      license=essay.license or base.colophon.license),
         event=None, printing=_printing(base, lang), intro=None, overrides={}, locator=None,
         ebook=EbookSettings(kobo=True), booklet=True,
+        # The project's own words are in its language: a booklet in another has its own.
+        words=base.words if _language(lang) == _language(base.lang) else {},
         # one essay: laid out as one document (parts pay off with several essays)
         pdf=dataclasses.replace(base.pdf, render="whole"))
+
+
+def _language(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].lower()
 
 
 def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 1,

@@ -22,6 +22,8 @@ from ..book.assemble import Pamphlet
 from ..store.atomic import atomic_output
 from ..diagnostics import Diagnostics, fail
 from ..book.layouts import Layout
+from ..locale.formats import millimetres
+from ..locale.words import Words
 from ..project.printing import Paper, PrintSettings
 from .impose import PAGE_SIDE, variant_identifier
 from ..engine.pdf import PdfResult, render_template
@@ -58,12 +60,18 @@ def write_block(source: Path, target: Path) -> PdfResult:
     return PdfResult(target, len(writer.pages))
 
 
-def perfect_plan(pages: int, settings: PrintSettings) -> str:
-    """The print plan's line for a perfect-bound book."""
+def perfect_plan(pages: int, settings: PrintSettings, words: Words = Words()) -> str:
+    """The print plan's line for a perfect-bound book, in the book's language."""
     paper = settings.paper or DEFAULT_PAPER
-    return (f"{pages} pages in reading order for perfect binding, both sides, spine on the "
-            f"{settings.binding} ({paper.spine(pages) / _MM:.1f}mm); the wraparound cover is "
-            f"printed apart; {settings.copies} cop{'ies' if settings.copies != 1 else 'y'}")
+    side = words.pgettext("side_right", "right") if settings.binding == "right" else \
+        words.pgettext("side_left", "left")
+    return words.pgettext(
+        "plan_perfect", "%(pages)s in reading order for perfect binding, both sides, spine on "
+        "the %(side)s (%(spine)s); the wraparound cover is printed apart; %(copies)s",
+        pages=words.npgettext("plan_pages", "%(num)s page", "%(num)s pages", pages),
+        side=side, spine=millimetres(paper.spine(pages) / _MM, words.lang),
+        copies=words.npgettext("plan_copies", "%(num)s copy", "%(num)s copies",
+                               settings.copies))
 
 
 def too_wide(page_width: float, spine: float, bleed: float) -> bool:

@@ -15,6 +15,7 @@ Diagnostic codes of this stage:
   P125 the spec nests lists or tables too deep
   P126 the cover image has too many pixels to decode (a decompression bomb)
   P172-P176 the event kit's keys (see eventkit.py)
+  P179 a [words] text the message cannot take (see wording.py)
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .imposition import SCHEMES
 from ..store.paths import DEFAULT_LIMIT_MB, Gate, Refused, ignored, present
 from .eventkit import check_event_kit
 from .printing import VARIANTS, PrintSettings, settings_from_table
+from .wording import check_words
 from ..locale.scripts import direction
 from .schema import (EVENT_KIT_FIELDS, MAX_NESTING, PRESS_PRINT_FIELDS, SPEC_KIT_FIELDS, Checker,
                      Field, Table, TableOf, TomlLocator, deepest_line)
@@ -127,6 +129,8 @@ SPEC_SCHEMA = Table({
                             doc="each essay also becomes its own booklet in build/essays/"),
     }),
     # --- end of the Kobo and booklet block ---
+    "words": Field((dict,), doc="your own text for any word pamphlet writes, by its key "
+                   "(see wording.py)"),
 })
 
 PRINT_FIELDS = SPEC_SCHEMA.fields["print"].fields
@@ -240,6 +244,7 @@ class Spec:
     site: SiteSettings = SiteSettings()
     booklet: bool = False  # synthesised by booklets.py for one essay: path is the essay's
     # --- end of the Kobo and booklet block ---
+    words: dict = field(default_factory=dict)  # the [words] table, checked (wording.py)
 
     @property
     def gate(self) -> Gate:
@@ -350,6 +355,8 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     printing = _printing(values["print"], "print" in data, values.get("lang"), spec_path,
                          locator, diagnostics)
     check_event_kit(values, spec_path, locator, diagnostics)
+    words = check_words(data["words"], values["lang"], spec_path, locator, diagnostics) \
+        if isinstance(data.get("words"), dict) else {}
     if values.get("essays") is None and "select" not in data:
         diagnostics.error("P117", "the spec names no essays", spec_path, 1,
                           hint="list slugs in 'essays = [...]', or choose by tags in [select]")
@@ -366,7 +373,8 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
                                                     tuple(entry["sections"]))
                                 for slug, entry in values["essay"].items()},
         locator=locator, file_size_mb=limit, url=values.get("url"),
-        ebook=EbookSettings(**values["ebook"]), site=SiteSettings(**values["site"]))
+        ebook=EbookSettings(**values["ebook"]), site=SiteSettings(**values["site"]),
+        words=words)
 
 
 def _selection(values: dict) -> Selection:

@@ -36,8 +36,9 @@ def essay_view(root: Path, slug: str) -> EssayView | None:
     if essay is None:
         return EssayView(slug, slug, None, list(diagnostics))
     try:
-        spec = spec_from_data({"title": essay.title, "essays": [slug], "lang": _lang(root)},
-                              root / SPEC_NAME, TomlLocator(""))
+        lang, words = _language(root)
+        spec = spec_from_data({"title": essay.title, "essays": [slug], "lang": lang,
+                               "words": words}, root / SPEC_NAME, TomlLocator(""))
         chapter = assemble(spec, (essay,), diagnostics).chapters[0]
         images = {path.relative_to(spec.root).as_posix():
                   "/files/" + quote(path.relative_to(spec.root).as_posix())
@@ -49,12 +50,14 @@ def essay_view(root: Path, slug: str) -> EssayView | None:
     return EssayView(slug, essay.title, html, list(diagnostics))
 
 
-def _lang(root: Path) -> str:
-    """The project's language (its pamphlet.toml's), for essays that name none."""
+def _language(root: Path) -> tuple[str, dict]:
+    """The project's language and own words (its pamphlet.toml's): the reading view shows
+    an essay as the book would."""
     try:
-        return load_spec(root / SPEC_NAME).lang
+        spec = load_spec(root / SPEC_NAME)
+        return spec.lang, spec.words
     except PamphletError:
-        return "en"
+        return "en", {}
 
 
 def spec_names(root: Path) -> list[str]:

@@ -18,7 +18,7 @@ from .model import Site, site_model
 from .pages import write_pages
 from .records import FORMAT, link_file
 from .shard import MANIFEST, prepare_folder
-from .trust import check_record, clean_essay_page, read_record_text
+from .trust import check_record, clean_essay_page, read_record_text, site_words
 
 MARKER = ".pamphlet-site"
 
@@ -31,7 +31,7 @@ def gather(folders: list[Path], out: Path, base_url: str | None = None,
     manifests = [read_manifest(folder) for folder in folders]
     check_shards(folders, manifests)
     records = [record for folder in folders for record in _records(folder, diagnostics)]
-    site = site_model(manifests[0]["site"], records)
+    site = site_model(manifests[0]["site"], records, site_words(manifests[0]))
     prepare_folder(out, MARKER, "a site", make=False)
     scratch = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
     try:
@@ -77,7 +77,8 @@ def check_shards(folders: list[Path], manifests: list[dict]) -> None:
     elif problem := _not_each_once([m["part"][0] for m in manifests], counts.pop()):
         problems.error("T102", f"the shards are not every share once: {problem}", folders[0],
                        hint="gather exactly the folders of shards 1/N to N/N of one run")
-    if len({(m["units"], m["site"]) for m in manifests}) > 1:
+    if len({(m["units"], m["site"], repr((m.get("lang"), m.get("words"))))
+            for m in manifests}) > 1:
         problems.error("T103", "the shards were made from different versions of the project "
                        "(their specs and essays differ)", folders[0],
                        hint="build every shard from the same commit, then gather them")

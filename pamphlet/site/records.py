@@ -14,6 +14,7 @@ import os
 import re
 import shutil
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import quote
 
@@ -27,8 +28,9 @@ from ..text.markup import EPUB_NS, linked_slugs, render_body, smarten
 from ..project.spec import Spec
 from ..text.sanitiser import ncname
 from ..locale.scripts import direction
+from ..locale.words import Words
 
-FORMAT = 2  # of records and shard folders; a change makes every record stale
+FORMAT = 3  # of records and shard folders; a change makes every record stale
 THUMB_HEIGHT = 360  # pixels: twice the largest the pages show, for sharp phone screens
 MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip",
                ".kepub.epub": "application/kepub+zip"}
@@ -41,12 +43,17 @@ def media_type(name: str) -> str:
     return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
 
 
-def label(name: str, stem: str) -> str:
+def label(name: str, stem: str, words: Words = Words()) -> str:
     """What a download is, in words."""
     rest = name[len(stem):]
-    return {".pdf": "Reading PDF", "-print.pdf": "Print PDF (imposed for folding)",
-            "-print-bw.pdf": "Print PDF, black and white", ".epub": "EPUB",
-            ".kepub.epub": "Kobo edition (kepub)"}.get(rest, name)
+    labels = {".pdf": lambda: words.pgettext("download_reading", "Reading PDF"),
+              "-print.pdf": lambda: words.pgettext("download_print",
+                                                   "Print PDF (imposed for folding)"),
+              "-print-bw.pdf": lambda: words.pgettext("download_print_bw",
+                                                      "Print PDF, black and white"),
+              ".epub": lambda: "EPUB",
+              ".kepub.epub": lambda: words.pgettext("download_kobo", "Kobo edition (kepub)")}
+    return labels[rest]() if rest in labels else name
 
 
 def href(*parts: str) -> str:
@@ -87,32 +94,39 @@ def iso_date(value) -> str | None:
 
 # ---- a spec: the pamphlet or packet -------------------------------------------------------
 
-def spec_record(pamphlet: Pamphlet, built: list[Path], work: Path, plans: dict[str, str]) -> dict:
-    """The record of a built spec, with its downloads and cover (see `downloads`)."""
+def spec_record(pamphlet: Pamphlet, built: list[Path], work: Path, plans: dict[str, str],
+                words: Words = Words()) -> dict:
+    """The record of a built spec, with its downloads and cover (see `downloads`): what the
+    site writes of it (its credit, date, meeting) in the site's `words`; its own texts
+    (title, chapters) as they are."""
     spec = pamphlet.spec
-    files, cover = downloads(built, work, spec.stem, plans)
+    files, cover = downloads(built, work, spec.stem, plans, words=words)
+    pamphlet = replace(pamphlet, spec=replace(spec, lang=words.lang, words=dict(
+        words.overrides)), layers=())
     return {
         "kind": "packet" if spec.path.parent.name == "packets" else "pamphlet",
         "name": spec.stem, "title": pamphlet.title, "subtitle": pamphlet.subtitle,
         "description": pamphlet.description, "credit": pamphlet.credit,
-        "people": list(pamphlet.people), "lang": pamphlet.lang, "dir": pamphlet.dir,
+        "people": list(pamphlet.people), "lang": spec.lang, "dir": direction(spec.lang),
         "date": pamphlet.date, "iso_date": iso_date(spec.date), "identifier": pamphlet.identifier,
         "tags": list(pamphlet.tags), "event": _event(pamphlet),
         "publisher": spec.colophon.publisher, "license": spec.colophon.license,
-        "chapters": [{"slug": c.essay.slug, "title": c.title, "byline": c.byline}
-                     for c in pamphlet.chapters],
+        "chapters": [{"slug": c.essay.slug, "title": c.title, "byline": c.byline,
+                      "lang": c.lang, "dir": c.dir} for c in pamphlet.chapters],
         "downloads": files, "cover": cover,
     }
 
 
 def downloads(built: list[Path], work: Path, stem: str, plans: dict[str, str],
-              folder: tuple[str, ...] = ()) -> tuple[list[dict], dict | None]:
+              folder: tuple[str, ...] = (), words: Words = Words()
+              ) -> tuple[list[dict], dict | None]:
     """The downloads of a build, linked into `work/files/<folder>/`, and its cover into
     `work/covers/<folder>/` (the EPUB's own cover raster, and a thumbnail made from it)."""
     found = []
     for path in built:
         link_file(path, work.joinpath("files", *folder, path.name))
-        found.append({"href": href("files", *folder, path.name), "label": label(path.name, stem),
+        found.append({"href": href("files", *folder, path.name),
+                      "label": label(path.name, stem, words),
                       "type": media_type(path.name), "size": path.stat().st_size,
                       "note": plans.get(path.name, "")})
     epub = next((p for p in built if p.name == f"{stem}.epub"), None)
@@ -123,11 +137,8 @@ def _event(pamphlet: Pamphlet) -> dict | None:
     event = pamphlet.event
     if event is None:
         return None
-    when = ", ".join(p for p in (pamphlet.event_date, event.time) if p)
-    rows = [(label, value) for label, value in (
-        ("Meeting", event.name), ("When", when), ("Where", event.place), ("Host", event.host),
-        ("Contact", event.contact)) if value]
-    return {"name": event.name, "when": when, "rows": rows, "agenda": list(event.agenda)}
+    return {"name": event.name, "when": pamphlet.event_when or "",
+            "rows": [list(row) for row in pamphlet.event_rows], "agenda": list(event.agenda)}
 
 
 def save_cover(epub: Path, work: Path, name: str, folder: tuple[str, ...]) -> dict | None:
@@ -190,12 +201,13 @@ def assets_digest(spec: Spec) -> str:
 
 def essay_key(path: Path, spec: Spec, slugs: set[str], assets: str) -> str:
     """What an essay's page is made from: its file, the images of source/ (`assets`), which
-    of the essays it links to exist, the book language and this version. Another essay's
+    of the essays it links to exist, the site's language and words and this version. Another essay's
     edit, or a new essay it does not link to, leaves it as it was."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     text = path.read_bytes()
     linked = linked_slugs(text.decode("utf-8", "replace"))
-    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{spec.lang}|{epoch}|{assets}".encode())
+    digest = hashlib.sha256(f"{FORMAT}|{__version__}|{spec.lang}|{sorted(spec.words.items())}|"
+                            f"{epoch}|{assets}".encode())
     digest.update(text)
     digest.update("\n".join(sorted(linked & slugs)).encode())
     return digest.hexdigest()
@@ -203,24 +215,27 @@ def essay_key(path: Path, spec: Spec, slugs: set[str], assets: str) -> str:
 
 def essay_record(path: Path, spec: Spec, slugs: list[str], work: Path,
                  diagnostics: Diagnostics) -> dict | None:
-    """The record of one essay, its images written into `work/media/`; None if unreadable."""
+    """The record of one essay, its images written into `work/media/`; None if unreadable.
+    What the site writes of it is in the language and [words] of `spec`, the site's."""
     from ..outputs.epub import essay_document
 
     essay = read_essay(path, diagnostics)
     if essay is None:
         return None
     anchors = {slug: _anchor(slug) for slug in slugs}
-    body = render_body(essay, spec.root, diagnostics, anchors, anchors.get(essay.slug),
-                       gate=spec.gate)
     lang = essay.lang or spec.lang
-    chapter = Chapter(1, essay, body, lang, smarten(essay.title),
-                      smarten(essay.subtitle) if essay.subtitle else None)
+    body = render_body(essay, spec.root, diagnostics, anchors, anchors.get(essay.slug),
+                       gate=spec.gate, lang=lang)
+    words = Words.for_language(spec.lang, spec.words)
+    chapter = Chapter(1, essay, body, lang, smarten(essay.title, lang),
+                      smarten(essay.subtitle, lang) if essay.subtitle else None, words=words)
     xhtml, images = essay_document(chapter, spec, diagnostics)
     names = {name: _save_media(work, data, name) for name, data, _ in images}
     return {
         "slug": essay.slug, "title": chapter.title, "subtitle": chapter.subtitle,
         "authors": list(essay.authors), "byline": chapter.byline, "lang": lang,
-        "dir": direction(lang), "date": format_date(essay.date), "iso_date": iso_date(essay.date),
+        "dir": direction(lang), "date": format_date(essay.date, spec.lang),
+        "iso_date": iso_date(essay.date),
         "source_line": chapter.source_line, "tags": list(essay.tags),
         "summary": _summary(essay, body.html), "html": web_html(xhtml, names, anchors),
         "downloads": [], "cover": None, "media": sorted({n[len("../"):] for n in names.values()}),
@@ -234,7 +249,7 @@ def _anchor(slug: str) -> str:
 def _summary(essay: Essay, body: str) -> str:
     """The essay's own summary, or the first forty words of its text as rendered."""
     if essay.summary:
-        return smarten(essay.summary)
+        return smarten(essay.summary, essay.lang)
     tree = etree.fromstring(f"<div>{body}</div>")  # notes are apart, their calls empty
     words = " ".join("".join(p.itertext()) for p in tree.iter("p")).split()
     return " ".join(words[:40]) + (" …" if len(words) > 40 else "")

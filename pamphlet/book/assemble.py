@@ -118,11 +118,11 @@ class Pamphlet:
 
     @property
     def title(self) -> str:
-        return smarten(self.spec.title)
+        return smarten(self.spec.title, self.lang)
 
     @property
     def subtitle(self) -> str | None:
-        return smarten(self.spec.subtitle) if self.spec.subtitle else None
+        return smarten(self.spec.subtitle, self.lang) if self.spec.subtitle else None
 
     @property
     def lang(self) -> str:

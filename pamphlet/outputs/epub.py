@@ -76,7 +76,8 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Di
                                      content=data))
     words = pamphlet.words
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title=words.pgettext("contents", "Contents"))
+    nav = epub.EpubNav(title=words.pgettext("contents", "Contents"),
+                       direction="rtl" if pamphlet.dir == "rtl" else None)
     book.add_item(nav)
     book.spine = [documents[0], documents[1], nav, *documents[2:]]
     options = {"raise_exceptions": True, "mtime": build_time(),
@@ -204,7 +205,7 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
     # Each text by the name of its document: the anchor, never the slug, so that no essay's
     # file name can make an invalid name or take the place of the nav, Sources or colophon.
     images = {relative: name for relative, (name, _, _) in image_files.items()}
-    bodies = {chapter.anchor: essay_section(chapter, pamphlet.lang, images)
+    bodies = {chapter.anchor: essay_section(chapter, pamphlet.lang, images, words)
               for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
         bodies["introduction"] = (f'<section id="introduction" epub:type="introduction" '
@@ -274,15 +275,17 @@ def labelled(words: Words, label: str, value: str) -> str:
            f"{escape(value)}{tail.replace(chr(0), escape(label))}"
 
 
-def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str]) -> str:
+def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str],
+                  words: Words | None = None) -> str:
     """One essay as the e-book writes it; `images` maps each image's path to its address (the
-    book's file name, or the serve app's URL)."""
+    book's file name, or the serve app's URL); `words` are the book's (by default, those the
+    chapter was assembled with)."""
     head = [f'<header><h1 class="essay-title">{escape(chapter.title)}</h1>']
     if chapter.subtitle:
         head.append(f'<p class="subtitle">{escape(chapter.subtitle)}</p>')
     if chapter.byline:
         head.append(f'<p class="author">{escape(chapter.byline)}</p>')
-    words = chapter.words
+    words = words or chapter.words
     excerpt = escape(words.pgettext("excerpts", "Excerpts.")) + " " if chapter.excerpt else ""
     own = "" if book_lang == chapter.lang else \
         f' lang="{escape(book_lang)}" xml:lang="{escape(book_lang)}" dir="{direction(book_lang)}"'

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from .. import __version__
 from ..diagnostics import Diagnostics
 from ..project.essays import Essay, Source
+from .cite import cite, cites, uncited, unmarked
+from .citeplace import cite_as as cite_as_words, references as references_words
 from ..text.excerpt import keep_sections
 from ..text.markcache import MarkupCache
 from ..text.markup import Body, link_across, render_body, smarten
@@ -36,6 +38,7 @@ class Chapter:
     questions: tuple[str, ...] = ()  # discussion questions, as inline XHTML
     excerpt: bool = False  # only some sections are kept
     words: Words = field(default_factory=Words)  # the book's, for the lines it writes
+    source_entry: str | None = None  # its Sources entry in the [citations] style, as XHTML
 
     @property
     def anchor(self) -> str:
@@ -71,6 +74,8 @@ class Pamphlet:
     intro: Body | None = None
     generator: str = f"pamphlet {__version__}"
     layers: tuple[bytes, ...] = ()  # the layout's own catalogs, compiled (layouts.py)
+    references: Body | None = None  # the book's bibliography ([citations] placement = "book")
+    cite_as: str | None = None  # how to cite the pamphlet, in the [citations] style (XHTML)
 
     @property
     def words(self) -> Words:
@@ -78,6 +83,16 @@ class Pamphlet:
         spec's [words] over pamphlet's (locale/words.py)."""
         return Words(self.spec.lang, Words.for_language("", self.spec.words).overrides,
                      self.layers)
+
+    @property
+    def references_title(self) -> str:
+        """The heading of the works cited, as the spec names it, else in its language."""
+        return self.spec.citations.title or references_words(self.words)
+
+    @property
+    def cite_as_label(self) -> str:
+        """The colophon's label for how to cite the pamphlet, in its language."""
+        return cite_as_words(self.words)
 
     @property
     def event(self):
@@ -204,8 +219,22 @@ def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics,
         documents.append(intro)
     bodies = link_across(documents, diagnostics)
     chapters = [replace(chapter, body=body) for chapter, body in zip(chapters, bodies)]
-    return replace(book, chapters=tuple(chapters),
-                   intro=bodies[-1] if intro is not None else None)
+    intro_body = unmarked(bodies[-1]) if intro is not None else None
+    if not cites(spec, essays):
+        uncited([(c.body, c.essay) for c in chapters], diagnostics)
+        return replace(book, chapters=tuple(replace(c, body=unmarked(c.body)) for c in chapters),
+                       intro=intro_body)
+    store = cache.sibling("citations") if cache is not None else None
+    people = spec.editors or spec.authors or tuple(
+        dict.fromkeys(a for essay in essays for a in essay.authors))
+    cited = cite(spec, [(c.body, c.essay, c.anchor) for c in chapters], diagnostics, store,
+                 people)
+    if store is not None:
+        store.prune()
+    chapters = [replace(chapter, body=body, source_entry=cited.sources.get(chapter.anchor))
+                for chapter, body in zip(chapters, cited.bodies)]
+    return replace(book, chapters=tuple(chapters), intro=intro_body,
+                   references=cited.references, cite_as=cited.cite_as)
 
 
 def _chapter(number: int, essay: Essay, spec: Spec, slugs: dict[str, str],

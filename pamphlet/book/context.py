@@ -42,6 +42,8 @@ def _pamphlet(pamphlet: Pamphlet) -> dict[str, Any]:
         # the layout's page numbers: the counter style `pamphlet-digits`.
         "digits": list(digit_symbols(pamphlet.lang) or ""),
         "intro": pamphlet.intro is not None,
+        "references": pamphlet.references is not None, "cite_as": pamphlet.cite_as,
+        "references_title": pamphlet.references_title, "cite_as_label": pamphlet.cite_as_label,
         "chapters": [_chapter(chapter) for chapter in pamphlet.chapters],
         # The spec's own tables, as layouts have always reached them.
         "spec": {"cover": cover, "colophon": _record(spec.colophon), "pdf": _record(spec.pdf),
@@ -64,6 +66,7 @@ def _chapter(chapter: Chapter) -> dict[str, Any]:
         "summary": essay.summary, "license": essay.license,
         "source": _record(essay.source) if essay.source else None,
         "source_line": chapter.source_line, "citation": chapter.citation,
+        "source_entry": chapter.source_entry,  # XHTML, in the [citations] style
         "intro": chapter.intro, "questions": list(chapter.questions), "excerpt": chapter.excerpt,
     }
 

@@ -257,3 +257,19 @@ def test_the_wheel_carries_the_catalogs_compiled(tmp_path, monkeypatch):
     finally:
         words_module.catalog.cache_clear()
         words_module._translations.cache_clear()
+
+
+def test_no_text_can_stand_in_for_a_quotation_mark(tmp_path):
+    """The marks the conversion leaves for quotation marks are noncharacters: an essay that
+    holds one loses it (E212), and a spec's field never makes one into a quote."""
+    from pamphlet.diagnostics import Diagnostics
+    from pamphlet.project.essays import read_essay
+    from pamphlet.text.sanitiser import inline_markdown
+
+    essay = tmp_path / "planted.md"
+    essay.write_text(f"---\ntitle: T\n---\n\nA {quotes.OPEN_DOUBLE}mark{quotes.CLOSE_DOUBLE}.\n",
+                     encoding="utf-8")
+    diagnostics = Diagnostics()
+    read = read_essay(essay, diagnostics)
+    assert [d.code for d in diagnostics] == ["E212"] and "A mark." in read.body
+    assert inline_markdown(f"{quotes.OPEN_DOUBLE}x{quotes.CLOSE_SINGLE}", "de") == "<p>x</p>"

@@ -34,7 +34,7 @@ from markupsafe import Markup, escape
 from ..diagnostics import Diagnostics, fail
 from ..locale.formats import number
 from ..locale.tags import candidates
-from ..locale.words import Words, compile_po, fill
+from ..locale.words import CatalogError, Words, compile_po, fill
 from ..store.paths import BUILTIN_LAYOUTS, Gate, Refused, ignored, present
 from ..project.schema import did_you_mean
 
@@ -93,10 +93,11 @@ class Layout:
                 found.append(compile_po(self.read(self.gate.check(path, what="catalog"))))
             except Refused as refused:
                 diagnostics.extend(refused.diagnostics)
-            except ValueError as error:
+            except CatalogError as error:
                 diagnostics.error("L405", f"the layout's catalog cannot be read: {_short(error)}",
-                                  path, hint="write it as a gettext .po file, in UTF-8, as "
-                                  "pamphlet's own catalogs are (pamphlet/locale/messages/)")
+                                  path, error.line, hint="write it as a gettext .po file, in "
+                                  "UTF-8, as pamphlet's own catalogs are "
+                                  "(pamphlet/locale/messages/)")
         return tuple(found)
 
     def render(self, template: str, words: Words | None = None, **context) -> str:

@@ -62,16 +62,26 @@ def catalog(name: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(io.BytesIO(compile_po((MESSAGES / f"{name}.po").read_bytes())))
 
 
+class CatalogError(ValueError):
+    """A .po file Babel cannot read: what is wrong, and on which line (from 1), if known."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.line = line
+
+
 def compile_po(data: bytes) -> bytes:
     """A .po file's bytes compiled as a .mo file (fuzzy and empty translations left out);
-    ValueError when it is not a catalog Babel can read."""
+    CatalogError when it is not a catalog Babel can read."""
     from babel.messages.mofile import write_mo  # (only a checkout, or a layout's catalog)
-    from babel.messages.pofile import read_po
+    from babel.messages.pofile import PoFileError, read_po
 
     try:
         messages = read_po(io.BytesIO(data), abort_invalid=True)
-    except Exception as error:  # Babel raises its own PoFileError, and others on odd bytes
-        raise ValueError(str(error) or type(error).__name__) from None
+    except PoFileError as error:
+        raise CatalogError(re.sub(r" on \d+$", "", str(error)), error.lineno + 1) from None
+    except Exception as error:  # undecodable bytes, and whatever else Babel meets
+        raise CatalogError(str(error) or type(error).__name__) from None
     buffer = io.BytesIO()
     write_mo(buffer, messages)
     return buffer.getvalue()

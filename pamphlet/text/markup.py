@@ -41,7 +41,7 @@ from .callouts import CalloutsAndCaptions
 from .markcache import MarkupCache
 from ..store.paths import Gate, Refused
 from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree,
-                        inline_markdown, inner_xml, ncname, not_a_block)
+                        inline_markdown, inner_xml, ncname, not_a_block, one_line)
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -159,7 +159,7 @@ def smarten(text: str, lang: str | None = None) -> str:
                                          create_parent="div")
     for unsafe in tree.iter(*UNSAFE_ELEMENTS):  # a <script> in a title leaves no text behind
         unsafe.drop_tree()
-    return " ".join(_text(tree).split())
+    return one_line(_text(tree))
 
 
 def link_across(documents: list[tuple[Body, Essay]], diagnostics: Diagnostics) -> list[Body]:

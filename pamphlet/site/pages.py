@@ -34,7 +34,8 @@ def environment(words: Words = Words()) -> jinja2.Environment:
     # The formats' own names, in every language.
     env.filters["kind"] = lambda media: {"application/pdf": "PDF",
                                          "application/epub+zip": "EPUB",
-                                         "application/kepub+zip": "Kobo EPUB"}.get(media, media)
+                                         "application/kepub+zip": "Kobo EPUB",
+                                         "text/calendar": "iCalendar"}.get(media, media)
     return env
 
 

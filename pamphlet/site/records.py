@@ -34,7 +34,7 @@ from ..locale.words import Words
 FORMAT = 3  # of records and shard folders; a change makes every record stale
 THUMB_HEIGHT = 360  # pixels: twice the largest the pages show, for sharp phone screens
 MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip",
-               ".kepub.epub": "application/kepub+zip"}
+               ".kepub.epub": "application/kepub+zip", ".ics": "text/calendar"}
 
 
 def media_type(name: str) -> str:
@@ -52,8 +52,14 @@ def label(name: str, stem: str, words: Words = Words()) -> str:
                                                    "Print PDF (imposed for folding)"),
               "-print-bw.pdf": lambda: words.pgettext("download_print_bw",
                                                       "Print PDF, black and white"),
+              "-press.pdf": lambda: words.pgettext("download_press",
+                                                   "Print-shop PDF (with bleed)"),
+              "-cover.pdf": lambda: words.pgettext("download_cover", "Wraparound cover (PDF)"),
+              "-test-sheet.pdf": lambda: words.pgettext("download_test_sheet",
+                                                        "Printer test sheet (PDF)"),
               ".epub": lambda: "EPUB",
-              ".kepub.epub": lambda: words.pgettext("download_kobo", "Kobo edition (kepub)")}
+              ".kepub.epub": lambda: words.pgettext("download_kobo", "Kobo edition (kepub)"),
+              ".ics": lambda: words.pgettext("download_calendar", "Calendar event")}
     return labels[rest]() if rest in labels else name
 
 

@@ -244,12 +244,15 @@ NAMES = {"pamphlet", "weasyprint", "epub", "kepub", "kobo", "charis", "noto", "h
 
 def english_words(root: Path) -> set[str]:
     """The words of four letters or more a reader is shown in the book at `root`: in the
-    reading PDF's document, in every document of its e-book and every page of its site, with
-    their alt, title and aria-label attributes (style sheets and scripts left out)."""
+    reading PDF's document, the print PDF with its instruction page, every document of its
+    e-book and of its Kobo edition and every page of its site, with their alt, title and
+    aria-label attributes (style sheets and scripts left out)."""
     with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
         documents = [book.read(name) for name in book.namelist() if name.endswith(".xhtml")]
+    with zipfile.ZipFile(root / "build" / "site" / "files" / "pamphlet.kepub.epub") as kobo:
+        documents += [kobo.read(name) for name in kobo.namelist() if name.endswith(".xhtml")]
     documents += [page.read_bytes() for page in (root / "build" / "site").rglob("*.html")]
-    text = []
+    text = [flat(pdf_text(root / "build" / "pamphlet-print.pdf"))]
     for document in [frame_texts(root)[0].encode(), *documents]:
         tree = html.fromstring(document)
         etree.strip_elements(tree, "{*}style", "style", "{*}script", "script", with_tail=False)

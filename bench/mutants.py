@@ -121,7 +121,7 @@ MUTANTS = [
            ("tests/test_markup.py",), "print_html"),
     # assemble and the outputs: the titles as printed, the running heads.
     Mutant("assemble: titles without smart typography", "pamphlet/book/assemble.py",
-           "    title = smarten(essay.title)\n", "    title = essay.title\n",
+           "    title = smarten(essay.title, lang)\n", "    title = essay.title\n",
            ("tests/test_pdf.py",), "contents_page_numbers"),
     Mutant("epub: nav shows raw titles", "pamphlet/outputs/epub.py",
            "toc.append(epub.Link(item.file_name, chapter.title,",
@@ -185,6 +185,13 @@ MUTANTS = [
     Mutant("layouts: lipsum left in the globals", "pamphlet/book/layouts.py",
            'env.globals.pop("lipsum", None)', "pass",
            ("tests/test_trust.py",), "lipsum"),
+    # the book's words: a collective's text is text, a count takes the language's plural.
+    Mutant("layouts: a template's words marked safe unescaped", "pamphlet/book/layouts.py",
+           "    return Markup(fill(str(escape(text)),", "    return Markup(fill(str(text),",
+           ("tests/test_messages.py",), "escape"),
+    Mutant("words: a count's form as English picks it", "pamphlet/locale/words.py",
+           ".npgettext(key, singular, plural, n)", ".npgettext(key, singular, plural, min(n, 2))",
+           ("tests/test_messages.py",), "plural_words"),
 ]
 
 

@@ -83,9 +83,8 @@ def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
     result = result or BuildResult()
     try:
         result.spec = spec
-        pamphlet = _pamphlet(spec, result.diagnostics, encoding, _markup_cache(spec, out_dir))
-        layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
-                             spec.gate)
+        pamphlet, layout = _pamphlet(spec, result.diagnostics, encoding,
+                                     _markup_cache(spec, out_dir))
         out = output_folder(spec.path, out_dir)
         result.outputs = _made(spec, pamphlet, layout, out, cache_key, result, jobs, progress)
     except PamphletError as error:
@@ -127,7 +126,7 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
         made()
         ebook.start(pdf.starts)  # if it has not started yet (the whole render)
         if spec.printing:
-            _print_outputs(spec, pdf, scratch, result)
+            _print_outputs(pamphlet, pdf, scratch, result)
             made()
         kit_outputs(spec, pamphlet, layout, pdf, scratch, result.diagnostics, result.notes)
         made()
@@ -245,14 +244,18 @@ def time_limit(spec: Spec):
 
 
 def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str,
-              cache: MarkupCache | None = None) -> Pamphlet:
+              cache: MarkupCache | None = None) -> tuple[Pamphlet, Layout]:
+    """The pamphlet, assembled with its layout's words, and the layout."""
     essays = select(spec, diagnostics, encoding)
     diagnostics.raise_if_errors()
-    pamphlet = assemble(spec, essays, diagnostics, cache)
+    layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
+                         spec.gate)
+    pamphlet = assemble(spec, essays, diagnostics, cache,
+                        layout.catalogs(spec.lang, diagnostics))
     if cache is not None:
         cache.prune()  # the entries of essays that changed, or left the selection
     diagnostics.raise_if_errors()
-    return pamphlet
+    return pamphlet, layout
 
 
 def _markup_cache(spec: Spec, out_dir: Path | None) -> MarkupCache | None:
@@ -310,14 +313,16 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
     return best
 
 
-def _print_outputs(spec: Spec, pdf: PdfResult, scratch: Path, result: BuildResult) -> None:
-    """The imposed PDF, its grayscale twin, and the print plan."""
+def _print_outputs(pamphlet: Pamphlet, pdf: PdfResult, scratch: Path,
+                   result: BuildResult) -> None:
+    """The imposed PDF, its grayscale twin, and the print plan (in the book's language)."""
+    spec, words = pamphlet.spec, pamphlet.words
     settings = spec.printing
     if settings.scheme == "perfect":  # the pages stay in reading order, the cover apart
         block = write_block(pdf.path, scratch / f"{spec.stem}-print.pdf", settings)
         if "print-bw" in settings.variants:
             grayscale_pdf(block.path, scratch / f"{spec.stem}-print-bw.pdf")
-        result.notes.append(perfect_plan(pdf.pages, settings))
+        result.notes.append(perfect_plan(pdf.pages, settings, words))
         return
     check_fits(settings, spec.pdf.page_size, result.diagnostics, (spec.path, spec.line_of("print")))
     preface = None
@@ -326,12 +331,12 @@ def _print_outputs(spec: Spec, pdf: PdfResult, scratch: Path, result: BuildResul
         plan = impose(settings.scheme, pdf.pages, pdf.back_matter, settings.signature)
         sheets = len(plan.sheets)
         preface = scratch / ".instructions.pdf"
-        instruction_page(spec.title, "", instructions(settings, sheets, name),
-                         (size[1], size[0]) if plan.landscape else size, preface)
+        instruction_page(pamphlet.title, "", instructions(settings, sheets, name, words),
+                         (size[1], size[0]) if plan.landscape else size, preface, words)
     imposed = impose_pdf(pdf.path, settings, scratch / f"{spec.stem}-print.pdf",
                          pdf.back_matter, spec.pdf.page_size, preface)
     result.imposed = imposed
     if "print-bw" in settings.variants:
         grayscale_pdf(imposed.path, scratch / f"{spec.stem}-print-bw.pdf")
     result.notes.append(print_plan(imposed.pages, imposed.padded, imposed.sheets, imposed.sides,
-                                   imposed.sheet_name, settings))
+                                   imposed.sheet_name, settings, words))

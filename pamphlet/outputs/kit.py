@@ -35,7 +35,7 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
         elif name.endswith("-test-sheet.pdf"):
             write_test_sheet(settings, spec.pdf.page_size, target)
         else:
-            write_calendar(spec, pamphlet.identifier, target)
+            write_calendar(spec, pamphlet.identifier, target, pamphlet.words)
 
 
 def press_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,

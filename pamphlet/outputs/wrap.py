@@ -22,7 +22,8 @@ from ..book.assemble import Pamphlet
 from ..store.atomic import atomic_output
 from ..diagnostics import Diagnostics, fail
 from ..book.layouts import Layout
-from ..locale.plural import ngettext
+from ..locale.formats import millimetres
+from ..locale.words import Words
 from ..project.printing import Paper, PrintSettings, padded, page_multiple
 from .impose import PAGE_SIDE, variant_identifier
 from ..engine.pdf import PdfResult, render_template
@@ -70,16 +71,23 @@ def write_block(source: Path, target: Path, settings: PrintSettings) -> PdfResul
     return PdfResult(target, len(writer.pages))
 
 
-def perfect_plan(reading_pages: int, settings: PrintSettings) -> str:
-    """The print plan's line for a perfect-bound book whose reading PDF has `reading_pages`."""
+def perfect_plan(reading_pages: int, settings: PrintSettings, words: Words = Words()) -> str:
+    """The print plan's line for a perfect-bound book whose reading PDF has `reading_pages`,
+    in the book's language."""
     paper = settings.paper or DEFAULT_PAPER
     pages, blanks = block_pages(reading_pages, settings)
-    added = ngettext(" (with {n} blank at the end)", " (with {n} blank at the end)", blanks) \
-        if blanks else ""
-    return (f"{pages} pages{added} in reading order for perfect binding, both sides, spine "
-            f"on the {settings.binding} ({paper.spine(pages) / _MM:.1f}mm); the wraparound "
-            "cover is printed apart; "
-            + ngettext("{n} copy", "{n} copies", settings.copies))
+    side = words.pgettext("side_right", "right") if settings.binding == "right" else \
+        words.pgettext("side_left", "left")
+    shown = words.npgettext("plan_pages", "%(num)s page", "%(num)s pages", pages)
+    if blanks:
+        shown += " " + words.npgettext("plan_blank", "(with %(num)s blank)",
+                                       "(with %(num)s blank)", blanks)
+    return words.pgettext(
+        "plan_perfect", "%(pages)s in reading order for perfect binding, both sides, spine on "
+        "the %(side)s (%(spine)s); the wraparound cover is printed apart; %(copies)s",
+        pages=shown, side=side, spine=millimetres(paper.spine(pages) / _MM, words.lang),
+        copies=words.npgettext("plan_copies", "%(num)s copy", "%(num)s copies",
+                               settings.copies))
 
 
 def too_wide(page_width: float, spine: float, bleed: float) -> bool:

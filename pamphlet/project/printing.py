@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostics, shorten
-from ..locale.plural import ngettext
+from ..locale.words import Words
 
 _MM = 72 / 25.4
 SHEETS = {  # portrait width, height in points
@@ -125,48 +125,93 @@ def sheet_size(settings: PrintSettings, page_size: str) -> tuple[str, tuple[floa
 
 
 def print_plan(pages: int, padded: int, sheets: int, sides: int, sheet_name: str,
-               settings: PrintSettings) -> str:
-    """One line a copy shop understands: what to print, how, and how much paper."""
+               settings: PrintSettings, words: Words = Words()) -> str:
+    """One line a copy shop understands, in the book's language: what to print, how, and
+    how much paper."""
     copies = settings.copies
     total = sheets * copies
-    flip = "flip on short edge" if settings.duplex == "short-edge" else "flip on long edge"
-    blanks = f" (with {padded - pages} blank)" if padded > pages else ""
-    paper = f"{sheets} sheet{'s' if sheets != 1 else ''} of {sheet_name}"
-    if settings.scheme == "minizine":
-        how = "one side; fold in half lengthwise, cut the middle of the fold, fold into a booklet"
-    elif settings.scheme == "2up":
-        how = "one side, two pages a side; cut or fold as you like"
-    elif settings.scheme == "cutstack":
-        how = (f"duplex, {flip}; cut the pile across the middle, put the top halves on the "
-               "bottom halves, fold, staple")
-    else:
-        how = f"duplex, {flip}; fold, nest, staple"
-    return (f"{padded} pages{blanks} → {paper}, {how}; "
-            f"{copies} cop{'ies' if copies != 1 else 'y'} = {total} sheet{'s' if total != 1 else ''}")
+    # TRANSLATORS: the print plan is one line for a copy shop: "28 pages (with 2 blank) → 7
+    # sheets of A4, duplex, flip on short edge; fold, nest, staple; 30 copies = 210 sheets".
+    how = {
+        "minizine": lambda: words.pgettext(
+            "plan_minizine", "one side; fold in half lengthwise, cut the middle of the fold, "
+            "fold into a booklet"),
+        "2up": lambda: words.pgettext("plan_2up", "one side, two pages a side; cut or fold as "
+                                      "you like"),
+        "cutstack": lambda: words.pgettext(
+            "plan_cutstack", "duplex, %(flip)s; cut the pile across the middle, put the top "
+            "halves on the bottom halves, fold, staple", flip=_flip(settings, words)),
+    }.get(settings.scheme, lambda: words.pgettext(
+        "plan_saddle", "duplex, %(flip)s; fold, nest, staple", flip=_flip(settings, words)))()
+    shown = words.npgettext("plan_pages", "%(num)s page", "%(num)s pages", padded)
+    if padded > pages:
+        shown += " " + words.npgettext("plan_blank", "(with %(num)s blank)",
+                                       "(with %(num)s blank)", padded - pages)
+    return words.pgettext(
+        "plan_line", "%(pages)s → %(paper)s, %(how)s; %(copies)s = %(total)s", pages=shown,
+        paper=words.npgettext("plan_sheets", "%(num)s sheet of %(paper)s",
+                              "%(num)s sheets of %(paper)s", sheets, paper=sheet_name),
+        how=how, copies=words.npgettext("plan_copies", "%(num)s copy", "%(num)s copies", copies),
+        total=words.npgettext("plan_total", "%(num)s sheet", "%(num)s sheets", total))
 
 
-def instructions(settings: PrintSettings, sheets: int, sheet_name: str) -> list[str]:
+def _flip(settings: PrintSettings, words: Words) -> str:
+    if settings.duplex == "short-edge":
+        return words.pgettext("plan_flip_short", "flip on short edge")
+    return words.pgettext("plan_flip_long", "flip on long edge")
+
+
+def instructions(settings: PrintSettings, sheets: int, sheet_name: str,
+                 words: Words = Words()) -> list[str]:
     """Plain steps for printing and folding this job, for the optional instruction page."""
-    flip = "on the short edge" if settings.duplex == "short-edge" else "on the long edge"
-    steps = {
-        "saddle": [f"Print on {sheet_name}, both sides, flipping {flip}.",
-                   "Print one copy first, fold it and check the pages read 1, 2, 3.",
-                   "Fold each copy's sheets in half together, the first sheet outside.",
-                   "Staple twice on the fold, from the outside."],
-        "minizine": [f"Print on one side of {sheet_name}, landscape.",
-                     "Fold in half lengthwise, printed side out, and unfold.",
-                     "Fold in half the other way, then cut along the middle fold from the "
-                     "folded edge to the centre.",
-                     "Fold lengthwise again and push the ends together so the cut opens; "
-                     "fold the pages around the cover."],
-        "cutstack": [f"Print on {sheet_name}, both sides, flipping {flip}.",
-                     "Keep the pile in order and cut it across the middle.",
-                     "Put the pile of top halves on the pile of bottom halves.",
-                     "Fold the whole stack in half and staple on the fold."],
-        "2up": [f"Print on one side of {sheet_name}.", "Cut each sheet in half, or fold it."],
-    }
-    return steps[settings.scheme] + [
-        f"This job: {ngettext('{n} sheet', '{n} sheets', sheets)} a copy."]
+    steps = [*{"saddle": _saddle_steps, "minizine": _minizine_steps,
+               "cutstack": _cutstack_steps, "2up": _two_up_steps}[settings.scheme](
+        settings, sheet_name, words)]
+    return steps + [words.npgettext("step_job", "This job: %(num)s sheet a copy.",
+                                    "This job: %(num)s sheets a copy.", sheets)]
+
+
+def _both_sides(settings: PrintSettings, sheet_name: str, words: Words) -> str:
+    flip = words.pgettext("step_flip_short", "on the short edge") \
+        if settings.duplex == "short-edge" \
+        else words.pgettext("step_flip_long", "on the long edge")
+    return words.pgettext("step_print_both", "Print on %(paper)s, both sides, flipping "
+                          "%(flip)s.", paper=sheet_name, flip=flip)
+
+
+def _saddle_steps(settings: PrintSettings, sheet_name: str, words: Words):
+    yield _both_sides(settings, sheet_name, words)
+    yield words.pgettext("step_test_copy", "Print one copy first, fold it and check the "
+                         "pages read 1, 2, 3.")
+    yield words.pgettext("step_saddle_fold", "Fold each copy's sheets in half together, the "
+                         "first sheet outside.")
+    yield words.pgettext("step_saddle_staple", "Staple twice on the fold, from the outside.")
+
+
+def _minizine_steps(settings: PrintSettings, sheet_name: str, words: Words):
+    yield words.pgettext("step_minizine_print", "Print on one side of %(paper)s, landscape.",
+                         paper=sheet_name)
+    yield words.pgettext("step_minizine_fold", "Fold in half lengthwise, printed side out, "
+                         "and unfold.")
+    yield words.pgettext("step_minizine_cut", "Fold in half the other way, then cut along the "
+                         "middle fold from the folded edge to the centre.")
+    yield words.pgettext("step_minizine_push", "Fold lengthwise again and push the ends "
+                         "together so the cut opens; fold the pages around the cover.")
+
+
+def _cutstack_steps(settings: PrintSettings, sheet_name: str, words: Words):
+    yield _both_sides(settings, sheet_name, words)
+    yield words.pgettext("step_cutstack_cut", "Keep the pile in order and cut it across the "
+                         "middle.")
+    yield words.pgettext("step_cutstack_stack", "Put the pile of top halves on the pile of "
+                         "bottom halves.")
+    yield words.pgettext("step_cutstack_fold", "Fold the whole stack in half and staple on "
+                         "the fold.")
+
+
+def _two_up_steps(settings: PrintSettings, sheet_name: str, words: Words):
+    yield words.pgettext("step_2up_print", "Print on one side of %(paper)s.", paper=sheet_name)
+    yield words.pgettext("step_2up_cut", "Cut each sheet in half, or fold it.")
 
 
 def check_fits(settings: PrintSettings, page_size: str, diagnostics: Diagnostics, where) -> None:

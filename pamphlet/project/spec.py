@@ -15,6 +15,7 @@ Diagnostic codes of this stage:
   P125 the spec nests lists or tables too deep
   P126 the cover image has too many pixels to decode (a decompression bomb)
   P172-P176 the event kit's keys (see eventkit.py)
+  P179 a [words] text the message cannot take (see wording.py)
   R101 a bibliography is missing; R106, R107 the citation style (see styles.py)
 """
 
@@ -31,6 +32,7 @@ from .imposition import SCHEMES
 from ..store.paths import DEFAULT_LIMIT_MB, Gate, Refused, ignored, present
 from .eventkit import check_event_kit
 from .printing import VARIANTS, PrintSettings, settings_from_table
+from .wording import check_words
 from ..locale.scripts import direction
 from .styles import Style, find_style
 from .schema import (EVENT_KIT_FIELDS, MAX_NESTING, PRESS_PRINT_FIELDS, SPEC_KIT_FIELDS, Checker,
@@ -129,6 +131,8 @@ SPEC_SCHEMA = Table({
                             doc="each essay also becomes its own booklet in build/essays/"),
     }),
     # --- end of the Kobo and booklet block ---
+    "words": Field((dict,), doc="your own text for any word pamphlet writes, by its key "
+                   "(see wording.py)"),
     "citations": Table({
         "bibliography": Field((str, list), items=str, default=[],
                               doc="a .bib, CSL JSON or CSL YAML file, or a list of them"),
@@ -263,6 +267,7 @@ class Spec:
     booklet: bool = False  # synthesised by booklets.py for one essay: path is the essay's
     citations: CitationSettings = CitationSettings()
     # --- end of the Kobo and booklet block ---
+    words: dict = field(default_factory=dict)  # the [words] table, checked (wording.py)
 
     @property
     def gate(self) -> Gate:
@@ -384,6 +389,8 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     printing = _printing(values["print"], "print" in data, values.get("lang"), spec_path,
                          locator, diagnostics)
     check_event_kit(values, spec_path, locator, diagnostics)
+    words = check_words(data["words"], values["lang"], spec_path, locator, diagnostics) \
+        if isinstance(data.get("words"), dict) else {}
     citations = _citations(values["citations"], gate, spec_path, locator, diagnostics)
     if values.get("essays") is None and "select" not in data and spec_path.name != SPEC_NAME:
         # pamphlet.toml then takes every essay in source/ (as MkDocs takes every page until
@@ -404,7 +411,7 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
                                 for slug, entry in values["essay"].items()},
         locator=locator, file_size_mb=limit, url=values.get("url"),
         ebook=EbookSettings(**values["ebook"]), site=SiteSettings(**values["site"]),
-        citations=citations)
+        citations=citations, words=words)
 
 
 def _citations(values: dict, gate: Gate, path: Path, locator: TomlLocator,

@@ -74,8 +74,9 @@ def _context(root: Path, essay, spec_name: str | None, paths: dict) -> tuple:
         reachable = frozenset(e.slug for e in select(spec, Diagnostics()))
         if essay.slug in reachable:
             return spec, reachable
-    spec = spec_from_data({"title": essay.title, "essays": [essay.slug], "lang": _lang(root)},
-                          root / SPEC_NAME, TomlLocator(""))
+    lang, words = _language(root)
+    spec = spec_from_data({"title": essay.title, "essays": [essay.slug], "lang": lang,
+                           "words": words}, root / SPEC_NAME, TomlLocator(""))
     return spec, frozenset(paths)
 
 
@@ -94,12 +95,14 @@ def _essay_links(html: str, essays: tuple, spec_name: str | None) -> str:
     return re.sub(r'href="#(essay-\d{3})(-[^"]*)?"', target, html)
 
 
-def _lang(root: Path) -> str:
-    """The project's language (its pamphlet.toml's), for essays that name none."""
+def _language(root: Path) -> tuple[str, dict]:
+    """The project's language and own words (its pamphlet.toml's): the reading view shows
+    an essay as the book would."""
     try:
-        return load_spec(root / SPEC_NAME).lang
+        spec = load_spec(root / SPEC_NAME)
+        return spec.lang, spec.words
     except PamphletError:
-        return "en"
+        return "en", {}
 
 
 def spec_names(root: Path) -> list[str]:

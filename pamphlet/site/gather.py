@@ -52,10 +52,11 @@ def gather(folders: list[Path], out: Path, base_url: str | None = None,
     from .feeds import write_feeds  # (here: a site that stands needs no pages made)
     from .model import site_model
     from .pages import write_pages
+    from .trust import site_words
 
     warned = len(diagnostics.warnings)
     records = [record for folder in folders for record in _records(folder, diagnostics)]
-    site = site_model(manifests[0]["site"], records)
+    site = site_model(manifests[0]["site"], records, site_words(manifests[0]))
     del records  # the model holds what the pages need
     gathered = Gathered(len(site.pamphlets), len(site.essays), len(site.tags))
     prepare_folder(out, MARKER, "a site", make=False)
@@ -141,7 +142,8 @@ def check_shards(folders: list[Path], manifests: list[dict]) -> None:
     elif problem := _not_each_once([m["part"][0] for m in manifests], counts.pop()):
         problems.error("T102", f"the shards are not every share once: {problem}", folders[0],
                        hint="gather exactly the folders of shards 1/N to N/N of one run")
-    if len({(m["units"], m["site"]) for m in manifests}) > 1:
+    if len({(m["units"], m["site"], repr((m.get("lang"), m.get("words"))))
+            for m in manifests}) > 1:
         problems.error("T103", "the shards were made from different versions of the project "
                        "(their specs and essays differ)", folders[0],
                        hint="build every shard from the same commit, then gather them")

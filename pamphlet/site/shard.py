@@ -26,6 +26,8 @@ from ..store.atomic import atomic_output
 from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record,
                       save_record, spec_record)
 from .units import Unit, project_units, share, units_digest
+from ..locale.words import Words
+from ..text.sanitiser import Origin, language
 
 if TYPE_CHECKING:
     from ..book.assemble import Pamphlet
@@ -59,6 +61,15 @@ class Library:
     encoding: str
     assets: str = ""  # a fingerprint of source/'s images
     read: dict[Path, Essay | None] = field(default_factory=dict)
+
+    @property
+    def words(self) -> Words:
+        """The site's words: its house spec's language and [words] (English without one)."""
+        house = self.house
+        if house is None:
+            return Words()
+        lang = language(house.lang, Origin(house.path), Diagnostics(), "en")  # (reported by
+        return Words.for_language(lang, house.words)  # the spec's build, with its line)
 
     @property
     def slugs(self) -> list[str]:
@@ -111,6 +122,8 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
     _save_index(work, index)
     manifest = {"format": FORMAT, "part": list(part or (1, 1)), "units": units_digest(units),
                 "site": site_title(root, house), "failed": sorted(result.failed),
+                # The language the site speaks, and the collective's own words (trust.py).
+                "lang": library.words.lang, "words": dict(library.words.overrides),
                 # Shards made by other versions, or stamped with other times, differ too.
                 "made": f"pamphlet {__version__}, SOURCE_DATE_EPOCH "
                         f"{os.environ.get('SOURCE_DATE_EPOCH', 'unset')}"}
@@ -123,7 +136,8 @@ def site_title(root: Path, house: Spec | None) -> str:
     """The library's name: the publisher of its main spec, else the project folder's name."""
     if house is not None and house.colophon.publisher:
         return house.colophon.publisher
-    return root.resolve().name or "Library"
+    words = Words.for_language(house.lang, house.words) if house else Words()
+    return root.resolve().name or words.pgettext("site_library", "Library")
 
 
 def prepare_folder(folder: Path, markers: str | tuple[str, ...], what: str,
@@ -169,18 +183,20 @@ def _spec_unit(unit: Unit, work: Path, library: Library, index: dict,
 
     encoding = library.encoding
     try:
-        spec, key = _site_spec(unit.path, library)
+        spec, build_key = _site_spec(unit.path, library)
+        words = library.words
+        key = f"{build_key}|{words.lang}|{words.overrides!r}"  # what the site writes of it
         if _current(work, index, unit, key):
             result.reused.append(unit.key)
             return
-        outputs = _built(spec, output_folder(unit.path), key, encoding, result)
+        outputs = _built(spec, output_folder(unit.path), build_key, encoding, result)
         if outputs is None:
             result.failed.append(unit.key)
             return
         with tempfile.TemporaryDirectory(dir=work, prefix=".kobo-") as scratch:
             offered = _with_kobo(spec, outputs, Path(scratch))
             record = spec_record(_model(spec, encoding), offered, work,
-                                 print_plans(spec, outputs))
+                                 print_plans(spec, outputs, words), words)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
         result.failed.append(unit.key)
@@ -227,9 +243,9 @@ def _model(spec: Spec, encoding: str) -> "Pamphlet":
     return assemble(spec, select(spec, quiet, encoding), quiet)
 
 
-def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
-    """The copy-shop line of each print PDF, worked out again from the reading PDF's pages
-    (a build skipped as current left no result to read it from)."""
+def print_plans(spec: Spec, outputs: list[Path], words: Words = Words()) -> dict[str, str]:
+    """The copy-shop line of each print PDF, in the site's `words`, worked out again from
+    the reading PDF's pages (a build skipped as current left no result to read it from)."""
     from pypdf import PdfReader
 
     from ..outputs.wrap import perfect_plan
@@ -248,7 +264,7 @@ def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
                   settings.binding)
     sides = sum(1 + (sheet.back is not None) for sheet in plan.sheets)
     line = print_plan(pages, len(plan.sequence), len(plan.sheets), sides,
-                      sheet_size(settings, spec.pdf.page_size)[0], settings)
+                      sheet_size(settings, spec.pdf.page_size)[0], settings, words)
     return {f"{spec.stem}-print.pdf": line, f"{spec.stem}-print-bw.pdf": line}
 
 
@@ -273,7 +289,8 @@ def _essay_unit(unit: Unit, house: Spec, library: Library, booklet: Spec | None,
     try:
         record = essay_record(unit.path, house, library.slugs, work, result.diagnostics)
         if record is not None and booklet is not None:
-            record = _with_booklet(record, booklet, booklet_key, work, encoding, result)
+            record = _with_booklet(record, booklet, booklet_key, work, encoding, result,
+                                   library.words)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
         record = None
@@ -284,7 +301,7 @@ def _essay_unit(unit: Unit, house: Spec, library: Library, booklet: Spec | None,
 
 
 def _with_booklet(record: dict, booklet: Spec, key: str, work: Path, encoding: str,
-                  result: ShardResult) -> dict | None:
+                  result: ShardResult, words: Words = Words()) -> dict | None:
     """The essay's record with its booklet's downloads and cover; None if it failed."""
     from ..build.booklets import FOLDER, booklet_folder, build_booklet
 
@@ -293,8 +310,9 @@ def _with_booklet(record: dict, booklet: Spec, key: str, work: Path, encoding: s
     if not built.ok:
         return None
     outputs = built.outputs
-    files, cover = downloads(outputs, work, booklet.stem, print_plans(booklet, outputs),
-                             (FOLDER,), booklet.printing is not None
+    files, cover = downloads(outputs, work, booklet.stem,
+                             print_plans(booklet, outputs, words), (FOLDER,), words,
+                             booklet.printing is not None
                              and booklet.printing.scheme == "perfect")
     return {**record, "downloads": files, "cover": cover}
 

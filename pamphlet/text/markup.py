@@ -34,13 +34,15 @@ from markdown.preprocessors import Preprocessor
 from ..diagnostics import Diagnostics, shorten
 from ..project.essays import Essay
 from ..project.images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
+from ..locale.quotes import NONCHARACTERS, curl
 from .citations import CLASS as CITATION, CitationExtension
 from .callouts import CalloutsAndCaptions
 from .markcache import MarkupCache
 from .urls import href, linkify
 from ..store.paths import Gate, Refused
 from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree,
-                        inline_markdown, inner_xml, ncname, not_a_block, valid_url)
+                        inline_markdown, inner_xml, ncname, not_a_block, one_line,
+                        valid_url)
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -84,19 +86,23 @@ class PrintBody:
 def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                 slugs: Mapping[str, str] | frozenset[str] = frozenset(),
                 anchor: str | None = None, what: str = "an essay",
-                gate: Gate | None = None, cache: MarkupCache | None = None) -> Body:
+                gate: Gate | None = None, cache: MarkupCache | None = None,
+                lang: str | None = None) -> Body:
     """Convert an essay's Markdown into a `Body`, reporting problems with their lines.
 
     `slugs` are the essays of the same pamphlet, which links to `<slug>.md` may reach, each
     with its anchor; `anchor` is this essay's, the prefix of every id in it. Images are
     found through `gate` (by default, one for the project at `root`). `cache` keeps the
-    Markdown conversion proper, which depends on the text alone, between builds.
+    Markdown conversion proper, which depends on the text alone, between builds; the
+    quotation marks it made are then set as the essay's language `lang` sets them.
     """
+    text = NONCHARACTERS.sub("", essay.body)  # no text may stand in for a quotation mark
     # The footnote extension's ids carry a mark that the essay's own raw HTML cannot hold (a
     # hash of the essay), so HTML that imitates its notes or calls is never taken for them.
-    mark = f"-{hashlib.sha256(essay.body.encode()).hexdigest()[:16]}-"
-    convert = lambda: _markdown(mark).convert(essay.body)  # noqa: E731
-    converted = (cache.converted(essay.body, convert) if cache else convert()) or "<p></p>"
+    mark = f"-{hashlib.sha256(text.encode()).hexdigest()[:16]}-"
+    convert = lambda: _markdown(mark).convert(text)  # noqa: E731
+    converted = curl((cache.converted(text, convert) if cache else convert()) or "<p></p>",
+                     lang)
     anchor = ncname(anchor or essay.slug, "essay")
     fixer = _TreeFixer(essay, (gate or Gate.for_project(root)).project_only(), diagnostics,
                        slugs, anchor, mark)
@@ -129,13 +135,14 @@ def _markdown(mark: str) -> markdown.Markdown:
         output_format="xhtml")
 
 
-def smarten(text: str) -> str:
-    """Plain text with smart quotes, dashes and ellipses; any Markdown markup is dropped."""
-    tree = lxml_html.fragment_fromstring(inline_markdown(not_a_block(text)) or "<p></p>",
+def smarten(text: str, lang: str | None = None) -> str:
+    """Plain text with smart quotes (as the language `lang` sets them), dashes and ellipses;
+    any Markdown markup is dropped."""
+    tree = lxml_html.fragment_fromstring(inline_markdown(not_a_block(text), lang) or "<p></p>",
                                          create_parent="div")
     for unsafe in tree.iter(*UNSAFE_ELEMENTS):  # a <script> in a title leaves no text behind
         unsafe.drop_tree()
-    return " ".join(_text(tree).split())
+    return one_line(_text(tree))
 
 
 def link_across(documents: list[tuple[Body, Essay]], diagnostics: Diagnostics) -> list[Body]:

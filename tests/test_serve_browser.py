@@ -19,6 +19,9 @@ from test_serve_http import serving
 
 READING = ["After Hours", "Quiet Hours", "The Long Table"]  # tagged "reading", by title
 ORDERED = ["The Long Table", "Quiet Hours", "After Hours"]  # after the drag and the button
+# How long a wait may take (ms) before it counts as a hang: builds and live reloads run on a
+# machine that may be loaded, and a wait only ends early when what it waits for came.
+PATIENCE = 600_000
 SHOTS = os.environ.get("PAMPHLET_SHOTS")  # a folder to keep screenshots of each page in
 
 
@@ -43,6 +46,7 @@ def app(tmp_path_factory):
 def page(browser):
     context = browser.new_context(bypass_csp=True, accept_downloads=True,
                                   viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(PATIENCE)
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
@@ -67,7 +71,7 @@ def wait_built(page, after: int = 0) -> int:
     """Wait until the page shows a finished build newer than job `after`; its job number."""
     page.wait_for_function(
         f"Number(document.getElementById('result-heading').dataset.job || 0) > {after}",
-        timeout=120_000)
+        timeout=PATIENCE)
     return int(page.locator("#result-heading").get_attribute("data-job"))
 
 
@@ -185,15 +189,15 @@ def test_an_essay_edited_on_disk_updates_the_open_pages(app, page, browser):
     try:
         essay.write_text(original.replace('title: "Quiet Hours"', 'title: "Loud Hours"'))
         page.wait_for_function("document.querySelector('article h1').textContent == "
-                               "'Loud Hours'", timeout=10_000)
-        library.wait_for_selector("tbody a:text-is('Loud Hours')", timeout=10_000)
+                               "'Loud Hours'")
+        library.wait_for_selector("tbody a:text-is('Loud Hours')")
         assert page.evaluate("window.notReloaded") and library.evaluate("window.notReloaded")
         # Broken front matter: the diagnostic with its file and line, on the open page.
         essay.write_text(original.replace("---\n", "---\ntitle: [unclosed\n", 1))
-        page.wait_for_selector(".diagnostics li", timeout=10_000)
+        page.wait_for_selector(".diagnostics li")
         problem = page.locator(".diagnostics li").first.text_content()
         assert "source/quiet-hours.md:3" in problem and "E203" in problem, problem  # as the CLI says
-        library.wait_for_selector("tr[data-slug='quiet-hours'] .badge", timeout=10_000)
+        library.wait_for_selector("tr[data-slug='quiet-hours'] .badge")
         accessible(page, "essay-broken")
         accessible(library, "library-broken")
     finally:

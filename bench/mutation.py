@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import fnmatch
+import os
 import re
 import shutil
 import subprocess
@@ -65,6 +66,17 @@ MODULES = {
                            ("x_write_epub*", "x__check*", "x__metadata*", "x__page*",
                             "x__documents*", "x__cover_alt*", "x__title_page*", "x_essay_section*",
                             "x__links*", "x__images_src*", "x__sources*", "x__colophon*")),
+    # The engine: parts drawn over, stitched, tagged; where the printed pages begin.
+    "engine/overlay": Target(("tests/test_overlay.py",)),
+    "engine/pagebreaks": Target(("tests/test_pagebreaks.py",)),
+    "engine/stitch": Target(("tests/test_stitch.py",)),
+    "outputs/kepub": Target(("tests/test_kepub.py", "-k", "small_epub or not_xml or "
+                             "blocks_and_images or segments or shapes_of_markup")),
+    "build/booklets": Target(("tests/test_booklet_specs.py",)),
+    # Print geometry: the test sheet, the press file, the wraparound cover.
+    "outputs/testsheet": Target(("tests/test_testsheet.py",)),
+    "outputs/wrap": Target(("tests/test_wrap.py",)),
+    "outputs/press": Target(("tests/test_press_file.py",)),
 }
 COPIED = ("pamphlet", "layouts", "tests", "bench", "source", "pamphlet.toml", "README.md")
 
@@ -74,32 +86,41 @@ def config(module: str) -> str:
     args = ", ".join(f'"{arg}"' for arg in MODULES[module].tests)
     return (f'[tool.mutmut]\nsource_paths = ["pamphlet/"]\nonly_mutate = ["pamphlet/{module}.py"]\n'
             f'pytest_add_cli_args_test_selection = [{args}]\n'
-            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-q"]\n'
+            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"]\n'
             'also_copy = ["layouts/", "bench/", "source/", "pamphlet.toml", "README.md"]\n')
+
+
+def _leftovers(folder: str, names: list[str]) -> set[str]:
+    """Compiled files, and the build folders of sample projects (not the pamphlet.build
+    package, which the copy needs)."""
+    return {name for name in names if name == "__pycache__" or name == "build"
+            and not (Path(folder) / name / "__init__.py").exists()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("module", choices=sorted(MODULES))
-    parser.add_argument("--max-children", type=int, default=2)
+    # One at a time by default: the machines this runs on have two cores, shared.
+    parser.add_argument("--max-children", type=int, default=1)
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="pamphlet-mutmut-") as folder:
         work = Path(folder)
         for name in COPIED:
             source = REPO / name
             if source.is_dir():
-                shutil.copytree(source, work / name, ignore=shutil.ignore_patterns(
-                    "__pycache__", "build"))
+                shutil.copytree(source, work / name, ignore=_leftovers)
             else:
                 shutil.copy2(source, work / name)
         text = (REPO / "pyproject.toml").read_text()
         (work / "pyproject.toml").write_text(text + "\n" + config(args.module))
         mutmut = [sys.executable, "-m", "mutmut"]
+        # The tests' rewritten assertions are cached (a shell may say not to write bytecode).
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         prefix = "pamphlet." + args.module.replace("/", ".") + "."
         globs = [prefix + pattern for pattern in MODULES[args.module].functions]
         subprocess.run([*mutmut, "run", "--max-children", str(args.max_children), *globs],
-                       cwd=work)
-        results = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work,
+                       cwd=work, env=env)
+        results = subprocess.run([*mutmut, "results", "--all", "true"], cwd=work, env=env,
                                  capture_output=True, text=True).stdout
         results = "\n".join(line for line in results.splitlines()
                              if not globs or any(fnmatch.fnmatch(line.split(":")[0].strip(), glob)
@@ -107,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         survivors = [line.split(":")[0].strip() for line in results.splitlines()
                      if line.strip().endswith(": survived")]
         for name in survivors:
-            shown = subprocess.run([*mutmut, "show", name], cwd=work, capture_output=True,
-                                   text=True).stdout
+            shown = subprocess.run([*mutmut, "show", name], cwd=work, env=env,
+                                   capture_output=True, text=True).stdout
             print(f"--- survived: {name}\n{shown}")
         statuses = re.findall(r":\s*(\w[\w ]*)$", results, re.MULTILINE)
         total = len(statuses)

@@ -79,37 +79,35 @@ def ruler(front: Drawing, label: str) -> tuple[float, list[tuple[float, float]],
     return base, ticks, numbers
 
 
-def test_the_millimetre_ruler_has_a_tick_each_millimetre_over_100(tmp_path):
-    (front, _), width, _, _ = sheet(tmp_path)
-    base, ticks, numbers = ruler(front, "mm")
-    assert base == pytest.approx(50 * MM, abs=0.01)
-    assert len(ticks) == 101
-    start = width / 2 - 50 * MM
-    for n, (x, length) in enumerate(ticks):
-        assert x == pytest.approx(start + n * MM, abs=0.01)
-        assert length == (8 if n % 10 == 0 else 5 if n % 5 == 0 else 3), n
-    assert [value for _, value in numbers] == list(range(0, 101, 10))
-    assert [x for x, _ in numbers] == pytest.approx([start + n * MM for n in range(0, 101, 10)],
-                                                    abs=0.01)
-    [(x1, y1, x2, y2)] = [line for line in front.lines if line[1] == line[3] == base]
-    assert (x2 - x1, x1) == pytest.approx((100 * MM, start), abs=0.01)  # the ruler's own line
-    assert front.word("mm")[:2] == pytest.approx((start + 100 * MM + 6, base), abs=0.01)
+# (label, its base line's height, the tick's step, ticks per number, a number's value)
+RULERS = [pytest.param("mm", 50 * MM, MM, 10, 10, id="100 mm in millimetres"),
+          pytest.param("in", 30 * MM, INCH / 8, 8, 1, id="4 inches in eighths")]
 
 
-def test_the_inch_ruler_has_a_tick_each_eighth_of_an_inch_over_4(tmp_path):
+@pytest.mark.parametrize("label, height, step, every, value", RULERS)
+def test_each_ruler_has_a_tick_each_step_at_its_true_length(tmp_path, label, height, step,
+                                                            every, value):
     (front, _), width, _, _ = sheet(tmp_path)
-    base, ticks, numbers = ruler(front, "in")
-    assert base == pytest.approx(30 * MM, abs=0.01)
-    assert len(ticks) == 33
+    base, ticks, numbers = ruler(front, label)
+    assert base == pytest.approx(height, abs=0.01)
+    count = 100 if label == "mm" else 32
+    assert len(ticks) == count + 1
     start = width / 2 - 50 * MM
     for n, (x, length) in enumerate(ticks):
-        assert x == pytest.approx(start + n * INCH / 8, abs=0.01)  # points, not millimetres
-        assert length == (8 if n % 8 == 0 else 5 if n % 4 == 0 else 3), n
-    assert [value for _, value in numbers] == [0, 1, 2, 3, 4]
-    assert [x for x, _ in numbers] == pytest.approx([start + n * INCH for n in range(5)], abs=0.01)
+        assert x == pytest.approx(start + n * step, abs=0.01)  # in points, whatever the unit
+        assert length == (8 if n % every == 0 else 5 if n % (every // 2) == 0 else 3), n
+    assert [v for _, v in numbers] == [n // every * value for n in range(0, count + 1, every)]
+    assert [x for x, _ in numbers] == pytest.approx(
+        [start + n * step for n in range(0, count + 1, every)], abs=0.01)
     [(x1, _, x2, _)] = [line for line in front.lines if line[1] == line[3] == base]
-    assert x2 - x1 == pytest.approx(4 * INCH, abs=0.01)
-    assert front.word("in")[:2] == pytest.approx((start + 4 * INCH + 6, base), abs=0.01)
+    length = 100 * MM if label == "mm" else 4 * INCH
+    assert (x2 - x1, x1) == pytest.approx((length, start), abs=0.01)  # the ruler's own line
+    assert front.word(label)[:2] == pytest.approx((start + length + 6, base), abs=0.01)
+
+
+def test_the_rulers_say_how_to_read_them(tmp_path):
+    (front, _), width, _, _ = sheet(tmp_path)
+    start = width / 2 - 50 * MM
     scale = next(w for w in front.words if w[0].startswith("Scale check"))
     assert "100 mm" in scale[0] and "4 inches" in scale[0] and "fit to page" in scale[0]
     assert scale[1:3] == pytest.approx((start - 20 * MM, 20 * MM), abs=0.01)

@@ -16,6 +16,7 @@ import pytest
 from pikepdf import Array, Dictionary, Name
 
 from pamphlet.diagnostics import Diagnostics, PamphletError
+from pamphlet.outputs.grayscale import lab_to_srgb
 from pamphlet.outputs.impose import MARK
 from pamphlet.outputs.press import (MARK_GAP, MARK_ROOM, check_profile, cmyk, cmyk_operations,
                                     crop_marks, finish_press, press_css)
@@ -195,7 +196,7 @@ def test_x1a_turns_rgb_fills_and_strokes_into_cmyk_fills_and_strokes(tmp_path):
                                              "scn", "g", "G")]
     assert colours[:2] == [("k", pytest.approx(list(cmyk(0.2, 0.4, 0.6)))),
                            ("K", pytest.approx(list(cmyk(0.9, 0.1, 0.1))))]
-    assert ("CS", ["/CS0"]) in colours
+    assert ("CS", ["/DeviceCMYK"]) in colours  # /CS0 is DeviceRGB by another name
     assert ("SC", pytest.approx(list(cmyk(0.1, 0.2, 0.3)))) in colours
     assert ("scn", ["/P1"]) in colours  # a pattern is named, not a colour: left
     assert ("g", [0.5]) in colours and ("G", [0.25]) in colours  # gray is allowed
@@ -205,28 +206,32 @@ def test_x1a_turns_rgb_fills_and_strokes_into_cmyk_fills_and_strokes(tmp_path):
     assert b" RG" not in page.obj.Resources.Pattern.P1.read_bytes()
 
 
-def test_x1a_turns_device_rgb_spaces_into_cmyk_and_drops_spaces_nothing_names(tmp_path):
+def test_x1a_turns_rgb_spaces_and_their_colours_into_cmyk_and_nothing_else():
     from pypdf.generic import FloatObject as F, NameObject as N, NumberObject as I
 
     operations = cmyk_operations([  # as pypdf reads a content stream
-        ([N("/DeviceRGB")], b"cs"), ([N("/DeviceRGB")], b"CS"), ([N("/CS0")], b"cs"),
+        ([N("/DeviceRGB")], b"cs"), ([N("/DeviceRGB")], b"CS"),
         ([I(0), I(0), I(0)], b"sc"), ([F(1), F(1), F(1)], b"SC"),
         ([F(.5), F(.5), F(.5)], b"scn"), ([F(.5), F(.5), F(.5)], b"SCN"), ([F(.1), F(.1)], b"sc"),
         ([F(.1), F(.1), N("/P0")], b"scn"),
-        ([I(1), I(0), I(0)], b"rg"), ([I(0), I(1), I(0)], b"RG"), ([I(1), I(0)], b"rg")])
+        ([I(1), I(0), I(0)], b"rg"), ([I(0), I(1), I(0)], b"RG"), ([I(1), I(0)], b"rg"),
+        ([N("/Unknown")], b"cs"), ([F(.1), F(.2), F(.3)], b"sc"), ([F(.1), F(.2), F(.3)], b"SC")])
+
     def plain(operand):
         return str(operand) if isinstance(operand, str) else float(operand)
     assert [([plain(o) for o in operands], operator) for operands, operator in operations] == [
-        (["/DeviceCMYK"], b"cs"), (["/DeviceCMYK"], b"CS"), (["/CS0"], b"cs"),
+        (["/DeviceCMYK"], b"cs"), (["/DeviceCMYK"], b"CS"),
         ([0, 0, 0, 1], b"sc"), ([0, 0, 0, 0], b"SC"), ([0, 0, 0, 0.5], b"scn"),
         ([0, 0, 0, 0.5], b"SCN"), ([0.1, 0.1], b"sc"), ([0.1, 0.1, "/P0"], b"scn"),
-        ([0, 1, 1, 0], b"k"), ([1, 0, 1, 0], b"K"), ([1, 0], b"rg")]
+        ([0, 1, 1, 0], b"k"), ([1, 0, 1, 0], b"K"), ([1, 0], b"rg"),
+        (["/Unknown"], b"cs"), ([0.1, 0.2, 0.3], b"sc"),  # a space it cannot tell: left
+        ([0.6667, 0.3333, 0, 0.7], b"SC")]  # the stroke's space is still RGB
 
 
 def test_x1a_flattens_images_onto_white_paper_in_cmyk(tmp_path):
     pdf, _, _ = finished(tmp_path, pdfx="x-1a")
     resources = pdf.pages[0].obj.Resources
-    assert set(resources.ColorSpace.keys()) == {"/lab-d50", "/CS0"}  # lab-d65: named nowhere
+    assert set(resources.ColorSpace.keys()) == set()  # none is named any more
     plain = resources.XObject.Im0
     masked = resources.XObject.Fm0.Resources.XObject.Im1
     for image in (plain, masked):
@@ -340,3 +345,83 @@ def test_a_file_without_an_identifier_or_xmp_is_finished_too(tmp_path):
     finish_press(raw, target, PrintSettings(), CMYK, SRGB, Diagnostics())
     with pikepdf.open(target) as pdf:
         assert len(pdf.pages) == 2 and "/Metadata" not in pdf.Root
+
+
+LAB = Dictionary({"/lab-d50": Array([Name.Lab, Dictionary(WhitePoint=[0.9642, 1, 0.8249])]),
+                  "/lab-d65": Array([Name.Lab, Dictionary(WhitePoint=[0.9505, 1, 1.089])]),
+                  "/Three": Array([Name.DeviceN, Array([Name.A, Name.B, Name.C]),
+                                   Name.DeviceCMYK, Dictionary()]),
+                  "/Rgb": Array([Name.ICCBased, Dictionary(N=3)]),
+                  "/Gray": Array([Name.ICCBased, Dictionary(N=1)])})
+# CSS Color 4's own example: lab(29.2345% 39.3825 20.0664) is #7d2329, rgb(125 35 41).
+DARK_RED = (125 / 255, 35 / 255, 41 / 255)
+LAB_PAGE = (b"/lab-d50 cs 29.2345 39.3825 20.0664 scn /lab-d65 CS 100 0 0 SCN "
+            b"q /Three cs 0.1 0.2 0.3 sc Q 0.5 0.5 0.5 scn "
+            b"q /Rgb cs 1 0 0 sc Q /Gray CS 0.5 SC /Pattern cs /P1 scn")
+
+
+def lab_pdf(folder: Path) -> Path:
+    """A page whose colours are set in L*a*b*, as WeasyPrint sets CSS lab() and oklch()
+    colours, and in other spaces with three components that are not RGB."""
+    document = pikepdf.new()
+    document.add_blank_page(page_size=(100, 100))
+    page = document.pages[0].obj
+    page.Contents = document.make_stream(LAB_PAGE)
+    page.Resources = Dictionary(ColorSpace=LAB, Pattern=Dictionary(P1=Dictionary()))
+    path = folder / "lab.pdf"
+    document.save(path)
+    return path
+
+
+def colours_of(page) -> list[tuple[str, list]]:
+    return [(str(i.operator), [str(o) if isinstance(o, Name) else round(float(o), 3)
+                               for o in i.operands])
+            for i in pikepdf.parse_content_stream(page)
+            if str(i.operator) in ("cs", "CS", "sc", "SC", "scn", "SCN", "k", "K", "g", "G")]
+
+
+def test_x1a_turns_lab_colours_into_cmyk_and_leaves_other_spaces(tmp_path):
+    """A layout's lab() colour in an X-1a file: CMYK from its sRGB, not its L*, a* and b*
+    taken for red, green and blue (four numbers in a three-number space)."""
+    target = tmp_path / "press.pdf"
+    finish_press(lab_pdf(tmp_path), target, PrintSettings(pdfx="x-1a"), CMYK, SRGB,
+                 Diagnostics())
+    with pikepdf.open(target) as pdf:
+        found = colours_of(pdf.pages[0])
+        spaces = set(pdf.pages[0].obj.Resources.ColorSpace.keys())
+    expected = [round(v, 3) for v in cmyk(*lab_to_srgb(29.2345, 39.3825, 20.0664))]
+    assert expected == pytest.approx(list(cmyk(*DARK_RED)), abs=0.005)
+    assert found[:4] == [("cs", ["/DeviceCMYK"]), ("scn", pytest.approx(expected, abs=0.001)),
+                         ("CS", ["/DeviceCMYK"]), ("SCN", [0, 0, 0, 0])]  # L* 100 is white
+    assert found[4:] == [
+        ("cs", ["/Three"]), ("sc", [0.1, 0.2, 0.3]),  # three inks, not RGB: left
+        ("scn", pytest.approx([round(v, 3) for v in cmyk(*lab_to_srgb(0.5, 0.5, 0.5))],
+                              abs=0.001)),  # after Q: the L*a*b* space again
+        ("cs", ["/DeviceCMYK"]), ("sc", [0, 1, 1, 0]),  # an ICC RGB space is RGB
+        ("CS", ["/Gray"]), ("SC", [0.5]), ("cs", ["/Pattern"]), ("scn", ["/P1"]),
+        ("K", [0, 0, 0, 1])]  # the crop marks
+    assert spaces == {"/Three", "/Gray"}  # the L*a*b* and RGB spaces are named no more
+
+
+def test_black_and_white_turns_lab_colours_gray_too(tmp_path):
+    from pamphlet.outputs.grayscale import grayscale_pdf, luminance
+
+    grayscale_pdf(lab_pdf(tmp_path), tmp_path / "gray.pdf")
+    with pikepdf.open(tmp_path / "gray.pdf") as pdf:
+        found = colours_of(pdf.pages[0])
+    assert found[:4] == [("cs", ["/DeviceGray"]),
+                         ("scn", [pytest.approx(luminance(*DARK_RED), abs=0.002)]),
+                         ("CS", ["/DeviceGray"]), ("SCN", [1.0])]
+    assert found[4:6] == [("cs", ["/Three"]), ("sc", [0.1, 0.2, 0.3])]
+    assert ("sc", [0.299]) in found  # the ICC RGB space's red
+
+
+def test_lab_to_srgb_under_either_white():
+    assert [round(v * 255) for v in lab_to_srgb(29.2345, 39.3825, 20.0664)] == [125, 35, 41]
+    for white in ((0.9642, 1, 0.8249), (0.9505, 1, 1.089)):
+        assert lab_to_srgb(100, 0, 0, white) == pytest.approx((1, 1, 1), abs=0.001)
+        assert lab_to_srgb(0, 0, 0, white) == (0, 0, 0)
+        gray = lab_to_srgb(50, 0, 0, white)  # L* 50 is #777777
+        assert gray == pytest.approx((0.4663, 0.4663, 0.4663), abs=0.002)
+    red, green, blue = lab_to_srgb(50, 127, -127)  # outside sRGB: clipped
+    assert 0 < red < 1 and (green, blue) == (0, 1)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -126,17 +125,24 @@ def main(argv: list[str] | None = None) -> int:
         results = "\n".join(line for line in results.splitlines()
                              if not globs or any(fnmatch.fnmatch(line.split(":")[0].strip(), glob)
                                                  for glob in globs))
-        survivors = [line.split(":")[0].strip() for line in results.splitlines()
-                     if line.strip().endswith(": survived")]
-        for name in survivors:
-            shown = subprocess.run([*mutmut, "show", name], cwd=work, env=env,
-                                   capture_output=True, text=True).stdout
-            print(f"--- survived: {name}\n{shown}")
-        statuses = re.findall(r":\s*(\w[\w ]*)$", results, re.MULTILINE)
+        found = dict(line.strip().rsplit(": ", 1) for line in results.splitlines()
+                     if ": " in line)
+        # Not caught: a mutant the tests ran and passed, or that no test reaches.
+        for name, status in found.items():
+            if status in ("survived", "no tests"):
+                shown = subprocess.run([*mutmut, "show", name], cwd=work, env=env,
+                                       capture_output=True, text=True).stdout
+                print(f"--- {status}: {name}\n{shown}")
+        statuses = list(found.values())
+        # A mutant that makes a test loop until mutmut stops it is caught: the suite hangs.
+        timeouts = [name for name, status in found.items() if status == "timeout"]
+        if timeouts:
+            print("--- timeout (caught): " + ", ".join(sorted(timeouts)))
         total = len(statuses)
-        killed = sum(status == "killed" for status in statuses)
-        print(f"{args.module}: {killed} of {total} mutants killed "
-              f"({100 * killed / max(total, 1):.0f}%); statuses: "
+        caught = statuses.count("killed") + len(timeouts)
+        print(f"{args.module}: {caught} of {total} mutants caught "
+              f"({100 * caught / max(total, 1):.0f}%: killed {statuses.count('killed')}, "
+              f"timeout {len(timeouts)}); statuses: "
               + ", ".join(f"{s} {statuses.count(s)}" for s in sorted(set(statuses))))
     return 0
 

@@ -141,3 +141,12 @@ def test_letters_that_end_an_element_belong_to_it(region, count, before):
         assert f"<em>{BREAK.format(5)}emph</em>" in xml
     else:
         assert f"</em> {BREAK.format(5)}{before} text" in xml
+
+
+def test_every_level_of_a_region_counts_but_a_call_inside_any_of_them():
+    xml = ('<section id="e1" class="essay"><p data-pb="1">a <em data-pb="2">bc <strong '
+           'data-pb="3">de<a class="noteref">9</a></strong> f</em> g</p></section>')
+    placed_xml, _ = place(xml, [start(5, "1", 4)])  # "a", "bc", then the 'e' of "de"
+    assert f'<strong>{BREAK.format(5)}de<a class="noteref">9</a></strong>' in placed_xml
+    placed_xml, _ = place(xml, [start(5, "1", 5)])  # the call's 9 is not counted: "f"
+    assert f"</strong> {BREAK.format(5)}f</em>" in placed_xml

@@ -70,6 +70,7 @@ MODULES = {
     "engine/pagebreaks": Target(("tests/test_pagebreaks.py",)),
     "engine/stitch": Target(("tests/test_stitch.py",)),
     "engine/parts": Target(("tests/test_parts_plan.py",)),
+    "engine/partlayout": Target(("tests/test_partlayout.py",)),
     "outputs/kepub": Target(("tests/test_kepub.py", "-k", "small_epub or not_xml or "
                              "blocks_and_images or segments or shapes_of_markup")),
     "build/booklets": Target(("tests/test_booklet_specs.py",)),

@@ -74,6 +74,11 @@ MODULES = {
     "outputs/kepub": Target(("tests/test_kepub.py", "-k", "small_epub or not_xml or "
                              "blocks_and_images or segments or shapes_of_markup")),
     "build/booklets": Target(("tests/test_booklet_specs.py",)),
+    # The importers (each with the import tests that read its format, without the builds).
+    "importers/wxr": Target(("tests/test_import_wxr.py", "-k", "not epubcheck")),
+    "importers/html_meta": Target(("tests/test_import_web.py", "-k", "not epubcheck")),
+    "importers/html_notes": Target(("tests/test_import_web.py", "-k", "not epubcheck")),
+    "importers/html_decode": Target(("tests/test_import_web.py", "-k", "not epubcheck")),
     # Print geometry: the test sheet, the press file, the wraparound cover.
     "outputs/testsheet": Target(("tests/test_testsheet.py",)),
     "outputs/wrap": Target(("tests/test_wrap.py",)),

@@ -20,7 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 NPM_PREFIX = REPO / ".cache" / "npm"  # git-ignored; kept between runs on one machine
 
 # Debian package -> how to tell it is there: a command on PATH, a file, or a character some
-# installed font must draw (the script tests assert that CJK, emoji, Arabic and Hebrew are drawn).
+# installed font must draw (the script tests assert that CJK, emoji, Arabic, Hebrew, and the
+# Indic, Thai, Georgian, Armenian and Ethiopic scripts are drawn).
 PACKAGES = {
     "chromium": ("command", "chromium"),
     "jing": ("command", "jing"),
@@ -32,6 +33,8 @@ PACKAGES = {
     "libgs-common": ("file", "/usr/share/color/icc/ghostscript/ps_cmyk.icc"),
     "fonts-dejavu-core": ("font", "ש"),  # Hebrew and Arabic, for the right-to-left tests
     "fonts-noto-cjk": ("font", "中"),
+    # Bengali, Devanagari, Tamil, Thai, Georgian, Armenian, Ethiopic (and most other scripts)
+    "fonts-noto-core": ("font", "\N{BENGALI LETTER A}"),
     "fonts-noto-color-emoji": ("font", "\N{PAPERCLIP}"),
 }
 
@@ -153,6 +156,21 @@ def chromium() -> str:
 def axe_script() -> str:
     """The text of axe-core's axe.min.js, to inject into a page."""
     return npm_file("axe-core").read_text(encoding="utf-8")
+
+
+def ace(epub: Path, folder: Path) -> tuple[dict, list]:
+    """DAISY Ace's report on `epub` (written in `folder`) and its failed checks, as (title,
+    impact) pairs."""
+    import json
+
+    environment = {**os.environ, "PUPPETEER_EXECUTABLE_PATH": chromium()}
+    subprocess.run([str(npm_file("@daisy/ace")), "-o", str(folder), str(epub)],
+                   check=True, capture_output=True, env=environment, timeout=300)
+    report = json.loads((folder / "report.json").read_text(encoding="utf-8"))
+    return report, [(test["earl:test"]["dct:title"], test["earl:test"].get("earl:impact"))
+                    for assertion in report["assertions"]
+                    for test in assertion.get("assertions", [])
+                    if test["earl:result"]["earl:outcome"] == "fail"]
 
 
 def need(package: str) -> None:

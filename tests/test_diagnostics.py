@@ -155,11 +155,12 @@ CORPUS = [
     case("300 footnotes", None, essay=essay_with(
         " ".join(f"word{i}[^{i}]" for i in range(300)) + "\n\n"
         + "\n".join(f"[^{i}]: note{i}" for i in range(300)))),
-    # Scripts: Arabic and Hebrew run right to left in DejaVu; Tangut has no font anywhere.
+    # Scripts: Arabic and Hebrew run right to left in DejaVu; Khitan has no font anywhere
+    # (Noto has Tangut now).
     case("arabic", None, essay=essay_with("الكتيب شكل قديم من أشكال النشر.", "lang: ar\n")),
     case("hebrew", None, essay=essay_with("החוברת היא צורה עתיקה של פרסום.", "lang: he\n")),
-    case("a script no font has", "M307", "source/one.md", 8, "glyphs for 2 characters (Tangut)",
-         essay=essay_with("Tangut:\n\n\U00017000\U00017001"),
+    case("a script no font has", "M307", "source/one.md", 8, "glyphs for 2 characters (Khitan)",
+         essay=essay_with("Khitan:\n\n\U00018B00\U00018B01"),
          error=False),
     case("emoji (fonts-noto-color-emoji is installed)", None,
          essay="---\ntitle: Zines \N{PARTY POPPER}\n---\nWe fold \N{PAGE FACING UP}.\n"),

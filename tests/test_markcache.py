@@ -33,7 +33,8 @@ The word to find is lantern, on the first page.
 A [link to the other essay](two.md) and the rest of the text.
 """
 TWO = "---\ntitle: Harbours\nauthor: B\n---\n\nThe word to find is harbour.\n"
-SPEC = 'title = "T"\neditor = "E"\nessays = ["one", "two"]\n'
+# Laid out in parts, as a longer book would be (render = "auto" lays two essays out whole).
+SPEC = 'title = "T"\neditor = "E"\nessays = ["one", "two"]\n[pdf]\nrender = "parts"\n'
 
 
 def project(where: Path, spec: str = SPEC, one: str = ONE) -> Path:

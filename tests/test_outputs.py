@@ -10,6 +10,7 @@ import hashlib
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -107,12 +108,13 @@ def scene(templates, tmp_path: Path, kind: str = "plain", out: Path | None = Non
                  hashes(tmp_path, (project, out)))
 
 
-def whole(case: Scene) -> None:
-    """The scene's spec lays its reading PDF out as one document ([pdf] render)."""
+def rendered(case: Scene, how: str) -> None:
+    """The scene's spec lays its reading PDF out `how` ([pdf] render: "whole", or "parts",
+    which a book this short would not be laid out in by itself)."""
     spec = case.project / "pamphlet.toml"
-    text = spec.read_text()
-    spec.write_text(text.replace("\n[pdf]", '\n[pdf]\nrender = "whole"', 1) if "\n[pdf]" in text
-                    else text + '\n[pdf]\nrender = "whole"\n')
+    text = re.sub(r'(?m)^render = "\w+"\n', "", spec.read_text())
+    spec.write_text(text.replace("\n[pdf]", f'\n[pdf]\nrender = "{how}"', 1) if "\n[pdf]" in text
+                    else text + f'\n[pdf]\nrender = "{how}"\n')
     case.note()
 
 
@@ -148,8 +150,7 @@ def test_a_late_failure_at_any_stage_changes_no_output(stage, failure, templates
     error, code = FAILURES[failure]
     monkeypatch.setattr(module, name, fail_after(getattr(module, name), error))
     case = scene(templates, tmp_path, "print")
-    if stage.endswith("whole"):
-        whole(case)
+    rendered(case, "whole" if stage.endswith("whole") else "parts")
     status, out, err = case.run(capsys)
     assert status == 1 and f"{code} " in err and "wrote" not in out, err
     assert "pamphlet.toml failed; its outputs were not changed" in err
@@ -349,8 +350,7 @@ def test_a_write_refused_is_a_diagnostic(templates, tmp_path, capsys, monkeypatc
     monkeypatch.setattr(owner, name, fail_after(
         getattr(owner, name), PermissionError(errno.EACCES, "Permission denied")))
     case = scene(templates, tmp_path)
-    if render == "whole":
-        whole(case)
+    rendered(case, render)
     status, _, err = case.run(capsys)
     assert status == 1 and f"{case.out}: O502 cannot write to {case.out}: Permission" in err, err
     case.assert_kept()
@@ -411,8 +411,7 @@ def test_a_full_disk_injected(where, templates, tmp_path, capsys, monkeypatch):
               "pypdf": (pypdf.PdfWriter, "write"), "cache record": (cache, "stage_record")}[where]
     monkeypatch.setattr(*target, fail_after(getattr(*target), full))
     case = scene(templates, tmp_path, "print")
-    if where == "weasyprint":
-        whole(case)
+    rendered(case, "whole" if where == "weasyprint" else "parts")
     status, _, err = case.run(capsys)
     assert status == 1 and f"{case.out}: O505 the disk is full" in err, err
     case.assert_kept()

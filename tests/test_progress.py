@@ -63,13 +63,14 @@ sys.exit(main(sys.argv[1:]))
 
 def _project(root: Path, essays: int = 2, packets: dict[str, int] | None = None,
              key: str = "author", spec: str = "") -> Path:
-    """A project of `essays` short essays; each packet takes the first n of them. Laid out in
-    parts (a book this short would be laid out whole), whose progress the tests watch."""
+    """A project of `essays` short essays; each packet takes the first n of them."""
     (root / "source").mkdir(parents=True)
     slugs = [f"essay-{n:02d}" for n in range(1, essays + 1)]
+    # Laid out in parts, as a longer book would be, so that its parts are told.
+    parts = "" if "[pdf]" in spec else '\n[pdf]\nrender = "parts"\n'
     (root / "pamphlet.toml").write_text(
         'title = "Progress"\nessays = [' + ", ".join(f'"{s}"' for s in slugs) + "]\n" + spec
-        + '\n[pdf]\nrender = "parts"\n')
+        + parts)
     for n, slug in enumerate(slugs, 1):
         (root / "source" / f"{slug}.md").write_text(
             f"---\ntitle: Essay {n}\n{key}: Someone\n---\n\nText {n}.\n")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from .. import __version__
 from ..diagnostics import Diagnostics
 from ..project.essays import Essay, Source
+from .cite import REFERENCES, cite, cites, uncited, unmarked
 from ..text.excerpt import keep_sections
 from ..text.markcache import MarkupCache
 from ..text.markup import Body, link_across, render_body, smarten
@@ -35,6 +36,7 @@ class Chapter:
     intro: str | None = None  # the spec's editor's note for this essay, as inline XHTML
     questions: tuple[str, ...] = ()  # discussion questions, as inline XHTML
     excerpt: bool = False  # only some sections are kept
+    source_entry: str | None = None  # its Sources entry in the [citations] style, as XHTML
 
     @property
     def anchor(self) -> str:
@@ -68,6 +70,13 @@ class Pamphlet:
     chapters: tuple[Chapter, ...]
     intro: Body | None = None
     generator: str = f"pamphlet {__version__}"
+    references: Body | None = None  # the book's bibliography ([citations] placement = "book")
+    cite_as: str | None = None  # how to cite the pamphlet, in the [citations] style (XHTML)
+
+    @property
+    def references_title(self) -> str:
+        """The heading of the works cited, as the spec names it."""
+        return self.spec.citations.title or REFERENCES
 
     @property
     def event(self):
@@ -153,7 +162,22 @@ def assemble(spec: Spec, essays: tuple[Essay, ...], diagnostics: Diagnostics,
         documents.append(intro)
     bodies = link_across(documents, diagnostics)
     chapters = [replace(chapter, body=body) for chapter, body in zip(chapters, bodies)]
-    return Pamphlet(spec, tuple(chapters), bodies[-1] if intro is not None else None)
+    intro_body = unmarked(bodies[-1]) if intro is not None else None
+    if not cites(spec, essays):
+        uncited([(c.body, c.essay) for c in chapters], diagnostics)
+        return Pamphlet(spec, tuple(replace(c, body=unmarked(c.body)) for c in chapters),
+                        intro_body)
+    store = cache.sibling("citations") if cache is not None else None
+    people = spec.editors or spec.authors or tuple(
+        dict.fromkeys(a for essay in essays for a in essay.authors))
+    cited = cite(spec, [(c.body, c.essay, c.anchor) for c in chapters], diagnostics, store,
+                 people)
+    if store is not None:
+        store.prune()
+    chapters = [replace(chapter, body=body, source_entry=cited.sources.get(chapter.anchor))
+                for chapter, body in zip(chapters, cited.bodies)]
+    return Pamphlet(spec, tuple(chapters), intro_body, references=cited.references,
+                    cite_as=cited.cite_as)
 
 
 def _chapter(number: int, essay: Essay, spec: Spec, slugs: dict[str, str],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from .citeplace import CITE_AS
 from .assemble import Chapter, Pamphlet
 from ..text.markup import PrintBody
 from .qr import qr_svg
@@ -36,6 +37,8 @@ def _pamphlet(pamphlet: Pamphlet) -> dict[str, Any]:
         "description": pamphlet.description, "generator": pamphlet.generator,
         "event": event, "event_date": pamphlet.event_date,
         "intro": pamphlet.intro is not None,
+        "references": pamphlet.references is not None, "cite_as": pamphlet.cite_as,
+        "references_title": pamphlet.references_title, "cite_as_label": CITE_AS,
         "chapters": [_chapter(chapter) for chapter in pamphlet.chapters],
         # The spec's own tables, as layouts have always reached them.
         "spec": {"cover": cover, "colophon": _record(spec.colophon), "pdf": _record(spec.pdf),
@@ -58,6 +61,7 @@ def _chapter(chapter: Chapter) -> dict[str, Any]:
         "summary": essay.summary, "license": essay.license,
         "source": _record(essay.source) if essay.source else None,
         "source_line": chapter.source_line, "citation": chapter.citation,
+        "source_entry": chapter.source_entry,  # XHTML, in the [citations] style
         "intro": chapter.intro, "questions": list(chapter.questions), "excerpt": chapter.excerpt,
     }
 

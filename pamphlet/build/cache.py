@@ -161,7 +161,27 @@ def _named_files(spec: Path, root: Path) -> list[Path]:
         return []
     names = [data.get("intro_file"), (data.get("cover") or {}).get("image")
              if isinstance(data.get("cover"), dict) else None]
+    citations = data.get("citations") if isinstance(data.get("citations"), dict) else {}
+    bibliography = citations.get("bibliography")
+    names += [bibliography] if isinstance(bibliography, str) else bibliography or []
+    names.append(citations.get("style"))  # a .csl of the project's (an id names no file)
     return [root / name for name in names if isinstance(name, str) and present(root / name)]
+
+
+_BIBLIOGRAPHY = re.compile(r"^bibliography:(.*(?:\n[ \t]+-.*)*)", re.MULTILINE)
+
+
+def _essay_bibliographies(essays: list[Path], root: Path) -> list[Path]:
+    """The files essays name in their front matter's `bibliography:` (beside the essay)."""
+    found = []
+    for essay in essays:
+        head = _text(essay, root)[:20_000].split("\n---", 1)[0]
+        for match in _BIBLIOGRAPHY.finditer(head):
+            for name in re.findall(r"[^\s\[\],'\"-][^\[\],'\"\n]*", match.group(1)):
+                path = essay.parent / name.strip()
+                if present(path):
+                    found.append(path)
+    return found
 
 
 def _file_hash(path: Path, within: Path) -> str:
@@ -203,6 +223,6 @@ def selection_key(spec: Path, essays: list[Path], options: str = "") -> str:
     chosen = {path.resolve() for path in essays}
     others = {path for path in essay_paths(root / "source").values()
               if path.resolve() not in chosen}
-    files = [spec, *_named_files(spec, root), *essays,
+    files = [spec, *_named_files(spec, root), *essays, *_essay_bibliographies(essays, root),
              *(path for path in _tree(root) if path not in others)]
     return _digest(f"{options}|selection", files, root)

@@ -3,7 +3,8 @@
 Every spec is loaded and its selection made; every essay in source/ is read and its Markdown
 rendered, so front matter, images, links and specs are checked as a build would. On top:
 C101 an essay with no source (warning), C102 a footnote called but never defined,
-C103 a footnote defined but never called (warning), C104 an EPUBCheck finding in a built
+C103 a footnote defined but never called (warning), the citations' R1xx (unknown keys,
+bibliographies that do not parse, styles: book/cite.py), C104 an EPUBCheck finding in a built
 EPUB (and Kobo EPUB, and each essay's booklet when [site] each_essay or --each-essay asks for
 them), C105 EPUBCheck is not installed.
 """
@@ -103,7 +104,11 @@ def spec_problems(spec: Spec, diagnostics: Diagnostics) -> None:
         found.extend(error.diagnostics)
     if spec.printing:
         check_fits(spec.printing, spec.pdf.page_size, found, (spec.path, spec.line_of("print")))
-    diagnostics.extend([d for d in found if d.path == spec.path])
+    # Citations are checked against the spec's bibliographies, so what the book's citation
+    # step finds (R1xx, in essays and bibliographies too) is this spec's, said once.
+    said = {(d.code, d.path, d.line, d.message) for d in diagnostics}
+    diagnostics.extend([d for d in found if d.path == spec.path or (
+        d.code.startswith("R") and (d.code, d.path, d.line, d.message) not in said)])
 
 
 def _built_folders(root: Path, each_essay: bool, diagnostics: Diagnostics) -> list[Path]:

@@ -11,10 +11,13 @@ from .common import EXIT_ERROR, EXIT_OK, relative, show, verbose_option
 
 def add_parser(commands) -> None:
     import_cmd = commands.add_parser(
-        "import", help="import essays from text, HTML, Markdown or a WordPress export",
-        description="Import essays into source/: plain text (one or several per file), HTML "
-        "pages, Markdown with Jekyll, Hugo, Zola or Obsidian front matter (a file or a folder of "
-        "them), and WordPress WXR exports (published posts only). Writes new files only.")
+        "import", help="import essays from Word, OpenDocument, EPUB, HTML, Markdown, text or a "
+        "WordPress export",
+        description="Import essays into source/: Word (.docx) and OpenDocument (.odt) files, "
+        "Google Docs pages (.zip), chapters of an EPUB, plain text (one or several per file), "
+        "HTML pages, Markdown with Jekyll, Hugo, Zola or Obsidian front matter (a file or a "
+        "folder of them), and WordPress WXR exports (published posts only). A file is known by "
+        "what it holds, not by its name. Writes new files only.")
     import_cmd.add_argument("files", nargs="+", type=Path, metavar="FILE")
     import_cmd.add_argument("--project", type=Path, default=Path("."), metavar="DIR")
     import_cmd.add_argument("--split-at", metavar="MARKER",
@@ -23,6 +26,12 @@ def add_parser(commands) -> None:
                             help="also import a WordPress export's pages, not only its posts")
     import_cmd.add_argument("--site", type=Path, metavar="DIR",
                             help="a local checkout of the site, to copy the images posts use")
+    chapters = import_cmd.add_mutually_exclusive_group()
+    chapters.add_argument("--chapters", metavar="LIST",
+                          help="an EPUB's chapters to import, by the numbers the import lists "
+                          "without it: 3,5-7 or all")
+    chapters.add_argument("--chapter", metavar="TITLE",
+                          help="the EPUB's chapter of that title to import")
     verbose_option(import_cmd)
     import_cmd.set_defaults(run=run)
 
@@ -31,9 +40,21 @@ def run(args: argparse.Namespace) -> int:
     from ..importers import Run, read_all, write_drafts
 
     diagnostics = Diagnostics()
-    drafts = read_all(args.files, Run(diagnostics, args.split_at, args.pages, args.site))
+    run = Run(diagnostics, args.split_at, args.pages, args.site, args.chapters, args.chapter)
+    drafts = read_all(args.files, run)
     written = write_drafts(drafts, args.project / "source", diagnostics)
     for path in written:
         print(f"made {relative(path)}")
+    for book, chapters in run.listings:
+        print(contents(book, chapters))
     show(diagnostics, args.verbose)
     return EXIT_ERROR if diagnostics.has_errors else EXIT_OK
+
+
+def contents(book: Path, chapters: list) -> str:
+    """An EPUB's chapters as the import lists them: numbered, indented by level."""
+    width = len(str(len(chapters)))
+    lines = [f"{book.name}: {len(chapters)} chapter{'s' * (len(chapters) != 1)}; import some "
+             f"with --chapters 3,5-7 (or all) or --chapter \"Title\""]
+    lines += [f"  {c.number:>{width}}  {'  ' * (c.level - 1)}{c.label}" for c in chapters]
+    return "\n".join(lines)

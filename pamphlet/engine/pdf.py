@@ -78,6 +78,8 @@ def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
               for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
         bodies["introduction"] = print_html(mark(pamphlet.intro), link_notes)
+    if pamphlet.references is not None:
+        bodies["references"] = print_html(mark(pamphlet.references), link_notes)
     return layout.render("pamphlet.html", **template_context(pamphlet, bodies))
 
 

@@ -1,9 +1,15 @@
-"""`pamphlet import`: WordPress exports, static-site Markdown, HTML pages and plain text.
+"""`pamphlet import`: every format in `formats.FORMATS`, told by its bytes: WordPress exports,
+static-site Markdown, HTML pages, plain text, office documents and EPUBs, and the other
+markups essays are written in (Obsidian, Logseq, Pandoc Markdown, MDX, reST, Org, AsciiDoc).
 
 Each source becomes one or more `Draft`s, written as new essays in source/ with our front
 matter. Nothing is ever overwritten, nothing is written outside source/ (images a post uses
 go to source/<slug>/), and no character is changed: no-break spaces, curly quotes and dashes
-come through as they were. One module per kind of source: `wxr`, `static_site`, `html`, `text`.
+come through as they were. One module per kind of source: `wxr`, `static_site`, `html`,
+`text`, `office` (Word, OpenDocument), `gdocs`, `epub`, `obsidian`, `logseq`,
+`pandoc_markdown`, `mdx` (read with `static_site`), `rst`, `org`, `asciidoc` (converted by
+`pandoc`, with what they share in `document`); `archive` reads zips safely, `html_body` turns
+any HTML into Markdown with its notes and images.
 
 Diagnostic codes: N804 a slug was taken, so the essay got another name (warning); N805 a
 file that cannot be read or recognised; N807 the posts that were skipped, counted by status,
@@ -17,6 +23,9 @@ type, ignored (warning); N818 an image that is not copied (outside the site, not
 large) (warning); N819 a file too large, or not a regular file, to import; N820 --site is
 not a folder; N821 a file that cannot be written in source/; N848 HTML files in a folder of
 Markdown (a site's templates), not imported (warning). Web pages: N840-N847, N849 (see html).
+Archives: N850-N853 (see archive); documents: N854-N857 (see office); EPUB: N860-N862.
+Markup documents: N870-N874 (see document); notes and outlines: N875-N877 (obsidian), N878
+(pandoc_markdown), N879-N880 (logseq); MDX: N881-N883 (mdx).
 
 May import: `text`, `project`, `store`, `locale`, `diagnostics`.
 """
@@ -26,21 +35,22 @@ from __future__ import annotations
 import os
 import re
 import stat
-from pathlib import Path
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 
 from ..diagnostics import Diagnostics
 from ..project.library import slugify
-from .draft import MAX_IMAGE_MB, Draft, Run, image_kind, markdown_image, missing_image
+from .draft import (MAX_IMAGE_MB, Blob, Draft, Run, image_kind, markdown_image,
+                    missing_image)
+from .formats import (DOCUMENT_SUFFIXES, HTML_SUFFIXES, MARKDOWN_SUFFIXES, MARKUP_SUFFIXES,
+                      folder_format, format_of, probe_bytes, unknown)
 
 MAX_INPUT_MB = 256  # a WordPress export of a large blog; beyond that, split the export
-MARKDOWN_SUFFIXES = (".md", ".markdown", ".mdown")
-HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 # A link in a draft's body to a file that is copied when the draft is written: the body
 # holds a token (private-use characters, which no source contains) until the slug is known.
 _TOKEN = re.compile("\ue010(\\d+)\ue011")
-_WXR = re.compile(rb"<rss\b[^>]*wordpress\.(?:org|com)/export/", re.I)
-_HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
-                   rb"<(?:!doctype\s+html|html)\b", re.I | re.S)
+_ESSAY_LINK = re.compile("\ue012([^\ue012-\ue014]*)\ue014([^\ue012-\ue014]*)\ue014"
+                         "([^\ue012-\ue014]*)\ue013")
 
 
 def read_all(paths: list[Path], run: Run) -> list[Draft]:
@@ -50,25 +60,32 @@ def read_all(paths: list[Path], run: Run) -> list[Draft]:
         run.diagnostics.error("N820", f"--site {run.site} is not a folder", run.site,
                               hint="give the folder of a local checkout of the site")
         return []
-    drafts = [draft for path in _expand(paths, run) for draft in read_drafts(
-        path, run.diagnostics, run=run)]
+    drafts = []
+    for path in paths:
+        if path.is_dir():
+            drafts += _read_folder(path, run)
+        else:
+            drafts += read_drafts(path, run.diagnostics, run=run)
     run.summarise()
     return drafts
 
 
-def _expand(paths: list[Path], run: Run):
-    for path in paths:
-        if path.is_dir():
-            yield from _folder(path, run)
-        else:
-            yield path
+def _read_folder(path: Path, run: Run) -> list[Draft]:
+    """A folder that is an export of its own (see `formats`), or a folder of essays."""
+    found = folder_format(path)
+    if found is not None:
+        return found.read(None, path, run)
+    return [draft for file in _folder(path, run)
+            for draft in read_drafts(file, run.diagnostics, run=run)]
 
 
 def _folder(path: Path, run: Run) -> list[Path]:
-    """The essays in a folder: its Markdown files; in a folder with no Markdown (saved web
-    pages), its HTML pages. A site's source folder holds HTML templates (Jekyll's _layouts,
-    Hugo's layouts), which are no essays: they are counted in a warning (N848), not read."""
+    """The essays in a folder: its Word and OpenDocument files, and its Markdown files, or in
+    a folder with no Markdown (saved web pages), its HTML pages. A site's source folder holds
+    HTML templates (Jekyll's _layouts, Hugo's layouts), which are no essays: they are counted
+    in a warning (N848), not read."""
     found: dict[bool, list[Path]] = {True: [], False: []}
+    documents: list[Path] = []
     for folder, dirs, files in os.walk(path):  # links to folders are not followed
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and
                          not _saved_page_files(d, files))
@@ -76,14 +93,17 @@ def _folder(path: Path, run: Run) -> list[Path]:
             file = Path(folder) / name
             if name.startswith(".") or name == "_index.md" or file.is_symlink():
                 continue
-            if name.lower().endswith(MARKDOWN_SUFFIXES + HTML_SUFFIXES):
-                found[name.lower().endswith(MARKDOWN_SUFFIXES)].append(file)
+            essays = MARKDOWN_SUFFIXES + MARKUP_SUFFIXES
+            if name.lower().endswith(essays + HTML_SUFFIXES):
+                found[name.lower().endswith(essays)].append(file)
+            elif name.lower().endswith(DOCUMENT_SUFFIXES) and not name.startswith("~$"):
+                documents.append(file)  # ~$name.docx: Word's lock file beside an open one
     if found[True] and found[False]:
         count = len(found[False])
         run.diagnostics.warning("N848", f"{count} HTML file{'s' * (count != 1)} in {path.name}/, "
                                 "a folder of Markdown, not imported (a site's templates?)", path,
                                 hint="name an HTML page on the command line to import it")
-    return found[True] or found[False]
+    return documents + (found[True] or found[False])
 
 
 def _saved_page_files(folder: str, files: list[str]) -> bool:
@@ -97,42 +117,18 @@ def _saved_page_files(folder: str, files: list[str]) -> bool:
 
 def read_drafts(path: Path, diagnostics: Diagnostics, split_at: str | None = None,
                 run: Run | None = None) -> list[Draft]:
-    """The essays in one file, by its kind: .xml (WXR), .html, .md or plain text."""
+    """The essays in one file, by its kind (see `formats`): a WordPress export, a web page,
+    Markdown, a Word or OpenDocument file, an EPUB's chapters, plain text..."""
     own = run is None
     run = run or Run(diagnostics, split_at)
     raw = read_input(path, diagnostics, MAX_INPUT_MB)
     if raw is None:
         return []
-    drafts = _dispatch(raw, path, run)
+    found = format_of(probe := probe_bytes(raw, path))
+    drafts = found.read(raw, path, run) if found is not None else unknown(probe, run)
     if own:
         run.summarise()
     return drafts
-
-
-def _dispatch(raw: bytes, path: Path, run: Run) -> list[Draft]:
-    suffix = path.suffix.lower()
-    if suffix in HTML_SUFFIXES or (_HTML.match(raw[:4000]) and not _WXR.search(raw[:4000])
-                                   and suffix not in MARKDOWN_SUFFIXES):
-        from .html import from_html
-        return from_html(raw, path, run)  # bytes: the page's own declarations decode it
-    if suffix == ".xml" or _WXR.search(raw[:4000]):
-        from .wxr import from_wxr
-        return from_wxr(raw, path, run)
-    try:
-        text = raw.decode("utf-8-sig").replace("\r\n", "\n").replace("\r", "\n")
-    except UnicodeDecodeError as error:
-        from .text import declared_decode
-        text = declared_decode(raw)  # a Gutenberg text says its encoding in its header
-        if text is None:
-            run.diagnostics.error("N805", f"cannot read {path.name}: {error}", path,
-                                  raw[:error.start].count(b"\n") + 1,
-                                  hint="import UTF-8 text, HTML, Markdown or a WordPress export")
-            return []
-    if suffix in MARKDOWN_SUFFIXES:
-        from .static_site import from_markdown
-        return from_markdown(text, path, run)
-    from .text import from_text
-    return from_text(text, path, run.split_at, run.diagnostics)
 
 
 def read_input(path: Path, diagnostics: Diagnostics, limit_mb: float,
@@ -147,7 +143,7 @@ def read_input(path: Path, diagnostics: Diagnostics, limit_mb: float,
     except OSError as error:
         report("N805" if not warn else code, f"cannot read {path.name}: "
                f"{error.strerror or error}", path,
-               hint="import UTF-8 text, HTML, Markdown or a WordPress export")
+               hint="check the path, and that the file may be read")
         return None
     limit = int(limit_mb * 1_000_000)
     with os.fdopen(descriptor, "rb") as handle:
@@ -168,6 +164,8 @@ def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) ->
 
     The images a draft uses are copied into source/<slug>/, each under a new name. A file
     that cannot be written is an error (N821) and the other drafts are still written."""
+    if not drafts:
+        return []
     try:
         source.mkdir(parents=True, exist_ok=True)
     except OSError as error:
@@ -175,41 +173,79 @@ def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) ->
                           hint="check the project folder's permissions")
         return []
     written = []
-    for draft in drafts:
-        base = slugify(draft.title) or "untitled"
-        slug, number = base, 1
-        while (source / f"{slug}.md").exists() or (source / f"{slug}.md").is_symlink():
-            number += 1
-            slug = f"{base}-{number}"
-        if slug != base:
-            diagnostics.warning("N804", f"source/{base}.md exists; imported as source/{slug}.md",
-                                draft.origin, hint="rename or merge the two by hand")
-        body = _copy_images(draft, source, slug, diagnostics)
+    slugs = _slugs(drafts, source, diagnostics)
+    keys = {draft.key: slug for draft, slug in zip(drafts, slugs) if draft.key}
+    for draft, slug in zip(drafts, slugs):
+        body = _ESSAY_LINK.sub(lambda m: _essay_link(m, keys, draft, diagnostics), draft.body)
+        body = _copy_images(replace(draft, body=body), source, slug, diagnostics)
         path = source / f"{slug}.md"
         if _write_new(path, source, draft.text(body).encode("utf-8"), diagnostics):
             written.append(path)
     return written
 
 
+def _slugs(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> list[str]:
+    """Each draft's slug, before any is written, so that drafts can link to each other: a
+    name taken in source/ or by an earlier draft gets -2, -3, ..."""
+    taken: set[str] = set()
+    slugs = []
+    for draft in drafts:
+        base = slugify(draft.title) or "untitled"
+        slug, number = base, 1
+        while slug in taken or (source / f"{slug}.md").exists() or \
+                (source / f"{slug}.md").is_symlink():
+            number += 1
+            slug = f"{base}-{number}"
+        if slug != base:
+            diagnostics.warning("N804", f"source/{base}.md exists; imported as source/{slug}.md",
+                                draft.origin, hint="rename or merge the two by hand")
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def _essay_link(match: re.Match, keys: dict[str, str], draft: Draft,
+                diagnostics: Diagnostics) -> str:
+    """A link between two drafts of the import as a link to the other essay's file (printed
+    with its page); to a note that is not imported, its text (N875)."""
+    key, fragment, label = match.groups()
+    if key not in keys:
+        diagnostics.warning("N875", f"the link to '{key.removeprefix('logseq:')}' names a note "
+                            "that is not imported; its text is kept", draft.origin,
+                            hint="import that note too (a whole vault or graph imports as a "
+                            "folder)")
+        return label
+    return f"[{label}]({keys[key]}.md{'#' + fragment if fragment else ''})"
+
+
 def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics) -> str:
     """The draft's body with each image token replaced by an image of its copy."""
     images: dict[int, str] = {}
+    copies: dict[Path, str] = {}  # a file the draft shows twice is copied once
     for number, (image, alt, caption) in draft.images.items():
-        data = read_input(image, diagnostics, MAX_IMAGE_MB, code="N818", warn=True)
+        if image in copies:
+            images[number] = markdown_image(copies[image], alt, caption)
+            continue
+        data = image.data if isinstance(image, Blob) else \
+            read_input(image, diagnostics, MAX_IMAGE_MB, code="N818", warn=True)
         if data is None:
             images[number] = missing_image(alt)
             continue
-        stem = slugify(image.stem) or "image"
+        named = PurePosixPath(image.name) if isinstance(image, Blob) else image
+        stem = slugify(named.stem) or "image"
         # a browser saves an image whose address has no suffix without one: its bytes say
-        suffix = re.sub(r"[^a-z0-9.]", "", image.suffix.lower()) or image_kind(data) or ""
+        suffix = re.sub(r"[^a-z0-9.]", "", named.suffix.lower()) or image_kind(data) or ""
         folder, name, count = source / slug, f"{stem}{suffix}", 1
         while (folder / name).exists() or (folder / name).is_symlink():
             count += 1
             name = f"{stem}-{count}{suffix}"
         copied = _write_new(folder / name, source, data, diagnostics)
+        if copied:
+            copies[image] = f"{slug}/{name}"
         images[number] = markdown_image(f"{slug}/{name}", alt, caption) if copied else \
             missing_image(alt)
-    return _TOKEN.sub(lambda m: images[int(m.group(1))], draft.body)
+    # a token the source itself held (private-use characters) stays as it was
+    return _TOKEN.sub(lambda m: images.get(int(m.group(1)), m.group(0)), draft.body)
 
 
 def _write_new(path: Path, source: Path, data: bytes, diagnostics: Diagnostics) -> bool:

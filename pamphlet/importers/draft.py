@@ -21,6 +21,14 @@ from ..project.library import today
 MAX_IMAGE_MB = 50
 
 
+@dataclass(frozen=True)
+class Blob:
+    """An image held in memory (a member of a DOCX, an EPUB or a zip), with its name there."""
+
+    name: str
+    data: bytes
+
+
 @dataclass
 class Draft:
     """An essay on its way in: front matter values and a Markdown body."""
@@ -34,21 +42,33 @@ class Draft:
     origin: Path | None = None
     images: dict[int, tuple] = field(default_factory=dict)  # token -> (file, alt, caption)
     lang: str | None = None
+    subtitle: str | None = None
+    license: str | None = None
+    summary: str | None = None
+    key: str | None = None  # how other drafts of the same import link to this one
 
     def text(self, body: str | None = None) -> str:
         meta = {"title": self.title or "Untitled"}
-        for key in ("author", "date", "tags", "source", "lang"):
+        for key in ("subtitle", "author", "date", "tags", "source", "lang", "license",
+                    "summary"):
             value = getattr(self, key)
             if value:
                 meta[key] = value
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
         return f"---\n{front}---\n\n{(self.body if body is None else body).strip()}\n"
 
-    def attach(self, path: Path, alt: str = "", caption: str = "") -> str:
+    def attach(self, path: Path | Blob, alt: str = "", caption: str = "") -> str:
         """A token for the body that becomes an image of `path`'s copy in source/."""
         number = len(self.images)
         self.images[number] = (path, alt, caption)
         return f"\ue010{number}\ue011"
+
+
+def essay_link(key: str, text: str, fragment: str = "") -> str:
+    """A Markdown link to the draft whose `key` is `key`, made when every draft of the
+    import has its slug (`write_drafts`); to a draft not written, the text alone."""
+    label = re.sub(r"([\\\[\]])", r"\\\1", text)
+    return f"\ue012{key}\ue014{fragment}\ue014{label}\ue013"
 
 
 @dataclass
@@ -59,9 +79,19 @@ class Run:
     split_at: str | None = None
     pages: bool = False
     site: Path | None = None
+    chapters: str | None = None  # an EPUB's chapters to import: "3,5-7", "all"
+    chapter: str | None = None  # or one chapter, by its title
     today: dt.date = field(default_factory=today)
+    listings: list = field(default_factory=list)  # (book, chapters) for the CLI to show
     skipped: Counter = field(default_factory=Counter)
     skipped_in: set = field(default_factory=set)
+    vaults: dict = field(default_factory=dict)  # an Obsidian vault's or Logseq graph's files
+
+    def vault(self, root: Path, make):
+        """The vault (or graph) at `root`, listed once for the whole import by `make`."""
+        if root not in self.vaults:
+            self.vaults[root] = make(root)
+        return self.vaults[root]
 
     def skip(self, reason: str, path: Path) -> None:
         """Count a post that is not imported (a draft, a future post, a page...)."""
@@ -156,3 +186,66 @@ class Once:
             self.seen.add(key)
             self.diagnostics.warning(code, message, self.path,
                                      line() if callable(line) else line, hint)
+
+
+_MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")), 1) for name in names}
+# Each part bounded, so that no text makes these backtrack.
+_ISO = re.compile(r"(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?!\d)")
+_DAY_MONTH = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\.?[ \t]{1,9}([A-Za-z]{3,9})\.?,?[ \t]{1,9}"
+                        r"(\d{4})(?!\d)")
+_MONTH_DAY = re.compile(r"([A-Za-z]{3,9})\.?[ \t]{1,9}(\d{1,2})(?:st|nd|rd|th)?,?[ \t]{1,9}"
+                        r"(\d{4})(?!\d)")
+
+
+def iso_date(text: str) -> str | None:
+    """YYYY-MM-DD from the ways documents write a day: 2023-01-15 (a time or weekday after
+    it, Org's <2023-01-15 Sun> too), 2023/01/15, 15 January 2023, January 15, 2023, Jan. 15
+    2023; None for anything else (a season, a year alone) or a day no calendar has."""
+    text = " ".join(str(text).split())[:200]
+    for pattern, order in ((_ISO, "ymd"), (_DAY_MONTH, "dmy"), (_MONTH_DAY, "mdy")):
+        found = pattern.search(text)
+        if not found:
+            continue
+        parts = dict(zip(order, found.groups()))
+        month = _MONTHS.get(parts["m"].lower()) if not parts["m"].isdigit() else int(parts["m"])
+        try:
+            return dt.date(int(parts["y"]), month or 0, int(parts["d"])).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
+_SPAN = re.compile(r"`[^`\n]+`")
+
+
+def prose(text: str, change) -> str:
+    """`text` with `change` applied outside fenced code blocks and code spans.
+
+    A fence closes at a line of the same character at least as long; one never closed runs
+    to the end (as CommonMark has it)."""
+    parts, chunk, fence = [], [], None
+    for line in text.splitlines(keepends=True):
+        opening = _FENCE.match(line)
+        if fence is None and opening:
+            parts.append(_outside_spans("".join(chunk), change))
+            chunk, fence = [line], opening.group(1)
+        elif fence is not None and line.strip().startswith(fence) and \
+                not line.strip().strip(fence[0]):
+            parts.append("".join(chunk) + line)
+            chunk, fence = [], None
+        else:
+            chunk.append(line)
+    rest = "".join(chunk)
+    return "".join(parts) + (rest if fence is not None else _outside_spans(rest, change))
+
+
+def _outside_spans(text: str, change) -> str:
+    parts, at = [], 0
+    for span in _SPAN.finditer(text):
+        parts += [change(text[at:span.start()]), span.group(0)]
+        at = span.end()
+    return "".join(parts + [change(text[at:])])

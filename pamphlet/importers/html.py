@@ -34,11 +34,11 @@ from lxml import etree, html as lxml_html
 from ..store.paths import Gate, Refused
 from .draft import (MAX_IMAGE_MB, Draft, Once, Run, image_kind, markdown_image, markdown_link,
                missing_image)
+from .html_body import Body, attribute_quotes, image_source
 from .html_decode import decode_page
 from .html_meta import PageMeta, page_meta
-from .html_notes import NOTE_TOKEN, drop, take_notes
+from .html_notes import drop, take_notes
 
-_IMAGE_TOKEN = re.compile("\ue040(\\d+)\ue041")
 _GONE = ("script", "style", "noscript", "template", "button", "input", "select", "textarea",
          "nav", "svg", "canvas", "object", "embed", "link", "meta", "dialog")
 _BLOCKS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "td", "th", "dd", "dt",
@@ -58,9 +58,7 @@ _CHROME_CLASSES = {"info", "author", "read-more", "read-more-wrap", "screen-read
                    "no-print", "hidden-print", "d-print-none"}
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".tif",
                    ".tiff")
-_SPLIT = "\ue050"  # between notes converted together
 _MARKERS = re.compile("[\ue010\ue011\ue030\ue031\ue040\ue041\ue050]")
-_DASHES = ("—", "–", "―", "-", "~", "−")
 _TEXT = re.compile(r"[\s\ue000-\uf8ff]+")
 _READABLE = ("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript "
              "or ancestor::template)] | //body//img/@alt")
@@ -118,12 +116,11 @@ def _trafilatura_meta(text: str) -> dict | None:
     return found.as_dict() if found is not None else None
 
 
-class _Page:
+class _Page(Body):
     """One page on its way to a draft."""
 
     def __init__(self, page, path: Path, run: Run, meta: PageMeta):
         self.page, self.path, self.run, self.meta = page, path, run, meta
-        self.once = Once(run.diagnostics, path)
         self.title = meta.title
         if not self.title:
             self.title = path.stem
@@ -133,9 +130,8 @@ class _Page:
         source = meta.url
         if source and meta.site:
             source = {"publisher": meta.site, "url": source}
-        self.draft_ = Draft(self.title, "", _authors(meta.authors), meta.date, meta.tags,
-                            source, path, lang=meta.lang)
-        self.images: list[str] = []
+        super().__init__(Draft(self.title, "", _authors(meta.authors), meta.date, meta.tags,
+                               source, path, lang=meta.lang), Once(run.diagnostics, path))
         base = next(iter(page.xpath("//base/@href")), "").strip()
         self.base = base if re.match(r"https?://", base) else meta.url
 
@@ -143,15 +139,12 @@ class _Page:
         """The draft: notes taken out, the article found and cleared, then converted."""
         notes = take_notes(self.page)  # first: Tufte's sidenotes are found by their inputs
         _drop_unprintable(self.page)
-        _attribute_quotes(self.page)
+        attribute_quotes(self.page)
         article, weights = self.article()
         self.clear(article, weights)
         for part in [article] + notes:
-            self.place_images(part)
             self.resolve_links(part)
-            _inline_semantics(part)
-        body = _markdown(article)
-        self.draft_.body = self.with_notes(body, _markdown_each(notes))
+        self.draft_.body = self.markdown(article, notes)
         return self.draft_
 
     def article(self):
@@ -233,43 +226,6 @@ class _Page:
                 continue
             link.drop_tag()
 
-    def token(self, markdown: str) -> str:
-        self.images.append(markdown)
-        return f"\ue040{len(self.images) - 1}\ue041"
-
-    def place_images(self, root) -> None:
-        """Each image as a token of its Markdown; a figure of one image becomes a paragraph
-        of it, its caption the image's caption."""
-        images = list(root.iter("img"))
-        figures = {}
-        for image in images:  # decided first: a figure's other images are tokens later
-            figure = next(image.iterancestors("figure"), None)
-            single = figure is not None and len(figure.findall(".//img")) == 1
-            figures[image] = figure if single else None
-        for image in images:
-            if image.getparent() is not None:
-                self.place_image(image, figures[image])
-
-    def place_image(self, image, figure) -> None:
-        holder = image.getparent() if image.getparent().tag == "picture" else image
-        caption = figure.find(".//figcaption") if figure is not None else None
-        words = " ".join(caption.text_content().split()) if caption is not None else ""
-        markdown = self.image(_image_source(image), image.get("alt") or "", words,
-                              image.sourceline)
-        if markdown is None:
-            drop(holder)
-        elif figure is None:
-            drop(holder, self.token(markdown))
-        else:
-            for used in (holder, caption):
-                if used is not None:
-                    drop(used)
-            paragraph = lxml_html.Element("p")
-            rest = " ".join(figure.text_content().split())  # what else the figure said
-            paragraph.text = self.token(markdown) + (f" {rest}" if rest else "")
-            figure.addprevious(paragraph)
-            drop(figure)
-
     def image(self, src: str, alt: str, caption: str, line: int | None) -> str | None:
         """An image's Markdown: its copy's token when the file is beside the page, its
         address when on the web, else its alt text in a frame (N815) or nothing."""
@@ -309,42 +265,6 @@ class _Page:
         caption = re.sub(r"([\\`*_\[\]<>])", r"\\\1", caption)  # its words, as words
         return missing_image(alt or name.rsplit("/", 1)[-1]) + (f" {caption}" if caption else "")
 
-    def with_notes(self, body: str, notes: list[str]) -> str:
-        """`body` with its note tokens as `[^n]`, numbered in reading order, and the notes
-        after it (a note may refer to another, whose number comes next); a note whose
-        reference is not in the article is kept as a paragraph (N845)."""
-        numbers: dict[int, int] = {}
-        definitions: list[str] = []
-
-        def number(match: re.Match) -> str:
-            key = int(match.group(1))
-            numbers.setdefault(key, len(numbers) + 1)
-            return f"[^{numbers[key]}]"
-
-        def refs(text: str) -> str:
-            # a note's mark sits on the word before it, across a line break but not a
-            # paragraph's end (a margin note may open a paragraph)
-            return NOTE_TOKEN.sub(number, re.sub(r"(?<!\n)[ \t]*\n?[ \t]*(?=\ue030)", "",
-                                                 text))
-
-        def settle() -> None:
-            keys = {n: key for key, n in numbers.items()}
-            while len(definitions) < len(numbers):
-                definitions.append(_definition(len(definitions) + 1,
-                                               refs(notes[keys[len(definitions) + 1]])))
-                keys = {n: key for key, n in numbers.items()}
-
-        parts = [refs(body).strip()]
-        settle()
-        for key, note in enumerate(notes):
-            if key not in numbers and note.strip():
-                self.once.warn("N845", f"note:{key}", "a note whose reference is not in the "
-                               "article is kept as a paragraph at its end", None,
-                               hint="move it back beside the sentence it belongs to")
-                parts.append(refs(note).strip())
-                settle()
-        text = "\n\n".join(p for p in parts + definitions if p)
-        return _IMAGE_TOKEN.sub(lambda m: self.images[int(m.group(1))], text)
 
 
 def _authors(names: list[str]) -> str | list[str] | None:
@@ -386,7 +306,7 @@ def _drop_unprintable(page) -> None:
             continue
         if gone.tag == "noscript" and _only_image_here(gone):
             for placeholder in [i for i in gone.getparent().iter("img")
-                                if _image_source(i).startswith("data:")]:
+                                if image_source(i).startswith("data:")]:
                 drop(placeholder)
             gone.drop_tag()
         else:
@@ -398,7 +318,7 @@ def _only_image_here(noscript) -> bool:
     being placeholders a script would have replaced)."""
     if noscript.find(".//img") is None or noscript.getparent() is None:
         return False
-    return not any(_image_source(i) and not _image_source(i).startswith("data:")
+    return not any(image_source(i) and not image_source(i).startswith("data:")
                    for i in noscript.getparent().iter("img")
                    if not any(a is noscript for a in i.iterancestors()))
 
@@ -421,49 +341,6 @@ def _chrome(element) -> bool:
     return bool(words & _CHROME_WORDS)
 
 
-def _attribute_quotes(page) -> None:
-    """A block quote's attribution (its `<footer>`, a last `<cite>`, the caption of the
-    figure it stands in) becomes the quote's last paragraph, after a dash."""
-    for quote in list(page.iter("blockquote")):
-        figure = quote.getparent()
-        if figure is not None and figure.tag == "figure":
-            caption = figure.find("figcaption")
-            if caption is not None and figure.find(".//img") is None:
-                quote.append(caption)
-        children = [c for c in quote if isinstance(c.tag, str)]
-        for child in children:
-            last = child is children[-1] and not (child.tail or "").strip()
-            if child.tag in ("footer", "figcaption") or (child.tag == "cite" and last):
-                _as_attribution(child)
-
-
-def _as_attribution(element) -> None:
-    element.tag = "p"
-    for key in list(element.attrib):
-        del element.attrib[key]
-    for cite in element.iter("cite"):
-        cite.tag = "em"  # a work's title, set in italics as print does
-    if not " ".join(element.text_content().split()).startswith(_DASHES):
-        element.text = "— " + (element.text or "").lstrip()
-
-
-def _inline_semantics(root) -> None:
-    """What a browser shows of an element and Markdown has no word for: a `<cite>` (a work's
-    title) in italics, a `<q>` between the quotation marks a browser adds."""
-    for cite in root.iter("cite"):
-        cite.tag = "em"
-    for quote in list(root.iter("q")):
-        inner = any(a.tag == "q" for a in quote.iterancestors())
-        opening, closing = ("‘", "’") if inner else ("“", "”")
-        quote.text = opening + (quote.text or "")
-        if len(quote):
-            quote[-1].tail = (quote[-1].tail or "") + closing
-        else:
-            quote.text += closing
-    for quote in list(root.iter("q")):
-        quote.drop_tag()
-
-
 def _is_image(path: Path) -> bool:
     """Whether the file beside a page is a picture, by its name or its first bytes: a
     hostile page that names `../.ssh/id_rsa` or `notes.txt` gets no copy of it."""
@@ -474,41 +351,3 @@ def _is_image(path: Path) -> bool:
             return image_kind(handle.read(1024)) is not None
     except OSError:
         return False
-
-
-def _image_source(image) -> str:
-    src = (image.get("src") or "").strip()
-    lazy = image.get("data-src") or image.get("data-lazy-src") or image.get("data-original")
-    if lazy and (not src or src.startswith("data:")):
-        src = lazy.strip()
-    if not src and image.get("srcset"):
-        src = image.get("srcset").split(",")[0].split()[0]
-    return src
-
-
-def _markdown(element) -> str:
-    from .wxr import _converter
-
-    html = lxml_html.tostring(element, encoding="unicode", method="html")
-    markdown = _converter()(heading_style="ATX", bullets="-", sup_symbol="<sup>",
-                            sub_symbol="<sub>").convert(html)
-    return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", markdown).strip()
-
-
-def _markdown_each(elements: list) -> list[str]:
-    """Each element's Markdown, converted in one pass (one parse for a page of 3000 notes)."""
-    holder = lxml_html.Element("div")
-    for element in elements:
-        holder.append(element)
-        mark = lxml_html.Element("p")
-        mark.text = _SPLIT
-        holder.append(mark)
-    parts = _markdown(holder).split(_SPLIT)
-    return [part.strip() for part in parts[:len(elements)]]
-
-
-def _definition(number: int, note: str) -> str:
-    """A Markdown footnote; a note of several paragraphs indents all but its first line."""
-    lines = note.strip().split("\n")
-    rest = [f"    {line}" if line.strip() else "" for line in lines[1:]]
-    return "\n".join([f"[^{number}]: {lines[0]}"] + rest)

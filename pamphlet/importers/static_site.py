@@ -16,9 +16,14 @@ from pathlib import Path
 
 import yaml
 
-from ..store.paths import Gate, Refused
-from .draft import (MAX_IMAGE_MB, Draft, Once, Run, code_block, markdown_image, markdown_link,
-               missing_image, pairs)
+from .body_images import _IMAGE, Images
+from .footnotes import inline_notes, reading_order
+from .logseq import from_logseq, is_page
+from .mdx import MdxBody, settle
+from .obsidian import NoteBody, Vault, note_key, vault_of
+from .pandoc_markdown import fenced_divs, title_block
+from .draft import (Draft, Run, code_block, iso_date, markdown_image, markdown_link,
+                    missing_image, pairs, prose)
 
 # Paired tags are found as pairs (`pairs`), never by one pattern spanning their text, so an
 # opening without its closing costs one search, not one per opening.
@@ -40,17 +45,12 @@ _TAG = re.compile(r"\{\{([<%])\s*(/?)\s*([\w./-]+)([^{}]*?)\s*[>%]\}\}"
                   r"|\{\{-?([^{}]*?)-?\}\}")
 _ARG = re.compile(r"""([\w-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s,)]+))"""
                   r"""|"([^"]*)"|'([^']*)'|([^\s,=]+)""")
-_FENCE = re.compile(r"[ \t]*(`{3,}|~{3,})")
-_SPAN = re.compile(r"`[^`\n]+`")
 _ATTR_LINE = re.compile(r"(?m)^(?:[*-][ \t]+TOC[ \t]*\n)?[ \t]*\{:[^{}\n]*\}[ \t]*\n?")
 # Every part of these patterns is either bounded or can match in one way only, so that no
 # crafted line makes them backtrack without end.
 _ATTR_TAIL = re.compile(r"(?<![ \t])[ \t]*\{:?(?:[#.][\w:-]+|[\w-]+=(?:\"[^\"\n]*\"|[^\s}#.]+)"
                         r"|[ \t])+\}(?=[ \t]*$)", re.M)
 _ATTR_SPAN = re.compile(r"\{:[^{}\n]*\}|\[([^\[\]\n]{1,500})\]\{[#.][^{}\n]*\}")
-_IMAGE = re.compile(r"!\[([^\[\]\n]{0,500})\]\([ \t]*<?([^()\[\]\s<>]{1,2000})>?"
-                    r"(?:[ \t]+\"([^\"\n]{0,1000})\")?[ \t]*\)"
-                    r"|<img\b[^<>]{0,2000}?\bsrc=[\"']([^\"'<>]{1,2000})[\"'][^<>]{0,2000}>", re.I)
 _IFRAME = re.compile(r"<iframe\b[^<>]{0,2000}?\bsrc=[\"']([^\"'<>]{1,2000})[\"'][^<>]{0,2000}>"
                      r"\s*</iframe>", re.I)
 _YOUTUBE, _VIMEO = "https://www.youtube.com/watch?v={}", "https://vimeo.com/{}"
@@ -62,16 +62,35 @@ _WIKI_IMAGE = re.compile(r"!\[\[([^\[\]|#\n]{1,300})(?:\|([^\[\]\n]{0,300}))?\]\
 _WIKI_LINK = re.compile(r"(?<!!)\[\[([^\[\]|\n]{1,300})(?:\|([^\[\]\n]{1,300}))?\]\]")
 _EMPTY_LINK = re.compile(r"(?<!!)\[([^\[\]\n]{1,500})\]\([ \t]*\)")
 _FILE_DATE = re.compile(r"^(\d{4})-(\d\d)-(\d\d)-")
+_MD_LINK = re.compile(r"\[([^\[\]\n]{1,300})\]\([^()\s]{0,2000}\)")
 _MEDIA = {"youtube": _YOUTUBE, "yt": _YOUTUBE, "vimeo": _VIMEO, "vimeo_simple": _VIMEO}
 _TOKEN = re.compile("\ue030(\\d+)\ue031")
 
 
-def from_markdown(text: str, path: Path, run: Run) -> list[Draft]:
-    """Markdown with Jekyll or Obsidian YAML, or Hugo and Zola YAML or TOML, front matter."""
+def from_markdown_file(raw: bytes, path: Path, run: Run, mdx: bool = False) -> list[Draft]:
+    """A Markdown (or MDX) file's essay (see `from_markdown`), once its bytes are decoded."""
+    from .text import decode_text
+
+    text = decode_text(raw, path, run)
+    return [] if text is None else from_markdown(text, path, run, mdx)
+
+
+def from_mdx_file(raw: bytes, path: Path, run: Run) -> list[Draft]:
+    """An MDX file's essay: Markdown, its statements and components taken out (see `mdx`)."""
+    return from_markdown_file(raw, path, run, mdx=True)
+
+
+def from_markdown(text: str, path: Path, run: Run, mdx: bool = False) -> list[Draft]:
+    """Markdown with Jekyll or Obsidian YAML, or Hugo and Zola YAML or TOML, front matter;
+    a Logseq page (see `logseq`)."""
+    if is_page(text, path):
+        return from_logseq(text, path, run)
     split = _front_matter(text, path, run)
     if split is None:
         return []
     meta, lines, body = split
+    if not meta:
+        meta, body = title_block(body)  # Pandoc's % Title / % Author / % Date
     fields = _Fields(meta, lines, path, run)
     date = fields.date() or _file_date(path)
     if reason := _unpublished(fields, date, run):
@@ -83,8 +102,13 @@ def from_markdown(text: str, path: Path, run: Run) -> list[Draft]:
         body = body[:heading.start()] + body[heading.end():]
     draft = Draft(title or _FILE_DATE.sub("", _name(path)).replace("-", " ").replace("_", " "),
                   "", fields.names("author", "authors") or None, date,
-                  fields.tags(), fields.address(), path)
-    draft.body = _Body(draft, text, path, run).markdown(body)
+                  fields.tags(), fields.address(), path, lang=fields.text("lang"),
+                  subtitle=fields.text("subtitle"),
+                  summary=fields.text("summary") or fields.text("description"))
+    vault = vault_of(path, run.site)
+    if vault is not None:
+        draft.key = note_key(vault, path)
+    draft.body = _Body(draft, text, path, run, root=vault, mdx=mdx).markdown(body)
     return [draft]
 
 
@@ -170,26 +194,30 @@ class _Fields:
         return None
 
     def date(self) -> str | None:
-        value = self.meta.get("date")
+        key = next((k for k in ("date", "pubDate", "publishDate", "published", "created")
+                    if self.meta.get(k) is not None), "date")  # Astro's, Obsidian's names
+        value = self.meta.get(key)
         if isinstance(value, (dt.date, dt.datetime)):
             return value.isoformat()[:10]
         if isinstance(value, str) and re.match(r"\d{4}-\d\d-\d\d", value.strip()):
             return value.strip()[:10]
+        if isinstance(value, str) and (day := iso_date(value)):
+            return day  # Pandoc's "1 January 2023", "January 1, 2023"
         if value is not None:
-            self.wrong("date", "a date like 2024-03-01")
+            self.wrong(key, "a date like 2024-03-01")
         return None
 
     def names(self, *keys: str) -> list[str]:
+        """Names as a text, a list, or Pandoc's objects ({name: ..., affiliation: ...});
+        a name written as a Markdown link ([Ada Quill](https://...)) is its text."""
         found: list[str] = []
         for key in keys:
             value = self.meta.get(key)
-            if isinstance(value, dict) and value.get("name"):
-                value = value["name"]
-            if isinstance(value, str):
-                found.append(" ".join(value.split()))
-            elif isinstance(value, list) and all(isinstance(v, (str, int)) for v in value):
-                found += [" ".join(str(v).split()) for v in value]
-            elif value is not None:
+            values = value if isinstance(value, list) else [value] if value is not None else []
+            values = [v.get("name") if isinstance(v, dict) else v for v in values]
+            if all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in values):
+                found += [_MD_LINK.sub(r"\1", " ".join(str(v).split())) for v in values]
+            else:
                 self.wrong(key, "a name or a list of names")
         return list(dict.fromkeys(n for n in found if n))
 
@@ -197,7 +225,7 @@ class _Fields:
         taxonomies = self.meta.get("taxonomies")
         meta = {**(taxonomies if isinstance(taxonomies, dict) else {}), **self.meta}
         tags: list[str] = []
-        for key in ("tags", "categories"):
+        for key in ("tags", "categories", "keywords"):  # keywords: Pandoc's
             value = meta.get(key)
             if isinstance(value, str):
                 tags += value.split()
@@ -238,12 +266,13 @@ def _name(path: Path) -> str:
     return path.parent.name if path.stem == "index" else path.stem
 
 
-class _Body:
+class _Body(Images):
     """A post's Markdown with its template tags, shortcodes and attribute lists translated."""
 
-    def __init__(self, draft: Draft, text: str, path: Path, run: Run):
-        self.draft, self.text, self.path, self.run = draft, text, path, run
-        self.once = Once(run.diagnostics, path)
+    def __init__(self, draft: Draft, text: str, path: Path, run: Run, root: Path | None = None,
+                 mdx: bool = False):
+        super().__init__(draft, text, path, run, root)
+        self.mdx = mdx
         self.kept: list[str] = []
 
     def markdown(self, body: str) -> str:
@@ -254,27 +283,39 @@ class _Body:
         for highlight in _HIGHLIGHTS:
             body = pairs(body, *highlight, lambda start, inner, end: code_block(
                 inner, start.group(1) or ""))
+        if self.mdx:
+            jsx = MdxBody(self.once, self.line)
+            body = settle(prose(prose(body, jsx.statements), jsx.components))
+        note = self.note()
+        if note is not None:
+            body = prose(body, note.embeds)  # the embedded notes' text goes through it all
+            body = prose(body, note.tidy)
         body = _TAG.sub(self.tag, body)
-        body = _prose(body, lambda part: _IFRAME.sub(_embed_link, part))
-        body = _prose(body, self.attributes)
-        body = _prose(body, lambda part: _IMAGE.sub(self.image, part))
-        body = _prose(body, lambda part: _WIKI_IMAGE.sub(self.wiki_image, part))
-        body = _prose(body, lambda part: _WIKI_LINK.sub(
+        body = fenced_divs(body, self.once, self.line)
+        body = prose(body, lambda part: _IFRAME.sub(_embed_link, part))
+        body = prose(body, self.attributes)
+        body = prose(body, lambda part: _IMAGE.sub(self.image, part))
+        if note is not None:
+            body = prose(body, note.images)
+            body = prose(body, note.links)
+        body = prose(body, lambda part: _WIKI_IMAGE.sub(self.wiki_image, part))
+        body = prose(body, lambda part: _WIKI_LINK.sub(
             lambda m: m.group(2) or m.group(1).split("#")[0].strip() or m.group(1), part))
         body = _EMPTY_LINK.sub(r"\1", body)  # a link whose address was a removed tag
         body = _TOKEN.sub(lambda m: self.kept[int(m.group(1))], body)
+        body = reading_order(inline_notes(body))
         return re.sub(r"\n[ \t]*\n(?:[ \t]*\n)+", "\n\n", body).strip()
+
+    def note(self) -> NoteBody | None:
+        """The Obsidian passes, for a note in a vault."""
+        if self.root is None or not (self.root / ".obsidian").is_dir():
+            return None
+        vault = self.run.vault(self.root, Vault)
+        return NoteBody(vault, self.path, self.once, self.draft.attach, self.line)
 
     def keep(self, literal: str) -> str:
         self.kept.append(literal)
         return f"\ue030{len(self.kept) - 1}\ue031"
-
-    def line(self, snippet: str) -> int | None:
-        """The line of the file where `snippet` first stands on a line of its own, or else
-        first appears."""
-        alone = re.search(rf"(?m)^[ \t]*{re.escape(snippet)}[ \t]*$", self.text)
-        at = alone.start() if alone else self.text.find(snippet)
-        return self.text[:at].count("\n") + 1 if at >= 0 else None
 
     def removed(self, name: str, snippet: str, replacement: str = "") -> str:
         self.once.warn("N813", f"tag:{name}", f"template tag {name} removed",
@@ -339,17 +380,6 @@ class _Body:
                            hint="they style the site's pages; headings get ids of their own")
         return cleaned
 
-    def image(self, match: re.Match) -> str:
-        alt, src, caption = match.group(1) or "", match.group(2) or match.group(4), match.group(3)
-        if match.group(4):
-            alt = (re.search(r"\balt=[\"']([^\"']*)", match.group(0)) or [None, ""])[1]
-        if re.match(r"[a-z][a-z0-9+.-]*:|#", src, re.I):
-            return match.group(0)  # an address on the web, or data: — the build decides
-        found = self.find(src)
-        if found is None:
-            return missing_image(alt or src.rsplit("/", 1)[-1])
-        return self.draft.attach(found, alt, caption or "")
-
     def wiki_image(self, match: re.Match) -> str:
         name, alt = match.group(1).strip(), (match.group(2) or "").strip()
         alt = "" if alt.isdigit() else alt  # ![[x.png|300]] gives a width, not a text
@@ -369,42 +399,6 @@ class _Body:
                     found.relative_to(vault).as_posix()
         return "/" + name if site else name
 
-    def find(self, src: str, snippet: str | None = None) -> Path | None:
-        """The file an image names, inside the site checkout (or beside the post)."""
-        from urllib.parse import unquote
-
-        name = unquote(src.split("?")[0].split("#")[0])
-        site = self.run.site
-        if name.startswith("/"):
-            candidates = [site / name.lstrip("/"), site / "static" / name.lstrip("/")] \
-                if site else []
-        else:
-            candidates = [self.path.parent / name]
-        gate = Gate(((site or self.path.parent).resolve(),), MAX_IMAGE_MB)
-        refusal = None
-        for candidate in candidates:
-            try:
-                return gate.check(candidate, (self.path, None), "image")
-            except Refused as refused:
-                refusal = refusal if refusal and "not found" not in refusal.diagnostics[0].message \
-                    else refused
-        self.report_missing(src, refusal, lambda: self.line(snippet or src))
-        return None
-
-    def report_missing(self, src: str, refusal: Refused | None, line) -> None:
-        reason = refusal.diagnostics[0].message if refusal else "not found"
-        if refusal and "not found" not in reason:
-            self.once.warn("N818", f"image:{src}", f"image {src} not copied: {reason}", line,
-                           hint="copy the image into the site checkout")
-            return
-        self.once.warn("N815", f"image:{src}", f"image {src} cannot be found"
-                       + ("" if self.run.site else " (a path from the site's root: import "
-                          "with --site DIR to copy it)")
-                       + "; its alt text is shown in its place", line,
-                       hint="import with --site pointing at a checkout of the site, or add "
-                       "the image to source/ by hand")
-
-
 def _embed_link(match: re.Match) -> str:
     """An embedded player (which no page can play) as a link to what it plays."""
     src = match.group(1)
@@ -412,35 +406,6 @@ def _embed_link(match: re.Match) -> str:
         if found := pattern.search(src):
             return markdown_link(address.format(found.group(1)))
     return markdown_link(src)
-
-
-def _prose(text: str, change) -> str:
-    """`text` with `change` applied outside fenced code blocks and code spans.
-
-    A fence closes at a line of the same character at least as long; one never closed runs
-    to the end (as CommonMark has it)."""
-    parts, chunk, fence = [], [], None
-    for line in text.splitlines(keepends=True):
-        opening = _FENCE.match(line)
-        if fence is None and opening:
-            parts.append(_outside_spans("".join(chunk), change))
-            chunk, fence = [line], opening.group(1)
-        elif fence is not None and line.strip().startswith(fence) and \
-                not line.strip().strip(fence[0]):
-            parts.append("".join(chunk) + line)
-            chunk, fence = [], None
-        else:
-            chunk.append(line)
-    rest = "".join(chunk)
-    return "".join(parts) + (rest if fence is not None else _outside_spans(rest, change))
-
-
-def _outside_spans(text: str, change) -> str:
-    parts, at = [], 0
-    for span in _SPAN.finditer(text):
-        parts += [change(text[at:span.start()]), span.group(0)]
-        at = span.end()
-    return "".join(parts + [change(text[at:])])
 
 
 def _args(text: str) -> dict:

@@ -32,6 +32,30 @@ LANGUAGES = {"english": "en", "french": "fr", "german": "de", "spanish": "es",
              "czech": "cs", "welsh": "cy", "irish": "ga", "icelandic": "is", "tagalog": "tl"}
 
 
+def from_text_file(raw: bytes, path: Path, run) -> list[Draft]:
+    """A text file's essays (see `from_text`), once its bytes are decoded."""
+    text = decode_text(raw, path, run)
+    return [] if text is None else from_text(text, path, run.split_at, run.diagnostics)
+
+
+def decode_text(raw: bytes, path: Path, run) -> str | None:
+    """A text file's characters: UTF-8 (with or without a byte-order mark), or the encoding
+    a Project Gutenberg header declares; else None after an error (N805) that names the line
+    of the first byte that is not UTF-8."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        text = declared_decode(raw)  # a Gutenberg text says its encoding in its header
+        if text is None:
+            run.diagnostics.error("N805", f"cannot read {path.name}: it is not UTF-8 text "
+                                  f"({error.reason} at byte {error.start})", path,
+                                  raw[:error.start].count(b"\n") + 1,
+                                  hint="save it as UTF-8 text, or import the document it came "
+                                  "from")
+            return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def from_text(text: str, path: Path, split_at: str | None = None,
               diagnostics: Diagnostics | None = None) -> list[Draft]:
     """Plain text: one essay, or several split at a marker line or at underlined titles.

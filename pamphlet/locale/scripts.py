@@ -6,6 +6,7 @@ Diagnostic code: M307 warning: no installed font has glyphs for some characters 
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -54,34 +55,40 @@ def report_missing_glyphs(chars: Iterable[str], places: Iterable[tuple[Path, int
     """One M307 warning per file for the characters that printed as empty boxes.
 
     `places` are (file, first line, text) for everything the pamphlet prints: each essay's
-    title and body, then the spec. A character is reported at the first place that has it;
-    characters found nowhere (from a layout, say) are reported against `fallback`.
+    title and body, then the spec. Each file's warning counts every missing character it
+    holds (not only those no earlier file had) and how often they occur in it, and names the
+    line of the first; characters found nowhere (from a layout, say) are reported against
+    `fallback`.
     """
     missing = set(chars)
     if not missing:
         return
-    lines: dict[Path, int | None] = {}
-    found: dict[Path, list[str]] = {}
+    lines: dict[Path, int] = {}
+    found: dict[Path, Counter] = {}
     for path, first_line, text in places:
-        for offset, char in enumerate(text):
-            if char in missing:
-                missing.discard(char)
-                lines.setdefault(path, first_line + text.count("\n", 0, offset))
-                found.setdefault(path, []).append(char)
-    if missing:
-        found.setdefault(fallback, []).extend(sorted(missing))
-    for path, chars_here in found.items():
-        _warn(path, lines.get(path), chars_here, diagnostics)
+        counts = Counter(char for char in text if char in missing)
+        if counts:
+            first = min(text.index(char) for char in counts)
+            lines.setdefault(path, first_line + text.count("\n", 0, first))
+            found.setdefault(path, Counter()).update(counts)
+    nowhere = missing.difference(*found.values())
+    if nowhere:
+        found.setdefault(fallback, Counter()).update(sorted(nowhere))
+    for path, counts in found.items():
+        _warn(path, lines.get(path), counts, diagnostics)
 
 
-def _warn(path: Path, line: int | None, chars: list[str], diagnostics: Diagnostics) -> None:
+def _warn(path: Path, line: int | None, counts: Counter, diagnostics: Diagnostics) -> None:
+    chars = sorted(counts, key=lambda c: (script_of(c), c))
     scripts = list(dict.fromkeys(script_of(c) for c in chars))
     shown = "".join(chars[:8]) + ("…" if len(chars) > 8 else "")
     codes = ", ".join(f"U+{ord(c):04X}" for c in chars[:3]) + (", …" if len(chars) > 3 else "")
     packages = sorted({_FONT_PACKAGES.get(s, "fonts-noto-core") for s in scripts})
+    total = sum(counts.values())
     count = f"{len(chars)} character{'s' if len(chars) != 1 else ''}"
+    times = f", {total:,} times in all" if total > len(chars) else ""
     diagnostics.warning(
-        "M307", f"no installed font has glyphs for {count} ({', '.join(scripts)}): "
+        "M307", f"no installed font has glyphs for {count} ({', '.join(scripts)}){times}: "
         f"“{shown}” ({codes}); they print as empty boxes", path, line,
         hint=f"install a font that has them (on Debian: apt install {' '.join(packages)}), "
              "or put one in layouts/fonts/ and name it in the layout's CSS")

@@ -16,6 +16,7 @@ from urllib.parse import quote
 from ebooklib import epub
 
 from ..book.assemble import Chapter, Pamphlet
+from ..book.citeplace import CITE_AS
 from ..store.atomic import atomic_output
 from ..project.clock import build_time, reproducible
 from ..diagnostics import Diagnostics, fail
@@ -195,6 +196,10 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
                                   f'role="doc-introduction"><h1>Introduction</h1>'
                                   f'{_images_src(ebook_html(mark(pamphlet.intro)), images)}'
                                   f'</section>')
+    if pamphlet.references is not None:
+        bodies["references"] = (f'<section id="references" epub:type="bibliography" '
+                                f'role="doc-bibliography"><h1>{escape(pamphlet.references_title)}'
+                                f'</h1>{ebook_html(mark(pamphlet.references))}</section>')
     placed = []
     for anchor, body in bodies.items():
         bodies[anchor], found = place(body, [start for start in pages if start.essay == anchor])
@@ -210,6 +215,10 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
                      landmark="bodymatter" if index == 0 else None)
         docs.append(item)
         toc.append(epub.Link(item.file_name, chapter.title, chapter.anchor))
+    if pamphlet.references is not None:
+        docs.append(_page(book, "references", pamphlet.references_title, lang,
+                          _links(bodies["references"], "references", homes), "backmatter"))
+        toc.append(epub.Link("references.xhtml", pamphlet.references_title, "references"))
     docs.append(_page(book, "sources", "Sources", lang, _sources(pamphlet), "backmatter"))
     docs.append(_page(book, "colophon", "Colophon", lang, _colophon(pamphlet), "backmatter"))
     toc += [epub.Link("sources.xhtml", "Sources", "sources"),
@@ -256,8 +265,9 @@ def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str]) -> s
     excerpt = "Excerpts. " if chapter.excerpt else ""
     own = "" if book_lang == chapter.lang else \
         f' lang="{escape(book_lang)}" xml:lang="{escape(book_lang)}" dir="{direction(book_lang)}"'
-    if excerpt or chapter.source_line:
-        head.append(f'<p class="source"{own}>{excerpt}{escape(chapter.source_line)}</p>')
+    source = chapter.source_entry or escape(chapter.source_line)
+    if excerpt or source:
+        head.append(f'<p class="source"{own}>{excerpt}{source}</p>')
     head.append("</header>")
     parts = ["".join(head)]
     if chapter.intro:
@@ -347,9 +357,17 @@ def _media_type(path: Path) -> str:
 
 
 def _sources(pamphlet: Pamphlet) -> str:
-    items = "".join(f"<li>{escape(chapter.citation)}</li>" for chapter in pamphlet.chapters)
+    items = "".join(f"<li>{_source_entry(chapter)}</li>" for chapter in pamphlet.chapters)
     return f'<section class="sources" epub:type="bibliography" role="doc-bibliography">' \
            f"<h1>Sources</h1><ol>{items}</ol></section>"
+
+
+def _source_entry(chapter: Chapter) -> str:
+    """An essay's Sources entry: in the [citations] style (XHTML), else pamphlet's own."""
+    if not chapter.source_entry:
+        return escape(chapter.citation)
+    licence = chapter.essay.license
+    return chapter.source_entry + (f" License: {escape(licence)}." if licence else "")
 
 
 def _colophon(pamphlet: Pamphlet) -> str:
@@ -363,6 +381,8 @@ def _colophon(pamphlet: Pamphlet) -> str:
                  f"Made with {pamphlet.generator}."):
         if text:
             lines.append(f"<p>{escape(text)}</p>")
+    if pamphlet.cite_as:
+        lines.insert(-1, f'<p class="cite-as">{escape(CITE_AS)}: {pamphlet.cite_as}</p>')
     return "\n".join(lines + ["</section>"])
 
 

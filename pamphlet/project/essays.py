@@ -26,7 +26,8 @@ from ..diagnostics import Diagnostics, fail, shorten
 from ..store.paths import Gate, Refused, ignored
 from .schema import MAX_NESTING, deepest_line, impossible_date, nearest
 
-FIELDS = ("title", "subtitle", "author", "date", "source", "tags", "lang", "license", "summary")
+FIELDS = ("title", "subtitle", "author", "date", "source", "tags", "lang", "license", "summary",
+          "bibliography", "nocite")
 SOURCE_FIELDS = ("title", "publisher", "url", "date", "accessed")
 _SPACE = " \t\r\n\f\v"  # what edges lose: a no-break space there is the author's own
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
@@ -63,6 +64,10 @@ class Essay:
     license: str | None = None
     summary: str | None = None
     title_line: int = 1
+    bibliography: tuple[str, ...] = ()  # its own bibliography files, beside the spec's
+    bibliography_line: int | None = None
+    nocite: tuple[str, ...] = ()  # works listed though not cited (pandoc's nocite; * is all)
+    nocite_line: int | None = None
 
     @property
     def word_count(self) -> int:
@@ -242,7 +247,9 @@ def _essay(path: Path, meta: dict, lines: dict[str, int], body: str, body_line: 
         subtitle=field.text("subtitle"), authors=field.names("author"), date=field.text("date"),
         source=field.source(), tags=field.names("tags"), lang=field.text("lang"),
         license=field.text("license"), summary=field.text("summary"),
-        title_line=lines.get("title", 1))
+        title_line=lines.get("title", 1), bibliography=field.names("bibliography"),
+        bibliography_line=lines.get("bibliography"), nocite=field.nocite(),
+        nocite_line=lines.get("nocite"))
     if len(diagnostics.errors) > errors_before:
         return None
     if not body.strip():
@@ -307,6 +314,19 @@ class _FieldReader:
             return tuple(_CONTROL.sub("", str(v)).strip(_SPACE) for v in value)
         self._wrong(key, "a name or a list of names", value)
         return ()
+
+    def nocite(self) -> tuple[str, ...]:
+        """The keys of `nocite` as pandoc reads it: "@a, @b", a list of them, or "@*"."""
+        value = self.meta.get("nocite")
+        if value is None:
+            return ()
+        if isinstance(value, list) and all(isinstance(v, str) for v in value):
+            value = " ".join(value)
+        if not isinstance(value, str):
+            self._wrong("nocite", "keys like '@smith2020, @doe1999' (or '@*')", value)
+            return ()
+        keys = re.findall(r"@(\*|\{[^{}]+\}|[\w][^\s,;]*\w|\w)", value)
+        return tuple(dict.fromkeys(key.strip("{}") for key in keys))
 
     def source(self) -> Source | None:
         value = self.meta.get("source")

@@ -108,9 +108,41 @@ def new_essay(root: Path, title: str, author: str = "", tags: tuple[str, ...] = 
 
 
 def slugify(title: str) -> str:
-    """A file name from a title: lowercase ASCII words joined by hyphens."""
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80].rstrip("-")
+    """A file name from a title, in any script: its words in lower case joined by hyphens.
+
+    Latin letters lose their accents ("Café" is `cafe`, "Straße" `strasse`); other scripts
+    keep their letters and their vowel signs ("আমার সোনার বাংলা" is `আমার-সোনার-বাংলা`),
+    in NFC. At most 80 characters and 200 bytes, never cut before a combining sign, and
+    never a name Windows keeps for a device (`con`, `nul`, ...)."""
+    text = unicodedata.normalize("NFKC", title).translate(_LATIN)
+    out: list[str] = []
+    for char in unicodedata.normalize("NFD", text):
+        kind = unicodedata.category(char)
+        if kind[0] == "M":
+            if out and out[-1] != "-" and not out[-1].isascii():
+                out.append(char)  # a vowel sign, a virama: part of its letter
+        elif kind[0] in "LN":
+            out.append(char.lower())
+        elif kind != "Cf":  # joiners and direction marks are invisible: not a word's end
+            out.append("-")
+    slug = re.sub(r"-+", "-", unicodedata.normalize("NFC", "".join(out))).strip("-")
+    cut = min(len(slug), 80)
+    while len(slug[:cut].encode()) > 200:
+        cut -= 1
+    whole = cut  # back to a letter's start, unless the whole name is one letter's signs
+    while whole and whole < len(slug) and unicodedata.category(slug[whole])[0] == "M":
+        whole -= 1
+    slug = slug[:whole or cut].rstrip("-")
+    return f"{slug}-essay" if slug in _DEVICES else slug
+
+
+# Latin letters that Unicode does not decompose into a letter and an accent.
+_LATIN = str.maketrans({"ß": "ss", "ẞ": "ss", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe",
+                        "ø": "o", "Ø": "o", "đ": "d", "Đ": "d", "ł": "l", "Ł": "l",
+                        "þ": "th", "Þ": "th", "ð": "d", "Ð": "d", "ı": "i", "ħ": "h",
+                        "Ħ": "h", "ŧ": "t", "Ŧ": "t"})
+_DEVICES = {"con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt")
+                                          for n in range(10))}
 
 
 def today() -> dt.date:

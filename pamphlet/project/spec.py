@@ -15,6 +15,7 @@ Diagnostic codes of this stage:
   P125 the spec nests lists or tables too deep
   P126 the cover image has too many pixels to decode (a decompression bomb)
   P172-P176 the event kit's keys (see eventkit.py)
+  R101 a bibliography is missing; R106, R107 the citation style (see styles.py)
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from ..store.paths import DEFAULT_LIMIT_MB, Gate, Refused, ignored, present
 from .eventkit import check_event_kit
 from .printing import VARIANTS, PrintSettings, settings_from_table
 from ..locale.scripts import direction
+from .styles import Style, find_style
 from .schema import (EVENT_KIT_FIELDS, MAX_NESTING, PRESS_PRINT_FIELDS, SPEC_KIT_FIELDS, Checker,
                      Field, Table, TableOf, TomlLocator, deepest_line)
 
@@ -127,6 +129,16 @@ SPEC_SCHEMA = Table({
                             doc="each essay also becomes its own booklet in build/essays/"),
     }),
     # --- end of the Kobo and booklet block ---
+    "citations": Table({
+        "bibliography": Field((str, list), items=str, default=[],
+                              doc="a .bib, CSL JSON or CSL YAML file, or a list of them"),
+        "style": Field(_TEXT, doc="a CSL style's id (apa, chicago-author-date, ...) or the "
+                       "path of a .csl file"),
+        "placement": Field(_TEXT, default="essay", choices=("essay", "book"),
+                           doc="each essay's works cited after it, or one bibliography at "
+                           "the end"),
+        "title": Field(_TEXT, doc="the bibliography's heading"),
+    }),
 })
 
 PRINT_FIELDS = SPEC_SCHEMA.fields["print"].fields
@@ -170,6 +182,16 @@ class EbookSettings:
 class SiteSettings:
     each_essay: bool = False  # each essay also becomes its own booklet (booklets.py)
 # --- end of the Kobo and booklet block ---
+
+
+@dataclass(frozen=True)
+class CitationSettings:
+    """The spec's [citations]: the bibliographies, the style and where works cited go."""
+
+    bibliography: tuple[str, ...] = ()  # paths relative to the project
+    style: Style | None = None  # None: no [citations] style (chicago-author-date, if cited)
+    placement: str = "essay"
+    title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -239,6 +261,7 @@ class Spec:
     ebook: EbookSettings = EbookSettings()
     site: SiteSettings = SiteSettings()
     booklet: bool = False  # synthesised by booklets.py for one essay: path is the essay's
+    citations: CitationSettings = CitationSettings()
     # --- end of the Kobo and booklet block ---
 
     @property
@@ -350,6 +373,7 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     printing = _printing(values["print"], "print" in data, values.get("lang"), spec_path,
                          locator, diagnostics)
     check_event_kit(values, spec_path, locator, diagnostics)
+    citations = _citations(values["citations"], gate, spec_path, locator, diagnostics)
     if values.get("essays") is None and "select" not in data:
         diagnostics.error("P117", "the spec names no essays", spec_path, 1,
                           hint="list slugs in 'essays = [...]', or choose by tags in [select]")
@@ -366,7 +390,28 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
                                                     tuple(entry["sections"]))
                                 for slug, entry in values["essay"].items()},
         locator=locator, file_size_mb=limit, url=values.get("url"),
-        ebook=EbookSettings(**values["ebook"]), site=SiteSettings(**values["site"]))
+        ebook=EbookSettings(**values["ebook"]), site=SiteSettings(**values["site"]),
+        citations=citations)
+
+
+def _citations(values: dict, gate: Gate, path: Path, locator: TomlLocator,
+               diagnostics: Diagnostics) -> CitationSettings:
+    """[citations]: each bibliography must be a file in the project (R101 if missing; it is
+    read when the book is assembled), the style one pamphlet knows (R106, R107)."""
+    names = values["bibliography"]
+    names = (names,) if isinstance(names, str) else tuple(names)
+    for name in names:
+        where = (path, locator.line_of_value(name, "citations", "bibliography"))
+        try:
+            gate.project_only().check(gate.roots[0] / name, where, "bibliography",
+                                      {"missing": "R101"})
+        except Refused as refused:
+            diagnostics.extend(refused.diagnostics)
+    style = None
+    if values["style"]:
+        style = find_style(values["style"], gate, (path, locator.line_of("citations", "style")),
+                           diagnostics)
+    return CitationSettings(names, style, values["placement"], values["title"])
 
 
 def _selection(values: dict) -> Selection:

@@ -21,6 +21,7 @@ from lxml import etree
 
 from .. import __version__
 from ..book.assemble import Chapter, Pamphlet, format_date
+from ..book.cite import cite, cites, unmarked
 from ..diagnostics import Diagnostics
 from ..project.essays import Essay, read_essay
 from ..text.markup import EPUB_NS, linked_slugs, render_body, smarten
@@ -179,9 +180,14 @@ def _image_type(suffix: str) -> str:
 # ---- an essay: its web edition ------------------------------------------------------------
 
 def assets_digest(spec: Spec) -> str:
-    """A fingerprint of the files of source/ that are not essays (the images essays show)."""
+    """A fingerprint of the files of source/ that are not essays (the images essays show,
+    their own bibliographies) and of the spec's [citations] (its bibliographies, its style)."""
     digest = hashlib.sha256()
-    for other in sorted(spec.source_dir.rglob("*")):
+    citations = spec.citations
+    digest.update(f"{citations.placement}|{citations.title}|".encode())
+    digest.update(citations.style.xml if citations.style else b"")
+    named = [spec.root / name for name in citations.bibliography]
+    for other in [*named, *sorted(spec.source_dir.rglob("*"))]:
         if other.is_file() and other.suffix != ".md":
             info = other.stat()
             digest.update(f"{other}|{info.st_size}|{info.st_mtime_ns}".encode())
@@ -212,6 +218,11 @@ def essay_record(path: Path, spec: Spec, slugs: list[str], work: Path,
     anchors = {slug: _anchor(slug) for slug in slugs}
     body = render_body(essay, spec.root, diagnostics, anchors, anchors.get(essay.slug),
                        gate=spec.gate)
+    if cites(spec, [essay]):  # its citations as its booklet has them, works cited after it
+        body = cite(spec, [(body, essay, anchors.get(essay.slug) or "essay")],
+                    diagnostics).bodies[0]
+    else:
+        body = unmarked(body)
     lang = essay.lang or spec.lang
     chapter = Chapter(1, essay, body, lang, smarten(essay.title),
                       smarten(essay.subtitle) if essay.subtitle else None)

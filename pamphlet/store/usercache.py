@@ -81,6 +81,12 @@ class Store:
         self.folder = folder if folder is not None and self._safe(folder) else None
         self.used: set[str] = set()
 
+    def sibling(self, kind: str) -> "Store":
+        """A store of another kind for the same output folder and spec."""
+        if self.folder is None:
+            return Store(None)
+        return Store(self.folder.parents[2] / kind / self.folder.parent.name / self.folder.name)
+
     def get(self, key: str):
         """The value kept under `key`; None if there is none, or it is damaged (a build
         killed while writing it, a failing disk) or not a plain file."""

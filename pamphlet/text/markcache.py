@@ -3,9 +3,9 @@ cache: the conversion is most of what an unchanged essay costs a rebuild.
 
 Only the conversion proper is kept (markup.py's `_markdown(...).convert(body)`): a pure
 function of the essay's text, whose settings (the extensions, their options, the smart
-quotes) are all in markup.py and sanitiser.py. An entry is keyed by the text, this user's
-salt (usercache.secret), pamphlet's and Python-Markdown's versions and the source of those
-two modules, so that a change to any of them leaves the old entries unused. Everything
+quotes) are all in markup.py (with the callouts extension, callouts.py) and sanitiser.py. An
+entry is keyed by the text, this user's salt (usercache.secret), pamphlet's and
+Python-Markdown's versions and the source of those modules, so that a change to any of them leaves the old entries unused. Everything
 after it (the sanitiser, images, links, ids, the spec's selection and overrides) reads the
 project and reports its problems, and runs in every build, cached or not. The conversion
 reads no file and reports nothing, so an entry holds no diagnostics to give again.
@@ -27,7 +27,9 @@ from .. import __version__
 from ..store.usercache import Store, secret, store_folder
 
 FORMAT = "1"  # of an entry: a change to what one holds leaves the old ones unused
-_CODE = ("markup.py", "sanitiser.py")  # where the conversion and its settings are defined
+# where the conversion and its settings are defined (callouts.py and citations.py: the
+# extensions it loads)
+_CODE = ("markup.py", "callouts.py", "citations.py", "sanitiser.py")
 
 
 def markup_folder(out: Path, stem: str) -> Path:

@@ -35,6 +35,8 @@ from markdown.preprocessors import Preprocessor
 from ..diagnostics import Diagnostics, shorten
 from ..project.essays import Essay
 from ..project.images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
+from .citations import CLASS as CITATION, CitationExtension
+from .callouts import CalloutsAndCaptions
 from .markcache import MarkupCache
 from ..store.paths import Gate, Refused
 from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree,
@@ -122,6 +124,7 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                       what)
     # The passes see the notes too, so links and images in them are treated alike.
     fixer.limit_depth(tree)
+    fixer.citations(tree)
     fixer.element_ids(tree)
     fixer.headings(tree)
     images = fixer.images(tree)
@@ -137,7 +140,8 @@ def _markdown(mark: str) -> markdown.Markdown:
     that shapes the conversion is here (markcache.py keys its entries by this module)."""
     return markdown.Markdown(
         extensions=["footnotes", "tables", "smarty", "fenced_code", "sane_lists", "def_list",
-                    _CommonMarkLists(), _AuthorsMarkdown()],
+                    _CommonMarkLists(), _AuthorsMarkdown(), CitationExtension(mark),
+                    CalloutsAndCaptions()],
         extension_configs={"smarty": {"substitutions": SMART},
                            "footnotes": {"BACKLINK_TEXT": "", "SEPARATOR": mark}},
         output_format="xhtml")
@@ -397,6 +401,20 @@ class _TreeFixer:
                                             "data-note": str(numbers[sup.find("a").get("href")[1:]])})
             _replace(sup, marker)
         return notes
+
+    def citations(self, tree) -> None:
+        """The citation extension's marks get a `data-cite` number, which no author's raw HTML
+        can hold (the sanitiser drops data-*), and lose the id that carried the mark."""
+        number = 0
+        for span in tree.iter("span"):
+            if span.get("class") != CITATION:
+                continue
+            if self.mark in (span.get("id") or ""):
+                number += 1
+                span.set("data-cite", str(number))
+                del span.attrib["id"]
+            else:
+                del span.attrib["class"]  # raw HTML imitating a mark is only a span
 
     def limit_depth(self, tree) -> None:
         """Flatten nesting past MAX_DEPTH: layout engines recurse, and no reader follows it."""
@@ -703,6 +721,11 @@ def _same_text(text: str, url: str) -> bool:
         value = re.sub(r"^(https?://)?(www\.)?", "", value.strip().lower())
         return value.rstrip("/")
     return norm(text) == norm(url)
+
+
+def heading_anchor(text: str) -> str:
+    """The anchor a heading's text gives it, which a link `other.md#anchor` may name."""
+    return _slugify(text)
 
 
 def _slugify(text: str) -> str:

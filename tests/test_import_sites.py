@@ -348,6 +348,20 @@ def test_drafts_unpublished_and_future_posts_are_skipped_with_one_summary(tmp_pa
             "1 unpublished") in err and err.count("N807") == 1
 
 
+def test_a_post_dated_today_is_published_and_one_dated_tomorrow_scheduled(tmp_path, capsys,
+                                                                       source_date_epoch):
+    """Today is the build's day (SOURCE_DATE_EPOCH here: 1 January 2026, so that the test
+    cannot straddle midnight)."""
+    posts = tmp_path / "posts"
+    posts.mkdir()
+    (posts / "2026-01-01-today.md").write_text("---\ntitle: Today\n---\nText.\n")
+    (posts / "later.md").write_text("---\ntitle: Later\ndate: 2026-01-02\n---\nText.\n")
+    (posts / "earlier.md").write_text("---\ntitle: Earlier\ndate: 2025-12-31\n---\nText.\n")
+    status, essays, err = run_import(tmp_path, capsys, posts)
+    assert sorted(essays) == ["earlier", "today"]
+    assert "skipped 1 post that is not published: 1 scheduled" in err, err
+
+
 @pytest.mark.parametrize("name, text, date", [
     ("2021-03-04-title.md", "---\ntitle: T\n---\nx\n", "2021-03-04"),
     ("2021-03-04-title.md", "---\ntitle: T\ndate: 2019-01-02 10:00:00 +0000\n---\nx\n",

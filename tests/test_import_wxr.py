@@ -207,6 +207,27 @@ def test_gallery_becomes_the_images_of_the_export(theme_test):
     assert "## Nine Columns" in body
 
 
+def attachment(number: int, parent: int, order: int, name: str) -> str:
+    return (f"<item><title>{name}</title><wp:post_id>{number}</wp:post_id><wp:post_parent>"
+            f"{parent}</wp:post_parent><wp:menu_order>{order}</wp:menu_order><wp:post_type>"
+            f"attachment</wp:post_type><wp:attachment_url>https://blog.example.org/{name}.jpg"
+            "</wp:attachment_url></item>")
+
+
+def test_a_gallery_shows_its_images_in_the_order_wordpress_does(tmp_path, capsys):
+    """With ids, in the order they are listed; without, the post's images in their menu
+    order (then by id), as WordPress's gallery shortcode shows them."""
+    post = item(title="Gallery", content='[gallery ids="13,11,12"]\n\nThen [gallery]',
+                extra="<wp:post_id>7</wp:post_id>")
+    media = [attachment(11, 7, 2, "b"), attachment(12, 7, 1, "c"), attachment(13, 7, 1, "a"),
+             attachment(14, 8, 0, "other-post"), attachment(10, 7, 3, "d")]
+    export = tmp_path / "export.xml"
+    export.write_text(wxr(*media, post))
+    status, essays, err = run_import(tmp_path, capsys, export)
+    shown = re.findall(r"!\[([^\]]*)\]", essays["gallery"].body)
+    assert status == 0 and shown == ["a", "b", "c", "c", "a", "b", "d"] and not err, err
+
+
 def test_gallery_ids_not_in_the_export_are_named(tmp_path, capsys):
     status, essays, err = run_import(tmp_path, capsys, THEME_TEST)
     assert "N812 warning: gallery images not in the export: 755, 757, 758, 760, 766, 763" in err

@@ -23,7 +23,8 @@ import pytest
 from pamphlet import cli
 from pamphlet.cli import build as build_command
 from pamphlet.cli.common import cores
-from pamphlet.build.pipeline import build, output_names
+from pamphlet.build.pipeline import build
+from pamphlet.project.filenames import output_names
 from pamphlet.cli import main
 from pamphlet.project.spec import load_spec
 
@@ -181,21 +182,49 @@ def test_jobs_default_to_the_cores_and_one_spec_gets_them_all(tmp_path, monkeypa
     assert asked == [3, 1, cores(), 1, 1]
 
 
-def test_several_specs_in_the_pool_build_with_one_job_each(tmp_path):
-    project = _project(tmp_path / "p", 2, {"half": 1, "other": 2})
+def test_several_specs_are_built_largest_first_each_with_every_job(tmp_path):
+    """Each spec in a process of its own, the longest first, and each with all the jobs
+    for its parts: a long book keeps its parallel parts while packets are built beside it."""
+    project = _project(tmp_path / "p", 3, {"one": 1, "two": 2})
     record = tmp_path / "jobs"
     code = ("import sys, pamphlet.build.pipeline as b\n"
             "made = b.build\n"
             "def build(*a, **k):\n"
-            f"    open({str(record)!r}, 'a').write(str(a[4]) + '\\n')\n"
+            f"    open({str(record)!r}, 'a').write(a[0].stem + ' ' + str(a[4]) + '\\n')\n"
+            "    return made(*a, **k)\n"
+            "b.build = build\n"
+            "from pamphlet.cli import build as command\n"
+            "started = []\n"
+            "forked = command._forked\n"
+            "command._forked = lambda task, *a: started.append(task[0].stem) or forked(task, *a)\n"
+            "from pamphlet.cli import main\n"
+            "status = main(sys.argv[1:])\n"
+            "print('started', *started)\n"
+            "sys.exit(status)\n")
+    done = subprocess.run([sys.executable, "-c", code, "build", str(project), "--jobs", "2"],
+                          capture_output=True, text=True, env=_env(), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "started pamphlet two one"
+    assert sorted(record.read_text().splitlines()) == ["one 2", "pamphlet 2", "two 2"]
+
+
+def test_a_spec_whose_process_dies_is_reported_and_the_others_are_built(tmp_path):
+    project = _project(tmp_path / "p", 2, {"half": 1})
+    code = ("import os, sys, pamphlet.build.pipeline as b\n"
+            "made = b.build\n"
+            "def build(*a, **k):\n"
+            "    if a[0].stem == 'half':\n"
+            "        os._exit(9)\n"
             "    return made(*a, **k)\n"
             "b.build = build\n"
             "from pamphlet.cli import main\n"
             "sys.exit(main(sys.argv[1:]))\n")
     done = subprocess.run([sys.executable, "-c", code, "build", str(project), "--jobs", "2"],
                           capture_output=True, text=True, env=_env(), timeout=300)
-    assert done.returncode == 0, done.stderr
-    assert record.read_text().split() == ["1", "1", "1"]
+    assert done.returncode == 1
+    assert "O511" in done.stderr and "half.toml" in done.stderr
+    assert (project / "build" / "pamphlet.pdf").exists()
+    assert not (project / "build" / "half.pdf").exists()
 
 
 # -- not a terminal: plain lines, each spec's as soon as it is done ---------------------------

@@ -36,12 +36,6 @@ if TYPE_CHECKING:
 FOLDER = "essays"  # the booklets' folder inside the output folder, and their stems' prefix
 
 
-def booklets_wanted(project_root: Path) -> bool:
-    """Whether the project's pamphlet.toml asks for booklets (`[site] each_essay = true`)."""
-    spec = Path(project_root) / SPEC_NAME
-    return spec.is_file() and load_spec(spec).site.each_essay
-
-
 def essay_specs(project_root: Path, diagnostics: Diagnostics | None = None,
                 encoding: str = "utf-8") -> list[Spec]:
     """One spec per essay of source/, in slug order; `spec.stem` is the essay's slug and its
@@ -119,7 +113,7 @@ def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 
 
 def booklet_folder(project_root: Path, out_dir: Path | None = None) -> Path:
     """`out_dir`/essays, or the project's build/essays, which must stay inside it (O531)."""
-    from .pipeline import output_folder
+    from ..project.filenames import output_folder
 
     base = output_folder(Path(project_root) / SPEC_NAME, out_dir)
     out = base / FOLDER
@@ -141,7 +135,7 @@ def in_shard(stem: str, shard: tuple[int, int] | None) -> bool:
 
 def outputs_of(spec: Spec, out: Path) -> list[Path]:
     """The files a booklet's build writes into `out` (build/essays/)."""
-    from .pipeline import output_names
+    from ..project.filenames import output_names
 
     return [out / name for name in output_names(spec)]
 

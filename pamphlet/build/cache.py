@@ -24,7 +24,6 @@ from .. import __version__
 from ..diagnostics import Diagnostics, PamphletError
 from ..store.paths import BUILTIN_LAYOUTS, Gate, Refused, present
 from ..project.essays import essay_paths
-from ..text.markup import linked_slugs
 from ..project.spec import Spec, load_spec, project_root
 
 RECORD = ".pamphlet-cache.json"
@@ -49,6 +48,8 @@ def essay_key(spec: Spec, options: str = "") -> str:
     files = [spec.path, *(path for path in _tree(spec.root) if path not in others)]
     # A link to another essay is dropped from a booklet, and said to be (M304) only when
     # that essay does not exist: so the names of those it links to are what count.
+    from ..text.markup import linked_slugs  # (only here: an up-to-date spec needs no Markdown)
+
     linked = linked_slugs(_text(spec.path, spec.root))
     names = "|".join(sorted(slug for slug, path in paths.items()
                             if path in others and slug in linked))

@@ -113,7 +113,8 @@ def spec_problems(spec: Spec, diagnostics: Diagnostics) -> None:
 
 def _built_folders(root: Path, each_essay: bool, diagnostics: Diagnostics) -> list[Path]:
     """build/, and build/essays/ where the booklets are (when they are wanted)."""
-    from .booklets import booklet_folder, booklets_wanted
+    from ..project.filenames import booklets_wanted
+    from .booklets import booklet_folder
 
     try:
         if each_essay or booklets_wanted(root):

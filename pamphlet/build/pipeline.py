@@ -21,7 +21,7 @@ from ..project.imposition import impose
 from ..book.layouts import Layout, find_layout
 from ..text.markcache import MarkupCache, markup_folder
 from ..outputs.epub import write_epub
-from ..outputs.kit import kit_names, kit_outputs
+from ..outputs.kit import kit_outputs
 from ..outputs.wrap import perfect_plan, write_block
 from ..outputs.grayscale import grayscale_pdf
 from ..outputs.impose import ImposeResult, impose_pdf
@@ -32,7 +32,8 @@ from ..engine.pdf import (PdfResult, in_parts, instruction_page, render_pdf, sav
 from ..progress import Progress, Step, silent
 from ..store.usercache import Store, store_folder
 from ..project.printing import check_fits, instructions, print_plan, sheet_size
-from ..project.spec import Spec, load_spec, project_root
+from ..project.filenames import output_folder, output_names
+from ..project.spec import Spec, load_spec
 from ..project.select import select
 
 # Small steps of type size and leading that `fit` tries, nearest to the layout's own first.
@@ -110,30 +111,6 @@ def _made(spec: Spec, pamphlet: Pamphlet, layout: Layout, out: Path, cache_key: 
     if result.imposed:  # where the imposed PDF now is, rather than where it was made
         result.imposed = dataclasses.replace(result.imposed, path=out / result.imposed.path.name)
     return outputs
-
-
-def output_folder(spec_path: Path, out_dir: Path | None = None) -> Path:
-    """`out_dir`, or else the project's build/, which must not lead out of the project (O512):
-    a shared project cannot make a build write into the builder's other folders."""
-    if out_dir is not None:
-        return Path(out_dir)
-    root = project_root(spec_path)
-    out = root / "build"
-    if not out.resolve().is_relative_to(root.resolve()):
-        raise fail("O512", f"{out} is a link to {out.resolve()}, outside the project, so "
-                   "nothing is built there", out,
-                   hint="remove the link, or name that folder on purpose with --out")
-    return out
-
-
-def output_names(spec: Spec) -> list[str]:
-    """The files a spec's build writes into its output folder, in the order they are made."""
-    variants = spec.printing.variants if spec.printing else ("read",)
-    names = [f"{spec.stem}.pdf"] if "read" in variants else []
-    names += [f"{spec.stem}-{variant}.pdf" for variant in ("print", "print-bw", "press")
-              if variant in variants]
-    names = [*names, *kit_names(spec), f"{spec.stem}.epub"]
-    return [*names, f"{spec.stem}.kepub.epub"] if spec.ebook.kobo else names
 
 
 def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,

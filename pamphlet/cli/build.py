@@ -7,8 +7,6 @@ import argparse
 import os
 import sys
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, PamphletError, fail
@@ -48,7 +46,6 @@ def add_parser(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..build import cache
     from ..store.atomic import clean_leftovers
-    from ..build.booklets import build_booklets
 
     source_date_epoch()  # a malformed value stops the build before anything is laid out
     specs = list(dict.fromkeys(s.resolve() for path in args.paths for s in specs_in(path)))
@@ -66,6 +63,8 @@ def run(args: argparse.Namespace) -> int:
     shown = _Shown(args.verbose)
     shown(notes)
     failed = _build_all(todo, args, shown)
+    if booklets:  # (imported only then: an up-to-date build reads no Markdown)
+        from ..build.booklets import build_booklets
     for root in booklets:
         for result in build_booklets(root, args.out, args.jobs, args.shard, args.force,
                                      args.encoding):
@@ -111,7 +110,7 @@ def _board(todo: list):
     if not todo or not isatty(sys.stderr):  # before rich is imported: it takes a while
         return _Plain()
     from . import display
-    from ..build.pipeline import output_names
+    from ..project.filenames import output_names
 
     if not display.wanted(sys.stderr):
         return _Plain()
@@ -147,7 +146,7 @@ class _Shown:
 def _booklet_projects(args: argparse.Namespace) -> list[Path]:
     """The projects whose essays become booklets: those that ask (`[site] each_essay`), or
     all, with --each-essay. Fails (O533) before anything is built if two would share --out."""
-    from ..build.booklets import booklets_wanted
+    from ..project.filenames import booklets_wanted
 
     roots = [root for root in dict.fromkeys(
         path.resolve() if path.is_dir() else project_root(path) for path in args.paths)
@@ -184,7 +183,7 @@ def _show_written(result) -> None:
 def _output_folders(specs: list[Path], out: Path | None) -> dict[Path, Path]:
     """Each spec's output folder; fail before anything is built if one leads out of its
     project (O512), or if two specs would write the same file (O507)."""
-    from ..build.pipeline import output_folder
+    from ..project.filenames import output_folder
 
     outs, problems = {}, Diagnostics()
     for spec in specs:
@@ -200,7 +199,7 @@ def _output_folders(specs: list[Path], out: Path | None) -> dict[Path, Path]:
 
 def _check_collisions(outs: dict[Path, Path], problems: Diagnostics) -> None:
     """O507 for each output file that two specs would write."""
-    from ..build.pipeline import output_names
+    from ..project.filenames import output_names
 
     writers: dict[Path, Path] = {}
     for spec, out in outs.items():
@@ -221,91 +220,104 @@ def _check_collisions(outs: dict[Path, Path], problems: Diagnostics) -> None:
 
 def _run_builds(todo: list, jobs: int, encoding: str, progress: Progress = silent):
     """Each spec's (task, result) as it finishes; a crash in one spec's build never hides the
-    others'. One spec, or --jobs 1: built here, with `jobs` workers for its parts; several:
-    each in a process of the pool, its progress relayed back."""
+    others'. One spec, or --jobs 1: built here, with `jobs` workers for its parts. Several:
+    the largest first, each in a process of its own forked from here, up to `jobs` at once,
+    and each with `jobs` workers for its parts (a long book keeps its parallel parts while
+    short packets are built beside it); their progress comes back with their results."""
     if jobs == 1 or len(todo) < 2:
         for task in todo:
             yield task, _build_one(*task, encoding, jobs, progress)
         return
-    died = []
-    with _Relay(progress) as relay, ProcessPoolExecutor(
-            max_workers=min(jobs, len(todo)), initializer=_worker,
-            initargs=(relay.queue,)) as pool:
-        futures = {pool.submit(_build_one, *task, encoding): task for task in todo}
-        for future in as_completed(futures):
-            task = futures[future]
-            try:
-                yield task, future.result()
-            except BrokenProcessPool:
-                died.append(task)  # a worker died: which spec killed it is found out below
-            except Exception as error:  # the result could not come back, say
-                yield task, _crashed(task[0], error)
-    # Rebuilt one at a time, each in a fresh process: slower, but only after a worker died.
-    for task in died:
-        yield task, _build_alone(*task, encoding)
+    from multiprocessing.connection import wait
+
+    from ..build import pipeline  # noqa: F401 - imported once, here, for every child
+
+    pending = sorted(todo, key=_size, reverse=True)
+    running: dict = {}  # the reading end of a child's pipe -> (task, process)
+    while pending or running:
+        while pending and len(running) < jobs:
+            task = pending.pop(0)
+            running.update([_forked(task, encoding, jobs)])
+        ends = {process.sentinel: reading for reading, (_, process) in running.items()}
+        for ready in wait([*running, *ends]):
+            reading = ends.get(ready, ready)
+            if reading not in running:
+                continue  # its pipe and its end were both ready: done with already
+            task, process = running[reading]
+            message = _message(reading, ended=ready in ends)
+            if message is None:
+                continue  # nothing more yet
+            kind, value = message
+            value = value if kind == "step" or value is not None else _crashed(task[0], None)
+            if kind == "step":
+                progress(value)
+                continue
+            del running[reading]
+            reading.close()
+            process.join()
+            yield task, value
 
 
-def _build_alone(spec: Path, out: Path, key: str, encoding: str):
-    """Build again, in a process of its own, a spec whose worker died (with it, any spec that
-    shared the pool): a process that dies now has died of this spec (O511)."""
-    with ProcessPoolExecutor(max_workers=1, initializer=_worker, initargs=(None,)) as pool:
-        try:
-            return pool.submit(_build_one, spec, out, key, encoding).result()
-        except BrokenProcessPool:
-            return _crashed(spec, None)
+def _message(reading, ended: bool) -> tuple | None:
+    """The next thing a spec's process said: a step, or its result (which is O511 if it
+    ended, or died, without one). None if it has not said anything more yet."""
+    try:
+        if reading.poll():
+            return reading.recv()
+    except (EOFError, OSError):
+        pass
+    else:
+        if not ended:
+            return None
+    return "result", None  # filled in by the caller's _crashed below
 
 
-class _Relay:
-    """Carries the Steps of builds in worker processes back to `progress`, through a queue a
-    thread here reads; nothing at all when `progress` is silent."""
+def _size(task: tuple) -> int:
+    """How much a spec has to lay out, about: the bytes of the essays it selects."""
+    from ..project.select import selected_paths
 
-    def __init__(self, progress: Progress):
-        self.progress, self.queue, self.thread = progress, None, None
-
-    def __enter__(self) -> "_Relay":
-        if self.progress is not silent:
-            import multiprocessing
-            import threading
-
-            self.queue = multiprocessing.SimpleQueue()
-            self.thread = threading.Thread(target=self._read, daemon=True)
-            self.thread.start()
-        return self
-
-    def _read(self) -> None:
-        while (step := self.queue.get()) is not None:
-            try:
-                self.progress(step)
-            except Exception:  # noqa: BLE001 - a display's fault must not stop the reading,
-                pass  # or the workers would wait on a full queue
-
-    def __exit__(self, *exc) -> None:
-        if self.thread is not None:  # the pool is shut down: no worker writes any more
-            self.queue.put(None)
-            self.thread.join(timeout=5)
-            self.queue.close()
+    try:
+        return sum(path.stat().st_size for path in selected_paths(load_spec(task[0])))
+    except (PamphletError, OSError):
+        return 0  # its build says what is wrong
 
 
-_relay = None  # in a worker process: the queue its builds' Steps go back through
+def _forked(task: tuple, encoding: str, jobs: int):
+    """A process of its own building `task`'s spec, and the reading end of its pipe."""
+    import multiprocessing
+
+    from ..engine.forks import sharing
+
+    context = multiprocessing.get_context("fork")
+    reading, sending = context.Pipe(duplex=False)
+    process = context.Process(target=_child, args=(task, encoding, jobs, sending), daemon=False)
+    with sharing():
+        process.start()
+    sending.close()
+    return reading, (task, process)
 
 
-def _worker(queue) -> None:
-    """Start a worker: its output goes to the real streams (not to a progress display it
-    inherited), and its builds' Steps to `queue`, if there is one."""
-    global _relay
-    sys.stdout, sys.stderr, _relay = sys.__stdout__, sys.__stderr__, queue
-
-
-def _relayed(step: Step) -> None:
-    _relay.put(step)
+def _child(task: tuple, encoding: str, jobs: int, sending) -> None:
+    """In a spec's own process: build it, telling each step and then the result."""
+    # Streams of its own on the same files: not a display it inherited, nor streams whose
+    # locks the display's thread may have held when this process was forked.
+    sys.stdout = open(1, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
+    sys.stderr = open(2, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
+    try:
+        result = _build_one(*task, encoding, jobs, lambda step: sending.send(("step", step)))
+    except KeyboardInterrupt:  # Ctrl+C reaches every process: the command says so, once
+        sys.exit(130)
+    try:
+        sending.send(("result", result))
+    except Exception as error:  # the result cannot be sent (pickled), say: a bug of ours
+        sending.send(("result", _crashed(task[0], error)))
+    sending.close()
 
 
 def _build_one(spec: Path, out: Path, key: str, encoding: str, jobs: int = 1,
-               progress: Progress | None = None):
+               progress: Progress = silent):
     from ..build.pipeline import build
 
-    if progress is None:  # in a worker of the pool
-        progress = silent if _relay is None else _relayed
     progress(Step("spec", spec))
     try:
         return build(spec, out, encoding, key, jobs, progress)

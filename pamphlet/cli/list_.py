@@ -6,7 +6,6 @@ import argparse
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, PamphletError
-from ..project.essays import essay_paths, read_essay
 from ..project.spec import PAGE_SIZES, find_spec, load_spec, project_root
 from .common import EXIT_ERROR, EXIT_OK, relative, show, table
 
@@ -24,18 +23,18 @@ def add_parser(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..project.library import estimated_pages, reading_minutes, tag_counts
+    from ..project.listing import listed_essays
 
     root = project_root(find_spec(args.path)) if args.path.is_file() else args.path.resolve()
     page_size = _page_size(args.path)
     diagnostics = Diagnostics()
-    essays = [e for e in (read_essay(p, diagnostics) for p in essay_paths(root / "source").values())
-              if e is not None]
+    essays = listed_essays(root, diagnostics)
     if args.tags:
         table(("tag", "essays"), [(tag, str(n)) for tag, n in tag_counts(essays)])
     else:
         table(("slug", "title", "author", "tags", "words", "minutes", f"pages ({page_size})"),
-              [(e.slug, e.title, ", ".join(e.authors), ", ".join(e.tags), str(e.word_count),
-                str(reading_minutes(e.word_count)), str(estimated_pages(e.word_count, page_size)))
+              [(e.slug, e.title, ", ".join(e.authors), ", ".join(e.tags), str(e.words),
+                str(reading_minutes(e.words)), str(estimated_pages(e.words, page_size)))
                for e in essays])
     if not essays and not diagnostics.items:
         print(f"no essays in {relative(root / 'source')}/")

@@ -37,7 +37,7 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..build.pipeline import output_folder
+    from ..project.filenames import output_folder
     from ..site import build_site, gather, make_shard
 
     source_date_epoch()

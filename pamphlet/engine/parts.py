@@ -24,6 +24,7 @@ import multiprocessing
 import os
 import queue
 import shutil
+import signal
 import threading
 import time
 import xml.etree.ElementTree as ElementTree
@@ -415,6 +416,9 @@ class Workers:
 
 
 def _work(inbox, outbox) -> None:
+    # Ctrl+C reaches every process of the command: the build's own process stops its
+    # workers (Workers.close), so a worker says nothing of it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     renderer = Renderer()
     while (task := inbox.get()) is not None:
         try:

@@ -25,7 +25,8 @@ not a folder; N821 a file that cannot be written in source/; N848 HTML files in 
 Markdown (a site's templates), not imported (warning). Web pages: N840-N847, N849 (see html).
 Archives: N850-N853 (see archive); documents: N854-N857 (see office); EPUB: N860-N862.
 Markup documents: N870-N874 (see document); notes and outlines: N875-N877 (obsidian), N878
-(pandoc_markdown), N879-N880 (logseq); MDX: N881-N883 (mdx).
+(pandoc_markdown), N879-N880 (logseq); MDX: N881-N883 (mdx). Platforms' exports (Substack,
+Ghost, Blogger, Medium, Tumblr, Hashnode, Notion; see `exports`): N890-N898.
 
 May import: `text`, `project`, `store`, `locale`, `diagnostics`.
 """
@@ -162,6 +163,8 @@ def read_input(path: Path, diagnostics: Diagnostics, limit_mb: float,
 def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) -> list[Path]:
     """Write each draft as a new file in source/; a taken name gets -2, -3, ...
 
+    Every draft's name is chosen first, so that a link from one imported essay to another
+    (a Notion page's, a newsletter's link to an earlier issue) becomes a link to its file.
     The images a draft uses are copied into source/<slug>/, each under a new name. A file
     that cannot be written is an error (N821) and the other drafts are still written."""
     if not drafts:
@@ -172,8 +175,8 @@ def write_drafts(drafts: list[Draft], source: Path, diagnostics: Diagnostics) ->
         diagnostics.error("N821", f"cannot create {source}: {error.strerror or error}", source,
                           hint="check the project folder's permissions")
         return []
-    written = []
     slugs = _slugs(drafts, source, diagnostics)
+    written = []
     keys = {draft.key: slug for draft, slug in zip(drafts, slugs) if draft.key}
     for draft, slug in zip(drafts, slugs):
         body = _ESSAY_LINK.sub(lambda m: _essay_link(m, keys, draft, diagnostics), draft.body)
@@ -226,12 +229,11 @@ def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics
         if image in copies:
             images[number] = markdown_image(copies[image], alt, caption)
             continue
-        data = image.data if isinstance(image, Blob) else \
-            read_input(image, diagnostics, MAX_IMAGE_MB, code="N818", warn=True)
+        data = _image_bytes(image, diagnostics)
         if data is None:
             images[number] = missing_image(alt)
             continue
-        named = PurePosixPath(image.name) if isinstance(image, Blob) else image
+        named = PurePosixPath(image.name) if not isinstance(image, Path) else image
         stem = slugify(named.stem) or "image"
         # a browser saves an image whose address has no suffix without one: its bytes say
         suffix = re.sub(r"[^a-z0-9.]", "", named.suffix.lower()) or image_kind(data) or ""
@@ -246,6 +248,21 @@ def _copy_images(draft: Draft, source: Path, slug: str, diagnostics: Diagnostics
             missing_image(alt)
     # a token the source itself held (private-use characters) stays as it was
     return _TOKEN.sub(lambda m: images.get(int(m.group(1)), m.group(0)), draft.body)
+
+
+def _image_bytes(image, diagnostics: Diagnostics) -> bytes | None:
+    """An image's bytes: a file's, a `Blob`'s, or an export's member's (read only now, and
+    only if it is a picture: an export may name any of its files as an image)."""
+    if isinstance(image, Blob):
+        return image.data
+    if isinstance(image, Path):
+        return read_input(image, diagnostics, MAX_IMAGE_MB, code="N818", warn=True)
+    data = image.load(MAX_IMAGE_MB)
+    if data is not None and image_kind(data[:1024]) is None:
+        diagnostics.warning("N818", f"image {image.name} not copied: it is not a picture",
+                            image.where, hint="replace it with the picture it should be")
+        return None
+    return data
 
 
 def _write_new(path: Path, source: Path, data: bytes, diagnostics: Diagnostics) -> bool:

@@ -19,6 +19,9 @@ from ..diagnostics import Diagnostics
 from ..project.library import today
 
 MAX_IMAGE_MB = 50
+# A link's address, while a page is converted, that stands for `Draft.link`'s token
+# (markdownify would write the token's own characters escaped).
+ESSAY_SCHEME = "pamphlet-essay:"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,7 @@ class Draft:
     license: str | None = None
     summary: str | None = None
     key: str | None = None  # how other drafts of the same import link to this one
+    extra: dict = field(default_factory=dict)  # more front matter (a database's properties)
 
     def text(self, body: str | None = None) -> str:
         meta = {"title": self.title or "Untitled"}
@@ -54,20 +58,23 @@ class Draft:
             value = getattr(self, key)
             if value:
                 meta[key] = value
+        meta.update({k: v for k, v in self.extra.items() if k not in meta and v})
         front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
         return f"---\n{front}---\n\n{(self.body if body is None else body).strip()}\n"
 
     def attach(self, path: Path | Blob, alt: str = "", caption: str = "") -> str:
-        """A token for the body that becomes an image of `path`'s copy in source/."""
+        """A token for the body that becomes an image of `path`'s copy in source/ (`path`
+        may also be an export's member, read only then: see `bundle.Member`)."""
         number = len(self.images)
         self.images[number] = (path, alt, caption)
         return f"\ue010{number}\ue011"
 
 
-def essay_link(key: str, text: str, fragment: str = "") -> str:
+def essay_link(key: str, text: str, fragment: str = "", markdown: bool = False) -> str:
     """A Markdown link to the draft whose `key` is `key`, made when every draft of the
-    import has its slug (`write_drafts`); to a draft not written, the text alone."""
-    label = re.sub(r"([\\\[\]])", r"\\\1", text)
+    import has its slug (`write_drafts`); to a draft not written, the text alone. `text` is
+    plain text, or with `markdown` a link's text already written as Markdown."""
+    label = text if markdown else re.sub(r"([\\\[\]])", r"\\\1", text)
     return f"\ue012{key}\ue014{fragment}\ue014{label}\ue013"
 
 
@@ -79,6 +86,7 @@ class Run:
     split_at: str | None = None
     pages: bool = False
     site: Path | None = None
+    paid: bool = False  # also posts for paying subscribers or members only
     chapters: str | None = None  # an EPUB's chapters to import: "3,5-7", "all"
     chapter: str | None = None  # or one chapter, by its title
     today: dt.date = field(default_factory=today)
@@ -107,6 +115,8 @@ class Run:
             self.skipped.items(), key=lambda item: (-item[1], item[0])))
         where = next(iter(self.skipped_in)) if len(self.skipped_in) == 1 else None
         hint = ("pages import with --pages; " if "page" in self.skipped else "") + \
+            ("posts for subscribers or members import with --paid; "
+             if {"paid-only", "members-only"} & set(self.skipped) else "") + \
             "publish a post (or clear 'draft') to import it"
         self.diagnostics.warning("N807", f"skipped {total} post{'s' * (total != 1)} that "
                                  f"{'are' if total != 1 else 'is'} not published: {counts}",

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .archive import Archive, Unreadable, is_zip
+from .exports import (NOTION_ID, blogger_atom, hashnode_file, json_with, medium_page, named,
+                      notion_page, other_json, zip_of_zips)
 
 _WXR = re.compile(rb"<rss\b[^>]*wordpress\.(?:org|com)/export/", re.I)
 _HTML = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
@@ -66,13 +68,19 @@ class Format:
     name: str
     matches: Callable[[Probe], bool]
     reader: str
-    folder: bool = False  # read from a folder (given as the path), not from bytes
+    folder: bool | None = False  # read from a folder (given as the path), not from bytes;
+    # None: a platform's export, a folder or a zip alike, whose reader takes a `Bundle`
 
     def read(self, raw: bytes | None, path: Path, run):
         from importlib import import_module
 
         module, function = self.reader.split(":")
-        return getattr(import_module(f"{__package__}.{module}"), function)(raw, path, run)
+        reader = getattr(import_module(f"{__package__}.{module}"), function)
+        if self.folder is None:
+            from .exports import read_bundle
+
+            return read_bundle(reader, raw, path, run)
+        return reader(raw, path, run)
 
 
 def _gdocs_zip(probe: Probe) -> bool:
@@ -87,6 +95,34 @@ def _text_like(probe: Probe) -> bool:
 
 
 FORMATS: list[Format] = [
+    Format("Substack exports (a zip or folder: posts.csv and posts/)",
+           named(r"(?:^|/)posts\.csv$", r"(?:^|/)posts/[^/]+\.html?$"), "substack:read_export",
+           None),
+    Format("Tumblr exports (a zip or folder: posts/html/ and media/)",
+           named(r"(?:^|/)posts/html/[^/]+\.html?$|(?:^|/)posts_index\.html$"),
+           "tumblr:read_export", None),
+    Format("Medium exports (a zip or folder: posts/*.html)",
+           named(r"(?:^|/)posts/[^/]+\.html$", r"(?:^|/)profile/profile\.html$|(?:^|/)posts/"
+                 r"(?:draft_|\d{4}-\d\d-\d\d_)[^/]*\.html$"), "medium:read_export", None),
+    Format("Notion exports (a zip or folder, Markdown & CSV)",
+           named(rf"{NOTION_ID}(?:_all)?\.(?:md|csv)$"), "notion:read_export", None),
+    Format("Blogger backups from Google Takeout (a zip or folder with feed.atom)",
+           lambda p: named(r"(?:^|/)feed\.atom$")(p) and not any(
+               m.lower().endswith(MARKDOWN_SUFFIXES) for m in p.members),  # not a site's
+           "blogger:read_export", None),
+    Format("Ghost exports with their images (a zip or folder: the JSON and content/images/)",
+           named(r"(?:^|/)(?:data/)?[^/]*ghost[^/]*\.json$"), "ghost:read_export", None),
+    Format("Hashnode backups (a zip or folder of <cuid>.md files)",
+           named(r"(?:^|/)c[a-z0-9]{24}\.md$"), "hashnode:read_export", None),
+    Format("exports in parts (a zip of zips, as Notion gives a large one)", zip_of_zips,
+           "formats:read_parts", None),
+    Format("Ghost exports (.json, Ghost 4 to 6)", json_with(b'"exported_on"'),
+           "ghost:read_file"),
+    Format("Hashnode exports (.json, or one backed-up post's .md)", hashnode_file,
+           "hashnode:read_file"),
+    Format("Blogger backups (.xml or .atom)", blogger_atom, "blogger:read_file"),
+    Format("a Medium post (.html, from a Medium export)", medium_page, "medium:read_file"),
+    Format("a Notion page (.md, from a Notion export)", notion_page, "notion:read_file"),
     Format("Word documents (.docx, from Word, Google Docs or LibreOffice)",
            lambda p: p.archive and any(kind in p.content_types for kind in (
                _OOXML_WORD, _OOXML_MACRO, _OOXML_TEMPLATE)), "office:from_docx"),
@@ -114,22 +150,24 @@ FORMATS: list[Format] = [
           ("AsciiDoc documents (.adoc)", (".adoc", ".asciidoc", ".asc"),
            "asciidoc:from_asciidoc_file"),
           ("MDX posts (.mdx, Astro's too)", (".mdx",), "static_site:from_mdx_file"))),
+    Format("other JSON, which is refused", other_json, "formats:refuse_json"),
     Format("plain text (.txt, Project Gutenberg texts too)", _text_like, "text:from_text_file"),
 ]
 
 
 def known() -> str:
     """The formats `import` reads, as a hint lists them."""
-    return "; ".join(f.name for f in FORMATS)
+    return "; ".join(f.name for f in FORMATS if f.reader != "formats:refuse_json")
 
 
 def format_of(probe: Probe) -> Format | None:
-    return next((f for f in FORMATS if f.folder == probe.folder and f.matches(probe)), None)
+    return next((f for f in FORMATS if f.folder in (probe.folder, None) and f.matches(probe)),
+                None)
 
 
 def folder_format(path: Path) -> Format | None:
     """The export a folder is, if any format reads folders (its files are listed only then)."""
-    if not any(f.folder for f in FORMATS):
+    if not any(f.folder is not False for f in FORMATS):
         return None
     return format_of(probe_folder(path))
 
@@ -238,3 +276,26 @@ class _Quiet:
         pass
 
     error = warning
+
+
+def read_parts(bundle, run) -> list:
+    """An export in parts, once its parts are read together: read as what their files say."""
+    from importlib import import_module
+
+    probe = Probe(bundle.root, members=frozenset(bundle.names()), folder=True)
+    found = next((f for f in FORMATS if f.folder is None and f.reader != "formats:read_parts"
+                  and f.matches(probe)), None)
+    if found is None:
+        run.diagnostics.error("N895", f"{bundle.root.name} holds zips that are no export "
+                              "pamphlet knows", bundle.root, hint="unpack it, and import what "
+                              "it holds")
+        return []
+    module, function = found.reader.split(":")
+    return getattr(import_module(f"{__package__}.{module}"), function)(bundle, run)
+
+
+def refuse_json(raw: bytes, path: Path, run) -> list:
+    """The error for JSON that is no known export (N895), listing what import reads."""
+    run.diagnostics.error("N895", f"{path.name} is JSON, but no export pamphlet knows", path,
+                          hint=f"import reads: {known()}")
+    return []

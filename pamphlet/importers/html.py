@@ -32,8 +32,8 @@ from pathlib import Path
 from lxml import etree, html as lxml_html
 
 from ..store.paths import Gate, Refused
-from .draft import (MAX_IMAGE_MB, Draft, Once, Run, image_kind, markdown_image, markdown_link,
-               missing_image)
+from .draft import (ESSAY_SCHEME, MAX_IMAGE_MB, Draft, Once, Run, image_kind, markdown_image,
+                    markdown_link, missing_image)
 from .html_body import Body, attribute_quotes, image_source
 from .html_decode import decode_page
 from .html_meta import PageMeta, page_meta
@@ -58,7 +58,7 @@ _CHROME_CLASSES = {"info", "author", "read-more", "read-more-wrap", "screen-read
                    "no-print", "hidden-print", "d-print-none"}
 _IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp", ".tif",
                    ".tiff")
-_MARKERS = re.compile("[\ue010\ue011\ue030\ue031\ue040\ue041\ue050]")
+MARKERS = re.compile("[\ue010-\ue014\ue020\ue021\ue030\ue031\ue040\ue041\ue050]")
 _TEXT = re.compile(r"[\s\ue000-\uf8ff]+")
 _READABLE = ("//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript "
              "or ancestor::template)] | //body//img/@alt")
@@ -72,7 +72,7 @@ def from_html(raw: bytes, path: Path, run: Run) -> list[Draft]:
     # The private-use characters the import marks its places with (notes, images, copies)
     # leave first, so that no page can forge one; in a page they are icon-font glyphs,
     # which print as nothing without the site's font.
-    text = _MARKERS.sub("", text)
+    text = MARKERS.sub("", text)
     page = _parse(text, path, run)
     if page is None or not _TEXT.sub("", "".join(page.xpath(_READABLE))):
         run.diagnostics.warning("N843", f"{path.name} holds no text to import", path,
@@ -119,6 +119,10 @@ def _trafilatura_meta(text: str) -> dict | None:
 class _Page(Body):
     """One page on its way to a draft."""
 
+    beside = "beside the page"
+    missing_hint = ("save the page with its images (\"Web page, complete\"), or add the "
+                    "image to source/ by hand")
+
     def __init__(self, page, path: Path, run: Run, meta: PageMeta):
         self.page, self.path, self.run, self.meta = page, path, run, meta
         self.title = meta.title
@@ -137,6 +141,7 @@ class _Page(Body):
 
     def draft(self) -> Draft:
         """The draft: notes taken out, the article found and cleared, then converted."""
+        self.prepare()
         notes = take_notes(self.page)  # first: Tufte's sidenotes are found by their inputs
         _drop_unprintable(self.page)
         attribute_quotes(self.page)
@@ -146,6 +151,10 @@ class _Page(Body):
             self.resolve_links(part)
         self.draft_.body = self.markdown(article, notes)
         return self.draft_
+
+    def prepare(self) -> None:
+        """What a kind of page needs done before its notes are taken (nothing, for a page
+        of the web)."""
 
     def article(self):
         """The element that holds the article, and each element's share of its text."""
@@ -218,8 +227,8 @@ class _Page(Body):
 
         for link in list(root.iter("a")):
             href = (link.get("href") or "").strip()
-            if re.match(r"(?:https?|mailto):", href, re.I):
-                continue
+            if re.match(r"(?:https?|mailto):", href, re.I) or href.startswith(ESSAY_SCHEME):
+                continue  # an address, or a link to another imported essay
             if href and not href.startswith("#") and self.base and \
                     not re.match(r"[a-z][a-z0-9+.-]*:", href, re.I):
                 link.set("href", urljoin(self.base, href))
@@ -238,32 +247,42 @@ class _Page(Body):
         if src[:5].lower() == "data:" and len(src) < 300:
             return None  # a lazy-loading placeholder (a blank GIF or SVG), not a picture
         if re.match(r"(?:https?|data):", src, re.I):
-            return markdown_image(src, alt, caption)
+            return self.web_image(src, alt, caption, line)
         if re.match(r"[a-z][a-z0-9+.-]*:", src, re.I):
             return None  # javascript:, file: and their like are never followed
         name = unquote(src.split("?")[0].split("#")[0])
-        refusal = None
-        if not name.startswith("/"):
-            gate = Gate((self.path.parent.resolve(),), MAX_IMAGE_MB)
-            try:
-                found = gate.check(self.path.parent / name, (self.path, line), "image")
-                if _is_image(found):
-                    return self.draft_.attach(found, alt, caption)
-                refusal = "it is not an image"  # a page may name any file beside it
-            except Refused as refused:
-                refusal = refused.diagnostics[0].message
+        token, refusal = self.local_image(name, alt, caption, line)
+        if token is not None:
+            return token
         if self.base:  # the page's own address: the image is still on the web
             return markdown_image(urljoin(self.base, src), alt, caption)
         if refusal and "not found" not in refusal:
             self.once.warn("N818", f"image:{src}", f"image {src} not copied: {refusal}", line,
                            hint="copy the image beside the page")
         else:
-            self.once.warn("N815", f"image:{src}", f"image {src} cannot be found beside the "
-                           "page; its alt text is shown in its place", line,
-                           hint="save the page with its images (\"Web page, complete\"), or "
-                           "add the image to source/ by hand")
+            self.once.warn("N815", f"image:{src}", f"image {src} cannot be found "
+                           f"{self.beside}; its alt text is shown in its place", line,
+                           hint=self.missing_hint)
         caption = re.sub(r"([\\`*_\[\]<>])", r"\\\1", caption)  # its words, as words
         return missing_image(alt or name.rsplit("/", 1)[-1]) + (f" {caption}" if caption else "")
+
+    def web_image(self, src: str, alt: str, caption: str, line: int | None) -> str:
+        """An image on the web stays an address (the build leaves it out, saying so)."""
+        return markdown_image(src, alt, caption)
+
+    def local_image(self, name: str, alt: str, caption: str,
+                    line: int | None) -> tuple[str | None, str | None]:
+        """(the token of a copy of the image beside the page, or None; why not)."""
+        if name.startswith("/"):
+            return None, None
+        gate = Gate((self.path.parent.resolve(),), MAX_IMAGE_MB)
+        try:
+            found = gate.check(self.path.parent / name, (self.path, line), "image")
+        except Refused as refused:
+            return None, refused.diagnostics[0].message
+        if _is_image(found):
+            return self.draft_.attach(found, alt, caption), None
+        return None, "it is not an image"  # a page may name any file beside it
 
 
 

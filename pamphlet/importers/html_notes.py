@@ -25,6 +25,7 @@ _BACK_TEXT = {"↩", "↩︎", "^", "↑", "⤴", "⤴︎", "back", "return"}
 _BACK_CLASSES = ("footnote-back", "reversefootnote", "footnote-backref", "footnote-return",
                  "footnote-number", "easy-footnote-to-top")
 _NOTE_CLASS = re.compile(r"(?:[a-z]+-)?(?:foot|end)note(?:-(?:item|single|entry))?")
+_WORD_NOTE = re.compile(r"_?(?:ftn|edn)\d+")  # Word's HTML: div#ftn1 holds note 1
 _NOTES_HEADINGS = {"notes", "footnotes", "endnotes", "anmerkungen", "notas", "fußnoten"}
 
 
@@ -104,7 +105,9 @@ def _detached(element):
 
 
 def _endnotes(page, notes: list) -> None:
-    ids = {e.get("id"): e for e in page.iter() if isinstance(e.tag, str) and e.get("id")}
+    # Old pages (and Word's HTML, pasted into Blogger) name their notes' anchors `<a name>`.
+    ids = {a.get("name"): a for a in page.iter("a") if a.get("name")}
+    ids.update({e.get("id"): e for e in page.iter() if isinstance(e.tag, str) and e.get("id")})
     numbers: dict = {}
     references: dict = {}
     for link in list(page.iter("a")):
@@ -116,7 +119,8 @@ def _endnotes(page, notes: list) -> None:
             notes.append(None)
         reference = _reference(link)
         references.setdefault(item, set()).update(
-            e.get("id") for e in reference.iter() if e.get("id"))
+            e.get("id") or e.get("name") for e in reference.iter()
+            if e.get("id") or e.get("name"))
         drop(reference, note_token(numbers[item]))
     for item, number in numbers.items():
         _drop_back_links(item, references[item])
@@ -148,7 +152,8 @@ def _is_note(element) -> bool:
         return element.getparent() is not None and element.getparent().tag in ("ol", "ul")
     return element.tag in ("div", "aside", "section", "p") and (
         (element.get("role") or "") in ("doc-endnote", "doc-footnote") or
-        any(_NOTE_CLASS.fullmatch(c) for c in _classes(element)))
+        any(_NOTE_CLASS.fullmatch(c) for c in _classes(element)) or
+        bool(_WORD_NOTE.fullmatch(element.get("id") or "")))
 
 
 def _reference(link):
@@ -178,8 +183,13 @@ def _remove_item(item) -> None:
     footnotes section and its rule), and with the rule and "Notes" heading just before it."""
     listing = item.getparent()
     drop(item)
-    if item.tag != "li" or listing.find("li") is not None:
-        return  # a note of its own (Substack's div.footnote) leaves alone
+    if item.tag != "li":  # a note of its own (Substack's div.footnote, Word's div#ftn1)
+        if listing.tag == "div" and not " ".join(listing.text_content().split()) and \
+                listing.find(".//img") is None and listing.getparent() is not None:
+            drop(listing)  # Word's list of notes, with its rule, once emptied
+        return
+    if listing.find("li") is not None:
+        return
     gone = listing
     while gone.getparent() is not None and gone.getparent().tag in ("section", "div", "aside",
                                                                       "footer") and \

@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from lxml import etree, html as lxml_html
+from lxml import html as lxml_html
 
 from .draft import Draft, Once, Run, code_block, markdown_image, markdown_link
+from .xmlread import parse_export
 
 _WP = re.compile(r"^https?://wordpress\.(?:org|com)/export/\d+(?:\.\d+)*/?$")
 _CONTENT = "http://purl.org/rss/1.0/modules/content/"
@@ -94,44 +95,8 @@ def from_wxr(raw: bytes, path: Path, run: Run) -> list[Draft]:
 
 
 def _parse(raw: bytes, path: Path, run: Run):
-    options = dict(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-    try:
-        return etree.fromstring(raw, etree.XMLParser(**options))
-    except etree.XMLSyntaxError as error:
-        first = error
-    parser = etree.XMLParser(recover=True, **options)
-    try:
-        root = etree.fromstring(raw, parser)
-    except etree.XMLSyntaxError:
-        root = None
-    if root is None or not any(True for _ in root.iter("item")):
-        run.diagnostics.error("N809", f"{path.name} is not a readable WordPress export: "
-                              f"{first.msg}", path, first.lineno,
-                              hint="export again from WordPress: Tools → Export")
-        return None
-    faults = [f"line {e.line}: {e.message.strip()}" for e in parser.error_log]
-    more = f" (and {len(faults) - 3} more)" if len(faults) > 3 else ""
-    cut = _drop_cut_off_item(root, raw)
-    run.diagnostics.warning("N808", "the export is not well-formed XML and was read in "
-                            f"recovery mode; repaired: {'; '.join(faults[:3]) or first.msg}"
-                            f"{more}" + (f"; the file ends inside the post on line {cut}, "
-                                         "which is left out" if cut else ""),
-                            path, first.lineno,
-                            hint="check the imported posts against the blog; the export "
-                            "itself is unchanged")
-    return root
-
-
-def _drop_cut_off_item(root, raw: bytes) -> int | None:
-    """In a file cut short, the last item is incomplete (its password or status may be
-    missing), so it is left out; returns its line."""
-    if raw.rstrip().endswith(b"</rss>"):
-        return None
-    items = list(root.iter("item"))
-    if not items:
-        return None
-    items[-1].getparent().remove(items[-1])
-    return items[-1].sourceline
+    return parse_export(raw, path, run, "item", b"</rss>", "WordPress export", "N809",
+                        "export again from WordPress: Tools → Export")
 
 
 def _names(root) -> _Names:

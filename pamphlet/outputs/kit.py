@@ -7,7 +7,8 @@ from pathlib import Path
 
 from ..book.assemble import Pamphlet
 from ..diagnostics import Diagnostics
-from ..project.eventkit import event_day, event_warnings
+from ..project.eventkit import event_warnings
+from ..project.filenames import kit_names
 from ..book.layouts import Layout
 from ..project.spec import Spec
 from .calendar import write_calendar
@@ -15,18 +16,6 @@ from ..engine.pdf import PdfResult, render_pdf
 from .press import press_css, save_press
 from .wrap import interior, write_cover
 from .testsheet import write_test_sheet
-
-
-def kit_names(spec: Spec) -> list[str]:
-    """The files of the kit a spec asks for, in the order they are made."""
-    settings, names = spec.printing, []
-    if settings and settings.scheme == "perfect":
-        names.append(f"{spec.stem}-cover.pdf")
-    if settings and settings.test_sheet:
-        names.append(f"{spec.stem}-test-sheet.pdf")
-    if spec.event and event_day(spec.event.date):
-        names.append(f"{spec.stem}.ics")
-    return names
 
 
 def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, scratch: Path,

@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostics, PamphletError, fail, shorten
-from .images import too_many_pixels
 from .imposition import SCHEMES
 from ..store.paths import DEFAULT_LIMIT_MB, Gate, Refused, ignored, present
 from .eventkit import check_event_kit
@@ -485,6 +484,8 @@ def _cover(values: dict, gate: Gate, path: Path, locator: TomlLocator,
                               hint="write a colour like \"#1f1c17\" or \"darkred\"")
     image = None
     if values["image"]:
+        from .images import too_many_pixels  # Pillow, only for a spec with a cover image
+
         where = (path, locator.line_of("cover", "image"))
         try:
             image = gate.project_only().check(gate.roots[0] / values["image"], where,

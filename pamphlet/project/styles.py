@@ -16,7 +16,6 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
 
 from ..diagnostics import Diagnostics
 from ..store.paths import Gate, Refused, Where
@@ -127,6 +126,8 @@ def _project_style(name: str, gate: Gate, where: Where,
 
 def _parse(data: bytes):
     """The style's root element, or why it is not one (a string)."""
+    from lxml import etree  # (here: a spec that names no style of its own needs no XML)
+
     head = data[:4096].lower()
     if b"<!doctype" in head or b"<!entity" in data.lower():
         return "it declares a DTD or entities, which no CSL style needs"

@@ -138,7 +138,7 @@ def _house_spec(root: Path, diagnostics: Diagnostics) -> Spec | None:
 
 def _spec_unit(unit: Unit, work: Path, library: Library, result: ShardResult) -> None:
     """Build the spec through the cache, then record it (unless its record is current)."""
-    from ..build.pipeline import output_folder
+    from ..project.filenames import output_folder
 
     encoding = library.encoding
     try:

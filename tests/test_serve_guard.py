@@ -1,0 +1,130 @@
+"""The web app's trust boundary without a server: which file a request may have, which Host a
+request may name, and which outputs a download may send (pamphlet/serve/guard.py, app.py).
+tests/test_serve_http.py asks the same of a running server; these are fast enough for
+mutation testing (bench/mutation.py serve/guard)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from pamphlet.serve import app
+from pamphlet.serve.guard import host_allowed, is_loopback, safe_file, served_hosts
+from pamphlet.serve.jobs import Job
+
+IMAGES = frozenset({".png", ".jpg"})
+
+
+@pytest.fixture
+def root(tmp_path) -> Path:
+    """A project folder with images to serve, and much that must not be served."""
+    project = tmp_path / "project"
+    images = project / "source" / "images"
+    images.mkdir(parents=True)
+    (images / "dot.png").write_bytes(b"png")
+    (images / "Photo.JPG").write_bytes(b"jpg")
+    (images / "sub").mkdir()
+    (images / "sub" / "deep.png").write_bytes(b"deep")
+    (images / ".hidden.png").write_bytes(b"hidden")
+    (images / "#autosave#.png").write_bytes(b"emacs")
+    (images / "backup.png~").write_bytes(b"backup")
+    (project / ".git" / "objects").mkdir(parents=True)
+    (project / ".git" / "objects" / "secret.png").write_bytes(b"in a hidden folder")
+    (images / ".cache").mkdir()
+    (images / ".cache" / "thumb.png").write_bytes(b"in a hidden folder")
+    (project / "notes.md").write_text("not an image")
+    (images / "folder.png").mkdir()
+    os.mkfifo(images / "pipe.png")
+    outside = tmp_path / "outside.png"
+    outside.write_bytes(b"outside")
+    (images / "out.png").symlink_to(outside)
+    (images / "in.png").symlink_to(images / "dot.png")
+    (images / "linked").symlink_to(tmp_path)
+    return project
+
+
+@pytest.mark.parametrize("relative, content", [
+    ("source/images/dot.png", b"png"), ("source/images/Photo.JPG", b"jpg"),
+    ("source/images/sub/deep.png", b"deep"), ("source/images/in.png", b"png")])
+def test_a_file_inside_with_a_served_suffix_is_sent(root, relative, content):
+    found = safe_file(root, relative, IMAGES)
+    assert found is not None and found.read_bytes() == content
+
+
+@pytest.mark.parametrize("relative", [
+    "source/images/.hidden.png", "source/images/#autosave#.png", "source/images/backup.png~",
+    ".git/objects/secret.png", "source/images/.cache/thumb.png",  # a hidden folder, any depth
+    "notes.md", "source/images/folder.png", "source/images/pipe.png", "source/images/none.png",
+    "source/images/out.png", "source/images/linked/outside.png",
+    "../outside.png", "source/../../outside.png", "source/images/../images/dot.png",
+    "source/./images/dot.png", "source//images/dot.png", "/etc/passwd.png",
+    "source\\images\\dot.png", "source/images/dot.png\x00.png", "", "source/images/"])
+def test_anything_else_is_no_file(root, relative):
+    assert safe_file(root, relative, IMAGES) is None
+
+
+def test_without_suffixes_any_plain_file_inside_is_sent_but_never_a_hidden_one(root):
+    assert safe_file(root, "notes.md").read_text() == "not an image"
+    assert safe_file(root, ".git/objects/secret.png") is None
+
+
+# -- the Host header ---------------------------------------------------------------------------
+
+def test_the_loopback_address_answers_to_its_own_names_and_no_other():
+    hosts = served_hosts("127.0.0.1", 8765)
+    assert hosts == {"127.0.0.1:8765", "localhost:8765"}
+    for header in ("127.0.0.1:8765", "LOCALHOST:8765"):
+        assert host_allowed(header, hosts), header
+    for header in ("127.0.0.1:8766", "evil.example:8765", "localhost", "", "127.0.0.1",
+                   "localhost.:8765", "[::1]:8765"):
+        assert not host_allowed(header, hosts), header
+
+
+def test_an_ipv6_address_is_named_in_brackets():
+    assert served_hosts("::1", 80) == {"[::1]:80", "localhost:80", "127.0.0.1:80"}
+    assert served_hosts("192.168.1.5", 80) == {"192.168.1.5:80"}
+
+
+def test_a_wildcard_host_answers_any_address_at_its_port_but_no_name():
+    hosts = served_hosts("0.0.0.0", 8000)
+    for header in ("192.168.1.5:8000", "[fe80::1]:8000", "localhost:8000", "0.0.0.0:8000"):
+        assert host_allowed(header, hosts), header
+    for header in ("evil.example:8000", "192.168.1.5:8001", "*:8000", "192.168.1.5.nip.io:8000"):
+        assert not host_allowed(header, hosts), header
+
+
+@pytest.mark.parametrize("host, loopback", [
+    ("localhost", True), ("127.0.0.1", True), ("127.8.9.10", True), ("::1", True),
+    ("[::1]", True), ("0.0.0.0", False), ("192.168.1.5", False), ("localhost.evil", False),
+    ("evil", False)])
+def test_loopback_is_this_machine_only(host, loopback):
+    assert is_loopback(host) is loopback
+
+
+# -- downloads ---------------------------------------------------------------------------------
+
+def download(jobs: dict, job: int, name: str):
+    state = SimpleNamespace(builds=SimpleNamespace(jobs=jobs))
+    request = SimpleNamespace(path_params={"job": job, "name": name})
+    return asyncio.run(app._download(state, request))
+
+
+def test_a_download_is_only_an_output_of_the_job_named(tmp_path):
+    """The output folder is shared: another spec's outputs and the cache record are in it."""
+    for name in ("book.pdf", "book.epub", "other.pdf", ".pamphlet-cache.json", "notes.txt"):
+        (tmp_path / name).write_text(name)
+    done = Job(1, "pamphlet.toml", "done", result={"outputs": ["book.pdf", "book.epub",
+                                                                 "notes.txt"]},
+               out=str(tmp_path))
+    running = Job(2, "pamphlet.toml", "building", out=str(tmp_path))
+    jobs = {1: done, 2: running}
+    answer = download(jobs, 1, "book.pdf")
+    assert answer.status_code == 200 and Path(answer.path) == tmp_path / "book.pdf"
+    assert 'filename="book.pdf"' in answer.headers["content-disposition"]
+    for job, name in [(1, "other.pdf"), (1, ".pamphlet-cache.json"), (1, "notes.txt"),
+                      (2, "book.pdf"), (3, "book.pdf"), (1, "missing.pdf")]:
+        assert download(jobs, job, name).status_code == 404, (job, name)

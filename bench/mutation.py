@@ -40,6 +40,7 @@ MODULES = {
     "project/schema": Target(("tests/test_schema.py",)),
     "store/paths": Target(("tests/test_trust.py",)),
     "store/atomic": Target(("tests/test_atomic.py",)),
+    "store/usercache": Target(("tests/test_usercache.py",)),
     "text/sanitiser": Target(("tests/test_hostile_epub.py", "tests/test_markup.py", "-k",
                          "schema_accepts or goes_through or test_markup or exactly or "
                          "word_for_word or allow_list_itself or line_of or xml_names or "

@@ -13,7 +13,8 @@ from types import SimpleNamespace
 import pytest
 
 from pamphlet.serve import app
-from pamphlet.serve.guard import host_allowed, is_loopback, safe_file, served_hosts
+from pamphlet.serve.guard import (CSP, Guard, host_allowed, is_loopback, new_token, safe_file,
+                                  served_hosts)
 from pamphlet.serve.jobs import Job
 
 IMAGES = frozenset({".png", ".jpg"})
@@ -90,6 +91,9 @@ def test_an_ipv6_address_is_named_in_brackets():
 
 
 def test_a_wildcard_host_answers_any_address_at_its_port_but_no_name():
+    assert served_hosts("0.0.0.0", 8000) == {"0.0.0.0:8000", "*:8000", "localhost:8000"}
+    assert served_hosts("::", 8000) == {"[::]:8000", "*:8000", "localhost:8000"}
+    assert host_allowed("[fe80::1]:8000", served_hosts("::", 8000))
     hosts = served_hosts("0.0.0.0", 8000)
     for header in ("192.168.1.5:8000", "[fe80::1]:8000", "localhost:8000", "0.0.0.0:8000"):
         assert host_allowed(header, hosts), header
@@ -128,3 +132,77 @@ def test_a_download_is_only_an_output_of_the_job_named(tmp_path):
     for job, name in [(1, "other.pdf"), (1, ".pamphlet-cache.json"), (1, "notes.txt"),
                       (2, "book.pdf"), (3, "book.pdf"), (1, "missing.pdf")]:
         assert download(jobs, job, name).status_code == 404, (job, name)
+
+
+# -- the middleware ----------------------------------------------------------------------------
+
+TOKEN = "t0ken"
+HOSTS = served_hosts("127.0.0.1", 8765)
+
+
+def through_guard(method: str = "GET", headers: dict | None = None, kind: str = "http"):
+    """What the Guard sends for one request (and whether the app behind it was reached)."""
+    sent, reached = [], []
+
+    async def behind(scope, receive, send):
+        reached.append(scope)
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html")]})
+        await send({"type": "http.response.body", "body": b"page"})
+
+    async def send(message):
+        sent.append(message)
+
+    headers = {"host": "127.0.0.1:8765", **(headers or {})}
+    scope = {"type": kind, "method": method,
+             "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]}
+    asyncio.run(Guard(behind, HOSTS, TOKEN)(scope, None, send))
+    return sent, bool(reached)
+
+
+def test_a_foreign_host_gets_421_and_never_reaches_the_app():
+    for host in ("evil.example:8765", "127.0.0.1:1", ""):
+        sent, reached = through_guard(headers={"host": host})
+        body = b"This server answers only at its own address."
+        assert not reached and sent == [
+            {"type": "http.response.start", "status": 421,
+             "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                         (b"content-length", str(len(body)).encode())]},
+            {"type": "http.response.body", "body": body}], host
+    assert through_guard(headers={"host": "LOCALHOST:8765"})[1]
+
+
+@pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
+def test_a_change_needs_the_token(method):
+    for headers in ({}, {"x-pamphlet-token": "wrong"}, {"x-pamphlet-token": TOKEN + "x"},
+                    {"x-pamphlet-token": ""}):
+        sent, reached = through_guard(method, headers)
+        assert not reached and sent[0]["status"] == 403, headers
+        assert sent[1]["body"] == b"Missing or wrong token: reload the page."
+    assert through_guard(method, {"X-Pamphlet-Token": TOKEN})[1]
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS"])
+def test_reading_needs_no_token(method):
+    assert through_guard(method)[1]
+
+
+def test_every_answer_carries_the_security_headers_beside_the_apps_own():
+    sent, reached = through_guard()
+    assert reached and sent[0]["status"] == 200 and sent[1]["body"] == b"page"
+    assert sent[0]["headers"] == [
+        (b"content-type", b"text/html"),
+        (b"content-security-policy", CSP.encode()),
+        (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
+        (b"cross-origin-resource-policy", b"same-origin")]
+    assert "script-src 'self'" in CSP and "frame-ancestors 'none'" in CSP
+
+
+def test_what_is_not_a_request_passes_untouched():
+    sent, reached = through_guard(headers={"host": "evil.example"}, kind="lifespan")
+    assert reached and sent[0]["headers"] == [(b"content-type", b"text/html")]
+
+
+def test_each_run_has_a_token_of_its_own_hard_to_guess():
+    tokens = {new_token() for _ in range(20)}
+    assert len(tokens) == 20 and all(len(token) >= 40 for token in tokens)

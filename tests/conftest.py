@@ -12,7 +12,6 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 import system
-from pamphlet.build.pipeline import build
 
 TESTS = Path(__file__).parent
 PROJECTS = TESTS / "projects"
@@ -89,6 +88,8 @@ def copy_project(name: str, where: Path) -> Path:
 @pytest.fixture(scope="session")
 def notes_build(tmp_path_factory):
     """tests/projects/notes built once: (project folder, BuildResult)."""
+    from pamphlet.build.pipeline import build
+
     project = copy_project("notes", tmp_path_factory.mktemp("notes"))
     result = build(project)
     assert result.ok, [d.format() for d in result.diagnostics]
@@ -98,6 +99,8 @@ def notes_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """The repository's own sample pamphlet, built into a temporary folder."""
+    from pamphlet.build.pipeline import build
+
     out = tmp_path_factory.mktemp("sample")
     result = build(REPO, out)
     assert result.ok, [d.format() for d in result.diagnostics]

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from pamphlet.build import booklets, cache
-from pamphlet.build.booklets import (booklet_folder, booklets_wanted,
-                                     build_booklet, build_booklets, essay_specs, in_shard)
-from pamphlet.build.pipeline import BuildResult, output_names
+from pamphlet.build.booklets import (booklet_folder, build_booklet, build_booklets,
+                                     essay_specs, in_shard)
+from pamphlet.build.pipeline import BuildResult
 from pamphlet.diagnostics import Diagnostics, PamphletError
+from pamphlet.project.filenames import booklets_wanted, output_names
 from pamphlet.project.printing import PrintSettings
 from pamphlet.project.spec import load_spec
 

@@ -93,6 +93,16 @@ def main() -> None:
               f"{', '.join(rebooked) or 'none'}; the site's {len(after)} files were written "
               f"anew (pages and feeds are made whole from the records), {changed} of them "
               f"different")
+        (project / "source" / "essay-new.md").write_text(
+            essay_text(args.essays + 1, args.words).replace("tags: [bench,", "tags: [bench, brand-new,"))
+        before = contents(site)
+        seconds, _, said = run(project)
+        after = contents(site)
+        units = re.search(r"made afresh: (.*)", said)
+        changed = sorted(str(p.relative_to(site)) for p, t in after.items() if before.get(p) != t)
+        print(f"after one essay added: {seconds:.1f} s; units made afresh: "
+              f"{units.group(1) if units else 'none'}; {len(changed)} of the site's files "
+              f"differ: {', '.join(changed[:12])}{' ...' if len(changed) > 12 else ''}")
 
 
 def stamps(folder: Path) -> dict[str, int]:

@@ -433,6 +433,43 @@ def test_a_rebuild_after_one_essay_changes_redoes_only_that_essay_and_its_pamphl
     assert "2 made afresh, 13 current" in capsys.readouterr().out
 
 
+def stamps(folder: Path) -> dict[str, tuple[int, int]]:
+    return {p.relative_to(folder).as_posix(): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing_and_reads_the_index(
+        tmp_path, epoch, capsys):
+    project = generated_library(tmp_path / "library", 12)
+    site, work = project / "build" / "site", project / "build" / ".site-work"
+    assert main(["site", str(project)]) == 0
+    capsys.readouterr()
+    before = stamps(site)
+    assert main(["site", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "0 made afresh, 14 current" in out
+    assert "up to date: " in out and "(2 pamphlets, 12 essays, 6 tags)" in out
+    assert stamps(site) == before  # not one file of the site written again
+    # Which records are current is the index's to say: a record written since the index was
+    # (a run stopped before saving it) is made again; made as it was, the site stands.
+    record = work / "records" / "essay-essay-004.json"
+    record.write_text(record.read_text().replace("essay-004", "essay-004 "))
+    assert main(["site", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert "1 made afresh, 13 current" in out and "up to date: " in out
+    assert json.loads(record.read_text())["slug"] == "essay-004"
+    assert stamps(site) == before
+    # Another base URL is another site, written again.
+    assert main(["site", str(project), "--base-url", BASE]) == 0
+    assert "wrote " in capsys.readouterr().out
+    assert BASE in (site / "opds.xml").read_text()
+    # A site removed by hand is made again, even with nothing changed.
+    shutil.rmtree(site)
+    assert main(["site", str(project), "--base-url", BASE]) == 0
+    assert "0 made afresh, 14 current" in capsys.readouterr().out
+    assert (site / "index.html").is_file()
+
+
 # ---- bad input ------------------------------------------------------------------------------
 
 def shard_of(tmp_path: Path, k: int, n: int, essays: int = 6, name: str = "library") -> Path:

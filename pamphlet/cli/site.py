@@ -49,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
                       base_url, found)
         show(found)
         print(f"wrote {relative(args.out or root / 'build' / 'site')} "
-              f"({len(site.pamphlets)} pamphlets, {len(site.essays)} essays)")
+              f"({site.pamphlets} pamphlets, {site.essays} essays)")
         return EXIT_OK
     if args.shard:
         k, n = args.shard
@@ -68,8 +68,8 @@ def run(args: argparse.Namespace) -> int:
         print("pamphlet: the site was not written; its old pages were kept", file=sys.stderr)
         return EXIT_ERROR
     if site is not None:
-        print(f"wrote {relative(out)} ({len(site.pamphlets)} pamphlets, "
-              f"{len(site.essays)} essays, {len(site.tags)} tags)")
+        print(f"{'wrote' if site.written else 'up to date:'} {relative(out)} "
+              f"({site.pamphlets} pamphlets, {site.essays} essays, {site.tags} tags)")
     else:
         print(f"wrote shard {args.shard[0]}/{args.shard[1]} to {relative(out)}")
     return EXIT_OK

@@ -17,19 +17,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .gather import MARKER, gather
-from .model import Site
-from .shard import ShardResult, default_work, make_shard
+from .gather import MARKER, Gathered, gather
+from .shard import GATHERED, ShardResult, default_work, make_shard
 
-__all__ = ["MARKER", "Site", "ShardResult", "build_site", "default_work", "gather",
+__all__ = ["MARKER", "Gathered", "ShardResult", "build_site", "default_work", "gather",
            "make_shard"]
 
 
 def build_site(root: Path, out: Path, base_url: str | None = None, encoding: str = "utf-8",
-               progress=None) -> tuple[ShardResult, Site | None]:
+               progress=None) -> tuple[ShardResult, Gathered | None]:
     """Build the whole site of the project at `root` into `out`, on this machine."""
     work = default_work(root)
     result = make_shard(root, work, None, encoding, progress)
     if result.diagnostics.has_errors or result.failed:
         return result, None
-    return result, gather([work], out, base_url, result.diagnostics)
+    return result, gather([work], out, base_url, result.diagnostics, work / GATHERED)

@@ -1,20 +1,26 @@
 """Gather shard folders into the site: their files, and pages and feeds made from their records.
 
 The site is made in a scratch folder beside its place and moved there only when whole; a
-folder is replaced only if pamphlet made it (it holds MARKER).
+folder is replaced only if pamphlet made it (it holds MARKER). A one-machine build keeps, in
+its work folder, a digest of everything the site was made from (the records, the files, the
+base URL, pamphlet's version) with the site's place: a gather whose inputs have that digest
+leaves the site as it stands (the site itself is the same bytes however it was made).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
 import tempfile
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from .. import __version__
 from ..diagnostics import Diagnostics, fail
 from .feeds import write_feeds
-from .model import Site, site_model
+from .model import site_model
 from .pages import write_pages
 from .records import FORMAT, link_file
 from .shard import MANIFEST, prepare_folder
@@ -23,15 +29,35 @@ from .trust import check_record, clean_essay_page, read_record_text
 MARKER = ".pamphlet-site"
 
 
+@dataclass(frozen=True)
+class Gathered:
+    """What a gather put in the site, counted; `written` is False when the site already
+    stood as these shards make it."""
+
+    pamphlets: int
+    essays: int
+    tags: int
+    written: bool = True
+
+
 def gather(folders: list[Path], out: Path, base_url: str | None = None,
-           diagnostics: Diagnostics | None = None) -> Site:
+           diagnostics: Diagnostics | None = None, stamp: Path | None = None) -> Gathered:
     """Assemble the shards in `folders` (every share of one run) into the site at `out`;
-    what it finds to warn of in them goes to `diagnostics` (see trust.py)."""
+    what it finds to warn of in them goes to `diagnostics` (see trust.py). With `stamp`, a
+    file of the caller's, the site is left as it stands if the stamp says it was made from
+    these very inputs, and the stamp is renewed when it is written."""
     diagnostics = Diagnostics() if diagnostics is None else diagnostics
     manifests = [read_manifest(folder) for folder in folders]
     check_shards(folders, manifests)
+    inputs = _inputs_digest(folders, out, base_url) if stamp else ""
+    standing = _standing(stamp, out, inputs) if stamp else None
+    if standing is not None:
+        return standing
+    warned = len(diagnostics.warnings)
     records = [record for folder in folders for record in _records(folder, diagnostics)]
     site = site_model(manifests[0]["site"], records)
+    del records  # the model holds what the pages need
+    gathered = Gathered(len(site.pamphlets), len(site.essays), len(site.tags))
     prepare_folder(out, MARKER, "a site", make=False)
     scratch = Path(tempfile.mkdtemp(prefix=".site-new-", dir=out.parent))
     try:
@@ -41,13 +67,51 @@ def gather(folders: list[Path], out: Path, base_url: str | None = None,
         write_pages(site, scratch)
         write_feeds(site, scratch, base_url)
         (scratch / MARKER).write_text("made by pamphlet site; replaced whole by the next run\n")
+        if stamp:
+            stamp.unlink(missing_ok=True)
         _replace(scratch, out)
+        # Warnings (T109) are said again by every gather that reads the records.
+        if stamp and len(diagnostics.warnings) == warned:
+            stamp.write_text(json.dumps({"inputs": inputs, **asdict(gathered)}))
     except OSError as error:
         raise fail("T106", f"the site could not be written: {error.strerror or error}", out,
                    hint="check that the folder is writable and the disk is not full") from None
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    return site
+    return gathered
+
+
+def _inputs_digest(folders: list[Path], out: Path, base_url: str | None) -> str:
+    """A digest of everything a gather reads and where it writes: each shard's manifest and
+    records, the name, size and inode of each file (linked into the site, never read), the
+    site's place, the base URL and this version of pamphlet."""
+    digest = hashlib.sha256(f"{__version__}|{base_url}|{out.resolve()}".encode())
+    for folder in folders:
+        digest.update(f"\0{folder.resolve()}\0".encode())
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(folder).as_posix()
+            if path.is_symlink() or not path.is_file():
+                digest.update(f"{relative}|other\n".encode())
+            elif relative == MANIFEST or relative.startswith("records/"):
+                digest.update(f"{relative}|".encode() + hashlib.sha256(path.read_bytes()).digest())
+            elif relative.split("/")[0] in ("files", "covers", "media"):
+                info = path.stat()
+                digest.update(f"{relative}|{info.st_size}|{info.st_mtime_ns}|{info.st_ino}\n"
+                              .encode())
+    return digest.hexdigest()
+
+
+def _standing(stamp: Path, out: Path, inputs: str) -> Gathered | None:
+    """What the site at `out` holds, if `stamp` says it was made from inputs with this
+    digest and it is still there."""
+    try:
+        said = json.loads(stamp.read_text())
+        if said.pop("inputs") == inputs and (out / MARKER).is_file() \
+                and (out / "index.html").is_file():
+            return Gathered(**{**said, "written": False})
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    return None
 
 
 def read_manifest(folder: Path) -> dict:

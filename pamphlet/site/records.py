@@ -66,18 +66,11 @@ def link_file(source: Path, target: Path) -> None:
         shutil.copyfile(source, target)
 
 
-def save_record(work: Path, kind: str, name: str, record: dict) -> None:
+def save_record(work: Path, kind: str, name: str, record: dict) -> Path:
     path = work / "records" / f"{kind}-{name}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False))
-
-
-def load_record(work: Path, kind: str, name: str) -> dict | None:
-    try:
-        record = json.loads((work / "records" / f"{kind}-{name}.json").read_text())
-    except (OSError, ValueError):
-        return None
-    return record if isinstance(record, dict) else None
+    return path
 
 
 def iso_date(value) -> str | None:

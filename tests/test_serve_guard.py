@@ -68,6 +68,22 @@ def test_anything_else_is_no_file(root, relative):
     assert safe_file(root, relative, IMAGES) is None
 
 
+def test_a_backslash_is_no_file_even_where_one_is_named_so(root):
+    """On POSIX a backslash is a letter of a name, elsewhere a folder's end: never sent."""
+    (root / "source" / "images" / "a\\b.png").write_bytes(b"png")
+    assert safe_file(root, "source/images/a\\b.png", IMAGES) is None
+
+
+def test_a_large_output_is_sent_whatever_its_size(root):
+    """Downloads are the build's own outputs: no size limit, unlike a file a build reads."""
+    from pamphlet.store.paths import DEFAULT_LIMIT_MB
+
+    large = root / "book.png"
+    with open(large, "wb") as stream:  # sparse: it takes no room on the disk
+        stream.truncate(int(DEFAULT_LIMIT_MB * 1_000_000) * 3)
+    assert safe_file(root, "book.png", IMAGES) == large.resolve()
+
+
 def test_without_suffixes_any_plain_file_inside_is_sent_but_never_a_hidden_one(root):
     assert safe_file(root, "notes.md").read_text() == "not an image"
     assert safe_file(root, ".git/objects/secret.png") is None

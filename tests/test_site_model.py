@@ -146,3 +146,27 @@ def test_a_tags_page_name_is_the_tag_only_when_the_whole_tag_is_plain():
     for tag, slug in zip(tags[3:], slugs[3:]):
         assert re.fullmatch(r"[a-z0-9-]{1,30}-[0-9a-f]{8}", slug), (tag, slug)
     assert slugs[4].startswith("print-it-") and slugs[9].startswith("tag-")
+
+
+def test_ids_are_those_every_earlier_site_gave():
+    """A reader's OPDS client keeps a book and a catalog by its id: the same site title, essay
+    or feed has the same id on every machine and in every version of pamphlet."""
+    from pamphlet.site.model import stable_id
+
+    assert site_model("Field Notes", []).identifier == \
+        "urn:uuid:0d911570-7763-5109-9f16-05dd2044bf34"
+    assert stable_id("essay", "paper") == "urn:uuid:5074055a-2b47-5886-b163-903e81ad7a03"
+
+
+def test_an_essay_keeps_its_own_identifier_else_one_made_from_its_slug(site):
+    from pamphlet.site.model import stable_id
+
+    by_slug = {e["slug"]: e for e in site.essays}
+    assert by_slug["paper"]["id"] == "urn:uuid:5074055a-2b47-5886-b163-903e81ad7a03"
+    assert by_slug["ink"]["id"] == stable_id("essay", "ink") != by_slug["paper"]["id"]
+    own = site_model("Field Notes", [{**essay("x", "X"), "identifier": "urn:isbn:9780000000002"}])
+    assert own.essays[0]["id"] == "urn:isbn:9780000000002"
+
+
+def test_an_empty_site_is_dated_by_its_build(source_date_epoch):
+    assert site_model("Field Notes", []).updated == "2026-01-01T00:00:00Z"

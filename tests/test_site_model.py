@@ -95,8 +95,14 @@ def test_the_opds_root_says_what_each_catalog_holds_and_has_stable_ids(site):
         "3 pamphlets and reading packets, newest first", "3 essays, each on its own",
         "0 pamphlets and 1 essays", "1 pamphlets and 2 essays", "1 pamphlets and 1 essays"]
     assert {e.findtext("a:updated", namespaces=A) for e in entries} == {site.updated}
+    assert feed.findtext("a:updated", namespaces=A) == site.updated
+    assert {e.find("a:content", namespaces=A).get("type") for e in entries} == {"text"}
     ids = [e.findtext("a:id", namespaces=A) for e in entries]
     assert len(set(ids)) == 5 and all(i.startswith("urn:uuid:") for i in ids)
+    # as every earlier site gave them: a reader's client keeps catalogs by id
+    assert feed.findtext("a:id", namespaces=A) == "urn:uuid:607ddeb3-c1a3-5bc3-9e9c-3fb7bc5aa27d"
+    assert ids[:2] == ["urn:uuid:f982b57d-4912-55ff-8e19-8b786bf6a9b1",
+                        "urn:uuid:8732c512-5e52-53ec-ab56-f000d26a9385"]
     again = opds_root(site_model("Field Notes", []), Urls(None, "opds.xml"))
     assert again.findtext("a:id", namespaces=A) == feed.findtext("a:id", namespaces=A)
     assert links(feed)[2][2] == "https://example.org/notes/opds/newest.xml"
@@ -107,6 +113,7 @@ def test_urls_are_relative_to_the_feed_or_under_the_base():
     assert Urls(None, "opds/tags/x.xml")("files/a.pdf") == "../../files/a.pdf"
     assert Urls(None, "opds.xml")("files/a.pdf") == "files/a.pdf"
     assert Urls("https://example.org/site", "opds/x.xml")("a.pdf") == "https://example.org/site/a.pdf"
+    assert Urls("https://example.org/TeX//", "opds.xml")("a.pdf") == "https://example.org/TeX/a.pdf"
 
 
 @pytest.mark.parametrize("path", ["files/book.pdf", "covers/book.png", "media/a/b.png",
@@ -118,7 +125,8 @@ def test_a_record_may_name_files_in_the_shards_own_folders(path):
 @pytest.mark.parametrize("path", [
     "filesX/book.pdf", "media-old/a.png", "mediaeval.png", "covers.html", "index.html",
     "records/spec-x.json", "files/../index.html", "media/%2e%2e/x.png".replace("%2e%2e", ".."),
-    "/etc/passwd", "media/a:b.png", "media/a%3Ab.png", "media\\a.png", "", "file:///etc/passwd"])
+    "/etc/passwd", "media/a:b.png", "media/a%3Ab.png", "media\\a.png", "media/..\\..\\x.png",
+    "", "file:///etc/passwd"])
 def test_a_record_naming_anything_else_is_refused(path):
     assert not _own_paths({"files": [path]})
     assert not _own_paths({"media": [path]})
@@ -146,6 +154,8 @@ def test_a_tags_page_name_is_the_tag_only_when_the_whole_tag_is_plain():
     for tag, slug in zip(tags[3:], slugs[3:]):
         assert re.fullmatch(r"[a-z0-9-]{1,30}-[0-9a-f]{8}", slug), (tag, slug)
     assert slugs[4].startswith("print-it-") and slugs[9].startswith("tag-")
+    assert tag_slug("(print)").startswith("print-")  # no dash left at either end
+    assert tag_slug("¡Hola!").startswith("hola-")
 
 
 def test_ids_are_those_every_earlier_site_gave():

@@ -4,6 +4,7 @@ and never a link followed (pamphlet/store/usercache.py). Fast enough for mutatio
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -38,6 +39,15 @@ def test_the_salt_is_made_once_kept_private_and_read_again(home, monkeypatch):
     assert path.read_bytes() == salt and stat.S_IMODE(path.stat().st_mode) == 0o600
     monkeypatch.setattr(usercache, "_SALT", None)  # the next process
     assert secret() == salt
+
+
+def test_a_salt_of_32_bytes_is_kept_and_one_is_made_in_a_cache_that_exists(home, monkeypatch):
+    home.mkdir(parents=True)  # the cache is there already (its other kinds made it)
+    made = secret()
+    assert (home / "part-salt").read_bytes() == made
+    monkeypatch.setattr(usercache, "_SALT", None)
+    (home / "part-salt").write_bytes(b"k" * 32)
+    assert secret() == b"k" * 32
 
 
 def test_a_short_salt_is_replaced_and_a_cache_that_cannot_hold_one_still_salts(home,
@@ -113,12 +123,16 @@ def test_a_damaged_entry_is_none(home, tmp_path, damage):
     assert Store(store.folder).get("k") is None
 
 
-def test_an_entry_larger_than_the_limit_is_not_read(home, tmp_path, monkeypatch):
+@pytest.mark.parametrize("text", ["x" * 100, "\u00e9\u4e2d" * 50])
+def test_an_entry_larger_than_the_limit_is_not_read(home, tmp_path, monkeypatch, text):
+    """The limit is in bytes on the disk, whatever the characters."""
     store = Store(store_folder("parts", tmp_path, "pamphlet"))
-    store.put("k", "x" * 100)
+    (store.folder).mkdir(parents=True)
+    (store.folder / "k.json").write_bytes(json.dumps(
+        {"value": text, "sha256": usercache._sha(text)}, ensure_ascii=False).encode())
     size = (store.folder / "k.json").stat().st_size
     monkeypatch.setattr(Store, "MAX_ENTRY", size)
-    assert Store(store.folder).get("k") == "x" * 100
+    assert Store(store.folder).get("k") == text
     monkeypatch.setattr(Store, "MAX_ENTRY", size - 1)
     assert Store(store.folder).get("k") is None
 
@@ -153,8 +167,30 @@ def test_a_folder_made_a_link_after_the_store_was_opened_is_not_written(home, tm
     elsewhere.mkdir()
     folder.parent.mkdir(parents=True)
     folder.symlink_to(elsewhere, target_is_directory=True)
+    (elsewhere / "theirs.json").write_text("not the cache's")
     store.put("k", 1)
     store.prune()
+    assert os.listdir(elsewhere) == ["theirs.json"]
+
+
+def test_a_read_only_cache_costs_only_time(home, tmp_path, monkeypatch):
+    def read_only(self, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(Path, "mkdir", read_only)
+    store = Store(store_folder("parts", tmp_path, "pamphlet"))
+    store.put("k", 1)
+    assert store.get("k") is None
+
+
+def test_a_link_anywhere_below_the_cache_is_not_followed(home, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    home.mkdir(parents=True)
+    (home / "parts").symlink_to(elsewhere, target_is_directory=True)
+    store = Store(store_folder("parts", tmp_path, "pamphlet"))
+    assert store.folder is None
+    store.put("k", 1)
     assert os.listdir(elsewhere) == []
 
 
@@ -209,3 +245,15 @@ def test_places_not_built_for_a_month_are_removed_and_the_built_one_kept(home, t
 def test_a_sibling_is_the_same_output_folder_and_spec_in_another_kind(home, tmp_path):
     parts = Store(store_folder("parts", tmp_path, "pamphlet"))
     assert parts.sibling("markdown").folder == store_folder("markdown", tmp_path, "pamphlet")
+
+
+@pytest.mark.parametrize("days, kept", [(29, True), (29.99, True), (30.005, False), (31, False)])
+def test_a_place_is_kept_for_thirty_days_after_its_last_build(home, tmp_path, days, kept):
+    folder = store_folder("parts", tmp_path / "this", "pamphlet")
+    Store(folder).put("k", 1)
+    other = Store(store_folder("parts", tmp_path / "other", "pamphlet"))
+    other.put("k", 1)
+    then = time.time() - days * 24 * 3600
+    os.utime(other.folder.parent, (then, then))
+    Store(folder).prune()
+    assert other.folder.parent.is_dir() is kept

@@ -156,14 +156,22 @@ TOKEN = "t0ken"
 HOSTS = served_hosts("127.0.0.1", 8765)
 
 
-def through_guard(method: str = "GET", headers: dict | None = None, kind: str = "http"):
-    """What the Guard sends for one request (and whether the app behind it was reached)."""
+def through_guard(method: str = "GET", headers: dict | None = None, kind: str = "http",
+                  own_headers: bool = True):
+    """What the Guard sends for one request, and whether the app behind it was reached (with
+    the request's own scope and receive)."""
     sent, reached = [], []
 
-    async def behind(scope, receive, send):
-        reached.append(scope)
-        await send({"type": "http.response.start", "status": 200,
-                    "headers": [(b"content-type", b"text/html")]})
+    async def receive():
+        return {"type": "http.request"}
+
+    async def behind(scope_seen, receive_seen, send):
+        assert scope_seen is scope and receive_seen is receive
+        reached.append(True)
+        start = {"type": "http.response.start", "status": 200}
+        if own_headers:
+            start["headers"] = [(b"content-type", b"text/html")]
+        await send(start)
         await send({"type": "http.response.body", "body": b"page"})
 
     async def send(message):
@@ -171,8 +179,9 @@ def through_guard(method: str = "GET", headers: dict | None = None, kind: str = 
 
     headers = {"host": "127.0.0.1:8765", **(headers or {})}
     scope = {"type": kind, "method": method,
-             "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]}
-    asyncio.run(Guard(behind, HOSTS, TOKEN)(scope, None, send))
+             "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
+                         if v is not None]}
+    asyncio.run(Guard(behind, HOSTS, TOKEN)(scope, receive, send))
     return sent, bool(reached)
 
 
@@ -186,6 +195,8 @@ def test_a_foreign_host_gets_421_and_never_reaches_the_app():
                          (b"content-length", str(len(body)).encode())]},
             {"type": "http.response.body", "body": body}], host
     assert through_guard(headers={"host": "LOCALHOST:8765"})[1]
+    sent, reached = through_guard(headers={"host": None})  # no Host header at all
+    assert not reached and sent[0]["status"] == 421
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
@@ -212,6 +223,10 @@ def test_every_answer_carries_the_security_headers_beside_the_apps_own():
         (b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
         (b"cross-origin-resource-policy", b"same-origin")]
     assert "script-src 'self'" in CSP and "frame-ancestors 'none'" in CSP
+    sent, reached = through_guard(own_headers=False)  # an answer with no headers of its own
+    assert reached and [name for name, _ in sent[0]["headers"]] == [
+        b"content-security-policy", b"x-content-type-options", b"referrer-policy",
+        b"cross-origin-resource-policy"]
 
 
 def test_what_is_not_a_request_passes_untouched():

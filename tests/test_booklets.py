@@ -362,3 +362,25 @@ def test_an_essay_with_a_warning_is_built_and_warned_about_once(tmp_path, capsys
         (None, False), ("one", True), ("three", True), ("two", True)]
     assert [d.code for d in results[0].diagnostics] == ["E203"]
     assert [d.code for d in results[2].diagnostics] == ["E207"]
+
+
+def test_up_to_date_booklets_look_at_source_once_not_once_each(notes, monkeypatch):
+    from pamphlet.build import cache
+
+    project, _ = notes
+    listed, hashed = [], []
+    monkeypatch.setattr(cache, "_listed", lambda root, listed_=cache._listed:
+                        listed.append(root) or listed_(root))
+    monkeypatch.setattr(cache, "_file_hash", lambda path, within, hash_=cache._file_hash:
+                        hashed.append(path) or hash_(path, within))
+    os.environ["SOURCE_DATE_EPOCH"] = EPOCH
+    try:
+        results = build_booklets(project)
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    assert len(results) == len(ESSAYS) > 2
+    assert all(r.ok and r.up_to_date for r in results)
+    assert len(listed) == 1
+    # Each source file is hashed once; each booklet's own outputs are checked once.
+    sources = [p for p in hashed if project / "build" not in p.parents]
+    assert len(sources) == len(set(sources))

@@ -100,13 +100,14 @@ def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 
         return [_failed(error.diagnostics)]
     results = _unread(diagnostics, {spec.path for spec in specs}, shard)
     todo = []
-    for spec in specs:
-        key = cache.essay_key(spec, f"encoding={encoding}")
-        current = None if force else _current(spec, out, key)
-        if current is not None:
-            results.append(current)
-        else:
-            todo.append((spec, key))
+    with cache.one_look():
+        for spec in specs:
+            key = cache.essay_key(spec, f"encoding={encoding}")
+            current = None if force else _current(spec, out, key)
+            if current is not None:
+                results.append(current)
+            else:
+                todo.append((spec, key))
     results += _run(todo, out, jobs, encoding)
     return sorted(results, key=lambda r: r.spec.stem if r.spec else _stem(r.diagnostics))
 

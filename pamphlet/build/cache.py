@@ -7,7 +7,12 @@ layouts, the package version and SOURCE_DATE_EPOCH: an edit to an essay rebuilds
 specs that hold it. A booklet's key (`essay_key`) is its essay's. Records live in
 `<out>/.pamphlet-cache.json`, written together with the outputs they describe; a record that
 is damaged or not ours is ignored with a warning (O508), and a record never makes the build
-read outside its folders."""
+read outside its folders.
+
+Within `one_look()`, each folder is listed and each file hashed once: a site of a thousand
+essays keys a thousand booklets, and each key looked at all of source/ again (a no-op rebuild
+grew with the square of the library).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,8 @@ import os
 import re
 import stat
 import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from .. import __version__
@@ -28,6 +35,28 @@ from ..project.spec import Spec, load_spec, project_root
 
 RECORD = ".pamphlet-cache.json"
 RECORD_LIMIT = 4_000_000  # bytes; a record is a few hundred bytes a spec
+_seen: dict | None = None  # within one_look(): folders listed and files hashed, by call
+
+
+@contextmanager
+def one_look() -> Iterator[None]:
+    """Within it, keys list each folder and hash each file once (a file changed meanwhile is
+    seen by the next run, whose key then differs)."""
+    global _seen
+    outer = _seen
+    _seen = {} if outer is None else outer
+    try:
+        yield
+    finally:
+        _seen = outer
+
+
+def _once(key: tuple, make):
+    if _seen is None:
+        return make()
+    if key not in _seen:
+        _seen[key] = make()
+    return _seen[key]
 HASH = re.compile(r"[0-9a-f]{64}")
 HASH_LIMIT_MB = 1e9  # the key only hashes, so a file of any size counts
 
@@ -43,7 +72,7 @@ def essay_key(spec: Spec, options: str = "") -> str:
     essay, every file of source/ but the other essays (images), the layouts, the settings it
     inherits, written out, and which of the essays it links to exist. Another essay's edit,
     or a new essay it does not link to, leaves it as it was."""
-    paths = essay_paths(spec.source_dir)
+    paths = _once(("essays", spec.source_dir), lambda: essay_paths(spec.source_dir))
     others = {path for path in paths.values() if path != spec.path}
     files = [spec.path, *(path for path in _tree(spec.root) if path not in others)]
     # A link to another essay is dropped from a booklet, and said to be (M304) only when
@@ -67,6 +96,10 @@ def _text(path: Path, within: Path) -> str:
 
 def _tree(root: Path) -> list[Path]:
     """Every file under the project's source/ and layouts/, and the built-in layouts."""
+    return _once(("tree", root), lambda: _listed(root))
+
+
+def _listed(root: Path) -> list[Path]:
     files = []
     for folder in (root / "source", root / "layouts", BUILTIN_LAYOUTS):
         files += sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
@@ -78,7 +111,7 @@ def _digest(options: str, files: list[Path], root: Path) -> str:
         f"{__version__}|{os.environ.get('SOURCE_DATE_EPOCH', '')}|{options}".encode())
     for path in files:
         digest.update(str(path).encode())
-        digest.update(_file_hash(path, root).encode())
+        digest.update(_source_hash(path, root).encode())
     return digest.hexdigest()
 
 
@@ -183,6 +216,12 @@ def _essay_bibliographies(essays: list[Path], root: Path) -> list[Path]:
                 if present(path):
                     found.append(path)
     return found
+
+
+def _source_hash(path: Path, within: Path) -> str:
+    """`_file_hash` of a file a key is made from (once within `one_look`: builds write
+    outputs, never sources)."""
+    return _once(("hash", path, within), lambda: _file_hash(path, within))
 
 
 def _file_hash(path: Path, within: Path) -> str:

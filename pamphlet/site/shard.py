@@ -85,14 +85,15 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
                       assets_digest(house) if house else "")
     booklets = _booklet_specs(root, house, encoding)
     index = load_index(work)
-    for number, unit in enumerate(mine, 1):
-        if progress:
-            progress(number, len(mine), unit)
-        if unit.kind == "spec":
-            _spec_unit(unit, work, library, index, result)
-        elif house is not None:
-            _essay_unit(unit, house, library, booklets.get(unit.name), work, encoding, index,
-                        result)
+    with cache.one_look():
+        for number, unit in enumerate(mine, 1):
+            if progress:
+                progress(number, len(mine), unit)
+            if unit.kind == "spec":
+                _spec_unit(unit, work, library, index, result)
+            elif house is not None:
+                _essay_unit(unit, house, library, booklets.get(unit.name), work, encoding,
+                            index, result)
     _forget_others(work, mine, index)
     _save_index(work, index)
     manifest = {"format": FORMAT, "part": list(part or (1, 1)), "units": units_digest(units),

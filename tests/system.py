@@ -43,6 +43,11 @@ PACKAGES = {
 NPM = {
     "axe-core": "node_modules/axe-core/axe.min.js",
     "@daisy/ace": "node_modules/.bin/ace-puppeteer",
+    # Real clients of the calendars and catalogs the site writes (tests/clients/): Mozilla's
+    # ical.js (Thunderbird), NYPL's OPDS 1 parser and Readium's OPDS 1 and 2 (Thorium).
+    "ical.js": "node_modules/ical.js/dist/ical.js",
+    "opds-feed-parser": "node_modules/opds-feed-parser/lib/src/index.js",
+    "r2-opds-js": "node_modules/r2-opds-js/dist/es8-es2017/src/opds/converter.js",
 }
 
 

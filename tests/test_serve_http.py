@@ -235,10 +235,11 @@ def test_form_input_goes_through_the_spec_checks_and_the_sanitiser(served):
     done = served.wait(job["id"])
     assert done["state"] == "done", done["diagnostics"]
     assert "M305" in [d["code"] for d in done["diagnostics"]]
-    draft = served.root / "build" / ".serve" / "drafts" / "packets--new-packet.toml"
-    assert not (served.root / "packets" / "new-packet.toml").exists()  # a build saves nothing
+    # A new packet is named from its title ("Packet"), as Save as would name it.
+    draft = served.root / "build" / ".serve" / "drafts" / "packets--packet.toml"
+    assert not (served.root / "packets" / "packet.toml").exists()  # a build saves nothing
     assert "<script>" in next(draft.glob("*.toml")).read_text()  # kept as typed, as on disk
-    epub = (draft / "out" / "new-packet.epub").read_bytes()
+    epub = (draft / "out" / "packet.epub").read_bytes()
     assert b"<script" not in epub and b"onerror" not in epub
 
 

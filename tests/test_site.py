@@ -127,10 +127,10 @@ def test_essay_page_is_the_ebook_rendering_with_notes_pamphlets_and_booklet(libr
     inside = page.xpath("//aside[@class='about']//ul[not(@class)]//a/text()")
     assert sorted(inside) == ["On Printing", "The Library"]
     booklet = page.xpath("//ul[@class='downloads']//a/@href")
-    assert booklet == ["../files/essays/a-stapler-of-ones-own.pdf",
-                       "../files/essays/a-stapler-of-ones-own-print.pdf",
-                       "../files/essays/a-stapler-of-ones-own.epub",
-                       "../files/essays/a-stapler-of-ones-own.kepub.epub"]
+    assert booklet == ["../files/essays/a-stapler-of-ones-own.epub",  # the books first
+                       "../files/essays/a-stapler-of-ones-own.kepub.epub",
+                       "../files/essays/a-stapler-of-ones-own.pdf",
+                       "../files/essays/a-stapler-of-ones-own-print.pdf"]
 
 
 def test_an_essay_without_a_summary_is_summed_up_by_its_first_words(library):

@@ -93,7 +93,7 @@ def test_the_opds_root_says_what_each_catalog_holds_and_has_stable_ids(site):
     entries = feed.xpath("a:entry", namespaces=A)
     assert [e.findtext("a:content", namespaces=A) for e in entries] == [
         "3 pamphlets and reading packets, newest first", "3 essays, each on its own",
-        "0 pamphlets and 1 essays", "1 pamphlets and 2 essays", "1 pamphlets and 1 essays"]
+        "0 pamphlets and 1 essay", "1 pamphlet and 2 essays", "1 pamphlet and 1 essay"]
     assert {e.findtext("a:updated", namespaces=A) for e in entries} == {site.updated}
     assert feed.findtext("a:updated", namespaces=A) == site.updated
     assert {e.find("a:content", namespaces=A).get("type") for e in entries} == {"text"}

@@ -22,7 +22,8 @@ from ..book.layouts import Layout, find_layout
 from ..text.markcache import MarkupCache, markup_folder
 from ..outputs.epub import write_epub
 from ..outputs.kit import kit_outputs
-from ..outputs.wrap import perfect_plan, write_block
+from ..outputs.wrap import block_pages, perfect_plan, write_block
+from ..locale.plural import ngettext
 from ..outputs.grayscale import grayscale_pdf
 from ..outputs.impose import ImposeResult, impose_pdf
 from ..outputs.kepub import write_kepub
@@ -288,7 +289,7 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
     """Try FIT_STEPS in order; keep the first that needs the least paper, then fewest blanks."""
     settings = pamphlet.spec.printing
     def cost(pages: int) -> tuple[int, int]:
-        padded = pages + pages % 2 if settings.scheme == "perfect" else len(
+        padded = block_pages(pages, settings)[0] if settings.scheme == "perfect" else len(
             impose(settings.scheme, pages, 1, settings.signature).sequence)
         return padded, padded - pages
     best, best_step = document, FIT_STEPS[0]
@@ -303,7 +304,8 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
             best, best_step = candidate, step
     size, leading = best_step
     padded, blanks = cost(len(best.pages))
-    result.notes.append(f"fit: type {size:.0%}, leading {leading:.0%}: {len(best.pages)} pages, "
+    result.notes.append(f"fit: type {size:.0%}, leading {leading:.0%}: "
+                        f"{ngettext('{n} page', '{n} pages', len(best.pages))}, "
                         f"{blanks} blank when printed on {padded} pages")
     return best
 
@@ -312,10 +314,10 @@ def _print_outputs(spec: Spec, pdf: PdfResult, scratch: Path, result: BuildResul
     """The imposed PDF, its grayscale twin, and the print plan."""
     settings = spec.printing
     if settings.scheme == "perfect":  # the pages stay in reading order, the cover apart
-        block = write_block(pdf.path, scratch / f"{spec.stem}-print.pdf")
+        block = write_block(pdf.path, scratch / f"{spec.stem}-print.pdf", settings)
         if "print-bw" in settings.variants:
             grayscale_pdf(block.path, scratch / f"{spec.stem}-print-bw.pdf")
-        result.notes.append(perfect_plan(block.pages, settings))
+        result.notes.append(perfect_plan(pdf.pages, settings))
         return
     check_fits(settings, spec.pdf.page_size, result.diagnostics, (spec.path, spec.line_of("print")))
     preface = None

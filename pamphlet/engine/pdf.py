@@ -24,6 +24,7 @@ from ..project.clock import build_time
 from ..project.library import estimated_pages
 from ..store.atomic import atomic_output
 from ..text.markup import print_html
+from ..text.urls import breakable_html
 from .linenumbers import number_lines
 from .pagebreaks import PageStart, mark
 from .tagged import finish_tags
@@ -80,7 +81,8 @@ def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
         bodies["introduction"] = print_html(mark(pamphlet.intro), link_notes)
     if pamphlet.references is not None:
         bodies["references"] = print_html(mark(pamphlet.references), link_notes)
-    return layout.render("pamphlet.html", **template_context(pamphlet, bodies))
+    # Addresses break only at their slashes, dots and hyphens, never with a hyphen added.
+    return breakable_html(layout.render("pamphlet.html", **template_context(pamphlet, bodies)))
 
 
 def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,

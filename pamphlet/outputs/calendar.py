@@ -18,6 +18,7 @@ from ..store.atomic import atomic_output
 from ..project.clock import build_time
 from ..project.eventkit import clock, duration, event_day, times
 from ..project.spec import Spec
+from .timezones import vtimezone
 
 PRODID = f"-//pamphlet//pamphlet {__version__}//EN"
 
@@ -46,8 +47,11 @@ def calendar(spec: Spec, identifier: str) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
+    if isinstance(start, dt.datetime) and start.tzinfo is not None:
+        # RFC 5545: a TZID names a VTIMEZONE in the same file; ours is written with rules
+        finish = end if isinstance(end, dt.datetime) else start + (end or dt.timedelta())
+        cal.add_component(vtimezone(spec.event.timezone, [start, finish]))
     cal.add_component(entry)
-    cal.add_missing_timezones()  # RFC 5545: a TZID names a VTIMEZONE in the same file
     return cal
 
 

@@ -22,7 +22,8 @@ from ..project.clock import build_time, reproducible
 from ..diagnostics import Diagnostics, fail
 from ..book.layouts import Layout
 from ..text.markup import ebook_html
-from ..text.sanitiser import clean_svg
+from ..text.sanitiser import clean_svg, valid_url
+from ..text.urls import href, linked_text
 from ..locale.scripts import direction
 from ..store.usercache import Store
 from .cover import cover_image
@@ -78,6 +79,7 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Di
                                      content=data))
     book.add_item(epub.EpubNcx())
     nav = epub.EpubNav(title="Contents")
+    nav.add_link(href="style/ebook.css", rel="stylesheet", type="text/css")  # styled as the rest
     book.add_item(nav)
     book.spine = [documents[0], documents[1], nav, *documents[2:]]
     with atomic_output(target) as temporary:
@@ -245,7 +247,7 @@ def _title_page(pamphlet: Pamphlet) -> str:
         for label, value in (("Meeting", event.name), ("When", when), ("Where", event.place),
                              ("Host", event.host), ("Contact", event.contact)):
             if value:
-                lines.append(f'<p class="event"><b>{label}:</b> {escape(value)}</p>')
+                lines.append(f'<p class="event"><b>{label}:</b> {_linked(value)}</p>')
         if event.agenda:
             items = "".join(f"<li>{escape(item)}</li>" for item in event.agenda)
             lines.append(f'<h2>Schedule</h2><ol class="agenda">{items}</ol>')
@@ -265,7 +267,7 @@ def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str]) -> s
     excerpt = "Excerpts. " if chapter.excerpt else ""
     own = "" if book_lang == chapter.lang else \
         f' lang="{escape(book_lang)}" xml:lang="{escape(book_lang)}" dir="{direction(book_lang)}"'
-    source = chapter.source_entry or escape(chapter.source_line)
+    source = chapter.source_entry or _linked(chapter.source_line)
     if excerpt or source:
         head.append(f'<p class="source"{own}>{excerpt}{source}</p>')
     head.append("</header>")
@@ -365,7 +367,7 @@ def _sources(pamphlet: Pamphlet) -> str:
 def _source_entry(chapter: Chapter) -> str:
     """An essay's Sources entry: in the [citations] style (XHTML), else pamphlet's own."""
     if not chapter.source_entry:
-        return escape(chapter.citation)
+        return _linked(chapter.citation)
     licence = chapter.essay.license
     return chapter.source_entry + (f" License: {escape(licence)}." if licence else "")
 
@@ -380,10 +382,15 @@ def _colophon(pamphlet: Pamphlet) -> str:
                  f"Contact: {colophon.contact}" if colophon.contact else None,
                  f"Made with {pamphlet.generator}."):
         if text:
-            lines.append(f"<p>{escape(text)}</p>")
+            lines.append(f"<p>{_linked(text)}</p>")
     if pamphlet.cite_as:
         lines.insert(-1, f'<p class="cite-as">{escape(CITE_AS)}: {pamphlet.cite_as}</p>')
     return "\n".join(lines + ["</section>"])
+
+
+def _linked(text: str) -> str:
+    """Plain text as XHTML, the addresses in it links (as they are in the essays)."""
+    return linked_text(text, lambda address: valid_url(href(address)))
 
 
 def _page_list(placed: list[tuple[str, int]]) -> bytes:
@@ -400,7 +407,9 @@ def _repack(source: Path, target: Path, lang: str, page_list: bytes = b"") -> No
     """mimetype first and stored; other entries sorted, with one fixed timestamp.
 
     The package document also gets the book's xml:lang, which ebooklib leaves out, and the
-    nav its page-list, which ebooklib does not make from our page breaks.
+    nav its page-list, which ebooklib does not make from our page breaks. The nav's landmarks
+    are for reading systems, not for readers to see on the contents page: hidden, as the
+    page-list is (EPUB 3.3, 5.4.2.6).
     """
     stamp = build_time().timetuple()[:6] if reproducible() else None
     stamp = max(stamp, (1980, 1, 1, 0, 0, 0)) if stamp else (1980, 1, 1, 0, 0, 0)
@@ -413,7 +422,9 @@ def _repack(source: Path, target: Path, lang: str, page_list: bytes = b"") -> No
             data = old.read(name)
             if name.endswith(".opf"):
                 data = data.replace(b"<package ", f'<package xml:lang="{escape(lang)}" '.encode(), 1)
-            elif name.endswith("/nav.xhtml") and page_list:
+            elif name.endswith("/nav.xhtml"):
+                data = data.replace(b'<nav epub:type="landmarks">',
+                                    b'<nav epub:type="landmarks" hidden="hidden">', 1)
                 data = data.replace(b"</body>", page_list + b"</body>", 1)
             new.writestr(info, data, compresslevel=9)
 

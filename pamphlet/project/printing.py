@@ -3,7 +3,8 @@
 Diagnostic codes: P120 a length that cannot be read (or a paper too thick to fold), P121 a
 signature that is not a multiple of 4 or a range "16-32" within 4 to 256 pages, P122 a paper
 size pamphlet does not know; P170 a bleed that cannot be read or is over 20mm, P171 a
-paper (for the spine) that cannot be read.
+paper (for the spine) that cannot be read, P178 a page multiple that is not an even number
+from 2 to 256.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostics, shorten
+from ..locale.plural import ngettext
 
 _MM = 72 / 25.4
 SHEETS = {  # portrait width, height in points
@@ -59,6 +61,8 @@ class PrintSettings:
     bleed: float = 3 * _MM
     paper: Paper | None = None
     test_sheet: bool = False
+    page_multiple: int | None = None  # the printer's rule for a page-order file; None: the
+    # scheme's own (MULTIPLES)
 
 
 MAX_CREEP = 2 * _MM  # thicker than any card stock that still folds
@@ -161,7 +165,8 @@ def instructions(settings: PrintSettings, sheets: int, sheet_name: str) -> list[
                      "Fold the whole stack in half and staple on the fold."],
         "2up": [f"Print on one side of {sheet_name}.", "Cut each sheet in half, or fold it."],
     }
-    return steps[settings.scheme] + [f"This job: {sheets} sheets a copy."]
+    return steps[settings.scheme] + [
+        f"This job: {ngettext('{n} sheet', '{n} sheets', sheets)} a copy."]
 
 
 def check_fits(settings: PrintSettings, page_size: str, diagnostics: Diagnostics, where) -> None:
@@ -172,6 +177,23 @@ def check_fits(settings: PrintSettings, page_size: str, diagnostics: Diagnostics
         diagnostics.warning("I603", f"{page_size} pages on {name} paper will be scaled", *where,
                             hint="set print.sheet to match the page size, or change pdf.page_size")
 
+
+
+# A page-order file for a printer (the press PDF, a perfect-bound book's block) holds a
+# multiple of this many pages: a bound leaf has two sides, a folded sheet four. Blank pages
+# make up the rest.
+MULTIPLES = {"perfect": 2, "saddle": 4}
+MAX_MULTIPLE = 256
+
+
+def page_multiple(settings: PrintSettings) -> int:
+    """The multiple a page-order file's pages are padded to: the spec's, else the scheme's."""
+    return settings.page_multiple or MULTIPLES.get(settings.scheme, 1)
+
+
+def padded(pages: int, multiple: int) -> int:
+    """`pages` made up to a multiple of `multiple` (blank pages added)."""
+    return pages + -pages % multiple
 
 
 MAX_BLEED = 20 * _MM  # more than any printer asks for (3mm to 5mm is usual)
@@ -201,5 +223,12 @@ def press_settings(values: dict, report) -> dict:
             report("P171", "paper", f"cannot read the paper '{shorten(str(values['paper']), 40)}'",
                    'write a sheet\'s thickness like "0.1mm" (at most 2mm), or pages per inch '
                    'like "ppi 444" (100 to 2000)')
+    multiple = values.get("page_multiple")
+    if multiple is not None and not (isinstance(multiple, int) and not isinstance(multiple, bool)
+                                     and 2 <= multiple <= MAX_MULTIPLE and multiple % 2 == 0):
+        report("P178", "page_multiple", f"'print.page_multiple' must be an even number from 2 "
+               f"to {MAX_MULTIPLE}, not {shorten(str(multiple), 40)}",
+               "write the multiple your printer asks for, like 2 (even), 4 or 16")
+        multiple = None
     return {"pdfx": values.get("pdfx") or "x-4", "bleed": bleed, "paper": paper,
-            "test_sheet": bool(values.get("test_sheet"))}
+            "test_sheet": bool(values.get("test_sheet")), "page_multiple": multiple}

@@ -9,7 +9,7 @@ Diagnostic codes of this stage:
   P111 the spec cannot be read             P112 the spec selects no essays
   P113 the intro file is missing           P114 an [essay.<slug>] names no selected essay
   P115 a section heading named in [essay.<slug>] is not in the essay
-  P116 the tags select no essay            P117 neither 'essays' nor [select] is given
+  P116 the tags select no essay            P117 a packet gives neither 'essays' nor [select]
   P120-P122 print settings (see printing.py)
   P123 a number out of its bounds          P124 a date that is no real date
   P125 the spec nests lists or tables too deep
@@ -37,6 +37,7 @@ from .schema import (EVENT_KIT_FIELDS, MAX_NESTING, PRESS_PRINT_FIELDS, SPEC_KIT
                      Field, Table, TableOf, TomlLocator, deepest_line)
 
 SPEC_NAME = "pamphlet.toml"
+ESSAY_SUFFIXES = (".md", ".markdown")  # what a spec is not, though it may be named like one
 PAGE_SIZES = ("A5", "half-letter", "A6", "quarter-letter", "A4", "letter")
 MAX_COPIES = 1_000_000
 MAX_TIME_LIMIT = 86_400  # a day; the alarm clock cannot be set much further anyway
@@ -298,6 +299,10 @@ def find_spec(path: Path) -> Path:
             return spec
         raise fail("P107", f"no {SPEC_NAME} in {path}", path,
                    hint="run pamphlet in a project folder, or name a spec file")
+    if path.suffix.lower() in ESSAY_SUFFIXES:  # read as TOML, it would be "P101 not valid TOML"
+        raise fail("P107", f"{path} is an essay, not a spec", path,
+                   hint="build the project that holds it: pamphlet build, in the project's "
+                        "folder (with --each-essay, each essay is also a booklet of its own)")
     if present(path):
         return path  # not a folder: the path gate says what is wrong with it when it is read
     raise fail("P107", f"{path} does not exist", path,
@@ -315,6 +320,13 @@ def specs_in(path: Path) -> list[Path]:
         raise fail("P107", f"no {SPEC_NAME} or packets/*.toml in {path}", path,
                    hint="run pamphlet in a project folder, or name a spec file")
     return specs
+
+
+def is_project(folder: Path) -> bool:
+    """Whether `folder` is a pamphlet project: it holds pamphlet.toml, source/ or packets/."""
+    folder = Path(folder)
+    return ((folder / SPEC_NAME).is_file() or (folder / "source").is_dir()
+            or (folder / "packets").is_dir())
 
 
 def project_root(spec_path: Path) -> Path:
@@ -373,8 +385,10 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
                          locator, diagnostics)
     check_event_kit(values, spec_path, locator, diagnostics)
     citations = _citations(values["citations"], gate, spec_path, locator, diagnostics)
-    if values.get("essays") is None and "select" not in data:
-        diagnostics.error("P117", "the spec names no essays", spec_path, 1,
+    if values.get("essays") is None and "select" not in data and spec_path.name != SPEC_NAME:
+        # pamphlet.toml then takes every essay in source/ (as MkDocs takes every page until
+        # nav is written), so a new project builds what it holds; a packet must choose.
+        diagnostics.error("P117", "the packet names no essays", spec_path, 1,
                           hint="list slugs in 'essays = [...]', or choose by tags in [select]")
     diagnostics.raise_if_errors()
     return Spec(

@@ -2,6 +2,10 @@
 acquisition feeds: newest, per tag, single essays) and an OPDS 2.0 catalog.
 
 Links are relative to each feed, or absolute under `base_url` (OPDS clients need that).
+A publication's books (EPUB, Kobo edition, reading PDF, in that order of preference) are its
+acquisitions; the files for the printer and the meeting (print PDFs, the press file, the
+wraparound cover, the test sheet, the calendar event) are related links with their own
+types and names, so that no reader app takes a calendar or a press file for a book.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..locale.plural import ngettext
 from .model import Site, stable_id
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -19,6 +24,7 @@ OPDS = "http://opds-spec.org/2010/catalog"
 NAVIGATION = "application/atom+xml;profile=opds-catalog;kind=navigation"
 ACQUISITION = "application/atom+xml;profile=opds-catalog;kind=acquisition"
 OPEN_ACCESS = "http://opds-spec.org/acquisition/open-access"
+OPDS2 = "application/opds+json"
 NEWEST = 100  # entries in the Atom feed and the "newest" catalog
 
 
@@ -46,8 +52,15 @@ def write_feeds(site: Site, folder: Path, base_url: str | None) -> None:
         urls = Urls(base_url, tag.feed)
         _write(folder / "opds" / "tags" / f"{tag.slug}.xml", acquisition_feed(
             site, f"tags/{tag.slug}", f"Tag: {tag.name}", tag.pamphlets + tag.essays, urls))
-    text = json.dumps(opds2(site, Urls(base_url, "opds.json")), indent=1, ensure_ascii=False)
-    (folder / "opds.json").write_text(text + "\n")
+    _write_json(folder / "opds.json", opds2(site, Urls(base_url, "opds.json")))
+    if site.essays:
+        _write_json(folder / "opds" / "essays.json",
+                    essays2(site, Urls(base_url, "opds/essays.json")))
+
+
+def _write_json(path: Path, feed: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(feed, indent=1, ensure_ascii=False) + "\n")
 
 
 def _write(path: Path, feed) -> None:
@@ -90,12 +103,15 @@ def opds_root(site: Site, urls: Urls):
     """The OPDS 1.2 navigation root: newest, single essays, and one feed per tag."""
     feed = _feed(site, "root", site.title, site.updated, urls, NAVIGATION, "opds.xml")
     sections = [("newest", "Newest pamphlets", "opds/newest.xml",
-                 f"{len(site.pamphlets)} pamphlets and reading packets, newest first",
+                 ngettext("{n} pamphlet or reading packet", "{n} pamphlets and reading "
+                          "packets", len(site.pamphlets)) + ", newest first",
                  "http://opds-spec.org/sort/new"),
                 ("essays", "Single essays", "opds/essays.xml",
-                 f"{len(site.essays)} essays, each on its own", "subsection")]
+                 ngettext("{n} essay", "{n} essays", len(site.essays)) + ", each on its own",
+                 "subsection")]
     sections += [(f"tags/{tag.slug}", f"Tag: {tag.name}", tag.feed,
-                  f"{len(tag.pamphlets)} pamphlets and {len(tag.essays)} essays", "subsection")
+                  ngettext("{n} pamphlet", "{n} pamphlets", len(tag.pamphlets)) + " and " +
+                  ngettext("{n} essay", "{n} essays", len(tag.essays)), "subsection")
                  for tag in site.tags]
     for name, title, path, summary, rel in sections:
         entry = _el(feed, "entry")
@@ -139,8 +155,9 @@ def _entry(feed, record: dict, urls: Urls) -> None:
         _el(entry, "link", rel="http://opds-spec.org/image/thumbnail",
             href=urls(cover["thumb"]), type="image/jpeg")
     for download in record["downloads"]:
-        _el(entry, "link", rel=OPEN_ACCESS, href=urls(download["href"]), type=download["type"],
-            title=download["label"], length=str(download["size"]))
+        _el(entry, "link", rel=OPEN_ACCESS if download["book"] else "related",
+            href=urls(download["href"]), type=download["type"], title=download["label"],
+            length=str(download["size"]))
     _el(entry, "link", rel="alternate", href=urls(record["page"]), type="text/html")
 
 
@@ -157,20 +174,36 @@ def opds2(site: Site, urls: Urls) -> dict:
     feed = {
         "metadata": {"title": site.title, "modified": site.updated,
                      "numberOfItems": len(site.pamphlets)},
-        "links": [{"rel": "self", "href": urls("opds.json"), "type": "application/opds+json"},
+        "links": [{"rel": "self", "href": urls("opds.json"), "type": OPDS2},
                   {"rel": "alternate", "href": urls("opds.xml"), "type": NAVIGATION},
                   {"rel": "alternate", "href": urls("index.html"), "type": "text/html"}],
         "publications": [_publication(r, urls) for r in site.pamphlets if r["downloads"]],
     }
     essays = [_publication(r, urls) for r in site.essays if r["downloads"]]
-    if essays:
+    if essays:  # a group links its own feed, where every one of them is (OPDS 2.0, 2.4)
         feed["groups"] = [{"metadata": {"title": "Single essays", "numberOfItems": len(essays)},
+                           "links": [{"rel": "self", "href": urls("opds/essays.json"),
+                                      "type": OPDS2, "title": "Single essays"}],
                            "publications": essays}]
     if not feed["publications"]:
         del feed["publications"]
         feed["navigation"] = [{"href": urls("opds.xml"), "title": "Catalog",
                                "type": NAVIGATION}]
     return feed
+
+
+def essays2(site: Site, urls: Urls) -> dict:
+    """The OPDS 2.0 feed of single essays, which the catalog's group of them links to."""
+    publications = [_publication(r, urls) for r in site.essays if r["downloads"]]
+    return {
+        "metadata": {"title": "Single essays", "modified": site.updated,
+                     "numberOfItems": len(publications)},
+        "links": [{"rel": "self", "href": urls("opds/essays.json"), "type": OPDS2},
+                  {"rel": "up", "href": urls("opds.json"), "type": OPDS2},
+                  {"rel": "start", "href": urls("opds.json"), "type": OPDS2}],
+        **({"publications": publications} if publications else {
+            "navigation": [{"href": urls("opds.json"), "title": "Catalog", "type": OPDS2}]}),
+    }
 
 
 def _publication(record: dict, urls: Urls) -> dict:
@@ -186,8 +219,8 @@ def _publication(record: dict, urls: Urls) -> dict:
         metadata["published"] = record["iso_date"]
     if record["tags"]:
         metadata["subject"] = [{"name": tag} for tag in record["tags"]]
-    links = [{"rel": OPEN_ACCESS, "href": urls(d["href"]), "type": d["type"],
-              "title": d["label"]} for d in record["downloads"]]
+    links = [{"rel": OPEN_ACCESS if d["book"] else "related", "href": urls(d["href"]),
+              "type": d["type"], "title": d["label"]} for d in record["downloads"]]
     links.append({"rel": "alternate", "href": urls(record["page"]), "type": "text/html"})
     publication = {"metadata": metadata, "links": links}
     cover = record.get("cover")

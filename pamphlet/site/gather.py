@@ -19,12 +19,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..diagnostics import Diagnostics, fail
-from .feeds import write_feeds
-from .model import site_model
-from .pages import write_pages
 from .records import FORMAT, link_file
 from .shard import MANIFEST, prepare_folder
-from .trust import check_record, clean_essay_page, read_record_text
 
 MARKER = ".pamphlet-site"
 
@@ -53,6 +49,10 @@ def gather(folders: list[Path], out: Path, base_url: str | None = None,
     standing = _standing(stamp, out, inputs) if stamp else None
     if standing is not None:
         return standing
+    from .feeds import write_feeds  # (here: a site that stands needs no pages made)
+    from .model import site_model
+    from .pages import write_pages
+
     warned = len(diagnostics.warnings)
     records = [record for folder in folders for record in _records(folder, diagnostics)]
     site = site_model(manifests[0]["site"], records)
@@ -168,6 +168,8 @@ def _not_each_once(seen: list[int], n: int) -> str:
 
 def _records(folder: Path, diagnostics: Diagnostics) -> list[dict]:
     """The shard's records, each checked (T101, T108) and its page sanitised again (T109)."""
+    from .trust import check_record, clean_essay_page, read_record_text
+
     if (folder / "records").is_symlink():
         raise fail("T108", "the shard's records/ is a link, so none of it is read",
                    folder / "records", hint="gather only shard folders that pamphlet wrote")

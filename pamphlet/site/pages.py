@@ -25,7 +25,8 @@ def environment() -> jinja2.Environment:
     env.filters["size"] = human_size
     env.filters["kind"] = lambda media: {"application/pdf": "PDF",
                                          "application/epub+zip": "EPUB",
-                                         "application/kepub+zip": "Kobo EPUB"}.get(media, media)
+                                         "application/kepub+zip": "Kobo EPUB",
+                                         "text/calendar": "iCalendar"}.get(media, media)
     return env
 
 

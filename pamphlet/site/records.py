@@ -17,22 +17,36 @@ import zipfile
 from pathlib import Path
 from urllib.parse import quote
 
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from .. import __version__
-from ..book.assemble import Chapter, Pamphlet, format_date
-from ..book.cite import cite, cites, unmarked
 from ..diagnostics import Diagnostics
 from ..project.essays import Essay, read_essay
-from ..text.markup import EPUB_NS, linked_slugs, render_body, smarten
 from ..project.spec import Spec
-from ..text.sanitiser import ncname
-from ..locale.scripts import direction
+from ..text.links import linked_slugs
 
-FORMAT = 2  # of records and shard folders; a change makes every record stale
+if TYPE_CHECKING:  # the book and the Markdown are imported where a record is made, so that
+    from ..book.assemble import Pamphlet  # a rebuild with nothing to make needs neither
+
+FORMAT = 3  # of records and shard folders; a change makes every record stale
 THUMB_HEIGHT = 360  # pixels: twice the largest the pages show, for sharp phone screens
 MEDIA_TYPES = {".pdf": "application/pdf", ".epub": "application/epub+zip",
-               ".kepub.epub": "application/kepub+zip"}
+               ".kepub.epub": "application/kepub+zip", ".ics": "text/calendar"}
+# What a build's files are, by what follows the spec's name, in the order the site offers
+# them: the books first (EPUB, Kobo edition, reading PDF: what a reader app takes, in the
+# order it should prefer them), then the files for the printer and the meeting.
+KINDS = {
+    ".epub": ("EPUB", True),
+    ".kepub.epub": ("Kobo edition (kepub)", True),
+    ".pdf": ("Reading PDF", True),
+    "-print.pdf": ("Print PDF (imposed for folding)", False),
+    "-print-bw.pdf": ("Print PDF, black and white", False),
+    "-press.pdf": ("Press PDF (PDF/X, with bleed and crop marks)", False),
+    "-cover.pdf": ("Wraparound cover (back, spine and front)", False),
+    "-test-sheet.pdf": ("Printer test sheet (print it first)", False),
+    ".ics": ("Calendar event", False),
+}
+BLOCK = "Print PDF (the book block, for perfect binding)"  # -print.pdf of a bound book
 
 
 def media_type(name: str) -> str:
@@ -42,12 +56,23 @@ def media_type(name: str) -> str:
     return MEDIA_TYPES.get(Path(name).suffix, "application/octet-stream")
 
 
-def label(name: str, stem: str) -> str:
+def label(name: str, stem: str, perfect: bool = False) -> str:
     """What a download is, in words."""
     rest = name[len(stem):]
-    return {".pdf": "Reading PDF", "-print.pdf": "Print PDF (imposed for folding)",
-            "-print-bw.pdf": "Print PDF, black and white", ".epub": "EPUB",
-            ".kepub.epub": "Kobo edition (kepub)"}.get(rest, name)
+    if perfect and rest == "-print.pdf":
+        return BLOCK
+    return KINDS[rest][0] if rest in KINDS else name
+
+
+def is_book(name: str, stem: str) -> bool:
+    """Whether a download is a book to read (an acquisition, to a catalog), not a file for
+    the printer or the meeting."""
+    return KINDS.get(name[len(stem):], ("", False))[1]
+
+
+def _order(name: str, stem: str) -> int:
+    rest = name[len(stem):]
+    return list(KINDS).index(rest) if rest in KINDS else len(KINDS)
 
 
 def href(*parts: str) -> str:
@@ -84,7 +109,8 @@ def iso_date(value) -> str | None:
 def spec_record(pamphlet: Pamphlet, built: list[Path], work: Path, plans: dict[str, str]) -> dict:
     """The record of a built spec, with its downloads and cover (see `downloads`)."""
     spec = pamphlet.spec
-    files, cover = downloads(built, work, spec.stem, plans)
+    files, cover = downloads(built, work, spec.stem, plans,
+                             perfect=bool(spec.printing and spec.printing.scheme == "perfect"))
     return {
         "kind": "packet" if spec.path.parent.name == "packets" else "pamphlet",
         "name": spec.stem, "title": pamphlet.title, "subtitle": pamphlet.subtitle,
@@ -100,15 +126,18 @@ def spec_record(pamphlet: Pamphlet, built: list[Path], work: Path, plans: dict[s
 
 
 def downloads(built: list[Path], work: Path, stem: str, plans: dict[str, str],
-              folder: tuple[str, ...] = ()) -> tuple[list[dict], dict | None]:
-    """The downloads of a build, linked into `work/files/<folder>/`, and its cover into
-    `work/covers/<folder>/` (the EPUB's own cover raster, and a thumbnail made from it)."""
+              folder: tuple[str, ...] = (), perfect: bool = False
+              ) -> tuple[list[dict], dict | None]:
+    """The downloads of a build, books first (KINDS), linked into `work/files/<folder>/`,
+    and its cover into `work/covers/<folder>/` (the EPUB's own cover raster, and a thumbnail
+    made from it)."""
     found = []
-    for path in built:
+    for path in sorted(built, key=lambda path: (_order(path.name, stem), path.name)):
         link_file(path, work.joinpath("files", *folder, path.name))
-        found.append({"href": href("files", *folder, path.name), "label": label(path.name, stem),
-                      "type": media_type(path.name), "size": path.stat().st_size,
-                      "note": plans.get(path.name, "")})
+        found.append({"href": href("files", *folder, path.name),
+                      "label": label(path.name, stem, perfect), "type": media_type(path.name),
+                      "size": path.stat().st_size, "note": plans.get(path.name, ""),
+                      "book": is_book(path.name, stem)})
     epub = next((p for p in built if p.name == f"{stem}.epub"), None)
     return found, save_cover(epub, work, stem, ("covers", *folder)) if epub else None
 
@@ -143,6 +172,8 @@ def save_cover(epub: Path, work: Path, name: str, folder: tuple[str, ...]) -> di
 
 def _cover_name(book: zipfile.ZipFile) -> str | None:
     """The zip entry of the item the package document calls the cover image."""
+    from lxml import etree
+
     container = etree.fromstring(book.read("META-INF/container.xml"))
     opf = container.xpath("//*[local-name()='rootfile']/@full-path")[0]
     package = etree.fromstring(book.read(opf))
@@ -203,7 +234,12 @@ def essay_key(path: Path, spec: Spec, slugs: set[str], assets: str) -> str:
 def essay_record(path: Path, spec: Spec, slugs: list[str], work: Path,
                  diagnostics: Diagnostics) -> dict | None:
     """The record of one essay, its images written into `work/media/`; None if unreadable."""
+    from ..book.assemble import Chapter, format_date
+    from ..book.cite import cite, cites, unmarked
+    from ..locale.scripts import direction
     from ..outputs.epub import essay_document
+    from ..text.markup import render_body, smarten
+
 
     essay = read_essay(path, diagnostics)
     if essay is None:
@@ -232,11 +268,17 @@ def essay_record(path: Path, spec: Spec, slugs: list[str], work: Path,
 
 
 def _anchor(slug: str) -> str:
+    from ..text.sanitiser import ncname
+
     return ncname(slug, "essay")
 
 
 def _summary(essay: Essay, body: str) -> str:
     """The essay's own summary, or the first forty words of its text as rendered."""
+    from lxml import etree
+
+    from ..text.markup import smarten
+
     if essay.summary:
         return smarten(essay.summary)
     tree = etree.fromstring(f"<div>{body}</div>")  # notes are apart, their calls empty
@@ -256,6 +298,10 @@ def _save_media(work: Path, data: bytes, name: str) -> str:
 def web_html(xhtml: str, images: dict[str, str], anchors: dict[str, str]) -> str:
     """The e-book's XHTML of an essay as HTML for a web page: images from the site's media/,
     links to other essays to their pages, and no EPUB-only attributes."""
+    from lxml import etree
+
+    from ..text.markup import EPUB_NS
+
     pages = {f"#{anchor}": href(slug) + ".html" for slug, anchor in anchors.items()}
     tree = etree.fromstring(f'<div xmlns:epub="{EPUB_NS}">{xhtml}</div>')
     for element in tree.iter():

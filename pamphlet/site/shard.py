@@ -15,20 +15,25 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..build import cache
-from ..book.assemble import Pamphlet, assemble
-from ..diagnostics import Diagnostics, PamphletError, fail
+from ..diagnostics import Diagnostics, PamphletError, fail, internal_error
 from ..project.spec import SPEC_NAME, Spec, load_spec, project_root
 from ..project.essays import Essay, read_essay
-from ..project.select import select
 from ..store.atomic import atomic_output
 from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record,
                       save_record, spec_record)
 from .units import Unit, project_units, share, units_digest
 
+if TYPE_CHECKING:
+    from ..book.assemble import Pamphlet
+
 MANIFEST = "shard.json"
+# In a shard folder while its shard is made (MANIFEST says it is whole): a run stopped
+# half-way (a crash, Ctrl-C, a killed machine) leaves a folder the next run knows as its own.
+UNFINISHED = ".unfinished"
 INDEX = "index.json"
 GATHERED = "gathered.json"  # a one-machine build's stamp of the site it last gathered
 CONTENT = ("records", "files", "covers", "media")
@@ -78,7 +83,8 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
     result = ShardResult()
     units = project_units(root)
     mine = share(units, part)
-    prepare_folder(work, MANIFEST, "a shard folder")
+    prepare_folder(work, (MANIFEST, UNFINISHED), "a shard folder")
+    (work / UNFINISHED).write_text("a shard being made by pamphlet site\n")
     (work / MANIFEST).unlink(missing_ok=True)  # until the shard is whole, it is none
     house = _house_spec(root, result.diagnostics)
     library = Library({u.name: u.path for u in units if u.kind == "essay"}, house, encoding,
@@ -89,11 +95,18 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
         for number, unit in enumerate(mine, 1):
             if progress:
                 progress(number, len(mine), unit)
-            if unit.kind == "spec":
-                _spec_unit(unit, work, library, index, result)
-            elif house is not None:
-                _essay_unit(unit, house, library, booklets.get(unit.name), work, encoding,
-                            index, result)
+            try:
+                if unit.kind == "spec":
+                    _spec_unit(unit, work, library, index, result)
+                elif house is not None:
+                    _essay_unit(unit, house, library, booklets.get(unit.name), work,
+                                encoding, index, result)
+            except Exception as error:  # a bug of ours: said as `build` says it; others go on
+                if os.environ.get("PAMPHLET_DEBUG"):
+                    raise
+                result.diagnostics.add(internal_error(error, unit.path,
+                                                      "this unit of the site"))
+                result.failed.append(unit.key)
     _forget_others(work, mine, index)
     _save_index(work, index)
     manifest = {"format": FORMAT, "part": list(part or (1, 1)), "units": units_digest(units),
@@ -102,6 +115,7 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
                 "made": f"pamphlet {__version__}, SOURCE_DATE_EPOCH "
                         f"{os.environ.get('SOURCE_DATE_EPOCH', 'unset')}"}
     (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    (work / UNFINISHED).unlink()
     return result
 
 
@@ -112,14 +126,17 @@ def site_title(root: Path, house: Spec | None) -> str:
     return root.resolve().name or "Library"
 
 
-def prepare_folder(folder: Path, marker: str, what: str, make: bool = True) -> None:
+def prepare_folder(folder: Path, markers: str | tuple[str, ...], what: str,
+                   make: bool = True) -> None:
     """Make `folder` (or, without `make`, its parent), or check that it is one of ours (it
-    holds `marker`) or empty: a site or shard is written over only where pamphlet wrote one
-    before, never over a user's folder."""
+    holds one of the `markers`) or empty: a site or shard is written over only where
+    pamphlet wrote one before, never over a user's folder."""
+    markers = (markers,) if isinstance(markers, str) else markers
     if folder.is_symlink() or folder.exists() and not folder.is_dir():
         raise fail("T105", f"{folder} is not a folder pamphlet can write {what} into", folder,
                    hint="name another folder with --out")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / marker).is_file():
+    if folder.is_dir() and any(folder.iterdir()) and \
+            not any((folder / marker).is_file() for marker in markers):
         raise fail("T105", f"{folder} already holds files that are not {what} pamphlet made, "
                    "so nothing is written there", folder,
                    hint="name an empty or new folder with --out")
@@ -201,8 +218,11 @@ def _built(spec: Spec, out: Path, key: str, encoding: str, result: ShardResult) 
     return built.outputs if built.ok else None
 
 
-def _model(spec: Spec, encoding: str) -> Pamphlet:
+def _model(spec: Spec, encoding: str) -> "Pamphlet":
     """The pamphlet as its build assembled it (what it had to say was shown by the build)."""
+    from ..book.assemble import assemble
+    from ..project.select import select
+
     quiet = Diagnostics()
     return assemble(spec, select(spec, quiet, encoding), quiet)
 
@@ -212,6 +232,7 @@ def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
     (a build skipped as current left no result to read it from)."""
     from pypdf import PdfReader
 
+    from ..outputs.wrap import perfect_plan
     from ..project.imposition import impose
     from ..project.printing import print_plan, sheet_size
 
@@ -220,6 +241,9 @@ def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
     if settings is None or reading is None:
         return {}
     pages = len(PdfReader(reading).pages)
+    if settings.scheme == "perfect":  # no imposition: the pages stay in reading order
+        line = perfect_plan(pages, settings)
+        return {f"{spec.stem}-print.pdf": line, f"{spec.stem}-print-bw.pdf": line}
     plan = impose(settings.scheme, pages, 1, settings.signature, settings.duplex,
                   settings.binding)
     sides = sum(1 + (sheet.back is not None) for sheet in plan.sheets)
@@ -270,7 +294,8 @@ def _with_booklet(record: dict, booklet: Spec, key: str, work: Path, encoding: s
         return None
     outputs = built.outputs
     files, cover = downloads(outputs, work, booklet.stem, print_plans(booklet, outputs),
-                             (FOLDER,))
+                             (FOLDER,), booklet.printing is not None
+                             and booklet.printing.scheme == "perfect")
     return {**record, "downloads": files, "cover": cover}
 
 

@@ -24,7 +24,8 @@ from ..text.sanitiser import sanitise_page
 RECORD_LIMIT = 200_000_000  # bytes: an essay's record holds its page, and no more
 NONE = type(None)
 TEXT, MAYBE = str, (str, NONE)
-DOWNLOAD = {"href": TEXT, "label": TEXT, "type": TEXT, "size": int, "note": TEXT}
+DOWNLOAD = {"href": TEXT, "label": TEXT, "type": TEXT, "size": int, "note": TEXT,
+            "book": bool}
 COVER = {"href": TEXT, "type": TEXT, "thumb": TEXT, "thumb_size": [int]}
 CHAPTER = {"slug": TEXT, "title": TEXT, "byline": MAYBE}
 EVENT = {"name": MAYBE, "when": TEXT, "rows": [[str]], "agenda": [str]}

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import html as html_module
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -38,9 +37,10 @@ from ..project.images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_coun
 from .citations import CLASS as CITATION, CitationExtension
 from .callouts import CalloutsAndCaptions
 from .markcache import MarkupCache
+from .urls import href, linkify
 from ..store.paths import Gate, Refused
 from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree,
-                        inline_markdown, inner_xml, ncname, not_a_block)
+                        inline_markdown, inner_xml, ncname, not_a_block, valid_url)
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -81,26 +81,6 @@ class PrintBody:
 
 # Where a link to another essay can be written: `other.md` (inline, <angled>, reference
 # definitions, raw HTML) and `#other`. Each ends a name; the name runs back to a delimiter.
-_MD_TARGET = re.compile(r"\.md(?![\w-])")
-_FRAGMENT = re.compile(r"#([^\s()<>\"'\[\]#]+)")
-_NAME_START = re.compile(r"[(<\"'\[\]/\n=]")
-
-
-def linked_slugs(text: str) -> set[str]:
-    """Every name the Markdown `text` may link to as an essay (`name.md`, `#name`), with
-    entities and %-escapes decoded: a superset, so that a cache key made of the existing
-    ones among them changes whenever a link to an essay can change."""
-    plain = unquote(html_module.unescape(text))
-    found = {match.group(1) for match in _FRAGMENT.finditer(plain)}
-    for match in _MD_TARGET.finditer(plain):
-        before = plain[max(0, match.start() - 200):match.start()]
-        cut = max((m.end() for m in _NAME_START.finditer(before)), default=0)
-        name = before[cut:].strip()
-        # the whole name up to a delimiter (names may hold spaces), and its last word
-        found |= {name, name.split()[-1] if name.split() else name}
-    return found
-
-
 def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                 slugs: Mapping[str, str] | frozenset[str] = frozenset(),
                 anchor: str | None = None, what: str = "an essay",
@@ -122,6 +102,8 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                        slugs, anchor, mark)
     tree = clean_tree(converted, Origin(essay.path, essay.body_line, essay.body), diagnostics,
                       what)
+    # Addresses written out become links, as in GitHub's Markdown (the e-book follows them).
+    linkify(tree, etree.Element, lambda address: valid_url(href(address)))
     # The passes see the notes too, so links and images in them are treated alike.
     fixer.limit_depth(tree)
     fixer.citations(tree)

@@ -43,7 +43,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "lang", "dir", "title"},
     "a": {"href"}, "img": {"src", "alt", "width", "height"},
-    "th": {"style", "align", "colspan", "rowspan"}, "td": {"style", "align", "colspan", "rowspan"},
+    "th": {"style", "align", "colspan", "rowspan", "scope"},
+    "td": {"style", "align", "colspan", "rowspan"},
     "ol": {"start", "reversed", "type"}, "li": {"value"}, "time": {"datetime"},
     "abbr": {"title"}}
 PHRASING = {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img",
@@ -199,6 +200,8 @@ def _attribute(element, name: str, value: str) -> str | None:
         return None
     if name in ("colspan", "rowspan"):
         return str(min(int(value), 1000)) if value.isdigit() and int(value) > 0 else None
+    if name == "scope":  # a row's header or a column's: the tagged PDF's Scope
+        return value.lower() if value.lower() in ("row", "col", "rowgroup", "colgroup") else None
     if name in ("start", "value"):
         return value if _INTEGER.fullmatch(value) else None
     if name == "type" and element.tag == "ol":

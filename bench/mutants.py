@@ -161,7 +161,8 @@ MUTANTS = [
            "    return True or all(", ("tests/test_parts.py",), "every_part and image"),
     Mutant("parts: the time limit swallowed while the build waits for its workers",
            "pamphlet/engine/parts.py", "                except queue.Empty:",
-           "                except Exception:", ("tests/test_diagnostics.py",), "time_limit"),
+           "                except Exception:", ("tests/test_parts_plan.py",),
+           "stops_the_build"),
     # print geometry: the press file's bleed, boxes, marks and colours; the test sheet's
     # rulers and flip; the wraparound cover's spine.
     Mutant("press: the bleed asked of WeasyPrint in millimetres", "pamphlet/outputs/press.py",

@@ -514,3 +514,63 @@ def test_a_changed_file_a_cached_layout_loaded_lays_its_part_out_again(stand_in,
     stand_in.log = []
     render(book(*loads), PartCache(folder))
     assert ("lay_out", "e1") in [(what, name) for what, name, _ in stand_in.log]
+
+
+# -- waiting for the workers -------------------------------------------------------------------
+
+class _Outbox:
+    """A queue whose get() gives, in turn, each scripted outcome: a reply or an exception."""
+
+    def __init__(self, *outcomes):
+        self.outcomes = list(outcomes)
+
+    def get(self, timeout):
+        outcome = self.outcomes.pop(0)
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+class _Process:
+    def __init__(self, exitcode=None):
+        self.exitcode = exitcode
+
+    def is_alive(self) -> bool:
+        return self.exitcode is None
+
+
+def waiting(*outcomes, processes=(None, None)) -> parts.Workers:
+    """Workers (two processes) whose outbox answers with `outcomes`."""
+    import queue
+
+    workers = parts.Workers.__new__(parts.Workers)
+    workers.spec, workers.results, workers.busy = Path("pamphlet.toml"), [], [True, True]
+    workers.processes = [_Process(code) for code in processes]
+    workers.outbox = _Outbox(*[queue.Empty() if o is None else o for o in outcomes])
+    return workers
+
+
+def test_the_build_waits_for_its_workers_while_they_live():
+    workers = waiting(None, None, (1, ("part", "a", "laid", None)))
+    assert workers.receive() == (1, ("part", "a", "laid", None))
+    assert workers.busy == [True, False]
+
+
+def test_what_stops_the_build_while_it_waits_stops_it():
+    """The time limit is an exception raised by the alarm while the build waits for its
+    workers (pipeline.time_limit), as Ctrl+C is: neither is taken for a quiet queue."""
+    from pamphlet.diagnostics import fail
+
+    for stop in (fail("O504", "the build took longer than 1 s and was stopped"),
+                 KeyboardInterrupt()):
+        workers = waiting(None, stop, (0, ("part", "a", "laid", None)))
+        with pytest.raises(type(stop)):
+            workers.receive()
+
+
+def test_a_worker_that_died_is_o511_with_its_exit_code():
+    workers = waiting(None, processes=(None, -9))
+    with pytest.raises(PamphletError) as raised:
+        workers.receive()
+    [diagnostic] = raised.value.diagnostics
+    assert diagnostic.code == "O511" and "exit code -9" in diagnostic.message

@@ -29,7 +29,7 @@ from ..diagnostics import Diagnostics, fail
 from ..book.layouts import Layout
 from ..project.printing import PrintSettings
 from ..engine.pdf import save_pdf
-from .grayscale import recolour, replace_image
+from .grayscale import device_colours, recolour, replace_image
 from .impose import MARK, variant_identifier
 
 PROFILE = "color/cmyk.icc"  # the output profile: a project may put its printer's own here
@@ -245,20 +245,17 @@ def cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
                                        (1 - b - k) / (1 - k), k))
 
 
-def cmyk_operations(operations: list) -> list:
-    """A content stream's colours in DeviceCMYK: RGB and gray fills and strokes become CMYK."""
-    out = []
-    for operands, operator in operations:
-        if operator in (b"rg", b"RG") and len(operands) == 3:
-            operands = [FloatObject(v) for v in cmyk(*map(float, operands))]
-            operator = b"k" if operator == b"rg" else b"K"
-        elif operator in (b"cs", b"CS") and operands == [NameObject("/DeviceRGB")]:
-            operands = [NameObject("/DeviceCMYK")]
-        elif operator in (b"sc", b"scn", b"SC", b"SCN") and len(operands) == 3 and all(
-                isinstance(o, (int, float)) for o in operands):
-            operands = [FloatObject(v) for v in cmyk(*map(float, operands))]
-        out.append((operands, operator))
-    return out
+def cmyk_operations(operations: list, spaces=None) -> list:
+    """A content stream's colours in DeviceCMYK: RGB and L*a*b* fills and strokes become CMYK
+    (gray stays gray, which PDF/X-1a allows); see grayscale.device_colours."""
+    return device_colours(operations, spaces, "/DeviceCMYK", cmyk, _cmyk_direct)
+
+
+def _cmyk_direct(operands: list, operator: bytes) -> tuple[list, bytes]:
+    if operator in (b"rg", b"RG") and len(operands) == 3:
+        return ([FloatObject(v) for v in cmyk(*map(float, operands))],
+                b"k" if operator == b"rg" else b"K")
+    return operands, operator
 
 
 def _cmyk_image(xobject) -> None:

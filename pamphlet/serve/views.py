@@ -12,7 +12,7 @@ from ..book.assemble import anchor, assemble
 from ..diagnostics import Diagnostic, Diagnostics, PamphletError
 from ..project.essays import essay_paths, read_essay
 from ..outputs.epub import essay_section as epub_essay_section  # the e-book's markup
-from ..text.markup import linked_slugs
+from ..text.links import linked_slugs
 from ..store.paths import ignored
 from ..project.select import select
 from ..project.spec import SPEC_NAME, load_spec, spec_from_data

@@ -121,6 +121,21 @@ class Diagnostics:
             raise PamphletError(self.errors)
 
 
+def internal_error(error: Exception, path: Path | None, what: str = "this spec") -> Diagnostic:
+    """O510: a bug of pamphlet's stopped the work on `what`, with where it happened."""
+    import traceback
+
+    where = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
+    at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
+    text = str(error)
+    text = text if len(text) <= 200 else text[:199] + "…"
+    return Diagnostic(
+        "O510", Severity.ERROR, f"internal error while building {what}: "
+        f"{type(error).__name__}: {text}{at}", path,
+        hint="this is a bug in pamphlet; please report it with this spec (PAMPHLET_DEBUG=1 "
+        "shows the traceback); any other specs are built as usual")
+
+
 def grouped(diagnostics: "Diagnostics | list[Diagnostic]") -> list[list[Diagnostic]]:
     """The diagnostics in order, with each warning that recurs word for word in other files
     (one unknown front-matter key in 85 essays) gathered into one group at its first place.

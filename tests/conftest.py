@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import tempfile
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 import system
-from pamphlet.build.pipeline import build
 
 TESTS = Path(__file__).parent
 PROJECTS = TESTS / "projects"
@@ -25,10 +25,30 @@ os.environ.pop("SOURCE_DATE_EPOCH", None)
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="pamphlet-test-cache-")
 
 
-# Debian packages (chromium, jing, zbar-tools, fonts) and npm modules (axe-core, Ace) the tests
-# drive are installed before collection on a machine that lacks them: the bad-input corpus asks
-# for fonts at import time.
-system.install()
+@atexit.register
+def _remove_the_cache(owner: int = os.getpid(), folder: str = os.environ["XDG_CACHE_HOME"]):
+    if os.getpid() == owner:  # not in a forked child that happens to run atexit
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# Hypothesis times nothing here: its deadline and its too-slow check measure the clock, which a
+# loaded machine stretches (a test's own @settings may still ask for more examples).
+settings.register_profile("pamphlet", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("pamphlet")
+
+
+def pytest_report_header(config) -> list[str]:
+    """What tests/system.py would install and the machine lacks: nothing is installed while
+    the tests run (a font installed beside a running font test made it fail)."""
+    missing = system.missing_packages() + system.missing_npm()
+    return [f"not installed (run python tests/system.py first): {', '.join(missing)}"] \
+        if missing else []
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which -p no:xdist leaves out
+def pytest_xdist_auto_num_workers(config) -> int:
+    """-n auto: the cores this process may run on (a container's, not the host's)."""
+    return len(os.sched_getaffinity(0))
 
 
 @pytest.fixture
@@ -68,6 +88,8 @@ def copy_project(name: str, where: Path) -> Path:
 @pytest.fixture(scope="session")
 def notes_build(tmp_path_factory):
     """tests/projects/notes built once: (project folder, BuildResult)."""
+    from pamphlet.build.pipeline import build
+
     project = copy_project("notes", tmp_path_factory.mktemp("notes"))
     result = build(project)
     assert result.ok, [d.format() for d in result.diagnostics]
@@ -77,6 +99,8 @@ def notes_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_build(tmp_path_factory):
     """The repository's own sample pamphlet, built into a temporary folder."""
+    from pamphlet.build.pipeline import build
+
     out = tmp_path_factory.mktemp("sample")
     result = build(REPO, out)
     assert result.ok, [d.format() for d in result.diagnostics]

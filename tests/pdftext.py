@@ -82,6 +82,20 @@ class Pdf:
         finally:
             document.close()
 
+    def half_text(self, number: int, half: str) -> str:
+        """The text PDFium finds in the left or right half of a page, where it is drawn (an
+        imposed side places its pages as form XObjects, which pypdf's positions ignore)."""
+        import pypdfium2 as pdfium
+
+        document = pdfium.PdfDocument(str(self.path))
+        try:
+            page = document[number - 1]
+            middle = page.get_width() / 2
+            bounds = {"right": middle} if half == "left" else {"left": middle}
+            return page.get_textpage().get_text_bounded(**bounds)
+        finally:
+            document.close()
+
     def outline_titles(self) -> list[str]:
         return [item.title for item in self.reader.outline if not isinstance(item, list)]
 

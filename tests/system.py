@@ -1,11 +1,17 @@
 """The programs the tests drive beside Python: Debian packages and npm modules, installed on a
-machine that lacks them, as the README's test command promises a fresh machine."""
+machine that lacks them, as the README's test command promises a fresh machine.
+
+`python tests/system.py` installs them before pytest starts (the README's test command and
+.ci/run run it first; the suite itself installs nothing, so no test races an install). An
+install that fails stops it with the package's name and the installer's own output.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,6 +29,7 @@ PACKAGES = {
     "poppler-utils": ("command", "pdftotext"),
     "libxml2-utils": ("command", "xmllint"),
     "npm": ("command", "npm"),
+    "default-jdk-headless": ("command", "javac"),  # EPUBCheck's Java, and its source launcher
     "libgs-common": ("file", "/usr/share/color/icc/ghostscript/ps_cmyk.icc"),
     "fonts-dejavu-core": ("font", "ש"),  # Hebrew and Arabic, for the right-to-left tests
     "fonts-noto-cjk": ("font", "中"),
@@ -36,6 +43,11 @@ PACKAGES = {
 NPM = {
     "axe-core": "node_modules/axe-core/axe.min.js",
     "@daisy/ace": "node_modules/.bin/ace-puppeteer",
+    # Real clients of the calendars and catalogs the site writes (tests/clients/): Mozilla's
+    # ical.js (Thunderbird), NYPL's OPDS 1 parser and Readium's OPDS 1 and 2 (Thorium).
+    "ical.js": "node_modules/ical.js/dist/ical.js",
+    "opds-feed-parser": "node_modules/opds-feed-parser/lib/src/index.js",
+    "r2-opds-js": "node_modules/r2-opds-js/dist/es8-es2017/src/opds/converter.js",
 }
 
 
@@ -53,37 +65,75 @@ def present(package: str) -> bool:
     return has_font_for(probe) if kind == "font" else shutil.which(probe) is not None
 
 
-def _quiet() -> dict:
-    return {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL,
-            "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
+class InstallError(Exception):
+    """An install that failed, or that left a package the tests need still missing."""
 
 
-def install_packages() -> None:
-    """apt-get install whatever the tests need and the machine lacks (only as root)."""
-    missing = [package for package in PACKAGES if not present(package)]
+def _run(argv: list[str], what: str) -> None:
+    """Run an installer; its output is shown only when it fails, with `what` it was for."""
+    done = subprocess.run(argv, capture_output=True, text=True,
+                          env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+    if done.returncode != 0:
+        raise InstallError(f"{what}: `{' '.join(argv)}` failed (exit {done.returncode}):\n"
+                           + (done.stdout + done.stderr).strip()[-3000:])
+
+
+def missing_packages() -> list[str]:
+    return [package for package in PACKAGES if not present(package)]
+
+
+def missing_npm() -> list[str]:
+    return [name for name, file in NPM.items() if not (NPM_PREFIX / file).exists()]
+
+
+def install_packages() -> list[str]:
+    """apt-get install whatever the tests need and the machine lacks (only as root); the
+    packages still missing when it cannot install (not root, or no apt-get)."""
+    missing = missing_packages()
     if not missing or os.geteuid() != 0 or not shutil.which("apt-get"):
-        return  # the tests that need them then fail and name the package
-    subprocess.run(["apt-get", "update", "-qq"], check=False, **_quiet())
-    subprocess.run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing],
-                   check=False, **_quiet())
+        return missing
+    _run(["apt-get", "update", "-qq"], "apt-get update")
+    for package in missing:  # one at a time, so a failure names its package
+        _run(["apt-get", "install", "-y", "-qq", "--no-install-recommends", package],
+             f"installing the Debian package {package}")
     if any(PACKAGES[package][0] == "font" for package in missing):
-        subprocess.run(["fc-cache", "-f"], check=False, **_quiet())
+        _run(["fc-cache", "-f"], "fc-cache, after installing fonts")
+    still = missing_packages()
+    if still:
+        raise InstallError("installed, but still not found: " + ", ".join(
+            f"{package} ({' '.join(PACKAGES[package])})" for package in still))
+    return []
 
 
-def install_npm() -> None:
-    """npm install the modules the tests need into .cache/npm, once per machine."""
-    missing = [name for name, file in NPM.items() if not (NPM_PREFIX / file).exists()]
+def install_npm() -> list[str]:
+    """npm install the modules the tests need into .cache/npm, once per machine; the modules
+    still missing when it cannot (no npm)."""
+    missing = missing_npm()
     if not missing or not shutil.which("npm"):
-        return
+        return missing
     NPM_PREFIX.mkdir(parents=True, exist_ok=True)
-    subprocess.run(["npm", "install", "--prefix", str(NPM_PREFIX), "--ignore-scripts",
-                    "--no-audit", "--no-fund", "--loglevel=error", *missing],
-                   check=False, **_quiet())
+    for name in missing:
+        _run(["npm", "install", "--prefix", str(NPM_PREFIX), "--ignore-scripts", "--no-audit",
+              "--no-fund", "--loglevel=error", name], f"installing the npm module {name}")
+    still = missing_npm()
+    if still:
+        raise InstallError("installed, but still not found: " + ", ".join(
+            f"{name} ({NPM_PREFIX / NPM[name]})" for name in still))
+    return []
 
 
-def install() -> None:
-    install_packages()
-    install_npm()
+def install() -> int:
+    """Install what is missing; 1, with the reason on stderr, if an install failed."""
+    try:
+        packages, modules = install_packages(), install_npm()
+    except InstallError as error:
+        print(f"tests/system.py: {error}", file=sys.stderr)
+        return 1
+    if packages or modules:  # not ours to install here: the tests that need them say so
+        print("tests/system.py: not installed (the tests that need them will fail): "
+              + ", ".join([*(f"apt-get install {p}" for p in packages),
+                           *(f"npm install {m}" for m in modules)]), file=sys.stderr)
+    return 0
 
 
 def command(name: str, package: str) -> str:
@@ -134,5 +184,5 @@ def need(package: str) -> None:
         pytest.fail(f"{package} is not installed: apt-get install {package}")
 
 
-if __name__ == "__main__":  # .ci/run installs everything before the suite starts
-    install()
+if __name__ == "__main__":  # before the suite starts: the README's test command, .ci/run
+    sys.exit(install())

@@ -91,7 +91,7 @@ def test_the_github_actions_example_gathers_the_one_machine_site(tmp_path, one_m
     shard, gather = workflow["jobs"]["shard"], workflow["jobs"]["gather"]
     matrix = shard["strategy"]["matrix"]["shard"]
     root = library(tmp_path / "library")
-    env = {**os.environ, "PYTHONPATH": str(REPO), **workflow["env"]}
+    env = {**os.environ, "PYTHONPATH": str(REPO), **workflow.get("env", {})}
     running = []
     for number in matrix:  # each job of the matrix, on a machine of its own: all at once
         github_env = tmp_path / f"env-{number}"

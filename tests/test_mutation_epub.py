@@ -83,9 +83,8 @@ def model(tmp_path_factory):
     Image.new("RGB", (2, 2)).save(root / "source" / "old.bmp", "BMP")  # not for e-books
     spec = load_spec(root)
     diagnostics = Diagnostics()
-    pamphlet = _pamphlet(spec, diagnostics, "utf-8")
+    pamphlet, layout = _pamphlet(spec, diagnostics, "utf-8")
     assert not diagnostics.items, [d.format() for d in diagnostics]
-    layout = find_layout(spec.layout, spec.layouts_dir, spec.path, None, spec.gate)
     return pamphlet, layout
 
 
@@ -279,7 +278,10 @@ def test_metadata(model, tmp_path, monkeypatch, source_date_epoch):
         "structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability",
         "alternativeText"]
     assert book.meta("schema:accessibilityHazard") == ["none"]
-    assert book.meta("schema:accessibilitySummary") == [epub_module.SUMMARY]
+    assert book.meta("schema:accessibilitySummary") == [
+        "This publication is a collection of essays in reflowable text with a table of "
+        "contents, headings and page-foot notes linked both ways; images have text "
+        "alternatives. It meets EPUB Accessibility 1.1 at WCAG 2.1 level AA."]
     assert book.meta("dcterms:conformsTo") == ["EPUB Accessibility 1.1 - WCAG 2.1 Level AA"]
     assert book.opf.xpath("//opf:spine/@page-progression-direction", namespaces=NS) == []
 
@@ -287,7 +289,8 @@ def test_metadata(model, tmp_path, monkeypatch, source_date_epoch):
 def test_a_bare_right_to_left_pamphlet(model, tmp_path, monkeypatch):
     """No subtitle, credit, date, event, intro, colophon text or images; in Arabic: the
     spine turns leftwards, the book's documents are right to left, each essay in its own
-    language, and an essay's source line carries the book's language and direction."""
+    language, an essay's source line carries the book's language and direction, and every
+    word the book writes is Arabic, with Arabic quotation marks."""
     pamphlet, layout = model
     spec = replace(pamphlet.spec, subtitle=None, editors=(), authors=(), date=None, lang="ar",
                    event=None, colophon=Colophon(), description=None)
@@ -300,17 +303,17 @@ def test_a_bare_right_to_left_pamphlet(model, tmp_path, monkeypatch):
         ("ar", "rtl"), ("fr", "ltr"), ("ar", "rtl")]
     got = bodies(book, "cover", "titlepage", "essay-002", "colophon")
     assert got["cover"] == ('<body>\n<section class="cover" epub:type="cover"><img '
-                            'role="doc-cover" src="images/cover.png" alt="Cover: The “Long” '
+                            'role="doc-cover" src="images/cover.png" alt="الغلاف: The ”Long“ '
                             'Walk – Notes"/></section>\n')
     assert got["titlepage"] == ('<body epub:type="frontmatter">\n<section class="titlepage" '
-                                'epub:type="titlepage">\n<h1>The “Long” Walk – Notes</h1>\n'
+                                'epub:type="titlepage">\n<h1>The ”Long“ Walk – Notes</h1>\n'
                                 '</section>\n')
-    assert '<p class="source" lang="ar" xml:lang="ar" dir="rtl">Excerpts. </p>' \
+    assert '<p class="source" lang="ar" xml:lang="ar" dir="rtl">مقتطفات. </p>' \
         in got["essay-002"]
     assert got["colophon"] == ('<body epub:type="backmatter">\n<section class="colophon" '
-                               'epub:type="colophon" role="doc-colophon"><h1>Colophon</h1>\n'
-                               '<p><i>The “Long” Walk – Notes</i>.</p>\n'
-                               f'<p>Made with {bare.generator}.</p>\n</section>\n')
+                               'epub:type="colophon" role="doc-colophon"><h1>بيانات النشر</h1>'
+                               '\n<p><i>The ”Long“ Walk – Notes</i>.</p>\n'
+                               f'<p>أُعدّ ببرنامج {bare.generator}.</p>\n</section>\n')
     assert book.dc("creator") == ["Cleo"]
     assert (book.dc("date"), book.dc("publisher"), book.dc("rights"), book.dc("source"),
             book.dc("coverage"), book.dc("description"), book.dc("subject")) == (

@@ -427,6 +427,27 @@ def test_a_spec_made_between_the_last_look_and_the_write_is_not_overwritten(libr
         "excerpt.toml", "groups.toml", "printing.toml", "race.toml"]
 
 
+def test_a_spec_changed_on_disk_while_the_draft_was_checked_is_not_overwritten(library,
+                                                                              monkeypatch):
+    """save() looks at the file first, then checks the text, then looks again just before
+    it replaces the file: an edit made in between (another window's save) is kept."""
+    path = written(library, HAND)
+    draft, version = pf.open_spec(path)
+    theirs = HAND + "# saved in another window while this draft was checked\n"
+    checked = pf.validate
+
+    def validate(text, where):
+        path.write_text(theirs)
+        return checked(text, where)
+
+    monkeypatch.setattr(pf, "validate", validate)
+    draft.title = "Tables"
+    found = pf.save(path, pf.to_toml(draft, HAND), version, library)
+    assert [(d.code, d.hint) for d in found] == [("V140", "reload")]
+    assert path.read_text() == theirs
+    assert not [p.name for p in path.parent.iterdir() if p.name.startswith(".")]
+
+
 @pytest.mark.parametrize("place", [
     "source/x.toml", "layouts/x.toml", "x.toml", "packets/sub/x.toml", "packets/x.txt",
     "packets/.hidden.toml", "packets/x.toml~", "build/x.toml", "packets/../source/x.toml",

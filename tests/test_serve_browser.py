@@ -19,6 +19,10 @@ from test_serve_http import serving
 
 READING = ["After Hours", "Quiet Hours", "The Long Table"]  # tagged "reading", by title
 ORDERED = ["The Long Table", "Quiet Hours", "After Hours"]  # after the drag and the button
+# How long a wait may take (ms) before it counts as a hang: builds and live reloads run on a
+# machine that may be loaded, and a wait only ends early when what it waits for came.
+PATIENCE = 600_000  # a build
+WAIT = 120_000  # anything else: an event from the server, a page's answer
 SHOTS = os.environ.get("PAMPHLET_SHOTS")  # a folder to keep screenshots of each page in
 
 
@@ -43,6 +47,7 @@ def app(tmp_path_factory):
 def page(browser):
     context = browser.new_context(bypass_csp=True, accept_downloads=True,
                                   viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(WAIT)
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
@@ -67,7 +72,7 @@ def wait_built(page, after: int = 0) -> int:
     """Wait until the page shows a finished build newer than job `after`; its job number."""
     page.wait_for_function(
         f"Number(document.getElementById('result-heading').dataset.job || 0) > {after}",
-        timeout=120_000)
+        timeout=PATIENCE)
     return int(page.locator("#result-heading").get_attribute("data-job"))
 
 
@@ -79,19 +84,39 @@ def download(page, name: str, folder: Path) -> Path:
     return target
 
 
-def test_library_filters_sorts_and_reads_an_essay(app, page):
+def titles(page) -> list[str]:
+    return page.locator("tbody .essay-title").all_text_contents()
+
+
+def test_library_filters_as_you_type_sorts_and_reads_an_essay(app, page):
     page.goto(app.url + "/")
     accessible(page, "library")
     assert page.locator("tbody tr").count() == 6
+    assert not page.get_by_role("button", name="Show").is_visible()  # nothing to press
     page.get_by_label("Tag").select_option("reading")
-    page.get_by_role("button", name="Show").click()
-    assert page.locator("tbody .essay-title").all_text_contents() == READING
+    page.wait_for_function("document.querySelectorAll('tbody tr').length == 3")
+    assert titles(page) == READING
     page.get_by_label("Sort by").select_option("date")
-    page.get_by_label("Text").fill("hours")
-    page.get_by_role("button", name="Show").click()
-    assert page.locator("tbody .essay-title").all_text_contents() == ["After Hours",
-                                                                     "Quiet Hours"]
+    page.get_by_label("Text").press_sequentially("hours")
+    page.wait_for_function("document.querySelectorAll('tbody tr').length == 2")
+    assert titles(page) == ["After Hours", "Quiet Hours"]
+    # Said to screen readers (a polite live region the text field points to), and kept in
+    # the address, so a reload shows the same.
+    count = page.locator("#count")
+    assert count.get_attribute("aria-live") == "polite"
+    assert count.text_content().startswith("2 of 6 essays tagged “reading” matching “hours”")
+    assert page.get_by_label("Text").get_attribute("aria-describedby") == "count"
+    assert "q=hours" in page.url and "tag=reading" in page.url
+    page.reload()
+    assert titles(page) == ["After Hours", "Quiet Hours"]
     accessible(page, "library-filtered")
+    # The bookbuilder's list filters alike: the same fields, as you type, the count said.
+    page.goto(app.url + "/builder")
+    page.get_by_label("Text").press_sequentially("teaching")  # a tag, not in any title
+    assert page.locator("#pick-list li:visible .title").all_text_contents() == \
+        ["Zines at School"]
+    assert page.locator("#pick-count").text_content().startswith("1 of 6 essays")
+    page.goto(app.url + "/")
     page.get_by_role("link", name="After Hours").click()
     assert page.locator("article h1").text_content() == "After Hours"
     accessible(page, "essay")
@@ -107,8 +132,9 @@ def test_pick_reorder_set_an_event_build_and_download(app, page, tmp_path):
     assert chosen(page) == READING
     page.locator("#chosen li").nth(2).drag_to(page.locator("#chosen li").nth(0))
     assert chosen(page) == ["The Long Table", "After Hours", "Quiet Hours"]
-    page.get_by_role("button", name=re.compile(r"^Down\W+move After Hours later$")).click()
+    page.get_by_role("button", name="Down: move After Hours later", exact=True).click()
     assert chosen(page) == ORDERED
+    assert names(page, "Up") == [f"Up: move {title} earlier" for title in ORDERED]
     page.get_by_label("Title", exact=True).fill("December Packet")
     page.get_by_label("Print scheme").select_option("saddle")
     page.get_by_label("Name").fill("Second Tuesday Readers")
@@ -129,19 +155,66 @@ def test_pick_reorder_set_an_event_build_and_download(app, page, tmp_path):
     assert pages > 8 and page.locator("#spreads figure").count() == pages // 2 + 1
     sheets = page.locator("#sheets figure")
     assert sheets.count() >= 3 and sheets.first.locator("img").count() == 2
-    assert sheets.first.locator("figcaption").text_content() == "Sheet 1: front, then back"
     accessible(page, "builder-built")
-    for name in ("packet.pdf", "packet.epub", "packet-print.pdf"):
+    for name in ("december-packet.pdf", "december-packet.epub", "december-packet-print.pdf"):
         download(page, name, tmp_path)
-    contents, nav = built_contents(tmp_path, "packet")
+    fold_preview(page, Pdf(tmp_path / "december-packet.pdf"),
+                 Pdf(tmp_path / "december-packet-print.pdf"))
+    contents, nav = built_contents(tmp_path, "december-packet")
     assert contents == ORDERED and nav == ORDERED
-    pdf = Pdf(tmp_path / "packet.pdf")
+    pdf = Pdf(tmp_path / "december-packet.pdf")
     assert "Second Tuesday Readers" in pdf.text(1)
     assert any("Who is it for?" in pdf.text(n) for n in range(1, len(pdf) + 1))
-    with zipfile.ZipFile(tmp_path / "packet.epub") as book:
+    with zipfile.ZipFile(tmp_path / "december-packet.epub") as book:
         opf = book.read("EPUB/content.opf").decode()
     spine = re.findall(r'<itemref idref="([^"]+)"', opf)
     assert spine[3:6] == ["essay-001", "essay-002", "essay-003"], spine
+
+
+def names(page, verb: str) -> list[str]:
+    """The accessible names Chrome itself gives the packet's buttons starting with `verb`
+    (its accessibility tree, not Playwright's reckoning)."""
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    session.detach()
+    found = [node.get("name", {}).get("value", "") for node in nodes
+             if node.get("role", {}).get("value") == "button"]
+    return [name for name in found if name.startswith(verb) and "move" in name]
+
+
+def fold_preview(page, reading: Pdf, printed: Pdf) -> None:
+    """Each printed side carries the number of each page where it stands, as the print PDF
+    really has it (the page's own text is found in that half of that side), and opens at a
+    size that can be read."""
+    sheet = page.locator("#sheets figure").first
+    front = sheet.locator(".side").first
+    numbers = front.locator(".page-number").all_text_contents()
+    assert numbers == [str(len(reading)), "1"], numbers  # a saddle's outer sheet
+    # Where the first essay opens in the reading PDF, the preview puts that number: on the
+    # side and in the half of it where the print PDF has the essay's title.
+    start = next(n for n in range(1, len(reading) + 1)
+                 if reading.top_line(n) and reading.top_line(n).text == ORDERED[0])
+    slots = page.locator("#sheets .side").evaluate_all(
+        """sides => sides.map(side => [...side.querySelectorAll('.slot')].map(
+            slot => [slot.textContent, Number(slot.style.gridColumn)]))""")
+    [(side, column)] = [(index, col) for index, cells in enumerate(slots)
+                        for text, col in cells if text == str(start)]
+    half = printed.half_text(side + 1, "right" if column == 2 else "left")
+    assert half.startswith(ORDERED[0]), (start, side, column, half)
+    assert front.locator("img").get_attribute("alt") == \
+        f"Sheet 1, front: pages {len(reading)} and 1"
+    shown = front.locator("img").evaluate("img => [img.naturalWidth, img.clientWidth]")
+    assert shown[0] >= 1000 and shown[1] >= 300, shown  # A4 drawn large, shown large enough
+    page.get_by_role("button", name="Sheet 1, front at full size").click()
+    dialog = page.locator("#enlarged")
+    assert dialog.is_visible()
+    assert dialog.locator("img").evaluate("img => img.clientWidth") >= 1000  # at full size
+    assert dialog.locator(".page-number").all_text_contents() == numbers
+    accessible(page, "builder-enlarged")
+    page.keyboard.press("Escape")
+    assert not dialog.is_visible()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == \
+        "Sheet 1, front at full size"  # back where it was
 
 
 def test_a_saved_spec_keeps_its_comments_and_builds_the_same_bytes_from_the_cli(
@@ -164,9 +237,14 @@ def test_a_saved_spec_keeps_its_comments_and_builds_the_same_bytes_from_the_cli(
     assert main(["build", str(spec), "--out", str(tmp_path), "--force"]) == 0
     for name, data in built.items():
         assert (tmp_path / name).read_bytes() == data, name
-    # Saving again over a file changed on disk since it was opened is refused.
-    spec.write_text(text + "# changed meanwhile\n")
+    # Saving again over a file changed on disk since it was opened is refused. The page has
+    # unsaved changes first (a page with none opens the changed file again), and has heard
+    # of the change before Save is pressed.
     page.get_by_label("Subtitle").fill("Another")
+    spec.write_text(text + "# changed meanwhile\n")
+    page.wait_for_function("document.getElementById('status-text').textContent"
+                           ".includes('changed on disk')")
+    assert page.get_by_label("Subtitle").input_value() == "Another"  # kept
     page.get_by_role("button", name="Save").click()
     page.wait_for_selector("#save-problems li")
     assert "V140" in page.locator("#save-problems").text_content()
@@ -185,15 +263,15 @@ def test_an_essay_edited_on_disk_updates_the_open_pages(app, page, browser):
     try:
         essay.write_text(original.replace('title: "Quiet Hours"', 'title: "Loud Hours"'))
         page.wait_for_function("document.querySelector('article h1').textContent == "
-                               "'Loud Hours'", timeout=10_000)
-        library.wait_for_selector("tbody a:text-is('Loud Hours')", timeout=10_000)
+                               "'Loud Hours'")
+        library.wait_for_selector("tbody a:text-is('Loud Hours')")
         assert page.evaluate("window.notReloaded") and library.evaluate("window.notReloaded")
         # Broken front matter: the diagnostic with its file and line, on the open page.
         essay.write_text(original.replace("---\n", "---\ntitle: [unclosed\n", 1))
-        page.wait_for_selector(".diagnostics li", timeout=10_000)
+        page.wait_for_selector(".diagnostics li")
         problem = page.locator(".diagnostics li").first.text_content()
         assert "source/quiet-hours.md:3" in problem and "E203" in problem, problem  # as the CLI says
-        library.wait_for_selector("tr[data-slug='quiet-hours'] .badge", timeout=10_000)
+        library.wait_for_selector("tr[data-slug='quiet-hours'] .badge")
         accessible(page, "essay-broken")
         accessible(library, "library-broken")
     finally:
@@ -264,3 +342,108 @@ def test_the_whole_bookbuilder_works_from_the_keyboard(app, page, tmp_path):
     assert 'essays = ["ink-and-toner", "quiet-hours"]' in (
         app.root / "packets" / "keyboard.toml").read_text()
     accessible(page, "builder-keyboard")
+
+
+def scrolls_sideways(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+def test_at_400_px_no_page_scrolls_sideways(app, browser):
+    """A phone's width: every page fits it, the library's table says where it scrolls, the
+    bookbuilder (filled in, built, its sheets enlarged) fits, and axe finds nothing."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 400, "height": 800})
+    context.set_default_timeout(WAIT)
+    page = context.new_page()
+    try:
+        page.goto(app.url + "/")
+        assert not scrolls_sideways(page)
+        region = page.locator(".table-scroll")
+        assert region.evaluate("r => r.scrollWidth > r.clientWidth")  # the table scrolls...
+        assert page.locator("#scroll-cue").is_visible()  # ...and says so
+        assert region.get_attribute("aria-describedby") == "scroll-cue"
+        accessible(page, "library-400")
+        page.goto(app.url + "/essay/quiet-hours")
+        assert not scrolls_sideways(page)
+        accessible(page, "essay-400")
+        page.goto(app.url + "/builder")
+        page.wait_for_function("document.getElementById('estimate').textContent.includes('No essays')")
+        assert not scrolls_sideways(page)
+        assert page.locator("#form-problems li").count() == 0  # a new packet: no error yet
+        accessible(page, "builder-new-400")
+        page.goto(app.url + "/builder?spec=packets/excerpt.toml")
+        page.wait_for_function("document.querySelectorAll('#chosen li').length == 2")
+        page.get_by_label("Print scheme").select_option("saddle")
+        page.get_by_label("Web address").fill("https://example.org/a/very/long/address/of/the/meeting/page")
+        page.get_by_label("Agenda, one item a line").fill("19:00 Welcome\n19:20 Reading")
+        page.wait_for_function("document.getElementById('estimate').textContent.includes('Print:')")
+        assert not scrolls_sideways(page)
+        page.get_by_role("button", name="Build").click()
+        wait_built(page)
+        page.wait_for_selector("#sheets .side")
+        assert not scrolls_sideways(page)
+        accessible(page, "builder-built-400")
+        page.locator("#sheets .side-frame").first.click()
+        assert page.locator("#enlarged").is_visible()
+        assert not scrolls_sideways(page)  # the enlarged side scrolls inside its dialog
+        accessible(page, "builder-enlarged-400")
+    finally:
+        context.close()
+
+
+def test_an_open_bookbuilder_follows_the_files_and_keeps_what_was_typed(app, page):
+    essay = app.root / "source" / "quiet-hours.md"
+    original = essay.read_text()
+    page.goto(app.url + "/builder?spec=packets/excerpt.toml")
+    page.wait_for_function("document.querySelectorAll('#chosen li').length == 2")
+    page.get_by_label("Subtitle").fill("Typed, not saved")
+    box = page.locator('#chosen li[data-slug="quiet-hours"] .questions')
+    box.fill("A question typed here")
+    box.focus()
+    page.evaluate("window.notReloaded = true")
+    try:
+        essay.write_text(original.replace('title: "Quiet Hours"', 'title: "Loud Hours"'))
+        page.wait_for_function("document.querySelector('#chosen li[data-slug=\"quiet-hours\"]"
+                               " .title').textContent == '1. Loud Hours'")
+        assert page.locator('#pick-list li[data-slug="quiet-hours"] .title').text_content() == \
+            "Loud Hours"
+        assert names(page, "Down") == ["Down: move Loud Hours later",
+                                       "Down: move Ink and Toner later"]
+        assert page.evaluate("window.notReloaded")
+        assert page.get_by_label("Subtitle").input_value() == "Typed, not saved"
+        assert box.input_value() == "A question typed here"
+        assert page.evaluate("document.activeElement.matches('.questions')")  # still typing
+        # A new essay on disk joins the library's list, and can be added at once.
+        (app.root / "source" / "fresh-ink.md").write_text(
+            '---\ntitle: "Fresh Ink"\nauthor: Ann New\ntags: [printing]\n---\n\nNew words.\n')
+        page.get_by_role("button", name="Add Fresh Ink").click()
+        assert chosen(page) == ["Loud Hours", "Ink and Toner", "Fresh Ink"]
+        assert box.input_value() == "A question typed here"
+        accessible(page, "builder-live")
+    finally:
+        essay.write_text(original)
+        (app.root / "source" / "fresh-ink.md").unlink(missing_ok=True)
+
+
+def test_save_as_names_the_packet_from_its_title_and_the_menu_follows(app, page):
+    page.goto(app.url + "/builder")
+    page.wait_for_function("document.getElementById('estimate').textContent.includes('No essays')")
+    page.get_by_label("Title", exact=True).fill("Winter Readers")
+    page.wait_for_function("document.getElementById('save-as').value == "
+                           "'packets/winter-readers.toml'")
+    page.get_by_role("button", name="Add After Hours").click()
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_function("document.getElementById('status-text').textContent.startsWith('Saved')")
+    assert (app.root / "packets" / "winter-readers.toml").is_file()
+    menu = page.locator(".open-spec select")
+    assert menu.input_value() == "packets/winter-readers.toml"
+    assert menu.locator("option:checked").text_content() == "packets/winter-readers.toml"
+    assert page.locator("#opened").text_content() == "Editing packets/winter-readers.toml"
+    assert page.url.endswith("/builder?spec=packets%2Fwinter-readers.toml")
+    assert not page.locator("#save-as").is_visible()
+    # The essay's title leads to its reading view, judged as this packet's build judges it.
+    page.get_by_role("link", name="After Hours").click()
+    assert "packets/winter-readers.toml" in page.locator(".context").text_content()
+    page.go_back()
+    page.wait_for_function("document.querySelectorAll('#chosen li').length == 1")
+    assert page.locator(".open-spec select").input_value() == "packets/winter-readers.toml"
+    (app.root / "packets" / "winter-readers.toml").unlink()

@@ -44,7 +44,7 @@ class Served:
     def build(self, spec: str, form: dict, version: str = "") -> dict:
         return self.post("/api/build", {"spec": spec, "version": version, "form": form}).json()
 
-    def wait(self, job: int, limit: float = 120) -> dict:
+    def wait(self, job: int, limit: float = 600) -> dict:  # a hang, not a loaded machine
         end = time.time() + limit
         while time.time() < end:
             answer = self.client.get(f"/api/job/{job}").json()
@@ -88,7 +88,7 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """tests/projects/library, with 30 long essays and a packet of them that must stop after
-    one second, served with two workers."""
+    two seconds, served with two workers."""
     root = copy_project("library", tmp_path_factory.mktemp("serve"))
     (root / "source" / "images").mkdir()
     (root / "source" / "images" / "dot.png").write_bytes(_PNG)
@@ -98,7 +98,7 @@ def served(tmp_path_factory):
         (root / "source" / f"{slug}.md").write_text(essay_text(number, 2500), "utf-8")
         slugs.append(slug)
     (root / "packets" / "slow.toml").write_text(
-        f'title = "Slow"\nessays = {slugs!r}\n\n[pdf]\ntime_limit = 1\n'.replace("'", '"'))
+        f'title = "Slow"\nessays = {slugs!r}\n\n[pdf]\ntime_limit = 2\n'.replace("'", '"'))
     with serving(root, workers=2) as server:
         yield server
 
@@ -235,10 +235,11 @@ def test_form_input_goes_through_the_spec_checks_and_the_sanitiser(served):
     done = served.wait(job["id"])
     assert done["state"] == "done", done["diagnostics"]
     assert "M305" in [d["code"] for d in done["diagnostics"]]
-    draft = served.root / "build" / ".serve" / "drafts" / "packets--new-packet.toml"
-    assert not (served.root / "packets" / "new-packet.toml").exists()  # a build saves nothing
+    # A new packet is named from its title ("Packet"), as Save as would name it.
+    draft = served.root / "build" / ".serve" / "drafts" / "packets--packet.toml"
+    assert not (served.root / "packets" / "packet.toml").exists()  # a build saves nothing
     assert "<script>" in next(draft.glob("*.toml")).read_text()  # kept as typed, as on disk
-    epub = (draft / "out" / "new-packet.epub").read_bytes()
+    epub = (draft / "out" / "packet.epub").read_bytes()
     assert b"<script" not in epub and b"onerror" not in epub
 
 
@@ -261,13 +262,14 @@ def test_a_build_past_its_time_limit_is_stopped_while_the_server_answers(served)
     # A draft (the title is changed): its diagnostics name the spec the page edits.
     job = served.build("packets/slow.toml", {"title": "Slow draft"}, opened["version"])
     assert job["state"] in ("queued", "building")
+    # The server answers while the build runs (in a worker, not on the event loop): several
+    # answers come while the job is still building. Not how fast they come: load changes that.
     answered, state = [], job["state"]
     while state in ("queued", "building"):
-        asked = time.time()
         state = served.client.get(f"/api/job/{job['id']}").json()["state"]
         assert served.client.get("/static/app.css").status_code == 200
-        answered.append(time.time() - asked)
-    assert len(answered) > 3 and sorted(answered)[len(answered) // 2] < 0.2, answered
+        answered.append(state)
+    assert answered.count("building") >= 2, answered
     done = served.wait(job["id"])
     assert done["state"] == "failed"
     [stopped] = [d for d in done["diagnostics"] if d["code"] == "O504"]
@@ -297,7 +299,7 @@ def _start(*args: str) -> subprocess.Popen:
 
 def _stop(process: subprocess.Popen) -> tuple[str, str]:
     process.terminate()
-    out, err = process.communicate(timeout=20)
+    out, err = process.communicate(timeout=120)
     return out, err
 
 
@@ -393,7 +395,7 @@ def test_the_first_pages_are_shown_first_and_then_every_page(served):
     assert done["state"] == "done", done["diagnostics"]
     first = done["preview_index"]
     assert first["total_pages"] == done["pages"] > 24
-    end = time.time() + 60
+    end = time.time() + 600  # a hang, not a loaded machine
     while not served.client.get(f"/api/job/{job['id']}").json()["preview_index"]["complete"]:
         assert time.time() < end
         time.sleep(0.1)
@@ -405,7 +407,7 @@ def test_the_first_pages_are_shown_first_and_then_every_page(served):
 def test_a_worker_that_dies_is_reported_and_replaced(served):
     builds = served.server.config.app.app.state.serve.builds
     job = served.build("", {"title": "Doomed", "essays": [f"long-{n:02d}" for n in range(1, 16)]})
-    end = time.time() + 60
+    end = time.time() + 600  # a hang, not a loaded machine
     while served.client.get(f"/api/job/{job['id']}").json()["state"] != "building":
         assert time.time() < end
         time.sleep(0.05)

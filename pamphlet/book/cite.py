@@ -31,9 +31,9 @@ from ..text.bibliography import Library, load
 from ..text.citations import keys_of
 from ..text.markup import Body, parse_fragment
 from .citeitems import sources_job
-from .citeplace import CITE_AS, REFERENCES, Plan, Putter, mark_id, text_of, unmarked
+from .citeplace import Plan, Putter, cite_as, mark_id, references, text_of, unmarked
 
-__all__ = ["CITE_AS", "REFERENCES", "Cited", "cite", "cites", "uncited", "unmarked"]
+__all__ = ["Cited", "cite", "cite_as", "cites", "references", "uncited", "unmarked"]
 
 
 @dataclass(frozen=True)

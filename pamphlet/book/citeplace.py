@@ -19,13 +19,19 @@ from ..project.spec import Spec
 from ..project.styles import Style
 from ..text.citations import CLASS
 from ..text.markup import Body, Note, parse_fragment, unwrap
+from ..locale.words import Words
 from ..text.sanitiser import Origin, clean_tree, inner_xml, ncname
 
 
-# Words for readers, in one place to wrap for gettext: the heading of the works cited, and
-# the colophon's "Cite as: ..."
-REFERENCES = "References"
-CITE_AS = "Cite as"
+def references(words: Words) -> str:
+    """The heading of the works cited, in the book's language."""
+    return words.pgettext("references", "References")
+
+
+def cite_as(words: Words) -> str:
+    """The colophon's label for how to cite the pamphlet: "Cite as: ..."."""
+    return words.pgettext("cite_as", "Cite as")
+
 _PLACEHOLDER_NOTE = 100_000  # numbers of notes made for citations, until they are renumbered
 
 
@@ -67,7 +73,8 @@ class Putter:
 
     def __init__(self, spec: Spec, style: Style, diagnostics: Diagnostics):
         self.spec, self.style, self.diagnostics = spec, style, diagnostics
-        self.title = spec.citations.title or REFERENCES
+        self.title = spec.citations.title or references(Words.for_language(spec.lang,
+                                                                           spec.words))
 
     def essay(self, body: Body, essay: Essay, anchor: str, html: str | None, plan: Plan,
               own_bibliography: bool) -> Body:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .citeplace import CITE_AS
 from .assemble import Chapter, Pamphlet
 from ..text.markup import PrintBody
 from .qr import qr_svg
+from ..locale.formats import digit_symbols
 
 
 def template_context(pamphlet: Pamphlet, bodies: dict[str, PrintBody]) -> dict[str, Any]:
@@ -36,9 +36,14 @@ def _pamphlet(pamphlet: Pamphlet) -> dict[str, Any]:
         "people": list(pamphlet.people), "date": pamphlet.date, "tags": list(pamphlet.tags),
         "description": pamphlet.description, "generator": pamphlet.generator,
         "event": event, "event_date": pamphlet.event_date,
+        # The meeting's time on the language's clock, and its date and time as one phrase.
+        "event_time": pamphlet.event_time, "event_when": pamphlet.event_when,
+        # The language's own digits where it does not write 0-9 (Persian, Bengali, ...), for
+        # the layout's page numbers: the counter style `pamphlet-digits`.
+        "digits": list(digit_symbols(pamphlet.lang) or ""),
         "intro": pamphlet.intro is not None,
         "references": pamphlet.references is not None, "cite_as": pamphlet.cite_as,
-        "references_title": pamphlet.references_title, "cite_as_label": CITE_AS,
+        "references_title": pamphlet.references_title, "cite_as_label": pamphlet.cite_as_label,
         "chapters": [_chapter(chapter) for chapter in pamphlet.chapters],
         # The spec's own tables, as layouts have always reached them.
         "spec": {"cover": cover, "colophon": _record(spec.colophon), "pdf": _record(spec.pdf),
@@ -47,7 +52,10 @@ def _pamphlet(pamphlet: Pamphlet) -> dict[str, Any]:
                  "lang": spec.lang, "layout": spec.layout},
         "cover": cover, "colophon": _record(spec.colophon),
         # The event kit: the address phones at the meeting open, and its QR code (SVG).
-        "url": url, "qr": qr_svg(url) if url else None,
+        "url": url, "qr": qr_svg(url, pamphlet.words.pgettext(
+            # TRANSLATORS: what a screen reader says of the QR code that leads to the
+            # meeting's or the book's web address.
+            "qr_code", "QR code: %(url)s", url=url)) if url else None,
     }
 
 

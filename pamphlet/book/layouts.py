@@ -4,12 +4,18 @@ A layout is a folder `<name>/` holding `pamphlet.html` (a Jinja2 template) and `
 an optional `custom.css` in the project's `layouts/<name>/` is added after the layout's CSS.
 Any file a project puts at the same path as a built-in one replaces it.
 
+A layout's words come from the catalogs (locale/words.py): a template writes
+`{{ pgettext("contents", "Contents") }}`, and a layout folder may carry catalogs of its own,
+`messages/<language>.po`, over pamphlet's (`Layout.catalogs`).
+
 Layouts may come from someone else, so they are data, never code: templates render in
 Jinja's immutable sandbox, see only plain values (`context.py`), and load every template,
-include and stylesheet through the project's path gate (`paths.py`).
+include, stylesheet and catalog through the project's path gate (`paths.py`). A word from a
+catalog or a spec's [words] is text: escaped like any value (Jinja's own gettext would mark
+it safe HTML).
 
 Diagnostic codes: L401 unknown layout, L402 template syntax error, L403 template error,
-L404 a template tried to leave the sandbox.
+L404 a template tried to leave the sandbox, L405 a layout's catalog cannot be read.
 """
 
 from __future__ import annotations
@@ -23,9 +29,13 @@ from pathlib import Path
 import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup, escape
 
-from ..diagnostics import fail
-from ..store.paths import BUILTIN_LAYOUTS, Gate, ignored, present
+from ..diagnostics import Diagnostics, fail
+from ..locale.formats import number
+from ..locale.tags import candidates
+from ..locale.words import CatalogError, Words, compile_po, fill
+from ..store.paths import BUILTIN_LAYOUTS, Gate, Refused, ignored, present
 from ..project.schema import did_you_mean
 
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -66,9 +76,35 @@ class Layout:
             found.append(self.gate.check(custom, what="layout file"))
         return [path for path in found if path is not None]
 
-    def render(self, template: str, **context) -> str:
-        """Render `<layout>/<template>`; template mistakes become diagnostics."""
+    def catalogs(self, lang: str, diagnostics: Diagnostics) -> tuple[bytes, ...]:
+        """The layout's own catalogs for the language `lang`, compiled, the project's first:
+        `<layout>/messages/<locale>.po` in the project's layouts (the built-in layouts'
+        words are pamphlet's own catalogs). One that cannot be read is reported (L405)."""
+        found = []
+        for folder in self.search_path:
+            if folder == BUILTIN_LAYOUTS:
+                continue
+            path = next((folder / self.name / "messages" / f"{name}.po"
+                         for name in candidates(lang)
+                         if present(folder / self.name / "messages" / f"{name}.po")), None)
+            if path is None:
+                continue
+            try:
+                found.append(compile_po(self.read(self.gate.check(path, what="catalog"))))
+            except Refused as refused:
+                diagnostics.extend(refused.diagnostics)
+            except CatalogError as error:
+                diagnostics.error("L405", f"the layout's catalog cannot be read: {_short(error)}",
+                                  path, error.line, hint="write it as a gettext .po file, in "
+                                  "UTF-8, as pamphlet's own catalogs are "
+                                  "(pamphlet/locale/messages/)")
+        return tuple(found)
+
+    def render(self, template: str, words: Words | None = None, **context) -> str:
+        """Render `<layout>/<template>` with the book's `words`; template mistakes become
+        diagnostics."""
         name = f"{self.name}/{template}"
+        self.env.globals.update(template_words(words or Words()))
         try:
             return self.env.get_template(name).render(**context)
         except jinja2.TemplateSyntaxError as error:
@@ -143,6 +179,39 @@ class _Sandbox(ImmutableSandboxedEnvironment):
                                         f"{MAX_OUTPUT:,} items")
             return operator.mul(left, right)
         return super().call_binop(context, operator_name, left, right)
+
+
+def template_words(words: Words) -> dict:
+    """The functions a template calls for its words: `pgettext(key, english, **values)` and
+    `npgettext(key, singular, plural, n, **values)`, which escape the text and its values
+    (a value already marked safe, such as a link, stays as it is); and `page_reference()`,
+    CSS content for "(page N)" after a cross-reference."""
+    def pgettext(key: str, message: str, **values) -> Markup:
+        return _escaped(words.text(key, message), values)
+
+    def npgettext(key: str, singular: str, plural: str, n: int, **values) -> Markup:
+        values.setdefault("num", number(n, words.lang))
+        return _escaped(words.ntext(key, singular, plural, n), values)
+
+    def page_reference() -> Markup:
+        # TRANSLATORS: after a link to another essay, in print: "(page 12)".
+        text = words.pgettext("page_ref", "(page %(page)s)", page="%(page)s")
+        before, _, after = text.partition("%(page)s")
+        before = before[:-1] + "\u00a0" if before.endswith(" ") else before  # kept with N
+        return Markup(f"{_css_string(' ' + before)} target-counter(attr(href), page, "
+                      f"pamphlet-digits) "
+                      f"{_css_string(after)}")
+    return {"pgettext": pgettext, "npgettext": npgettext, "page_reference": page_reference}
+
+
+def _escaped(text: str, values: dict) -> Markup:
+    return Markup(fill(str(escape(text)), {name: escape(value) for name, value in values.items()}))
+
+
+def _css_string(text: str) -> str:
+    """`text` as a quoted CSS string that nothing in it can end, inside a <style> too."""
+    return '"' + "".join(ch if ch.isalnum() or ch in " .,:;()[]-" else f"\\{ord(ch):x} "
+                         for ch in text) + '"'
 
 
 def find_layout(name: str, project_layouts: Path, spec_path: Path | None = None,

@@ -52,10 +52,12 @@ def essay_specs(project_root: Path, diagnostics: Diagnostics | None = None,
     return specs
 
 
-def _plain(essay: Essay, text: str | None) -> str | None:
-    """A front-matter line as the booklet's own title: plain text (what is dropped from it
-    is reported once, with its line, where the essay's heading is made)."""
-    return None if text is None else plain_field(text, Origin(essay.path), Diagnostics(), "")
+def _plain(essay: Essay, text: str | None, lang: str) -> str | None:
+    """A front-matter line as the booklet's own title: plain text, its quotation marks the
+    essay's language's (what is dropped from it is reported once, with its line, where the
+    essay's heading is made)."""
+    return None if text is None else plain_field(text, Origin(essay.path), Diagnostics(), "",
+                                                 lang)
 
 
 def booklet_stem(spec: Spec) -> str:
@@ -68,17 +70,23 @@ def booklet_spec(base: Spec, essay: Essay) -> Spec:
     lang = language(essay.lang, Origin(essay.path), Diagnostics(), base.lang) \
         if essay.lang else base.lang  # the build reports a bad tag, with its line
     return dataclasses.replace(
-        base, path=essay.path.resolve(), title=_plain(essay, essay.title),
-        subtitle=_plain(essay, essay.subtitle), editors=(), authors=essay.authors,
-        date=essay.date, lang=lang, description=_plain(essay, essay.summary),
+        base, path=essay.path.resolve(), title=_plain(essay, essay.title, lang),
+        subtitle=_plain(essay, essay.subtitle, lang), editors=(), authors=essay.authors,
+        date=essay.date, lang=lang, description=_plain(essay, essay.summary, lang),
         selection=Selection(slugs=(essay.slug,)),
         cover=dataclasses.replace(base.cover, image=None),  # the project's picture is not its
         colophon=dataclasses.replace(base.colophon,
                                      license=essay.license or base.colophon.license),
         event=None, printing=_printing(base, lang), intro=None, overrides={}, locator=None,
         ebook=EbookSettings(kobo=True), booklet=True,
+        # The project's own words are in its language: a booklet in another has its own.
+        words=base.words if _language(lang) == _language(base.lang) else {},
         # one essay: laid out as one document (parts pay off with several essays)
         pdf=dataclasses.replace(base.pdf, render="whole"))
+
+
+def _language(tag: str) -> str:
+    return tag.replace("_", "-").split("-")[0].lower()
 
 
 def build_booklets(project_root: Path, out_dir: Path | None = None, jobs: int = 1,

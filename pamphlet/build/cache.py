@@ -51,6 +51,10 @@ def one_look() -> Iterator[None]:
         _seen = outer
 
 
+def _resolved(path: Path) -> Path:
+    return _once(("resolved", path), path.resolve)
+
+
 def _once(key: tuple, make):
     if _seen is None:
         return make()
@@ -77,7 +81,7 @@ def essay_key(spec: Spec, options: str = "") -> str:
     files = [spec.path, *(path for path in _tree(spec.root) if path not in others)]
     # A link to another essay is dropped from a booklet, and said to be (M304) only when
     # that essay does not exist: so the names of those it links to are what count.
-    from ..text.markup import linked_slugs  # (only here: an up-to-date spec needs no Markdown)
+    from ..text.links import linked_slugs
 
     linked = linked_slugs(_text(spec.path, spec.root))
     names = "|".join(sorted(slug for slug, path in paths.items()
@@ -260,9 +264,9 @@ def selection_key(spec: Path, essays: list[Path], options: str = "") -> str:
     and the layouts. An edit to an essay it does not hold leaves it as it was; a new essay
     that its [select] would take changes `essays`, and so the key."""
     root = project_root(spec)
-    chosen = {path.resolve() for path in essays}
-    others = {path for path in essay_paths(root / "source").values()
-              if path.resolve() not in chosen}
+    chosen = {_resolved(path) for path in essays}
+    source = _once(("essays", root / "source"), lambda: essay_paths(root / "source"))
+    others = {path for path in source.values() if _resolved(path) not in chosen}
     files = [spec, *_named_files(spec, root), *essays, *_essay_bibliographies(essays, root),
              *(path for path in _tree(root) if path not in others)]
     return _digest(f"{options}|selection", files, root)

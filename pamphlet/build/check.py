@@ -3,8 +3,9 @@
 Every spec is loaded and its selection made; every essay in source/ is read and its Markdown
 rendered, so front matter, images, links and specs are checked as a build would. On top:
 C101 an essay with no source (warning), C102 a footnote called but never defined,
-C103 a footnote defined but never called (warning), the citations' R1xx (unknown keys,
-bibliographies that do not parse, styles: book/cite.py), C104 an EPUBCheck finding in a built
+C103 a footnote defined but never called (warning), C106 an essay no spec takes (warning,
+project/membership.py), the citations' R1xx (unknown keys, bibliographies that do not parse,
+styles: book/cite.py), C104 an EPUBCheck finding in a built
 EPUB (and Kobo EPUB, and each essay's booklet when [site] each_essay or --each-essay asks for
 them), C105 EPUBCheck is not installed.
 """
@@ -19,6 +20,7 @@ from ..diagnostics import Diagnostics, PamphletError
 from ..project.essays import Essay, essay_paths, read_essay
 from ..text.markup import render_body
 from ..book.layouts import find_layout
+from ..project.membership import membership, report_unplaced
 from ..project.printing import check_fits
 from ..project.spec import Spec, load_spec, project_root, specs_in
 from ..project.select import select
@@ -43,6 +45,9 @@ def check_project(path: Path, epub: bool = False,
         essay_problems(essay, root, slugs, diagnostics)
     for spec_path in specs:
         _check_spec(spec_path, diagnostics)
+    if specs:
+        report_unplaced(membership(root), {essay.slug: essay.path for essay in essays},
+                        diagnostics)
     if epub:
         for folder in _built_folders(root, each_essay, diagnostics):
             _epubcheck(folder, diagnostics)

@@ -21,7 +21,8 @@ from ..book.layouts import Layout, find_layout
 from ..text.markcache import MarkupCache, markup_folder
 from ..outputs.epub import write_epub
 from ..outputs.kit import kit_outputs
-from ..outputs.wrap import perfect_plan, write_block
+from ..outputs.wrap import block_pages, perfect_plan, write_block
+from ..locale.plural import ngettext
 from ..outputs.grayscale import grayscale_pdf
 from ..outputs.impose import ImposeResult, impose_pdf
 from ..outputs.kepub import write_kepub
@@ -99,10 +100,8 @@ def build_spec(spec: Spec, out_dir: Path | None = None, encoding: str = "utf-8",
         with time_limit(spec.pdf.time_limit, _stopped(spec.path, spec.pdf.time_limit,
                                                       spec.line_of("pdf", "time_limit")),
                         started):
-            pamphlet = _pamphlet(spec, result.diagnostics, encoding,
-                                 _markup_cache(spec, out_dir))
-            layout = find_layout(spec.layout, spec.layouts_dir, spec.path,
-                                 spec.line_of("layout"), spec.gate)
+            pamphlet, layout = _pamphlet(spec, result.diagnostics, encoding,
+                                         _markup_cache(spec, out_dir))
             out = output_folder(spec.path, out_dir)
             result.outputs = _made(spec, pamphlet, layout, out, cache_key, result, jobs,
                                    progress)
@@ -144,7 +143,7 @@ def _outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, scratch: Path,
         made()
         ebook.start(pdf.starts)  # if it has not started yet (the whole render)
         if spec.printing:
-            _print_outputs(spec, pdf, scratch, result)
+            _print_outputs(pamphlet, pdf, scratch, result)
             made()
         kit_outputs(spec, pamphlet, layout, pdf, scratch, result.diagnostics, result.notes)
         made()
@@ -251,15 +250,19 @@ def _stopped(path: Path, seconds: int, line: int | None = None):
 
 
 def _pamphlet(spec: Spec, diagnostics: Diagnostics, encoding: str,
-              cache: MarkupCache | None = None) -> Pamphlet:
+              cache: MarkupCache | None = None) -> tuple[Pamphlet, Layout]:
+    """The pamphlet, assembled with its layout's words, and the layout."""
     essays = select(spec, diagnostics, encoding)
     diagnostics.raise_if_errors()
-    pamphlet = assemble(spec, essays, diagnostics, cache)
+    layout = find_layout(spec.layout, spec.layouts_dir, spec.path, spec.line_of("layout"),
+                         spec.gate)
+    pamphlet = assemble(spec, essays, diagnostics, cache,
+                        layout.catalogs(spec.lang, diagnostics))
     if cache is not None:
         cache.prune()  # the entries of essays that changed, or left the selection
         damaged(cache, "an essay's converted Markdown", diagnostics)
     diagnostics.raise_if_errors()
-    return pamphlet
+    return pamphlet, layout
 
 
 def damaged(cache, what: str, diagnostics: Diagnostics) -> None:
@@ -305,7 +308,7 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
     """Try FIT_STEPS in order; keep the first that needs the least paper, then fewest blanks."""
     settings = pamphlet.spec.printing
     def cost(pages: int) -> tuple[int, int]:
-        padded = pages + pages % 2 if settings.scheme == "perfect" else len(
+        padded = block_pages(pages, settings)[0] if settings.scheme == "perfect" else len(
             impose(settings.scheme, pages, 1, settings.signature).sequence)
         return padded, padded - pages
     best, best_step = document, FIT_STEPS[0]
@@ -320,19 +323,22 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
             best, best_step = candidate, step
     size, leading = best_step
     padded, blanks = cost(len(best.pages))
-    result.notes.append(f"fit: type {size:.0%}, leading {leading:.0%}: {len(best.pages)} pages, "
+    result.notes.append(f"fit: type {size:.0%}, leading {leading:.0%}: "
+                        f"{ngettext('{n} page', '{n} pages', len(best.pages))}, "
                         f"{blanks} blank when printed on {padded} pages")
     return best
 
 
-def _print_outputs(spec: Spec, pdf: PdfResult, scratch: Path, result: BuildResult) -> None:
-    """The imposed PDF, its grayscale twin, and the print plan."""
+def _print_outputs(pamphlet: Pamphlet, pdf: PdfResult, scratch: Path,
+                   result: BuildResult) -> None:
+    """The imposed PDF, its grayscale twin, and the print plan (in the book's language)."""
+    spec, words = pamphlet.spec, pamphlet.words
     settings = spec.printing
     if settings.scheme == "perfect":  # the pages stay in reading order, the cover apart
-        block = write_block(pdf.path, scratch / f"{spec.stem}-print.pdf")
+        block = write_block(pdf.path, scratch / f"{spec.stem}-print.pdf", settings)
         if "print-bw" in settings.variants:
             grayscale_pdf(block.path, scratch / f"{spec.stem}-print-bw.pdf")
-        result.notes.append(perfect_plan(block.pages, settings))
+        result.notes.append(perfect_plan(pdf.pages, settings, words))
         return
     check_fits(settings, spec.pdf.page_size, result.diagnostics, (spec.path, spec.line_of("print")))
     preface = None
@@ -341,12 +347,12 @@ def _print_outputs(spec: Spec, pdf: PdfResult, scratch: Path, result: BuildResul
         plan = impose(settings.scheme, pdf.pages, pdf.back_matter, settings.signature)
         sheets = len(plan.sheets)
         preface = scratch / ".instructions.pdf"
-        instruction_page(spec.title, "", instructions(settings, sheets, name),
-                         (size[1], size[0]) if plan.landscape else size, preface)
+        instruction_page(pamphlet.title, "", instructions(settings, sheets, name, words),
+                         (size[1], size[0]) if plan.landscape else size, preface, words)
     imposed = impose_pdf(pdf.path, settings, scratch / f"{spec.stem}-print.pdf",
                          pdf.back_matter, spec.pdf.page_size, preface)
     result.imposed = imposed
     if "print-bw" in settings.variants:
         grayscale_pdf(imposed.path, scratch / f"{spec.stem}-print-bw.pdf")
     result.notes.append(print_plan(imposed.pages, imposed.padded, imposed.sheets, imposed.sides,
-                                   imposed.sheet_name, settings))
+                                   imposed.sheet_name, settings, words))

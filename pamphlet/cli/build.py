@@ -6,15 +6,15 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import traceback
 from pathlib import Path
 
-from ..diagnostics import Diagnostics, PamphletError, fail
+from ..diagnostics import Diagnostics, PamphletError, fail, internal_error
+from ..locale.plural import ngettext
 from ..progress import Progress, Step, silent
 from ..project.clock import source_date_epoch
 from ..project.spec import load_spec, project_root, specs_in
-from .common import (EXIT_ERROR, EXIT_OK, clip, cores, encoding, isatty, positive, quietly,
-                     relative, shard, shard_option, show, verbose_option)
+from .common import (EXIT_ERROR, EXIT_OK, cores, encoding, isatty, positive, quietly,
+                     relative, shard, shard_option, sheets_and_sides, show, verbose_option)
 
 
 def add_parser(commands) -> None:
@@ -338,20 +338,14 @@ def _crashed(spec: Path, error: Exception | None):
             hint="build it alone, without --jobs, to see more; any other specs are built as "
             "usual")
         return result
-    where = traceback.extract_tb(error.__traceback__)[-1:] if error.__traceback__ else []
-    at = f" at {Path(where[0].filename).name}:{where[0].lineno}" if where else ""
-    result.diagnostics.error(
-        "O510", f"internal error while building this spec: {type(error).__name__}: "
-        f"{clip(str(error), 200)}{at}", spec,
-        hint="this is a bug in pamphlet; please report it with this spec (PAMPHLET_DEBUG=1 "
-        "shows the traceback); any other specs are built as usual")
+    result.diagnostics.add(internal_error(error, spec))
     return result
 
 
 def _describe(output: Path, result) -> str:
     imposed = result.imposed
     if imposed is not None and output.stem.endswith(("-print", "-print-bw")):
-        return f"{imposed.sheets} sheets, {imposed.sides} sides"
+        return sheets_and_sides(imposed.sheets, imposed.sides)
     if output.name.endswith(".kepub.epub"):
         return "Kobo EPUB"
     if output.suffix == ".epub":
@@ -360,4 +354,8 @@ def _describe(output: Path, result) -> str:
         return "iCalendar event"
     if output.stem.endswith(("-cover", "-test-sheet")):
         return "1 page"
-    return f"{result.pages} pages"
+    pages = result.pages
+    if output.stem.endswith(("-print", "-print-bw", "-press")):  # a block, or padded
+        from pypdf import PdfReader
+        pages = len(PdfReader(output).pages)
+    return ngettext("{n} page", "{n} pages", pages)

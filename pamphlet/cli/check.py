@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from ..locale.plural import ngettext
 from .common import EXIT_ERROR, EXIT_OK, show, verbose_option
 
 
@@ -30,6 +31,8 @@ def run(args: argparse.Namespace) -> int:
     diagnostics, specs, essays = check_project(args.path, args.epub, args.each_essay)
     show(diagnostics, args.verbose)
     errors, warnings = len(diagnostics.errors), len(diagnostics.warnings)
-    print(f"checked {specs} spec{'s' * (specs != 1)} and {essays} essay{'s' * (essays != 1)}: "
-          f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    print(f"checked {ngettext('{n} spec', '{n} specs', specs)} and "
+          f"{ngettext('{n} essay', '{n} essays', essays)}: "
+          f"{ngettext('{n} error', '{n} errors', errors)}, "
+          f"{ngettext('{n} warning', '{n} warnings', warnings)}")
     return EXIT_ERROR if errors or (args.strict and warnings) else EXIT_OK

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
-from .common import EXIT_ERROR, EXIT_OK, relative, show, verbose_option
+from .common import EXIT_ERROR, EXIT_OK, add_option, place, show, verbose_option
 
 
 def add_parser(commands) -> None:
@@ -33,6 +33,7 @@ def add_parser(commands) -> None:
                             "(Substack, Ghost)")
     import_cmd.add_argument("--site", type=Path, metavar="DIR",
                             help="a local checkout of the site, to copy the images posts use")
+    add_option(import_cmd)
     chapters = import_cmd.add_mutually_exclusive_group()
     chapters.add_argument("--chapters", metavar="LIST",
                           help="an EPUB's chapters to import, by the numbers the import lists "
@@ -45,14 +46,17 @@ def add_parser(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..importers import Run, read_all, write_drafts
+    from ..project.spec import is_project
 
+    project = args.project
+    was_project = is_project(project)
     diagnostics = Diagnostics()
     run = Run(diagnostics, args.split_at, args.pages, args.site, paid=args.paid,
               chapters=args.chapters, chapter=args.chapter)
     drafts = read_all(args.files, run)
-    written = write_drafts(drafts, args.project / "source", diagnostics)
-    for path in written:
-        print(f"made {relative(path)}")
+    written = write_drafts(drafts, project / "source", diagnostics)
+    if written:
+        place(project, written, args.add, diagnostics, was_project)
     for book, chapters in run.listings:
         print(contents(book, chapters))
     show(diagnostics, args.verbose)

@@ -10,7 +10,7 @@ from ..project.imposition import SCHEMES
 from ..project.printing import SHEETS, print_plan, settings_from_table
 from ..project.schema import Field
 from ..project.spec import PRINT_FIELDS
-from .common import EXIT_OK, EXIT_USAGE, relative, show, within
+from .common import EXIT_OK, EXIT_USAGE, relative, sheets_and_sides, show, within
 
 
 def add_parser(commands) -> None:
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
               f"flip on the {settings.duplex.removesuffix('-edge')} edge)")
         return EXIT_OK
     result = impose_pdf(args.source, settings, args.output, args.keep_last)
-    print(f"wrote {relative(result.path)} ({result.sheets} sheets, {result.sides} sides)")
+    print(f"wrote {relative(result.path)} ({sheets_and_sides(result.sheets, result.sides)})")
     print("  " + print_plan(result.pages, result.padded, result.sheets, result.sides,
                             result.sheet_name, settings))
     return EXIT_OK

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 from pathlib import Path
 
-from .common import EXIT_OK, relative
+from .common import EXIT_OK, command, relative
 
 
 def add_parser(commands) -> None:
@@ -22,5 +23,10 @@ def run(args: argparse.Namespace) -> int:
 
     for path in init_project(args.folder):
         print(f"made {relative(path)}")
-    print(f"next: cd {args.folder} && pamphlet build")
+    here = args.folder.resolve() == Path.cwd().resolve()
+    pamphlet = command()
+    print("next: " + ("" if here else f"cd {shlex.quote(str(args.folder))} && ") +
+          f"{pamphlet} build")
+    print(f'then: {pamphlet} new "A Title" writes an essay, {pamphlet} import FILE brings one '
+          "in; every essay in source/ goes in until pamphlet.toml lists them")
     return EXIT_OK

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostics, PamphletError
 from ..project.spec import PAGE_SIZES, find_spec, load_spec, project_root
+from ..locale.plural import ngettext
 from .common import EXIT_ERROR, EXIT_OK, relative, show, table
 
 
@@ -38,6 +39,10 @@ def run(args: argparse.Namespace) -> int:
                for e in essays])
     if not essays and not diagnostics.items:
         print(f"no essays in {relative(root / 'source')}/")
+    elif args.tags and not any(essay.tags for essay in essays):
+        print(f"no tags: none of the {ngettext('{n} essay', '{n} essays', len(essays))} in "
+              f"{relative(root / 'source')}/ has any (give one 'tags: [zines, printing]' in "
+              "its front matter)")
     show(diagnostics)
     return EXIT_ERROR if diagnostics.has_errors else EXIT_OK
 

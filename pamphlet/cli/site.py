@@ -9,6 +9,7 @@ from pathlib import Path
 from ..diagnostics import Diagnostics, shorten
 from ..project.clock import source_date_epoch
 from ..project.spec import find_spec, project_root
+from ..locale.plural import ngettext
 from .common import EXIT_ERROR, EXIT_OK, relative, shard_option, show
 
 
@@ -48,8 +49,7 @@ def run(args: argparse.Namespace) -> int:
         site = gather(args.gather, args.out or output_folder(root / "pamphlet.toml") / "site",
                       base_url, found)
         show(found)
-        print(f"wrote {relative(args.out or root / 'build' / 'site')} "
-              f"({site.pamphlets} pamphlets, {site.essays} essays)")
+        print(f"wrote {relative(args.out or root / 'build' / 'site')} ({_counted(site)})")
         return EXIT_OK
     if args.shard:
         k, n = args.shard
@@ -63,16 +63,25 @@ def run(args: argparse.Namespace) -> int:
     failed = f", {len(result.failed)} failed" if result.failed else ""
     if args.verbose and result.built:
         print(f"made afresh: {', '.join(result.built)}")
-    print(f"{len(result.built)} made afresh, {len(result.reused)} current{failed}")
+    print(f"{len(result.built):,} made afresh, {len(result.reused):,} current{failed}")
     if result.failed or result.diagnostics.has_errors:
         print("pamphlet: the site was not written; its old pages were kept", file=sys.stderr)
         return EXIT_ERROR
     if site is not None:
         print(f"{'wrote' if site.written else 'up to date:'} {relative(out)} "
-              f"({site.pamphlets} pamphlets, {site.essays} essays, {site.tags} tags)")
+              f"({_counted(site, tags=True)})")
     else:
         print(f"wrote shard {args.shard[0]}/{args.shard[1]} to {relative(out)}")
     return EXIT_OK
+
+
+def _counted(site, tags: bool = False) -> str:
+    """"1 pamphlet, 12 essays, 3 tags": what the site holds."""
+    counts = [ngettext("{n} pamphlet", "{n} pamphlets", site.pamphlets),
+              ngettext("{n} essay", "{n} essays", site.essays)]
+    if tags:
+        counts.append(ngettext("{n} tag", "{n} tags", site.tags))
+    return ", ".join(counts)
 
 
 def _base_url(text: str | None) -> str | None:

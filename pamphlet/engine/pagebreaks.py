@@ -19,6 +19,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..locale.formats import digits
+from ..locale.words import Words
 from ..text.markup import EPUB_NS, Body, parse_fragment
 from ..text.sanitiser import inner_xml
 
@@ -67,8 +69,10 @@ def classes(element) -> set[str]:
     return set((element.get("class") or "").split())
 
 
-def place(section_xml: str, starts: list[PageStart]) -> tuple[str, list[PageStart]]:
-    """An essay's e-book XHTML with a page-break marker at each start, and the starts placed.
+def place(section_xml: str, starts: list[PageStart],
+          words: Words = Words()) -> tuple[str, list[PageStart]]:
+    """An essay's e-book XHTML with a page-break marker at each start, and the starts placed;
+    the markers' numbers as the book's language writes them (`words`).
 
     A start whose words the e-book does not have is left out, rather than put in a guessed place.
     """
@@ -76,7 +80,7 @@ def place(section_xml: str, starts: list[PageStart]) -> tuple[str, list[PageStar
     placed = []
     for start in starts:
         region = _region(root, start.region)
-        if region is not None and _insert(region, start, _marker(start)):
+        if region is not None and _insert(region, start, _marker(start, words)):
             placed.append(start)
     for element in root.iter():
         element.attrib.pop(ATTR, None)
@@ -88,15 +92,18 @@ def marker_id(page: int, line: int = 0) -> str:
     return f"page-{page}-line-{line}" if line else f"page-{page}"
 
 
-def _marker(start: PageStart):
+def _marker(start: PageStart, words: Words):
     """A page break; or, for a numbered line, a number the e-book's style sheet shows."""
+    page, line = (digits(str(number), words.lang) for number in (start.page, start.line))
     if start.line:
         return etree.Element("span", {
-            "class": "line-number", "id": marker_id(start.page, start.line),
-            "data-line": str(start.line), "title": f"page {start.page}, line {start.line}"})
+            "class": "line-number", "id": marker_id(start.page, start.line), "data-line": line,
+            # TRANSLATORS: the title of a line number in the e-book, "page 6, line 20".
+            "title": words.pgettext("line_marker", "page %(page)s, line %(line)s", page=page,
+                                    line=line)})
     return etree.Element("span", {
         f"{{{EPUB_NS}}}type": "pagebreak", "role": "doc-pagebreak", "id": marker_id(start.page),
-        "title": str(start.page), "aria-label": str(start.page)})
+        "title": page, "aria-label": page})
 
 
 def _region(root, number: str | None):

@@ -149,6 +149,8 @@ def _serialize(element):
 def _attribute(key: str) -> str:
     if key.startswith("{"):
         namespace, _, name = key[1:].partition("}")
+        if key == "{http://www.w3.org/2000/xmlns/}xmlns":  # an <svg>'s own xmlns="..."
+            return name
         return _PREFIXES.get(namespace, "") + name
     return key
 

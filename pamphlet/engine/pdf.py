@@ -18,12 +18,14 @@ from ..book.assemble import Pamphlet
 from ..book.context import template_context
 from ..book.layouts import Layout
 from ..diagnostics import Diagnostic, Diagnostics, Severity, fail, shorten_urls
-from ..locale.scripts import report_missing_glyphs
+from ..locale.scripts import direction, report_missing_glyphs
+from ..locale.words import Words
 from ..progress import Progress, silent
 from ..project.clock import build_time
 from ..project.library import estimated_pages
 from ..store.atomic import atomic_output
 from ..text.markup import print_html
+from ..text.urls import breakable_html
 from .linenumbers import number_lines
 from .pagebreaks import PageStart, mark
 from .tagged import finish_tags
@@ -80,7 +82,9 @@ def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
         bodies["introduction"] = print_html(mark(pamphlet.intro), link_notes)
     if pamphlet.references is not None:
         bodies["references"] = print_html(mark(pamphlet.references), link_notes)
-    return layout.render("pamphlet.html", **template_context(pamphlet, bodies))
+    # Addresses break only at their slashes, dots and hyphens, never with a hyphen added.
+    return breakable_html(layout.render("pamphlet.html", pamphlet.words,
+                                        **template_context(pamphlet, bodies)))
 
 
 def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
@@ -245,10 +249,12 @@ def write_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
 
 
 def instruction_page(title: str, plan: str, steps: list[str], size: tuple[float, float],
-                     target: Path) -> None:
-    """A one-page PDF telling whoever prints the job what to do."""
+                     target: Path, words: Words = Words()) -> None:
+    """A one-page PDF telling whoever prints the job what to do, in the book's language."""
     items = "".join(f"<li>{escape(step)}</li>" for step in steps)
-    html = (f"<html lang='en'><body><h1>How to print “{escape(title)}”</h1>"
+    heading = words.pgettext("how_to_print", "How to print “%(title)s”", title=title)
+    html = (f"<html lang='{escape(words.lang)}' dir='{direction(words.lang)}'><body>"
+            f"<h1>{escape(heading)}</h1>"
             f"<p class='plan'>{escape(plan)}</p><ol>{items}</ol></body></html>")
     css = (f"@page {{ size: {size[0]}pt {size[1]}pt; margin: 20mm; }} "
            "body { font-family: 'Charis SIL', serif; font-size: 12pt; line-height: 1.5; } "
@@ -261,7 +267,7 @@ def render_template(pamphlet: Pamphlet, layout: Layout, template: str, diagnosti
                     **extra):
     """Lay out another page of the layout (the wraparound cover, say) in memory: the
     template gets the pamphlet's context and `extra`; it brings its own CSS, and the fonts."""
-    html = layout.render(template, **template_context(pamphlet, {}), **extra)
+    html = layout.render(template, pamphlet.words, **template_context(pamphlet, {}), **extra)
     fetcher = ProjectFetcher(layout.gate, diagnostics, pamphlet.spec.path)
     fonts = layout.find("fonts/fonts.css")
     sheets = [CSS(string=layout.read(fonts).decode("utf-8", errors="replace"),

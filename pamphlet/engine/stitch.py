@@ -20,7 +20,7 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary, Name
 
-from .tagged import save
+from .tagged import index_ids, save
 
 
 def stitch(parts: list[bytes], target: Path) -> None:
@@ -43,6 +43,7 @@ def stitch(parts: list[bytes], target: Path) -> None:
     nums, next_key = _renumbered(book, nums)
     tree.ParentTree = book.make_indirect(Dictionary(Nums=Array(nums)))
     tree.ParentTreeNextKey = next_key
+    index_ids(book, tree)  # every part's IDs, one name each, in one IDTree
     _set_dests(book, dests)
     _merge_fonts(book)
     save(book, target)

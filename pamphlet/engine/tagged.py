@@ -7,6 +7,12 @@ nowhere in the tree (its own note: an artifact there is "only allowed in PDF 2.0
 screen reader would meet them nowhere, and PDF/UA-1 wants such content to be an artifact.
 Here every marked-content sequence whose structure element cannot be reached from the
 structure tree's root becomes `/Artifact`, and its entry in the parent tree is cleared.
+
+Tables: WeasyPrint gives each data cell `/Headers` naming its header cells by `/ID`, but
+writes no `/IDTree`, by which a reader finds an element from its ID, and no `/Scope` on a
+header cell. `index_ids` writes the IDTree (and keeps IDs unique when parts are stitched);
+`_scopes` gives each header its scope: the row's where it heads a row (its cells name it,
+or a `<th>` that starts a row of data), else the column's.
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ def finish_tags(pdf: Path, roles: list[list[tuple[str | None, str | None]]],
         root = document.Root.StructTreeRoot
         _roles(root, roles, first_page)
         _drop_silent_figures(root.K)
+        _scopes(root)
+        index_ids(document, root)
         reachable = _reachable(root)
         nums = root.ParentTree.Nums
         for at in range(0, len(nums), 2):
@@ -105,6 +113,121 @@ def _roles(root, roles: list[list[tuple[str | None, str | None]]], first_page: i
             for number, note in enumerate(notes, 1):
                 note.S = Name.Note
                 note.ID = pikepdf.String(f"note-{page + first_page}-{number}")
+
+
+def index_ids(document: pikepdf.Pdf, root) -> None:
+    """The structure tree's `/IDTree`: each element with an `/ID`, by it. A table whose IDs
+    another table already has (two parts' tables, numbered apart) gets new ones, and its
+    cells' `/Headers` with them, so that every ID names one element."""
+    seen: dict[str, Dictionary] = {}
+    for table in _all(root, "/Table"):
+        cells = list(_cells(table))
+        clash = {str(cell.ID) for cell in cells if "/ID" in cell and str(cell.ID) in seen}
+        if clash:
+            new = {old: _fresh(old, seen) for old in clash}
+            for cell in cells:
+                if str(cell.get("/ID", "")) in new:
+                    cell.ID = pikepdf.String(new[str(cell.ID)])
+                attributes = _table_attributes(cell)
+                if attributes is not None and "/Headers" in attributes:
+                    attributes.Headers = Array([pikepdf.String(new.get(str(key), str(key)))
+                                                for key in attributes.Headers])
+        for cell in cells:
+            if "/ID" in cell:
+                seen[str(cell.ID)] = cell
+    for element in structure_elements(root):
+        if "/ID" in element and str(element.ID) not in seen:
+            seen[str(element.ID)] = element
+    if not seen:
+        if "/IDTree" in root:
+            del root["/IDTree"]
+        return
+    names = Array()
+    for key in sorted(seen):  # a name tree's keys in order
+        names.extend([pikepdf.String(key), seen[key]])
+    root.IDTree = document.make_indirect(Dictionary(Names=names))
+
+
+def _fresh(old: str, seen: dict) -> str:
+    number = 2
+    while f"{old}~{number}" in seen:
+        number += 1
+    return f"{old}~{number}"
+
+
+def _scopes(root) -> None:
+    """Each header cell's `/Scope`: `/Row` where the cells of its own row name it (or, named
+    by none, it starts a row that has data cells), else `/Column`. A cell of its row then
+    names a row header it did not (WeasyPrint names a header by its column alone)."""
+    for table in _all(root, "/Table"):
+        rows = [list(_kids(row, ("/TH", "/TD"))) for row in _all(table, "/TR")]
+        for row in rows:
+            data = [cell for cell in row if cell.get("/S") == "/TD"]
+            mine = {cell.objgen for cell in data}
+            for place, header in enumerate(row):
+                if header.get("/S") != "/TH":
+                    continue
+                attributes = _table_attributes(header, make=True)
+                key = str(header.get("/ID", ""))
+                users = [cell for other in rows for cell in other if key and key in
+                         [str(k) for k in (_table_attributes(cell) or {}).get("/Headers", [])]]
+                by_row = all(cell.objgen in mine for cell in users) if users else \
+                    bool(data) and place == 0
+                attributes.Scope = Name.Row if by_row else Name.Column
+                if by_row and key and not users:
+                    for cell in data:
+                        _name_header(cell, key)
+
+
+def _name_header(cell, key: str) -> None:
+    attributes = _table_attributes(cell, make=True)
+    known = [str(k) for k in attributes.get("/Headers", [])]
+    if key not in known:
+        attributes.Headers = Array([pikepdf.String(k) for k in [key, *known]])
+
+
+def _table_attributes(cell, make: bool = False):
+    """The cell's attribute dictionary owned by /Table (made, with `make`, if it has none)."""
+    found = cell.get("/A")
+    for attributes in (found if isinstance(found, Array) else [found]):
+        if isinstance(attributes, Dictionary) and attributes.get("/O") == "/Table":
+            return attributes
+    if not make:
+        return None
+    attributes = Dictionary(O=Name.Table)
+    if found is None:
+        cell.A = attributes
+    else:
+        cell.A = Array([*(found if isinstance(found, Array) else [found]), attributes])
+    return attributes
+
+
+def _all(element, kind: str):
+    """The structure elements of type `kind` under `element`, in order, not inside another
+    one of that type (a table inside a cell is a table of its own)."""
+    for kid in _kids(element):
+        if kid.get("/S") == kind:
+            yield kid
+        else:
+            yield from _all(kid, kind)
+
+
+def _cells(table):
+    """The header and data cells of `table` (not of a table inside one of them)."""
+    for kid in _kids(table):
+        if kid.get("/S") in ("/TH", "/TD"):
+            yield kid
+        elif kid.get("/S") != "/Table":
+            yield from _cells(kid)
+
+
+def _kids(element, kinds: tuple[str, ...] | None = None):
+    """The structure elements directly under `element` (of `kinds`, if given)."""
+    kids = element.get("/K")
+    for kid in kids if isinstance(kids, Array) else [kids]:
+        if isinstance(kid, Dictionary) and kid.get("/Type") == "/StructElem" and (
+                kinds is None or kid.get("/S") in kinds):
+            yield kid
 
 
 def _drop_silent_figures(kids) -> None:

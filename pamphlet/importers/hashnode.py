@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from ..locale.plural import ngettext
 from .bundle import Bundle, single
 from .article import Platform, post_key
 from .draft import Draft, Run, markdown_image, prose
@@ -96,8 +97,10 @@ def _from_json(export: Bundle, name: str, run: Run) -> list[Draft]:
                           None))
             _register(platform, draft, item)
     if ids:
-        run.diagnostics.warning("N898", f"{ids} tags are Hashnode's ids, not names; they were "
-                                "left out", where, hint="add the tags to the essays by hand")
+        run.diagnostics.warning("N898", ngettext(
+            "{n} tag is Hashnode's id, not a name; it was left out",
+            "{n} tags are Hashnode's ids, not names; they were left out", ids), where,
+            hint="add the tags to the essays by hand")
     return _bodies(platform, found)
 
 

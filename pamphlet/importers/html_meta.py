@@ -87,7 +87,7 @@ def title_of(page, metas: dict, graph: list, site: str | None) -> str | None:
     known = {h.casefold() for h in headings(page) if h}
     if whole:
         for part in [whole] + _parts(whole):
-            if part.casefold() in known:
+            if part.casefold() in known and (not site or part.casefold() != site.casefold()):
                 return part
     first = next((h for h in headings(page, ("h1",)) if h), None)
     if first and (not site or first.casefold() != site.casefold()):
@@ -259,7 +259,9 @@ def _tags(page, graph: list) -> list[str]:
 
 
 def _lang(page) -> str | None:
-    lang = (page.get("lang") or page.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
+    # An XHTML page's xml:lang, as the HTML parser leaves it (a plain attribute), or an XML one.
+    lang = (page.get("lang") or page.get("xml:lang")
+            or page.get("{http://www.w3.org/XML/1998/namespace}lang") or "")
     return lang.strip() if re.fullmatch(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*", lang.strip()) \
         else None
 

@@ -18,12 +18,15 @@ from ..store.atomic import atomic_output
 from ..project.clock import build_time
 from ..project.eventkit import clock, duration, event_day, times
 from ..project.spec import Spec
+from .timezones import vtimezone
+from ..locale.words import Words
 
 PRODID = f"-//pamphlet//pamphlet {__version__}//EN"
 
 
-def calendar(spec: Spec, identifier: str) -> icalendar.Calendar:
-    """The calendar holding the spec's event (which has a calendar date)."""
+def calendar(spec: Spec, identifier: str, words: Words = Words()) -> icalendar.Calendar:
+    """The calendar holding the spec's event (which has a calendar date), described in the
+    book's language."""
     event = spec.event
     entry = icalendar.Event()
     entry.add("uid", f"{identifier.removeprefix('urn:uuid:')}@pamphlet")
@@ -35,7 +38,7 @@ def calendar(spec: Spec, identifier: str) -> icalendar.Calendar:
         entry.add("duration", end)
     elif end is not None:
         entry.add("dtend", end)
-    for key, value in (("location", event.place), ("description", _description(spec))):
+    for key, value in (("location", event.place), ("description", _description(spec, words))):
         if value:
             entry.add(key, value)
     if event.contact and re.fullmatch(r"[^@\s:/]+@[^@\s:/]+", event.contact):
@@ -46,14 +49,17 @@ def calendar(spec: Spec, identifier: str) -> icalendar.Calendar:
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
+    if isinstance(start, dt.datetime) and start.tzinfo is not None:
+        # RFC 5545: a TZID names a VTIMEZONE in the same file; ours is written with rules
+        finish = end if isinstance(end, dt.datetime) else start + (end or dt.timedelta())
+        cal.add_component(vtimezone(spec.event.timezone, [start, finish]))
     cal.add_component(entry)
-    cal.add_missing_timezones()  # RFC 5545: a TZID names a VTIMEZONE in the same file
     return cal
 
 
-def write_calendar(spec: Spec, identifier: str, target: Path) -> None:
+def write_calendar(spec: Spec, identifier: str, target: Path, words: Words = Words()) -> None:
     """Write the spec's event to `target` (atomically)."""
-    data = calendar(spec, identifier).to_ical()
+    data = calendar(spec, identifier, words).to_ical()
     with atomic_output(target) as temporary:
         Path(temporary).write_bytes(data)
 
@@ -78,16 +84,20 @@ def _span(spec: Spec):
     return begin, finish if finish > begin else finish + dt.timedelta(days=1)
 
 
-def _description(spec: Spec) -> str:
+def _description(spec: Spec, words: Words) -> str:
     """The agenda and the packet, as the event's plain-text description."""
     event, lines = spec.event, []
-    if event.host:
-        lines.append(f"Host: {event.host}")
-    if event.contact:
-        lines.append(f"Contact: {event.contact}")
+    for label, value in ((words.pgettext("event_host", "Host"), event.host),
+                         (words.pgettext("event_contact", "Contact"), event.contact)):
+        if value:
+            lines.append(words.pgettext("label_value", "%(label)s: %(value)s", label=label,
+                                        value=value))
     if event.agenda:
-        lines += ["", "Agenda:", *(f"{n}. {item}" for n, item in enumerate(event.agenda, 1))]
-    lines += ["", f"Reading: {spec.title}"]
+        # TRANSLATORS: in the calendar event's description, before the numbered agenda.
+        lines += ["", words.pgettext("ics_agenda", "Agenda:"),
+                  *(f"{n}. {item}" for n, item in enumerate(event.agenda, 1))]
+    lines += ["", words.pgettext("ics_reading", "Reading: %(title)s", title=spec.title)]
     if spec.url:
-        lines.append(f"Download the packet: {spec.url}")
+        lines.append(words.pgettext("ics_download", "Download the packet: %(url)s",
+                                    url=spec.url))
     return "\n".join(lines).strip()

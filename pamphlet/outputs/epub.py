@@ -16,7 +16,6 @@ from urllib.parse import quote
 from ebooklib import epub
 
 from ..book.assemble import Chapter, Pamphlet
-from ..book.citeplace import CITE_AS
 from ..store.atomic import atomic_output
 from ..project.clock import build_time, reproducible
 from ..diagnostics import Diagnostics, fail
@@ -24,8 +23,11 @@ from ..book.layouts import Layout
 from ..text.markup import ebook_html
 from ..project.images import RASTER, SUFFIXES, named, sniff
 from ..text.css import Resources, stylesheet
-from ..text.sanitiser import clean_svg
+from ..text.sanitiser import clean_svg, valid_url
+from ..text.urls import href, linked_text
+from ..locale.formats import digits
 from ..locale.scripts import direction
+from ..locale.words import Words
 from ..store.usercache import Store
 from .cover import cover_image
 from ..engine.pagebreaks import PageStart, mark, marker_id, place
@@ -44,9 +46,6 @@ lang="{lang}" xml:lang="{lang}" dir="{dir}">
 </body>
 </html>
 """
-SUMMARY = ("This publication is a collection of essays in reflowable text with a table of "
-           "contents, headings and page-foot notes linked both ways; images have text "
-           "alternatives. It meets EPUB Accessibility 1.1 at WCAG 2.1 level AA.")
 
 
 @dataclass(frozen=True)
@@ -85,16 +84,24 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Di
     for number, (name, data, media_type) in enumerate(images.values(), 1):
         book.add_item(epub.EpubImage(uid=f"img{number}", file_name=name, media_type=media_type,
                                      content=data))
+    words = pamphlet.words
     book.add_item(epub.EpubNcx())
-    nav = epub.EpubNav(title="Contents")
+    nav = epub.EpubNav(title=words.pgettext("contents", "Contents"),
+                       direction="rtl" if pamphlet.dir == "rtl" else None)
+    nav.add_link(href="style/ebook.css", rel="stylesheet", type="text/css")  # styled as the rest
     book.add_item(nav)
     book.spine = [documents[0], documents[1], nav, *documents[2:]]
+    options = {"raise_exceptions": True, "mtime": build_time(),
+               # TRANSLATORS: the heading of the e-book's list of landmarks (cover, contents,
+               # the first essay), which reading apps show as the book's guide.
+               "landmark_title": words.pgettext("nav_landmarks", "Guide"),
+               "pages_title": words.pgettext("nav_pages", "Pages")}
     with atomic_output(target) as temporary:
         raw = temporary.with_suffix(".ebooklib")
         try:
-            if not epub.write_epub(str(raw), book, {"raise_exceptions": True, "mtime": build_time()}):
+            if not epub.write_epub(str(raw), book, options):
                 raise OSError("ebooklib reported a failure")
-            _repack(raw, temporary, pamphlet.lang, _page_list(placed))
+            _repack(raw, temporary, pamphlet.lang, _page_list(placed, pamphlet))
         except (OSError, ValueError, TypeError) as error:
             raise fail("B703", f"the EPUB could not be written: {error}", pamphlet.spec.path,
                        hint="check that the output folder is writable") from None
@@ -135,8 +142,7 @@ def _metadata(book: epub.EpubBook, pamphlet: Pamphlet, identifier: str, paged: b
     event = spec.event
     if event:
         # The meeting a packet is for: where and when it is read (Dublin Core coverage).
-        when = ", ".join(p for p in (pamphlet.event_date, event.time) if p)
-        for value in (event.name, event.place, when):
+        for value in (event.name, event.place, pamphlet.event_when):
             if value:
                 book.add_metadata("DC", "coverage", value)
     for chapter in pamphlet.chapters:
@@ -153,17 +159,27 @@ def _metadata(book: epub.EpubBook, pamphlet: Pamphlet, identifier: str, paged: b
     for feature in features:
         _meta(book, "schema:accessibilityFeature", feature)
     _meta(book, "schema:accessibilityHazard", "none")
-    _meta(book, "schema:accessibilitySummary", SUMMARY)
+    _meta(book, "schema:accessibilitySummary", summary(pamphlet))
     _meta(book, "dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA")
     if paged:
         _meta(book, "pageBreakSource", print_edition(pamphlet))
 
 
+def summary(pamphlet: Pamphlet) -> str:
+    """The accessibility summary, in the book's language."""
+    return pamphlet.words.pgettext(
+        "accessibility_summary", "This publication is a collection of essays in reflowable "
+        "text with a table of contents, headings and page-foot notes linked both ways; images "
+        "have text alternatives. It meets EPUB Accessibility 1.1 at WCAG 2.1 level AA.")
+
+
 def print_edition(pamphlet: Pamphlet) -> str:
     """The printed edition whose page numbers the e-book carries: the reading PDF."""
     spec = pamphlet.spec
-    return f"{pamphlet.title}, reading PDF {spec.stem}.pdf ({spec.pdf.page_size}, " \
-           f"{spec.layout} layout)"
+    return pamphlet.words.pgettext(
+        "page_break_source", "%(title)s, reading PDF %(file)s (%(size)s, %(layout)s layout)",
+        title=pamphlet.title, file=spec.stem + ".pdf", size=spec.pdf.page_size,
+        layout=spec.layout)
 
 
 def _meta(book: epub.EpubBook, prop: str, value: str) -> None:
@@ -187,22 +203,24 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
                image_files: dict[str, tuple[str, bytes, str]],
                pages: tuple[PageStart, ...]) -> tuple[list, list[tuple[str, int]]]:
     """The book's documents in reading order, and its page breaks: (document, page)."""
-    lang, title = pamphlet.lang, pamphlet.title
+    lang, title, words = pamphlet.lang, pamphlet.title, pamphlet.words
+    introduction = words.pgettext("introduction", "Introduction")
     docs = [_page(book, "cover", title, lang,
                   f'<section class="cover" epub:type="cover">'
                   f'<img role="doc-cover" src="images/{cover_name}" '
                   f'alt="{escape(_cover_alt(pamphlet))}"/></section>', landmark="cover"),
             _page(book, "titlepage", title, lang, _title_page(pamphlet), "frontmatter")]
-    book.guide.append({"href": "nav.xhtml", "title": "Contents", "type": "toc"})
+    book.guide.append({"href": "nav.xhtml", "title": words.pgettext("contents", "Contents"),
+                       "type": "toc"})
     toc = []
     # Each text by the name of its document: the anchor, never the slug, so that no essay's
     # file name can make an invalid name or take the place of the nav, Sources or colophon.
     images = {relative: name for relative, (name, _, _) in image_files.items()}
-    bodies = {chapter.anchor: essay_section(chapter, pamphlet.lang, images)
+    bodies = {chapter.anchor: essay_section(chapter, pamphlet.lang, images, words)
               for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
         bodies["introduction"] = (f'<section id="introduction" epub:type="introduction" '
-                                  f'role="doc-introduction"><h1>Introduction</h1>'
+                                  f'role="doc-introduction"><h1>{escape(introduction)}</h1>'
                                   f'{_images_src(ebook_html(mark(pamphlet.intro)), images)}'
                                   f'</section>')
     if pamphlet.references is not None:
@@ -211,13 +229,14 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
                                 f'</h1>{ebook_html(mark(pamphlet.references))}</section>')
     placed = []
     for anchor, body in bodies.items():
-        bodies[anchor], found = place(body, [start for start in pages if start.essay == anchor])
+        bodies[anchor], found = place(body, [start for start in pages if start.essay == anchor],
+                                      words)
         placed += [(f"{anchor}.xhtml", start.page) for start in found if not start.line]
     homes = {name: anchor for anchor, body in bodies.items() for name in _ids(body)}
     if pamphlet.intro is not None:
-        docs.append(_page(book, "introduction", "Introduction", lang,
+        docs.append(_page(book, "introduction", introduction, lang,
                           _links(bodies["introduction"], "introduction", homes), "frontmatter"))
-        toc.append(epub.Link("introduction.xhtml", "Introduction", "introduction"))
+        toc.append(epub.Link("introduction.xhtml", introduction, "introduction"))
     for index, chapter in enumerate(pamphlet.chapters):
         item = _page(book, chapter.anchor, chapter.title, chapter.lang,
                      _links(bodies[chapter.anchor], chapter.anchor, homes), "bodymatter",
@@ -228,17 +247,20 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
         docs.append(_page(book, "references", pamphlet.references_title, lang,
                           _links(bodies["references"], "references", homes), "backmatter"))
         toc.append(epub.Link("references.xhtml", pamphlet.references_title, "references"))
-    docs.append(_page(book, "sources", "Sources", lang, _sources(pamphlet), "backmatter"))
-    docs.append(_page(book, "colophon", "Colophon", lang, _colophon(pamphlet), "backmatter"))
-    toc += [epub.Link("sources.xhtml", "Sources", "sources"),
-            epub.Link("colophon.xhtml", "Colophon", "colophon")]
+    sources, colophon = words.pgettext("sources", "Sources"), \
+        words.pgettext("colophon", "Colophon")
+    docs.append(_page(book, "sources", sources, lang, _sources(pamphlet), "backmatter"))
+    docs.append(_page(book, "colophon", colophon, lang, _colophon(pamphlet), "backmatter"))
+    toc += [epub.Link("sources.xhtml", sources, "sources"),
+            epub.Link("colophon.xhtml", colophon, "colophon")]
     book.toc = toc
     return docs, sorted(placed, key=lambda item: item[1])
 
 
 def _cover_alt(pamphlet: Pamphlet) -> str:
     parts = [pamphlet.title, pamphlet.subtitle, pamphlet.credit]
-    return "Cover: " + ". ".join(p for p in parts if p)
+    return pamphlet.words.pgettext("cover_of", "Cover: %(title)s",
+                                   title=". ".join(p for p in parts if p))
 
 
 def _title_page(pamphlet: Pamphlet) -> str:
@@ -248,33 +270,46 @@ def _title_page(pamphlet: Pamphlet) -> str:
         lines.append(f'<p class="subtitle">{escape(pamphlet.subtitle)}</p>')
     if pamphlet.credit:
         lines.append(f'<p class="credit">{escape(pamphlet.credit)}</p>')
-    event = pamphlet.event
+    event, words = pamphlet.event, pamphlet.words
     if event:
-        when = ", ".join(p for p in (pamphlet.event_date, event.time) if p)
-        for label, value in (("Meeting", event.name), ("When", when), ("Where", event.place),
-                             ("Host", event.host), ("Contact", event.contact)):
-            if value:
-                lines.append(f'<p class="event"><b>{label}:</b> {escape(value)}</p>')
+        for label, value in pamphlet.event_rows:
+            lines.append(f'<p class="event">{labelled(words, label, value, _linked)}</p>')
         if event.agenda:
             items = "".join(f"<li>{escape(item)}</li>" for item in event.agenda)
-            lines.append(f'<h2>Schedule</h2><ol class="agenda">{items}</ol>')
+            lines.append(f'<h2>{escape(words.pgettext("schedule", "Schedule"))}</h2>'
+                         f'<ol class="agenda">{items}</ol>')
     if pamphlet.date:
         lines.append(f'<p class="date">{escape(pamphlet.date)}</p>')
     return "\n".join(lines + ["</section>"])
 
 
-def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str]) -> str:
+def labelled(words: Words, label: str, value: str, render=escape) -> str:
+    """'<b>When:</b> 8 December' as XHTML, its label (with what follows it, a colon in
+    English, a full-width one in Japanese) in bold, as the language writes a label; `render`
+    makes the value's XHTML (escaped text, or with its addresses linked)."""
+    text = escape(words.pgettext("label_value", "%(label)s: %(value)s", label="\0",
+                                 value="\1"))
+    head, _, tail = text.partition("\1")
+    bold = head.rstrip()
+    return f"<b>{bold.replace(chr(0), escape(label))}</b>{head[len(bold):]}" \
+           f"{render(value)}{tail.replace(chr(0), escape(label))}"
+
+
+def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str],
+                  words: Words | None = None) -> str:
     """One essay as the e-book writes it; `images` maps each image's path to its address (the
-    book's file name, or the serve app's URL)."""
+    book's file name, or the serve app's URL); `words` are the book's (by default, those the
+    chapter was assembled with)."""
     head = [f'<header><h1 class="essay-title">{escape(chapter.title)}</h1>']
     if chapter.subtitle:
         head.append(f'<p class="subtitle">{escape(chapter.subtitle)}</p>')
     if chapter.byline:
         head.append(f'<p class="author">{escape(chapter.byline)}</p>')
-    excerpt = "Excerpts. " if chapter.excerpt else ""
+    words = words or chapter.words
+    excerpt = escape(words.pgettext("excerpts", "Excerpts.")) + " " if chapter.excerpt else ""
     own = "" if book_lang == chapter.lang else \
         f' lang="{escape(book_lang)}" xml:lang="{escape(book_lang)}" dir="{direction(book_lang)}"'
-    source = chapter.source_entry or escape(chapter.source_line)
+    source = chapter.source_entry or _linked(chapter.source_line)
     if excerpt or source:
         head.append(f'<p class="source"{own}>{excerpt}{source}</p>')
     head.append("</header>")
@@ -284,7 +319,8 @@ def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str]) -> s
     parts.append(_images_src(ebook_html(mark(chapter.body)), images))
     if chapter.questions:
         items = "".join(f"<li>{question}</li>" for question in chapter.questions)
-        parts.append(f'<section class="questions"><h2>For discussion</h2><ol>{items}</ol></section>')
+        heading = escape(words.pgettext("for_discussion", "For discussion"))
+        parts.append(f'<section class="questions"><h2>{heading}</h2><ol>{items}</ol></section>')
     return f'<section id="{chapter.anchor}" class="essay" epub:type="chapter" ' \
            f'role="doc-chapter">{"".join(parts)}</section>'
 
@@ -367,42 +403,68 @@ _MEDIA_TYPES = {**RASTER, "svg": "image/svg+xml"}  # by images.sniff's kind
 
 
 def _sources(pamphlet: Pamphlet) -> str:
-    items = "".join(f"<li>{_source_entry(chapter)}</li>" for chapter in pamphlet.chapters)
+    items = "".join(f"<li>{_source_entry(chapter, pamphlet.words)}</li>"
+                    for chapter in pamphlet.chapters)
+    heading = escape(pamphlet.words.pgettext("sources", "Sources"))
     return f'<section class="sources" epub:type="bibliography" role="doc-bibliography">' \
-           f"<h1>Sources</h1><ol>{items}</ol></section>"
+           f"<h1>{heading}</h1><ol>{items}</ol></section>"
 
 
-def _source_entry(chapter: Chapter) -> str:
+def _source_entry(chapter: Chapter, words: Words) -> str:
     """An essay's Sources entry: in the [citations] style (XHTML), else pamphlet's own."""
     if not chapter.source_entry:
-        return escape(chapter.citation)
+        return _linked(chapter.citation)
     licence = chapter.essay.license
-    return chapter.source_entry + (f" License: {escape(licence)}." if licence else "")
+    return chapter.source_entry + (" " + escape(words.pgettext(
+        "license", "License: %(license)s.", license=licence)) if licence else "")
 
 
 def _colophon(pamphlet: Pamphlet) -> str:
-    colophon = pamphlet.spec.colophon
-    lines = ['<section class="colophon" epub:type="colophon" role="doc-colophon"><h1>Colophon</h1>',
-             f"<p><i>{escape(pamphlet.title)}</i>"
-             + (f": {escape(pamphlet.subtitle)}" if pamphlet.subtitle else "") + ".</p>"]
+    colophon, words = pamphlet.spec.colophon, pamphlet.words
+    heading = escape(words.pgettext("colophon", "Colophon"))
+    lines = ['<section class="colophon" epub:type="colophon" role="doc-colophon">'
+             f'<h1>{heading}</h1>',
+             f"<p>{_titled(pamphlet)}.</p>"]
     for text in (pamphlet.credit, pamphlet.date, colophon.license, colophon.text,
-                 f"Published by {colophon.publisher}." if colophon.publisher else None,
-                 f"Contact: {colophon.contact}" if colophon.contact else None,
-                 f"Made with {pamphlet.generator}."):
+                 words.pgettext("published_by", "Published by %(publisher)s.",
+                                publisher=colophon.publisher) if colophon.publisher else None,
+                 words.pgettext("label_value", "%(label)s: %(value)s", value=colophon.contact,
+                                label=words.pgettext("event_contact", "Contact"))
+                 if colophon.contact else None,
+                 words.pgettext("made_with_ebook", "Made with %(generator)s.",
+                                generator=pamphlet.generator)):
         if text:
-            lines.append(f"<p>{escape(text)}</p>")
+            lines.append(f"<p>{_linked(text)}</p>")
     if pamphlet.cite_as:
-        lines.insert(-1, f'<p class="cite-as">{escape(CITE_AS)}: {pamphlet.cite_as}</p>')
+        label = escape(words.pgettext("label_value", "%(label)s: %(value)s",
+                                      label=pamphlet.cite_as_label, value="\0"))
+        lines.insert(-1, f'<p class="cite-as">{label.replace(chr(0), pamphlet.cite_as)}</p>')
     return "\n".join(lines + ["</section>"])
 
 
-def _page_list(placed: list[tuple[str, int]]) -> bytes:
-    """The nav's page-list: a link to each page break, in page order (none, no list)."""
+def _linked(text: str) -> str:
+    """Plain text as XHTML, the addresses in it links (as they are in the essays)."""
+    return linked_text(text, lambda address: valid_url(href(address)))
+
+
+def _titled(pamphlet: Pamphlet) -> str:
+    """The title in italics, and the subtitle after it as the language sets the two."""
+    title = f"<i>{escape(pamphlet.title)}</i>"
+    if not pamphlet.subtitle:
+        return title
+    return escape(pamphlet.words.pgettext("label_value", "%(label)s: %(value)s", label="\0",
+                                          value=pamphlet.subtitle)).replace("\0", title)
+
+
+def _page_list(placed: list[tuple[str, int]], pamphlet: Pamphlet) -> bytes:
+    """The nav's page-list: a link to each page break, in page order (none, no list), each
+    labelled with its number as the printed page shows it."""
     if not placed:
         return b""
-    items = "".join(f'<li><a href="{name}#{marker_id(page)}">{page}</a></li>'
-                    for name, page in placed)
-    return f'<nav epub:type="page-list" role="doc-pagelist" hidden="hidden"><h2>Pages</h2>' \
+    items = "".join(f'<li><a href="{name}#{marker_id(page)}">{digits(str(page), pamphlet.lang)}'
+                    f'</a></li>' for name, page in placed)
+    heading = escape(pamphlet.words.pgettext("nav_pages", "Pages"))
+    return f'<nav epub:type="page-list" role="doc-pagelist" hidden="hidden"><h2>{heading}</h2>' \
            f'<ol>{items}</ol></nav>'.encode()
 
 
@@ -410,7 +472,9 @@ def _repack(source: Path, target: Path, lang: str, page_list: bytes = b"") -> No
     """mimetype first and stored; other entries sorted, with one fixed timestamp.
 
     The package document also gets the book's xml:lang, which ebooklib leaves out, and the
-    nav its page-list, which ebooklib does not make from our page breaks.
+    nav its page-list, which ebooklib does not make from our page breaks. The nav's landmarks
+    are for reading systems, not for readers to see on the contents page: hidden, as the
+    page-list is (EPUB 3.3, 5.4.2.6).
     """
     stamp = build_time().timetuple()[:6] if reproducible() else None
     stamp = max(stamp, (1980, 1, 1, 0, 0, 0)) if stamp else (1980, 1, 1, 0, 0, 0)
@@ -423,7 +487,9 @@ def _repack(source: Path, target: Path, lang: str, page_list: bytes = b"") -> No
             data = old.read(name)
             if name.endswith(".opf"):
                 data = data.replace(b"<package ", f'<package xml:lang="{escape(lang)}" '.encode(), 1)
-            elif name.endswith("/nav.xhtml") and page_list:
+            elif name.endswith("/nav.xhtml"):
+                data = data.replace(b'<nav epub:type="landmarks">',
+                                    b'<nav epub:type="landmarks" hidden="hidden">', 1)
                 data = data.replace(b"</body>", page_list + b"</body>", 1)
             new.writestr(info, data, compresslevel=9)
 

@@ -13,7 +13,7 @@ from .impose import variant_identifier
 
 _RGB = {b"rg": b"g", b"RG": b"G"}
 _CMYK = {b"k": b"g", b"K": b"G"}
-_SET_COLOUR = (b"sc", b"scn", b"SC", b"SCN")
+_SET_COLOUR = {b"sc": "fill", b"scn": "fill", b"SC": "stroke", b"SCN": "stroke"}
 
 
 def grayscale_pdf(source: Path, target: Path) -> None:
@@ -30,33 +30,112 @@ def luminance(r: float, g: float, b: float) -> float:
     return round(0.299 * r + 0.587 * g + 0.114 * b, 4)
 
 
-def _gray_operations(operations: list) -> list:
-    out = []
+def _gray_operations(operations: list, spaces=None) -> list:
+    return device_colours(operations, spaces, "/DeviceGray",
+                          lambda r, g, b: [luminance(r, g, b)], _gray_direct)
+
+
+def _gray_direct(operands: list, operator: bytes) -> tuple[list, bytes]:
+    if operator in _RGB and len(operands) == 3:
+        return [FloatObject(luminance(*map(float, operands)))], _RGB[operator]
+    if operator in _CMYK and len(operands) == 4:
+        c, m, y, k = map(float, operands)
+        gray = max(0.0, 1 - min(1.0, 0.3 * c + 0.59 * m + 0.11 * y + k))
+        return [FloatObject(round(gray, 4))], _CMYK[operator]
+    return operands, operator
+
+
+def device_colours(operations: list, spaces, device: str, convert, direct) -> list:
+    """A content stream's colours in `device` ("/DeviceGray" or "/DeviceCMYK"): a colour set
+    in RGB, or in CIE L*a*b* (WeasyPrint's spaces for CSS lab(), lch() and oklch() colours),
+    becomes `convert(r, g, b)`; `direct` rewrites the rg/RG-style operators. `spaces` is the
+    stream's resources' /ColorSpace: what a named space is. The current fill and stroke
+    spaces are followed through q and Q, so that a colour is only converted from the space it
+    is in (other spaces, patterns among them, are left as they are)."""
+    spaces = spaces.get_object() if spaces is not None else {}
+    current, saved, out = {"fill": _UNSEEN, "stroke": _UNSEEN}, [], []
     for operands, operator in operations:
-        if operator in _RGB and len(operands) == 3:
-            operands, operator = [FloatObject(luminance(*map(float, operands)))], _RGB[operator]
-        elif operator in _CMYK and len(operands) == 4:
-            c, m, y, k = map(float, operands)
-            gray = max(0.0, 1 - min(1.0, 0.3 * c + 0.59 * m + 0.11 * y + k))
-            operands, operator = [FloatObject(round(gray, 4))], _CMYK[operator]
-        elif operator in (b"cs", b"CS") and operands == [NameObject("/DeviceRGB")]:
-            operands = [NameObject("/DeviceGray")]
+        if operator == b"q":
+            saved.append(dict(current))
+        elif operator == b"Q" and saved:
+            current = saved.pop()
+        elif operator in _SPACE and len(operands) == 1:
+            current[_SPACE[operator]] = space = _space(operands[0], spaces)
+            if space[0] != "other":
+                operands = [NameObject(device)]
         elif operator in _SET_COLOUR and len(operands) == 3 and all(
                 isinstance(o, (int, float)) for o in operands):
-            operands = [FloatObject(luminance(*map(float, operands)))]
+            kind, white = current[_SET_COLOUR[operator]]
+            values = [float(o) for o in operands]
+            if kind == "lab":
+                operands = [FloatObject(v) for v in convert(*lab_to_srgb(*values, white))]
+            elif kind != "other":  # RGB, or a form's colour in the space it was drawn with
+                operands = [FloatObject(v) for v in convert(*values)]
+        else:
+            operands, operator = direct(operands, operator)
         out.append((operands, operator))
     return out
 
 
+_SPACE = {b"cs": "fill", b"CS": "stroke"}
+_UNSEEN = ("unseen", None)
+
+
+def _space(name, spaces) -> tuple[str, tuple | None]:
+    """("rgb", None), ("lab", its white point) or ("other", None): what `name` paints in."""
+    if name == "/DeviceRGB":
+        return "rgb", None
+    found = spaces.get(name) if name not in ("/DeviceGray", "/DeviceCMYK", "/Pattern") else None
+    found = found.get_object() if found is not None else None
+    if found == "/DeviceRGB":
+        return "rgb", None
+    if isinstance(found, list) and found:
+        family = found[0]
+        details = found[1].get_object() if len(found) > 1 else {}
+        if family == "/Lab":
+            return "lab", tuple(float(v) for v in details.get("/WhitePoint", _D50_WHITE))
+        if family == "/ICCBased" and int(details.get("/N", 0)) == 3:
+            return "rgb", None
+    return "other", None
+
+
+# CIE L*a*b* to sRGB: XYZ under the space's white, adapted to sRGB's (Bradford) and encoded.
+_D50_WHITE = (0.9642, 1.0, 0.8249)
+_FROM_D50 = ((3.1338561, -1.6168667, -0.4906146), (-0.9787684, 1.9161415, 0.0334540),
+             (0.0719453, -0.2289914, 1.4052427))
+_FROM_D65 = ((3.2404542, -1.5371385, -0.4985314), (-0.9692660, 1.8760108, 0.0415560),
+             (0.0556434, -0.2040259, 1.0572252))
+
+
+def lab_to_srgb(lightness: float, a: float, b: float,
+                white: tuple = _D50_WHITE) -> tuple[float, float, float]:
+    """An L*a*b* colour under `white` (D50 or D65, as PDF's /Lab spaces give it) in sRGB,
+    each component from 0 to 1 (a colour outside sRGB's gamut is clipped)."""
+    fy = (lightness + 16) / 116
+    xyz = [w * _lab_inverse(f) for w, f in zip(white, (fy + a / 500, fy, fy - b / 200))]
+    matrix = _FROM_D50 if white[2] < 0.95 else _FROM_D65  # Z: D50's 0.82, D65's 1.09
+    linear = [sum(m * v for m, v in zip(row, xyz)) for row in matrix]
+    return tuple(round(_encoded(min(1.0, max(0.0, c))), 4) for c in linear)
+
+
+def _lab_inverse(t: float) -> float:
+    return t ** 3 if t > 6 / 29 else 3 * (6 / 29) ** 2 * (t - 4 / 29)
+
+
+def _encoded(linear: float) -> float:
+    return 12.92 * linear if linear <= 0.0031308 else 1.055 * linear ** (1 / 2.4) - 0.055
+
+
 def recolour(writer: PdfWriter, operations, image) -> None:
     """Change every colour of every page: `operations` rewrites a content stream's
-    (operands, operator) list, `image` an image XObject in place."""
+    (operands, operator) list, given its resources' colour spaces; `image` an image XObject
+    in place."""
     done: set[int] = set()
     for page in writer.pages:
         contents = page.get_contents()
         if contents is not None:
             stream = ContentStream(contents, writer)
-            stream.operations = operations(stream.operations)
+            stream.operations = operations(stream.operations, _colour_spaces(page))
             page.replace_contents(stream)
         _recolour_resources(page.get("/Resources"), writer, done, operations, image)
 
@@ -77,13 +156,21 @@ def _recolour_resources(resources, writer: PdfWriter, done: set[int], operations
             image(xobject)
         elif xobject.get("/Subtype") == "/Form":
             stream = ContentStream(xobject, writer)
-            xobject.set_data(_serialise(operations(stream.operations), writer))
+            xobject.set_data(_serialise(operations(stream.operations, _colour_spaces(xobject)),
+                                        writer))
             _recolour_resources(xobject.get("/Resources"), writer, done, operations, image)
     for pattern in (resources.get("/Pattern") or {}).values():
         pattern = pattern.get_object()
         if isinstance(pattern, StreamObject):
             stream = ContentStream(pattern, writer)
-            pattern.set_data(_serialise(operations(stream.operations), writer))
+            pattern.set_data(_serialise(operations(stream.operations, _colour_spaces(pattern)),
+                                        writer))
+
+
+def _colour_spaces(holder):
+    """The /ColorSpace dictionary of a page's, a form's or a pattern's resources, if any."""
+    resources = holder.get("/Resources")
+    return resources.get_object().get("/ColorSpace") if resources is not None else None
 
 
 def _serialise(operations: list, writer: PdfWriter) -> bytes:

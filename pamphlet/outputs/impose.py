@@ -37,6 +37,7 @@ class ImposeResult:
     sheet_name: str
     sheet_size: tuple[float, float]
     creep: tuple[float, ...] = field(default=())  # the largest shift on each sheet, in points
+    keep_last: int = 1  # the pages kept at the end after the padding (the plan's own)
 
     @property
     def blanks(self) -> int:
@@ -76,7 +77,7 @@ def impose_pdf(source: Path, settings: PrintSettings, target: Path, keep_last: i
                   for s in plan.sheets)
     sides = sum(1 + (s.back is not None) for s in plan.sheets)
     return ImposeResult(target, settings.scheme, pages, len(plan.sequence), len(plan.sheets),
-                        sides, name, (width, height), creep)
+                        sides, name, (width, height), creep, keep_last)
 
 
 def _same_identity(reader: PdfReader, writer: PdfWriter) -> None:

@@ -10,6 +10,8 @@ from ..diagnostics import Diagnostics
 from ..project.eventkit import event_warnings
 from ..project.filenames import kit_names
 from ..book.layouts import Layout
+from ..locale.plural import ngettext
+from ..project.printing import page_multiple
 from ..project.spec import Spec
 from .calendar import write_calendar
 from ..engine.pdf import PdfResult, render_pdf
@@ -24,7 +26,8 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
     settings = spec.printing
     event_warnings(spec, diagnostics)
     if settings and "press" in settings.variants:
-        press_pdf(pamphlet, layout, scratch / f"{spec.stem}-press.pdf", diagnostics)
+        notes.append(press_pdf(pamphlet, layout, scratch / f"{spec.stem}-press.pdf",
+                               diagnostics))
     for name in kit_names(spec):
         target = scratch / name
         if name.endswith("-cover.pdf"):
@@ -32,16 +35,30 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
         elif name.endswith("-test-sheet.pdf"):
             write_test_sheet(settings, spec.pdf.page_size, target)
         else:
-            write_calendar(spec, pamphlet.identifier, target)
+            write_calendar(spec, pamphlet.identifier, target, pamphlet.words)
 
 
 def press_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
-              diagnostics: Diagnostics) -> None:
+              diagnostics: Diagnostics) -> str:
     """The reading PDF again, laid out with bleed, as PDF/X with crop marks and boxes; for
-    a perfect-bound book, only its block."""
+    a perfect-bound book, only its block. Its pages are made up with blanks to the
+    printer's multiple (page_multiple: even for a bound book, four for a stapled one): at
+    the end of a block, else before the colophon, so the back cover stays last. Returns
+    the plan's line for it."""
+    settings = pamphlet.spec.printing
     # What WeasyPrint says about this content it has said for the reading PDF, and the
     # collector keeps one of each.
-    document = render_pdf(pamphlet, layout, diagnostics, press_css(pamphlet.spec.printing))
-    keep = interior(len(document.pages)) if pamphlet.spec.printing.scheme == "perfect" \
-        else None
-    save_press(document, pamphlet, layout, target, diagnostics, keep)
+    document = render_pdf(pamphlet, layout, diagnostics, press_css(settings))
+    total = len(document.pages)
+    keep = interior(total) if settings.scheme == "perfect" else range(total)
+    if settings.scheme == "perfect":
+        at, where = len(keep), "at the end"
+    else:  # before the colophon (or, in a layout without one, the back cover)
+        colophon = next((number for number, page in enumerate(document.pages)
+                         if "colophon" in page.anchors), total - 1)
+        at, where = colophon, "before the colophon"
+    blanks = -len(keep) % page_multiple(settings)
+    save_press(document, pamphlet, layout, target, diagnostics, keep, (at, blanks))
+    added = ngettext(" (with {n} blank {where})", " (with {n} blank {where})", blanks
+                     ).replace("{where}", where) if blanks else ""
+    return f"press: {len(keep) + blanks} pages{added}, PDF/{settings.pdfx.upper()}"

@@ -29,7 +29,7 @@ from ..diagnostics import Diagnostics, fail
 from ..book.layouts import Layout
 from ..project.printing import PrintSettings
 from ..engine.pdf import save_pdf
-from .grayscale import recolour, replace_image
+from .grayscale import device_colours, recolour, replace_image
 from .impose import MARK, variant_identifier
 
 PROFILE = "color/cmyk.icc"  # the output profile: a project may put its printer's own here
@@ -46,13 +46,15 @@ def press_css(settings: PrintSettings) -> str:
 
 def finish_press(source: Path, target: Path, settings: PrintSettings, profile: bytes,
                  srgb: bytes, diagnostics: Diagnostics, keep: range | None = None,
-                 spec_path: Path | None = None) -> None:
-    """Turn WeasyPrint's PDF/X at `source` into the press file at `target`, atomically."""
+                 spec_path: Path | None = None, blanks: tuple[int, int] = (0, 0)) -> None:
+    """Turn WeasyPrint's PDF/X at `source` into the press file at `target`, atomically:
+    only the pages in `keep`, and `blanks` (where, how many) blank pages among them."""
     writer = PdfWriter(clone_from=str(source))
     if keep is not None:  # a perfect-bound book's block: its cover is printed apart
         for index in reversed(range(len(writer.pages))):
             if index not in keep:
                 writer.remove_page(index)
+    _insert_blanks(writer, *blanks)
     with open(source, "rb") as handle:  # pypdf would write 1.3; X-4 is 1.6, X-1a 1.3 or 1.4
         writer.pdf_header = handle.read(8)
     for page in writer.pages:
@@ -79,8 +81,10 @@ def finish_press(source: Path, target: Path, settings: PrintSettings, profile: b
 
 
 def save_press(document, pamphlet: Pamphlet, layout: Layout, target: Path,
-               diagnostics: Diagnostics, keep: range | None = None) -> None:
-    """Save a rendered WeasyPrint document as a press file (only the pages in `keep`)."""
+               diagnostics: Diagnostics, keep: range | None = None,
+               blanks: tuple[int, int] = (0, 0)) -> None:
+    """Save a rendered WeasyPrint document as a press file (only the pages in `keep`, with
+    `blanks`: where, and how many blank pages)."""
     settings = pamphlet.spec.printing
     profile_path = layout.find(PROFILE)
     profile = layout.read(profile_path)
@@ -88,8 +92,18 @@ def save_press(document, pamphlet: Pamphlet, layout: Layout, target: Path,
     raw = target.with_name(f".{target.name}")
     save_pdf(document, pamphlet, raw, diagnostics, variant=VARIANTS[settings.pdfx])
     finish_press(raw, target, settings, profile, layout.read(layout.find(SRGB)), diagnostics,
-                 keep, pamphlet.spec.path)
+                 keep, pamphlet.spec.path, blanks)
     raw.unlink()
+
+
+def _insert_blanks(writer: PdfWriter, at: int, count: int) -> None:
+    """`count` blank pages at index `at`, each with the trim and bleed of the page before."""
+    model = writer.pages[max(at - 1, 0)]
+    for _ in range(count):
+        writer.insert_blank_page(float(model.mediabox.width), float(model.mediabox.height), at)
+        page = writer.pages[at]  # (the writer keeps a copy of the page it was given)
+        for box in ("mediabox", "trimbox", "bleedbox"):
+            setattr(page, box, RectangleObject(getattr(model, box)))
 
 
 def check_profile(data: bytes, path: Path) -> str:
@@ -231,20 +245,17 @@ def cmyk(r: float, g: float, b: float) -> tuple[float, float, float, float]:
                                        (1 - b - k) / (1 - k), k))
 
 
-def cmyk_operations(operations: list) -> list:
-    """A content stream's colours in DeviceCMYK: RGB and gray fills and strokes become CMYK."""
-    out = []
-    for operands, operator in operations:
-        if operator in (b"rg", b"RG") and len(operands) == 3:
-            operands = [FloatObject(v) for v in cmyk(*map(float, operands))]
-            operator = b"k" if operator == b"rg" else b"K"
-        elif operator in (b"cs", b"CS") and operands == [NameObject("/DeviceRGB")]:
-            operands = [NameObject("/DeviceCMYK")]
-        elif operator in (b"sc", b"scn", b"SC", b"SCN") and len(operands) == 3 and all(
-                isinstance(o, (int, float)) for o in operands):
-            operands = [FloatObject(v) for v in cmyk(*map(float, operands))]
-        out.append((operands, operator))
-    return out
+def cmyk_operations(operations: list, spaces=None) -> list:
+    """A content stream's colours in DeviceCMYK: RGB and L*a*b* fills and strokes become CMYK
+    (gray stays gray, which PDF/X-1a allows); see grayscale.device_colours."""
+    return device_colours(operations, spaces, "/DeviceCMYK", cmyk, _cmyk_direct)
+
+
+def _cmyk_direct(operands: list, operator: bytes) -> tuple[list, bytes]:
+    if operator in (b"rg", b"RG") and len(operands) == 3:
+        return ([FloatObject(v) for v in cmyk(*map(float, operands))],
+                b"k" if operator == b"rg" else b"K")
+    return operands, operator
 
 
 def _cmyk_image(xobject) -> None:

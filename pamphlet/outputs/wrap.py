@@ -22,7 +22,9 @@ from ..book.assemble import Pamphlet
 from ..store.atomic import atomic_output
 from ..diagnostics import Diagnostics, fail
 from ..book.layouts import Layout
-from ..project.printing import Paper, PrintSettings
+from ..locale.formats import millimetres
+from ..locale.words import Words
+from ..project.printing import Paper, PrintSettings, padded, page_multiple
 from .impose import PAGE_SIDE, variant_identifier
 from ..engine.pdf import PdfResult, render_template
 from .press import MARK_ROOM, save_press
@@ -44,12 +46,23 @@ def interior(pages: int) -> range:
     return range(front, pages - back) if pages > front + back else range(pages)
 
 
-def write_block(source: Path, target: Path) -> PdfResult:
-    """The book block of a perfect-bound book: the reading PDF's interior pages, in order."""
+def block_pages(reading_pages: int, settings: PrintSettings) -> tuple[int, int]:
+    """The pages of a perfect-bound book's block, and how many of them are blank ones added
+    at its end to make them even (or the printer's multiple)."""
+    pages = len(interior(reading_pages))
+    return padded(pages, page_multiple(settings)), -pages % page_multiple(settings)
+
+
+def write_block(source: Path, target: Path, settings: PrintSettings) -> PdfResult:
+    """The book block of a perfect-bound book: the reading PDF's interior pages, in order,
+    and blank pages after them up to an even count (or the printer's multiple): a bound
+    leaf has two sides, and print services refuse a block with an odd number of pages."""
     reader = PdfReader(str(source))
     writer = PdfWriter()
     for index in interior(len(reader.pages)):
         writer.add_page(reader.pages[index])
+    for _ in range(block_pages(len(reader.pages), settings)[1]):
+        writer.add_blank_page()  # the size of the page before it
     if reader.metadata:
         writer.add_metadata({**reader.metadata, "/Producer": "pamphlet (pypdf)"})
     variant_identifier(writer, reader.trailer.get("/ID"), "block")
@@ -58,12 +71,23 @@ def write_block(source: Path, target: Path) -> PdfResult:
     return PdfResult(target, len(writer.pages))
 
 
-def perfect_plan(pages: int, settings: PrintSettings) -> str:
-    """The print plan's line for a perfect-bound book."""
+def perfect_plan(reading_pages: int, settings: PrintSettings, words: Words = Words()) -> str:
+    """The print plan's line for a perfect-bound book whose reading PDF has `reading_pages`,
+    in the book's language."""
     paper = settings.paper or DEFAULT_PAPER
-    return (f"{pages} pages in reading order for perfect binding, both sides, spine on the "
-            f"{settings.binding} ({paper.spine(pages) / _MM:.1f}mm); the wraparound cover is "
-            f"printed apart; {settings.copies} cop{'ies' if settings.copies != 1 else 'y'}")
+    pages, blanks = block_pages(reading_pages, settings)
+    side = words.pgettext("side_right", "right") if settings.binding == "right" else \
+        words.pgettext("side_left", "left")
+    shown = words.npgettext("plan_pages", "%(num)s page", "%(num)s pages", pages)
+    if blanks:
+        shown += " " + words.npgettext("plan_blank", "(with %(num)s blank)",
+                                       "(with %(num)s blank)", blanks)
+    return words.pgettext(
+        "plan_perfect", "%(pages)s in reading order for perfect binding, both sides, spine on "
+        "the %(side)s (%(spine)s); the wraparound cover is printed apart; %(copies)s",
+        pages=shown, side=side, spine=millimetres(paper.spine(pages) / _MM, words.lang),
+        copies=words.npgettext("plan_copies", "%(num)s copy", "%(num)s copies",
+                               settings.copies))
 
 
 def too_wide(page_width: float, spine: float, bleed: float) -> bool:
@@ -81,7 +105,7 @@ def write_cover(pamphlet: Pamphlet, layout: Layout, reading: Path, target: Path,
     """Render the wraparound cover to `target`; return a line for the print plan."""
     spec, settings = pamphlet.spec, pamphlet.spec.printing
     first = PdfReader(str(reading)).pages
-    pages = len(interior(len(first)))
+    pages = block_pages(len(first), settings)[0]
     paper = settings.paper
     if paper is None:
         diagnostics.warning("P177", "the spine's width is worked out for 0.1mm paper, as "

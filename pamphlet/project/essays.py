@@ -34,7 +34,9 @@ SOURCE_FIELDS = ("title", "publisher", "url", "date", "accessed")
 _SPACE = " \t\r\n\f\v"  # what edges lose: a no-break space there is the author's own
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 # Characters XML 1.0 does not allow, and so no XHTML or PDF text can hold.
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Control characters, and the noncharacters U+FDD0-U+FDEF, which pamphlet uses inside for
+# the quotation marks it makes (locale/quotes.py): no page can show any of them.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufdd0-\ufdef\ufffe\uffff]")
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from pathlib import Path
 from .clock import build_time, reproducible
 from ..diagnostics import fail
 from ..store.paths import writable
-from .essays import Essay
+from .essays import Essay, essay_paths
 from .spec import SPEC_NAME
 
 WORDS_PER_MINUTE = 230
@@ -33,7 +33,9 @@ editor = "Your name"
 date = {date}
 lang = "en"
 layout = "zine"
-essays = ["welcome"]
+# Every essay in source/ goes in, by file name, until you list them here in your order
+# (file names without .md); then a new essay goes in once it is listed:
+# essays = ["welcome", "another-essay"]
 
 [cover]
 background = "#f4efe4"
@@ -56,14 +58,16 @@ title: {title}
 author: {author}
 date: {date}
 tags: [{tags}]
-source:
-  title:
-  publisher:
-  url:
+source:{source}
 ---
 
 {body}
 '''
+
+# Where a new essay first appeared, to fill in (an empty template counts as none: C101).
+BLANK_SOURCE = "\n  title:\n  publisher:\n  url:"
+# The example essay is the project's own: first published by the publisher of the spec.
+OWN_SOURCE = "\n  publisher: Your collective"
 
 WELCOME = """This is your first essay. Write in Markdown: *emphasis*, [links](https://example.org),
 footnotes[^1] and lists.
@@ -87,10 +91,12 @@ def init_project(folder: Path) -> list[Path]:
     made = [_write_new(folder / SPEC_NAME, SPEC_TEMPLATE.format(
         title=folder.resolve().name.replace("-", " ").title() or "My Pamphlet",
         date=today().isoformat()))]
-    made.append(_write_new(folder / "source" / "welcome.md", ESSAY_TEMPLATE.format(
-        title="Welcome", author="Your name", date=today().isoformat(), tags="",
-        body=WELCOME)))
-    made.append(_write_new(folder / "layouts" / ".gitkeep", ""))
+    if not essay_paths(folder / "source"):  # a folder of essays gets no example beside them
+        made.append(_write_new(folder / "source" / "welcome.md", ESSAY_TEMPLATE.format(
+            title="Welcome", author="Your name", date=today().isoformat(), tags="",
+            source=OWN_SOURCE, body=WELCOME)))
+    if not any((folder / "layouts").iterdir()):
+        made.append(_write_new(folder / "layouts" / ".gitkeep", ""))
     if not (folder / ".gitignore").exists():
         made.append(_write_new(folder / ".gitignore", "build/\n"))
     return made
@@ -109,7 +115,7 @@ def new_essay(root: Path, title: str, author: str = "", tags: tuple[str, ...] = 
                    hint="choose another title; pamphlet never overwrites an essay")
     return _write_new(path, ESSAY_TEMPLATE.format(
         title=_yaml_text(title), author=_yaml_text(author), date=today().isoformat(),
-        tags=", ".join(tags), body="Write here."))
+        tags=", ".join(tags), source=BLANK_SOURCE, body="Write here."))
 
 
 _HINT = "remove the link, or make it a folder of the project"

@@ -3,7 +3,8 @@
 Diagnostic codes: P120 a length that cannot be read (or a paper too thick to fold), P121 a
 signature that is not a multiple of 4 or a range "16-32" within 4 to 256 pages, P122 a paper
 size pamphlet does not know; P170 a bleed that cannot be read or is over 20mm, P171 a
-paper (for the spine) that cannot be read.
+paper (for the spine) that cannot be read, P178 a page multiple that is not an even number
+from 2 to 256.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from ..diagnostics import Diagnostics, shorten
+from ..locale.words import Words
 
 _MM = 72 / 25.4
 SHEETS = {  # portrait width, height in points
@@ -59,6 +61,8 @@ class PrintSettings:
     bleed: float = 3 * _MM
     paper: Paper | None = None
     test_sheet: bool = False
+    page_multiple: int | None = None  # the printer's rule for a page-order file; None: the
+    # scheme's own (MULTIPLES)
 
 
 MAX_CREEP = 2 * _MM  # thicker than any card stock that still folds
@@ -121,47 +125,93 @@ def sheet_size(settings: PrintSettings, page_size: str) -> tuple[str, tuple[floa
 
 
 def print_plan(pages: int, padded: int, sheets: int, sides: int, sheet_name: str,
-               settings: PrintSettings) -> str:
-    """One line a copy shop understands: what to print, how, and how much paper."""
+               settings: PrintSettings, words: Words = Words()) -> str:
+    """One line a copy shop understands, in the book's language: what to print, how, and
+    how much paper."""
     copies = settings.copies
     total = sheets * copies
-    flip = "flip on short edge" if settings.duplex == "short-edge" else "flip on long edge"
-    blanks = f" (with {padded - pages} blank)" if padded > pages else ""
-    paper = f"{sheets} sheet{'s' if sheets != 1 else ''} of {sheet_name}"
-    if settings.scheme == "minizine":
-        how = "one side; fold in half lengthwise, cut the middle of the fold, fold into a booklet"
-    elif settings.scheme == "2up":
-        how = "one side, two pages a side; cut or fold as you like"
-    elif settings.scheme == "cutstack":
-        how = (f"duplex, {flip}; cut the pile across the middle, put the top halves on the "
-               "bottom halves, fold, staple")
-    else:
-        how = f"duplex, {flip}; fold, nest, staple"
-    return (f"{padded} pages{blanks} → {paper}, {how}; "
-            f"{copies} cop{'ies' if copies != 1 else 'y'} = {total} sheet{'s' if total != 1 else ''}")
+    # TRANSLATORS: the print plan is one line for a copy shop: "28 pages (with 2 blank) → 7
+    # sheets of A4, duplex, flip on short edge; fold, nest, staple; 30 copies = 210 sheets".
+    how = {
+        "minizine": lambda: words.pgettext(
+            "plan_minizine", "one side; fold in half lengthwise, cut the middle of the fold, "
+            "fold into a booklet"),
+        "2up": lambda: words.pgettext("plan_2up", "one side, two pages a side; cut or fold as "
+                                      "you like"),
+        "cutstack": lambda: words.pgettext(
+            "plan_cutstack", "duplex, %(flip)s; cut the pile across the middle, put the top "
+            "halves on the bottom halves, fold, staple", flip=_flip(settings, words)),
+    }.get(settings.scheme, lambda: words.pgettext(
+        "plan_saddle", "duplex, %(flip)s; fold, nest, staple", flip=_flip(settings, words)))()
+    shown = words.npgettext("plan_pages", "%(num)s page", "%(num)s pages", padded)
+    if padded > pages:
+        shown += " " + words.npgettext("plan_blank", "(with %(num)s blank)",
+                                       "(with %(num)s blank)", padded - pages)
+    return words.pgettext(
+        "plan_line", "%(pages)s → %(paper)s, %(how)s; %(copies)s = %(total)s", pages=shown,
+        paper=words.npgettext("plan_sheets", "%(num)s sheet of %(paper)s",
+                              "%(num)s sheets of %(paper)s", sheets, paper=sheet_name),
+        how=how, copies=words.npgettext("plan_copies", "%(num)s copy", "%(num)s copies", copies),
+        total=words.npgettext("plan_total", "%(num)s sheet", "%(num)s sheets", total))
 
 
-def instructions(settings: PrintSettings, sheets: int, sheet_name: str) -> list[str]:
+def _flip(settings: PrintSettings, words: Words) -> str:
+    if settings.duplex == "short-edge":
+        return words.pgettext("plan_flip_short", "flip on short edge")
+    return words.pgettext("plan_flip_long", "flip on long edge")
+
+
+def instructions(settings: PrintSettings, sheets: int, sheet_name: str,
+                 words: Words = Words()) -> list[str]:
     """Plain steps for printing and folding this job, for the optional instruction page."""
-    flip = "on the short edge" if settings.duplex == "short-edge" else "on the long edge"
-    steps = {
-        "saddle": [f"Print on {sheet_name}, both sides, flipping {flip}.",
-                   "Print one copy first, fold it and check the pages read 1, 2, 3.",
-                   "Fold each copy's sheets in half together, the first sheet outside.",
-                   "Staple twice on the fold, from the outside."],
-        "minizine": [f"Print on one side of {sheet_name}, landscape.",
-                     "Fold in half lengthwise, printed side out, and unfold.",
-                     "Fold in half the other way, then cut along the middle fold from the "
-                     "folded edge to the centre.",
-                     "Fold lengthwise again and push the ends together so the cut opens; "
-                     "fold the pages around the cover."],
-        "cutstack": [f"Print on {sheet_name}, both sides, flipping {flip}.",
-                     "Keep the pile in order and cut it across the middle.",
-                     "Put the pile of top halves on the pile of bottom halves.",
-                     "Fold the whole stack in half and staple on the fold."],
-        "2up": [f"Print on one side of {sheet_name}.", "Cut each sheet in half, or fold it."],
-    }
-    return steps[settings.scheme] + [f"This job: {sheets} sheets a copy."]
+    steps = [*{"saddle": _saddle_steps, "minizine": _minizine_steps,
+               "cutstack": _cutstack_steps, "2up": _two_up_steps}[settings.scheme](
+        settings, sheet_name, words)]
+    return steps + [words.npgettext("step_job", "This job: %(num)s sheet a copy.",
+                                    "This job: %(num)s sheets a copy.", sheets)]
+
+
+def _both_sides(settings: PrintSettings, sheet_name: str, words: Words) -> str:
+    flip = words.pgettext("step_flip_short", "on the short edge") \
+        if settings.duplex == "short-edge" \
+        else words.pgettext("step_flip_long", "on the long edge")
+    return words.pgettext("step_print_both", "Print on %(paper)s, both sides, flipping "
+                          "%(flip)s.", paper=sheet_name, flip=flip)
+
+
+def _saddle_steps(settings: PrintSettings, sheet_name: str, words: Words):
+    yield _both_sides(settings, sheet_name, words)
+    yield words.pgettext("step_test_copy", "Print one copy first, fold it and check the "
+                         "pages read 1, 2, 3.")
+    yield words.pgettext("step_saddle_fold", "Fold each copy's sheets in half together, the "
+                         "first sheet outside.")
+    yield words.pgettext("step_saddle_staple", "Staple twice on the fold, from the outside.")
+
+
+def _minizine_steps(settings: PrintSettings, sheet_name: str, words: Words):
+    yield words.pgettext("step_minizine_print", "Print on one side of %(paper)s, landscape.",
+                         paper=sheet_name)
+    yield words.pgettext("step_minizine_fold", "Fold in half lengthwise, printed side out, "
+                         "and unfold.")
+    yield words.pgettext("step_minizine_cut", "Fold in half the other way, then cut along the "
+                         "middle fold from the folded edge to the centre.")
+    yield words.pgettext("step_minizine_push", "Fold lengthwise again and push the ends "
+                         "together so the cut opens; fold the pages around the cover.")
+
+
+def _cutstack_steps(settings: PrintSettings, sheet_name: str, words: Words):
+    yield _both_sides(settings, sheet_name, words)
+    yield words.pgettext("step_cutstack_cut", "Keep the pile in order and cut it across the "
+                         "middle.")
+    yield words.pgettext("step_cutstack_stack", "Put the pile of top halves on the pile of "
+                         "bottom halves.")
+    yield words.pgettext("step_cutstack_fold", "Fold the whole stack in half and staple on "
+                         "the fold.")
+
+
+def _two_up_steps(settings: PrintSettings, sheet_name: str, words: Words):
+    yield words.pgettext("step_2up_print", "Print on one side of %(paper)s.", paper=sheet_name)
+    yield words.pgettext("step_2up_cut", "Cut each sheet in half, or fold it.")
 
 
 def check_fits(settings: PrintSettings, page_size: str, diagnostics: Diagnostics, where) -> None:
@@ -172,6 +222,23 @@ def check_fits(settings: PrintSettings, page_size: str, diagnostics: Diagnostics
         diagnostics.warning("I603", f"{page_size} pages on {name} paper will be scaled", *where,
                             hint="set print.sheet to match the page size, or change pdf.page_size")
 
+
+
+# A page-order file for a printer (the press PDF, a perfect-bound book's block) holds a
+# multiple of this many pages: a bound leaf has two sides, a folded sheet four. Blank pages
+# make up the rest.
+MULTIPLES = {"perfect": 2, "saddle": 4}
+MAX_MULTIPLE = 256
+
+
+def page_multiple(settings: PrintSettings) -> int:
+    """The multiple a page-order file's pages are padded to: the spec's, else the scheme's."""
+    return settings.page_multiple or MULTIPLES.get(settings.scheme, 1)
+
+
+def padded(pages: int, multiple: int) -> int:
+    """`pages` made up to a multiple of `multiple` (blank pages added)."""
+    return pages + -pages % multiple
 
 
 MAX_BLEED = 20 * _MM  # more than any printer asks for (3mm to 5mm is usual)
@@ -201,5 +268,12 @@ def press_settings(values: dict, report) -> dict:
             report("P171", "paper", f"cannot read the paper '{shorten(str(values['paper']), 40)}'",
                    'write a sheet\'s thickness like "0.1mm" (at most 2mm), or pages per inch '
                    'like "ppi 444" (100 to 2000)')
+    multiple = values.get("page_multiple")
+    if multiple is not None and not (isinstance(multiple, int) and not isinstance(multiple, bool)
+                                     and 2 <= multiple <= MAX_MULTIPLE and multiple % 2 == 0):
+        report("P178", "page_multiple", f"'print.page_multiple' must be an even number from 2 "
+               f"to {MAX_MULTIPLE}, not {shorten(str(multiple), 40)}",
+               "write the multiple your printer asks for, like 2 (even), 4 or 16")
+        multiple = None
     return {"pdfx": values.get("pdfx") or "x-4", "bleed": bleed, "paper": paper,
-            "test_sheet": bool(values.get("test_sheet"))}
+            "test_sheet": bool(values.get("test_sheet")), "page_multiple": multiple}

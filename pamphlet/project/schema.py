@@ -320,6 +320,9 @@ PRESS_PRINT_FIELDS = {
     "paper": Field((str,), doc='for the spine: a sheet\'s thickness like "0.1mm", or pages '
                    'per inch like "ppi 444"'),
     "test_sheet": Field((bool,), default=False, doc="a one-sheet printer test with the job"),
+    "page_multiple": Field((int,), doc="the press file's (and a perfect-bound block's) pages "
+                           "are made up with blanks to a multiple of this: 2 for perfect "
+                           "binding, 4 for saddle stitching, unless the printer asks for more"),
 }
 EVENT_KIT_FIELDS = {
     "end": Field((str,), doc='when the meeting ends, like "20:30"'),

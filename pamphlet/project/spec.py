@@ -9,13 +9,14 @@ Diagnostic codes of this stage:
   P111 the spec cannot be read             P112 the spec selects no essays
   P113 the intro file is missing           P114 an [essay.<slug>] names no selected essay
   P115 a section heading named in [essay.<slug>] is not in the essay
-  P116 the tags select no essay            P117 neither 'essays' nor [select] is given
+  P116 the tags select no essay            P117 a packet gives neither 'essays' nor [select]
   P120-P122 print settings (see printing.py)
   P123 a number out of its bounds          P124 a date that is no real date
   P125 the spec nests lists or tables too deep
   P126 the cover image has too many pixels to decode (a decompression bomb)
   P172-P176 the event kit's keys (see eventkit.py)
-  P178 control characters in a text of the spec were left out (warning)
+  P179 a [words] text the message cannot take (see wording.py)
+  P181 control characters in a text of the spec were left out (warning)
   R101 a bibliography is missing; R106, R107 the citation style (see styles.py)
 """
 
@@ -32,12 +33,14 @@ from .imposition import SCHEMES
 from ..store.paths import DEFAULT_LIMIT_MB, Gate, Refused, ignored, present
 from .eventkit import check_event_kit
 from .printing import VARIANTS, PrintSettings, settings_from_table
+from .wording import check_words
 from ..locale.scripts import direction
 from .styles import Style, find_style
 from .schema import (EVENT_KIT_FIELDS, MAX_NESTING, PRESS_PRINT_FIELDS, SPEC_KIT_FIELDS, Checker,
                      Field, Table, TableOf, TomlLocator, deepest_line)
 
 SPEC_NAME = "pamphlet.toml"
+ESSAY_SUFFIXES = (".md", ".markdown")  # what a spec is not, though it may be named like one
 PAGE_SIZES = ("A5", "half-letter", "A6", "quarter-letter", "A4", "letter")
 MAX_COPIES = 1_000_000
 MAX_TIME_LIMIT = 86_400  # a day; the alarm clock cannot be set much further anyway
@@ -129,6 +132,8 @@ SPEC_SCHEMA = Table({
                             doc="each essay also becomes its own booklet in build/essays/"),
     }),
     # --- end of the Kobo and booklet block ---
+    "words": Field((dict,), doc="your own text for any word pamphlet writes, by its key "
+                   "(see wording.py)"),
     "citations": Table({
         "bibliography": Field((str, list), items=str, default=[],
                               doc="a .bib, CSL JSON or CSL YAML file, or a list of them"),
@@ -263,7 +268,8 @@ class Spec:
     booklet: bool = False  # synthesised by booklets.py for one essay: path is the essay's
     citations: CitationSettings = CitationSettings()
     # --- end of the Kobo and booklet block ---
-    # Keys whose text held characters no XML or iCalendar file can (P178), taken out
+    words: dict = field(default_factory=dict)  # the [words] table, checked (wording.py)
+    # Keys whose text held characters no XML or iCalendar file can (P181), taken out
     controls: tuple[tuple[str, ...], ...] = field(default=(), compare=False)
 
     @property
@@ -301,6 +307,10 @@ def find_spec(path: Path) -> Path:
             return spec
         raise fail("P107", f"no {SPEC_NAME} in {path}", path,
                    hint="run pamphlet in a project folder, or name a spec file")
+    if path.suffix.lower() in ESSAY_SUFFIXES:  # read as TOML, it would be "P101 not valid TOML"
+        raise fail("P107", f"{path} is an essay, not a spec", path,
+                   hint="build the project that holds it: pamphlet build, in the project's "
+                        "folder (with --each-essay, each essay is also a booklet of its own)")
     if present(path):
         return path  # not a folder: the path gate says what is wrong with it when it is read
     raise fail("P107", f"{path} does not exist", path,
@@ -318,6 +328,13 @@ def specs_in(path: Path) -> list[Path]:
         raise fail("P107", f"no {SPEC_NAME} or packets/*.toml in {path}", path,
                    hint="run pamphlet in a project folder, or name a spec file")
     return specs
+
+
+def is_project(folder: Path) -> bool:
+    """Whether `folder` is a pamphlet project: it holds pamphlet.toml, source/ or packets/."""
+    folder = Path(folder)
+    return ((folder / SPEC_NAME).is_file() or (folder / "source").is_dir()
+            or (folder / "packets").is_dir())
 
 
 def project_root(spec_path: Path) -> Path:
@@ -377,9 +394,13 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
     printing = _printing(values["print"], "print" in data, values.get("lang"), spec_path,
                          locator, diagnostics)
     check_event_kit(values, spec_path, locator, diagnostics)
+    words = check_words(data["words"], values["lang"], spec_path, locator, diagnostics) \
+        if isinstance(data.get("words"), dict) else {}
     citations = _citations(values["citations"], gate, spec_path, locator, diagnostics)
-    if values.get("essays") is None and "select" not in data:
-        diagnostics.error("P117", "the spec names no essays", spec_path, 1,
+    if values.get("essays") is None and "select" not in data and spec_path.name != SPEC_NAME:
+        # pamphlet.toml then takes every essay in source/ (as MkDocs takes every page until
+        # nav is written), so a new project builds what it holds; a packet must choose.
+        diagnostics.error("P117", "the packet names no essays", spec_path, 1,
                           hint="list slugs in 'essays = [...]', or choose by tags in [select]")
     diagnostics.raise_if_errors()
     return Spec(
@@ -395,7 +416,7 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
                                 for slug, entry in values["essay"].items()},
         locator=locator, file_size_mb=limit, url=values.get("url"),
         ebook=EbookSettings(**values["ebook"]), site=SiteSettings(**values["site"]),
-        citations=citations, controls=tuple(controls))
+        citations=citations, words=words, controls=tuple(controls))
 
 
 # What no XML or iCalendar file can hold (control characters but tab and line breaks, and
@@ -420,9 +441,9 @@ def without_controls(value, path: tuple[str, ...], found: list[tuple[str, ...]])
 
 
 def control_warnings(spec: Spec, diagnostics: Diagnostics) -> None:
-    """A warning (P178) for each key of the spec whose text held CONTROL characters."""
+    """A warning (P181) for each key of the spec whose text held CONTROL characters."""
     for path in dict.fromkeys(spec.controls):
-        diagnostics.warning("P178", f"'{'.'.join(path)}' held control characters (which no "
+        diagnostics.warning("P181", f"'{'.'.join(path)}' held control characters (which no "
                             "page, e-book or calendar can hold); they were left out",
                             spec.path, spec.line_of(*path),
                             hint="they often come from pasting; retype the text")

@@ -13,7 +13,7 @@ import socket
 from pathlib import Path
 
 from ..diagnostics import fail
-from ..project.spec import SPEC_NAME
+from ..project.spec import SPEC_NAME, is_project
 
 PORTS_TRIED = 20  # the port asked for and the next ones, before giving up (V101)
 
@@ -24,8 +24,7 @@ def project_folder(path: Path) -> Path:
     folder = path.parent if path.is_file() else path
     if folder.name == "packets" and path.is_file():
         folder = folder.parent
-    if not ((folder / SPEC_NAME).is_file() or (folder / "source").is_dir()
-            or (folder / "packets").is_dir()):
+    if not is_project(folder):
         raise fail("V103", f"{path} is not a pamphlet project (no {SPEC_NAME}, source/ or "
                    "packets/)", path, hint="run pamphlet serve in a project folder, or make "
                    "one with pamphlet init")

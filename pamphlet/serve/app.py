@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from functools import partial
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,7 +153,11 @@ async def _library(state: State, request: Request) -> Response:
 
 
 async def _essay(state: State, request: Request) -> Response:
-    view = await asyncio.to_thread(essay_view, state.root, request.path_params["slug"])
+    """An essay's reading view; with ?spec=, its links judged as that spec's build does."""
+    spec = request.query_params.get("spec") or None
+    if spec is not None and spec not in spec_names(state.root):
+        return _not_found()
+    view = await asyncio.to_thread(essay_view, state.root, request.path_params["slug"], spec)
     if view is None:
         return _not_found()
     return page(state, "essay.html", request, essay=view,
@@ -178,9 +183,10 @@ async def _open(state: State, request: Request) -> Response:
     name = request.query_params.get("spec", "")
     if not name:
         draft = packet_form.SpecDraft(title="A new packet")
+        path = await asyncio.to_thread(packet_form.new_spec, state.root, draft.title)
         return JSONResponse({"spec": "", "version": packet_form.NEW, "select": False,
                              "draft": forms.draft_json(draft), "diagnostics": [],
-                             "path": _relative(state, packet_form.new_spec(state.root, "packet"))})
+                             "path": _relative(state, path)})
     if name not in spec_names(state.root):
         return _not_found()
     path = state.root / name
@@ -212,6 +218,13 @@ class Form:
     text: str
     path: Path
     diagnostics: Diagnostics
+    chosen: bool = True  # the path is the spec's, or one the user typed (not one from the title)
+
+    def shown(self, root: Path, diagnostics=None) -> list[dict]:
+        """Diagnostics as the page shows them: each about the form with its field's name."""
+        return [{**diagnostic_data(d, root), "field": forms.field_of(self.text, d.line)
+                 if d.path is not None and Path(d.path) == self.path else None}
+                for d in (self.diagnostics if diagnostics is None else diagnostics)]
 
 
 async def _form(state: State, request: Request) -> Form:
@@ -227,11 +240,15 @@ async def _form(state: State, request: Request) -> Form:
         if original else None
     draft = forms.draft_from(body, base)
     text = packet_form.to_toml(draft, original)
-    path = state.root / (name or str(body.get("path") or "packets/new-packet.toml"))
+    typed = str(body.get("path") or "").strip()
+    if name or typed:
+        path = state.root / (name or typed)
+    else:  # a new packet is named from its title, by a name no file has yet
+        path = await asyncio.to_thread(packet_form.new_spec, state.root, draft.title or "packet")
     if not path.resolve().is_relative_to(state.root):
         raise ValueError("outside the project")
     diagnostics = await asyncio.to_thread(packet_form.validate, text, path)
-    return Form(body, name, draft, text, path, diagnostics)
+    return Form(body, name, draft, text, path.absolute(), diagnostics, bool(name or typed))
 
 
 async def _estimate(state: State, request: Request) -> Response:
@@ -241,9 +258,10 @@ async def _estimate(state: State, request: Request) -> Response:
         return JSONResponse({"error": "not a form"}, status_code=400)
     estimate = await asyncio.to_thread(packet_form.estimate, state.root, form.draft,
                                        form.path if form.name else None)
+    shown = forms.shown_diagnostics(form.diagnostics, form.draft)
     return JSONResponse({"estimate": estimate.as_data(), "text": forms.estimate_text(estimate),
-                         "diagnostics": [diagnostic_data(d, state.root)
-                                         for d in form.diagnostics]})
+                         "path": _relative(state, form.path),
+                         "diagnostics": form.shown(state.root, shown)})
 
 
 async def _build(state: State, request: Request) -> Response:
@@ -350,8 +368,14 @@ async def _save(state: State, request: Request) -> Response:
         return JSONResponse({"error": "not a form"}, status_code=400)
     path, text = form.path, form.text
     version = str(form.body.get("version") or "") if form.name else packet_form.NEW
-    diagnostics = await asyncio.to_thread(packet_form.save, path, text, version, state.root)
-    shown_diagnostics = [diagnostic_data(d, state.root) for d in diagnostics]
+    if not form.name and form.chosen and os.path.lexists(path):
+        diagnostics = Diagnostics()
+        diagnostics.error("V142", f"{_relative(state, path)} is a spec already, so the new "
+                          "packet was not saved over it", path, hint="choose another name, or "
+                          "clear the name to save under one made from the title")
+    else:
+        diagnostics = await asyncio.to_thread(packet_form.save, path, text, version, state.root)
+    shown_diagnostics = form.shown(state.root, diagnostics)
     if diagnostics.has_errors:
         return JSONResponse({"saved": False, "diagnostics": shown_diagnostics})
     saved = _relative(state, path)

@@ -39,7 +39,9 @@ def scratch_folder(root: Path, *parts: str, make: bool = True) -> Path:
     build = output_folder(root / SPEC_NAME)
     return writable(build.joinpath(SCRATCH, *parts), build, make=make)
 READING_SCALE = 0.3  # of a PDF point: an A5 page is about 126 pixels wide
-SHEET_SCALE = 0.25
+# A printed side is drawn large enough to read when enlarged: an A4 sheet's 9.6 pt type at
+# some 12 pixels (the page shows it smaller, with each page's number over it).
+SHEET_SCALE = 1.25
 FIRST_PAGES = 24  # drawn before the build is reported: about what the page shows at first
 
 
@@ -110,8 +112,8 @@ def draw_rest(out: str, outputs: list[str], preview: str, started: float) -> boo
         return False
     reading, printed = _pdfs(outputs)
     index.update(pages=_draw(Path(out) / reading, READING_SCALE) if reading else [],
-                 sides=_draw(Path(out) / printed, SHEET_SCALE) if printed else [],
-                 complete=True)
+                 sides=_draw(Path(out) / printed, SHEET_SCALE)
+                 if printed and index.get("total_sides") else [], complete=True)
     with atomic_output(path) as temporary:
         temporary.write_text(json.dumps(index))
     return True
@@ -131,6 +133,7 @@ def draw_previews(out: Path, result, preview: Path, first: int, started: float) 
     import json
 
     reading, printed = _pdfs([p.name for p in result.outputs])
+    printed = printed if result.imposed is not None else None  # perfect-bound: not imposed
     index = {"pages": _draw(out / reading, READING_SCALE, first) if reading else [],
              "sides": _draw(out / printed, SHEET_SCALE, first) if printed else [],
              "sheets": _sheets(result) if printed else [], "total_pages": result.pages,
@@ -174,22 +177,36 @@ def _draw(pdf_path: Path, scale: float, first: int | None = None) -> list[str]:
 
 def _sheets(result) -> list[dict]:
     """Each printed sheet as it comes out of the printer: which sides of the print PDF are its
-    front and back (after any instruction page), from the imposition's own plan."""
+    front and back (after any instruction page), and where each page stands on each side,
+    from the plan the print PDF was imposed by. None for a print PDF that is not imposed (a
+    perfect-bound book's pages stay in reading order)."""
     from ..project.imposition import impose
 
     spec, imposed = result.spec, result.imposed
+    if imposed is None:
+        return []
     settings = spec.printing
-    plan = impose(settings.scheme, result.pages, 1, settings.signature)
+    plan = impose(settings.scheme, imposed.pages, imposed.keep_last, settings.signature,
+                  settings.duplex, settings.binding)
     first = 1 if settings.instructions else 0
     sheets, side = [], first
     for number, sheet in enumerate(plan.sheets, 1):
-        entry = {"number": number, "front": side, "back": None}
+        entry = {"number": number, "front": side, "back": None, "slots": [_slots(sheet.front)]}
         side += 1
         if sheet.back is not None:
             entry["back"] = side
+            entry["slots"].append(_slots(sheet.back))
             side += 1
         sheets.append(entry)
     return sheets if side == imposed.sides + first else sheets[:imposed.sheets]
+
+
+def _slots(side) -> dict:
+    """A side's grid, and each place's page (numbered from 1; None for a blank) and turn."""
+    return {"cols": side.cols, "rows": side.rows,
+            "cells": [{"col": cell.col, "row": cell.row, "rotate": cell.rotate,
+                       "page": None if cell.page is None else cell.page + 1}
+                      for cell in side.cells]}
 
 
 class Builds:

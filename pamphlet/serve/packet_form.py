@@ -39,7 +39,9 @@ from ..store.atomic import locked
 from ..build.check import essay_problems, spec_problems
 from ..diagnostics import Diagnostic, Diagnostics, PamphletError, fail
 from ..project.essays import Essay, essay_paths, read_essay
-from ..project.imposition import impose
+from ..project.imposition import SCHEMES, impose
+from ..book.estimate import Book, Part, family, page_count
+from ..outputs.wrap import perfect_plan
 from ..project.library import estimated_pages, reading_minutes, slugify
 from ..store.paths import Gate, ignored
 from ..book.layouts import available_layouts
@@ -68,6 +70,10 @@ class EventDraft:
     host: str | None = None
     contact: str | None = None
     agenda: list[str] = field(default_factory=list)
+    end: str | None = None  # the event kit's keys: when it ends (or how long it lasts),
+    duration: str | None = None  # the place's time zone, its web address
+    timezone: str | None = None
+    url: str | None = None
 
 
 @dataclass
@@ -141,6 +147,9 @@ class SpecDraft:
         return _plain(self)
 
 
+# The [event] keys a form gives as one line of text each (the agenda is a list).
+EVENT_TEXT = ("name", "date", "time", "end", "duration", "timezone", "place", "host", "contact",
+              "url")
 # The draft's scalar keys and where each stands in the spec.
 _TOP = {"title": ("title",), "subtitle": ("subtitle",), "editor": ("editor",),
         "date": ("date",), "layout": ("layout",), "page_size": ("pdf", "page_size"),
@@ -205,7 +214,7 @@ def draft_from_form(form: Mapping[str, Any]) -> SpecDraft:
         essays=_lines(form.get("essays")) if "essays" in form else None)
     if "event" in form:
         draft.event = EventDraft(**{k: _date(one(f"event.{k}")) if k == "date" else one(f"event.{k}")
-                                    for k in ("name", "date", "time", "place", "host", "contact")},
+                                    for k in EVENT_TEXT},
                                  agenda=_lines(form.get("event.agenda")))
     if "print" in form:
         draft.print = PrintDraft(**{f.name: _typed(PRINT_FIELDS[f.name], form, f"print.{f.name}")
@@ -595,12 +604,7 @@ def _unwritten(path: Path, error: OSError) -> PamphletError:
 
 # --- estimates -----------------------------------------------------------------------------
 
-# Pages around the essays in the zine layout, measured on the sample and the test projects
-# (the estimate came within a page of the build for each): cover, title page and contents
-# before; sources, colophon and back cover after, the whole an even number of pages.
-FRONT_MATTER = 4
-EVENT_PAGES = 2  # the meeting's page, and the blank behind it
-BACK_MATTER = 2
+BACK_MATTER = 2  # the pages a print plan keeps at the end: the colophon and the back cover
 
 
 @dataclass(frozen=True)
@@ -638,22 +642,46 @@ class Estimate:
 
 
 def estimate(project: Path, draft: SpecDraft, spec_path: Path | None = None) -> Estimate:
-    """Words, pages, sheets and the copy-shop plan for the draft's selection (an estimate:
-    the build alone knows the real page count)."""
+    """Words, pages, sheets and the copy-shop plan for the draft's selection, as the layout
+    lays it out (book/estimate.py): an estimate, the build alone knows the real count."""
     root = Path(project).resolve()
     page_size = draft.page_size if draft.page_size in PAGE_SIZES else PAGE_SIZES[0]
     essays, missing = _selected(root, draft, spec_path)
     if not essays:
         return Estimate(0, 0, 0, 0, page_size, None, missing)
     words = sum(essay.word_count for essay in essays)
-    pages = FRONT_MATTER + (EVENT_PAGES if draft.event is not None else 0)
-    for essay in essays:
-        pages += pages % 2  # each essay opens on a right-hand page
-        pages += estimated_pages(essay.word_count, page_size)
-    pages += BACK_MATTER
-    pages += pages % 2
+    saved = _loaded(spec_path)
+    book = Book(
+        layout=draft.layout or "zine", page_size=page_size,
+        essays=tuple(_part(essay, draft.essay.get(essay.slug)) for essay in essays),
+        essay_start=saved.pdf.essay_start if saved else "right",
+        introduction=_words(saved.intro) if saved and saved.intro else None,
+        agenda=len(draft.event.agenda) if draft.event else 0)
+    pages = page_count(book, family(book.layout, root / "layouts"))
     return Estimate(len(essays), words, reading_minutes(words) if words else 0, pages,
                     page_size, _print_estimate(draft, page_size, pages), missing)
+
+
+def _part(essay: Essay, note: EssayDraft | None) -> Part:
+    """An essay's length, with the spec's intro and questions for it."""
+    if note is None:
+        return Part(essay.word_count)
+    return Part(essay.word_count, _words(note.intro or ""),
+                tuple(_words(q) for q in note.questions if isinstance(q, str)))
+
+
+def _words(text: str) -> int:
+    return len(str(text).split())
+
+
+def _loaded(spec_path: Path | None):
+    """The saved spec (its intro and [pdf] essay_start), or None."""
+    if spec_path is None:
+        return None
+    try:
+        return load_spec(spec_path)
+    except PamphletError:
+        return None
 
 
 def _selected(root: Path, draft: SpecDraft,
@@ -682,9 +710,14 @@ def _print_estimate(draft: SpecDraft, page_size: str, pages: int) -> PrintEstima
     settings = _print_settings(draft.print)
     if settings is None:
         return None
+    name, size = sheet_size(settings, page_size)
+    if settings.scheme not in SCHEMES:  # perfect: pages in reading order, both sides
+        padded = pages + pages % 2
+        return PrintEstimate(settings.scheme, name, size, pages, padded, padded - pages,
+                             padded // 2, padded, settings.copies, padded // 2 * settings.copies,
+                             perfect_plan(padded, settings), [])
     plan = impose(settings.scheme, pages, BACK_MATTER, settings.signature, settings.duplex,
                   settings.binding)
-    name, size = sheet_size(settings, page_size)
     sheets = len(plan.sheets)
     sides = sum(1 + (sheet.back is not None) for sheet in plan.sheets)
     padded = len(plan.sequence)

@@ -19,12 +19,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..diagnostics import Diagnostics, fail
-from .feeds import write_feeds
-from .model import site_model
-from .pages import write_pages
 from .records import FORMAT, link_file
 from .shard import MANIFEST, prepare_folder
-from .trust import check_record, clean_essay_page, read_record_text
 from .units import Unit, owner
 
 MARKER = ".pamphlet-site"
@@ -54,10 +50,15 @@ def gather(folders: list[Path], out: Path, base_url: str | None = None,
     standing = _standing(stamp, out, inputs) if stamp else None
     if standing is not None:
         return standing
+    from .feeds import write_feeds  # (here: a site that stands needs no pages made)
+    from .model import site_model
+    from .pages import write_pages
+    from .trust import site_words
+
     warned = len(diagnostics.warnings)
     records = [record for folder, manifest in zip(folders, manifests)
                for record in _records(folder, manifest["part"], diagnostics)]
-    site = site_model(manifests[0]["site"], records)
+    site = site_model(manifests[0]["site"], records, site_words(manifests[0]))
     del records  # the model holds what the pages need
     gathered = Gathered(len(site.pamphlets), len(site.essays), len(site.tags))
     prepare_folder(out, MARKER, "a site", make=False)
@@ -143,7 +144,8 @@ def check_shards(folders: list[Path], manifests: list[dict]) -> None:
     elif problem := _not_each_once([m["part"][0] for m in manifests], counts.pop()):
         problems.error("T102", f"the shards are not every share once: {problem}", folders[0],
                        hint="gather exactly the folders of shards 1/N to N/N of one run")
-    if len({(m["units"], m["site"]) for m in manifests}) > 1:
+    if len({(m["units"], m["site"], repr((m.get("lang"), m.get("words"))))
+            for m in manifests}) > 1:
         problems.error("T103", "the shards were made from different versions of the project "
                        "(their specs and essays differ)", folders[0],
                        hint="build every shard from the same commit, then gather them")
@@ -171,6 +173,8 @@ def _not_each_once(seen: list[int], n: int) -> str:
 def _records(folder: Path, part: tuple[int, int], diagnostics: Diagnostics) -> list[dict]:
     """The shard's records, each checked (T101, T108), found to be the shard's own (T110)
     and its page sanitised again (T109)."""
+    from .trust import check_record, clean_essay_page, read_record_text
+
     if (folder / "records").is_symlink():
         raise fail("T108", "the shard's records/ is a link, so none of it is read",
                    folder / "records", hint="gather only shard folders that pamphlet wrote")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from ..locale.words import Words
 from ..project.clock import build_time
 from .records import href
 from .units import tag_slug
@@ -35,6 +36,7 @@ class Site:
     essays: list[dict]
     tags: list[Tag]
     updated: str  # RFC 3339: the newest entry's date
+    words: Words = field(default_factory=Words)  # the site's language and [words]
 
     @property
     def identifier(self) -> str:
@@ -46,7 +48,7 @@ def stable_id(*parts: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'pamphlet-site:' + ':'.join(parts))}"
 
 
-def site_model(title: str, records: list[dict]) -> Site:
+def site_model(title: str, records: list[dict], words: Words = Words()) -> Site:
     """Pages, dates and cross-references added to the records, sorted for showing."""
     fallback = build_time().strftime("%Y-%m-%dT%H:%M:%SZ")
     pamphlets = [r for r in records if r["kind_of_unit"] == "spec"]
@@ -71,7 +73,7 @@ def site_model(title: str, records: list[dict]) -> Site:
                 by_slug[chapter["slug"]]["in"].append(pamphlet)
     essays = sorted(essays, key=lambda e: (e["title"].casefold(), e["slug"]))
     updated = max((r["updated"] for r in [*pamphlets, *essays]), default=fallback)
-    return Site(title, pamphlets, essays, _tags(pamphlets, essays), updated)
+    return Site(title, pamphlets, essays, _tags(pamphlets, essays), updated, words)
 
 
 def newest_first(records: list[dict]) -> list[dict]:

@@ -1,4 +1,5 @@
-"""The site's HTML pages, from the package's own Jinja templates (autoescaped).
+"""The site's HTML pages, from the package's own Jinja templates (autoescaped), in the
+site's language (its pamphlet.toml's, with its [words]).
 
 Every link is relative (`root` is the way up from a page to the site's top), so the site
 works from file://, from a sub-folder and on any static host.
@@ -12,35 +13,35 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from ..book.layouts import template_words
+from ..locale.formats import file_size
+from ..locale.scripts import direction
+from ..locale.words import Words
 from .model import Site
 
 PAGES = (("index.html", "home.html"), ("essays/index.html", "essays.html"),
          ("tags/index.html", "tags.html"))
 
 
-def environment() -> jinja2.Environment:
+def environment(words: Words = Words()) -> jinja2.Environment:
+    """The templates' environment, with the site's words (escaped, as in layouts)."""
     env = jinja2.Environment(loader=jinja2.PackageLoader("pamphlet.site", "templates"),
                              autoescape=True, trim_blocks=True, lstrip_blocks=True,
                              undefined=jinja2.StrictUndefined)
-    env.filters["size"] = human_size
+    env.globals.update(template_words(words), site_lang=words.lang,
+                       site_dir=direction(words.lang))
+    env.filters["size"] = lambda size: file_size(size, words.lang)
+    # The formats' own names, in every language.
     env.filters["kind"] = lambda media: {"application/pdf": "PDF",
                                          "application/epub+zip": "EPUB",
-                                         "application/kepub+zip": "Kobo EPUB"}.get(media, media)
+                                         "application/kepub+zip": "Kobo EPUB",
+                                         "text/calendar": "iCalendar"}.get(media, media)
     return env
-
-
-def human_size(size: int) -> str:
-    """1.2 MB, 340 kB, 812 bytes."""
-    if size >= 1_000_000:
-        return f"{size / 1_000_000:.1f} MB"
-    if size >= 1000:
-        return f"{size / 1000:.0f} kB"
-    return f"{size} bytes"
 
 
 def write_pages(site: Site, folder: Path) -> int:
     """Write every page of `site` into `folder`; return how many."""
-    env = environment()
+    env = environment(site.words)
     def page(path: str, template: str, **context) -> None:
         root = "../" * path.count("/")
         target = folder / path

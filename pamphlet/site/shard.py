@@ -15,21 +15,28 @@ import os
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import __version__
 from ..build import cache
-from ..book.assemble import Pamphlet, assemble
-from ..diagnostics import Diagnostics, PamphletError, fail
+from ..diagnostics import Diagnostics, PamphletError, fail, internal_error
 from ..project.spec import SPEC_NAME, Spec, load_spec, project_root
 from ..project.essays import Essay, read_essay
-from ..project.select import select
 from ..store.atomic import atomic_output, write_file
 from ..store.paths import writable
 from .records import (FORMAT, assets_digest, downloads, essay_key, essay_record,
                       save_record, spec_record)
 from .units import Unit, project_units, share, units_digest
+from ..locale.words import Words
+from ..text.sanitiser import Origin, language
+
+if TYPE_CHECKING:
+    from ..book.assemble import Pamphlet
 
 MANIFEST = "shard.json"
+# In a shard folder while its shard is made (MANIFEST says it is whole): a run stopped
+# half-way (a crash, Ctrl-C, a killed machine) leaves a folder the next run knows as its own.
+UNFINISHED = ".unfinished"
 INDEX = "index.json"
 GATHERED = "gathered.json"  # a one-machine build's stamp of the site it last gathered
 CONTENT = ("records", "files", "covers", "media")
@@ -57,6 +64,15 @@ class Library:
     read: dict[Path, Essay | None] = field(default_factory=dict)
 
     @property
+    def words(self) -> Words:
+        """The site's words: its house spec's language and [words] (English without one)."""
+        house = self.house
+        if house is None:
+            return Words()
+        lang = language(house.lang, Origin(house.path), Diagnostics(), "en")  # (reported by
+        return Words.for_language(lang, house.words)  # the spec's build, with its line)
+
+    @property
     def slugs(self) -> list[str]:
         return list(self.paths)
 
@@ -79,7 +95,8 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
     result = ShardResult()
     units = project_units(root)
     mine = share(units, part)
-    prepare_folder(work, MANIFEST, "a shard folder")
+    prepare_folder(work, (MANIFEST, UNFINISHED), "a shard folder")
+    (work / UNFINISHED).write_text("a shard being made by pamphlet site\n")
     for folder in CONTENT:  # what is pruned and written in it leads nowhere else
         writable(work / folder, work, "T105", "shard's folder", make=False)
     (work / MANIFEST).unlink(missing_ok=True)  # until the shard is whole, it is none
@@ -92,19 +109,29 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
         for number, unit in enumerate(mine, 1):
             if progress:
                 progress(number, len(mine), unit)
-            if unit.kind == "spec":
-                _spec_unit(unit, work, library, index, result)
-            elif house is not None:
-                _essay_unit(unit, house, library, booklets.get(unit.name), work, encoding,
-                            index, result)
+            try:
+                if unit.kind == "spec":
+                    _spec_unit(unit, work, library, index, result)
+                elif house is not None:
+                    _essay_unit(unit, house, library, booklets.get(unit.name), work,
+                                encoding, index, result)
+            except Exception as error:  # a bug of ours: said as `build` says it; others go on
+                if os.environ.get("PAMPHLET_DEBUG"):
+                    raise
+                result.diagnostics.add(internal_error(error, unit.path,
+                                                      "this unit of the site"))
+                result.failed.append(unit.key)
     _forget_others(work, mine, index)
     _save_index(work, index)
     manifest = {"format": FORMAT, "part": list(part or (1, 1)), "units": units_digest(units),
                 "site": site_title(root, house), "failed": sorted(result.failed),
+                # The language the site speaks, and the collective's own words (trust.py).
+                "lang": library.words.lang, "words": dict(library.words.overrides),
                 # Shards made by other versions, or stamped with other times, differ too.
                 "made": f"pamphlet {__version__}, SOURCE_DATE_EPOCH "
                         f"{os.environ.get('SOURCE_DATE_EPOCH', 'unset')}"}
     write_file(work / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode(), work)
+    (work / UNFINISHED).unlink()
     return result
 
 
@@ -112,17 +139,21 @@ def site_title(root: Path, house: Spec | None) -> str:
     """The library's name: the publisher of its main spec, else the project folder's name."""
     if house is not None and house.colophon.publisher:
         return house.colophon.publisher
-    return root.resolve().name or "Library"
+    words = Words.for_language(house.lang, house.words) if house else Words()
+    return root.resolve().name or words.pgettext("site_library", "Library")
 
 
-def prepare_folder(folder: Path, marker: str, what: str, make: bool = True) -> None:
+def prepare_folder(folder: Path, markers: str | tuple[str, ...], what: str,
+                   make: bool = True) -> None:
     """Make `folder` (or, without `make`, its parent), or check that it is one of ours (it
-    holds `marker`) or empty: a site or shard is written over only where pamphlet wrote one
-    before, never over a user's folder."""
+    holds one of the `markers`) or empty: a site or shard is written over only where
+    pamphlet wrote one before, never over a user's folder."""
+    markers = (markers,) if isinstance(markers, str) else markers
     if folder.is_symlink() or folder.exists() and not folder.is_dir():
         raise fail("T105", f"{folder} is not a folder pamphlet can write {what} into", folder,
                    hint="name another folder with --out")
-    if folder.is_dir() and any(folder.iterdir()) and not (folder / marker).is_file():
+    if folder.is_dir() and any(folder.iterdir()) and \
+            not any((folder / marker).is_file() for marker in markers):
         raise fail("T105", f"{folder} already holds files that are not {what} pamphlet made, "
                    "so nothing is written there", folder,
                    hint="name an empty or new folder with --out")
@@ -155,18 +186,20 @@ def _spec_unit(unit: Unit, work: Path, library: Library, index: dict,
 
     encoding = library.encoding
     try:
-        spec, key = _site_spec(unit.path, library)
+        spec, build_key = _site_spec(unit.path, library)
+        words = library.words
+        key = f"{build_key}|{words.lang}|{words.overrides!r}"  # what the site writes of it
         if _current(work, index, unit, key):
             result.reused.append(unit.key)
             return
-        outputs = _built(spec, output_folder(unit.path), key, encoding, result)
+        outputs = _built(spec, output_folder(unit.path), build_key, encoding, result)
         if outputs is None:
             result.failed.append(unit.key)
             return
         with tempfile.TemporaryDirectory(dir=work, prefix=".kobo-") as scratch:
             offered = _with_kobo(spec, outputs, Path(scratch))
             record = spec_record(_model(spec, encoding), offered, work,
-                                 print_plans(spec, outputs))
+                                 print_plans(spec, outputs, words), words)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
         result.failed.append(unit.key)
@@ -204,17 +237,21 @@ def _built(spec: Spec, out: Path, key: str, encoding: str, result: ShardResult) 
     return built.outputs if built.ok else None
 
 
-def _model(spec: Spec, encoding: str) -> Pamphlet:
+def _model(spec: Spec, encoding: str) -> "Pamphlet":
     """The pamphlet as its build assembled it (what it had to say was shown by the build)."""
+    from ..book.assemble import assemble
+    from ..project.select import select
+
     quiet = Diagnostics()
     return assemble(spec, select(spec, quiet, encoding), quiet)
 
 
-def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
-    """The copy-shop line of each print PDF, worked out again from the reading PDF's pages
-    (a build skipped as current left no result to read it from)."""
+def print_plans(spec: Spec, outputs: list[Path], words: Words = Words()) -> dict[str, str]:
+    """The copy-shop line of each print PDF, in the site's `words`, worked out again from
+    the reading PDF's pages (a build skipped as current left no result to read it from)."""
     from pypdf import PdfReader
 
+    from ..outputs.wrap import perfect_plan
     from ..project.imposition import impose
     from ..project.printing import print_plan, sheet_size
 
@@ -223,11 +260,14 @@ def print_plans(spec: Spec, outputs: list[Path]) -> dict[str, str]:
     if settings is None or reading is None:
         return {}
     pages = len(PdfReader(reading).pages)
+    if settings.scheme == "perfect":  # no imposition: the pages stay in reading order
+        line = perfect_plan(pages, settings)
+        return {f"{spec.stem}-print.pdf": line, f"{spec.stem}-print-bw.pdf": line}
     plan = impose(settings.scheme, pages, 1, settings.signature, settings.duplex,
                   settings.binding)
     sides = sum(1 + (sheet.back is not None) for sheet in plan.sheets)
     line = print_plan(pages, len(plan.sequence), len(plan.sheets), sides,
-                      sheet_size(settings, spec.pdf.page_size)[0], settings)
+                      sheet_size(settings, spec.pdf.page_size)[0], settings, words)
     return {f"{spec.stem}-print.pdf": line, f"{spec.stem}-print-bw.pdf": line}
 
 
@@ -252,7 +292,8 @@ def _essay_unit(unit: Unit, house: Spec, library: Library, booklet: Spec | None,
     try:
         record = essay_record(unit.path, house, library.slugs, work, result.diagnostics)
         if record is not None and booklet is not None:
-            record = _with_booklet(record, booklet, booklet_key, work, encoding, result)
+            record = _with_booklet(record, booklet, booklet_key, work, encoding, result,
+                                   library.words)
     except PamphletError as error:
         result.diagnostics.extend(error.diagnostics)
         record = None
@@ -263,7 +304,7 @@ def _essay_unit(unit: Unit, house: Spec, library: Library, booklet: Spec | None,
 
 
 def _with_booklet(record: dict, booklet: Spec, key: str, work: Path, encoding: str,
-                  result: ShardResult) -> dict | None:
+                  result: ShardResult, words: Words = Words()) -> dict | None:
     """The essay's record with its booklet's downloads and cover; None if it failed."""
     from ..build.booklets import FOLDER, booklet_folder, build_booklet
 
@@ -272,8 +313,10 @@ def _with_booklet(record: dict, booklet: Spec, key: str, work: Path, encoding: s
     if not built.ok:
         return None
     outputs = built.outputs
-    files, cover = downloads(outputs, work, booklet.stem, print_plans(booklet, outputs),
-                             (FOLDER,))
+    files, cover = downloads(outputs, work, booklet.stem,
+                             print_plans(booklet, outputs, words), (FOLDER,), words,
+                             booklet.printing is not None
+                             and booklet.printing.scheme == "perfect")
     return {**record, "downloads": files, "cover": cover}
 
 

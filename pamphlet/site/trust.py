@@ -6,6 +6,9 @@ site write outside its folder or link to a file elsewhere. An essay's page is sa
 by the essays' own allow-list (sanitiser.sanitise_page), and links only to the web, to itself,
 to the other essays' pages and to the site's media/.
 
+The site's language and [words], from a shard's manifest, are taken only as a language tag
+and texts for known words (`site_words`); the pages escape them as any text.
+
 Diagnostic codes: T108 a shard record is a link, is not of pamphlet's shape, or names a page
 outside the site; T109 markup that no build writes was removed from a shard's essay page
 (warning).
@@ -19,15 +22,17 @@ from pathlib import Path
 from lxml import html as lxml_html
 
 from ..diagnostics import Diagnostics, fail
+from ..locale.words import Words, keys
 from ..project.spec import CONTROL
-from ..text.sanitiser import sanitise_page
+from ..text.sanitiser import BCP47, sanitise_page
 
 RECORD_LIMIT = 200_000_000  # bytes: an essay's record holds its page, and no more
 NONE = type(None)
 TEXT, MAYBE = str, (str, NONE)
-DOWNLOAD = {"href": TEXT, "label": TEXT, "type": TEXT, "size": int, "note": TEXT}
+DOWNLOAD = {"href": TEXT, "label": TEXT, "type": TEXT, "size": int, "note": TEXT,
+            "book": bool}
 COVER = {"href": TEXT, "type": TEXT, "thumb": TEXT, "thumb_size": [int]}
-CHAPTER = {"slug": TEXT, "title": TEXT, "byline": MAYBE}
+CHAPTER = {"slug": TEXT, "title": TEXT, "byline": MAYBE, "lang": TEXT, "dir": TEXT}
 EVENT = {"name": MAYBE, "when": TEXT, "rows": [[str]], "agenda": [str]}
 COMMON = {"title": TEXT, "subtitle": MAYBE, "lang": TEXT, "dir": TEXT, "date": MAYBE,
           "iso_date": MAYBE, "tags": [str], "downloads": [DOWNLOAD], "cover": (COVER, NONE)}
@@ -168,3 +173,19 @@ def _difference(before: str, after: str) -> str:
 def _refused(path: Path, problem: str):
     return fail("T108", f"a record of the shard is refused: {problem}", path,
                 hint="gather only shard folders that pamphlet wrote; build that shard again")
+
+
+def site_words(manifest: dict) -> Words:
+    """The site's words as a shard's manifest gives them: a BCP 47 tag (else English) and,
+    of its [words], only texts (or tables of texts) for words pamphlet writes."""
+    lang = manifest.get("lang")
+    lang = lang if isinstance(lang, str) and BCP47.fullmatch(lang) else "en"
+    given = manifest.get("words")
+    known = keys()
+    words = {key: value for key, value in (given.items() if isinstance(given, dict) else ())
+             if key in known and (isinstance(value, str) or isinstance(value, list) and all(
+                 isinstance(pair, list) and len(pair) == 2 and all(isinstance(part, str)
+                                                                   for part in pair)
+                 for pair in value))}
+    return Words.for_language(lang, {key: dict(value) if isinstance(value, list) else value
+                                     for key, value in words.items()})

@@ -81,8 +81,9 @@ def check_free(folder: Path, names: list[str], ours: bool = False) -> None:
 
 
 @contextlib.contextmanager
-def atomic_output(target: Path):
-    """Yield a temporary path in the target's folder; on success it replaces the target."""
+def atomic_output(target: Path, mode: int = 0o644):
+    """Yield a temporary path in the target's folder; on success it replaces the target,
+    with the permissions `mode`."""
     target = Path(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -94,7 +95,7 @@ def atomic_output(target: Path):
     temporary = Path(name)
     try:
         yield temporary
-        os.chmod(temporary, 0o644)
+        os.chmod(temporary, mode)
         os.replace(temporary, target)
     except OSError as error:
         raise write_error(error, target.parent) from None

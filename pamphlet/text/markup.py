@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import html as html_module
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -38,13 +37,16 @@ from markdown.preprocessors import Preprocessor
 from ..diagnostics import Diagnostics, shorten
 from ..project.essays import Essay
 from ..project.images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
+from ..locale.quotes import NONCHARACTERS, curl
 from .citations import CLASS as CITATION, CitationExtension
 from .callouts import CalloutsAndCaptions
 from .markcache import MarkupCache
 from .mdsafe import BUDGET_MARK, LINE_WORK, BoundedLinks, marks
+from .urls import href, linkify
 from ..store.paths import Gate, Refused
 from .sanitiser import (EXTERNAL_SCHEMES, SMART, UNSAFE_ELEMENTS, Origin, clean_tree, depths,
-                        held_picture, inline_markdown, inner_xml, ncname, not_a_block)
+                        held_picture, inline_markdown, inner_xml, ncname, not_a_block,
+                        one_line, valid_url)
 
 EPUB_NS = "http://www.idpf.org/2007/ops"
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
@@ -91,44 +93,28 @@ class PrintBody:
 
 # Where a link to another essay can be written: `other.md` (inline, <angled>, reference
 # definitions, raw HTML) and `#other`. Each ends a name; the name runs back to a delimiter.
-_MD_TARGET = re.compile(r"\.md(?![\w-])")
-_FRAGMENT = re.compile(r"#([^\s()<>\"'\[\]#]+)")
-_NAME_START = re.compile(r"[(<\"'\[\]/\n=]")
-
-
-def linked_slugs(text: str) -> set[str]:
-    """Every name the Markdown `text` may link to as an essay (`name.md`, `#name`), with
-    entities and %-escapes decoded: a superset, so that a cache key made of the existing
-    ones among them changes whenever a link to an essay can change."""
-    plain = unquote(html_module.unescape(text))
-    found = {match.group(1) for match in _FRAGMENT.finditer(plain)}
-    for match in _MD_TARGET.finditer(plain):
-        before = plain[max(0, match.start() - 200):match.start()]
-        cut = max((m.end() for m in _NAME_START.finditer(before)), default=0)
-        name = before[cut:].strip()
-        # the whole name up to a delimiter (names may hold spaces), and its last word
-        found |= {name, name.split()[-1] if name.split() else name}
-    return found
-
-
 def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                 slugs: Mapping[str, str] | frozenset[str] = frozenset(),
                 anchor: str | None = None, what: str = "an essay",
-                gate: Gate | None = None, cache: MarkupCache | None = None) -> Body:
+                gate: Gate | None = None, cache: MarkupCache | None = None,
+                lang: str | None = None) -> Body:
     """Convert an essay's Markdown into a `Body`, reporting problems with their lines.
 
     `slugs` are the essays of the same pamphlet, which links to `<slug>.md` may reach, each
     with its anchor; `anchor` is this essay's, the prefix of every id in it. Images are
     found through `gate` (by default, one for the project at `root`). `cache` keeps the
-    Markdown conversion proper, which depends on the text alone, between builds.
+    Markdown conversion proper, which depends on the text alone, between builds; the
+    quotation marks it made are then set as the essay's language `lang` sets them.
     """
+    text = NONCHARACTERS.sub("", essay.body)  # no text may stand in for a quotation mark
     # The footnote extension's ids carry a mark that the essay's own raw HTML cannot hold (a
     # hash of the essay), so HTML that imitates its notes or calls is never taken for them.
-    mark = f"-{hashlib.sha256(essay.body.encode()).hexdigest()[:16]}-"
+    mark = f"-{hashlib.sha256(text.encode()).hexdigest()[:16]}-"
     if _too_many_notes(essay, diagnostics) or _too_long_line(essay, diagnostics):
         return Body(ncname(anchor or essay.slug, "essay"), "", (), (), ())
-    convert = lambda: _markdown(mark).convert(essay.body)  # noqa: E731
-    converted = (cache.converted(essay.body, convert) if cache else convert()) or "<p></p>"
+    convert = lambda: _markdown(mark).convert(text)  # noqa: E731
+    converted = curl((cache.converted(text, convert) if cache else convert()) or "<p></p>",
+                     lang)
     if f"<!--{BUDGET_MARK}{mark}-->" in converted:
         diagnostics.warning(
             "M311", "the essay holds so many brackets that cannot be links (opened and never "
@@ -140,6 +126,8 @@ def render_body(essay: Essay, root: Path, diagnostics: Diagnostics,
                        slugs, anchor, mark)
     tree = clean_tree(converted, Origin(essay.path, essay.body_line, essay.body), diagnostics,
                       what)
+    # Addresses written out become links, as in GitHub's Markdown (the e-book follows them).
+    linkify(tree, etree.Element, lambda address: valid_url(href(address)))
     # The passes see the notes too, so links and images in them are treated alike.
     fixer.limit_depth(tree)
     fixer.citations(tree)
@@ -196,13 +184,14 @@ def _markdown(mark: str) -> markdown.Markdown:
         output_format="xhtml")
 
 
-def smarten(text: str) -> str:
-    """Plain text with smart quotes, dashes and ellipses; any Markdown markup is dropped."""
-    tree = lxml_html.fragment_fromstring(inline_markdown(not_a_block(text)) or "<p></p>",
+def smarten(text: str, lang: str | None = None) -> str:
+    """Plain text with smart quotes (as the language `lang` sets them), dashes and ellipses;
+    any Markdown markup is dropped."""
+    tree = lxml_html.fragment_fromstring(inline_markdown(not_a_block(text), lang) or "<p></p>",
                                          create_parent="div")
     for unsafe in tree.iter(*UNSAFE_ELEMENTS):  # a <script> in a title leaves no text behind
         unsafe.drop_tree()
-    return " ".join(_text(tree).split())
+    return one_line(_text(tree))
 
 
 def link_across(documents: list[tuple[Body, Essay]], diagnostics: Diagnostics) -> list[Body]:

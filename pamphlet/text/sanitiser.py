@@ -23,10 +23,14 @@ import nh3
 from lxml import etree, html as lxml_html
 
 from ..diagnostics import Diagnostics, shorten
+from ..locale.quotes import (CLOSE_DOUBLE, CLOSE_SINGLE, NONCHARACTERS, OPEN_DOUBLE,
+                             OPEN_SINGLE, curl)
 
+# Straight quotes become marks, set as each text's language has them (locale/quotes.py).
 SMART = {
-    "left-single-quote": "‘", "right-single-quote": "’", "left-double-quote": "“",
-    "right-double-quote": "”", "left-angle-quote": "«", "right-angle-quote": "»",
+    "left-single-quote": OPEN_SINGLE, "right-single-quote": CLOSE_SINGLE,
+    "left-double-quote": OPEN_DOUBLE, "right-double-quote": CLOSE_DOUBLE,
+    "left-angle-quote": "«", "right-angle-quote": "»",
     "ellipsis": "…", "ndash": "–", "mdash": "—",
 }
 EXTERNAL_SCHEMES = ("http", "https", "ftp", "mailto")
@@ -44,7 +48,8 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {
     "*": {"id", "class", "lang", "dir", "title"},
     "a": {"href"}, "img": {"src", "alt", "width", "height"},
-    "th": {"style", "align", "colspan", "rowspan"}, "td": {"style", "align", "colspan", "rowspan"},
+    "th": {"style", "align", "colspan", "rowspan", "scope"},
+    "td": {"style", "align", "colspan", "rowspan"},
     "ol": {"start", "reversed", "type"}, "li": {"value"}, "time": {"datetime"},
     "abbr": {"title"}}
 PHRASING = {"a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "del", "dfn", "em", "i", "img",
@@ -241,6 +246,8 @@ def _attribute(element, name: str, value: str) -> str | None:
         return None
     if name in ("colspan", "rowspan"):
         return str(min(int(value), 1000)) if value.isdigit() and int(value) > 0 else None
+    if name == "scope":  # a row's header or a column's: the tagged PDF's Scope
+        return value.lower() if value.lower() in ("row", "col", "rowgroup", "colgroup") else None
     if name in ("start", "value"):
         return value if _INTEGER.fullmatch(value) else None
     if name == "type" and element.tag == "ol":
@@ -330,8 +337,9 @@ def language(tag: str, origin: Origin, diagnostics: Diagnostics, fallback: str) 
     return fallback
 
 
-def inline_markdown(text: str) -> str:
-    """Markdown as HTML, with smart typography."""
+def inline_markdown(text: str, lang: str | None = None) -> str:
+    """Markdown as HTML, with smart typography: quotation marks as the language `lang`
+    sets them (English's without one)."""
     # One converter a thread, reset between texts: making one costs ten times the
     # conversion of a title, and a build converts two for each essay.
     md = getattr(_INLINE, "markdown", None)
@@ -339,7 +347,7 @@ def inline_markdown(text: str) -> str:
         md = _INLINE.markdown = markdown.Markdown(
             extensions=["smarty"], extension_configs={"smarty": {"substitutions": SMART}})
     try:
-        return md.reset().convert(text)
+        return curl(md.reset().convert(NONCHARACTERS.sub("", text)), lang)
     except BaseException:
         _INLINE.markdown = None  # a conversion cut short leaves it in no known state
         raise
@@ -385,9 +393,12 @@ def phrasing(tree) -> str:
     return inner_xml(tree).strip()
 
 
-def inline_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str) -> str:
-    """A spec's Markdown field (an editor's note, a question) as safe phrasing XHTML."""
-    tree = clean_tree(inline_markdown(not_a_block(text)) or "<p></p>", origin, diagnostics, what)
+def inline_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str,
+                 lang: str | None = None) -> str:
+    """A spec's Markdown field (an editor's note, a question) as safe phrasing XHTML, its
+    quotation marks as the language `lang` sets them."""
+    tree = clean_tree(inline_markdown(not_a_block(text), lang) or "<p></p>", origin,
+                      diagnostics, what)
     for element in tree.xpath(".//*[@id]"):  # ids belong to the essays
         del element.attrib["id"]
     for image in tree.iter("img"):  # a field has no folder of its own to find images in
@@ -398,11 +409,23 @@ def inline_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str)
     return phrasing(tree)
 
 
-def plain_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str) -> str:
+def plain_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str,
+                lang: str | None = None) -> str:
     """A spec's one-line field (a title, an agenda item, the colophon's text) as plain text
-    with smart typography; markup is dropped, and anything unsafe in it reported."""
-    tree = clean_tree(inline_markdown(not_a_block(text)) or "<p></p>", origin, diagnostics, what)
-    return " ".join("".join(tree.itertext()).split())
+    with smart typography (quotation marks as `lang` sets them); markup is dropped, and
+    anything unsafe in it reported."""
+    tree = clean_tree(inline_markdown(not_a_block(text), lang) or "<p></p>", origin,
+                      diagnostics, what)
+    return one_line("".join(tree.itertext()))
+
+
+_BREAKING = re.compile(r"[ \t\n\r\f\v]+")
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: its runs of spaces and line breaks one space each; the no-break
+    spaces it holds (a French quotation mark's thin one, say) stay."""
+    return _BREAKING.sub(" ", text).strip(" ")
 
 
 def not_a_block(text: str) -> str:

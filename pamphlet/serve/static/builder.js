@@ -5,7 +5,10 @@
 
 const $ = (selector, root = document) => root.querySelector(selector);
 const builder = {spec: "", shown: "", version: "", essays: [], overrides: {}, job: 0,
-                 select: false, touched: false, lastGood: null, estimateTimer: 0};
+                 select: false, touched: false, lastGood: null, estimateTimer: 0,
+                 pathChosen: false, dirty: false};
+// The [event] keys the form shows, each one line of text (as packet_form.EVENT_TEXT reads them).
+const EVENT_FIELDS = ["name", "date", "time", "end", "duration", "place", "host", "contact", "url"];
 
 function titleOf(slug) {
   const item = $(`#pick-list li[data-slug="${CSS.escape(slug)}"] .title`);
@@ -25,9 +28,7 @@ function fillForm(draft) {
     field(name).value = draft[name] || "";
   }
   const event = draft.event || {};
-  for (const name of ["name", "date", "time", "place", "host"]) {
-    field(`event.${name}`).value = event[name] || "";
-  }
+  for (const name of EVENT_FIELDS) field(`event.${name}`).value = event[name] || "";
   field("event.agenda").value = (event.agenda || []).join("\n");
   builder.essays = [...(draft.essays || [])];
   builder.overrides = structuredClone(draft.essay || {});
@@ -40,9 +41,7 @@ function readForm() {
     form[name] = field(name).value.trim();
   }
   form["print.scheme"] = field("scheme").value;
-  for (const name of ["name", "date", "time", "place", "host"]) {
-    form[`event.${name}`] = field(`event.${name}`).value.trim();
-  }
+  for (const name of EVENT_FIELDS) form[`event.${name}`] = field(`event.${name}`).value.trim();
   form["event.agenda"] = lines(field("event.agenda").value);
   if (builder.select && !builder.touched) return form;  // [select] stays as it is
   form.essays = [...builder.essays];
@@ -78,30 +77,22 @@ function renderChosen(focusSlug, focusClass) {
 
 function chosenItem(slug, index) {
   const item = $("#chosen-item").content.firstElementChild.cloneNode(true);
-  const title = titleOf(slug);
   const extra = builder.overrides[slug] || {intro: "", questions: [], sections: []};
   builder.overrides[slug] = extra;
   item.dataset.slug = slug;
-  $(".title", item).textContent = `${index + 1}. ${title}`;
-  for (const [name, words] of [["up", "earlier"], ["down", "later"], ["remove", "from the packet"]]) {
-    const hidden = document.createElement("span");
-    hidden.className = "visually-hidden";
-    hidden.textContent = name === "remove" ? ` ${title} ${words}` : `: move ${title} ${words}`;
-    $(`.${name}`, item).append(hidden);
-  }
+  label(item, slug, index);
   $(".up", item).disabled = index === 0;
   $(".down", item).disabled = index === builder.essays.length - 1;
   $(".up", item).addEventListener("click", () => move(slug, -1, "up"));
   $(".down", item).addEventListener("click", () => move(slug, 1, "down"));
   $(".remove", item).addEventListener("click", () => remove(slug));
-  $("summary", item).textContent = `Intro, questions, excerpt for ${title}`;
   for (const [name, value] of [["intro", extra.intro || ""],
                                ["questions", (extra.questions || []).join("\n")],
                                ["sections", (extra.sections || []).join("\n")]]) {
     const box = $(`.${name}`, item);
     box.value = value;
     box.addEventListener("input", () => {
-      builder.touched = true;
+      builder.touched = builder.dirty = true;
       extra[name] = name === "intro" ? box.value.trim() : lines(box.value);
       scheduleEstimate();
     });
@@ -113,8 +104,22 @@ function chosenItem(slug, index) {
   return item;
 }
 
+// What an essay's row says: its number and title, and its buttons' names ("Up: move Quiet
+// Hours earlier"), written again when the title changes on disk.
+function label(item, slug, index) {
+  const title = titleOf(slug);
+  $(".title", item).replaceChildren(`${index + 1}. `, Object.assign(document.createElement("a"),
+    {href: `/essay/${encodeURIComponent(slug)}` +
+           (builder.spec ? `?spec=${encodeURIComponent(builder.spec)}` : ""),
+     textContent: title}));
+  $(".up", item).setAttribute("aria-label", `Up: move ${title} earlier`);
+  $(".down", item).setAttribute("aria-label", `Down: move ${title} later`);
+  $(".remove", item).setAttribute("aria-label", `Remove ${title} from the packet`);
+  $("summary", item).textContent = `Intro, questions, excerpt for ${title}`;
+}
+
 function move(slug, delta, focusClass) {
-  builder.touched = true;
+  builder.touched = builder.dirty = true;
   const index = builder.essays.indexOf(slug);
   const to = index + delta;
   if (to < 0 || to >= builder.essays.length) return;
@@ -125,7 +130,7 @@ function move(slug, delta, focusClass) {
 }
 
 function remove(slug) {
-  builder.touched = true;
+  builder.touched = builder.dirty = true;
   const index = builder.essays.indexOf(slug);
   builder.essays.splice(index, 1);
   renderChosen();
@@ -136,7 +141,7 @@ function remove(slug) {
 
 function add(slug) {
   if (builder.essays.includes(slug)) return;
-  builder.touched = true;
+  builder.touched = builder.dirty = true;
   builder.essays.push(slug);
   renderChosen();
   pamphlet.announce(`${titleOf(slug)} added as number ${builder.essays.length}.`);
@@ -159,7 +164,7 @@ function dragging(item) {
     const from = builder.essays.indexOf(slug);
     const to = builder.essays.indexOf(item.dataset.slug);
     if (from < 0 || to < 0 || from === to) return;
-    builder.touched = true;
+    builder.touched = builder.dirty = true;
     builder.essays.splice(from, 1);
     builder.essays.splice(to, 0, slug);
     renderChosen();
@@ -167,13 +172,19 @@ function dragging(item) {
   });
 }
 
+// As the library page filters (forms.filter_rows): a tag, and text anywhere in the title,
+// author, tags, source or file name; the count is said to screen readers as it changes.
 function filterPicks() {
   const tag = $("#pick-tag").value;
   const text = $("#pick-text").value.trim().toLowerCase();
-  for (const item of document.querySelectorAll("#pick-list li")) {
+  const items = [...document.querySelectorAll("#pick-list li")];
+  for (const item of items) {
     const tags = item.dataset.tags.split(" ");
-    item.hidden = (tag && !tags.includes(tag)) || (text && !item.dataset.text.includes(text));
+    item.hidden = Boolean((tag && !tags.includes(tag)) || (text && !item.dataset.text.includes(text)));
   }
+  const shown = items.filter((item) => !item.hidden).length;
+  $("#pick-count").textContent = `${shown} of ${items.length} essays` +
+    (tag ? ` tagged “${tag}”` : "") + (text ? ` matching “${text}”` : "") + ".";
 }
 
 function scheduleEstimate() {
@@ -184,12 +195,35 @@ function scheduleEstimate() {
 async function estimate() {
   const answer = await pamphlet.post("/api/estimate", body());
   $("#estimate").textContent = answer.text;
+  if (!builder.spec && !builder.pathChosen) $("#save-as").value = answer.path;
   showProblems(answer.diagnostics, "What the checks say about this spec", "#form-problems");
+  markFields(answer.diagnostics);
 }
 
+// A new packet's file is named from its title by the server, unless a name was typed.
 function body() {
   return {spec: builder.spec, version: builder.version, form: readForm(),
-          path: builder.spec ? "" : $("#save-as").value.trim()};
+          path: builder.spec || !builder.pathChosen ? "" : $("#save-as").value.trim()};
+}
+
+// Each field a finding is about says so: aria-invalid, and the message under it.
+function markFields(items) {
+  for (const old of document.querySelectorAll("#spec-form .field-problem")) old.remove();
+  for (const input of document.querySelectorAll("#spec-form [aria-invalid]")) {
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  }
+  for (const d of items || []) {
+    const input = d.field && field(d.field);
+    if (!input || input.hasAttribute("aria-invalid")) continue;
+    const note = document.createElement("span");
+    note.className = "field-problem";
+    note.id = `problem-${d.field.replace(/\W/g, "-")}`;
+    note.textContent = `${d.code} ${d.message}` + (d.hint ? ` (${d.hint})` : "");
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", note.id);
+    input.after(note);
+  }
 }
 
 function showProblems(items, heading, where = "#problems") {
@@ -287,56 +321,7 @@ function showResult(job) {
 
 async function fetchPreview(job) {
   const response = await fetch(`/preview/${job.preview}.json?v=${job.id}`, {cache: "no-store"});
-  if (response.ok) drawPreview(await response.json());
-}
-
-function image(source, alt) {
-  const img = document.createElement("img");
-  img.src = source;
-  img.alt = alt;
-  return img;
-}
-
-function drawPreview(index) {
-  const spreads = $("#spreads");
-  spreads.replaceChildren();
-  const pages = index.pages;
-  const groups = [[0]];
-  for (let n = 1; n < pages.length; n += 2) groups.push(n + 1 < pages.length ? [n, n + 1] : [n]);
-  for (const group of groups) {
-    const figure = document.createElement("figure");
-    figure.className = "spread" + (group.length === 1 && group[0] === 0 ? " first" : "");
-    for (const n of group) figure.append(image(pages[n], `Page ${n + 1}`));
-    const caption = document.createElement("figcaption");
-    caption.textContent = group.length === 2 ? `Pages ${group[0] + 1}–${group[1] + 1}` : `Page ${group[0] + 1}`;
-    figure.append(caption);
-    spreads.append(figure);
-  }
-  if (!index.complete) {
-    const more = document.createElement("p");
-    more.className = "empty";
-    more.textContent = `Drawing the other ${index.total_pages - pages.length} pages…`;
-    spreads.append(more);
-  }
-  const sheets = $("#sheets");
-  sheets.replaceChildren();
-  if (!index.sheets.length) {
-    const empty = document.createElement("p");
-    empty.className = "empty";
-    empty.textContent = "No print PDF: choose a print scheme.";
-    sheets.append(empty);
-  }
-  for (const sheet of index.sheets) {
-    if (!index.sides[sheet.front] || (sheet.back !== null && !index.sides[sheet.back])) break;
-    const figure = document.createElement("figure");
-    figure.className = "sheet";
-    figure.append(image(index.sides[sheet.front], `Sheet ${sheet.number}, front`));
-    if (sheet.back !== null) figure.append(image(index.sides[sheet.back], `Sheet ${sheet.number}, back`));
-    const caption = document.createElement("figcaption");
-    caption.textContent = `Sheet ${sheet.number}: front` + (sheet.back !== null ? ", then back" : " only");
-    figure.append(caption);
-    sheets.append(figure);
-  }
+  if (response.ok) preview.draw(await response.json());
 }
 
 async function save() {
@@ -348,11 +333,30 @@ async function save() {
   }
   builder.spec = builder.shown = answer.spec;
   builder.version = answer.version;
-  $("#save-as-label").hidden = true;
-  $("#opened").replaceChildren("Editing ", Object.assign(document.createElement("code"),
-                                                        {textContent: answer.spec}));
+  builder.dirty = false;
+  opened(answer.spec);
   status(`Saved ${answer.spec}.`, false);
   showProblems(answer.diagnostics, "Saved, with warnings", "#save-problems");
+  markFields(answer.diagnostics);
+}
+
+// The page names the spec it edits: the heading, the spec menu, the address (so a reload
+// opens it again), and the essays' links to their reading views.
+function opened(spec) {
+  $("#save-as-label").hidden = $("#save-as-help").hidden = Boolean(spec);
+  $("#builder").dataset.spec = spec;
+  $("#opened").replaceChildren(...(spec ? ["Editing ", Object.assign(
+    document.createElement("code"), {textContent: spec})] : ["A new packet, not saved yet"]));
+  const menu = $('.open-spec select[name="spec"]');
+  if (spec && ![...menu.options].some((option) => option.value === spec)) {
+    const option = new Option(spec, spec);
+    const after = [...menu.options].find((o) => o.value && o.value.localeCompare(spec) > 0);
+    menu.add(option, after || null);
+  }
+  menu.value = spec;
+  if (spec) history.replaceState(null, "", `/builder?spec=${encodeURIComponent(spec)}`);
+  document.querySelectorAll("#chosen li").forEach((item, index) =>
+    label(item, item.dataset.slug, index));
 }
 
 async function load() {
@@ -367,7 +371,8 @@ async function load() {
   builder.shown = answer.spec;
   builder.version = answer.version;
   builder.select = answer.select;
-  $("#save-as-label").hidden = Boolean(builder.spec);
+  builder.touched = builder.dirty = false;
+  opened(builder.spec);
   if (answer.path) $("#save-as").value = answer.path;
   const note = $("#selection-note");
   note.hidden = !answer.select;
@@ -377,19 +382,76 @@ async function load() {
   renderChosen();
 }
 
-function start() {
+// Files changed on disk: the library's rows are read again from this page's own address
+// (titles, words, new and removed essays), and the essays in the packet are renamed in
+// place, so nothing typed is lost. The spec itself is opened again only when nothing in the
+// page is unsaved; else the page says so (saving would be refused, V140).
+async function changed(paths) {
+  if (paths.some((path) => path.startsWith("source/"))) await refreshLibrary();
+  if (builder.spec && paths.includes(builder.spec)) {
+    if (!builder.dirty) {
+      await load();
+      pamphlet.announce(`${builder.spec} changed on disk and was opened again.`);
+    } else {
+      status(`${builder.spec} changed on disk. Your changes here are kept; to keep both, ` +
+             "save under another name, or reload to see the file.", false);
+    }
+  }
+}
+
+async function refreshLibrary() {
+  const response = await fetch(location.href, {cache: "no-store"});
+  if (!response.ok) return;
+  const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
+  const list = fresh.getElementById("pick-list");
+  const tags = fresh.getElementById("pick-tag");
+  if (!list || !tags) return;
+  const focused = document.activeElement && document.activeElement.closest("#pick-list li");
+  const tag = $("#pick-tag").value;
+  $("#pick-tag").replaceChildren(...tags.children);
+  $("#pick-tag").value = [...$("#pick-tag").options].some((o) => o.value === tag) ? tag : "";
+  $("#pick-list").replaceChildren(...list.children);
+  bindAdds();
+  filterPicks();
+  for (const button of document.querySelectorAll("#pick-list .add")) {
+    const inside = builder.essays.includes(button.dataset.slug);
+    button.disabled = inside;
+    $(".verb", button).textContent = inside ? "Added" : "Add";
+  }
+  if (focused) {
+    const again = $(`#pick-list li[data-slug="${CSS.escape(focused.dataset.slug)}"] .add`);
+    if (again) again.focus();
+  }
+  document.querySelectorAll("#chosen li").forEach((item, index) =>
+    label(item, item.dataset.slug, index));
+  scheduleEstimate();
+}
+
+function bindAdds() {
   for (const button of document.querySelectorAll("#pick-list .add")) {
     button.addEventListener("click", () => add(button.dataset.slug));
   }
+}
+
+function start() {
+  bindAdds();
   $("#pick-tag").addEventListener("change", filterPicks);
   $("#pick-text").addEventListener("input", filterPicks);
-  $("#spec-form").addEventListener("input", scheduleEstimate);
+  $("#spec-form").addEventListener("input", () => {
+    builder.dirty = true;
+    scheduleEstimate();
+  });
+  $("#save-as").addEventListener("input", () => {
+    builder.pathChosen = $("#save-as").value.trim() !== "";
+    if (!builder.pathChosen) scheduleEstimate();  // a name from the title again
+  });
   $("#spec-form").addEventListener("submit", (event) => event.preventDefault());
   $("#build").addEventListener("click", build);
   $("#save").addEventListener("click", save);
   document.addEventListener("pamphlet:build", (event) => {
     if (event.detail.spec === builder.shown) showJob(event.detail);
   });
+  document.addEventListener("pamphlet:files", (event) => changed(event.detail.paths));
   load();
 }
 

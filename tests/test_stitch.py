@@ -1,0 +1,303 @@
+"""The reading PDF's parts joined into one (engine/stitch.py), on three small tagged parts
+WeasyPrint writes here: pages in order; one Document element holding every part's
+elements; parent-tree keys that never overlap and lead each marked content and link to its
+own element; named destinations, first of each name, sorted; one outline whose count is
+the whole book's; each font's subsets merged into one program that draws every part's
+glyphs. The whole book, laid out in parts against laid out whole, is tests/test_parts.py."""
+
+from __future__ import annotations
+
+import functools
+import io
+import struct
+from pathlib import Path
+
+import pikepdf
+import pytest
+from fontTools.ttLib import TTFont
+from pikepdf import Array, Dictionary
+
+from pamphlet.engine.stitch import stitch
+
+STYLE = ("@page { size: 100mm 80mm } body { font-family: 'DejaVu Sans' } "
+         ".next { break-before: page }")
+PARTS = [  # each with glyphs of its own (X, Y, Z, q, w, v, u), so the subsets differ
+    '<h1 id="front">Front</h1><p>Go <a href="https://example.org/">out</a>.</p>',
+    '<h1 id="two">Two</h1><p>Text <a href="#two-end">jump</a> XYZ</p>'
+    '<h2 id="two-end" class="next">End</h2><p>qqq <a href="https://example.net/">net</a></p>',
+    '<h1 id="front">Dup</h1><p>wvu</p>',  # its "front" is the first part's name again
+]
+PLAIN = "<p>Nothing to name</p>"
+
+
+@functools.cache
+def rendered(body: str) -> bytes:
+    """A part as WeasyPrint writes it, tagged (PDF/UA-1)."""
+    from weasyprint import HTML
+
+    html = f'<html lang="en"><head><title>Book</title><style>{STYLE}</style></head>' \
+           f'<body>{body}</body></html>'
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
+
+
+def stitched(bodies: list[str], folder: Path, change=None) -> pikepdf.Pdf:
+    parts = [rendered(body) for body in bodies]
+    if change:
+        parts = [change(part) for part in parts]
+    target = folder / "book.pdf"
+    stitch(parts, target)
+    return pikepdf.open(target)
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    with stitched(PARTS, tmp_path_factory.mktemp("stitch")) as pdf:
+        yield pdf
+
+
+def opened(data: bytes) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(data))
+
+
+def flat(tree, leaves: str = "/Nums") -> list:
+    if leaves in tree:
+        return list(tree[leaves])
+    return [item for kid in tree.Kids for item in flat(kid, leaves)]
+
+
+def pairs(tree, leaves: str = "/Nums") -> list[tuple]:
+    items = flat(tree, leaves)
+    return [(items[at], items[at + 1]) for at in range(0, len(items), 2)]
+
+
+def texts(pdf: pikepdf.Pdf) -> list[str]:
+    from pypdf import PdfReader
+
+    buffer = io.BytesIO()
+    pdf.save(buffer)
+    return [page.extract_text().split("\n")[0] for page in PdfReader(buffer).pages]
+
+
+def elements(root) -> list:
+    """Every structure element under `root`, depth first."""
+    found, stack = [], [root.K]
+    while stack:
+        kid = stack.pop()
+        if isinstance(kid, Array):
+            stack.extend(reversed(list(kid)))
+        elif isinstance(kid, Dictionary) and kid.get("/Type") == "/StructElem":
+            found.append(kid)
+            stack.append(kid.get("/K"))
+    return found
+
+
+def test_the_pages_come_part_by_part_in_order(book):
+    assert texts(book) == ["Front", "Two", "End", "Dup"]
+
+
+def test_one_document_element_holds_every_parts_elements_in_order(book):
+    root = book.Root.StructTreeRoot
+    [document] = [root.K] if isinstance(root.K, Dictionary) else list(root.K)
+    assert document.S == "/Document"
+    expected = []
+    for body in PARTS:
+        with opened(rendered(body)) as part:
+            kids = part.Root.StructTreeRoot.K
+            own = kids if isinstance(kids, Dictionary) else kids[0]
+            expected += [str(kid.S) for kid in own.K]
+    assert [str(kid.S) for kid in document.K] == expected
+    assert all(kid.P.objgen == document.objgen for kid in document.K)
+    assert [str(e.S) for e in elements(root)].count("/Document") == 1
+
+
+def marked_content(page) -> list[int]:
+    return [int(i.operands[1].MCID) for i in pikepdf.parse_content_stream(page)
+            if str(i.operator) == "BDC" and len(i.operands) == 2
+            and isinstance(i.operands[1], Dictionary) and "/MCID" in i.operands[1]]
+
+
+def test_each_marked_content_leads_to_its_own_element_through_keys_that_never_overlap(book):
+    root = book.Root.StructTreeRoot
+    tree = dict((int(key), value) for key, value in pairs(root.ParentTree))
+    pages = list(book.pages)
+    assert [int(page.obj.StructParents) for page in pages] == list(range(len(pages)))
+    reachable = {e.objgen for e in elements(root)}
+    for page in pages:
+        mcids = marked_content(page)
+        assert mcids, "a tagged page marks its content"
+        mapping = tree[int(page.obj.StructParents)]
+        for mcid in mcids:
+            element = mapping[mcid]
+            assert element.objgen in reachable
+            assert element.Pg.objgen == page.objgen  # on this page, not another part's
+            kids = element.K if isinstance(element.K, Array) else [element.K]
+            assert mcid in [int(k) for k in kids if not isinstance(k, Dictionary)] + [
+                int(k.MCID) for k in kids if isinstance(k, Dictionary) and "/MCID" in k]
+    links = [annotation for page in pages for annotation in page.obj.get("/Annots", [])]
+    assert len(links) == 3
+    keys = [int(annotation.StructParent) for annotation in links]
+    assert keys == list(range(len(pages), len(pages) + len(links)))  # after the pages
+    for annotation, key in zip(links, keys):
+        element = tree[key]
+        assert element.S == "/Link" and element.objgen in reachable
+        assert any(isinstance(k, Dictionary) and k.get("/Obj") is not None
+                   and k.Obj.objgen == annotation.objgen for k in element.K)
+    assert sorted(tree) == list(range(len(pages) + len(links)))
+    assert int(root.ParentTreeNextKey) == len(pages) + len(links)
+
+
+def test_named_destinations_are_sorted_and_the_first_of_a_name_wins(book):
+    dests = pairs(book.Root.Names.Dests, "/Names")
+    names = [bytes(name) for name, _ in dests]
+    assert names == sorted(names) == [b"front", b"two", b"two-end"]
+    pages = {page.objgen: number for number, page in enumerate(book.pages)}
+    assert {str(name): pages[dest[0].objgen] for name, dest in dests} == {
+        "front": 0, "two": 1, "two-end": 2}  # "front" of the first part, not the third's
+
+
+def outline(item) -> list:
+    found = []
+    while True:
+        children = outline(item.First) if "/First" in item else []
+        found.append((str(item.Title), children))
+        if "/Next" not in item:
+            return found
+        assert item.Next.Prev.objgen == item.objgen
+        item = item.Next
+
+
+def test_one_outline_for_the_whole_book_with_the_whole_books_count(book):
+    root = book.Root.Outlines
+    assert outline(root.First) == [("Front", []), ("Two", [("End", [])]), ("Dup", [])]
+    item = root.First
+    while True:
+        assert item.Parent.objgen == root.objgen
+        if "/Next" not in item:
+            break
+        item = item.Next
+    assert root.Last.objgen == item.objgen and "/Prev" not in root.First
+    counts = 0
+    for body in PARTS:
+        with opened(rendered(body)) as part:
+            counts += int(part.Root.Outlines.Count)
+    assert int(root.Count) == counts == 4  # every item open: all four
+    pages = {page.objgen for page in book.pages}
+    assert root.First.Dest[0].objgen in pages and root.Last.Dest[0].objgen in pages
+
+
+def glyphs(page) -> dict[str, set[int]]:
+    """The glyph numbers the page's text shows, by font (WeasyPrint: Identity-H, two bytes
+    each)."""
+    fonts = {str(name): str(font.BaseFont).partition("+")[2]
+             for name, font in page.obj.Resources.Font.items()}
+    found: dict[str, set[int]] = {}
+    current = None
+    for instruction in pikepdf.parse_content_stream(page):
+        operator, operands = str(instruction.operator), instruction.operands
+        if operator == "Tf":
+            current = fonts[str(operands[0])]
+        strings = operands if operator == "Tj" else (
+            [o for o in operands[0] if isinstance(o, pikepdf.String)] if operator == "TJ" else [])
+        for text in strings:
+            data = bytes(text)
+            found.setdefault(current, set()).update(struct.unpack(f">{len(data) // 2}H", data))
+    return found
+
+
+def outlines(program: bytes) -> dict[int, tuple]:
+    font = TTFont(io.BytesIO(program))
+    glyf, order = font["glyf"], font.getGlyphOrder()
+    metrics = font["hmtx"].metrics
+    return {gid: (tuple(glyf[name].getCoordinates(glyf)[0]) if glyf[name].numberOfContours
+                  else (), metrics[name]) for gid, name in enumerate(order)}
+
+
+def font_programs(pdf: pikepdf.Pdf) -> dict[str, dict[tuple, bytes]]:
+    """Each font's embedded programs, by the font's name (without its subset tag)."""
+    found: dict[str, dict[tuple, bytes]] = {}
+    for page in pdf.pages:
+        for font in page.obj.Resources.Font.values():
+            for descendant in font.DescendantFonts:
+                stream = descendant.FontDescriptor.FontFile2
+                name = str(descendant.BaseFont).partition("+")[2]
+                found.setdefault(name, {})[stream.objgen] = stream.read_bytes()
+    return found
+
+
+def test_the_parts_subsets_of_a_font_become_one_that_draws_every_parts_glyphs(book):
+    programs = font_programs(book)
+    assert set(programs) == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
+    merged = {}
+    for name, found in programs.items():
+        [program] = found.values()  # one program, which every page's font of that name uses
+        merged[name] = outlines(program)
+        font = TTFont(io.BytesIO(program))
+        assert font["head"].indexToLocFormat == 1
+        assert font["maxp"].numGlyphs == font["hhea"].numberOfHMetrics == len(merged[name])
+    drawn = 0
+    for body, pages in zip(PARTS, ([0], [1, 2], [3])):
+        with opened(rendered(body)) as part:
+            theirs = {name: outlines(next(iter(found.values())))
+                      for name, found in font_programs(part).items()}
+            for number, index in enumerate(pages):
+                assert glyphs(book.pages[index]) == glyphs(part.pages[number])
+                for name, gids in glyphs(part.pages[number]).items():
+                    for gid in gids:
+                        assert merged[name][gid] == theirs[name][gid], (body, name, gid)
+                        drawn += bool(theirs[name][gid][0])
+    assert drawn > 30
+
+
+def test_a_book_of_one_part_is_that_part(tmp_path):
+    with stitched(PARTS[:1], tmp_path) as pdf, opened(rendered(PARTS[0])) as part:
+        assert texts(pdf) == ["Front"]
+        assert [bytes(n) for n, _ in pairs(pdf.Root.Names.Dests, "/Names")] == [b"front"]
+        assert int(pdf.Root.Outlines.Count) == int(part.Root.Outlines.Count)
+
+
+def test_parts_without_names_or_bookmarks(tmp_path):
+    with stitched([PLAIN, PLAIN], tmp_path) as pdf:
+        assert texts(pdf) == ["Nothing to name"] * 2
+        assert "/Dests" not in pdf.Root.get("/Names", Dictionary())
+        assert "/First" not in pdf.Root.get("/Outlines", Dictionary())
+    with stitched([PLAIN, PARTS[2]], tmp_path) as pdf:  # the first bookmark in a later part
+        root = pdf.Root.Outlines
+        assert root.Type == "/Outlines" and int(root.Count) == 1
+        assert outline(root.First) == [("Dup", [])] and root.Last.objgen == root.First.objgen
+        assert root.First.Parent.objgen == root.objgen
+
+
+def nested(part: bytes) -> bytes:
+    """The part with its parent tree and its destinations split into kids, as a number or
+    name tree may be (WeasyPrint writes each flat)."""
+    with opened(part) as pdf:
+        for holder, key, leaves in ((pdf.Root.StructTreeRoot, "/ParentTree", "/Nums"),
+                                    (pdf.Root.get("/Names"), "/Dests", "/Names")):
+            if holder is None or key not in holder:
+                continue
+            items = list(holder[key][leaves])
+            half = len(items) // 4 * 2
+            kids = [pdf.make_indirect(Dictionary({leaves: Array(chunk)}))
+                    for chunk in (items[:half], items[half:]) if chunk]
+            holder[key] = pdf.make_indirect(Dictionary(Kids=Array(kids)))
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+
+
+def test_number_and_name_trees_split_into_kids_are_read_whole(tmp_path, book):
+    with stitched(PARTS, tmp_path, nested) as pdf:
+        assert texts(pdf) == texts(book)
+        assert [bytes(n) for n, _ in pairs(pdf.Root.Names.Dests, "/Names")] == [
+            b"front", b"two", b"two-end"]
+        ours = [int(k) for k, _ in pairs(pdf.Root.StructTreeRoot.ParentTree)]
+        assert ours == [int(k) for k, _ in pairs(book.Root.StructTreeRoot.ParentTree)]
+
+
+def test_stitching_is_reproducible_and_writes_object_streams(tmp_path):
+    written = []
+    for name in ("a", "b"):
+        (tmp_path / name).mkdir()
+        stitched(PARTS, tmp_path / name).close()
+        written.append((tmp_path / name / "book.pdf").read_bytes())
+    assert written[0] == written[1] and b"/ObjStm" in written[0]

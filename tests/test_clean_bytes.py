@@ -15,7 +15,7 @@ import zipfile
 
 import pytest
 from test_diagnostics import make
-from test_slugs import epubcheck_messages
+from epubchecker import messages as epubcheck_messages
 
 from pamphlet.cli import main
 from pamphlet.text.sanitiser import clean_svg

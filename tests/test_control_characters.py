@@ -7,7 +7,7 @@ from __future__ import annotations
 import zipfile
 
 from test_diagnostics import GOOD_ESSAY, make
-from test_slugs import epubcheck_messages
+from epubchecker import messages as epubcheck_messages
 
 from pamphlet.cli import main
 

@@ -36,7 +36,8 @@ from .static_site import _EMBEDS
 MAX_POST_MB = 64
 # A link to another essay, as markdownify writes it: its text (escapes and one level of
 # brackets inside), the address that stands for it, a title.
-_ESSAY_LINK = re.compile(r"(?<!!)\[((?:\\.|[^\[\]\\]|\[(?:\\.|[^\[\]\\])*\])*)\]"
+# (an escaped bracket starts none, and the text is read once: linear)
+_ESSAY_LINK = re.compile(r"(?<![!\\])\[((?:\\.|[^\[\]\\]|\[(?:\\.|[^\[\]\\])*+\])*+)\]"
                          r"\(<?pamphlet-essay:(\d+)>?(?:[ \t]+\"(?:\\.|[^\"\\])*\")?\)")
 # What no printed page can hold and no reader of the post saw as text.
 _SILENT = ("script", "style", "template", "noscript", "link", "meta", "svg", "canvas")

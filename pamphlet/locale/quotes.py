@@ -62,7 +62,8 @@ def curl(text: str, lang: str | None) -> str:
     marks = delimiters(lang)
     curled = "".join(_block(piece, marks) for piece in _BLOCK_END.split(text))
     if marks[0][-1] == "\u202f":  # spaces typed inside the quotes give way to the thin one
-        curled = re.sub(r"(\u202f)[ \u00a0]+|[ \u00a0]+(\u202f)", r"\1\2", curled)
+        curled = re.sub(r"(\u202f)[ \u00a0]++|(?<![ \u00a0])[ \u00a0]++(\u202f)", r"\1\2",
+                        curled)  # each run of spaces read once
     return curled
 
 

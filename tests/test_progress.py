@@ -272,14 +272,21 @@ def test_not_a_terminal_each_specs_outputs_are_printed_as_soon_as_it_is_done(tmp
 
 # -- a terminal: the live display ----------------------------------------------------------
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _in_terminal(argv: list[str], cwd: Path, env: dict[str, str], interrupt_after: str = "",
                  width: int = 160) -> tuple[int, str]:
     """Run `argv` with a pseudo-terminal as its stdin, stdout and stderr; its exit status and
     everything it wrote. With `interrupt_after`, press Ctrl-C once that text has been seen."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, width, 0, 0))
+    # Ctrl-C as a terminal gives it: pytest-xdist's workers ignore SIGINT, and a Python
+    # started with SIGINT ignored never raises KeyboardInterrupt, so the child starts with it
+    # restored (without this, the Ctrl-C tests hung under -n auto).
     process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=slave, stdout=slave, stderr=slave,
-                               start_new_session=True)
+                               start_new_session=True, preexec_fn=_default_sigint)
     os.close(slave)
     seen, interrupted = b"", False
     try:

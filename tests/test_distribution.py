@@ -69,6 +69,7 @@ def test_the_test_extra_holds_the_build_backend_the_wheel_test_uses():
     hatchling unless the test extra brings it; the wheel test builds without isolation."""
     project = tomllib.loads((REPO / "pyproject.toml").read_text())
     backend = project["build-system"]["requires"]
-    assert all(any(need.split(">")[0] == got.split(">")[0]
-                   for got in project["project"]["optional-dependencies"]["test"])
+    installed = project["project"]["dependencies"] + \
+        project["project"]["optional-dependencies"]["test"]
+    assert all(any(need.split(">")[0] == got.split(">")[0] for got in installed)
                for need in backend)

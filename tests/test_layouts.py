@@ -45,7 +45,7 @@ def test_project_template_overrides_the_builtin_one(tmp_path):
 def test_wheel_ships_the_builtin_layouts(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path),
                     str(REPO)], check=True, capture_output=True)
-    wheel = next(tmp_path.glob("pamphlet-*.whl"))
+    wheel = next(tmp_path.glob("pamphlet_zine-*.whl"))  # the distribution is pamphlet-zine
     names = set(zipfile.ZipFile(wheel).namelist())
     for name in ["pamphlet/layouts/zine/pamphlet.html", "pamphlet/layouts/zine/print.css",
                  "pamphlet/layouts/fonts/fonts.css", "pamphlet/layouts/fonts/CharisSIL-Regular.ttf",

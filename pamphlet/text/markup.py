@@ -462,10 +462,12 @@ class _TreeFixer:
         deepest = max((depth for _, depth in found), default=0)
         if deepest <= MAX_DEPTH:
             return
-        self.diagnostics.warning(
-            "M306", f"lists or quotes nested {deepest} deep were flattened below level "
-            f"{MAX_DEPTH}", self.essay.path, self.essay.body_line,
-            hint="nest less deeply; the deepest levels are printed as plain paragraphs")
+        said = any(d.code == "M306" and d.path == self.essay.path for d in self.diagnostics)
+        if not said:  # the sanitiser flattened deeper markup first: one warning for both
+            self.diagnostics.warning(
+                "M306", f"lists or quotes nested {deepest} deep were flattened below level "
+                f"{MAX_DEPTH}", self.essay.path, self.essay.body_line,
+                hint="nest less deeply; the deepest levels are printed as plain paragraphs")
         for element, depth in found:
             if depth >= MAX_DEPTH and element.tag in ("ul", "ol", "li", "blockquote", "div"):
                 element.drop_tag()

@@ -179,8 +179,13 @@ def test_a_running_element_wanted_where_only_a_part_before_defines_it():
 # ---- the cache ----
 
 @pytest.fixture
-def folder(tmp_path) -> Path:
-    return tmp_path / "cache" / "parts" / "place" / "stem"
+def folder(tmp_path, monkeypatch) -> Path:
+    """A place in this test's own user cache: a PartCache uses only a folder inside it. The
+    PDFs here are stand-ins, taken as reading back whole (a real part that does not is
+    made again: tests/test_cache_heals.py)."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(parts, "_readable", lambda pdf, meta: True)
+    return tmp_path / "cache" / "pamphlet" / "parts" / "place" / "stem"
 
 
 def test_entries_come_back_as_kept_and_a_changed_pdf_is_no_entry(folder):
@@ -474,7 +479,7 @@ def test_the_failures_the_build_is_told(stand_in):
 
 def test_workers_write_the_same_book(stand_in, folder, tmp_path):
     alone = render(book(*LIBRARY), PartCache(folder))
-    together = render(book(*LIBRARY), PartCache(tmp_path / "c" / "p" / "pl" / "s"), jobs=3)
+    together = render(book(*LIBRARY), PartCache(folder.parent.parent / "pl" / "s"), jobs=3)
     assert written(together) == written(alone) and together.anchors == alone.anchors
     assert [p.pages for p in together.parts] == [p.pages for p in alone.parts]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pamphlet.store import usercache
-from pamphlet.store.usercache import Store, cache_home, secret, store_folder, unlinked
+from pamphlet.store.usercache import Store, cache_home, sealed, secret, store_folder
 
 
 @pytest.fixture
@@ -76,19 +76,22 @@ def test_a_salt_another_process_wrote_first_is_the_one_taken(home, monkeypatch):
     assert secret() == theirs
 
 
-def test_a_folder_is_unlinked_only_if_nothing_on_the_way_is_a_link_or_a_file(tmp_path):
-    (tmp_path / "a" / "b").mkdir(parents=True)
+def test_a_folder_is_sealed_only_if_it_leads_nowhere_outside_the_cache(home, tmp_path,
+                                                                         monkeypatch):
+    (home / "a" / "b").mkdir(parents=True)
+    (home / "a" / "inner").symlink_to(home / "a" / "b")  # a link that stays in the cache
     (tmp_path / "real").mkdir()
-    (tmp_path / "a" / "link").symlink_to(tmp_path / "real")
-    (tmp_path / "a" / "file").write_text("x")
-    assert unlinked(tmp_path / "a" / "b" / "c", tmp_path)  # not there yet: no link either
-    assert not unlinked(tmp_path / "a" / "link" / "c", tmp_path)
-    assert not unlinked(tmp_path / "a" / "file" / "c", tmp_path)
-    assert not unlinked(tmp_path / "elsewhere", tmp_path / "a")
-    assert unlinked(tmp_path / "a" / "b" / "c", None)  # from its grandparent down
-    assert not unlinked(tmp_path / "a" / "link" / "c", None)
-    (tmp_path / "top").symlink_to(tmp_path / "a")
-    assert unlinked(tmp_path / "top" / "b", tmp_path / "top")  # `within` itself may be one
+    (home / "a" / "link").symlink_to(tmp_path / "real")
+    (home / "a" / "file").write_text("x")
+    assert sealed(home / "a" / "b" / "c")  # not there yet: it leads nowhere else either
+    assert sealed(home / "a" / "inner" / "c")
+    assert not sealed(home / "a" / "link" / "c")
+    assert not sealed(home / "a" / "file")  # not a folder
+    assert not sealed(tmp_path / "elsewhere")  # outside the cache
+    (tmp_path / "top").symlink_to(tmp_path / "cache", target_is_directory=True)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "top"))  # the cache itself may be one
+    assert sealed(tmp_path / "top" / "pamphlet" / "a" / "b")
+    assert not sealed(tmp_path / "top" / "pamphlet" / "a" / "link" / "c")
 
 
 def test_each_output_folder_and_spec_has_its_own_place(home, tmp_path):
@@ -214,8 +217,8 @@ def test_a_build_keeps_what_it_used_and_prunes_the_rest(home, tmp_path):
     build = Store(folder)
     assert build.get("a") == "a"
     build.put("d", "d")
-    build.prune()
-    assert sorted(os.listdir(folder)) == ["a.json", "d.json", "linked.json", "sub"]
+    build.prune()  # an unused link is removed, and what it led to is not
+    assert sorted(os.listdir(folder)) == ["a.json", "d.json", "sub"]
 
 
 def test_places_not_built_for_a_month_are_removed_and_the_built_one_kept(home, tmp_path):

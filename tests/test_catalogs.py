@@ -35,9 +35,9 @@ BOOKS = [("application/epub+zip", "EPUB"), ("application/kepub+zip", "Kobo editi
          ("application/pdf", "Reading PDF")]
 RELATED = {("application/pdf", "Print PDF (the book block, for perfect binding)"),
            ("application/pdf", "Print PDF, black and white"),
-           ("application/pdf", "Press PDF (PDF/X, with bleed and crop marks)"),
-           ("application/pdf", "Wraparound cover (back, spine and front)"),
-           ("application/pdf", "Printer test sheet (print it first)"),
+           ("application/pdf", "Print-shop PDF (with bleed)"),
+           ("application/pdf", "Wraparound cover (PDF)"),
+           ("application/pdf", "Printer test sheet (PDF)"),
            ("text/calendar", "Calendar event")}
 ACQUIRE = "http://opds-spec.org/acquisition/open-access"
 

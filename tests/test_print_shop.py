@@ -55,7 +55,7 @@ def test_a_perfect_bound_block_is_made_up_to_an_even_count(multiple, tmp_path, c
     width = float(reading.pages[0].mediabox.width)
     assert trim[2] - trim[0] - 2 * width == pytest.approx(wanted / 2 * 0.1 * MM, abs=0.01)
     blanks = wanted - inside
-    assert f"{wanted} pages (with {blanks} blank at the end) in reading order for " \
+    assert f"{wanted} pages (with {blanks} blank) in reading order for " \
            "perfect binding" in printed
     assert f"press: {wanted} pages (with {blanks} blank at the end), PDF/X-4" in printed
     assert f"pamphlet-print.pdf ({wanted} pages)" in printed

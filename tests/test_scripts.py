@@ -222,7 +222,7 @@ def test_a_right_to_left_book_has_its_running_heads_on_the_right_pages(tmp_path)
     middle = float(pdf.reader.pages[0].mediabox.width) / 2
     openers = {title: n for n in range(1, len(pdf) + 1) for title in ("First Essay", "Second Essay")
                if pdf.top_line(n) and pdf.top_line(n).text == title and pdf.top_line(n).y > 60}
-    ends = [openers["Second Essay"], pdf.pages_with("Sources")[-1]]
+    ends = [openers["Second Essay"], pdf.pages_with("מקורות")[-1]]  # Sources, in Hebrew
     heads = []
     for (title, start), end in zip(openers.items(), ends):
         for number in range(start + 1, end):

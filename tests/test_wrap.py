@@ -50,7 +50,8 @@ def test_the_block_is_all_but_the_covers(pages, held):
 
 def test_the_block_holds_the_interior_pages_in_order_with_their_metadata(tmp_path):
     source = reading(tmp_path / "book.pdf", 9)
-    result = write_block(source, tmp_path / "block.pdf")
+    even = PrintSettings(scheme="perfect")
+    result = write_block(source, tmp_path / "block.pdf", even)
     assert (result.path, result.pages) == (tmp_path / "block.pdf", 6)
     block = PdfReader(tmp_path / "block.pdf")
     assert [int(page["/PageNumber"]) for page in block.pages] == [2, 3, 4, 5, 6, 7]
@@ -58,21 +59,22 @@ def test_the_block_holds_the_interior_pages_in_order_with_their_metadata(tmp_pat
     assert block.metadata["/Producer"] == "pamphlet (pypdf)"
     first, second = (bytes(i.original_bytes) for i in block.trailer["/ID"])
     assert first == b"f" * 16 and second not in (b"s" * 16, b"f" * 16)  # its own, derived
-    again = write_block(source, tmp_path / "again.pdf")
+    again = write_block(source, tmp_path / "again.pdf", even)
     assert again.path.read_bytes() == (tmp_path / "block.pdf").read_bytes()
-    plain = write_block(reading(tmp_path / "plain.pdf", 5, ids=False), tmp_path / "p.pdf")
+    plain = write_block(reading(tmp_path / "plain.pdf", 5, ids=False), tmp_path / "p.pdf",
+                        even)
     assert plain.pages == 2
 
 
 def test_the_plan_names_the_pages_the_spine_and_the_copies():
     settings = PrintSettings(scheme="perfect", paper=Paper(thickness=0.2 * MM), copies=1)
-    assert perfect_plan(101, settings) == (
-        "101 pages in reading order for perfect binding, both sides, spine on the left "
-        "(10.2mm); the wraparound cover is printed apart; 1 copy")
+    assert perfect_plan(104, settings) == (  # 101 pages inside, made up to 102
+        "102 pages (with 1 blank) in reading order for perfect binding, both sides, spine on "
+        "the left (10.2 mm); the wraparound cover is printed apart; 1 copy")
     settings = PrintSettings(scheme="perfect", binding="right", copies=12)
-    assert perfect_plan(100, settings) == (  # no paper: 0.1 mm office paper
+    assert perfect_plan(103, settings) == (  # no paper: 0.1 mm office paper
         "100 pages in reading order for perfect binding, both sides, spine on the right "
-        "(5.0mm); the wraparound cover is printed apart; 12 copies")
+        "(5 mm); the wraparound cover is printed apart; 12 copies")
 
 
 def test_a_cover_as_wide_as_a_pdf_page_may_be_and_no_wider():
@@ -176,7 +178,7 @@ def test_a_cover_wider_than_a_pdf_page_is_refused_at_the_paper(tmp_path, monkeyp
         covered(tmp_path, monkeypatch, 'paper = "2mm"\n', 20, size=(7200, 600))
     [wide] = raised.value.diagnostics
     assert (wide.code, wide.line) == ("O564", 7)
-    assert wide.message == ("the cover would be 5,098mm wide (17 pages, spine 18mm), more "
+    assert wide.message == ("the cover would be 5,098mm wide (18 pages, spine 18mm), more "
                             "than a PDF page can be (5,080mm)")
     assert not (tmp_path / "cover.pdf").exists()
 

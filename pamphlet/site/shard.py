@@ -261,7 +261,7 @@ def print_plans(spec: Spec, outputs: list[Path], words: Words = Words()) -> dict
         return {}
     pages = len(PdfReader(reading).pages)
     if settings.scheme == "perfect":  # no imposition: the pages stay in reading order
-        line = perfect_plan(pages, settings)
+        line = perfect_plan(pages, settings, words)
         return {f"{spec.stem}-print.pdf": line, f"{spec.stem}-print-bw.pdf": line}
     plan = impose(settings.scheme, pages, 1, settings.signature, settings.duplex,
                   settings.binding)

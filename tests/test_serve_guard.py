@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -18,6 +19,26 @@ from pamphlet.serve.guard import (CSP, Guard, host_allowed, is_loopback, new_tok
 from pamphlet.serve.jobs import Job
 
 IMAGES = frozenset({".png", ".jpg"})
+
+
+def run(coroutine):
+    """asyncio.run in a thread of its own: the session's Playwright browser (conftest's
+    `browser`, sync API) keeps an event loop running in the main thread, and asyncio.run there
+    raises RuntimeError when a browser test ran earlier in the same worker (as under -n auto)."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # raised again in the test's own thread
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 @pytest.fixture
@@ -130,7 +151,7 @@ def test_loopback_is_this_machine_only(host, loopback):
 def download(jobs: dict, job: int, name: str):
     state = SimpleNamespace(builds=SimpleNamespace(jobs=jobs))
     request = SimpleNamespace(path_params={"job": job, "name": name})
-    return asyncio.run(app._download(state, request))
+    return run(app._download(state, request))
 
 
 def test_a_download_is_only_an_output_of_the_job_named(tmp_path):
@@ -181,7 +202,7 @@ def through_guard(method: str = "GET", headers: dict | None = None, kind: str = 
     scope = {"type": kind, "method": method,
              "headers": [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
                          if v is not None]}
-    asyncio.run(Guard(behind, HOSTS, TOKEN)(scope, receive, send))
+    run(Guard(behind, HOSTS, TOKEN)(scope, receive, send))
     return sent, bool(reached)
 
 

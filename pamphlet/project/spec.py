@@ -424,9 +424,16 @@ def spec_from_data(data: dict, spec_path: Path, locator: TomlLocator) -> Spec:
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
+# Keys whose values are names looked up, never printed: kept as written, so a name holding a
+# control character is the unknown layout (L401) or essay (P104) it is, not another one's.
+NAMES = {("layout",), ("essays",)}
+
+
 def without_controls(value, path: tuple[str, ...], found: list[tuple[str, ...]]):
-    """`value` (parsed TOML) with CONTROL taken out of every string; the keys where some
-    were, appended to `found`."""
+    """`value` (parsed TOML) with CONTROL taken out of every string but the NAMES; the keys
+    where some were, appended to `found`."""
+    if path in NAMES:
+        return value
     if isinstance(value, str):
         if CONTROL.search(value):
             found.append(path)

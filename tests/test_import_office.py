@@ -33,8 +33,9 @@ def _import(project: Path, capsys, *args) -> tuple[int, list[Path], str, str]:
 
 
 def _made(project: Path, out: str) -> list[Path]:
-    return [project / "source" / Path(line.split(" ", 1)[1]).name
-            for line in out.splitlines() if line.startswith("made ")]
+    """Each "made PATH" line's essay; a line may end in the specs that take it, " (in SPEC)"."""
+    return [project / "source" / Path(match.group(1)).name
+            for match in re.finditer(r"(?m)^made (.+?)(?: \(in [^()]*\))?$", out)]
 
 
 @pytest.fixture(scope="module")

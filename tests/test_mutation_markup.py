@@ -63,10 +63,12 @@ def test_a_link_to_a_heading_in_the_same_essay(tmp_path):
 def test_images_without_a_usable_source_print_their_text(tmp_path):
     """An image whose src the sanitiser removed, or that has none, is M310 at its line when
     its alt text finds it, else at the body's first line (not at some other image's line);
-    a scheme that is neither a file nor remote (mailto: survives the sanitiser) is M302."""
-    body, diagnostics = body_of(tmp_path, "Intro.\n\n![ok](data:,x)\n\n![](javascript:alert(1))"
+    a scheme that is neither a file nor remote (mailto: survives the sanitiser) is M302.
+    The usable image holds a picture by its bytes (GIF89a): data: bytes that are none are
+    M310 too (markup.images)."""
+    body, diagnostics = body_of(tmp_path, "Intro.\n\n![ok](data:image/gif;base64,R0lGODlh)\n\n![](javascript:alert(1))"
                                           "\n\n![bad](javascript:alert(2))\n\n![mail](mailto:a@e.org)\n")
-    assert body.html == ('<p>Intro.</p>\n<figure><img alt="ok" src="data:,x"/></figure>\n'
+    assert body.html == ('<p>Intro.</p>\n<figure><img alt="ok" src="data:image/gif;base64,R0lGODlh"/></figure>\n'
                          '<p><span class="missing-image"></span></p>\n'
                          '<p><span class="missing-image">bad</span></p>\n'
                          '<p><span class="missing-image">mail</span></p>')

@@ -419,13 +419,14 @@ def plain_field(text: str, origin: Origin, diagnostics: Diagnostics, what: str,
     return one_line("".join(tree.itertext()))
 
 
-_BREAKING = re.compile(r"[ \t\n\r\f\v]+")
+_BREAKING = re.compile(r"[ \t\n\r\f\v\x85\u2028\u2029]+")
 
 
 def one_line(text: str) -> str:
-    """`text` on one line: its runs of spaces and line breaks one space each; the no-break
-    spaces it holds (a French quotation mark's thin one, say) stay."""
-    return _BREAKING.sub(" ", text).strip(" ")
+    """`text` on one line: its runs of spaces and line breaks (Unicode's too) one space each;
+    the no-break spaces it holds (a French quotation mark's thin one, say) stay, but none
+    is left at either end, where it holds nothing together."""
+    return _BREAKING.sub(" ", text).strip()
 
 
 def not_a_block(text: str) -> str:

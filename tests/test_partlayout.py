@@ -86,6 +86,10 @@ def test_the_front_part_looks_up_the_pages_it_shows_and_says_what_it_loaded(jobs
     for path, digest in laid.inputs.items():  # each file it loaded, by its bytes
         assert hashlib.sha256(Path(path).read_bytes()).hexdigest() == digest
     assert laid.diagnostics == [] and laid.missing_glyphs == set()
+    # A second renderer in the same process (a worker's next spec) finds the fonts already
+    # added to WeasyPrint's configuration; its part still names them.
+    again = Renderer().lay_out(jobs["front"], Placement(1, 12, FOREIGN))
+    assert again.inputs == laid.inputs
 
 
 def test_a_written_part_shows_the_pages_it_was_given_and_is_numbered_from_its_start(jobs,

@@ -1,5 +1,6 @@
 """WeasyPrint's public API as pamphlet uses it: HTML and CSS laid out with one font
-configuration a process, files loaded only through the project's path gate
+configuration a process (which tells each sheet the font files it stands for, loaded or
+not), files loaded only through the project's path gate
 (`ProjectFetcher`), and WeasyPrint's log turned into diagnostics (`weasyprint_log`).
 
 Diagnostic codes: O501 WeasyPrint reported a problem (warning); S901 a resource outside the
@@ -66,7 +67,35 @@ class ProjectFetcher(URLFetcher):
         raise ValueError(f"refused: {shorten(url)}")
 
 
-FONTS = _FONTS = FontConfiguration()
+class _Fonts(FontConfiguration):
+    """The process's font configuration, which remembers the files each @font-face rule
+    loaded.
+
+    WeasyPrint adds a face once a configuration (by its descriptors) and does not fetch it
+    again, so a second sheet with the same rule, in a process that lays out several parts
+    or several books, would load nothing through its fetcher: its parts would not list the
+    font among their inputs, and a changed font would not lay them out again. Each later
+    fetcher is told the files the first one read."""
+
+    def __init__(self):
+        super().__init__()
+        self._files: dict[str, dict[str, str]] = {}
+
+    def add_font_face(self, rule_descriptors, url_fetcher):
+        key = str(rule_descriptors)
+        loaded = getattr(url_fetcher, "loaded", None)
+        if key in self._files:
+            if loaded is not None:
+                loaded.update(self._files[key])
+            return super().add_font_face(rule_descriptors, url_fetcher)
+        before = dict(loaded or {})
+        result = super().add_font_face(rule_descriptors, url_fetcher)
+        self._files[key] = {path: digest for path, digest in (loaded or {}).items()
+                            if before.get(path) != digest}
+        return result
+
+
+FONTS = _FONTS = _Fonts()
 # WeasyPrint's notes about its own installation, which a pamphlet's author cannot act on.
 # (An image without alt text is reported as M320, against the essay's line; the PDF makes
 # it an artifact, see tagged.py.)

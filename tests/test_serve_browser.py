@@ -76,6 +76,11 @@ def wait_built(page, after: int = 0) -> int:
     return int(page.locator("#result-heading").get_attribute("data-job"))
 
 
+def wait_preview(page, job: int) -> None:
+    """Wait until the page shows every page and side of job `job`'s preview."""
+    page.wait_for_selector(f'#spreads[data-job="{job}"][aria-busy="false"]', timeout=PATIENCE)
+
+
 def download(page, name: str, folder: Path) -> Path:
     with page.expect_download() as waiting:
         page.get_by_role("link", name=f"Download {name}").click()
@@ -149,7 +154,7 @@ def test_pick_reorder_set_an_event_build_and_download(app, page, tmp_path):
     accessible(page, "builder-filled")
     page.get_by_role("button", name="Build").click()
     page.wait_for_selector("#progress:not([hidden])")
-    wait_built(page)
+    wait_preview(page, wait_built(page))
     assert page.locator("#status-text").text_content().startswith("Built")
     pages = page.locator("#spreads img").count()
     assert pages > 8 and page.locator("#spreads figure").count() == pages // 2 + 1
@@ -325,7 +330,7 @@ def test_the_whole_bookbuilder_works_from_the_keyboard(app, page, tmp_path):
     page.keyboard.press("ArrowDown")  # the first scheme, saddle
     tab_to(page, "#build")
     page.keyboard.press("Enter")
-    wait_built(page)
+    wait_preview(page, wait_built(page))
     tab_to(page, "#downloads a")
     with page.expect_download() as waiting:
         page.keyboard.press("Enter")

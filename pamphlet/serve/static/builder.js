@@ -320,8 +320,15 @@ function showResult(job) {
 }
 
 async function fetchPreview(job) {
+  const spreads = $("#spreads");
+  spreads.setAttribute("aria-busy", "true");
   const response = await fetch(`/preview/${job.preview}.json?v=${job.id}`, {cache: "no-store"});
-  if (response.ok) preview.draw(await response.json());
+  if (!response.ok || builder.job !== job.id) return;
+  const index = await response.json();
+  preview.draw(index);
+  // Said on the page once drawn: the pages come in two steps (the first few, then the rest).
+  spreads.dataset.job = job.id;
+  spreads.setAttribute("aria-busy", index.complete ? "false" : "true");
 }
 
 async function save() {

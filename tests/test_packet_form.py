@@ -23,6 +23,7 @@ from pamphlet.build.pipeline import build
 from pamphlet.build.check import check_project
 from pamphlet.cli import main
 from pamphlet.diagnostics import PamphletError
+from pamphlet.outputs.wrap import interior, perfect_plan
 
 from conftest import copy_project
 
@@ -564,6 +565,20 @@ def test_the_estimate_and_plan_follow_the_selection(library):
     assert pf.estimate(library, draft).printing is None
     assert pf.estimate(library, pf.SpecDraft(essays=None), library / "packets" /
                        "printing.toml").essays == 2  # its [select]: limit = 2
+
+
+def test_a_perfect_bound_estimate_counts_the_block_as_the_build_makes_it(library):
+    """The block leaves out the covers and is made up to an even count; the plan is the
+    line the build prints for that many reading pages."""
+    draft = pf.SpecDraft(title="T", essays=["after-hours", "ink-and-toner"], page_size="A5",
+                         print=pf.PrintDraft(scheme="perfect", copies=3))
+    estimate = pf.estimate(library, draft)
+    plan, pages = estimate.printing, estimate.pages
+    block = len(interior(pages))
+    assert block < pages and (plan.padded, plan.blanks) == (block + block % 2, block % 2)
+    assert plan.sheets == plan.padded // 2 and plan.total_sheets == 3 * plan.sheets
+    assert plan.plan == perfect_plan(pages, pf._print_settings(draft.print))
+    assert plan.plan.startswith(f"{plan.padded} pages")
 
 
 @pytest.mark.parametrize("project, spec", [

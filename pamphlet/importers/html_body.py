@@ -9,6 +9,7 @@ A `Body` is given the element that holds the text and the notes taken out of it 
 
 from __future__ import annotations
 
+import abc
 import re
 
 from lxml import html as lxml_html
@@ -26,7 +27,7 @@ _SPLIT = "\ue050"  # between notes converted together
 _DASHES = ("—", "–", "―", "-", "~", "−")
 
 
-class Body:
+class Body(abc.ABC):
     """One text's conversion: its images' Markdown, kept as tokens until the text is
     Markdown, and the warnings it gives once each."""
 
@@ -41,9 +42,9 @@ class Body:
             inline_semantics(part)
         return self.with_notes(markdown_of(root), markdown_each(notes))
 
+    @abc.abstractmethod
     def image(self, src: str, alt: str, caption: str, line: int | None) -> str | None:
         """An image's Markdown (a token from `draft_.attach`, an address), or None."""
-        raise NotImplementedError
 
     def archived(self, archive, member: str | None, alt: str, caption: str,
                  shown: str) -> str:

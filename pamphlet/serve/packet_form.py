@@ -41,7 +41,7 @@ from ..diagnostics import Diagnostic, Diagnostics, PamphletError, fail
 from ..project.essays import Essay, essay_paths, read_essay
 from ..project.imposition import SCHEMES, impose
 from ..book.estimate import Book, Part, family, page_count
-from ..outputs.wrap import perfect_plan
+from ..outputs.wrap import block_pages, perfect_plan
 from ..project.library import estimated_pages, reading_minutes, slugify
 from ..store.paths import Gate, ignored
 from ..book.layouts import available_layouts
@@ -712,10 +712,10 @@ def _print_estimate(draft: SpecDraft, page_size: str, pages: int) -> PrintEstima
         return None
     name, size = sheet_size(settings, page_size)
     if settings.scheme not in SCHEMES:  # perfect: pages in reading order, both sides
-        padded = pages + pages % 2
-        return PrintEstimate(settings.scheme, name, size, pages, padded, padded - pages,
+        padded, blanks = block_pages(pages, settings)  # as the build makes the block
+        return PrintEstimate(settings.scheme, name, size, pages, padded, blanks,
                              padded // 2, padded, settings.copies, padded // 2 * settings.copies,
-                             perfect_plan(padded, settings), [])
+                             perfect_plan(pages, settings), [])
     plan = impose(settings.scheme, pages, BACK_MATTER, settings.signature, settings.duplex,
                   settings.binding)
     sheets = len(plan.sheets)

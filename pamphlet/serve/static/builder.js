@@ -183,7 +183,8 @@ function filterPicks() {
     item.hidden = Boolean((tag && !tags.includes(tag)) || (text && !item.dataset.text.includes(text)));
   }
   const shown = items.filter((item) => !item.hidden).length;
-  $("#pick-count").textContent = `${shown} of ${items.length} essays` +
+  const noun = items.length === 1 ? "essay" : "essays";
+  $("#pick-count").textContent = `${shown} of ${items.length} ${noun}` +
     (tag ? ` tagged “${tag}”` : "") + (text ? ` matching “${text}”` : "") + ".";
 }
 

@@ -18,13 +18,18 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
-from .tags import babel_locale
+from .tags import babel_locale, extension
 
 # The zero of each decimal numbering system CLDR makes a locale's default (the other nine
 # digits follow it in Unicode).
 _ZEROS = {"arab": 0x660, "arabext": 0x6F0, "deva": 0x966, "beng": 0x9E6, "tibt": 0xF20,
           "mymr": 0x1040, "nkoo": 0x7C0, "olck": 0x1C50, "mtei": 0xABF0, "cakm": 0x11136,
           "hmnp": 0x1E140, "adlm": 0x1E950}
+# Languages whose books are mostly printed in digits of their own, though CLDR's locale for the
+# language alone (and its main country's) writes 0-9, as the regions that do (Arabic in the
+# Maghreb): `ar` takes ٠١٢٣, `hi` ०१२३, `ur` ۰۱۲۳; another region takes CLDR's digits for it
+# (ar-EG its own, ar-MA 0-9), and `-u-nu-latn` (any numbering system CLDR has) decides outright.
+_OWN_DIGITS = {"ar": "arab", "hi": "deva", "hi_IN": "deva", "ur": "arabext", "ur_PK": "arabext"}
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -40,7 +45,9 @@ def digits(text: str, lang: str) -> str:
 def digit_symbols(lang: str) -> str | None:
     """The language's own ten digits, where CLDR gives it other digits than 0-9 by default
     ('۰۱۲۳۴۵۶۷۸۹' for Persian); None where it writes 0-9."""
-    zero = _ZEROS.get(babel_locale(lang).default_numbering_system)
+    locale = babel_locale(lang)
+    system = extension(lang, "nu") or _OWN_DIGITS.get(str(locale))
+    zero = _ZEROS.get(system or locale.default_numbering_system)
     return None if zero is None else "".join(chr(zero + n) for n in range(10))
 
 

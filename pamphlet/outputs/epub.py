@@ -221,12 +221,12 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
     if pamphlet.intro is not None:
         bodies["introduction"] = (f'<section id="introduction" epub:type="introduction" '
                                   f'role="doc-introduction"><h1>{escape(introduction)}</h1>'
-                                  f'{_images_src(ebook_html(mark(pamphlet.intro)), images)}'
+                                  f'{_images_src(ebook_html(mark(pamphlet.intro), pamphlet.lang), images)}'
                                   f'</section>')
     if pamphlet.references is not None:
         bodies["references"] = (f'<section id="references" epub:type="bibliography" '
                                 f'role="doc-bibliography"><h1>{escape(pamphlet.references_title)}'
-                                f'</h1>{ebook_html(mark(pamphlet.references))}</section>')
+                                f'</h1>{ebook_html(mark(pamphlet.references), pamphlet.lang)}</section>')
     placed = []
     for anchor, body in bodies.items():
         bodies[anchor], found = place(body, [start for start in pages if start.essay == anchor],
@@ -316,7 +316,7 @@ def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str],
     parts = ["".join(head)]
     if chapter.intro:
         parts.append(f'<p class="editor-intro">{chapter.intro}</p>')
-    parts.append(_images_src(ebook_html(mark(chapter.body)), images))
+    parts.append(_images_src(ebook_html(mark(chapter.body), book_lang), images))
     if chapter.questions:
         items = "".join(f"<li>{question}</li>" for question in chapter.questions)
         heading = escape(words.pgettext("for_discussion", "For discussion"))

@@ -218,15 +218,16 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
     images = {relative: name for relative, (name, _, _) in image_files.items()}
     bodies = {chapter.anchor: essay_section(chapter, pamphlet.lang, images, words)
               for chapter in pamphlet.chapters}
+    lang = pamphlet.lang
     if pamphlet.intro is not None:
         bodies["introduction"] = (f'<section id="introduction" epub:type="introduction" '
                                   f'role="doc-introduction"><h1>{escape(introduction)}</h1>'
-                                  f'{_images_src(ebook_html(mark(pamphlet.intro), pamphlet.lang), images)}'
+                                  f'{_images_src(ebook_html(mark(pamphlet.intro), lang), images)}'
                                   f'</section>')
     if pamphlet.references is not None:
         bodies["references"] = (f'<section id="references" epub:type="bibliography" '
                                 f'role="doc-bibliography"><h1>{escape(pamphlet.references_title)}'
-                                f'</h1>{ebook_html(mark(pamphlet.references), pamphlet.lang)}</section>')
+                                f'</h1>{ebook_html(mark(pamphlet.references), lang)}</section>')
     placed = []
     for anchor, body in bodies.items():
         bodies[anchor], found = place(body, [start for start in pages if start.essay == anchor],

@@ -33,7 +33,7 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
         if name.endswith("-cover.pdf"):
             notes.append(write_cover(pamphlet, layout, pdf.path, target, diagnostics))
         elif name.endswith("-test-sheet.pdf"):
-            write_test_sheet(settings, spec.pdf.page_size, target)
+            write_test_sheet(settings, spec.pdf.page_size, target, pamphlet.words)
         else:
             write_calendar(spec, pamphlet.identifier, target, pamphlet.words)
 

@@ -1,0 +1,51 @@
+"""Lines of text set where a drawing wants them (the printer test sheet's words): pages of a
+given size laid out by WeasyPrint, so that each line is shaped, set in its language's
+direction and drawn in a font that has its script (fontconfig's choice for the language, as
+for the instruction page), embedded as a subset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from ..locale.scripts import direction
+from .weasy.api import CSS, FONTS, HTML
+
+# Where a line's baseline falls below the top of its box, as a share of its size (line-height
+# 1 in a Noto or DejaVu face): enough for a drawing's words to sit on the line it means.
+_ASCENT = 0.8
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A line of text: its box's left edge `x` and baseline `y` (PDF points from the bottom
+    left), its size, its box's width, and where it stands in the box ('start', 'center',
+    'left')."""
+
+    text: str
+    x: float
+    y: float
+    size: float
+    width: float
+    align: str = "start"
+
+
+def placed_pdf(pages: list[list[Placed]], width: float, height: float, lang: str) -> bytes:
+    """A PDF of `width` × `height` pages, each with its lines where they are placed."""
+    blocks = []
+    for lines in pages:
+        boxes = "".join(
+            f'<p style="left: {line.x:.2f}pt; top: {height - line.y - _ASCENT * line.size:.2f}pt;'
+            f' width: {line.width:.2f}pt; font-size: {line.size:g}pt; text-align: {line.align}"'
+            f'>{escape(line.text)}</p>' for line in lines)
+        blocks.append(f'<div class="page">{boxes}</div>')
+    html = (f'<html lang="{escape(lang)}" dir="{direction(lang)}"><body>{"".join(blocks)}'
+            f'</body></html>')
+    css = (f"@page {{ size: {width:.2f}pt {height:.2f}pt; margin: 0; }} "
+           "body { margin: 0; font-family: 'Noto Sans', 'DejaVu Sans', sans-serif; } "
+           f".page {{ position: relative; width: {width:.2f}pt; height: {height:.2f}pt; "
+           "break-after: page; } "
+           "p { position: absolute; margin: 0; line-height: 1; white-space: nowrap; }")
+    document = HTML(string=html).render(stylesheets=[CSS(string=css)], font_config=FONTS)
+    return document.write_pdf()

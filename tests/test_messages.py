@@ -168,6 +168,15 @@ def test_digits_by_language_region_and_the_tags_own_choice(lang, zero):
                                             symbols[0] + symbols[2] + symbols[6])
 
 
+@pytest.mark.parametrize("lang, written", [
+    ("en", ("1,234.5", "3.2 mm")), ("fr", ("1\u202f234,5", "3,2\u202fmm")),
+    ("ar", ("١٬٢٣٤٫٥", "٣٫٢ مم")), ("ar-u-nu-latn", ("1,234.5", "3.2 مم")),
+    ("fa", ("۱٬۲۳۴٫۵", "۳٫۲ میلی‌متر")), ("hi", ("१,२३४.५", "३.२ मि॰मी॰"))])
+def test_numbers_take_the_signs_of_their_digits(lang, written):
+    """Arabic digits come with Arabic's decimal and grouping signs, 0-9 with the point."""
+    assert (formats.number(1234.5, lang), formats.millimetres(3.2, lang)) == written
+
+
 def test_an_extension_names_no_locale():
     assert str(babel_locale("ar-u-nu-latn")) == "ar" and str(babel_locale("en-u-nu-arab")) == \
         "en_GB" and str(babel_locale("pt-BR-u-nu-latn")) == "pt_BR"

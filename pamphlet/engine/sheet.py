@@ -12,6 +12,16 @@ from html import escape
 from ..locale.scripts import direction
 from .weasy.api import CSS, FONTS, HTML
 
+# The faces for a sheet's words, a sans serif made for each script (as layouts/zine/print.css
+# has serif ones), the first installed that has a character; Han characters by the language.
+_FACES = ('"Noto Sans", "Noto Sans Arabic", "Noto Naskh Arabic", "Noto Sans Hebrew", '
+          '"Noto Sans Devanagari", "Noto Sans Bengali", "DejaVu Sans"')
+_CJK = {"zh": "SC", "zh-Hans": "SC", "zh-Hant": "TC", "zh-TW": "TC", "zh-HK": "TC",
+        "ja": "JP", "ko": "KR"}
+_BY_LANGUAGE = "".join(
+    f':lang({tag}) {{ font-family: "Noto Sans", "Noto Sans CJK {cjk}", {_FACES}, sans-serif; }} '
+    for tag, cjk in _CJK.items()) + \
+    f':lang(ur) {{ font-family: "Noto Sans", "Noto Nastaliq Urdu", {_FACES}, sans-serif; }} '
 # Where a line's baseline falls below the top of its box, as a share of its size (line-height
 # 1 in a Noto or DejaVu face): enough for a drawing's words to sit on the line it means.
 _ASCENT = 0.8
@@ -43,7 +53,7 @@ def placed_pdf(pages: list[list[Placed]], width: float, height: float, lang: str
     html = (f'<html lang="{escape(lang)}" dir="{direction(lang)}"><body>{"".join(blocks)}'
             f'</body></html>')
     css = (f"@page {{ size: {width:.2f}pt {height:.2f}pt; margin: 0; }} "
-           "body { margin: 0; font-family: 'Noto Sans', 'DejaVu Sans', sans-serif; } "
+           f"body {{ margin: 0; font-family: {_FACES}, sans-serif; }} {_BY_LANGUAGE}"
            f".page {{ position: relative; width: {width:.2f}pt; height: {height:.2f}pt; "
            "break-after: page; } "
            "p { position: absolute; margin: 0; line-height: 1; white-space: nowrap; }")

@@ -4,7 +4,8 @@
 
 Babel writes every number with the digits 0-9; CLDR gives some languages digits of their own
 by default (Persian ۲۴, Bengali ২৪, Marathi २४), which a reader there expects in dates and
-numbers alike, so they are set here.
+numbers alike, so they are set here, with the signs of their numbering system (Arabic's
+decimal separator ٫ rather than a point).
 """
 
 from __future__ import annotations
@@ -45,10 +46,16 @@ def digits(text: str, lang: str) -> str:
 def digit_symbols(lang: str) -> str | None:
     """The language's own ten digits, where CLDR gives it other digits than 0-9 by default
     ('۰۱۲۳۴۵۶۷۸۹' for Persian); None where it writes 0-9."""
+    zero = _ZEROS.get(numbering_system(lang))
+    return None if zero is None else "".join(chr(zero + n) for n in range(10))
+
+
+def numbering_system(lang: str) -> str:
+    """CLDR's name of the numbering system the language's numbers are written in ('latn',
+    'arab', 'arabext', 'deva', ...): its digits and its decimal and grouping signs."""
     locale = babel_locale(lang)
     system = extension(lang, "nu") or _OWN_DIGITS.get(str(locale))
-    zero = _ZEROS.get(system or locale.default_numbering_system)
-    return None if zero is None else "".join(chr(zero + n) for n in range(10))
+    return system if system in locale.number_symbols else locale.default_numbering_system
 
 
 def long_date(value: dt.date, lang: str) -> str:
@@ -108,13 +115,14 @@ def names(items, lang: str) -> str:
 def number(value: int | float, lang: str) -> str:
     """A number with the language's grouping and digits: 1,234 or 1 234 or ۱٬۲۳۴."""
     return digits(format_decimal(value, locale=babel_locale(lang),
-                                 numbering_system="default"), lang)
+                                 numbering_system=numbering_system(lang)), lang)
 
 
 def millimetres(value: float, lang: str) -> str:
     """A length in millimetres, to a tenth: '3.2 mm', '3,2 mm'."""
     return digits(format_unit(round(value, 1), "length-millimeter", "short",
-                              locale=babel_locale(lang), numbering_system="default"), lang)
+                              locale=babel_locale(lang),
+                              numbering_system=numbering_system(lang)), lang)
 
 
 def file_size(size: int, lang: str) -> str:
@@ -126,4 +134,4 @@ def file_size(size: int, lang: str) -> str:
     else:
         value, unit = size, "digital-byte"
     return digits(format_unit(value, unit, "short", locale=babel_locale(lang),
-                              numbering_system="default"), lang)
+                              numbering_system=numbering_system(lang)), lang)

@@ -79,28 +79,12 @@ def _side(side: int, width: float, height: float, vertical: bool, duplex: str,
           landscape: bool, words: Words) -> tuple[list[str], list[Placed]]:
     """One side's drawing (content stream operators) and its words."""
     ops = ["0 0 0 1 k 0 0 0 1 K"]
-    values = {"side": number(side, words.lang), "other": number(3 - side, words.lang),
-              "sides": number(2, words.lang)}
-    title = words.pgettext(
-        # TRANSLATORS: at the top of the printer test sheet's front, under an arrow up.
-        "testsheet_front", "THIS SIDE UP - FRONT - side %(side)s of %(sides)s", **values) \
-        if side == 1 else words.pgettext(
-        # TRANSLATORS: at the top of the printer test sheet's back, under an arrow up.
-        "testsheet_back", "THIS SIDE UP - BACK - side %(side)s of %(sides)s", **values)
-    wide = width - 60 * _MM
-    placed = [Placed(title, 30 * _MM, height - 22 * _MM, 14, wide, "center")]
     ops += _arrow(width / 2, height - 40 * _MM, width / 2, height - 26 * _MM)
     for letter, point in corner_points(width, height).items():
         x, y = point if side == 1 else behind(point, width, height, vertical)
         ops += _text(letter, x - 10, y - 12, 34)
         ops.append(f"{x - 16:.2f} {y - 18:.2f} 32 36 re S")
-    placed.append(Placed(words.pgettext(
-        "testsheet_order", "Page order: this is side %(side)s; side %(other)s is on the other "
-        "face.", **values), 30 * _MM, height - 52 * _MM, 10, wide))
-    placed.append(Placed(words.pgettext(
-        # TRANSLATORS: the corner letters A to D of the front and the back of the test sheet.
-        "testsheet_light", "Hold the sheet to the light: each letter must lie behind the same "
-        "letter."), 30 * _MM, height - 58 * _MM, 10, wide))
+    placed = _side_words(side, width, height, words)
     if side == 1:
         drawn, labels = _flip_diagrams(width, height, duplex, landscape, words)
         ops += drawn + _rulers(width)
@@ -111,6 +95,30 @@ def _side(side: int, width: float, height: float, vertical: bool, duplex: str,
             "lower 4 inches. If not, turn off 'fit to page'."), 15 * _MM, 20 * _MM, 9,
             width - 30 * _MM, "center")]
     return ops, placed
+
+
+def _side_words(side: int, width: float, height: float, words: Words) -> list[Placed]:
+    """Which side this is, at the top under the arrow, and the two lines that say how to
+    read the corner letters."""
+    values = {"side": number(side, words.lang), "other": number(3 - side, words.lang),
+              "sides": number(2, words.lang)}
+    title = words.pgettext(
+        # TRANSLATORS: at the top of the printer test sheet's front, under an arrow up.
+        "testsheet_front", "THIS SIDE UP - FRONT - side %(side)s of %(sides)s", **values) \
+        if side == 1 else words.pgettext(
+        # TRANSLATORS: at the top of the printer test sheet's back, under an arrow up.
+        "testsheet_back", "THIS SIDE UP - BACK - side %(side)s of %(sides)s", **values)
+    order = words.pgettext(
+        "testsheet_order", "Page order: this is side %(side)s; side %(other)s is on the other "
+        "face.", **values)
+    light = words.pgettext(
+        # TRANSLATORS: the corner letters A to D of the front and the back of the test sheet.
+        "testsheet_light", "Hold the sheet to the light: each letter must lie behind the same "
+        "letter.")
+    wide = width - 60 * _MM
+    return [Placed(title, 30 * _MM, height - 22 * _MM, 14, wide, "center"),
+            Placed(order, 30 * _MM, height - 52 * _MM, 10, wide),
+            Placed(light, 30 * _MM, height - 58 * _MM, 10, wide)]
 
 
 def _flip_diagrams(width: float, height: float, duplex: str, landscape: bool,

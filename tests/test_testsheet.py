@@ -297,3 +297,21 @@ def test_the_sheet_speaks_the_books_language_in_a_font_with_its_script(tmp_path,
     assert embedded and all("+" in str(font.BaseFont) for font in embedded)
     assert str(pdf.docinfo["/Title"]) == Words.for_language(lang).pgettext(
         "testsheet_title", "Printer test sheet") != "Printer test sheet"
+
+
+@pytest.mark.parametrize("scheme", ["saddle", "cutstack"])  # landscape and portrait sheets
+@pytest.mark.parametrize("lang", ["en", "de", "ja", "ar"])
+def test_no_word_runs_into_a_corner_letter_or_off_the_sheet(tmp_path, lang, scheme):
+    """A long line (German's, Japanese's scale check on a portrait sheet) goes on below
+    rather than over the corner letters' boxes or past the sheet's edge."""
+    sides, width, height, pdf = sheet(tmp_path, lang, scheme=scheme)
+    for side, said in zip(sides, lines(pdf)):
+        boxes = [(x, height - y - h, x + w, height - y) for x, y, w, h in side.boxes
+                 if (w, h) == (32, 36)]  # the letters' boxes, from the top left
+        assert len(boxes) == 4
+        for text, left, top, right, bottom in said:
+            if text in CORNERS:
+                continue
+            assert 0 < left <= right < width and 0 < top < bottom < height, text  # (a mark: 0 wide)
+            for x0, y0, x1, y1 in boxes:
+                assert right < x0 or left > x1 or bottom < y0 or top > y1, (text, (x0, y0))

@@ -22,9 +22,10 @@ _BY_LANGUAGE = "".join(
     f':lang({tag}) {{ font-family: "Noto Sans", "Noto Sans CJK {cjk}", {_FACES}, sans-serif; }} '
     for tag, cjk in _CJK.items()) + \
     f':lang(ur) {{ font-family: "Noto Sans", "Noto Nastaliq Urdu", {_FACES}, sans-serif; }} '
-# Where a line's baseline falls below the top of its box, as a share of its size (line-height
-# 1 in a Noto or DejaVu face): enough for a drawing's words to sit on the line it means.
-_ASCENT = 0.8
+# Where a line's first baseline falls below the top of its box, as a share of its size (Noto
+# Sans at line-height 1.15, as measured): a drawing's words sit on the line it means. A line
+# too long for its box goes on below.
+_ASCENT = 0.96
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,6 @@ def placed_pdf(pages: list[list[Placed]], width: float, height: float, lang: str
            f"body {{ margin: 0; font-family: {_FACES}, sans-serif; }} {_BY_LANGUAGE}"
            f".page {{ position: relative; width: {width:.2f}pt; height: {height:.2f}pt; "
            "break-after: page; } "
-           "p { position: absolute; margin: 0; line-height: 1; white-space: nowrap; }")
+           "p { position: absolute; margin: 0; line-height: 1.15; }")
     document = HTML(string=html).render(stylesheets=[CSS(string=css)], font_config=FONTS)
     return document.write_pdf()

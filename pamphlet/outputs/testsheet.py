@@ -92,8 +92,8 @@ def _side(side: int, width: float, height: float, vertical: bool, duplex: str,
             # TRANSLATORS: under the test sheet's rulers; 'fit to page' as the print dialogs
             # of the language call it.
             "testsheet_scale", "Scale check: the upper ruler must measure exactly 100 mm, the "
-            "lower 4 inches. If not, turn off 'fit to page'."), 15 * _MM, 20 * _MM, 9,
-            width - 30 * _MM, "center")]
+            "lower 4 inches. If not, turn off 'fit to page'."), 30 * _MM, 20 * _MM, 9,
+            width - 60 * _MM, "center")]  # (between the corner letters, on two lines if need be)
     return ops, placed
 
 

@@ -294,14 +294,15 @@ def test_ace_finds_nothing_in_a_book_of_each_script(books, tmp_path):
     assert found == {lang: [] for lang in SCRIPTS}
 
 
-@pytest.mark.parametrize("lang, one", [("ar", "\u0661"), ("hi", "\u0967"), ("fa", "\u06f1"),
-                                       ("en", "1"), ("ar-u-nu-latn", "1")])
-def test_note_numbers_are_written_in_the_languages_digits(books, lang, one):
+@pytest.mark.parametrize("lang, one, style", [
+    ("ar", "\u0661", "arabic-indic"), ("hi", "\u0967", "devanagari"), ("fa", "\u06f1", "persian"),
+    ("en", "1", None), ("ar-u-nu-latn", "1", None)])
+def test_note_numbers_are_written_in_the_languages_digits(books, lang, one, style):
     """The footnote's call and its number before the note, and the link's number in the text
     and in the links after the essay, are written in the digits the book's page numbers are
     (Arabic-Indic, Devanagari, Persian; 0-9 in English): on the note's page of the PDF, and
     in the e-book's note reference and back-link; an Arabic book whose tag asks for 0-9
-    (`-u-nu-latn`) has them."""
+    (`-u-nu-latn`) has them. The e-book numbers its schedule and questions as the PDF does."""
     root = books(lang)
     text = subprocess.run([system.command("pdftotext", "poppler-utils"), "-layout",
                            str(root / "build" / "pamphlet.pdf"), "-"],
@@ -313,8 +314,11 @@ def test_note_numbers_are_written_in_the_languages_digits(books, lang, one):
     assert (re.search("[0-9]", page) is None) is (one != "1"), page
     with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
         essay = etree.fromstring(book.read("EPUB/essay-001.xhtml"))
+        css = book.read("EPUB/style/ebook.css").decode()
     assert essay.xpath("string(//*[@role='doc-noteref'])") == one
     assert essay.xpath("string(//*[@role='doc-backlink'])") == f"{one}."
+    lists = re.findall(r"\.agenda, \.questions ol \{ list-style-type: ([\w-]+); \}", css)
+    assert lists == ([style] if style else [])
 
 
 def quoted(lang: str, title: str = "Verba") -> str:

@@ -50,6 +50,18 @@ def digit_symbols(lang: str) -> str | None:
     return None if zero is None else "".join(chr(zero + n) for n in range(10))
 
 
+# CSS's own counter styles for those digits (CSS Counter Styles 3, which e-book readers know
+# where they may not read an @counter-style rule).
+_CSS_STYLES = {"arab": "arabic-indic", "arabext": "persian", "deva": "devanagari",
+               "beng": "bengali", "tibt": "tibetan", "mymr": "myanmar"}
+
+
+def counter_style(lang: str) -> str | None:
+    """The CSS list style that counts in the language's digits ('arabic-indic' for Arabic);
+    None where it writes 0-9 (or CSS has no style for its digits)."""
+    return _CSS_STYLES.get(numbering_system(lang))
+
+
 def numbering_system(lang: str) -> str:
     """CLDR's name of the numbering system the language's numbers are written in ('latn',
     'arab', 'arabext', 'deva', ...): its digits and its decimal and grouping signs."""

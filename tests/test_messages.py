@@ -130,7 +130,7 @@ def test_plural_words_by_count():
     arabic = Words.for_language("ar")
     assert [arabic.npgettext("plan_copies", "%(num)s copy", "%(num)s copies", n)
             for n in (0, 1, 2, 3, 11, 100)] == [
-        "0 نسخة", "نسخة واحدة", "نسختان", "3 نسخ", "11 نسخة", "100 نسخة"]
+        "٠ نسخة", "نسخة واحدة", "نسختان", "٣ نسخ", "١١ نسخة", "١٠٠ نسخة"]
     polish = Words.for_language("pl", {"plan_copies": {"one": "%(num)s egz.",
                                                        "other": "%(num)s egzemplarzy"}})
     assert [polish.npgettext("plan_copies", "%(num)s copy", "%(num)s copies", n)
@@ -144,7 +144,7 @@ def test_dates_and_times_by_cldr():
     assert [formats.long_date(day, lang) for lang in ("en", "en-US", "fr", "de", "es")] == [
         "24 November 2026", "November 24, 2026", "24 novembre 2026", "24. November 2026",
         "24 de noviembre de 2026"]
-    assert formats.long_date(day, "ar") == "24 نوفمبر 2026"
+    assert formats.long_date(day, "ar") == "٢٤ نوفمبر ٢٠٢٦"  # Arabic's own digits (see below)
     assert formats.long_date(day, "fa") == "۲۴ نوامبر ۲۰۲۶"  # CLDR's digits for Persian
     assert formats.long_date(day, "ja") == "2026年11月24日"
     assert formats.clock(dt.time(19), dt.time(21), "en") == "19:00–21:00"
@@ -152,6 +152,34 @@ def test_dates_and_times_by_cldr():
     assert formats.clock(dt.time(19), dt.time(21), "zh-TW") == "晚上7:00–晚上9:00"
     assert formats.names(["A", "B", "C"], "en") == "A, B, and C"
     assert formats.names(["A", "B", "C"], "fr") == "A, B et C"
+
+
+@pytest.mark.parametrize("lang, zero", [
+    ("fa", "۰"), ("bn", "০"), ("mr", "०"),  # CLDR's own for the language
+    ("ar", "٠"), ("ar-EG", "٠"), ("hi", "०"), ("hi-IN", "०"), ("ur", "۰"),  # pamphlet's
+    ("ar-MA", None), ("ar-u-nu-latn", None), ("hi-u-nu-latn", None), ("fa-u-nu-latn", None),
+    ("en-u-nu-arab", "٠"), ("en", None), ("he", None), ("ja", None), ("zh-Hans", None)])
+def test_digits_by_language_region_and_the_tags_own_choice(lang, zero):
+    """A language's digits: CLDR's default for the language or its region, a book's own
+    for Arabic, Hindi and Urdu where CLDR's plain locale writes 0-9, and `-u-nu-` always."""
+    symbols = formats.digit_symbols(lang)
+    assert (symbols and symbols[0]) == zero
+    assert formats.digits("2026", lang) == ("2026" if zero is None else symbols[2] +
+                                            symbols[0] + symbols[2] + symbols[6])
+
+
+@pytest.mark.parametrize("lang, written", [
+    ("en", ("1,234.5", "3.2 mm")), ("fr", ("1\u202f234,5", "3,2\u202fmm")),
+    ("ar", ("١٬٢٣٤٫٥", "٣٫٢ مم")), ("ar-u-nu-latn", ("1,234.5", "3.2 مم")),
+    ("fa", ("۱٬۲۳۴٫۵", "۳٫۲ میلی‌متر")), ("hi", ("१,२३४.५", "३.२ मि॰मी॰"))])
+def test_numbers_take_the_signs_of_their_digits(lang, written):
+    """Arabic digits come with Arabic's decimal and grouping signs, 0-9 with the point."""
+    assert (formats.number(1234.5, lang), formats.millimetres(3.2, lang)) == written
+
+
+def test_an_extension_names_no_locale():
+    assert str(babel_locale("ar-u-nu-latn")) == "ar" and str(babel_locale("en-u-nu-arab")) == \
+        "en_GB" and str(babel_locale("pt-BR-u-nu-latn")) == "pt_BR"
 
 
 def test_english_is_the_english_of_most_readers_unless_the_spec_says_us():

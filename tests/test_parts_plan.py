@@ -322,6 +322,10 @@ class StandIn:
 def stand_in(monkeypatch):
     StandIn.log = []
     monkeypatch.setattr(parts, "Renderer", StandIn)
+    # The stand-in reaches the workers only in processes forked from this one: a thread left
+    # running by an earlier test in this pytest worker would make Workers start fresh
+    # processes instead (spawn), which import the real Renderer.
+    monkeypatch.setattr(parts.threading, "active_count", lambda: 1)
     return StandIn
 
 

@@ -75,6 +75,21 @@ def test_a_saddle_stitched_press_file_is_made_up_to_four_before_the_colophon(tmp
     assert f"press: {wanted} pages (with {blanks} blank before the colophon)" in printed
 
 
+def test_the_press_files_blanks_are_said_in_the_books_language(tmp_path, capsys):
+    """The press line's count of blank pages, and where they go, is in the book's words."""
+    project = write_project(tmp_path / "project", spec(
+        'variants = ["read", "press"]\npage_multiple = 8\n').replace(
+        'essays =', 'lang = "fr"\nessays ='), {"source/one.md": ESSAY})
+    capsys.readouterr()
+    assert main(["build", str(project)]) == 0
+    printed = capsys.readouterr().out
+    pages = len(PdfReader(project / "build" / "pamphlet-press.pdf").pages)
+    blanks = pages - len(PdfReader(project / "build" / "pamphlet.pdf").pages)
+    assert blanks > 1
+    (line,) = [line.strip() for line in printed.splitlines() if "press:" in line]
+    assert line == f"press: {pages} pages (dont {blanks} blanches avant le colophon), PDF/X-4"
+
+
 @pytest.mark.parametrize("value, code", [("3", "P178"), ("0", "P178"), ("512", "P178"),
                                           ("-2", "P178"), ('"four"', "P103"), ("true", "P103")])
 def test_page_multiple_is_an_even_number_the_spec_says_at_its_line(value, code, tmp_path,

@@ -1,17 +1,23 @@
 """The printer test sheet (outputs/testsheet.py), read back from its drawing: the rulers'
 ticks at true millimetres and true eighths of an inch, the corner letters behind each other
 after the job's flip, the job's flip marked, arrows that point where they say. Printed at
-the wrong scale or flipped the wrong way, a sheet must show it; that is all it is for.
+the wrong scale or flipped the wrong way, a sheet must show it; that is all it is for. Its
+words, laid out apart in the book's language, are read back through pdftotext.
 tests/test_event_kit.py reads it as a user does, through pdftotext and the command line."""
 
 from __future__ import annotations
 
+import html
 import math
 import re
+import subprocess
 
 import pikepdf
 import pytest
 
+import system
+
+from pamphlet.locale.words import Words
 from pamphlet.outputs.testsheet import CORNERS, INSET, behind, corner_points, write_test_sheet
 from pamphlet.project.imposition import flips_vertically
 from pamphlet.project.printing import SHEETS, PrintSettings
@@ -59,14 +65,38 @@ def flat(items) -> list[float]:
     return [value for item in items for value in item]
 
 
-def sheet(tmp_path, **settings) -> tuple[list[Drawing], float, float, pikepdf.Pdf]:
+def sheet(tmp_path, lang: str = "en", **settings) -> tuple[list[Drawing], float, float,
+                                                           pikepdf.Pdf]:
     target = tmp_path / "sheet.pdf"
     page_size = settings.pop("page_size", "A5")
-    size = write_test_sheet(PrintSettings(**settings), page_size, target)
+    size = write_test_sheet(PrintSettings(**settings), page_size, target,
+                            Words.for_language(lang))
     pdf = pikepdf.open(target)
     width, height = (float(v) for v in pdf.pages[0].MediaBox[2:])
     assert size == pytest.approx((width, height))
     return [Drawing(page) for page in pdf.pages], width, height, pdf
+
+
+def lines(pdf: pikepdf.Pdf) -> list[list[tuple[str, float, float, float, float]]]:
+    """Each page's lines of words as pdftotext reads them: (text, left, top, right, bottom),
+    in points from the top left."""
+    found = subprocess.run([system.command("pdftotext", "poppler-utils"), "-bbox-layout",
+                            pdf.filename, "-"], check=True, capture_output=True,
+                           text=True).stdout
+    pages = []
+    for page in found.split("<page ")[1:]:
+        pages.append([
+            (" ".join(html.unescape(w) for w in re.findall(r">([^<]*)</word>", words)),
+             float(x0), float(y0), float(x1), float(y1))
+            for x0, y0, x1, y1, words in re.findall(
+                r'<line xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'
+                r'(.*?)</line>', page, re.DOTALL)])
+    return pages
+
+
+def line(page: list, start: str) -> tuple[str, float, float, float, float]:
+    [found] = [item for item in page if item[0].startswith(start)]
+    return found
 
 
 def ruler(front: Drawing, label: str) -> tuple[float, list[tuple[float, float]], list]:
@@ -106,11 +136,11 @@ def test_each_ruler_has_a_tick_each_step_at_its_true_length(tmp_path, label, hei
 
 
 def test_the_rulers_say_how_to_read_them(tmp_path):
-    (front, _), width, _, _ = sheet(tmp_path)
-    start = width / 2 - 50 * MM
-    scale = next(w for w in front.words if w[0].startswith("Scale check"))
-    assert "100 mm" in scale[0] and "4 inches" in scale[0] and "fit to page" in scale[0]
-    assert scale[1:3] == pytest.approx((start - 20 * MM, 20 * MM), abs=0.01)
+    _, width, height, pdf = sheet(tmp_path)
+    text, left, top, right, bottom = line(lines(pdf)[0], "Scale check")
+    assert "100 mm" in text and "4 inches" in text and "fit to page" in text
+    assert (left + right) / 2 == pytest.approx(width / 2, abs=2)  # centred under the rulers
+    assert top < height - 20 * MM < bottom + 2 and bottom < height - 15 * MM
 
 
 @pytest.mark.parametrize("scheme, landscape", [("saddle", True), ("cutstack", False),
@@ -148,10 +178,12 @@ def test_behind_turns_left_and_right_or_top_and_bottom():
 
 def test_each_side_says_which_it_is_at_the_top_under_an_arrow_up(tmp_path):
     (front, back), width, height, pdf = sheet(tmp_path)
+    said = lines(pdf)
     for number, (side, name) in enumerate(((front, "FRONT"), (back, "BACK")), 1):
-        title = f"THIS SIDE UP - {name} - side {number} of 2"
-        assert side.word(title) == pytest.approx((width / 2 - 150, height - 22 * MM, 14),
-                                                 abs=0.01)
+        title, left, top, right, bottom = line(said[number - 1], "THIS SIDE UP")
+        assert title == f"THIS SIDE UP - {name} - side {number} of 2"
+        assert (left + right) / 2 == pytest.approx(width / 2, abs=2)
+        assert top < 22 * MM < bottom + 2 and bottom - top > 12  # at 14 points
         [arrow] = [line for line in side.lines if line[1] > height / 2  # not a ruler's tick
                    and abs(line[0] - width / 2) < 0.01 and abs(line[2] - width / 2) < 0.01]
         assert arrow[1:4:2] == pytest.approx((height - 40 * MM, height - 26 * MM), abs=0.01)
@@ -159,15 +191,19 @@ def test_each_side_says_which_it_is_at_the_top_under_an_arrow_up(tmp_path):
         assert tip[:2] == pytest.approx((width / 2, height - 26 * MM), abs=0.01)  # it points up
         assert all(y < tip[1] for y in tip[3::2])
         other = f"Page order: this is side {number}; side {3 - number} is on the other face."
-        assert side.word(other) == pytest.approx((30 * MM, height - 52 * MM, 10), abs=0.01)
         hold = "Hold the sheet to the light: each letter must lie behind the same letter."
-        assert side.word(hold) == pytest.approx((30 * MM, height - 58 * MM, 10), abs=0.01)
-    assert "mm" not in back.texts() and not any("flip" in t for t in back.texts())
+        for text, down in ((other, 52 * MM), (hold, 58 * MM)):
+            found, left, top, _, bottom = line(said[number - 1], text[:10])
+            assert found == text and left == pytest.approx(30 * MM, abs=1.5)
+            assert top < down < bottom + 2
+    assert "mm" not in back.texts() and not any("flip" in t for t, *_ in said[1])
     assert str(pdf.docinfo["/Title"]) == "Printer test sheet"
     font = pdf.pages[0].obj.Resources.Font.F1
     assert (font.BaseFont, font.Subtype, font.Encoding) == (
         "/Helvetica", "/Type1", "/WinAnsiEncoding")
-    assert pdf.pages[0].obj.Contents.read_bytes().startswith(b"0 0 0 1 k 0 0 0 1 K\n")
+    # the words' page drawn first, under the drawing, which starts in black
+    drawn = pdf.pages[0].obj.Contents.read_bytes()
+    assert re.match(rb"q\n[\d. ]+ cm\n/\S+ Do\nQ\n0 0 0 1 k 0 0 0 1 K\n", drawn), drawn[:80]
 
 
 def arrowhead(head: tuple) -> tuple[float, float, float]:
@@ -180,14 +216,13 @@ def arrowhead(head: tuple) -> tuple[float, float, float]:
 
 @pytest.mark.parametrize("duplex", ["long-edge", "short-edge"])
 def test_the_jobs_flip_is_the_one_marked(tmp_path, duplex):
-    (front, _), width, height, _ = sheet(tmp_path, duplex=duplex)
-    labels = [(text, x, y, size) for text, x, y, size in front.words if "flip" in text
-              and not text.startswith("Scale")]
-    assert [(text, size) for text, *_, size in labels] == [
-        ("long-edge flip" + (" - THIS JOB" if duplex == "long-edge" else ""),
-         11 if duplex == "long-edge" else 9),
-        ("short-edge flip" + (" - THIS JOB" if duplex == "short-edge" else ""),
-         11 if duplex == "short-edge" else 9)]
+    (front, _), width, height, pdf = sheet(tmp_path, duplex=duplex)
+    labels = sorted(item for item in lines(pdf)[0] if "flip" in item[0])
+    assert [text for text, *_ in labels] == [
+        "long-edge flip" + (" - THIS JOB" if duplex == "long-edge" else ""),
+        "short-edge flip" + (" - THIS JOB" if duplex == "short-edge" else "")]
+    sizes = [bottom - top for _, _, top, _, bottom in labels]  # the job's flip is larger
+    assert (sizes[0] > sizes[1]) is (duplex == "long-edge")
     chosen = 0 if duplex == "long-edge" else 1
     # the sheets in miniature: drawn at 34 mm on their long side, 80 mm apart
     scale = 34 * MM / max(width, height)
@@ -195,8 +230,9 @@ def test_the_jobs_flip_is_the_one_marked(tmp_path, duplex):
     assert flat(boxes) == pytest.approx(flat(
         (width / 2 - 70 * MM + index * 80 * MM, height / 2 - 20 * MM, width * scale,
          height * scale) for index in (0, 1)), abs=0.01)
-    for index, (_, x, y, _) in enumerate(labels):
-        assert (x, y) == pytest.approx((boxes[index][0], boxes[index][1] - 16), abs=0.01)
+    for index, (_, left, top, _, bottom) in enumerate(labels):  # under each miniature
+        assert left == pytest.approx(boxes[index][0], abs=1.5)
+        assert top < height - (boxes[index][1] - 16) < bottom + 2
     widths = [w for w in front.widths if w in (1.4, 0.5)]
     assert widths == ([1.4, 0.5] if chosen == 0 else [0.5, 1.4])
     solid, dashed = "[] 0 d", "[3 2] 0 d"
@@ -242,3 +278,40 @@ def test_the_sheet_is_the_printers_paper_for_the_page_size(tmp_path):
     assert (width, height) == pytest.approx(SHEETS["A3"])
     _, width, height, _ = sheet(tmp_path, scheme="saddle", sheet="A3")
     assert (height, width) == pytest.approx(SHEETS["A3"])  # landscape
+
+
+@pytest.mark.parametrize("lang, own", [("fr", "CE CÔTÉ EN HAUT - RECTO"),
+                                       ("ru", "ЭТОЙ СТОРОНОЙ ВВЕРХ - ЛИЦЕВАЯ"),
+                                       ("ar", "هذا الوجه")])
+def test_the_sheet_speaks_the_books_language_in_a_font_with_its_script(tmp_path, lang, own):
+    """Every word of a French, Russian or Arabic sheet is the catalog's, none English (as
+    pdftotext reads it), in fonts with the script, embedded as subsets."""
+    from test_languages import english_left
+
+    _, _, _, pdf = sheet(tmp_path, lang)
+    text = "\n".join(item[0] for page in lines(pdf) for item in page)
+    # (pdftotext gives right-to-left lines in the order they are drawn, left to right)
+    assert (own if lang != "ar" else own[::-1]) in text and english_left(text, lang) == []
+    embedded = [font for page in pdf.pages for font in page.obj.Resources.XObject.values()
+                for font in font.Resources.Font.values()]
+    assert embedded and all("+" in str(font.BaseFont) for font in embedded)
+    assert str(pdf.docinfo["/Title"]) == Words.for_language(lang).pgettext(
+        "testsheet_title", "Printer test sheet") != "Printer test sheet"
+
+
+@pytest.mark.parametrize("scheme", ["saddle", "cutstack"])  # landscape and portrait sheets
+@pytest.mark.parametrize("lang", ["en", "de", "ja", "ar"])
+def test_no_word_runs_into_a_corner_letter_or_off_the_sheet(tmp_path, lang, scheme):
+    """A long line (German's, Japanese's scale check on a portrait sheet) goes on below
+    rather than over the corner letters' boxes or past the sheet's edge."""
+    sides, width, height, pdf = sheet(tmp_path, lang, scheme=scheme)
+    for side, said in zip(sides, lines(pdf)):
+        boxes = [(x, height - y - h, x + w, height - y) for x, y, w, h in side.boxes
+                 if (w, h) == (32, 36)]  # the letters' boxes, from the top left
+        assert len(boxes) == 4
+        for text, left, top, right, bottom in said:
+            if text in CORNERS:
+                continue
+            assert 0 < left <= right < width and 0 < top < bottom < height, text  # (a mark: 0 wide)
+            for x0, y0, x1, y1 in boxes:
+                assert right < x0 or left > x1 or bottom < y0 or top > y1, (text, (x0, y0))

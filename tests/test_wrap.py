@@ -15,6 +15,7 @@ from pypdf.generic import ArrayObject, ByteStringObject, NameObject, NumberObjec
 from pamphlet.book.assemble import assemble
 from pamphlet.book.layouts import find_layout
 from pamphlet.diagnostics import Diagnostics, PamphletError
+from pamphlet.locale.words import Words
 from pamphlet.outputs import wrap
 from pamphlet.outputs.press import MARK_ROOM
 from pamphlet.outputs.wrap import (interior, perfect_plan, spine_turn, too_wide, write_block,
@@ -137,8 +138,7 @@ def test_the_cover_is_the_pages_either_side_of_a_spine_as_thick_as_the_block(tmp
         "spine": pytest.approx(block / 2 * 0.1 * MM), "bleed": pytest.approx(5 * MM),
         "front": "right", "spine_text": True, "spine_turn": 90,
         "template": "cover-wrap.html", "layout": "zine"}
-    assert plan == (f"cover: 200 pages inside, spine 10.0mm; {2 * 148 + 10:.1f} × 210.0mm "
-                    f"plus 5.0mm bleed")
+    assert plan == "cover: 200 pages inside, spine 10 mm; 306 mm × 210 mm plus 5 mm bleed"
 
 
 def test_an_odd_block_rounds_up_to_whole_sheets_and_pages_per_inch_work_too(tmp_path,
@@ -205,3 +205,12 @@ def test_a_layout_with_its_own_cover_draws_it(tmp_path, monkeypatch):
     write_cover(pamphlet, find_layout("pocket", own / "layouts"),
                 reading(tmp_path / "b.pdf", 20), tmp_path / "c.pdf", diagnostics)
     assert drawn == {"layout": "pocket"}
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("fr", "200 pages à l’intérieur, dos de 10\u202fmm ; 306\u202fmm × 210\u202fmm plus "
+           "5\u202fmm de fond perdu"),
+    ("ar", "٢٠٠ صفحة في الداخل، وكعب الكتاب ١٠ مم؛ ٣٠٦ مم × ٢١٠ مم مع ٥ مم هامش قص")])
+def test_the_covers_plan_is_in_the_books_language(lang, line):
+    assert wrap.cover_plan(200, 10 * MM, 306 * MM, 210 * MM, 5 * MM,
+                      Words.for_language(lang)) == line

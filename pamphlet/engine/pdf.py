@@ -76,14 +76,14 @@ def estimated_book_pages(words: list[int], page_size: str) -> int:
 
 def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
     """The whole pamphlet as one HTML document for print."""
-    link_notes = pamphlet.spec.pdf.link_notes
+    link_notes, lang = pamphlet.spec.pdf.link_notes, pamphlet.lang
     # Numbered elements (pagebreaks.mark) let the e-book find where each printed page begins.
-    bodies = {chapter.anchor: print_html(mark(chapter.body), link_notes)
+    bodies = {chapter.anchor: print_html(mark(chapter.body), link_notes, lang)
               for chapter in pamphlet.chapters}
     if pamphlet.intro is not None:
-        bodies["introduction"] = print_html(mark(pamphlet.intro), link_notes)
+        bodies["introduction"] = print_html(mark(pamphlet.intro), link_notes, lang)
     if pamphlet.references is not None:
-        bodies["references"] = print_html(mark(pamphlet.references), link_notes)
+        bodies["references"] = print_html(mark(pamphlet.references), link_notes, lang)
     # Addresses break only at their slashes, dots and hyphens, never with a hyphen added.
     return breakable_html(layout.render("pamphlet.html", pamphlet.words,
                                         **template_context(pamphlet, bodies)))

@@ -4,7 +4,8 @@
 
 Babel writes every number with the digits 0-9; CLDR gives some languages digits of their own
 by default (Persian ۲۴, Bengali ২৪, Marathi २४), which a reader there expects in dates and
-numbers alike, so they are set here.
+numbers alike, so they are set here, with the signs of their numbering system (Arabic's
+decimal separator ٫ rather than a point).
 """
 
 from __future__ import annotations
@@ -18,13 +19,18 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
-from .tags import babel_locale
+from .tags import babel_locale, extension
 
 # The zero of each decimal numbering system CLDR makes a locale's default (the other nine
 # digits follow it in Unicode).
 _ZEROS = {"arab": 0x660, "arabext": 0x6F0, "deva": 0x966, "beng": 0x9E6, "tibt": 0xF20,
           "mymr": 0x1040, "nkoo": 0x7C0, "olck": 0x1C50, "mtei": 0xABF0, "cakm": 0x11136,
           "hmnp": 0x1E140, "adlm": 0x1E950}
+# Languages whose books are mostly printed in digits of their own, though CLDR's locale for the
+# language alone (and its main country's) writes 0-9, as the regions that do (Arabic in the
+# Maghreb): `ar` takes ٠١٢٣, `hi` ०१२३, `ur` ۰۱۲۳; another region takes CLDR's digits for it
+# (ar-EG its own, ar-MA 0-9), and `-u-nu-latn` (any numbering system CLDR has) decides outright.
+_OWN_DIGITS = {"ar": "arab", "hi": "deva", "hi_IN": "deva", "ur": "arabext", "ur_PK": "arabext"}
 _QUOTED = re.compile(r"'([^']*)'")
 
 
@@ -40,8 +46,28 @@ def digits(text: str, lang: str) -> str:
 def digit_symbols(lang: str) -> str | None:
     """The language's own ten digits, where CLDR gives it other digits than 0-9 by default
     ('۰۱۲۳۴۵۶۷۸۹' for Persian); None where it writes 0-9."""
-    zero = _ZEROS.get(babel_locale(lang).default_numbering_system)
+    zero = _ZEROS.get(numbering_system(lang))
     return None if zero is None else "".join(chr(zero + n) for n in range(10))
+
+
+# CSS's own counter styles for those digits (CSS Counter Styles 3, which e-book readers know
+# where they may not read an @counter-style rule).
+_CSS_STYLES = {"arab": "arabic-indic", "arabext": "persian", "deva": "devanagari",
+               "beng": "bengali", "tibt": "tibetan", "mymr": "myanmar"}
+
+
+def counter_style(lang: str) -> str | None:
+    """The CSS list style that counts in the language's digits ('arabic-indic' for Arabic);
+    None where it writes 0-9 (or CSS has no style for its digits)."""
+    return _CSS_STYLES.get(numbering_system(lang))
+
+
+def numbering_system(lang: str) -> str:
+    """CLDR's name of the numbering system the language's numbers are written in ('latn',
+    'arab', 'arabext', 'deva', ...): its digits and its decimal and grouping signs."""
+    locale = babel_locale(lang)
+    system = extension(lang, "nu") or _OWN_DIGITS.get(str(locale))
+    return system if system in locale.number_symbols else locale.default_numbering_system
 
 
 def long_date(value: dt.date, lang: str) -> str:
@@ -101,13 +127,14 @@ def names(items, lang: str) -> str:
 def number(value: int | float, lang: str) -> str:
     """A number with the language's grouping and digits: 1,234 or 1 234 or ۱٬۲۳۴."""
     return digits(format_decimal(value, locale=babel_locale(lang),
-                                 numbering_system="default"), lang)
+                                 numbering_system=numbering_system(lang)), lang)
 
 
 def millimetres(value: float, lang: str) -> str:
     """A length in millimetres, to a tenth: '3.2 mm', '3,2 mm'."""
     return digits(format_unit(round(value, 1), "length-millimeter", "short",
-                              locale=babel_locale(lang), numbering_system="default"), lang)
+                              locale=babel_locale(lang),
+                              numbering_system=numbering_system(lang)), lang)
 
 
 def file_size(size: int, lang: str) -> str:
@@ -119,4 +146,4 @@ def file_size(size: int, lang: str) -> str:
     else:
         value, unit = size, "digital-byte"
     return digits(format_unit(value, unit, "short", locale=babel_locale(lang),
-                              numbering_system="default"), lang)
+                              numbering_system=numbering_system(lang)), lang)

@@ -27,6 +27,8 @@ def candidates(tag: str) -> tuple[str, ...]:
     parts = tag.strip().replace("-", "_").split("_")
     if not all(_SUBTAG.fullmatch(part) for part in parts):
         return ()
+    # An extension (`-u-nu-latn`) or private use (`-x-...`) names no locale: it ends the tag.
+    parts = parts[:next((n for n, part in enumerate(parts) if n and len(part) == 1), len(parts))]
     language = parts[0].lower()
     script = next((p.title() for p in parts[1:] if len(p) == 4 and p.isalpha()), None)
     territory = next((p.upper() for p in parts[1:] if len(p) in (2, 3) and
@@ -50,7 +52,7 @@ def babel_locale(tag: str | None) -> Locale:
     """The CLDR locale for `tag` that Babel knows best: 'en-US' en_US, 'en' en_GB (see
     _PLAIN), 'fr-CA' fr_CA, anything unknown English."""
     names = candidates(tag or "en")
-    if len(names) and names[-1] in _PLAIN and "_" not in tag.strip().replace("-", "_"):
+    if len(names) and names[-1] in _PLAIN and plain(tag):
         names = (_PLAIN[names[-1]],)
     for name in names:
         try:
@@ -58,3 +60,24 @@ def babel_locale(tag: str | None) -> Locale:
         except (UnknownLocaleError, ValueError):
             continue
     return Locale.parse(_PLAIN["en"])
+
+
+def plain(tag: str | None) -> bool:
+    """Whether `tag` names a language alone ('ar', 'ar-u-nu-latn'), with no region or script."""
+    parts = (tag or "en").strip().replace("_", "-").split("-")
+    return len(parts) == 1 or len(parts[1]) == 1
+
+
+def extension(tag: str | None, key: str) -> str | None:
+    """The value of the Unicode extension's `key` in `tag`: 'latn' for key 'nu' in
+    'ar-u-nu-latn'; None where the tag does not give it."""
+    parts = (tag or "").strip().replace("_", "-").lower().split("-")
+    if "u" not in parts[1:]:
+        return None
+    after = parts[parts.index("u", 1) + 1:]
+    for n, part in enumerate(after):
+        if len(part) == 1:
+            return None  # the next extension
+        if part == key and n + 1 < len(after) and len(after[n + 1]) > 2:
+            return after[n + 1]
+    return None

@@ -25,7 +25,7 @@ from ..project.images import RASTER, SUFFIXES, named, sniff
 from ..text.css import Resources, stylesheet
 from ..text.sanitiser import clean_svg, valid_url
 from ..text.urls import href, linked_text
-from ..locale.formats import digits
+from ..locale.formats import counter_style, digits
 from ..locale.scripts import direction
 from ..locale.words import Words
 from ..store.usercache import Store
@@ -76,8 +76,9 @@ def write_epub(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: Di
     # (imports resolved, fonts and pictures checked by their bytes) carried in (css.py).
     carried = Resources()
     book.add_item(epub.EpubItem(uid="style", file_name="style/ebook.css", media_type="text/css",
-                                content=stylesheet(css, layout.gate, diagnostics, carried,
-                                                   clean_svg).encode("utf-8")))
+                                content=(stylesheet(css, layout.gate, diagnostics, carried,
+                                                    clean_svg) + _frame_lists(pamphlet.lang)
+                                         ).encode("utf-8")))
     for number, (name, data, media_type) in enumerate(carried.files.values(), 1):
         book.add_item(epub.EpubItem(uid=f"css{number}", file_name=name, media_type=media_type,
                                     content=data))
@@ -218,15 +219,16 @@ def _documents(book: epub.EpubBook, pamphlet: Pamphlet, cover_name: str,
     images = {relative: name for relative, (name, _, _) in image_files.items()}
     bodies = {chapter.anchor: essay_section(chapter, pamphlet.lang, images, words)
               for chapter in pamphlet.chapters}
+    lang = pamphlet.lang
     if pamphlet.intro is not None:
         bodies["introduction"] = (f'<section id="introduction" epub:type="introduction" '
                                   f'role="doc-introduction"><h1>{escape(introduction)}</h1>'
-                                  f'{_images_src(ebook_html(mark(pamphlet.intro)), images)}'
+                                  f'{_images_src(ebook_html(mark(pamphlet.intro), lang), images)}'
                                   f'</section>')
     if pamphlet.references is not None:
         bodies["references"] = (f'<section id="references" epub:type="bibliography" '
                                 f'role="doc-bibliography"><h1>{escape(pamphlet.references_title)}'
-                                f'</h1>{ebook_html(mark(pamphlet.references))}</section>')
+                                f'</h1>{ebook_html(mark(pamphlet.references), lang)}</section>')
     placed = []
     for anchor, body in bodies.items():
         bodies[anchor], found = place(body, [start for start in pages if start.essay == anchor],
@@ -316,7 +318,7 @@ def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str],
     parts = ["".join(head)]
     if chapter.intro:
         parts.append(f'<p class="editor-intro">{chapter.intro}</p>')
-    parts.append(_images_src(ebook_html(mark(chapter.body)), images))
+    parts.append(_images_src(ebook_html(mark(chapter.body), book_lang), images))
     if chapter.questions:
         items = "".join(f"<li>{question}</li>" for question in chapter.questions)
         heading = escape(words.pgettext("for_discussion", "For discussion"))
@@ -454,6 +456,13 @@ def _titled(pamphlet: Pamphlet) -> str:
         return title
     return escape(pamphlet.words.pgettext("label_value", "%(label)s: %(value)s", label="\0",
                                           value=pamphlet.subtitle)).replace("\0", title)
+
+
+def _frame_lists(lang: str) -> str:
+    """The schedule and the questions numbered in the book's digits, as the PDF numbers them
+    (its counter style pamphlet-digits): CSS for the e-book's stylesheet, after the layout's."""
+    style = counter_style(lang)
+    return f"\n.agenda, .questions ol {{ list-style-type: {style}; }}\n" if style else ""
 
 
 def _page_list(placed: list[tuple[str, int]], pamphlet: Pamphlet) -> bytes:

@@ -10,7 +10,7 @@ from ..diagnostics import Diagnostics
 from ..project.eventkit import event_warnings
 from ..project.filenames import kit_names
 from ..book.layouts import Layout
-from ..locale.plural import ngettext
+from ..locale.words import Words
 from ..project.printing import page_multiple
 from ..project.spec import Spec
 from .calendar import write_calendar
@@ -33,7 +33,7 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
         if name.endswith("-cover.pdf"):
             notes.append(write_cover(pamphlet, layout, pdf.path, target, diagnostics))
         elif name.endswith("-test-sheet.pdf"):
-            write_test_sheet(settings, spec.pdf.page_size, target)
+            write_test_sheet(settings, spec.pdf.page_size, target, pamphlet.words)
         else:
             write_calendar(spec, pamphlet.identifier, target, pamphlet.words)
 
@@ -52,13 +52,27 @@ def press_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
     total = len(document.pages)
     keep = interior(total) if settings.scheme == "perfect" else range(total)
     if settings.scheme == "perfect":
-        at, where = len(keep), "at the end"
+        at = len(keep)
     else:  # before the colophon (or, in a layout without one, the back cover)
-        colophon = next((number for number, page in enumerate(document.pages)
-                         if "colophon" in page.anchors), total - 1)
-        at, where = colophon, "before the colophon"
+        at = next((number for number, page in enumerate(document.pages)
+                   if "colophon" in page.anchors), total - 1)
     blanks = -len(keep) % page_multiple(settings)
     save_press(document, pamphlet, layout, target, diagnostics, keep, (at, blanks))
-    added = ngettext(" (with {n} blank {where})", " (with {n} blank {where})", blanks
-                     ).replace("{where}", where) if blanks else ""
-    return f"press: {len(keep) + blanks} pages{added}, PDF/{settings.pdfx.upper()}"
+    return f"press: {_pages(pamphlet.words, len(keep) + blanks, blanks, at == len(keep))}, " \
+           f"PDF/{settings.pdfx.upper()}"
+
+
+def _pages(words: Words, pages: int, blanks: int, at_the_end: bool) -> str:
+    """'28 pages (with 2 blank before the colophon)', in the book's language."""
+    shown = words.npgettext("plan_pages", "%(num)s page", "%(num)s pages", pages)
+    if not blanks:
+        return shown
+    if at_the_end:
+        # TRANSLATORS: in the press file's line of the print plan: "28 pages (with 2 blank
+        # at the end)", the pages added to make up the printer's multiple.
+        return shown + " " + words.npgettext("plan_blank_end", "(with %(num)s blank at the end)",
+                                             "(with %(num)s blank at the end)", blanks)
+    # TRANSLATORS: as plan_blank_end, for blanks added before the colophon page.
+    return shown + " " + words.npgettext(
+        "plan_blank_colophon", "(with %(num)s blank before the colophon)",
+        "(with %(num)s blank before the colophon)", blanks)

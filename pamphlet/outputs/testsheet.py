@@ -6,17 +6,24 @@ The back's letters are placed so that, after the flip the job asks for, each lie
 same letter on the front (hold the sheet to the light); a wrong flip puts them behind the
 opposite corners and the back's "this side up" upside down. Two small diagrams show the
 long-edge and the short-edge flip, the job's one marked. A 100 mm ruler and a 4 inch ruler
-check the scaling. Drawn with pypdf in the standard Helvetica, so it needs no project.
+check the scaling. The geometry, the corner letters and the rulers' numbers are drawn with
+pypdf in the standard Helvetica; the words, in the book's language, are laid out by the engine
+(engine/sheet.py) in a font with their script and put under the drawing.
 """
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
+import pikepdf
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
 
+from ..engine.sheet import Placed, placed_pdf
+from ..locale.formats import number
+from ..locale.words import Words
 from ..store.atomic import atomic_output
 from ..project.imposition import flips_vertically, impose
 from ..project.printing import PrintSettings, sheet_size
@@ -26,20 +33,31 @@ INSET = 18 * _MM  # the corner letters' distance from the edges
 CORNERS = "ABCD"  # top left, top right, bottom right, bottom left, on the front
 
 
-def write_test_sheet(settings: PrintSettings, page_size: str, target: Path) -> tuple[float, float]:
-    """Write the two-sided test sheet for `settings` to `target`; return its size."""
+def write_test_sheet(settings: PrintSettings, page_size: str, target: Path,
+                     words: Words = Words()) -> tuple[float, float]:
+    """Write the two-sided test sheet for `settings` to `target`, its words in the language
+    of `words`; return its size."""
     landscape = settings.scheme != "perfect" and impose(settings.scheme, 8).landscape
     _, (width, height) = sheet_size(settings, page_size)
     if landscape != (width > height):
         width, height = height, width
     vertical = flips_vertically(settings.duplex, landscape)
-    writer = PdfWriter()
+    writer, lines = PdfWriter(), []
     for side in (1, 2):
-        ops = _side(side, width, height, vertical, settings.duplex, landscape)
+        ops, placed = _side(side, width, height, vertical, settings.duplex, landscape, words)
         _page(writer, width, height, ops)
-    writer.add_metadata({"/Title": "Printer test sheet", "/Producer": "pamphlet (pypdf)"})
-    with atomic_output(target) as temporary, open(temporary, "wb") as handle:
-        writer.write(handle)
+        lines.append(placed)
+    # TRANSLATORS: the test sheet's title in its PDF's properties.
+    title = words.pgettext("testsheet_title", "Printer test sheet")
+    writer.add_metadata({"/Title": title, "/Producer": "pamphlet (pypdf, WeasyPrint)"})
+    drawn = io.BytesIO()
+    writer.write(drawn)
+    text = placed_pdf(lines, width, height, words.lang)
+    with pikepdf.open(drawn) as sheet, pikepdf.open(io.BytesIO(text)) as under:
+        for page, words_page in zip(sheet.pages, under.pages):
+            page.add_underlay(words_page)
+        with atomic_output(target) as temporary:
+            sheet.save(temporary, deterministic_id=True)
     return width, height
 
 
@@ -58,29 +76,56 @@ def behind(point: tuple[float, float], width: float, height: float,
 
 
 def _side(side: int, width: float, height: float, vertical: bool, duplex: str,
-          landscape: bool) -> list[str]:
+          landscape: bool, words: Words) -> tuple[list[str], list[Placed]]:
+    """One side's drawing (content stream operators) and its words."""
     ops = ["0 0 0 1 k 0 0 0 1 K"]
-    name = "FRONT" if side == 1 else "BACK"
-    ops += _text(f"THIS SIDE UP - {name} - side {side} of 2", width / 2 - 150, height - 22 * _MM,
-                 14)
     ops += _arrow(width / 2, height - 40 * _MM, width / 2, height - 26 * _MM)
     for letter, point in corner_points(width, height).items():
         x, y = point if side == 1 else behind(point, width, height, vertical)
         ops += _text(letter, x - 10, y - 12, 34)
         ops.append(f"{x - 16:.2f} {y - 18:.2f} 32 36 re S")
-    ops += _text(f"Page order: this is side {side}; side {3 - side} is on the other face.",
-                 30 * _MM, height - 52 * _MM, 10)
-    ops += _text("Hold the sheet to the light: each letter must lie behind the same letter.",
-                 30 * _MM, height - 58 * _MM, 10)
+    placed = _side_words(side, width, height, words)
     if side == 1:
-        ops += _flip_diagrams(width, height, duplex, landscape)
-        ops += _rulers(width)
-    return ops
+        drawn, labels = _flip_diagrams(width, height, duplex, landscape, words)
+        ops += drawn + _rulers(width)
+        placed += labels + [Placed(words.pgettext(
+            # TRANSLATORS: under the test sheet's rulers; 'fit to page' as the print dialogs
+            # of the language call it.
+            "testsheet_scale", "Scale check: the upper ruler must measure exactly 100 mm, the "
+            "lower 4 inches. If not, turn off 'fit to page'."), 30 * _MM, 20 * _MM, 9,
+            width - 60 * _MM, "center")]  # (between the corner letters, on two lines if need be)
+    return ops, placed
 
 
-def _flip_diagrams(width: float, height: float, duplex: str, landscape: bool) -> list[str]:
-    """Two sheets in miniature, each with the edge it turns over on and a curved arrow."""
-    ops, scale = [], 34 * _MM / max(width, height)
+def _side_words(side: int, width: float, height: float, words: Words) -> list[Placed]:
+    """Which side this is, at the top under the arrow, and the two lines that say how to
+    read the corner letters."""
+    values = {"side": number(side, words.lang), "other": number(3 - side, words.lang),
+              "sides": number(2, words.lang)}
+    title = words.pgettext(
+        # TRANSLATORS: at the top of the printer test sheet's front, under an arrow up.
+        "testsheet_front", "THIS SIDE UP - FRONT - side %(side)s of %(sides)s", **values) \
+        if side == 1 else words.pgettext(
+        # TRANSLATORS: at the top of the printer test sheet's back, under an arrow up.
+        "testsheet_back", "THIS SIDE UP - BACK - side %(side)s of %(sides)s", **values)
+    order = words.pgettext(
+        "testsheet_order", "Page order: this is side %(side)s; side %(other)s is on the other "
+        "face.", **values)
+    light = words.pgettext(
+        # TRANSLATORS: the corner letters A to D of the front and the back of the test sheet.
+        "testsheet_light", "Hold the sheet to the light: each letter must lie behind the same "
+        "letter.")
+    wide = width - 60 * _MM
+    return [Placed(title, 30 * _MM, height - 22 * _MM, 14, wide, "center"),
+            Placed(order, 30 * _MM, height - 52 * _MM, 10, wide),
+            Placed(light, 30 * _MM, height - 58 * _MM, 10, wide)]
+
+
+def _flip_diagrams(width: float, height: float, duplex: str, landscape: bool,
+                   words: Words) -> tuple[list[str], list[Placed]]:
+    """Two sheets in miniature, each with the edge it turns over on and a curved arrow, and
+    a label under each."""
+    ops, labels, scale = [], [], 34 * _MM / max(width, height)
     w, h = width * scale, height * scale
     for index, flip in enumerate(("long-edge", "short-edge")):
         x0, y0 = width / 2 - 70 * _MM + index * 80 * _MM, height / 2 - 20 * _MM
@@ -93,9 +138,13 @@ def _flip_diagrams(width: float, height: float, duplex: str, landscape: bool) ->
         else:  # turns on its top edge, like a wall calendar's
             ops += [f"{x0 - 6:.2f} {y0 + h:.2f} m {x0 + w + 6:.2f} {y0 + h:.2f} l S"]
             ops += _curve((x0 + w / 2, y0 + h * 0.2), (x0 + w / 2, y0 + h + h * 0.6), up=False)
-        label = f"{flip} flip" + (" - THIS JOB" if chosen else "")
-        ops += _text(label, x0, y0 - 16, 11 if chosen else 9)
-    return ops
+        label = words.pgettext("testsheet_flip_long", "long-edge flip") \
+            if flip == "long-edge" else words.pgettext("testsheet_flip_short", "short-edge flip")
+        if chosen:
+            # TRANSLATORS: under the miniature of the flip the print job asks for.
+            label = words.pgettext("testsheet_this_job", "%(flip)s - THIS JOB", flip=label)
+        labels.append(Placed(label, x0, y0 - 16, 11 if chosen else 9, 75 * _MM, "left"))
+    return ops, labels
 
 
 def _curve(start: tuple[float, float], end: tuple[float, float], up: bool) -> list[str]:
@@ -133,8 +182,6 @@ def _rulers(width: float) -> list[str]:
             if tick % every == 0:
                 ops += _text(str(tick // every * (10 if label == "mm" else 1)), x - 3, base - 10, 7)
         ops += _text(label, x0 + count * unit + 6, base, 8)
-    ops += _text("Scale check: the upper ruler must measure exactly 100 mm, the lower 4 inches. "
-                 "If not, turn off 'fit to page'.", x0 - 20 * _MM, 20 * _MM, 9)
     return ops
 
 

@@ -134,7 +134,21 @@ def write_cover(pamphlet: Pamphlet, layout: Layout, reading: Path, target: Path,
     document = render_template(pamphlet, layout if own else dataclasses.replace(
         layout, name="zine"), "cover-wrap.html", diagnostics, wrap=wrap)
     save_press(document, pamphlet, layout, target, diagnostics)
-    return (f"cover: {pages} pages inside, spine {spine / _MM:.1f}mm; "
-            f"{2 * wrap['page_width'] / _MM + spine / _MM:.1f} × "
-            f"{wrap['page_height'] / _MM:.1f}mm plus {settings.bleed / _MM:.1f}mm bleed")
+    return "cover: " + cover_plan(pages, spine, 2 * wrap["page_width"] + spine,
+                                  wrap["page_height"], settings.bleed, pamphlet.words)
+
+
+def cover_plan(pages: int, spine: float, width: float, height: float, bleed: float,
+               words: Words) -> str:
+    """The print plan's words for the wraparound cover (lengths in points), in the book's
+    language: '200 pages inside, spine 10 mm; 306 mm × 210 mm plus 5 mm bleed'."""
+    lang = words.lang
+    return words.pgettext(
+        # TRANSLATORS: the wraparound cover's line of the print plan; %(pages)s is
+        # "200 pages", the others lengths ("10 mm").
+        "plan_cover", "%(pages)s inside, spine %(spine)s; %(width)s × %(height)s plus "
+        "%(bleed)s bleed",
+        pages=words.npgettext("plan_pages", "%(num)s page", "%(num)s pages", pages),
+        spine=millimetres(spine / _MM, lang), width=millimetres(width / _MM, lang),
+        height=millimetres(height / _MM, lang), bleed=millimetres(bleed / _MM, lang))
 

@@ -37,6 +37,7 @@ from markdown.preprocessors import Preprocessor
 from ..diagnostics import Diagnostics, shorten
 from ..project.essays import Essay
 from ..project.images import MANY_PIXELS, MAX_PIXELS, data_url_bytes, pixel_count
+from ..locale.formats import digits
 from ..locale.quotes import NONCHARACTERS, curl
 from .citations import CLASS as CITATION, CitationExtension
 from .callouts import CalloutsAndCaptions
@@ -238,8 +239,9 @@ def _ids_in(body: Body) -> set[str]:
     return found
 
 
-def print_html(body: Body, link_notes: str = "footnote") -> PrintBody:
-    """Inline each footnote for CSS `float: footnote`; print every link's URL as a note."""
+def print_html(body: Body, link_notes: str = "footnote", lang: str = "en") -> PrintBody:
+    """Inline each footnote for CSS `float: footnote`; print every link's URL as a note,
+    numbered in the digits of the book's language `lang` (as its page numbers are)."""
     tree = parse_fragment(body.html)
     notes = {note.number: note for note in body.notes}
     for marker in tree.iter("span"):
@@ -261,13 +263,14 @@ def print_html(body: Body, link_notes: str = "footnote") -> PrintBody:
         else:
             endnotes.append(Link(url, _text(anchor)))
             ref = etree.Element("sup", {"class": "link-ref"})
-            ref.text = f"[{len(endnotes)}]"
+            ref.text = f"[{digits(str(len(endnotes)), lang)}]"
             _insert_after(anchor, ref)
     return PrintBody(inner_xml(tree), tuple(endnotes))
 
 
-def ebook_html(body: Body) -> str:
-    """EPUB 3 notes: each call a `noteref` link, each note an `aside` with a back-link."""
+def ebook_html(body: Body, lang: str = "en") -> str:
+    """EPUB 3 notes: each call a `noteref` link, each note an `aside` with a back-link, their
+    numbers in the digits of the book's language `lang` (as its page list's are)."""
     tree = parse_fragment(body.html)
     seen: set[int] = set()
     for marker in list(tree.iter("span")):
@@ -281,11 +284,11 @@ def ebook_html(body: Body) -> str:
         if number not in seen:
             ref.set("id", f"{body.slug}-noteref-{number}")
         seen.add(number)
-        ref.text = str(number)
+        ref.text = digits(str(number), lang)
         _replace(marker, sup)
     xml = inner_xml(tree)
     if body.notes:
-        xml += _ebook_notes(body)
+        xml += _ebook_notes(body, lang)
     return xml
 
 
@@ -298,7 +301,7 @@ def note_call(marker) -> int | None:
     return None if number is None else int(number)
 
 
-def _ebook_notes(body: Body) -> str:
+def _ebook_notes(body: Body, lang: str) -> str:
     section = etree.Element("section", {"class": "footnotes", f"{{{EPUB_NS}}}type": "footnotes"},
                             nsmap={"epub": EPUB_NS})
     for note in body.notes:
@@ -307,7 +310,7 @@ def _ebook_notes(body: Body) -> str:
             "role": "doc-footnote", "class": "footnote"})
         back = etree.Element("a", {"href": f"#{body.slug}-noteref-{note.number}",
                                    "role": "doc-backlink", "class": "backlink"})
-        back.text = f"{note.number}."
+        back.text = f"{digits(str(note.number), lang)}."
         paragraphs = list(parse_fragment(note.html))
         if paragraphs and paragraphs[0].tag == "p":
             first = paragraphs[0]

@@ -83,6 +83,31 @@ def test_the_word_count_takes_linear_time(tmp_path, name):
     assert ratio < 2.8 or seconds < 0.05, f"{name}: x{ratio:.1f} ({seconds:.2f} s)"
 
 
+def test_checking_footnotes_takes_linear_time(tmp_path):
+    """`check` placed each of thousands of undefined footnotes by counting the lines before
+    it (40,000 of them took 35 s)."""
+    from pamphlet.build.check import footnote_problems
+
+    calls = lambda n: "".join(f"word [^n{i}]\n" for i in range(n // 12))  # noqa: E731
+    work = lambda body: footnote_problems(  # noqa: E731
+        Essay("e", tmp_path / "e.md", "E", body, 5), Diagnostics())
+    ratio, seconds = doubling(calls, work, 120_000)
+    assert ratio < 2.8 or seconds < 0.05, f"x{ratio:.1f} ({seconds:.2f} s)"
+
+
+def test_the_text_of_a_web_page_is_found_in_linear_time():
+    """import asks whether a page holds any text: `//body//text()` took cubic time in
+    libxml2 (67 s at 16,000 paragraphs)."""
+    from lxml import html
+
+    from pamphlet.importers.html import _READABLE
+
+    page = lambda n: html.document_fromstring(  # noqa: E731
+        "<html><body>" + "<p>word <b>bold</b> <i>x</i></p>\n" * (n // 30) + "</body></html>")
+    ratio, seconds = doubling(page, lambda tree: tree.xpath(_READABLE), 60_000)
+    assert ratio < 2.8 or seconds < 0.05, f"x{ratio:.1f} ({seconds:.2f} s)"
+
+
 def test_the_issues_examples_end_at_once_with_their_codes(tmp_path):
     """`[a](` 16,000 times (M311), 50,000 footnotes (M312), a 200,000-character line of
     marks (M313): each ends in a second or two, and says what limit it met."""

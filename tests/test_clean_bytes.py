@@ -138,3 +138,36 @@ def test_a_hostile_build_ships_only_clean_bytes_and_passes_epubcheck(tmp_path, c
         assert word not in everything, word
     assert "blockquote" in css and "margin" in css  # the import inside is kept, in place
     assert "../images/css-" in css  # picture.png carried in under a name of its own
+
+
+@pytest.mark.parametrize("render", ["whole", "parts"])
+def test_the_reading_pdfs_stylesheets_go_through_the_same_sanitiser(tmp_path, capsys, render):
+    """A layout's print stylesheet is held to what its e-book stylesheet is: imports outside
+    the project left out (S907), file: URLs removed (S901), a web page called a font refused
+    (S908), each said of the file; an import inside is resolved in place, and a change to it
+    lays the book out again (the parts' cache keys hold the imported text)."""
+    from pdftext import Pdf
+
+    (tmp_path / "outside.css").write_text('h1::after { content: " OUTSIDEMARK" }\n')
+    project = make(tmp_path / "zine", f'title = "T"\nessays = ["one"]\n\n[pdf]\n'
+                   f'render = "{render}"\n')
+    layout = project / "layouts" / "zine"
+    layout.mkdir(parents=True)
+    custom = layout / "custom.css"
+    custom.write_text('@import "../../../outside.css";\n@import url("file:///etc/passwd");\n'
+                      '@import "inner.css";\nbody { background: url("file:///etc/passwd"); }\n'
+                      "@font-face { font-family: Fake; src: url(fake.woff2); }\n"
+                      "h2 { font-family: Fake, serif; }\n")
+    (layout / "inner.css").write_text('h1::after { content: " INNERMARK1" }\n')
+    (layout / "fake.woff2").write_text("<html><script>alert(1)</script></html>")
+    assert main(["build", str(project)]) == 0, capsys.readouterr().err
+    err = capsys.readouterr().err
+    for code in ("S901", "S907", "S908"):
+        assert f"{custom}: {code} warning" in err, (code, err)
+    pdf = project / "build" / "pamphlet.pdf"
+    text = "".join(Pdf(pdf).text(n) for n in range(1, len(Pdf(pdf)) + 1))
+    assert "INNERMARK1" in text and "OUTSIDEMARK" not in text
+    (layout / "inner.css").write_text('h1::after { content: " INNERMARK2" }\n')
+    assert main(["build", str(project)]) == 0, capsys.readouterr().err
+    text = "".join(Pdf(pdf).text(n) for n in range(1, len(Pdf(pdf)) + 1))
+    assert "INNERMARK2" in text and "INNERMARK1" not in text

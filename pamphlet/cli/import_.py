@@ -46,6 +46,7 @@ def add_parser(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..importers import Run, read_all, write_drafts
+    from ..project.limit import command_limit
     from ..project.spec import is_project
 
     project = args.project
@@ -53,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
     diagnostics = Diagnostics()
     run = Run(diagnostics, args.split_at, args.pages, args.site, paid=args.paid,
               chapters=args.chapters, chapter=args.chapter)
-    drafts = read_all(args.files, run)
+    # Reading is where an export's work lies; the essays are written only once all are read
+    # (in linear time), so a stop never leaves some of them written.
+    with command_limit(project, "reading the files to import"):
+        drafts = read_all(args.files, run)
     written = write_drafts(drafts, project / "source", diagnostics)
     if written:
         place(project, written, args.add, diagnostics, was_project)

@@ -24,12 +24,14 @@ def add_parser(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..project.library import estimated_pages, reading_minutes, tag_counts
+    from ..project.limit import command_limit
     from ..project.listing import listed_essays
 
     root = project_root(find_spec(args.path)) if args.path.is_file() else args.path.resolve()
     page_size = _page_size(args.path)
     diagnostics = Diagnostics()
-    essays = listed_essays(root, diagnostics)
+    with command_limit(args.path, "listing the essays"):  # (it prints nothing before it ends)
+        essays = listed_essays(root, diagnostics)
     if args.tags:
         table(("tag", "essays"), [(tag, str(n)) for tag, n in tag_counts(essays)])
     else:

@@ -39,6 +39,7 @@ def add_parser(commands) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..project.filenames import output_folder
+    from ..project.limit import command_limit
     from ..site import build_site, gather, make_shard
 
     source_date_epoch()
@@ -46,8 +47,10 @@ def run(args: argparse.Namespace) -> int:
     root = project_root(find_spec(args.path)) if args.path.is_file() else args.path.resolve()
     if args.gather:
         found = Diagnostics()
-        site = gather(args.gather, args.out or output_folder(root / "pamphlet.toml") / "site",
-                      base_url, found)
+        with command_limit(root, "gathering the site"):
+            site = gather(args.gather,
+                          args.out or output_folder(root / "pamphlet.toml") / "site",
+                          base_url, found)
         show(found)
         print(f"wrote {relative(args.out or root / 'build' / 'site')} ({_counted(site)})")
         return EXIT_OK

@@ -24,7 +24,9 @@ from ..progress import Progress, silent
 from ..project.clock import build_time
 from ..project.library import estimated_pages
 from ..store.atomic import atomic_output
+from ..text.css import stylesheet
 from ..text.markup import print_html
+from ..text.sanitiser import clean_svg
 from ..text.urls import breakable_html
 from .linenumbers import number_lines
 from .pagebreaks import PageStart, mark
@@ -93,9 +95,8 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
     hears of the files it loaded, with their hashes."""
     html = render_html(pamphlet, layout)
     fetcher = ProjectFetcher(layout.gate, diagnostics, pamphlet.spec.path)
-    sheets = [CSS(string=layout.read(path).decode("utf-8", errors="replace"),
-                  base_url=path.as_uri(), font_config=FONTS, url_fetcher=fetcher)
-              for path in layout.stylesheets("print")]
+    sheets = [CSS(string=text, base_url=base, font_config=FONTS, url_fetcher=fetcher)
+              for text, base in print_sheets(layout, diagnostics)]
     if extra_css:
         sheets.append(CSS(string=extra_css, font_config=FONTS, url_fetcher=fetcher))
     document = _lay_out(html, sheets, fetcher, pamphlet, diagnostics, "the PDF",
@@ -103,6 +104,15 @@ def render_pdf(pamphlet: Pamphlet, layout: Layout, diagnostics: Diagnostics,
     if loaded is not None:
         loaded.update(fetcher.loaded)
     return document
+
+
+def print_sheets(layout: Layout, diagnostics: Diagnostics) -> list[tuple[str, str]]:
+    """The layout's print stylesheets, each (its text, its URL), through the one CSS
+    sanitiser (text/css.py) as the e-book's is: imports resolved inside the project or left
+    out, no file: or network address, fonts and pictures checked by their bytes. The text
+    holds what it imports, so a cache keyed on it (parts, the cover) sees an import change."""
+    return [(stylesheet(path, layout.gate, diagnostics, svg=clean_svg), path.as_uri())
+            for path in layout.stylesheets("print")]
 
 
 def _lay_out(html: str, sheets: list, fetcher, pamphlet: Pamphlet, diagnostics: Diagnostics,
@@ -185,8 +195,7 @@ def write_parts(pamphlet: Pamphlet, layout: Layout, target: Path, diagnostics: D
     from .stitch import stitch
 
     html = render_html(pamphlet, layout)
-    sheets = tuple((layout.read(path).decode("utf-8", errors="replace"), path.as_uri())
-                   for path in layout.stylesheets("print"))
+    sheets = tuple(print_sheets(layout, diagnostics))
     uses_total = bool(_PAGES_COUNTER.search(html + "".join(text for text, _ in sheets)))
 
     def job_for(source) -> PartJob:
@@ -270,7 +279,7 @@ def render_template(pamphlet: Pamphlet, layout: Layout, template: str, diagnosti
     html = layout.render(template, pamphlet.words, **template_context(pamphlet, {}), **extra)
     fetcher = ProjectFetcher(layout.gate, diagnostics, pamphlet.spec.path)
     fonts = layout.find("fonts/fonts.css")
-    sheets = [CSS(string=layout.read(fonts).decode("utf-8", errors="replace"),
+    sheets = [CSS(string=stylesheet(fonts, layout.gate, diagnostics, svg=clean_svg),
                   base_url=fonts.as_uri(), font_config=FONTS, url_fetcher=fetcher)] if fonts else []
     return _lay_out(html, sheets, fetcher, pamphlet, diagnostics, f"the page {template}",
                     "check the layout's template and CSS")

@@ -25,6 +25,8 @@ from .html_notes import drop
 from .records import iso_date
 
 MAX_PAGE_MB = 64
+# The footer's links along one axis (`//footer//a` merges node sets: quadratic, html.py)
+FOOTER_LINKS = "//footer/descendant::a"
 
 
 @guarded
@@ -70,16 +72,16 @@ def _post(export: Bundle, name: str, author: str | None, run: Run) -> Post | Non
         return None
     subtitle = _text(_first(page, "//*[@data-field='subtitle']"))
     _clean(body, title, subtitle)
-    authors = [_text(a) for a in page.xpath("//footer//a[contains(@class, 'p-author')]")]
+    authors = [_text(a) for a in page.xpath(f"{FOOTER_LINKS}[contains(@class, 'p-author')]")]
     canonical = _attribute(page, "//a[contains(@class, 'p-canonical')]", "href")
     return Post(_inner(body), name, title, subtitle=subtitle or None,
                 authors=[a for a in authors if a] or ([author] if author else []),
                 date=iso_date(_attribute(page, "//time[contains(@class, 'dt-published')]",
                                          "datetime")),
-                tags=[_text(a) for a in page.xpath("//footer//a[contains(@class, 'p-tag')]")],
+                tags=[_text(a) for a in page.xpath(f"{FOOTER_LINKS}[contains(@class, 'p-tag')]")],
                 url=canonical, origin=where,
-                addresses=[a for a in (canonical, _attribute(page, "//footer//a[time]",
-                                                             "href")) if a])
+                addresses=[a for a in (canonical,
+                                       _attribute(page, f"{FOOTER_LINKS}[time]", "href")) if a])
 
 
 def _is_response(body, title: str) -> bool:

@@ -24,7 +24,7 @@ from ..book.layouts import Layout
 from ..project.images import RASTER, SUFFIXES, named, sniff
 from ..store.paths import Refused
 from ..store.usercache import Store, secret
-from ..engine.pdf import render_html, render_pdf
+from ..engine.pdf import print_sheets, render_html, render_pdf
 
 MIN_HEIGHT = 1600  # pixels; what e-book shops and library views ask for
 FORMAT = "1"  # of a kept cover: a change to what one holds leaves the old ones unused
@@ -83,8 +83,8 @@ def _key(bare: Pamphlet, layout: Layout) -> str:
     tools = "|".join(version(name) for name in ("weasyprint", "pypdfium2", "pillow"))
     digest = hashlib.sha256(secret() + f"|{__version__}|{FORMAT}|{tools}|{MIN_HEIGHT}|"
                             f"{bare.spec.root}".encode())
-    for part in (render_html(bare, layout), *(f"{path.as_uri()}\0".encode() + layout.read(path)
-                                              for path in layout.stylesheets("print"))):
+    sheets = print_sheets(layout, Diagnostics())  # (the drawing says what they say)
+    for part in (render_html(bare, layout), *(f"{base}\0{text}" for text, base in sheets)):
         digest.update(b"\0" + (part.encode() if isinstance(part, str) else part))
     return digest.hexdigest()
 

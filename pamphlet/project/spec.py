@@ -112,7 +112,8 @@ SPEC_SCHEMA = Table({
         "link_notes": Field(_TEXT, default="footnote", choices=("footnote", "endnote")),
         "line_numbers": Field((bool,), default=False, doc="number every fifth line of the essays"),
         "time_limit": Field((int,), default=600, minimum=0, maximum=MAX_TIME_LIMIT,
-                            doc="seconds a build may take (at most a day), 0 for no limit"),
+                            doc="seconds a build (and list, check, import, a site's unit) may take "
+                            "(at most a day), 0 for no limit"),
         "render": Field(_TEXT, default="auto", choices=("auto", "parts", "whole"),
                         doc="lay out each essay apart, in parallel and cached (parts), the "
                         "whole book as one document (whole), or parts for a long book only "

@@ -21,12 +21,13 @@ from .. import __version__
 from . import packet_form
 from .packet_form import diagnostic_data
 from ..store.atomic import atomic_output
-from ..diagnostics import Diagnostics, PamphletError
+from ..diagnostics import Diagnostic, Diagnostics, PamphletError, Severity
+from ..project.limit import CommandLimit
 from ..project.filenames import output_folder
 from ..project.spec import PdfSettings, load_spec
 from . import forms
 from .guard import Guard, new_token, safe_file, served_hosts
-from .jobs import SCRATCH, Builds, Job, scratch_folder
+from .jobs import FORM_LIMIT, SCRATCH, Builds, Job, estimate_answer, scratch_folder
 from .live import Hub, affects, selected_slugs, watch
 from .views import essay_view, spec_names
 
@@ -219,6 +220,16 @@ class Form:
     path: Path
     diagnostics: Diagnostics
     chosen: bool = True  # the path is the spec's, or one the user typed (not one from the title)
+    seconds: float = FORM_LIMIT  # how long its checks, and its estimate, may take
+    limit: CommandLimit = CommandLimit()  # the spec's, which says so
+
+    def stopped(self, what: str) -> Diagnostic:
+        """What the page is told when `what` ran past the form's deadline (S909)."""
+        return Diagnostic("S909", Severity.WARNING, f"{what} took longer than {self.seconds:g} s "
+                          "and was stopped", self.limit.spec, self.limit.line,
+                          "build the pamphlet: the build says what these would have (the "
+                          f"bookbuilder stops them at the spec's [pdf] time_limit or at "
+                          f"{FORM_LIMIT} s)")
 
     def shown(self, root: Path, diagnostics=None) -> list[dict]:
         """Diagnostics as the page shows them: each about the form with its field's name."""
@@ -247,8 +258,16 @@ async def _form(state: State, request: Request) -> Form:
         path = await asyncio.to_thread(packet_form.new_spec, state.root, draft.title or "packet")
     if not path.resolve().is_relative_to(state.root):
         raise ValueError("outside the project")
-    diagnostics = await asyncio.to_thread(packet_form.validate, text, path)
-    return Form(body, name, draft, text, path.absolute(), diagnostics, bool(name or typed))
+    # The checks and the estimate run in a worker process with a deadline: a library or a
+    # layout made to be slow holds neither the server nor the next form for longer.
+    limit = await asyncio.to_thread(CommandLimit.of, path if name else state.root)
+    seconds = min(limit.seconds or FORM_LIMIT, FORM_LIMIT)
+    done, diagnostics = await state.builds.in_time(packet_form.validate, (text, path), seconds)
+    form = Form(body, name, draft, text, path.absolute(), diagnostics, bool(name or typed),
+                seconds, limit)
+    if not done:  # (the build checks it all again)
+        form.diagnostics = Diagnostics([form.stopped("checking the spec")])
+    return form
 
 
 async def _estimate(state: State, request: Request) -> Response:
@@ -256,11 +275,15 @@ async def _estimate(state: State, request: Request) -> Response:
         form = await _form(state, request)
     except BAD_FORM:
         return JSONResponse({"error": "not a form"}, status_code=400)
-    estimate = await asyncio.to_thread(packet_form.estimate, state.root, form.draft,
-                                       form.path if form.name else None)
+    done, answer = await state.builds.in_time(
+        estimate_answer, (state.root, form.draft, form.path if form.name else None),
+        form.seconds)
     shown = forms.shown_diagnostics(form.diagnostics, form.draft)
-    return JSONResponse({"estimate": estimate.as_data(), "text": forms.estimate_text(estimate),
-                         "path": _relative(state, form.path),
+    if not done:
+        stopped = form.stopped("the estimate")
+        answer, shown = {"estimate": None, "text": f"No estimate: {stopped.message}."}, \
+            [*shown, stopped]
+    return JSONResponse({**answer, "path": _relative(state, form.path),
                          "diagnostics": form.shown(state.root, shown)})
 
 

@@ -20,11 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..store.atomic import atomic_output
-from ..diagnostics import Diagnostic, Diagnostics, PamphletError, Severity
+from ..diagnostics import Diagnostic, Diagnostics, PamphletError, Severity, fail
 from .packet_form import diagnostic_data
 from ..project.spec import project_root
 
 GRACE = 15  # seconds past a spec's time limit before its worker is killed from outside
+# A form's checks and estimate answer a page being typed into: past this (or the spec's
+# shorter limit) they stop, and the build says what they would have.
+FORM_LIMIT = 30
 SCRATCH = ".serve"  # inside the project's build/: drafts, their outputs and previews
 
 
@@ -96,6 +99,29 @@ def build_in_worker(target: str, out: str, encoding: str, preview: str, shown_as
                                               started)
     data["finished"] = time.time()
     return data
+
+
+def in_time(work, args: tuple, seconds: float) -> tuple[bool, object]:
+    """(True, work(*args)), or (False, None) once `seconds` have passed; runs in a worker
+    process, in whose main thread the time limit's alarm stops the work."""
+    from ..store.limits import time_limit
+
+    try:
+        with time_limit(seconds, lambda: fail("S909", "stopped at its time limit")):
+            return True, work(*args)
+    except PamphletError as error:
+        if any(d.code == "S909" for d in error.diagnostics):
+            return False, None
+        raise
+
+
+def estimate_answer(root: Path, draft, spec: Path | None) -> dict:
+    """The draft's estimate (packet_form.estimate) and its sentence, as plain data."""
+    from . import forms
+    from .packet_form import estimate
+
+    found = estimate(root, draft, spec)
+    return {"estimate": found.as_data(), "text": forms.estimate_text(found)}
 
 
 def draw_rest(out: str, outputs: list[str], preview: str, started: float) -> bool:
@@ -217,18 +243,24 @@ class Builds:
         # copies their locks in whatever state they are.
         self.workers = workers
         self.pool = self._pool()
+        # A form's checks and estimates have a worker of their own: they never wait behind
+        # a build, and one stuck past its deadline is killed without a build with it.
+        self.forms = self._pool(1)
+        self.checking = asyncio.Lock()  # one at a time, so each deadline counts its own run
         self.jobs: dict[int, Job] = {}
         self.locks: dict[str, asyncio.Lock] = {}
         self.last_good: dict[str, dict] = {}
         self._ids = itertools.count(1)
 
-    def _pool(self) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+    def _pool(self, workers: int | None = None) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers or self.workers,
+                                   mp_context=multiprocessing.get_context("spawn"))
 
     def warm(self) -> None:
         """Start the workers now, so the first build does not wait for their imports."""
         for _ in range(self.workers):
             self.pool.submit(_warm)
+        self.forms.submit(_warm_forms)
 
     def new_job(self, spec: str) -> Job:
         job = Job(next(self._ids), spec)
@@ -279,17 +311,34 @@ class Builds:
         except Exception as error:  # a bug of ours: said as `pamphlet build` says it (O510)
             return _stopped(args[4], time_limit, False, error)
 
+    async def in_time(self, work, args: tuple, seconds: float) -> tuple[bool, object]:
+        """(True, work(*args)) run in the forms' worker, or (False, None) past `seconds` (the
+        worker is killed and replaced if it does not stop by itself soon after)."""
+        async with self.checking:
+            loop = asyncio.get_running_loop()
+            future = loop.run_in_executor(self.forms, in_time, work, args, seconds)
+            try:
+                return await asyncio.wait_for(future, seconds + GRACE)
+            except (asyncio.TimeoutError, BrokenProcessPool):
+                _kill(self.forms)
+                self.forms = self._pool(1)
+                return False, None
+
     def _restart(self) -> None:
         """Kill the workers (one is stuck or dead) and start fresh ones."""
-        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
-            process.kill()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        _kill(self.pool)
         self.pool = self._pool()
 
     def close(self) -> None:
-        for process in list((getattr(self.pool, "_processes", None) or {}).values()):
-            process.kill()
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self.pool, self.forms):
+            _kill(pool, wait=True)
+
+
+def _kill(pool: ProcessPoolExecutor, wait: bool = False) -> None:
+    """End a pool's workers at once, whatever they are doing."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
+    pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def _stopped(shown_as: str, time_limit: int, timed_out: bool,
@@ -310,6 +359,11 @@ def _stopped(shown_as: str, time_limit: int, timed_out: bool,
                              "build it with pamphlet build to see more")
     return {"ok": False, "cached": False, "outputs": [], "notes": [], "pages": None,
             "diagnostics": [diagnostic_data(stopped)]}
+
+
+def _warm_forms() -> int:
+    from . import packet_form  # noqa: F401  (the spec checks, the library, the estimates)
+    return os.getpid()
 
 
 def _warm() -> int:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..project.limit import command_limit
 from .gather import MARKER, Gathered, gather
 from .shard import GATHERED, ShardResult, default_work, make_shard
 
@@ -32,4 +33,5 @@ def build_site(root: Path, out: Path, base_url: str | None = None, encoding: str
     result = make_shard(root, work, None, encoding, progress)
     if result.diagnostics.has_errors or result.failed:
         return result, None
-    return result, gather([work], out, base_url, result.diagnostics, work / GATHERED)
+    with command_limit(root, "gathering the site"):
+        return result, gather([work], out, base_url, result.diagnostics, work / GATHERED)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..diagnostics import Diagnostics, fail
+from ..store.limits import shielded
 from .records import FORMAT, link_file
 from .shard import MANIFEST, prepare_folder
 from .units import Unit, owner
@@ -72,7 +73,8 @@ def gather(folders: list[Path], out: Path, base_url: str | None = None,
         (scratch / MARKER).write_text("made by pamphlet site; replaced whole by the next run\n")
         if stamp:
             stamp.unlink(missing_ok=True)
-        _replace(scratch, out)
+        with shielded():  # a time limit stops it before, or after, never half-way
+            _replace(scratch, out)
         # Warnings (T109) are said again by every gather that reads the records.
         if stamp and len(diagnostics.warnings) == warned:
             stamp.write_text(json.dumps({"inputs": inputs, **asdict(gathered)}))

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from .. import __version__
 from ..build import cache
 from ..diagnostics import Diagnostics, PamphletError, fail, internal_error
+from ..project.limit import CommandLimit
 from ..project.spec import SPEC_NAME, Spec, load_spec, project_root
 from ..project.essays import Essay, read_essay
 from ..store.atomic import atomic_output, write_file
@@ -105,16 +106,22 @@ def make_shard(root: Path, work: Path, part: tuple[int, int] | None,
                       assets_digest(house) if house else "")
     booklets = _booklet_specs(root, house, encoding)
     index = load_index(work)
+    limit = CommandLimit.of_spec(house)
     with cache.one_look():
         for number, unit in enumerate(mine, 1):
             if progress:
                 progress(number, len(mine), unit)
-            try:
-                if unit.kind == "spec":
-                    _spec_unit(unit, work, library, index, result)
-                elif house is not None:
-                    _essay_unit(unit, house, library, booklets.get(unit.name), work,
-                                encoding, index, result)
+            try:  # each unit has its spec's whole time limit: a library's units are many
+                with (CommandLimit.of(unit.path) if unit.kind == "spec" else limit).bound(
+                        f"making the site's {unit.key}"):
+                    if unit.kind == "spec":
+                        _spec_unit(unit, work, library, index, result)
+                    elif house is not None:
+                        _essay_unit(unit, house, library, booklets.get(unit.name), work,
+                                    encoding, index, result)
+            except PamphletError as error:  # the time limit's (S909); the others go on
+                result.diagnostics.extend(error.diagnostics)
+                result.failed.append(unit.key)
             except Exception as error:  # a bug of ours: said as `build` says it; others go on
                 if os.environ.get("PAMPHLET_DEBUG"):
                     raise

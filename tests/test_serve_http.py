@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import sys
+import statistics
 import threading
 import time
 from pathlib import Path
@@ -303,7 +304,9 @@ def test_an_estimate_past_its_deadline_is_stopped_while_the_server_answers(tmp_p
             assert served.client.get("/static/app.css").status_code == 200
             waits.append(time.monotonic() - start)
             time.sleep(0.05)
-    assert len(waits) >= 5 and max(waits) < 1, waits
+    # Answered as quickly as ever (a loaded machine may hold one request a moment, so the
+    # median says it); an estimate run in the server's own process held them for seconds.
+    assert len(waits) >= 5 and statistics.median(waits) < 0.25 and max(waits) < 3, waits
     answer = answers[0].json()
     assert answer["estimate"] is None and "took longer than 1 s" in answer["text"], answer
     stopped = [d for d in answer["diagnostics"] if d["code"] == "S909"]

@@ -76,11 +76,15 @@ def in_parts(spec: Path) -> Path:
     return spec
 
 
-def both(spec: Path, where: Path, progress=None) -> tuple[Path, Path]:
-    """The spec built in parts (two workers) and as one document; the two reading PDFs."""
+def both(spec: Path, where: Path, progress=None, heard: list | None = None
+         ) -> tuple[Path, Path]:
+    """The spec built in parts (two workers) and as one document; the two reading PDFs
+    (and the parts build's diagnostics into `heard`, if given)."""
     parts = build(in_parts(spec), where / "parts", jobs=2,
                   **({"progress": progress} if progress else {}))
     assert parts.ok, [d.format() for d in parts.diagnostics]
+    if heard is not None:
+        heard.extend(parts.diagnostics)
     file = spec if spec.is_file() else spec / "pamphlet.toml"
     whole_file = file.with_name(f"whole-{file.name}")
     whole_file.write_text(with_render(file, "whole"), encoding="utf-8")
@@ -103,11 +107,25 @@ def assert_same_book(parts: Path, whole: Path) -> None:
 
 
 def sample(where: Path) -> Path:
-    """The repository's sample, laid out in parts."""
+    """The repository's sample, laid out in parts, and with no print PDFs (these tests are
+    about the reading PDF; tests/test_print_shop.py and others make the print files)."""
     project = where / "sample"
     shutil.copytree(REPO / "source", project / "source")
-    shutil.copy(REPO / "pamphlet.toml", project)
+    spec = (REPO / "pamphlet.toml").read_text()
+    assert "\nvariants = " in spec
+    (project / "pamphlet.toml").write_text(re.sub(r"(?m)^variants = .*$", 'variants = ["read"]',
+                                                  spec))
     return in_parts(project)
+
+
+@pytest.fixture(scope="module")
+def sample_both(tmp_path_factory):
+    """The sample built in parts and whole, once for the tests that only read the two:
+    (parts PDF, whole PDF, the names of the parts laid out, the parts build's diagnostics)."""
+    where = tmp_path_factory.mktemp("sample-both")
+    progress, diagnostics = Parts(), []
+    parts, whole = both(sample(where), where, progress, diagnostics)
+    return parts, whole, progress.laid_out, diagnostics
 
 
 def sample_in_packets(where: Path) -> Path:
@@ -129,17 +147,26 @@ def arabic(where: Path) -> Path:
     return in_parts(right_to_left(where, "zine", "A5"))
 
 
-@pytest.mark.parametrize("make", [sample, sample_in_packets, library_packet, arabic],
-                         ids=["sample", "sample in packets", "packet", "right-to-left"])
-def test_the_stitched_pdf_is_the_single_render(tmp_path, make):
+def assert_stitched_as_single(parts: Path, whole: Path, laid: list[str]) -> None:
     """Text of every page (page numbers, running heads and contents numbers included),
     the outline, every link and named destination."""
-    heard = Parts()
-    parts, whole = both(make(tmp_path), tmp_path, heard)
     assert_same_book(parts, whole)
     assert len(outline(parts)) >= 3 and len(links(parts)[0]) >= 3
-    laid = heard.laid_out  # each part laid out at most twice (a guess, then its place)
+    # each part laid out at most twice (a guess, then its place)
     assert all(laid.count(name) <= 2 for name in laid), laid
+
+
+def test_the_stitched_sample_is_the_single_render(sample_both):
+    parts, whole, laid, _ = sample_both
+    assert_stitched_as_single(parts, whole, laid)
+
+
+@pytest.mark.parametrize("make", [sample_in_packets, library_packet, arabic],
+                         ids=["sample in packets", "packet", "right-to-left"])
+def test_the_stitched_pdf_is_the_single_render(tmp_path, make):
+    heard = Parts()
+    parts, whole = both(make(tmp_path), tmp_path, heard)
+    assert_stitched_as_single(parts, whole, heard.laid_out)
 
 
 def test_page_selectors_match_the_books_pages(tmp_path):
@@ -175,11 +202,11 @@ def laid_out_whole(project: Path, where: Path, named: str) -> Path:
     return parts
 
 
-def test_the_sample_is_laid_out_in_parts_without_a_warning(tmp_path):
+def test_the_sample_is_laid_out_in_parts_without_a_warning(sample_both):
     """The sample's own counters (footnotes, reset in each essay) and running heads tie
     no part to another beyond its pages."""
-    plain = build(sample(tmp_path), tmp_path / "plain", jobs=2)
-    assert plain.ok and not [d for d in plain.diagnostics if d.code == "O513"]
+    _, _, laid, diagnostics = sample_both
+    assert "essay-003" in laid and not [d for d in diagnostics if d.code == "O513"]
 
 
 def test_a_counter_across_essays_lays_the_book_out_whole(tmp_path):
@@ -224,10 +251,10 @@ def test_running_heads_carry_strings_from_the_parts_before(tmp_path):
     assert_same_book(parts, whole)
 
 
-def test_the_stitched_sample_looks_the_same(tmp_path):
+def test_the_stitched_sample_looks_the_same(sample_both, tmp_path):
     """Every page of the sample, drawn at 30 dpi, is the single render's, pixel for pixel
     (fonts merged across the parts draw the same glyphs)."""
-    parts, whole = both(sample(tmp_path), tmp_path)
+    parts, whole, _, _ = sample_both
     for name, pdf in (("parts", parts), ("whole", whole)):
         subprocess.run(["pdftoppm", "-r", "30", "-png", str(pdf), str(tmp_path / name)],
                        check=True)
@@ -238,11 +265,9 @@ def test_the_stitched_sample_looks_the_same(tmp_path):
             .read_bytes(), page.name
 
 
-def test_fonts_are_embedded_once(tmp_path):
+def test_fonts_are_embedded_once(sample_both):
     """Each part embeds its own subset; the book keeps one program for each font."""
-    project = sample(tmp_path)
-    assert build(project, tmp_path / "out", jobs=2).ok
-    with pikepdf.open(tmp_path / "out" / "pamphlet.pdf") as document:
+    with pikepdf.open(sample_both[0]) as document:
         programs = {}
         for item in document.objects:
             if isinstance(item, pikepdf.Dictionary) and item.get("/Type") == "/FontDescriptor":
@@ -391,8 +416,7 @@ def test_the_cache_stays_out_of_the_project(tmp_path):
     project = sample(tmp_path)
     out = tmp_path / "out"
     rebuild(project, out)
-    assert sorted(path.name for path in out.iterdir()) == [
-        "pamphlet-print-bw.pdf", "pamphlet-print.pdf", "pamphlet.epub", "pamphlet.pdf"]
+    assert sorted(path.name for path in out.iterdir()) == ["pamphlet.epub", "pamphlet.pdf"]
     folder = parts.cache_folder(out, "pamphlet")
     assert len(list(folder.glob("pdf/*.pdf"))) == 7
     shutil.rmtree(folder)

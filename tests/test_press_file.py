@@ -207,25 +207,24 @@ def test_x1a_turns_rgb_fills_and_strokes_into_cmyk_fills_and_strokes(tmp_path):
 
 
 def test_x1a_turns_rgb_spaces_and_their_colours_into_cmyk_and_nothing_else():
-    from pypdf.generic import FloatObject as F, NameObject as N, NumberObject as I
+    from pamphlet.outputs.grayscale import parse_operations
 
-    operations = cmyk_operations([  # as pypdf reads a content stream
-        ([N("/DeviceRGB")], b"cs"), ([N("/DeviceRGB")], b"CS"),
-        ([I(0), I(0), I(0)], b"sc"), ([F(1), F(1), F(1)], b"SC"),
-        ([F(.5), F(.5), F(.5)], b"scn"), ([F(.5), F(.5), F(.5)], b"SCN"), ([F(.1), F(.1)], b"sc"),
-        ([F(.1), F(.1), N("/P0")], b"scn"),
-        ([I(1), I(0), I(0)], b"rg"), ([I(0), I(1), I(0)], b"RG"), ([I(1), I(0)], b"rg"),
-        ([N("/Unknown")], b"cs"), ([F(.1), F(.2), F(.3)], b"sc"), ([F(.1), F(.2), F(.3)], b"SC")])
+    with pikepdf.new() as scratch:
+        operations = cmyk_operations(parse_operations(
+            b"/DeviceRGB cs /DeviceRGB CS 0 0 0 sc 1.0 1.0 1.0 SC .5 .5 .5 scn .5 .5 .5 SCN "
+            b".1 .1 sc .1 .1 /P0 scn 1 0 0 rg 0 1 0 RG 1 0 rg /Unknown cs .1 .2 .3 sc "
+            b".1 .2 .3 SC", scratch))
 
     def plain(operand):
-        return str(operand) if isinstance(operand, str) else float(operand)
-    assert [([plain(o) for o in operands], operator) for operands, operator in operations] == [
-        (["/DeviceCMYK"], b"cs"), (["/DeviceCMYK"], b"CS"),
-        ([0, 0, 0, 1], b"sc"), ([0, 0, 0, 0], b"SC"), ([0, 0, 0, 0.5], b"scn"),
-        ([0, 0, 0, 0.5], b"SCN"), ([0.1, 0.1], b"sc"), ([0.1, 0.1, "/P0"], b"scn"),
-        ([0, 1, 1, 0], b"k"), ([1, 0, 1, 0], b"K"), ([1, 0], b"rg"),
-        (["/Unknown"], b"cs"), ([0.1, 0.2, 0.3], b"sc"),  # a space it cannot tell: left
-        ([0.6667, 0.3333, 0, 0.7], b"SC")]  # the stroke's space is still RGB
+        return str(operand) if isinstance(operand, Name) else float(operand)
+    assert [([plain(o) for o in operands], str(operator))
+            for operands, operator in operations] == [
+        (["/DeviceCMYK"], "cs"), (["/DeviceCMYK"], "CS"),
+        ([0, 0, 0, 1], "sc"), ([0, 0, 0, 0], "SC"), ([0, 0, 0, 0.5], "scn"),
+        ([0, 0, 0, 0.5], "SCN"), ([0.1, 0.1], "sc"), ([0.1, 0.1, "/P0"], "scn"),
+        ([0, 1, 1, 0], "k"), ([1, 0, 1, 0], "K"), ([1, 0], "rg"),
+        (["/Unknown"], "cs"), ([0.1, 0.2, 0.3], "sc"),  # a space it cannot tell: left
+        ([0.6667, 0.3333, 0, 0.7], "SC")]  # the stroke's space is still RGB
 
 
 def test_x1a_flattens_images_onto_white_paper_in_cmyk(tmp_path):
@@ -373,11 +372,14 @@ def lab_pdf(folder: Path) -> Path:
     return path
 
 
-def colours_of(page) -> list[tuple[str, list]]:
+COLOURS = ("cs", "CS", "sc", "SC", "scn", "SCN", "k", "K", "g", "G")
+
+
+def colours_of(page, operators: tuple[str, ...] = COLOURS) -> list[tuple[str, list]]:
+    """The `operators` of a page's (or a form's) content, numbers rounded to 3 places."""
     return [(str(i.operator), [str(o) if isinstance(o, Name) else round(float(o), 3)
                                for o in i.operands])
-            for i in pikepdf.parse_content_stream(page)
-            if str(i.operator) in ("cs", "CS", "sc", "SC", "scn", "SCN", "k", "K", "g", "G")]
+            for i in pikepdf.parse_content_stream(page) if str(i.operator) in operators]
 
 
 def test_x1a_turns_lab_colours_into_cmyk_and_leaves_other_spaces(tmp_path):

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import zlib
+from decimal import Decimal
 from pathlib import Path
 
+import pikepdf
 from pypdf import PdfWriter
-from pypdf.generic import ContentStream, FloatObject, NameObject, NumberObject, StreamObject
+from pypdf.generic import DecodedStreamObject, NameObject, NumberObject, StreamObject
 
 from ..store.atomic import atomic_output
 from .impose import variant_identifier
 
-_RGB = {b"rg": b"g", b"RG": b"G"}
-_CMYK = {b"k": b"g", b"K": b"G"}
-_SET_COLOUR = {b"sc": "fill", b"scn": "fill", b"SC": "stroke", b"SCN": "stroke"}
+_RGB = {"rg": "g", "RG": "G"}
+_CMYK = {"k": "g", "K": "G"}
+_SET_COLOUR = {"sc": "fill", "scn": "fill", "SC": "stroke", "SCN": "stroke"}
 
 
 def grayscale_pdf(source: Path, target: Path) -> None:
@@ -35,50 +37,71 @@ def _gray_operations(operations: list, spaces=None) -> list:
                           lambda r, g, b: [luminance(r, g, b)], _gray_direct)
 
 
-def _gray_direct(operands: list, operator: bytes) -> tuple[list, bytes]:
+def _gray_direct(operands: list, operator: str) -> tuple[list, str]:
     if operator in _RGB and len(operands) == 3:
-        return [FloatObject(luminance(*map(float, operands)))], _RGB[operator]
+        return [luminance(*map(float, operands))], _RGB[operator]
     if operator in _CMYK and len(operands) == 4:
         c, m, y, k = map(float, operands)
         gray = max(0.0, 1 - min(1.0, 0.3 * c + 0.59 * m + 0.11 * y + k))
-        return [FloatObject(round(gray, 4))], _CMYK[operator]
+        return [round(gray, 4)], _CMYK[operator]
     return operands, operator
 
 
-def device_colours(operations: list, spaces, device: str, convert, direct) -> list:
-    """A content stream's colours in `device` ("/DeviceGray" or "/DeviceCMYK"): a colour set
+def device_colours(instructions: list, spaces, device: str, convert, direct) -> list:
+    """A content stream's colours in `device` ("/DeviceGray" or "/DeviceCMYK"):
+    `instructions` as pikepdf.parse_content_stream reads them; a colour set
     in RGB, or in CIE L*a*b* (WeasyPrint's spaces for CSS lab(), lch() and oklch() colours),
     becomes `convert(r, g, b)`; `direct` rewrites the rg/RG-style operators. `spaces` is the
     stream's resources' /ColorSpace: what a named space is. The current fill and stroke
     spaces are followed through q and Q, so that a colour is only converted from the space it
-    is in (other spaces, patterns among them, are left as they are)."""
+    is in (other spaces, patterns among them, are left as they are). What it returns
+    pikepdf.unparse_content_stream writes: each instruction that sets no colour as it was,
+    the others as (operands, operator)."""
     spaces = spaces.get_object() if spaces is not None else {}
     current, saved, out = {"fill": _UNSEEN, "stroke": _UNSEEN}, [], []
-    for operands, operator in operations:
-        if operator == b"q":
+    for instruction in instructions:
+        operator = str(instruction.operator)
+        if operator not in _WATCHED:  # most of a page: text, and where it stands
+            out.append(instruction)
+            continue
+        operands = before = list(instruction.operands)
+        if operator == "q":
             saved.append(dict(current))
-        elif operator == b"Q" and saved:
+        elif operator == "Q" and saved:
             current = saved.pop()
         elif operator in _SPACE and len(operands) == 1:
-            current[_SPACE[operator]] = space = _space(operands[0], spaces)
+            current[_SPACE[operator]] = space = _space(str(operands[0]), spaces)
             if space[0] != "other":
-                operands = [NameObject(device)]
-        elif operator in _SET_COLOUR and len(operands) == 3 and all(
-                isinstance(o, (int, float)) for o in operands):
+                operands = [pikepdf.Name(device)]
+        elif operator in _SET_COLOUR and len(operands) == 3 and all(map(_number, operands)):
             kind, white = current[_SET_COLOUR[operator]]
             values = [float(o) for o in operands]
             if kind == "lab":
-                operands = [FloatObject(v) for v in convert(*lab_to_srgb(*values, white))]
+                operands = list(convert(*lab_to_srgb(*values, white)))
             elif kind != "other":  # RGB, or a form's colour in the space it was drawn with
-                operands = [FloatObject(v) for v in convert(*values)]
-        else:
+                operands = list(convert(*values))
+        elif operator not in _SET_COLOUR:
             operands, operator = direct(operands, operator)
-        out.append((operands, operator))
+        out.append(instruction if operands is before else
+                   (operands, pikepdf.Operator(operator)))
     return out
 
 
-_SPACE = {b"cs": "fill", b"CS": "stroke"}
+_SPACE = {"cs": "fill", "CS": "stroke"}
 _UNSEEN = ("unseen", None)
+# The operators that set or keep colours (the rest pass through unread).
+_WATCHED = {"q", "Q", *_SPACE, *_SET_COLOUR, *_RGB, *_CMYK}
+
+
+def _number(operand) -> bool:
+    return isinstance(operand, (int, float, Decimal)) and not isinstance(operand, bool)
+
+
+def parse_operations(data: bytes, scratch: pikepdf.Pdf) -> list:
+    """A content stream's instructions, read by qpdf's parser through pikepdf (pypdf's
+    pure-Python one took most of a small book's print outputs); `scratch` is any pikepdf
+    document, which holds the stream while it is read."""
+    return pikepdf.parse_content_stream(pikepdf.Stream(scratch, data))
 
 
 def _space(name, spaces) -> tuple[str, tuple | None]:
@@ -131,17 +154,20 @@ def recolour(writer: PdfWriter, operations, image) -> None:
     (operands, operator) list, given its resources' colour spaces; `image` an image XObject
     in place."""
     done: set[int] = set()
-    for page in writer.pages:
-        contents = page.get_contents()
-        if contents is not None:
-            stream = ContentStream(contents, writer)
-            stream.operations = operations(stream.operations, _colour_spaces(page))
-            page.replace_contents(stream)
-        _recolour_resources(page.get("/Resources"), writer, done, operations, image)
+    with pikepdf.new() as scratch:
+        def redrawn(stream, holder) -> bytes:
+            return pikepdf.unparse_content_stream(operations(
+                parse_operations(stream.get_data(), scratch), _colour_spaces(holder)))
+        for page in writer.pages:
+            contents = page.get_contents()
+            if contents is not None:
+                stream = DecodedStreamObject()
+                stream.set_data(redrawn(contents, page))
+                page.replace_contents(stream)
+            _recolour_resources(page.get("/Resources"), done, redrawn, image)
 
 
-def _recolour_resources(resources, writer: PdfWriter, done: set[int], operations,
-                        image) -> None:
+def _recolour_resources(resources, done: set[int], redrawn, image) -> None:
     """Recolour the images and the drawings inside form XObjects, each object once."""
     if resources is None:
         return
@@ -155,28 +181,18 @@ def _recolour_resources(resources, writer: PdfWriter, done: set[int], operations
         if xobject.get("/Subtype") == "/Image":
             image(xobject)
         elif xobject.get("/Subtype") == "/Form":
-            stream = ContentStream(xobject, writer)
-            xobject.set_data(_serialise(operations(stream.operations, _colour_spaces(xobject)),
-                                        writer))
-            _recolour_resources(xobject.get("/Resources"), writer, done, operations, image)
+            xobject.set_data(redrawn(xobject, xobject))
+            _recolour_resources(xobject.get("/Resources"), done, redrawn, image)
     for pattern in (resources.get("/Pattern") or {}).values():
         pattern = pattern.get_object()
         if isinstance(pattern, StreamObject):
-            stream = ContentStream(pattern, writer)
-            pattern.set_data(_serialise(operations(stream.operations, _colour_spaces(pattern)),
-                                        writer))
+            pattern.set_data(redrawn(pattern, pattern))
 
 
 def _colour_spaces(holder):
     """The /ColorSpace dictionary of a page's, a form's or a pattern's resources, if any."""
     resources = holder.get("/Resources")
     return resources.get_object().get("/ColorSpace") if resources is not None else None
-
-
-def _serialise(operations: list, writer: PdfWriter) -> bytes:
-    stream = ContentStream(None, writer)
-    stream.operations = operations
-    return stream.get_data()
 
 
 def _gray_image(xobject) -> None:

@@ -20,7 +20,7 @@ import zlib
 from pathlib import Path
 
 from pypdf import PdfWriter
-from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject,
+from pypdf.generic import (ArrayObject, DictionaryObject, NameObject, NumberObject,
                            RectangleObject, StreamObject, TextStringObject)
 
 from ..book.assemble import Pamphlet
@@ -251,10 +251,9 @@ def cmyk_operations(operations: list, spaces=None) -> list:
     return device_colours(operations, spaces, "/DeviceCMYK", cmyk, _cmyk_direct)
 
 
-def _cmyk_direct(operands: list, operator: bytes) -> tuple[list, bytes]:
-    if operator in (b"rg", b"RG") and len(operands) == 3:
-        return ([FloatObject(v) for v in cmyk(*map(float, operands))],
-                b"k" if operator == b"rg" else b"K")
+def _cmyk_direct(operands: list, operator: str) -> tuple[list, str]:
+    if operator in ("rg", "RG") and len(operands) == 3:
+        return list(cmyk(*map(float, operands))), "k" if operator == "rg" else "K"
     return operands, operator
 
 

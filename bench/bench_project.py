@@ -1,8 +1,8 @@
 """A whole project from an empty user cache against a pandoc -> WeasyPrint pipeline, as a
 user runs each: a new process, imports included, every figure a ratio in the same run.
 
-Run: .venv/bin/python bench/bench_project.py [--runs 3] [--jobs N] [--profile]
-(needs pandoc, e.g. Debian's, on the PATH)
+Run: .venv/bin/python bench/bench_project.py [--runs 3] [--jobs N] [--only sample]
+[--profile] [--code DIR]   (needs pandoc, e.g. Debian's, on the PATH)
 
 - federalist: 85 long essays (about 2,700 words each, some 1,150 A5 pages, as many as the
   Federalist Papers) in pamphlet.toml, and two packets of some of the same essays (5 and 8);
@@ -10,10 +10,15 @@ Run: .venv/bin/python bench/bench_project.py [--runs 3] [--jobs N] [--profile]
   book), and of the main spec alone;
 - sample-sized: five essays of about 1,000 words, as this repository's sample (target: at
   most 0.9 of the pipeline making the same five essays).
-The pipeline is `pandoc -s` to one HTML file, then `weasyprint` on it (the reading PDF
-only; pamphlet also makes the EPUB and whatever else the spec asks for). Every pamphlet run
-starts with XDG_CACHE_HOME pointing at a new folder and no build/ folder. --profile also
-prints where a sample-sized build spends its time, stage by stage.
+The pipeline is `pandoc -s --file-scope` to one HTML file (each essay's notes its own),
+then `weasyprint` on it (the reading PDF only; pamphlet also makes the EPUB and whatever
+else the spec asks for). Every pamphlet run starts with XDG_CACHE_HOME pointing at a new
+folder and no build/ folder, and imports pamphlet's modules compiled, as an installed copy
+has them (a shell with PYTHONDONTWRITEBYTECODE would compile every module on each run,
+which WeasyPrint's installed modules never pay). --profile also prints where a
+sample-sized build spends its wall time, stage by stage (stages.py), beside the pipeline's
+two commands; --code times another checkout of pamphlet (the one before a change, say)
+against the same pipeline, in the same run.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -28,10 +34,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from corpus import essay_text, make_corpus  # noqa: E402
+from stages import show, stages  # noqa: E402
 from timing import median_seconds  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+BOOKS = ("federalist", "sample")
 
 
 def project(root: Path, essays: int, words: int, packets: dict[str, list[int]]) -> Path:
@@ -46,16 +54,27 @@ def project(root: Path, essays: int, words: int, packets: dict[str, list[int]]) 
     return made
 
 
-def pamphlet(where: Path, *args: str, jobs: int):
+def compiled(code: Path, pycache: Path) -> dict[str, str]:
+    """The environment in which `code`'s modules are imported from bytecode compiled once,
+    into `pycache` (not into the checkout), as pip compiles an installed copy."""
+    env = {key: value for key, value in os.environ.items()
+           if key != "PYTHONDONTWRITEBYTECODE"}
+    env.update(PYTHONPATH=str(code), PYTHONPYCACHEPREFIX=str(pycache))
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(code / "pamphlet")],
+                   env=env, check=True, stdout=subprocess.DEVNULL)
+    return env
+
+
+def pamphlet(where: Path, *args: str, jobs: int, env: dict[str, str]):
     """A cold `pamphlet build` of `args`, from an empty user cache and no build/ folder."""
     def run():
         shutil.rmtree(where / "build", ignore_errors=True)
-        env = {**os.environ, "PYTHONPATH": str(REPO),
-               "XDG_CACHE_HOME": tempfile.mkdtemp(prefix="bench-project-cache-")}
-        subprocess.run([sys.executable, "-m", "pamphlet", "build", *args, "--jobs", str(jobs)],
-                       cwd=where, env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        shutil.rmtree(env["XDG_CACHE_HOME"], ignore_errors=True)
+        cache = tempfile.mkdtemp(prefix="bench-project-cache-")
+        try:
+            checked([sys.executable, "-m", "pamphlet", "build", *args, "--jobs", str(jobs)],
+                    where, {**env, "XDG_CACHE_HOME": cache})
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)
     return run
 
 
@@ -63,64 +82,88 @@ def pipeline(where: Path, essays: list[Path]):
     """pandoc's standalone HTML of the essays, laid out by WeasyPrint's command."""
     def run():
         html, pdf = where / "pandoc.html", where / "pandoc.pdf"
-        subprocess.run(["pandoc", "-s", "--metadata", "title=Bench", "-o", str(html),
-                        *map(str, essays)], check=True)
-        subprocess.run([str(BIN / "weasyprint"), str(html), str(pdf)], check=True,
-                       stderr=subprocess.DEVNULL)
+        checked(["pandoc", "-s", "--file-scope", "--metadata", "title=Bench", "-o", str(html),
+                 *map(str, essays)], where)
+        checked([str(BIN / "weasyprint"), str(html), str(pdf)], where)
     return run
 
 
-def profile(where: Path) -> None:
-    """Where one sample-sized build spends its time, by stage (in this process)."""
-    import cProfile
-    import pstats
+def interleaved(runs: list, times: int) -> list[float]:
+    """The median wall time of each of `runs`, taken in turn `times` times over, so that a
+    change in the machine's load falls on each alike."""
+    seconds = [[] for _ in runs]
+    for _ in range(times):
+        for run, taken in zip(runs, seconds):
+            taken.append(median_seconds(run, 1))
+    return [statistics.median(taken) for taken in seconds]
 
-    from pamphlet.build.pipeline import build
 
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="bench-project-cache-")
-    shutil.rmtree(where / "build", ignore_errors=True)
-    profiler = cProfile.Profile()
-    profiler.runcall(build, where / "pamphlet.toml", where / "build")
-    stats = pstats.Stats(profiler)
-    total = stats.total_tt
-    stages = {"load_spec": "spec", "select": "selection", "assemble": "Markdown and assembly",
-              "render_html": "the layout's HTML", "render_pdf": "WeasyPrint: layout",
-              "save_pdf": "WeasyPrint: writing, tags", "_print_outputs": "print PDFs",
-              "kit_outputs": "kit", "start": "EPUB (forked beside the rest)",
-              "join": "waiting for the EPUB", "commit": "moving outputs into place"}
-    print(f"  one sample-sized build: {total:.2f} s of this process's time")
-    for (file, _, name), row in sorted(stats.stats.items(), key=lambda item: -item[1][3]):
-        if name in stages and "pamphlet" in file:
-            print(f"    {stages.pop(name):<32} {row[3]:6.2f} s  {row[3] / total:5.0%}")
+def checked(command: list[str], where: Path, env: dict[str, str] | None = None) -> None:
+    """Run `command`; if it fails, stop with what it said (a loaded machine's failure is
+    worth reading, not only its exit status)."""
+    done = subprocess.run(command, cwd=where, env=env, capture_output=True, text=True)
+    if done.returncode:
+        raise SystemExit(f"{' '.join(command[:4])} ... failed ({done.returncode}) in "
+                         f"{where}:\n{done.stdout[-2000:]}{done.stderr[-4000:]}")
+
+
+def profile(where: Path, env: dict[str, str], jobs: int) -> None:
+    """Where one sample-sized build spends its wall time, by stage, and the pipeline's two
+    commands, each timed once."""
+    print(f"  one sample-sized build, stage by stage (a new process, an empty user cache):")
+    show(stages(where, jobs, env))
+    html = where / "pandoc.html"
+    sources = sorted((where / "source").glob("*.md"))
+    commands = {"pandoc": ["pandoc", "-s", "--file-scope", "--metadata", "title=Bench",
+                           "-o", str(html), *map(str, sources)],
+                "weasyprint (imports, layout, writing)": [str(BIN / "weasyprint"), str(html),
+                                                          str(where / "pandoc.pdf")]}
+    print("  the pipeline:")
+    for label, command in commands.items():
+        seconds = median_seconds(lambda: checked(command, where), 1)
+        print(f"    {label:<42} {seconds:6.2f} s")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument("--only", choices=BOOKS, action="append",
+                        help="time only this book (again for another); default: all")
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--code", type=Path, action="append",
+                        help="a checkout of pamphlet to time (again for another, each "
+                             "against the same pipeline); default: this one")
     args = parser.parse_args(argv)
     if not shutil.which("pandoc"):
         raise SystemExit("pandoc is not installed (apt-get install pandoc)")
+    books = args.only or BOOKS
     with tempfile.TemporaryDirectory(prefix="bench-project-") as folder:
         root = Path(folder)
+        codes = {code: compiled(code, root / f"pycache-{n}")
+                 for n, code in enumerate(c.resolve() for c in args.code or [REPO])}
         big = project(root / "federalist", 85, 2700,
                       {"first": [1, 2, 3, 4, 5], "tenth": [10, 14, 37, 39, 47, 51, 70, 78]})
         small = project(root / "sample", 5, 1000, {})
         shutil.rmtree(small / "packets")
-        rows = []
-        for name, where, essays, specs in (
-                ("federalist, 3 specs", big, 85, ()),
-                ("federalist, main spec", big, 85, ("pamphlet.toml",)),
-                ("sample-sized, 1 spec", small, 5, ())):
+        for name, book, where, essays, specs in (
+                ("federalist, 3 specs", "federalist", big, 85, ()),
+                ("federalist, main spec", "federalist", big, 85, ("pamphlet.toml",)),
+                ("sample-sized, 1 spec", "sample", small, 5, ())):
+            if book not in books:
+                continue
             sources = sorted((where / "source").glob("*.md"))[:essays]
-            ours = median_seconds(pamphlet(where, *specs, jobs=args.jobs), args.runs)
-            theirs = median_seconds(pipeline(where, sources), args.runs)
-            rows.append((name, ours, theirs))
-            print(f"{name:<24} pamphlet {ours:7.2f} s   pandoc -> WeasyPrint {theirs:7.2f} s"
-                  f"   ratio {ours / theirs:5.2f}", flush=True)
+            runs = [pipeline(where, sources), *(pamphlet(where, *specs, jobs=args.jobs,
+                                                         env=env) for env in codes.values())]
+            theirs, *ours = interleaved(runs, args.runs)
+            for code, seconds in zip(codes, ours):
+                label = f"{name} ({code})" if len(codes) > 1 else name
+                print(f"{label:<24} pamphlet {seconds:7.2f} s   pandoc -> WeasyPrint "
+                      f"{theirs:7.2f} s   ratio {seconds / theirs:5.2f}", flush=True)
         if args.profile:
-            profile(small)
+            for code, env in codes.items():
+                print(f"{code}:" if len(codes) > 1 else "", end="")
+                profile(small, env, args.jobs)
     return 0
 
 

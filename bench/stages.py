@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -66,13 +67,15 @@ sys.exit(code)
 """
 
 
-def stages(project: Path, jobs: int = 1) -> list[tuple[str, float]]:
-    """(stage, seconds) of one build of `project` from an empty user cache and no build/."""
+def stages(project: Path, jobs: int = 1, env: dict[str, str] | None = None,
+           ) -> list[tuple[str, float]]:
+    """(stage, seconds) of one build of `project` from an empty user cache and no build/,
+    in `env` (by default this one, importing this checkout)."""
     with tempfile.TemporaryDirectory(prefix="bench-stages-") as scratch:
         log = Path(scratch) / "log"
-        env = {**os.environ, "PYTHONPATH": str(REPO), "STAGES_LOG": str(log),
+        env = {**(env or {**os.environ, "PYTHONPATH": str(REPO)}), "STAGES_LOG": str(log),
                "XDG_CACHE_HOME": str(Path(scratch) / "cache")}
-        subprocess.run(["rm", "-rf", str(project / "build")], check=True)
+        shutil.rmtree(project / "build", ignore_errors=True)
         done = subprocess.run([sys.executable, "-c", _CHILD, json.dumps(STAGES), str(jobs)],
                               cwd=project, env=env, capture_output=True, text=True)
         if done.returncode:

@@ -23,6 +23,9 @@ import pytest
 from test_diagnostics import GOOD_ESSAY, essay_with, make
 
 import pamphlet.build.pipeline
+import pamphlet.outputs.epub
+import pamphlet.outputs.grayscale
+import pamphlet.outputs.impose
 from pamphlet.build import cache
 from pamphlet.cli import main
 
@@ -131,9 +134,9 @@ def fail_after(real, error: BaseException):
 STAGES = {
     "reading pdf": (pamphlet.build.pipeline, "write_parts"),
     "reading pdf, whole": (pamphlet.build.pipeline, "save_pdf"),
-    "imposition": (pamphlet.build.pipeline, "impose_pdf"),
-    "grayscale": (pamphlet.build.pipeline, "grayscale_pdf"),
-    "epub": (pamphlet.build.pipeline, "write_epub"),
+    "imposition": (pamphlet.outputs.impose, "impose_pdf"),  # (imported where it is used)
+    "grayscale": (pamphlet.outputs.grayscale, "grayscale_pdf"),
+    "epub": (pamphlet.outputs.epub, "write_epub"),
     "cache record": (cache, "stage_record"),
 }
 FAILURES = {"io error": (OSError(errno.EIO, "Input/output error"), "O509"),

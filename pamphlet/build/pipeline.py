@@ -10,6 +10,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import cache
 from ..book.assemble import Pamphlet, assemble
@@ -19,13 +20,8 @@ from ..engine.forks import sharing
 from ..project.imposition import impose
 from ..book.layouts import Layout, find_layout
 from ..text.markcache import MarkupCache, markup_folder
-from ..outputs.epub import write_epub
 from ..outputs.kit import kit_outputs
-from ..outputs.wrap import block_pages, perfect_plan, write_block
 from ..locale.plural import ngettext
-from ..outputs.grayscale import grayscale_pdf
-from ..outputs.impose import ImposeResult, impose_pdf
-from ..outputs.kepub import write_kepub
 from ..engine.parts import cache_folder
 from ..engine.pdf import (PdfResult, in_parts, instruction_page, render_pdf, save_pdf,
                           write_parts)
@@ -37,6 +33,9 @@ from ..project.printing import check_fits, instructions, print_plan, sheet_size
 from ..project.filenames import output_folder, output_names
 from ..project.spec import PdfSettings, Spec, control_warnings, load_spec
 from ..project.select import select
+
+if TYPE_CHECKING:  # imported where a book is imposed (see _print_outputs)
+    from ..outputs.impose import ImposeResult
 
 # Small steps of type size and leading that `fit` tries, nearest to the layout's own first.
 FIT_STEPS = ((1.0, 1.0), (0.97, 0.98), (1.03, 1.0), (0.94, 0.97), (1.0, 0.95), (0.97, 0.95))
@@ -194,6 +193,11 @@ class _Ebook:
             sending.send(("bug", f"{type(error).__name__}: {error}"))
 
     def _write(self, starts, diagnostics: Diagnostics) -> None:
+        # Imported here, in the process that writes the e-book: the build's own does not
+        # wait for ebooklib, lxml and PDFium to load.
+        from ..outputs.epub import write_epub
+        from ..outputs.kepub import write_kepub
+
         spec = self.spec
         covers = Store(store_folder("cover", self.scratch.parent, spec.stem))
         epub = write_epub(self.pamphlet, self.layout, self.scratch / f"{spec.stem}.epub",
@@ -288,7 +292,8 @@ def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path, result: Build
                  parts: Path | None = None, laid_out=None) -> PdfResult:
     """The reading PDF: laid out in parts (cached in `parts`), or as one document when the
     spec asks, when the book is short (render = "auto", see engine/pdf.py: in_parts), or
-    when print.fit tries type sizes (each try is the whole book)."""
+    when print.fit tries type sizes (each try is the whole book). `laid_out(starts)` hears
+    where its pages begin once they are laid out, before they are written."""
     spec = pamphlet.spec
     if in_parts(pamphlet) and not (spec.printing and spec.printing.fit):
         pdf = write_parts(pamphlet, layout, target, result.diagnostics, jobs, progress, parts,
@@ -299,13 +304,15 @@ def _reading_pdf(pamphlet: Pamphlet, layout: Layout, target: Path, result: Build
     document = render_pdf(pamphlet, layout, result.diagnostics)
     if spec.printing and spec.printing.fit:
         document = _fit(pamphlet, layout, document, result)
-    pdf = save_pdf(document, pamphlet, target, result.diagnostics)
+    pdf = save_pdf(document, pamphlet, target, result.diagnostics, laid_out=laid_out)
     result.pages = pdf.pages
     return pdf
 
 
 def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
     """Try FIT_STEPS in order; keep the first that needs the least paper, then fewest blanks."""
+    from ..outputs.wrap import block_pages
+
     settings = pamphlet.spec.printing
     def cost(pages: int) -> tuple[int, int]:
         padded = block_pages(pages, settings)[0] if settings.scheme == "perfect" else len(
@@ -332,6 +339,12 @@ def _fit(pamphlet: Pamphlet, layout: Layout, document, result: BuildResult):
 def _print_outputs(pamphlet: Pamphlet, pdf: PdfResult, scratch: Path,
                    result: BuildResult) -> None:
     """The imposed PDF, its grayscale twin, and the print plan (in the book's language)."""
+    # Imported only for a book that is printed: pypdf and the print stack cost a plain
+    # book's build a good part of its imports.
+    from ..outputs.grayscale import grayscale_pdf
+    from ..outputs.impose import impose_pdf
+    from ..outputs.wrap import perfect_plan, write_block
+
     spec, words = pamphlet.spec, pamphlet.words
     settings = spec.printing
     if settings.scheme == "perfect":  # the pages stay in reading order, the cover apart

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pypdf import PageObject, PdfWriter
-from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
-
 EVERY = 5
 GAP = 14.0  # points between the numbers' right edge and the text
 SIZE = 7.0
@@ -19,6 +16,8 @@ SIZE = 7.0
 def number_lines(pdf: Path, positions: dict[int, list[tuple[float, float]]]) -> None:
     """Draw the numbers onto `pdf` in place; `positions` maps a page index to the
     (baseline from the top, left edge of the text) of each body line, in points."""
+    from pypdf import PdfWriter  # here: a book without line numbers does not load pypdf
+
     writer = PdfWriter(clone_from=str(pdf))
     for index, lines in positions.items():
         page = writer.pages[index]
@@ -37,7 +36,10 @@ def number_lines(pdf: Path, positions: dict[int, list[tuple[float, float]]]) -> 
         writer.write(handle)
 
 
-def _overlay(page: PageObject, content: str) -> PageObject:
+def _overlay(page, content: str):
+    from pypdf import PageObject
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject
+
     overlay = PageObject.create_blank_page(width=page.mediabox.width, height=page.mediabox.height)
     font = DictionaryObject({NameObject("/Type"): NameObject("/Font"),
                              NameObject("/Subtype"): NameObject("/Type1"),

@@ -133,13 +133,18 @@ def _printed_text(pamphlet: Pamphlet):
 
 
 def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostics,
-             variant: str = READING_VARIANT) -> PdfResult:
+             variant: str = READING_VARIANT, laid_out=None) -> PdfResult:
     """Write a rendered document to `target`, atomically, with line numbers if the spec asks.
+    `laid_out(starts)` hears where the pages begin before the writing starts (so that the
+    e-book is written beside it, as write_parts lets it be beside the stitching).
 
     Characters that no installed font has are drawn as empty boxes at this stage; they are
     reported (M307) against the essay and line where each first occurs.
     """
     spec = pamphlet.spec
+    starts = tuple(page_starts(document, lines=spec.pdf.line_numbers))
+    if laid_out is not None:
+        laid_out(starts)
     document.metadata.created, document.metadata.modified = _dates(spec)
     with weasyprint_log(diagnostics, spec.path) as log, atomic_output(target) as temporary:
         # Tagged PDF/UA-1 (structure, language, alt text, title shown, bookmarks; see tagged),
@@ -153,8 +158,7 @@ def save_pdf(document, pamphlet: Pamphlet, target: Path, diagnostics: Diagnostic
     report_missing_glyphs(log.missing_glyphs, _printed_text(pamphlet), diagnostics, spec.path)
     anchors = {name: number for number, page in enumerate(document.pages, 1)
                for name in page.anchors}
-    starts = page_starts(document, lines=spec.pdf.line_numbers)
-    return PdfResult(target, len(document.pages), anchors, tuple(starts))
+    return PdfResult(target, len(document.pages), anchors, starts)
 
 
 def _dates(spec) -> tuple[str, str]:

@@ -13,16 +13,14 @@ from ..book.layouts import Layout
 from ..locale.words import Words
 from ..project.printing import page_multiple
 from ..project.spec import Spec
-from .calendar import write_calendar
 from ..engine.pdf import PdfResult, render_pdf
-from .press import press_css, save_press
-from .wrap import interior, write_cover
-from .testsheet import write_test_sheet
 
 
 def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, scratch: Path,
                 diagnostics: Diagnostics, notes: list[str]) -> None:
     """Make every file `kit_names` lists, and the press PDF, in `scratch`."""
+    # Each writer is imported when its file is asked for: most books ask for none, and
+    # pypdf and icalendar cost a plain book's build a good part of its imports.
     settings = spec.printing
     event_warnings(spec, diagnostics)
     if settings and "press" in settings.variants:
@@ -31,10 +29,13 @@ def kit_outputs(spec: Spec, pamphlet: Pamphlet, layout: Layout, pdf: PdfResult, 
     for name in kit_names(spec):
         target = scratch / name
         if name.endswith("-cover.pdf"):
+            from .wrap import write_cover
             notes.append(write_cover(pamphlet, layout, pdf.path, target, diagnostics))
         elif name.endswith("-test-sheet.pdf"):
+            from .testsheet import write_test_sheet
             write_test_sheet(settings, spec.pdf.page_size, target, pamphlet.words)
         else:
+            from .calendar import write_calendar
             write_calendar(spec, pamphlet.identifier, target, pamphlet.words)
 
 
@@ -45,6 +46,9 @@ def press_pdf(pamphlet: Pamphlet, layout: Layout, target: Path,
     printer's multiple (page_multiple: even for a bound book, four for a stapled one): at
     the end of a block, else before the colophon, so the back cover stays last. Returns
     the plan's line for it."""
+    from .press import press_css, save_press
+    from .wrap import interior
+
     settings = pamphlet.spec.printing
     # What WeasyPrint says about this content it has said for the reading PDF, and the
     # collector keeps one of each.

@@ -9,7 +9,9 @@ Run: .venv/bin/python bench/bench_project.py [--runs 3] [--jobs N] [--only sampl
   `pamphlet build` of the three specs (target: at most 0.7 of the pipeline making the big
   book), and of the main spec alone;
 - sample-sized: five essays of about 1,000 words, as this repository's sample (target: at
-  most 0.9 of the pipeline making the same five essays).
+  most 0.9 of the pipeline making the same five essays);
+- ours: this repository's own sample (source/ and pamphlet.toml), whose spec also asks for
+  the imposed and the black-and-white print PDFs.
 The pipeline is `pandoc -s --file-scope` to one HTML file (each essay's notes its own),
 then `weasyprint` on it (the reading PDF only; pamphlet also makes the EPUB and whatever
 else the spec asks for). Every pamphlet run starts with XDG_CACHE_HOME pointing at a new
@@ -39,7 +41,7 @@ from timing import median_seconds  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-BOOKS = ("federalist", "sample")
+BOOKS = ("federalist", "sample", "ours")
 
 
 def project(root: Path, essays: int, words: int, packets: dict[str, list[int]]) -> Path:
@@ -146,10 +148,14 @@ def main(argv: list[str] | None = None) -> int:
                       {"first": [1, 2, 3, 4, 5], "tenth": [10, 14, 37, 39, 47, 51, 70, 78]})
         small = project(root / "sample", 5, 1000, {})
         shutil.rmtree(small / "packets")
+        ours = root / "ours"
+        shutil.copytree(REPO / "source", ours / "source")
+        shutil.copy(REPO / "pamphlet.toml", ours)
         for name, book, where, essays, specs in (
                 ("federalist, 3 specs", "federalist", big, 85, ()),
                 ("federalist, main spec", "federalist", big, 85, ("pamphlet.toml",)),
-                ("sample-sized, 1 spec", "sample", small, 5, ())):
+                ("sample-sized, 1 spec", "sample", small, 5, ()),
+                ("this repository's sample", "ours", ours, None, ())):
             if book not in books:
                 continue
             sources = sorted((where / "source").glob("*.md"))[:essays]

@@ -20,16 +20,23 @@ HEAVY = ("weasyprint", "ebooklib", "starlette", "lxml", "markdown", "nh3", "PIL"
          "pikepdf")
 
 
-def test_an_up_to_date_build_imports_no_layout_engine(tmp_path, capsys):
-    project = copy_project("library", tmp_path)
-    assert main(["build", str(project), "--jobs", "1"]) == 0
+def modules_after(arguments: list[str]) -> tuple[int, str, list[str]]:
+    """(exit status, output, top-level modules loaded) of `pamphlet ARGUMENTS` run in a
+    new process."""
     code = ("import json, sys\nfrom pamphlet.cli import main\n"
-            f"status = main(['build', {str(project)!r}])\n"
+            f"status = main({arguments!r})\n"
             "print(json.dumps([status, sorted({m.split('.')[0] for m in sys.modules})]))")
     ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
     status, modules = json.loads(ran.stdout.strip().splitlines()[-1])
-    assert status == 0 and ran.stdout.count("up to date") == 4
+    return status, ran.stdout, modules
+
+
+def test_an_up_to_date_build_imports_no_layout_engine(tmp_path, capsys):
+    project = copy_project("library", tmp_path)
+    assert main(["build", str(project), "--jobs", "1"]) == 0
+    status, out, modules = modules_after(["build", str(project)])
+    assert status == 0 and out.count("up to date") == 4
     assert [name for name in HEAVY if name in modules] == []
 
 

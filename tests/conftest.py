@@ -45,6 +45,16 @@ def pytest_report_header(config) -> list[str]:
         if missing else []
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """A test marked slow says why, in a sentence: @pytest.mark.slow("why")."""
+    for item in items:
+        for mark in item.iter_markers("slow"):
+            why = mark.args[0] if len(mark.args) == 1 else None
+            if not isinstance(why, str) or len(why.split()) < 4:
+                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.slow takes one "
+                                        "argument, a sentence saying why the test is slow")
+
+
 @pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which -p no:xdist leaves out
 def pytest_xdist_auto_num_workers(config) -> int:
     """-n auto: the cores this process may run on (a container's, not the host's)."""

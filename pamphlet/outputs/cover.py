@@ -83,8 +83,12 @@ def _key(bare: Pamphlet, layout: Layout) -> str:
     tools = "|".join(version(name) for name in ("weasyprint", "pypdfium2", "pillow"))
     digest = hashlib.sha256(secret() + f"|{__version__}|{FORMAT}|{tools}|{MIN_HEIGHT}|"
                             f"{bare.spec.root}".encode())
-    sheets = print_sheets(layout, Diagnostics())  # (the drawing says what they say)
-    for part in (render_html(bare, layout), *(f"{base}\0{text}" for text, base in sheets)):
+    # The cleaned sheets, and what cleaning them left out: two sheets that differ only in
+    # what was left out clean to the same text, and the cover's kept diagnostics say which.
+    said = Diagnostics()
+    sheets = print_sheets(layout, said)
+    for part in (render_html(bare, layout), *(f"{base}\0{text}" for text, base in sheets),
+                 *(d.format() for d in said)):
         digest.update(b"\0" + (part.encode() if isinstance(part, str) else part))
     return digest.hexdigest()
 

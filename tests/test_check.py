@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import zipfile
 
+import pytest
+
 from pamphlet.cli import main
 
 from conftest import PROJECTS, copy_project
@@ -38,6 +40,8 @@ def test_strict_fails_on_warnings(tmp_path, capsys):
     assert main(["check", str(project), "--strict"]) == 1
 
 
+@pytest.mark.slow(
+    "`check --epub` starts EPUBCheck's Java once per book, as the command users run does, for two books")
 def test_epub_option_runs_epubcheck(tmp_path, capsys, monkeypatch):
     """One run over the built book and a broken copy beside it: only the copy is named."""
     project = copy_project("multilang", tmp_path)

@@ -148,6 +148,8 @@ def test_the_links_from_citations_reach_their_entries(styled_build):
                                         "essay-002-ref-licona2005"}
 
 
+@pytest.mark.slow(
+    "EPUBCheck and DAISY Ace (Node and a headless Chromium) on a cited book in each style")
 def test_epubcheck_and_ace_find_nothing(styled_build, tmp_path):
     style, _, out = styled_build
     assert messages(out / "pamphlet.epub") == []
@@ -164,6 +166,8 @@ def test_epubcheck_and_ace_find_nothing(styled_build, tmp_path):
     assert violations == []
 
 
+@pytest.mark.slow(
+    "builds the cited book twice, from the BibTeX file and from the CSL-JSON export, to compare them")
 def test_a_zotero_csl_json_export_gives_the_same_text_as_the_bib(tmp_path):
     from_bib = built(project(tmp_path / "bib", "apa"))
     from_json = built(project(tmp_path / "json", "apa", bibliography="library.json"))
@@ -172,6 +176,7 @@ def test_a_zotero_csl_json_export_gives_the_same_text_as_the_bib(tmp_path):
             ebook_texts(from_bib / "pamphlet.epub", anchor)
 
 
+@pytest.mark.slow("builds the cited book in French or German with the locale's terms")
 @pytest.mark.parametrize("lang, words", [
     ("fr", ["édité par Hannah Arendt", "traduit par Harry Zohn"]),
     ("de", ["herausgegeben von Hannah Arendt", "übersetzt von Harry Zohn"])])

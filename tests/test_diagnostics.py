@@ -396,6 +396,8 @@ def extreme(tmp_path_factory):
     return project, build(project)
 
 
+@pytest.mark.slow(
+    "its fixture builds a 10,000-character word, lists nested 100 deep and 300 footnotes")
 def test_extreme_inputs_build_with_warnings_not_tracebacks(extreme):
     project, result = extreme
     assert result.ok, [d.format() for d in result.diagnostics]

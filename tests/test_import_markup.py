@@ -272,6 +272,7 @@ def test_documents_name_what_they_leave_out(imported):
     assert "N883 warning: the expression {frontmatter.title} is removed" in err
 
 
+@pytest.mark.slow("DAISY Ace (Node and a headless Chromium) on the book of the imported essays")
 def test_ace_finds_no_violation_in_the_imported_essays(imported, tmp_path):
     report, violations = system.ace(imported[0] / "build" / "pamphlet.epub", tmp_path / "ace")
     assert violations == []

@@ -142,6 +142,7 @@ def test_site_root_images_without_site_are_framed_alt_text(tmp_path, capsys):
     assert status == 0
 
 
+@pytest.mark.slow("imports three static sites with their images and builds the book they make")
 def test_site_images_are_copied_beside_the_essay_and_the_sites_build(tmp_path, capsys):
     site = site_checkout(tmp_path)
     status, essays, err = run_import(tmp_path, capsys, site / "_posts", site / "content",

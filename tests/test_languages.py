@@ -279,6 +279,7 @@ SCRIPTS = {"fr": "Latin", "ru": "Cyrillic", "el": "Greek", "ar": "Arabic", "he":
            "hi": "Devanagari", "bn": "Bengali", "zh": "Han", "ja": "Japanese", "ko": "Korean"}
 
 
+@pytest.mark.slow("DAISY Ace (Node and a headless Chromium) on ten books, one for each script")
 def test_ace_finds_nothing_in_a_book_of_each_script(books, tmp_path):
     """DAISY Ace on one book per script; two checks at a time (each starts its own
     Chromium and waits on it most of its time), every book's failures reported at once."""

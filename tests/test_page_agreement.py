@@ -320,6 +320,7 @@ def test_epubcheck_on_the_right_to_left_pamphlet(tmp_path):
     assert messages(epub) == []
 
 
+@pytest.mark.slow("DAISY Ace (Node and a headless Chromium) on the sample's EPUB")
 def test_ace_finds_no_violation_in_the_sample(tmp_path, sample_build):
     """DAISY Ace, which checks the page list against the page breaks and the metadata."""
     report, violations = system.ace(sample_build[1].outputs[-1], tmp_path / "ace")

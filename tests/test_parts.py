@@ -161,6 +161,8 @@ def test_the_stitched_sample_is_the_single_render(sample_both):
     assert_stitched_as_single(parts, whole, laid)
 
 
+@pytest.mark.slow(
+    "builds each book twice, in parts with two workers and whole, to compare every page")
 @pytest.mark.parametrize("make", [sample_in_packets, library_packet, arabic],
                          ids=["sample in packets", "packet", "right-to-left"])
 def test_the_stitched_pdf_is_the_single_render(tmp_path, make):
@@ -209,6 +211,7 @@ def test_the_sample_is_laid_out_in_parts_without_a_warning(sample_both):
     assert "essay-003" in laid and not [d for d in diagnostics if d.code == "O513"]
 
 
+@pytest.mark.slow("builds the sample in parts and whole, and once more to see the warning")
 def test_a_counter_across_essays_lays_the_book_out_whole(tmp_path):
     """A layout that numbers the essays with a CSS counter (never reset between them)
     cannot be shown by parts, each of which counts afresh: the book is laid out as one
@@ -222,6 +225,7 @@ def test_a_counter_across_essays_lays_the_book_out_whole(tmp_path):
     assert numbers == [1, 2, 3, 4, 5], numbers
 
 
+@pytest.mark.slow("builds the sample in parts and whole, and once more to see the warning")
 def test_another_essays_text_lays_the_book_out_whole(tmp_path):
     """target-text() of an element in another part (here the contents show each essay's
     first letter): a part cannot know it, so the book is laid out as one document."""
@@ -231,6 +235,7 @@ def test_another_essays_text_lays_the_book_out_whole(tmp_path):
     assert len(re.findall(r"\[\w\] ", page_texts(parts)[3])) >= 5  # the contents
 
 
+@pytest.mark.slow("builds the sample in parts and whole, and once more to see the warning")
 def test_a_running_element_from_an_earlier_part_lays_the_book_out_whole(tmp_path):
     """A running element (element()) defined in the front matter and shown on the essays'
     pages: a part cannot show another part's element, so the book is laid out whole."""
@@ -239,6 +244,7 @@ def test_a_running_element_from_an_earlier_part_lays_the_book_out_whole(tmp_path
     laid_out_whole(project, tmp_path, "'booktitle'")
 
 
+@pytest.mark.slow("builds the sample in parts and whole to compare every page's running heads")
 def test_running_heads_carry_strings_from_the_parts_before(tmp_path):
     """A running head from a named string set by the section headings: a part's pages
     before its first heading (here the back matter's) show the last section of the parts
@@ -357,6 +363,8 @@ def test_a_right_to_left_book_is_numbered_again_too(tmp_path, source_date_epoch)
     assert (out / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "cold")
 
 
+@pytest.mark.slow(
+    "rebuilds the sample after a change to what every part depends on, to see each part laid out again")
 @pytest.mark.parametrize("change", ["spec", "layout", "image"])
 def test_what_every_part_depends_on_lays_out_every_part(built_sample, tmp_path, change):
     project, out = built_sample
@@ -378,6 +386,7 @@ def test_what_every_part_depends_on_lays_out_every_part(built_sample, tmp_path, 
     assert (out / "pamphlet.pdf").read_bytes() == cold(project, tmp_path / "cold")
 
 
+@pytest.mark.slow("builds the sample with one worker and with two, to compare the bytes")
 def test_two_workers_make_the_same_bytes_and_report_each_part(tmp_path, source_date_epoch):
     project = sample(tmp_path)
     heard = Parts()
@@ -407,6 +416,8 @@ def test_a_cache_from_elsewhere_is_not_trusted(built_sample, tmp_path, monkeypat
     assert set(rebuild(project, out)) >= {"essay-001", "essay-005", "back"}
 
 
+@pytest.mark.slow(
+    "three builds of the sample: one to fill the parts cache, two with its folder replaced by a link")
 def test_the_cache_stays_out_of_the_project(tmp_path):
     """The parts are cached in the user's cache, not in the output folder (which a failed
     build must leave as it was, see test_outputs); a cache folder that is a link is not

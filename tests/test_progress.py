@@ -392,6 +392,8 @@ def test_ctrl_c_stops_the_display_and_changes_no_output(tmp_path, jobs):
 
 # -- quiet: one line for a warning repeated across 85 essays ---------------------------------
 
+@pytest.mark.slow(
+    "two builds of 85 essays and a packet of 40: the warning grouped, then each one with --verbose")
 def test_a_warning_in_85_essays_is_one_line_and_verbose_shows_each(tmp_path, capsys,
                                                                    monkeypatch):
     # laid out whole: the warnings are the point, and 85 one-line essays in parts are slow

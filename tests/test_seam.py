@@ -141,6 +141,8 @@ def long_sample(where: Path, copies: int) -> Path:
     return project
 
 
+@pytest.mark.slow(
+    "builds a book long enough (six copies of the sample) for render = auto to lay it out in parts")
 @pytest.mark.parametrize("copies, parted", [(1, False), (6, True)])
 def test_auto_lays_a_short_book_out_whole_and_a_long_one_in_parts(tmp_path, copies, parted):
     heard = []

@@ -368,6 +368,8 @@ def generated_library(root: Path, essays: int) -> Path:
     return root
 
 
+@pytest.mark.slow(
+    "builds the site on one machine and again as four shards and a gather, to compare the bytes")
 def test_four_shards_gathered_are_the_one_machine_site_byte_for_byte(tmp_path, epoch, capsys):
     project = generated_library(tmp_path / "library", 200)
     assert main(["site", str(project)]) == 0

@@ -227,6 +227,8 @@ def test_gather_refuses_files_named_outside_the_shard_or_linked_t101(shard, tmp_
     assert not (tmp_path / "site").exists()
 
 
+@pytest.mark.slow(
+    "three `check --epub` runs, each starting EPUBCheck's Java once per book, as the command users run does")
 def test_check_epub_checks_the_booklets_when_they_are_wanted(tmp_path, capsys,
                                                              source_date_epoch):
     spec = 'title = "One Essay"\neditor = "E"\nessays = ["one"]\n'

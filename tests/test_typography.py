@@ -77,8 +77,8 @@ def test_no_heading_is_stranded_and_no_paragraph_leaves_a_single_line(pdf):
     assert problems(pdf) == {"stranded heading": [], "orphan": [], "widow": []}
 
 
-@pytest.mark.slow(
-    "lays out the long corpus book with a stylesheet that allows the faults, to see the check find them")
+@pytest.mark.slow("lays out the long corpus book with a stylesheet that allows the faults, "
+                  "to see the check find them (apart: together they hide each other)")
 @pytest.mark.parametrize("css, kinds", [
     ("h2 { break-after: auto !important; break-inside: auto !important; }",
      ["stranded heading"]),

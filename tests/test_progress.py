@@ -163,6 +163,28 @@ def test_steps_come_back_from_each_spec_in_order_also_from_worker_processes(tmp_
         assert (project / "build" / names[0]).exists()
 
 
+def test_what_a_spec_process_writes_is_written_by_the_command(tmp_path, monkeypatch, capsys):
+    """A spec built in its own process that writes to stdout or stderr (a library's warning
+    through logging's last resort, say) does not write to the terminal behind the display's
+    back: the command's process writes it, through its own streams (here, capsys's)."""
+    import pamphlet.build.pipeline
+
+    def noisy(spec, out, encoding, key, jobs, progress):
+        print(f"a library's warning about {spec.stem}", file=sys.stderr)
+        print(f"printed while building {spec.stem}")
+        return pamphlet.build.pipeline.BuildResult()
+    monkeypatch.setattr(pamphlet.build.pipeline, "build", noisy)
+    project = _project(tmp_path / "p", 2, {"half": 1})
+    specs = [project / "pamphlet.toml", project / "packets" / "half.toml"]
+    todo = [(spec, project / "build", f"key-{n}") for n, spec in enumerate(specs)]
+    assert len(list(build_command._run_builds(todo, 2, "utf-8"))) == 2
+    out, err = capsys.readouterr()
+    assert sorted(out.splitlines()) == ["printed while building half",
+                                        "printed while building pamphlet"], out
+    assert "a library's warning about half" in err and \
+        "a library's warning about pamphlet" in err, err
+
+
 def test_jobs_default_to_the_cores_and_one_spec_gets_them_all(tmp_path, monkeypatch):
     import pamphlet.build.pipeline
 
@@ -438,3 +460,22 @@ def test_import_groups_a_warning_repeated_across_files_and_verbose_shows_each(tm
     err = capsys.readouterr().err
     assert re.findall(r"^posts/(post-\d)\.md:3: N817 ", err, re.M) == [
         f"post-{n}" for n in range(1, 7)] and "also in" not in err
+
+
+def test_a_process_forked_while_the_board_shows_writes_to_plain_streams(tmp_path):
+    """A worker forked while the board is shown does not inherit the board's proxies for
+    stdout and stderr (through them it would draw a copy of the board that nobody clears)."""
+    from rich.console import Console
+
+    from pamphlet.cli.display import Board
+
+    with open(tmp_path / "screen", "w") as screen, \
+            Board({Path("a.toml"): 2, Path("b.toml"): 2}, str,
+                  console=Console(file=screen, force_terminal=True)):
+        assert type(sys.stderr).__module__.startswith("rich")  # the board's proxy, here
+        pid = os.fork()
+        if pid == 0:  # the child: exit 0 only with streams of its own
+            os._exit(0 if not type(sys.stderr).__module__.startswith("rich")
+                     and not type(sys.stdout).__module__.startswith("rich") else 1)
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0

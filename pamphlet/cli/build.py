@@ -4,6 +4,7 @@ outputs shown as soon as they are in place, and the progress on a terminal."""
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import sys
 from pathlib import Path
@@ -248,9 +249,14 @@ def _run_builds(todo: list, jobs: int, encoding: str, progress: Progress = silen
             if message is None:
                 continue  # nothing more yet
             kind, value = message
-            value = value if kind == "step" or value is not None else _crashed(task[0], None)
+            value = value if kind in ("step", "text") or value is not None \
+                else _crashed(task[0], None)
             if kind == "step":
                 progress(value)
+                continue
+            if kind == "text":  # shown here, above the display (see _Relayed)
+                name, text = value
+                (sys.stdout if name == "stdout" else sys.stderr).write(text)
                 continue
             del running[reading]
             reading.close()
@@ -299,10 +305,10 @@ def _forked(task: tuple, encoding: str, jobs: int):
 
 def _child(task: tuple, encoding: str, jobs: int, sending) -> None:
     """In a spec's own process: build it, telling each step and then the result."""
-    # Streams of its own on the same files: not a display it inherited, nor streams whose
-    # locks the display's thread may have held when this process was forked.
-    sys.stdout = open(1, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
-    sys.stderr = open(2, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
+    # Streams of its own: not the display it inherited, nor streams whose locks the
+    # display's thread may have held when this process was forked; what it writes goes
+    # to the command's process, which shows it above the display.
+    sys.stdout, sys.stderr = _Relayed(sending, "stdout"), _Relayed(sending, "stderr")
     try:
         result = _build_one(*task, encoding, jobs, lambda step: sending.send(("step", step)))
     except KeyboardInterrupt:  # Ctrl+C reaches every process: the command says so, once
@@ -312,6 +318,27 @@ def _child(task: tuple, encoding: str, jobs: int, sending) -> None:
     except Exception as error:  # the result cannot be sent (pickled), say: a bug of ours
         sending.send(("result", _crashed(task[0], error)))
     sending.close()
+
+
+class _Relayed(io.TextIOBase):
+    """A spec process's stdout or stderr (a library's warning, say, through logging's last
+    resort): sent to the command's process, which writes it above its display. Written to
+    the terminal directly, behind the display's back, it shifted the display down a line,
+    and the display's first row stayed on the screen when it was cleared."""
+
+    def __init__(self, sending, name: str):
+        self._sending, self._name = sending, name
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if text:
+            try:
+                self._sending.send(("text", (self._name, text)))
+            except (OSError, ValueError):  # the command's process has stopped listening
+                pass
+        return len(text)
 
 
 def _build_one(spec: Path, out: Path, key: str, encoding: str, jobs: int = 1,

@@ -7,6 +7,8 @@ transient, so what stays on the screen is what a log would hold: diagnostics and
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -81,10 +83,14 @@ class Board:
             visible=len(outputs) > 1)
 
     def __enter__(self) -> "Board":
+        global _SHOWN
         self._progress.start()
+        _SHOWN = True
         return self
 
     def __exit__(self, *exc) -> None:
+        global _SHOWN
+        _SHOWN = False
         self._progress.stop()  # also on an error or Ctrl-C: the cursor and streams come back
 
     def step(self, step: Step) -> None:
@@ -123,3 +129,19 @@ class Board:
         self._units[spec] = unit
         return self._rows[spec]
 
+
+# While a board is shown, sys.stdout and sys.stderr are its proxies: a process forked then
+# (a worker laying out parts, the e-book's writer) that wrote through them would draw its
+# own copy of the board on the terminal, which the command's board never clears. Such a
+# process gets plain streams on the same files instead (a spec's own process then sends
+# what it writes to the command's: cli/build.py's _Relayed).
+_SHOWN = False
+
+
+def _plain_streams() -> None:
+    if _SHOWN:
+        sys.stdout = open(1, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
+        sys.stderr = open(2, "w", buffering=1, closefd=False, encoding="utf-8", errors="replace")
+
+
+os.register_at_fork(after_in_child=_plain_streams)

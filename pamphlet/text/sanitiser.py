@@ -245,7 +245,9 @@ def _attribute(element, name: str, value: str) -> str | None:
             element.set("style", f"{style}; text-align: {value.lower()}".lstrip("; "))
         return None
     if name in ("colspan", "rowspan"):
-        return str(min(int(value), 1000)) if value.isdigit() and int(value) > 0 else None
+        # ASCII digits only: str.isdigit() takes "²", which int() refuses
+        return str(min(int(value), 1000)) if _DIGITS.fullmatch(value) and int(value) > 0 \
+            else None
     if name == "scope":  # a row's header or a column's: the tagged PDF's Scope
         return value.lower() if value.lower() in ("row", "col", "rowgroup", "colgroup") else None
     if name in ("start", "value"):
@@ -259,9 +261,12 @@ def _attribute(element, name: str, value: str) -> str | None:
     return value
 
 
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
 def _dimension(image, name: str, value: str) -> str | None:
     """Pixels stay an attribute; a percentage becomes CSS, which the schema allows."""
-    if value.isdigit():
+    if _DIGITS.fullmatch(value):
         return str(int(value))
     if re.fullmatch(r"\d{1,5}px", value):
         return value[:-2]

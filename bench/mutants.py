@@ -177,7 +177,7 @@ MUTANTS = [
            "near, far = bleed + MARK_GAP, bleed + MARK_GAP + MARK",
            "near, far = MARK_GAP, MARK_GAP + MARK", ("tests/test_press_file.py",), "crop_marks"),
     Mutant("press: CMYK fill and stroke swapped", "pamphlet/outputs/press.py",
-           'b"k" if operator == b"rg" else b"K")', 'b"K" if operator == b"rg" else b"k")',
+           '"k" if operator == "rg" else "K"', '"K" if operator == "rg" else "k"',
            ("tests/test_press_file.py",), "rgb_spaces"),
     Mutant("testsheet: the inch ruler in millimetres", "pamphlet/outputs/testsheet.py",
            '(30 * _MM, 9.0, 32, 8, "in")', '(30 * _MM, _MM, 32, 8, "in")',
@@ -269,7 +269,7 @@ MUTANTS = [
            "                self.diagnostics.warning(\"S901\", f\"refused to load {url}: \"\n"
            "                                         + refused.diagnostics[0].message, self.path)\n"
            "                return URLFetcherResponse(url, target.read_bytes(), {})\n",
-           ("tests/test_diagnostics.py",), "sibling_folder_whose_name"),
+           ("tests/test_trust.py",), "pdf_fetcher_loads_only"),
     Mutant("layouts: a plain Environment, not the sandbox", "pamphlet/book/layouts.py",
            "    env = _Sandbox(\n", "    env = jinja2.Environment(\n",
            ("tests/test_trust.py",), "payloads and globals"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import atexit
 import os
 import tempfile
 import shutil
@@ -25,10 +24,14 @@ os.environ.pop("SOURCE_DATE_EPOCH", None)
 os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="pamphlet-test-cache-")
 
 
-@atexit.register
-def _remove_the_cache(owner: int = os.getpid(), folder: str = os.environ["XDG_CACHE_HOME"]):
-    if os.getpid() == owner:  # not in a forked child that happens to run atexit
-        shutil.rmtree(folder, ignore_errors=True)
+_CACHE_OWNER = os.getpid()
+
+
+def pytest_unconfigure(config) -> None:
+    """The suite's cache goes at the session's end (not at exit: xdist's workers leave by
+    os._exit, and atexit left a folder a worker in /tmp, thousands over a day's runs)."""
+    if os.getpid() == _CACHE_OWNER:
+        shutil.rmtree(os.environ["XDG_CACHE_HOME"], ignore_errors=True)
 
 
 # Hypothesis times nothing here: its deadline and its too-slow check measure the clock, which a

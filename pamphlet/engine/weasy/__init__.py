@@ -32,7 +32,9 @@ first part dated again as WeasyPrint dates it); `layout.page.PageType`, `page_wi
 `anchor_name_from_token`, `urls.get_url_tuple` (the lookups above); `LayoutContext`'s
 `get_string_set_for` and `get_running_element_for` (named strings and running elements carried
 from the parts before); `logger.LOGGER`. And attributes: a `Document`'s `_html`, a `Page`'s
-`_page_box`, the layout context's `string_set`, `running_elements`, `current_page`.
+`_page_box`, the layout context's `string_set`, `running_elements`, `current_page`; and
+a font configuration's `_folder`, set before WeasyPrint makes one (`api._font_folder`: a
+folder that is removed even when the process is killed).
 
 May import: `engine`'s own modules below it (`pagebreaks`, `linenumbers`), `store`,
 `diagnostics`; nothing in pamphlet but `engine` imports it.

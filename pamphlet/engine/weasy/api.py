@@ -9,11 +9,16 @@ project or on the network was refused (warning).
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
 import mimetypes
+import os
 import re
+import shutil
+import tempfile
 import warnings
+from multiprocessing import util
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -82,6 +87,8 @@ class _Fonts(FontConfiguration):
         self._files: dict[str, dict[str, str]] = {}
 
     def add_font_face(self, rule_descriptors, url_fetcher):
+        if self._folder is None:  # else WeasyPrint's own, which a killed process leaves
+            self._folder = _font_folder()
         key = str(rule_descriptors)
         loaded = getattr(url_fetcher, "loaded", None)
         if key in self._files:
@@ -96,6 +103,43 @@ class _Fonts(FontConfiguration):
 
 
 FONTS = _FONTS = _Fonts()
+
+# WeasyPrint copies each @font-face's file into a folder of its own and removes it when the
+# configuration is collected, which a process's one configuration never is: every process
+# that loaded a web font left megabytes in /tmp, and a worker `serve` or the time limit
+# killed could not clean up at all. The folder is removed at the process's end
+# (multiprocessing's finalizers run in its workers too, atexit does not), and the first
+# folder a process makes clears those of processes that died: each holds a lock on its
+# folder while it lives (and so does a forked child that shares it), which the kernel
+# lets go however the process ends.
+_PREFIX = "pamphlet-fonts-"
+_LOCKS: list = []  # the lock files this process holds, kept open for its life
+
+
+def _font_folder() -> Path:
+    temp = Path(tempfile.gettempdir())
+    _clear_dead(temp)
+    new = Path(tempfile.mkdtemp(prefix="." + _PREFIX, dir=temp))
+    lock = open(new / ".lock", "wb")  # noqa: SIM115 (held until the process ends)
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    _LOCKS.append(lock)
+    folder = temp / new.name[1:]
+    new.rename(folder)  # locked before it can be seen: the sweep below never takes a live one
+    util.Finalize(None, shutil.rmtree, args=(folder,), kwargs={"ignore_errors": True},
+                  exitpriority=0)
+    return folder
+
+
+def _clear_dead(temp: Path) -> None:
+    for folder in temp.glob(_PREFIX + "*"):
+        try:
+            if folder.is_symlink() or folder.stat().st_uid != os.getuid():
+                continue
+            with open(folder / ".lock", "rb") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:  # alive (locked), or gone already
+            continue
 # WeasyPrint's notes about its own installation, which a pamphlet's author cannot act on.
 # (An image without alt text is reported as M320, against the essay's line; the PDF makes
 # it an artifact, see tagged.py.)

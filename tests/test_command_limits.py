@@ -78,3 +78,40 @@ def test_each_unit_of_the_site_stops_at_the_time_limit(tmp_path, capsys):
     assert_stopped(err, "making the site's essay:e0")
     assert not (project / "build" / "site").exists()
     assert "the site was not written" in err
+
+
+# The work's object is collected as the limit runs out: the alarm lands in its __del__, where
+# Python cannot raise (it ends the __del__ and prints "Exception ignored in ..." with a
+# traceback); the work goes on after it, and must still stop.
+IN_A_DESTRUCTOR = """
+import sys, time
+from pamphlet.diagnostics import PamphletError, fail
+from pamphlet.store.limits import time_limit
+
+class Slow:
+    def __del__(self):
+        end = time.monotonic() + 2
+        while time.monotonic() < end:
+            pass
+
+start, hook = time.monotonic(), sys.unraisablehook
+try:
+    with time_limit(1, lambda: fail("S909", "stopped", None)):
+        Slow()
+        while True:
+            time.sleep(0.001)
+except PamphletError as error:
+    print(error.diagnostics[0].code, round(time.monotonic() - start, 1),
+          sys.unraisablehook is hook)
+"""
+
+
+def test_an_alarm_inside_a_destructor_is_not_reported_and_rings_again_in_the_work():
+    import subprocess
+    import sys
+
+    ran = subprocess.run([sys.executable, "-c", IN_A_DESTRUCTOR], capture_output=True,
+                         text=True, timeout=60)
+    code, seconds, restored = ran.stdout.split()
+    assert (code, restored, ran.stderr) == ("S909", "True", "")
+    assert 1 <= float(seconds) < 1 + MARGIN

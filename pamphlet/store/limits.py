@@ -8,6 +8,8 @@ between the alarm and the command (WeasyPrint's URL fetcher, its stylesheet load
 swallow it; and it rings again each second after the limit until the command has stopped,
 for a library that catches even BaseException (WeasyPrint's SVG drawing). Callbacks that a
 library calls (the URL fetcher) call `check()`, which raises it again once the time is up.
+An alarm that lands where nothing can be raised (a `__del__`, a garbage-collector callback)
+is dropped without Python's "Exception ignored" report, and rings again at once.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import contextlib
 import os
 import re
 import signal
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -46,6 +49,7 @@ class _Clock(threading.local):
         self.limits: list[_Limit] = []
         self.shielded = 0
         self.previous = None  # the SIGALRM handler before the first limit
+        self.unraisable = None  # sys.unraisablehook before it
 
 
 _CLOCK = _Clock()
@@ -112,6 +116,7 @@ def _push(limit: _Limit) -> None:
     main = threading.current_thread() is threading.main_thread()
     if main and not _CLOCK.limits:
         _CLOCK.previous = signal.signal(signal.SIGALRM, _ring)
+        _CLOCK.unraisable, sys.unraisablehook = sys.unraisablehook, _unraisable
     _CLOCK.limits.append(limit)
     if main:
         _arm()
@@ -126,7 +131,9 @@ def _pop(limit: _Limit) -> None:
     else:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, _CLOCK.previous or signal.SIG_DFL)
-        _CLOCK.previous = None
+        if sys.unraisablehook is _unraisable:
+            sys.unraisablehook = _CLOCK.unraisable or sys.__unraisablehook__
+        _CLOCK.previous = _CLOCK.unraisable = None
 
 
 def _arm() -> None:
@@ -146,11 +153,23 @@ def _ring(signum, frame) -> None:
     raise TimeUp(expired[0])  # the outermost: its work, all of it, stops
 
 
+def _unraisable(unraisable) -> None:
+    """An alarm that rang inside a `__del__` or a garbage-collector callback, where Python
+    can only report the exception and go on: ring again in a moment, in the work itself."""
+    if isinstance(unraisable.exc_value, TimeUp) and _CLOCK.limits:
+        signal.setitimer(signal.ITIMER_REAL, 0.01, AGAIN)
+        return
+    (_CLOCK.unraisable or sys.__unraisablehook__)(unraisable)
+
+
 def _forget() -> None:
     """In a forked child: the parent's limits are the parent's; it ends the child itself."""
     _CLOCK.limits = []
     _CLOCK.shielded = 0
     _CLOCK.previous = None
+    if sys.unraisablehook is _unraisable:
+        sys.unraisablehook = _CLOCK.unraisable or sys.__unraisablehook__
+    _CLOCK.unraisable = None
 
 
 if hasattr(os, "register_at_fork"):

@@ -277,6 +277,11 @@ async function poll(id) {
   }
 }
 
+function diskNote(text) {
+  $("#disk-note").textContent = text;
+  $("#disk-note").hidden = !text;
+}
+
 function status(text, busy) {
   $("#status-text").textContent = text;
   $("#progress").hidden = !busy;
@@ -342,6 +347,7 @@ async function save() {
   builder.spec = builder.shown = answer.spec;
   builder.version = answer.version;
   builder.dirty = false;
+  diskNote("");
   opened(answer.spec);
   status(`Saved ${answer.spec}.`, false);
   showProblems(answer.diagnostics, "Saved, with warnings", "#save-problems");
@@ -380,6 +386,7 @@ async function load() {
   builder.version = answer.version;
   builder.select = answer.select;
   builder.touched = builder.dirty = false;
+  diskNote("");
   opened(builder.spec);
   if (answer.path) $("#save-as").value = answer.path;
   const note = $("#selection-note");
@@ -401,8 +408,10 @@ async function changed(paths) {
       await load();
       pamphlet.announce(`${builder.spec} changed on disk and was opened again.`);
     } else {
-      status(`${builder.spec} changed on disk. Your changes here are kept; to keep both, ` +
-             "save under another name, or reload to see the file.", false);
+      // Said apart from the status line, which the next build's progress takes over: it
+      // stands until the page is saved or the file opened again.
+      diskNote(`${builder.spec} changed on disk. Your changes here are kept; to keep both, ` +
+               "save under another name, or reload to see the file.");
     }
   }
 }

@@ -315,3 +315,23 @@ def test_no_word_runs_into_a_corner_letter_or_off_the_sheet(tmp_path, lang, sche
             assert 0 < left <= right < width and 0 < top < bottom < height, text  # (a mark: 0 wide)
             for x0, y0, x1, y1 in boxes:
                 assert right < x0 or left > x1 or bottom < y0 or top > y1, (text, (x0, y0))
+
+
+def test_impose_writes_the_test_sheet_in_the_language_asked(tmp_path, capsys):
+    """`pamphlet impose --test-sheet --lang de` (no spec to take a language from); a language
+    without a catalog is said (P180) and the sheet is English."""
+    import pikepdf
+
+    from pamphlet.cli import main
+
+    def title(lang: str) -> str:
+        target = tmp_path / f"{lang}.pdf"
+        assert main(["impose", "--test-sheet", "-o", str(target), "--lang", lang]) == 0
+        with pikepdf.open(target) as pdf:
+            return str(pdf.docinfo["/Title"])
+    assert title("de") == Words.for_language("de").pgettext(
+        "testsheet_title", "Printer test sheet") != "Printer test sheet"
+    assert "P180" not in capsys.readouterr().err
+    assert title("tlh") == "Printer test sheet"
+    assert "P180 warning: --lang: pamphlet has no words in the language 'tlh'" in \
+        capsys.readouterr().err

@@ -37,6 +37,8 @@ def add_parser(commands) -> None:
     impose_cmd.add_argument("--test-sheet", action="store_true",
                             help="write a one-sheet printer test (flip, page order, scale) for "
                             "these settings to OUT.pdf instead of imposing a PDF")
+    impose_cmd.add_argument("--lang", metavar="LANG", default="en",
+                            help="the test sheet's language, as a spec's lang (default: en)")
     impose_cmd.set_defaults(run=run)
 
 
@@ -59,8 +61,16 @@ def run(args: argparse.Namespace) -> int:
         show(problems)
         return EXIT_USAGE
     if args.test_sheet:
+        from ..locale.words import Words, languages
         from ..outputs.testsheet import write_test_sheet
-        write_test_sheet(settings, "A5", args.output)
+
+        words = Words.for_language(args.lang)
+        if words.missing:
+            problems.warning("P180", f"--lang: pamphlet has no words in the language "
+                             f"'{args.lang}', so the test sheet is in English",
+                             hint="use one of: " + ", ".join(languages()))
+            show(problems)
+        write_test_sheet(settings, "A5", args.output, words)
         print(f"wrote {relative(args.output)} (printer test sheet, duplex, "
               f"flip on the {settings.duplex.removesuffix('-edge')} edge)")
         return EXIT_OK

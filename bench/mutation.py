@@ -100,7 +100,8 @@ def config(module: str) -> str:
     args = ", ".join(f'"{arg}"' for arg in MODULES[module].tests)
     return (f'[tool.mutmut]\nsource_paths = ["pamphlet/"]\nonly_mutate = ["pamphlet/{module}.py"]\n'
             f'pytest_add_cli_args_test_selection = [{args}]\n'
-            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-q"]\n'
+            'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:xdist", "-p", '
+            '"mutmut_fixtures", "-q"]\n'
             'also_copy = ["layouts/", "bench/", "source/", "pamphlet.toml", "README.md"]\n')
 
 
@@ -130,6 +131,9 @@ def main(argv: list[str] | None = None) -> int:
         mutmut = [sys.executable, "-m", "mutmut"]
         # The tests' rewritten assertions are cached (a shell may say not to write bytecode).
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        # The plugin that credits a shared fixture's calls to each test using it (see there).
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(work / "bench"),
+                                                          env.get("PYTHONPATH")]))
         prefix = "pamphlet." + args.module.replace("/", ".") + "."
         globs = [prefix + pattern for pattern in MODULES[args.module].functions]
         subprocess.run([*mutmut, "run", "--max-children", str(args.max_children), *globs],

@@ -117,6 +117,12 @@ def marked_content(page) -> list[int]:
 
 
 def test_each_marked_content_leads_to_its_own_element_through_keys_that_never_overlap(book):
+    keys_lead_to_own_elements(book, links=3)
+
+
+def keys_lead_to_own_elements(book: pikepdf.Pdf, links: int) -> None:
+    """Every page's marked content and every link leads, through the parent tree, to its
+    own element on its own page; the keys are the pages' indexes, then the links'."""
     root = book.Root.StructTreeRoot
     tree = dict((int(key), value) for key, value in pairs(root.ParentTree))
     pages = list(book.pages)
@@ -133,8 +139,9 @@ def test_each_marked_content_leads_to_its_own_element_through_keys_that_never_ov
             kids = element.K if isinstance(element.K, Array) else [element.K]
             assert mcid in [int(k) for k in kids if not isinstance(k, Dictionary)] + [
                 int(k.MCID) for k in kids if isinstance(k, Dictionary) and "/MCID" in k]
+    count = links
     links = [annotation for page in pages for annotation in page.obj.get("/Annots", [])]
-    assert len(links) == 3
+    assert len(links) == count
     keys = [int(annotation.StructParent) for annotation in links]
     assert keys == list(range(len(pages), len(pages) + len(links)))  # after the pages
     for annotation, key in zip(links, keys):
@@ -301,3 +308,65 @@ def test_stitching_is_reproducible_and_writes_object_streams(tmp_path):
         stitched(PARTS, tmp_path / name).close()
         written.append((tmp_path / name / "book.pdf").read_bytes())
     assert written[0] == written[1] and b"/ObjStm" in written[0]
+
+
+def tiles() -> str:
+    """A small PNG, as a data URL: WeasyPrint writes it with a PNG predictor (/DecodeParms)."""
+    import base64
+
+    from PIL import Image
+
+    image = Image.new("RGB", (5, 4))
+    image.putdata([(x * 40, y * 60, (x + y) * 20) for y in range(4) for x in range(5)])
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+# A part with an image and two bookmarks at the top level, between two parts with two links
+# each: the third part's keys must move past the second's, which has fewer than the first.
+PICTURED = f'<h1 id="pic">Pic</h1><p><img alt="tiles" src="{tiles()}"></p>' \
+           '<h1 id="after" class="next">After</h1><p>w</p>'
+MORE = [PARTS[1], PICTURED, PARTS[1]]
+
+
+def test_a_part_between_others_keeps_its_keys_bookmarks_and_image(tmp_path):
+    with stitched(MORE, tmp_path) as pdf:
+        assert texts(pdf) == ["Two", "End", "Pic", "After", "Two", "End"]
+        keys_lead_to_own_elements(pdf, links=4)
+        root = pdf.Root.Outlines
+        assert outline(root.First) == [("Two", [("End", [])]), ("Pic", []), ("After", []),
+                                       ("Two", [("End", [])])]
+        item, parents = root.First, []
+        while item is not None:  # every top-level bookmark, the second part's both
+            parents.append(item.Parent.objgen)
+            item = item.get("/Next")
+        assert parents == [root.objgen] * 4 and int(root.Count) == 6
+        with opened(rendered(PICTURED)) as part:
+            [theirs] = part.pages[0].get_images().values()
+            [ours] = pdf.pages[2].get_images().values()
+            assert pikepdf.PdfImage(ours).read_bytes() == pikepdf.PdfImage(theirs).read_bytes()
+            assert pikepdf.PdfImage(ours).as_pil_image().tobytes() == \
+                pikepdf.PdfImage(theirs).as_pil_image().tobytes()
+
+
+def one_kid(part: bytes) -> bytes:
+    """The part with its Document element's only kid written alone, not in an array (as
+    PDF allows; WeasyPrint writes an array)."""
+    with opened(part) as pdf:
+        kids = pdf.Root.StructTreeRoot.K
+        document = kids if isinstance(kids, Dictionary) else kids[0]
+        [kid] = document.K
+        document.K = kid
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+
+
+def test_a_document_element_with_its_one_kid_written_alone(tmp_path):
+    with stitched([PLAIN, PLAIN, PLAIN], tmp_path, one_kid) as pdf:
+        kids = pdf.Root.StructTreeRoot.K
+        document = kids if isinstance(kids, Dictionary) else kids[0]
+        assert [str(kid.S) for kid in document.K] == ["/P"] * 3
+        assert all(kid.P.objgen == document.objgen for kid in document.K)
+        keys_lead_to_own_elements(pdf, links=0)

@@ -28,6 +28,8 @@ def stitch(parts: list[bytes], target: Path) -> None:
     book = pikepdf.open(io.BytesIO(parts[0]))
     tree = book.Root.StructTreeRoot
     document = _document(tree)
+    if not isinstance(document.K, Array):  # a lone kid may be written without an array
+        document.K = Array([document.K])
     nums = _flat(tree.ParentTree)
     next_key = _next_key(nums)
     dests = _dests(book)

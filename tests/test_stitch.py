@@ -232,8 +232,15 @@ def font_programs(pdf: pikepdf.Pdf) -> dict[str, dict[tuple, bytes]]:
 
 
 def test_the_parts_subsets_of_a_font_become_one_that_draws_every_parts_glyphs(book):
+    assert set(font_programs(book)) == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
+    assert merged_fonts_draw_every_parts_glyphs(book, PARTS, ([0], [1, 2], [3])) > 30
+
+
+def merged_fonts_draw_every_parts_glyphs(book: pikepdf.Pdf, bodies: list[str],
+                                         pages_of: tuple) -> int:
+    """Each font has one program in `book`, which draws every glyph of the parts (as
+    WeasyPrint wrote them) with the part's own outline and metrics; the glyphs drawn."""
     programs = font_programs(book)
-    assert set(programs) == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
     merged = {}
     for name, found in programs.items():
         [program] = found.values()  # one program, which every page's font of that name uses
@@ -242,7 +249,7 @@ def test_the_parts_subsets_of_a_font_become_one_that_draws_every_parts_glyphs(bo
         assert font["head"].indexToLocFormat == 1
         assert font["maxp"].numGlyphs == font["hhea"].numberOfHMetrics == len(merged[name])
     drawn = 0
-    for body, pages in zip(PARTS, ([0], [1, 2], [3])):
+    for body, pages in zip(bodies, pages_of):
         with opened(rendered(body)) as part:
             theirs = {name: outlines(next(iter(found.values())))
                       for name, found in font_programs(part).items()}
@@ -252,7 +259,7 @@ def test_the_parts_subsets_of_a_font_become_one_that_draws_every_parts_glyphs(bo
                     for gid in gids:
                         assert merged[name][gid] == theirs[name][gid], (body, name, gid)
                         drawn += bool(theirs[name][gid][0])
-    assert drawn > 30
+    return drawn
 
 
 def test_a_book_of_one_part_is_that_part(tmp_path):
@@ -370,3 +377,91 @@ def test_a_document_element_with_its_one_kid_written_alone(tmp_path):
         assert [str(kid.S) for kid in document.K] == ["/P"] * 3
         assert all(kid.P.objgen == document.objgen for kid in document.K)
         keys_lead_to_own_elements(pdf, links=0)
+
+
+MONOSPACED = ["<p><code>xyz abc</code></p>", "<p><code>qrs mmm</code></p>"]
+
+
+def test_a_monospaced_fonts_subsets_merge_with_every_glyphs_metrics(tmp_path):
+    # fontTools writes a monospaced subset's last advances once (hhea numberOfHMetrics is
+    # below the glyph count); the merged program has a long metric for every glyph
+    with stitched(MONOSPACED, tmp_path) as pdf:
+        assert "DejaVu-Sans-Mono" in font_programs(pdf)
+        assert merged_fonts_draw_every_parts_glyphs(pdf, MONOSPACED, ([0], [1])) == 10
+
+
+def long_index(part: bytes) -> bytes:
+    """The part with each embedded TrueType program's glyph index (loca) in the long
+    format, as a font with more than 128 KB of outlines has it (fontTools writes the short
+    one whenever it can)."""
+    from fontTools.ttLib.sfnt import SFNTReader, SFNTWriter
+
+    with opened(part) as pdf:
+        for page in pdf.pages:
+            for font in page.obj.Resources.Font.values():
+                for descendant in font.DescendantFonts:
+                    descriptor = descendant.FontDescriptor
+                    reader = SFNTReader(io.BytesIO(descriptor.FontFile2.read_bytes()))
+                    tables = {tag: reader[tag] for tag in reader.keys()}
+                    if struct.unpack(">h", tables["head"][50:52])[0] == 1:
+                        continue
+                    short = struct.unpack(f">{len(tables['loca']) // 2}H", tables["loca"])
+                    tables["loca"] = struct.pack(f">{len(short)}L", *(at * 2 for at in short))
+                    tables["head"] = tables["head"][:50] + b"\0\1" + tables["head"][52:]
+                    output = io.BytesIO()
+                    writer = SFNTWriter(output, len(tables), reader.sfntVersion)
+                    for tag in sorted(tables):
+                        writer[tag] = tables[tag]
+                    writer.close()
+                    descriptor.FontFile2.write(output.getvalue())
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+
+
+def test_subsets_with_a_long_glyph_index_merge_too(tmp_path):
+    with stitched(PARTS, tmp_path, long_index) as pdf:
+        for found in font_programs(pdf).values():
+            [program] = found.values()
+            assert TTFont(io.BytesIO(program))["head"].indexToLocFormat == 1
+        assert merged_fonts_draw_every_parts_glyphs(pdf, PARTS, ([0], [1, 2], [3])) > 30
+
+
+def destination_dictionaries(part: bytes) -> bytes:
+    """The part with each named destination written as a dictionary holding it (/D), as
+    PDF allows beside the bare array WeasyPrint writes."""
+    with opened(part) as pdf:
+        names = pdf.Root.get("/Names")
+        if names is not None and "/Dests" in names:
+            items = list(names.Dests.Names)
+            names.Dests.Names = Array([item if at % 2 == 0 else Dictionary(D=item)
+                                       for at, item in enumerate(items)])
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+
+
+def test_destinations_written_as_dictionaries_lead_to_their_pages(tmp_path):
+    with stitched(MORE, tmp_path, destination_dictionaries) as pdf:
+        pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
+        dests = pairs(pdf.Root.Names.Dests, "/Names")
+        assert {str(name): pages[dest.D[0].objgen] for name, dest in dests} == {
+            "two": 0, "two-end": 1, "pic": 2, "after": 3}
+
+
+def uncounted(part: bytes) -> bytes:
+    """The part's outline without /Count, which PDF lets a writer leave out when no item
+    is open."""
+    with opened(part) as pdf:
+        if "/Outlines" in pdf.Root:
+            del pdf.Root.Outlines["/Count"]
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
+
+
+def test_outlines_without_a_count_count_none_open(tmp_path):
+    with stitched(PARTS, tmp_path, uncounted) as pdf:
+        root = pdf.Root.Outlines
+        assert outline(root.First) == [("Front", []), ("Two", [("End", [])]), ("Dup", [])]
+        assert int(root.get("/Count", 0)) == 0

@@ -40,10 +40,14 @@ def rendered(body: str) -> bytes:
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")
 
 
-def stitched(bodies: list[str], folder: Path, change=None) -> pikepdf.Pdf:
+def stitched(bodies: list[str], folder: Path, change=None, edit=None) -> pikepdf.Pdf:
+    """The parts stitched, each first passed through `change` (its bytes) or `edit` (the
+    part opened)."""
     parts = [rendered(body) for body in bodies]
     if change:
         parts = [change(part) for part in parts]
+    if edit:
+        parts = [changed(part, edit) for part in parts]
     target = folder / "book.pdf"
     stitch(parts, target)
     return pikepdf.open(target)
@@ -57,6 +61,15 @@ def book(tmp_path_factory):
 
 def opened(data: bytes) -> pikepdf.Pdf:
     return pikepdf.open(io.BytesIO(data))
+
+
+def changed(part: bytes, change) -> bytes:
+    """The part as `change` leaves it."""
+    with opened(part) as pdf:
+        change(pdf)
+        buffer = io.BytesIO()
+        pdf.save(buffer)
+        return buffer.getvalue()
 
 
 def flat(tree, leaves: str = "/Nums") -> list:
@@ -357,21 +370,18 @@ def test_a_part_between_others_keeps_its_keys_bookmarks_and_image(tmp_path):
                 pikepdf.PdfImage(theirs).as_pil_image().tobytes()
 
 
-def one_kid(part: bytes) -> bytes:
-    """The part with its Document element's only kid written alone, not in an array (as
-    PDF allows; WeasyPrint writes an array)."""
-    with opened(part) as pdf:
-        kids = pdf.Root.StructTreeRoot.K
-        document = kids if isinstance(kids, Dictionary) else kids[0]
-        [kid] = document.K
-        document.K = kid
-        buffer = io.BytesIO()
-        pdf.save(buffer)
-        return buffer.getvalue()
+def one_kid(pdf: pikepdf.Pdf) -> None:
+    """The part with its Document element, and that element's only kid, each written
+    alone, not in an array (as PDF allows; WeasyPrint writes arrays)."""
+    root = pdf.Root.StructTreeRoot
+    [document] = root.K
+    root.K = document
+    [kid] = document.K
+    document.K = kid
 
 
 def test_a_document_element_with_its_one_kid_written_alone(tmp_path):
-    with stitched([PLAIN, PLAIN, PLAIN], tmp_path, one_kid) as pdf:
+    with stitched([PLAIN, PLAIN, PLAIN], tmp_path, edit=one_kid) as pdf:
         kids = pdf.Root.StructTreeRoot.K
         document = kids if isinstance(kids, Dictionary) else kids[0]
         assert [str(kid.S) for kid in document.K] == ["/P"] * 3
@@ -390,78 +400,97 @@ def test_a_monospaced_fonts_subsets_merge_with_every_glyphs_metrics(tmp_path):
         assert merged_fonts_draw_every_parts_glyphs(pdf, MONOSPACED, ([0], [1])) == 10
 
 
-def long_index(part: bytes) -> bytes:
+def long_index(pdf: pikepdf.Pdf) -> None:
     """The part with each embedded TrueType program's glyph index (loca) in the long
     format, as a font with more than 128 KB of outlines has it (fontTools writes the short
     one whenever it can)."""
     from fontTools.ttLib.sfnt import SFNTReader, SFNTWriter
 
-    with opened(part) as pdf:
-        for page in pdf.pages:
-            for font in page.obj.Resources.Font.values():
-                for descendant in font.DescendantFonts:
-                    descriptor = descendant.FontDescriptor
-                    reader = SFNTReader(io.BytesIO(descriptor.FontFile2.read_bytes()))
-                    tables = {tag: reader[tag] for tag in reader.keys()}
-                    if struct.unpack(">h", tables["head"][50:52])[0] == 1:
-                        continue
-                    short = struct.unpack(f">{len(tables['loca']) // 2}H", tables["loca"])
-                    tables["loca"] = struct.pack(f">{len(short)}L", *(at * 2 for at in short))
-                    tables["head"] = tables["head"][:50] + b"\0\1" + tables["head"][52:]
-                    output = io.BytesIO()
-                    writer = SFNTWriter(output, len(tables), reader.sfntVersion)
-                    for tag in sorted(tables):
-                        writer[tag] = tables[tag]
-                    writer.close()
-                    descriptor.FontFile2.write(output.getvalue())
-        buffer = io.BytesIO()
-        pdf.save(buffer)
-        return buffer.getvalue()
+    for page in pdf.pages:
+        for font in page.obj.Resources.Font.values():
+            for descendant in font.DescendantFonts:
+                descriptor = descendant.FontDescriptor
+                reader = SFNTReader(io.BytesIO(descriptor.FontFile2.read_bytes()))
+                tables = {tag: reader[tag] for tag in reader.keys()}
+                if struct.unpack(">h", tables["head"][50:52])[0] == 1:
+                    continue
+                short = struct.unpack(f">{len(tables['loca']) // 2}H", tables["loca"])
+                tables["loca"] = struct.pack(f">{len(short)}L", *(at * 2 for at in short))
+                tables["head"] = tables["head"][:50] + b"\0\1" + tables["head"][52:]
+                output = io.BytesIO()
+                writer = SFNTWriter(output, len(tables), reader.sfntVersion)
+                for tag in sorted(tables):
+                    writer[tag] = tables[tag]
+                writer.close()
+                descriptor.FontFile2.write(output.getvalue())
 
 
 def test_subsets_with_a_long_glyph_index_merge_too(tmp_path):
-    with stitched(PARTS, tmp_path, long_index) as pdf:
+    with stitched(PARTS, tmp_path, edit=long_index) as pdf:
         for found in font_programs(pdf).values():
             [program] = found.values()
             assert TTFont(io.BytesIO(program))["head"].indexToLocFormat == 1
         assert merged_fonts_draw_every_parts_glyphs(pdf, PARTS, ([0], [1, 2], [3])) > 30
 
 
-def destination_dictionaries(part: bytes) -> bytes:
+def destination_dictionaries(pdf: pikepdf.Pdf) -> None:
     """The part with each named destination written as a dictionary holding it (/D), as
     PDF allows beside the bare array WeasyPrint writes."""
-    with opened(part) as pdf:
-        names = pdf.Root.get("/Names")
-        if names is not None and "/Dests" in names:
-            items = list(names.Dests.Names)
-            names.Dests.Names = Array([item if at % 2 == 0 else Dictionary(D=item)
-                                       for at, item in enumerate(items)])
-        buffer = io.BytesIO()
-        pdf.save(buffer)
-        return buffer.getvalue()
+    names = pdf.Root.get("/Names")
+    if names is not None and "/Dests" in names:
+        items = list(names.Dests.Names)
+        names.Dests.Names = Array([item if at % 2 == 0 else Dictionary(D=item)
+                                   for at, item in enumerate(items)])
 
 
 def test_destinations_written_as_dictionaries_lead_to_their_pages(tmp_path):
-    with stitched(MORE, tmp_path, destination_dictionaries) as pdf:
+    with stitched(MORE, tmp_path, edit=destination_dictionaries) as pdf:
         pages = {page.objgen: number for number, page in enumerate(pdf.pages)}
         dests = pairs(pdf.Root.Names.Dests, "/Names")
         assert {str(name): pages[dest.D[0].objgen] for name, dest in dests} == {
             "two": 0, "two-end": 1, "pic": 2, "after": 3}
 
 
-def uncounted(part: bytes) -> bytes:
+def uncounted(pdf: pikepdf.Pdf) -> None:
     """The part's outline without /Count, which PDF lets a writer leave out when no item
     is open."""
-    with opened(part) as pdf:
-        if "/Outlines" in pdf.Root:
-            del pdf.Root.Outlines["/Count"]
-        buffer = io.BytesIO()
-        pdf.save(buffer)
-        return buffer.getvalue()
+    if "/Outlines" in pdf.Root:
+        del pdf.Root.Outlines["/Count"]
 
 
 def test_outlines_without_a_count_count_none_open(tmp_path):
-    with stitched(PARTS, tmp_path, uncounted) as pdf:
+    with stitched(PARTS, tmp_path, edit=uncounted) as pdf:
         root = pdf.Root.Outlines
         assert outline(root.First) == [("Front", []), ("Two", [("End", [])]), ("Dup", [])]
         assert int(root.get("/Count", 0)) == 0
+
+
+TABLE = "<table><tr><th>Paper</th><td>80</td></tr></table>"
+
+
+def test_the_parts_table_cells_are_named_in_one_id_tree(tmp_path):
+    with stitched([TABLE, TABLE], tmp_path) as pdf:
+        root = pdf.Root.StructTreeRoot
+        owners = [e for e in elements(root) if "/ID" in e]
+        names = pairs(root.IDTree, "/Names")
+        assert len(owners) == 2 and len({str(e.ID) for e in owners}) == 2  # the TH cells
+        assert sorted((str(name), value.objgen) for name, value in names) == sorted(
+            (str(e.ID), e.objgen) for e in owners)
+
+
+def attach(pdf: pikepdf.Pdf) -> None:
+    """A file attached: /EmbeddedFiles beside /Dests in /Names."""
+    pdf.attachments["prices.txt"] = pikepdf.AttachedFileSpec(pdf, b"80 g: 3")
+
+
+def empty_destinations(pdf: pikepdf.Pdf) -> None:
+    pdf.Root.Names.Dests = Dictionary()  # a name tree with neither names nor kids
+
+
+def test_the_first_parts_other_names_stay_and_an_empty_tree_names_nothing(tmp_path):
+    parts = [changed(rendered(PARTS[0]), attach), changed(rendered(PARTS[1]), empty_destinations)]
+    target = tmp_path / "book.pdf"
+    stitch(parts, target)
+    with pikepdf.open(target) as pdf:
+        assert pdf.attachments["prices.txt"].get_file().read_bytes() == b"80 g: 3"
+        assert [bytes(n) for n, _ in pairs(pdf.Root.Names.Dests, "/Names")] == [b"front"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
-from pikepdf import Array, Dictionary
+from pikepdf import Array, Dictionary, Name
 
 from pamphlet.engine.stitch import stitch
 
@@ -236,7 +236,7 @@ def font_programs(pdf: pikepdf.Pdf) -> dict[str, dict[tuple, bytes]]:
     """Each font's embedded programs, by the font's name (without its subset tag)."""
     found: dict[str, dict[tuple, bytes]] = {}
     for page in pdf.pages:
-        for font in page.obj.Resources.Font.values():
+        for font in page.obj.get("/Resources", Dictionary()).get("/Font", {}).values():
             for descendant in font.DescendantFonts:
                 stream = descendant.FontDescriptor.FontFile2
                 name = str(descendant.BaseFont).partition("+")[2]
@@ -250,16 +250,20 @@ def test_the_parts_subsets_of_a_font_become_one_that_draws_every_parts_glyphs(bo
 
 
 def merged_fonts_draw_every_parts_glyphs(book: pikepdf.Pdf, bodies: list[str],
-                                         pages_of: tuple) -> int:
+                                         pages_of: tuple, alone: tuple = ()) -> int:
     """Each font has one program in `book`, which draws every glyph of the parts (as
-    WeasyPrint wrote them) with the part's own outline and metrics; the glyphs drawn."""
+    WeasyPrint wrote them) with the part's own outline and metrics, merged unless the font
+    is one of those used by one part `alone`; the glyphs drawn."""
     programs = font_programs(book)
     merged = {}
     for name, found in programs.items():
         [program] = found.values()  # one program, which every page's font of that name uses
         merged[name] = outlines(program)
         font = TTFont(io.BytesIO(program))
+        if name in alone:
+            continue
         assert font["head"].indexToLocFormat == 1
+        assert all(offset % 4 == 0 for offset in font["loca"])  # each glyph on a long word
         assert font["maxp"].numGlyphs == font["hhea"].numberOfHMetrics == len(merged[name])
     drawn = 0
     for body, pages in zip(bodies, pages_of):
@@ -389,7 +393,7 @@ def test_a_document_element_with_its_one_kid_written_alone(tmp_path):
         keys_lead_to_own_elements(pdf, links=0)
 
 
-MONOSPACED = ["<p><code>xyz abc</code></p>", "<p><code>qrs mmm</code></p>"]
+MONOSPACED = ["<h1>Code</h1>", "<p><code>xyz abc</code></p>", "<p><code>qrs mmm</code></p>"]
 
 
 def test_a_monospaced_fonts_subsets_merge_with_every_glyphs_metrics(tmp_path):
@@ -397,7 +401,9 @@ def test_a_monospaced_fonts_subsets_merge_with_every_glyphs_metrics(tmp_path):
     # below the glyph count); the merged program has a long metric for every glyph
     with stitched(MONOSPACED, tmp_path) as pdf:
         assert "DejaVu-Sans-Mono" in font_programs(pdf)
-        assert merged_fonts_draw_every_parts_glyphs(pdf, MONOSPACED, ([0], [1])) == 10
+        # the bold font, in the first part alone, is left as it is and those after it merged
+        assert merged_fonts_draw_every_parts_glyphs(pdf, MONOSPACED, ([0], [1], [2]),
+                                                    alone=("DejaVu-Sans-Bold",)) == 14
 
 
 def long_index(pdf: pikepdf.Pdf) -> None:
@@ -494,3 +500,55 @@ def test_the_first_parts_other_names_stay_and_an_empty_tree_names_nothing(tmp_pa
     with pikepdf.open(target) as pdf:
         assert pdf.attachments["prices.txt"].get_file().read_bytes() == b"80 g: 3"
         assert [bytes(n) for n, _ in pairs(pdf.Root.Names.Dests, "/Names")] == [b"front"]
+
+
+def retagged(tags):
+    """An edit naming each part's embedded subsets with the next of `tags` (None: no tag),
+    as writers that tag a subset by its glyphs, or not at all, name them (WeasyPrint tags
+    a font alike in every part)."""
+    tags = iter(tags)
+
+    def edit(pdf: pikepdf.Pdf) -> None:
+        tag = next(tags)
+        for page in pdf.pages:
+            for font in page.obj.Resources.Font.values():
+                for descendant in font.DescendantFonts:
+                    name = str(descendant.BaseFont).partition("+")[2]
+                    descendant.FontDescriptor.FontName = Name(f"/{tag}+{name}" if tag
+                                                              else f"/{name}")
+    return edit
+
+
+@pytest.mark.parametrize("tags", [("AAAAAA", "BBBBBB", "CCCCCC"), (None, None, None)],
+                         ids=["a tag of its own", "no tag"])
+def test_subsets_are_merged_by_font_whatever_their_tags(tmp_path, tags):
+    with stitched(PARTS, tmp_path, edit=retagged(tags)) as pdf:
+        assert merged_fonts_draw_every_parts_glyphs(pdf, PARTS, ([0], [1, 2], [3])) > 30
+
+
+def without_fonts(pdf: pikepdf.Pdf) -> None:
+    """A page added with no resources at all (a blank one)."""
+    pdf.pages.append(pikepdf.Page(Dictionary(Type=Name.Page, MediaBox=pdf.pages[0].MediaBox)))
+
+
+def broken_bold(pdf: pikepdf.Pdf) -> None:
+    """The bold font's program cut short, so that its subsets cannot be merged."""
+    for page in pdf.pages:
+        for font in page.obj.Resources.Font.values():
+            for descendant in font.DescendantFonts:
+                if str(descendant.BaseFont).endswith("-Bold"):
+                    stream = descendant.FontDescriptor.FontFile2
+                    stream.write(stream.read_bytes()[:100])
+
+
+def test_pages_without_fonts_and_fonts_that_cannot_merge_leave_the_others_merged(tmp_path):
+    # the image-only page of PICTURED has resources but no font
+    bodies = [PICTURED.replace('<p><img', '<p class="next"><img'), *PARTS[1:]]
+    with stitched(bodies, tmp_path, edit=without_fonts) as pdf:
+        assert len(pdf.pages) == 9  # 3, 2 and 1 pages, and a blank one after each part
+        assert set(font_programs(pdf)) == {"DejaVu-Sans", "DejaVu-Sans-Bold"}
+        assert all(len(found) == 1 for found in font_programs(pdf).values())
+    with stitched(PARTS, tmp_path, edit=broken_bold) as pdf:
+        programs = font_programs(pdf)
+        assert len(programs["DejaVu-Sans-Bold"]) == 3  # each part's own, as it was
+        [program] = programs["DejaVu-Sans"].values()

@@ -169,7 +169,12 @@ def test_without_paper_it_is_said_once_and_office_paper_assumed(tmp_path, monkey
     assert drawn["spine"] == pytest.approx(55 * 0.1 * MM) and drawn["front"] == "left"
     codes = [(d.code, d.line) for d in diagnostics]
     assert codes == [("P177", 5), ("O561", 5)]  # at [print], as there is no paper line
-    assert "0.1mm paper" in diagnostics.items[0].message
+    paper = diagnostics.items[0]
+    assert (paper.path, paper.message, paper.hint) == (
+        tmp_path / "project" / "pamphlet.toml",
+        "the spine's width is worked out for 0.1mm paper, as [print] paper is not given",
+        'add paper = "0.1mm" (a sheet\'s thickness) or paper = "ppi 444" (pages per inch), '
+        "as your printer quotes it")
 
 
 def test_a_cover_wider_than_a_pdf_page_is_refused_at_the_paper(tmp_path, monkeypatch):
@@ -178,6 +183,9 @@ def test_a_cover_wider_than_a_pdf_page_is_refused_at_the_paper(tmp_path, monkeyp
         covered(tmp_path, monkeypatch, 'paper = "2mm"\n', 20, size=(7200, 600))
     [wide] = raised.value.diagnostics
     assert (wide.code, wide.line) == ("O564", 7)
+    assert wide.path == tmp_path / "project" / "pamphlet.toml"
+    assert wide.hint == ("check [print] paper: a sheet's thickness is a tenth of a millimetre "
+                         "or so; split a book this thick into volumes")
     assert wide.message == ("the cover would be 5,098mm wide (18 pages, spine 18mm), more "
                             "than a PDF page can be (5,080mm)")
     assert not (tmp_path / "cover.pdf").exists()
@@ -214,3 +222,31 @@ def test_a_layout_with_its_own_cover_draws_it(tmp_path, monkeypatch):
 def test_the_covers_plan_is_in_the_books_language(lang, line):
     assert wrap.cover_plan(200, 10 * MM, 306 * MM, 210 * MM, 5 * MM,
                       Words.for_language(lang)) == line
+
+
+@pytest.mark.parametrize("reading_pages, settings, line", [
+    (104, PrintSettings(scheme="perfect", paper=Paper(thickness=0.2 * MM), copies=1),
+     "102 pages (dont 1 blanche) dans l’ordre de lecture pour une reliure dos carré collé, "
+     "recto verso, dos à gauche (10,2\u202fmm)\u202f; la couverture est imprimée à part\u202f; "
+     "1 exemplaire"),
+    (103, PrintSettings(scheme="perfect", binding="right", copies=12),
+     "100 pages dans l’ordre de lecture pour une reliure dos carré collé, recto verso, dos à "
+     "droite (5\u202fmm)\u202f; la couverture est imprimée à part\u202f; 12 exemplaires"),
+    (3, PrintSettings(scheme="perfect"),  # too few pages for covers: all three inside
+     "4 pages (dont 1 blanche) dans l’ordre de lecture pour une reliure dos carré collé, "
+     "recto verso, dos à gauche (0,2\u202fmm)\u202f; la couverture est imprimée à part\u202f; "
+     "1 exemplaire")])
+def test_the_plan_is_in_the_books_language(reading_pages, settings, line):
+    assert perfect_plan(reading_pages, settings, Words.for_language("fr")) == line
+
+
+def test_the_plan_counts_the_blank_pages_a_printers_multiple_adds():
+    settings = PrintSettings(scheme="perfect", page_multiple=4, copies=1)
+    assert perfect_plan(9, settings).startswith(  # 6 inside, made up to 8
+        "8 pages (with 2 blank) in reading order")
+
+
+def test_a_one_page_book_has_a_cover_of_its_size(tmp_path, monkeypatch):
+    plan, drawn, _ = covered(tmp_path, monkeypatch, 'paper = "0.1mm"\n', 1, size=(300, 400))
+    assert (drawn["page_width"], drawn["page_height"]) == (300, 400)
+    assert plan.startswith("cover: 2 pages inside, spine 0.1 mm;")

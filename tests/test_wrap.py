@@ -113,11 +113,13 @@ def covered(tmp_path: Path, monkeypatch, printing: str, pages: int, lang: str = 
     layout = find_layout("zine", spec.layouts_dir)
     drawn = {}
 
-    def render_template(pamphlet, layout, name, diagnostics, **context):
+    def render_template(book, layout, name, told, **context):
+        assert (book, told) == (pamphlet, diagnostics)
         drawn.update(context["wrap"], template=name, layout=layout.name)
         return "document"
 
-    def save_press(document, pamphlet, layout, target, diagnostics):
+    def save_press(document, book, press_layout, target, told):
+        assert (book, press_layout, told) == (pamphlet, layout, diagnostics)
         drawn.update(saved=(document, target))
     monkeypatch.setattr(wrap, "render_template", render_template)
     monkeypatch.setattr(wrap, "save_press", save_press)
@@ -159,6 +161,7 @@ def test_a_spine_too_thin_for_text_is_plain_and_said_so_at_the_paper(tmp_path, m
     assert drawn["spine_text"] is False
     [thin] = diagnostics
     assert (thin.code, thin.line, thin.severity.value) == ("O561", 7, "warning")
+    assert thin.path == tmp_path / "project" / "pamphlet.toml"
     assert thin.message == "the spine is 5.0mm wide (10 pages), too thin for text, so it is " \
                            "left plain"
     assert thin.hint == "spine text needs 6mm or more: more pages or thicker paper"
@@ -242,8 +245,8 @@ def test_the_plan_is_in_the_books_language(reading_pages, settings, line):
 
 def test_the_plan_counts_the_blank_pages_a_printers_multiple_adds():
     settings = PrintSettings(scheme="perfect", page_multiple=4, copies=1)
-    assert perfect_plan(9, settings).startswith(  # 6 inside, made up to 8
-        "8 pages (with 2 blank) in reading order")
+    assert perfect_plan(8, settings).startswith(  # 5 inside, made up to 8
+        "8 pages (with 3 blank) in reading order")
 
 
 def test_a_one_page_book_has_a_cover_of_its_size(tmp_path, monkeypatch):

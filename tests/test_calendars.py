@@ -1,7 +1,8 @@
 """Calendar files that every client reads alike: time zones written with rules (RRULE), for
 any year, read back by Mozilla's ical.js (Thunderbird's, from npm) and by icalendar from
 the file's own VTIMEZONE, in summer and winter, across a change of daylight-saving time, in
-both hemispheres and in zones without one."""
+both hemispheres and in zones without one; and every other field of the event (summary,
+organizer, location, address, description in the book's language) as icalendar reads it."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ import pytest
 import system
 from pamphlet.outputs.calendar import calendar
 from pamphlet.project.spec import parse_spec
+from test_event_kit import EVENT as MEETING  # the meeting test_event_kit.py builds whole
+from test_event_kit import URL as PACKET
 
 CLIENTS = Path(__file__).parent / "clients"
 # (zone, date, start, end): each event's local times, as the spec gives them.
@@ -102,3 +105,83 @@ def test_time_zones_are_written_with_rules_not_lists_of_dates(written):
         else:
             assert sorted(o.name for o in observances) == ["DAYLIGHT", "STANDARD"]
             assert all("RRULE" in o for o in observances), zone
+
+
+# Below, each field as icalendar reads it back from calendar(), without a build.
+IDENTIFIER = "urn:uuid:0f0e0d0c-0000-4000-8000-000000000000"
+
+
+def read_back(text: str, tmp_path: Path, lang: str = "en") -> icalendar.Calendar:
+    from pamphlet.locale.words import Words
+    from pamphlet.outputs.calendar import write_calendar
+
+    target = tmp_path / "event.ics"
+    write_calendar(parse_spec(text, tmp_path / "pamphlet.toml"), IDENTIFIER, target,
+                   Words.for_language(lang))
+    return icalendar.Calendar.from_ical(target.read_bytes())
+
+
+def test_every_field_of_the_meeting_as_a_client_reads_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    cal = read_back(MEETING, tmp_path)
+    assert (str(cal["version"]), str(cal["prodid"]).split("//")[1]) == ("2.0", "pamphlet")
+    [zone] = cal.walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/Berlin"
+    [event] = cal.walk("VEVENT")
+    assert str(event["uid"]) == "0f0e0d0c-0000-4000-8000-000000000000@pamphlet"
+    assert event.decoded("dtstamp") == dt.datetime(2026, 1, 1, tzinfo=dt.timezone.utc)
+    assert str(event["summary"]) == "Reading group: folding"
+    assert event.decoded("dtstart") == dt.datetime(2026, 12, 3, 18, 30,
+                                                   tzinfo=zoneinfo.ZoneInfo("Europe/Berlin"))
+    assert event["dtstart"].params["TZID"] == "Europe/Berlin"
+    assert event.decoded("duration") == dt.timedelta(hours=2) and "dtend" not in event
+    assert str(event["location"]) == "Copy shop, back room; Hauptstr. 5"
+    assert str(event["organizer"]) == "mailto:ana@example.org"
+    assert event["organizer"].params["CN"] == "Ana Ruiz"
+    assert str(event["url"]) == PACKET
+    assert str(event["description"]) == (
+        "Host: Ana Ruiz\nContact: ana@example.org\n\nAgenda:\n1. Welcome\n"
+        "2. Read aloud, page 3\n3. Discuss\n\nReading: Fold, Staple, Read\n"
+        f"Download the packet: {PACKET}")
+
+
+def test_a_whole_day_without_a_zone_name_contact_or_address(tmp_path):
+    cal = read_back('title = "Readers"\n[event]\ndate = 2026-12-03\n'
+                    'contact = "ana@example.org or at the counter"\nplace = ""\n', tmp_path)
+    assert cal.walk("VTIMEZONE") == []
+    [event] = cal.walk("VEVENT")
+    assert event.decoded("dtstart") == dt.date(2026, 12, 3)
+    assert "dtend" not in event and "duration" not in event
+    assert str(event["summary"]) == "Readers"
+    for absent in ("organizer", "url", "location"):
+        assert absent not in event
+    assert str(event["description"]) == ("Contact: ana@example.org or at the counter\n\n"
+                                         "Reading: Readers")  # not an address: no organizer
+
+
+@pytest.mark.parametrize("lines, start, end", [
+    ('time = "22:00"\nend = "01:00"', (22, 0), (2026, 12, 4, 1, 0)),  # past midnight
+    ('time = "18:30-20:00"', (18, 30), (2026, 12, 3, 20, 0)),
+    ('time = "19:00"\nend = "19:00"', (19, 0), (2026, 12, 4, 19, 0)),  # a day long
+])
+def test_an_end_time_in_the_events_zone(tmp_path, lines, start, end):
+    cal = read_back(f'title = "T"\n[event]\ndate = 2026-12-03\ntimezone = "Asia/Kolkata"\n'
+                    f'{lines}\n', tmp_path)
+    [event] = cal.walk("VEVENT")
+    zone = zoneinfo.ZoneInfo("Asia/Kolkata")
+    assert event.decoded("dtstart") == dt.datetime(2026, 12, 3, *start, tzinfo=zone)
+    assert event.decoded("dtend") == dt.datetime(*end, tzinfo=zone)
+    assert [str(z["tzid"]) for z in cal.walk("VTIMEZONE")] == ["Asia/Kolkata"]
+
+
+def test_a_time_without_a_zone_is_floating_local_time(tmp_path):
+    cal = read_back('title = "T"\nurl = "https://example.org/p.pdf"\n[event]\n'
+                    'date = 2026-12-03\ntime = "18:30"\nhost = "Ana"\n'
+                    'contact = "ana@example.org"\nagenda = ["Un"]\n', tmp_path, lang="fr")
+    [event] = cal.walk("VEVENT")
+    assert event.decoded("dtstart") == dt.datetime(2026, 12, 3, 18, 30)  # no tzinfo
+    assert cal.walk("VTIMEZONE") == [] and "dtend" not in event
+    assert str(event["url"]) == "https://example.org/p.pdf"
+    assert str(event["description"]) == (  # in the book's language
+        "Animation\xa0: Ana\nContact\xa0: ana@example.org\n\nProgramme\xa0:\n1. Un\n\n"
+        "Lecture\xa0: T\nTélécharger le dossier\xa0: https://example.org/p.pdf")

@@ -227,20 +227,23 @@ def test_the_covers_plan_is_in_the_books_language(lang, line):
                       Words.for_language(lang)) == line
 
 
-@pytest.mark.parametrize("reading_pages, settings, line", [
-    (104, PrintSettings(scheme="perfect", paper=Paper(thickness=0.2 * MM), copies=1),
+@pytest.mark.parametrize("lang, reading_pages, settings, line", [
+    ("de", 104, PrintSettings(scheme="perfect", paper=Paper(thickness=0.2 * MM), copies=1),
+     "102 Seiten (davon 1 leer) in Lesereihenfolge für die Klebebindung, beidseitig, Rücken "
+     "links (10,2 mm); der Umschlag wird getrennt gedruckt; 1 Exemplar"),
+    ("fr", 104, PrintSettings(scheme="perfect", paper=Paper(thickness=0.2 * MM), copies=1),
      "102 pages (dont 1 blanche) dans l’ordre de lecture pour une reliure dos carré collé, "
      "recto verso, dos à gauche (10,2\u202fmm)\u202f; la couverture est imprimée à part\u202f; "
      "1 exemplaire"),
-    (103, PrintSettings(scheme="perfect", binding="right", copies=12),
+    ("fr", 103, PrintSettings(scheme="perfect", binding="right", copies=12),
      "100 pages dans l’ordre de lecture pour une reliure dos carré collé, recto verso, dos à "
      "droite (5\u202fmm)\u202f; la couverture est imprimée à part\u202f; 12 exemplaires"),
-    (3, PrintSettings(scheme="perfect"),  # too few pages for covers: all three inside
+    ("fr", 3, PrintSettings(scheme="perfect"),  # too few pages for covers: all three inside
      "4 pages (dont 1 blanche) dans l’ordre de lecture pour une reliure dos carré collé, "
      "recto verso, dos à gauche (0,2\u202fmm)\u202f; la couverture est imprimée à part\u202f; "
      "1 exemplaire")])
-def test_the_plan_is_in_the_books_language(reading_pages, settings, line):
-    assert perfect_plan(reading_pages, settings, Words.for_language("fr")) == line
+def test_the_plan_is_in_the_books_language(lang, reading_pages, settings, line):
+    assert perfect_plan(reading_pages, settings, Words.for_language(lang)) == line
 
 
 def test_the_plan_counts_the_blank_pages_a_printers_multiple_adds():

@@ -306,7 +306,8 @@ def test_note_numbers_are_written_in_the_languages_digits(books, lang, one, styl
         css = book.read("EPUB/style/ebook.css").decode()
     assert essay.xpath("string(//*[@role='doc-noteref'])") == one
     assert essay.xpath("string(//*[@role='doc-backlink'])") == f"{one}."
-    lists = re.findall(r"\.agenda, \.questions ol \{ list-style-type: ([\w-]+); \}", css)
+    lists = re.findall(
+        r"\.agenda, \.questions ol, \.sources ol \{ list-style-type: ([\w-]+); \}", css)
     assert lists == ([style] if style else [])
 
 

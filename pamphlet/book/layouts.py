@@ -187,11 +187,11 @@ def template_words(words: Words) -> dict:
     (a value already marked safe, such as a link, stays as it is); and `page_reference()`,
     CSS content for "(page N)" after a cross-reference."""
     def pgettext(key: str, message: str, **values) -> Markup:
-        return _escaped(words.text(key, message), values)
+        return _escaped(words.text(key, message), words.isolated(values))
 
     def npgettext(key: str, singular: str, plural: str, n: int, **values) -> Markup:
         values.setdefault("num", number(n, words.lang))
-        return _escaped(words.ntext(key, singular, plural, n), values)
+        return _escaped(words.ntext(key, singular, plural, n), words.isolated(values))
 
     def page_reference() -> Markup:
         # TRANSLATORS: after a link to another essay, in print: "(page 12)".

@@ -537,6 +537,8 @@ def test_a_right_to_left_book_keeps_addresses_and_names_in_their_direction(books
                for cy in found["Cy Tan"]]
     bylines = [line for line in bylines if None not in line]  # the lines of all three
     assert bylines and all(ada > bo > cy for ada, bo, cy in bylines), bylines
+    schedule = html.fromstring(frame_texts(root)[0]).xpath("string(//*[@class='schedule-event'])")
+    assert schedule.startswith("\u2068Tlön\u2069") and schedule.endswith("\u2068Orbis 3\u2069")
     with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
         pages = {name: etree.fromstring(book.read(f"EPUB/{name}.xhtml"))
                  for name in ("titlepage", "sources", "colophon", "essay-001")}

@@ -322,7 +322,7 @@ def test_a_bare_right_to_left_pamphlet(model, tmp_path, monkeypatch):
         in got["essay-002"]
     assert got["colophon"] == ('<body epub:type="backmatter">\n<section class="colophon" '
                                'epub:type="colophon" role="doc-colophon"><h1>بيانات النشر</h1>'
-                               '\n<p><i>The ”Long“ Walk – Notes</i>.</p>\n'
+                               '\n<p>\u2068<i>The ”Long“ Walk – Notes</i>\u2069.</p>\n'
                                f'<p>أُعدّ ببرنامج \u2068{bare.generator}\u2069.</p>\n</section>\n')
     assert book.dc("creator") == ["Cleo"]
     assert (book.dc("date"), book.dc("publisher"), book.dc("rights"), book.dc("source"),

@@ -25,6 +25,7 @@ from ..project.images import RASTER, SUFFIXES, named, sniff
 from ..text.css import Resources, stylesheet
 from ..text.sanitiser import clean_svg, valid_url
 from ..text.urls import href, linked_text
+from ..locale.bidi import isolate
 from ..locale.formats import counter_style, digits
 from ..locale.scripts import direction
 from ..locale.words import Words
@@ -294,7 +295,7 @@ def labelled(words: Words, label: str, value: str, render=escape) -> str:
     head, _, tail = text.partition("\1")
     bold = head.rstrip()
     return f"<b>{bold.replace(chr(0), escape(label))}</b>{head[len(bold):]}" \
-           f"{render(value)}{tail.replace(chr(0), escape(label))}"
+           f"{isolate(render(value), words.lang)}{tail.replace(chr(0), escape(label))}"
 
 
 def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str],
@@ -457,7 +458,7 @@ def _linked(text: str) -> str:
 
 def _titled(pamphlet: Pamphlet) -> str:
     """The title in italics, and the subtitle after it as the language sets the two."""
-    title = f"<i>{escape(pamphlet.title)}</i>"
+    title = isolate(f"<i>{escape(pamphlet.title)}</i>", pamphlet.lang)
     if not pamphlet.subtitle:
         return title
     return escape(pamphlet.words.pgettext("label_value", "%(label)s: %(value)s", label="\0",

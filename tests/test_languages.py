@@ -22,7 +22,7 @@ import system
 from pamphlet.build.pipeline import build
 from pamphlet.locale.formats import digits
 from pamphlet.locale.tags import babel_locale
-from pamphlet.locale.words import MESSAGES, PLACEHOLDER, catalog_name
+from pamphlet.locale.words import MESSAGES, PLACEHOLDER, Words, catalog_name
 from pamphlet.site import build_site
 
 LANGUAGES = ("en fr de es it pt nl sv da nb fi pl cs ru uk el tr ar he fa ur hi bn zh ja "
@@ -306,7 +306,8 @@ def test_note_numbers_are_written_in_the_languages_digits(books, lang, one, styl
         css = book.read("EPUB/style/ebook.css").decode()
     assert essay.xpath("string(//*[@role='doc-noteref'])") == one
     assert essay.xpath("string(//*[@role='doc-backlink'])") == f"{one}."
-    lists = re.findall(r"\.agenda, \.questions ol \{ list-style-type: ([\w-]+); \}", css)
+    lists = re.findall(
+        r"\.agenda, \.questions ol, \.sources ol \{ list-style-type: ([\w-]+); \}", css)
     assert lists == ([style] if style else [])
 
 
@@ -376,7 +377,10 @@ def test_a_right_to_left_book_writes_its_words_right_to_left(books, lang, script
     root = books(lang)
     document, _ = frame_texts(root)
     tree = html.fromstring(document)
-    written = [(text, direction_of(text.getparent())) for text in tree.xpath("//text()")
+    # (a tail's direction is its element's parent's: "رابطہ: <bdi dir=ltr>…</bdi>۔")
+    written = [(text, direction_of(text.getparent().getparent() if text.is_tail
+                                   else text.getparent()))
+               for text in tree.xpath("//text()")
                if re.search(f"[{script}]", text) and text.getparent().tag != "style"]
     assert len(written) > 20 and {where for _, where in written} == {"rtl"}, written
     with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
@@ -490,3 +494,113 @@ def test_every_download_the_site_offers_is_named_in_words(tmp_path):
         said = label(name, spec.stem, german)
         assert name not in said and not english_left(said, "de"), (name, said)
         assert media_type(name) != "application/octet-stream", name
+
+
+def places(path: Path, needle: str) -> list[tuple[int, float, float, float]]:
+    """Where `needle` is printed in the PDF: (page index, left, right, baseline) of each."""
+    import pypdfium2 as pdfium
+
+    found, document = [], pdfium.PdfDocument(str(path))
+    try:
+        for index, page in enumerate(document):
+            text = page.get_textpage()
+            search = text.search(needle)
+            while (hit := search.get_next()) is not None:
+                start, count = hit
+                boxes = [text.get_charbox(i) for i in range(start, start + count)]
+                found.append((index, min(b[0] for b in boxes), max(b[2] for b in boxes),
+                              round(min(b[1] for b in boxes))))
+    finally:
+        document.close()
+    return found
+
+
+ADDRESSES = ("https://example.org/uqbar", "https://example.org/tlon", "bo@example.org",
+             "ada@example.org")
+
+
+@pytest.mark.parametrize("lang", ["ar", "he", "ur"])
+def test_a_right_to_left_book_keeps_addresses_and_names_in_their_direction(books, lang):
+    """Every address pamphlet writes into a right-to-left book (the QR code's, the first
+    published line's and Sources', the event's contact, the colophon's) is read whole, left
+    to right, in the reading and the print PDF; a list of Latin names reads from the right
+    name by name ("Ada Quill، Bo Lenz اور Cy Tan": Ada Quill rightmost); the e-book marks
+    its addresses left to right and isolates the names it joins, and EPUBCheck is content."""
+    root = books(lang)
+    for pdf in ("pamphlet.pdf", "pamphlet-print.pdf"):
+        text = flat(pdf_text(root / "build" / pdf))
+        assert [a for a in ADDRESSES if a not in text] == [], pdf
+    found = {name: places(root / "build" / "pamphlet.pdf", name)
+             for name in ("Ada Quill", "Bo Lenz", "Cy Tan")}
+    bylines = [[next((p[1] for p in found[name] if p[0] == cy[0] and abs(p[3] - cy[3]) < 4),
+                     None) for name in ("Ada Quill", "Bo Lenz")] + [cy[1]]
+               for cy in found["Cy Tan"]]
+    bylines = [line for line in bylines if None not in line]  # the lines of all three
+    assert bylines and all(ada > bo > cy for ada, bo, cy in bylines), bylines
+    schedule = html.fromstring(frame_texts(root)[0]).xpath("string(//*[@class='schedule-event'])")
+    assert schedule.startswith("\u2068Tlön\u2069") and schedule.endswith("\u2068Orbis 3\u2069")
+    with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
+        pages = {name: etree.fromstring(book.read(f"EPUB/{name}.xhtml"))
+                 for name in ("titlepage", "sources", "colophon", "essay-001")}
+    links = [a for page in pages.values() for a in page.iter(f"{{{XHTML}}}a")
+             if a.get("class") == "url"]
+    assert {a.text for a in links} >= {"https://example.org/uqbar", "ada@example.org"}
+    assert {a.get("dir") for a in links} == {"ltr"}
+    byline = pages["essay-001"].xpath("string(//*[@class='author'])")
+    assert "\u2068Ada Quill\u2069" in byline and "\u2068Cy Tan\u2069" in byline, byline
+    assert epubcheck_messages(root / "build" / "pamphlet.epub") == []
+
+
+@pytest.mark.parametrize("lang", ["ar", "he"])
+def test_the_event_table_has_its_labels_on_the_right_in_a_right_to_left_book(books, lang):
+    """The title page's event table sets each label where a right-to-left line starts."""
+    root = books(lang)
+    label = Words.for_language(lang).pgettext("event_contact", "Contact")
+    pdf = root / "build" / "pamphlet.pdf"
+    (value,) = [p for p in places(pdf, "bo@example.org") if p[0] == 1]
+    (said,) = [p for p in places(pdf, label) if p[0] == 1 and abs(p[3] - value[3]) < 4]
+    assert said[1] > value[2], (said, value)
+
+
+@pytest.mark.parametrize("lang, one", [("ur", "\u06f1"), ("hi", "\u0967"), ("ar", "\u0661")])
+def test_the_sources_are_numbered_in_the_books_digits(books, lang, one):
+    """The Sources list counts as the page numbers do: ۱ ۲ in Urdu, १ २ in Hindi."""
+    text = subprocess.run([system.command("pdftotext", "poppler-utils"), "-layout",
+                           str(books(lang) / "build" / "pamphlet.pdf"), "-"],
+                          check=True, capture_output=True, text=True).stdout
+    (page,) = [page for page in text.split("\f") if "Vere 2026" in page and "Vetus" in page]
+    assert re.search(rf"(^|\s)(1\.|\.1)(\s|$)", page) is None, page
+    assert re.search(rf"(^|\s)({one}\.|\.{one})(\s|$)", page), page
+
+
+@pytest.mark.parametrize("lang, end, face", [
+    ("ur", "۔", "Noto Nastaliq Urdu"), ("hi", "।", "Noto Serif Devanagari"),
+    ("ja", "。", "Noto Serif CJK JP"), ("fr", ".", None), ("he", ".", "Noto Serif Hebrew")])
+def test_the_colophon_ends_its_sentences_as_the_language_does(books, lang, end, face):
+    """The colophon's title, credit and date are sentences ended by the language's mark (the
+    catalog's 'sentence'), in the PDF's document and the e-book; it names the faces the
+    book's script is set in (the first installed of those the layout asks for)."""
+    root = books(lang)
+    document = html.fromstring(frame_texts(root)[0])
+    (colophon,) = document.xpath("//section[@class='colophon']")
+    first = flat(colophon.xpath("string(p[1])")).replace("\u2068", "").replace("\u2069", "")
+    assert first.endswith(cldr_date(DAY, lang) + end), first
+    assert first.count(end) == 3 and (end == "." or "." not in first), first
+    made = colophon.xpath("string(p[@class='made-with'])")
+    assert "Charis SIL" in made and (face is None or face in made), made
+    with zipfile.ZipFile(root / "build" / "pamphlet.epub") as book:
+        page = etree.fromstring(book.read("EPUB/colophon.xhtml"))
+    assert flat(page.xpath("string(//*[local-name()='p'][1])")).endswith(end)
+
+
+@pytest.mark.parametrize("lang, values, isolated", [
+    ("ur", ["Ada Quill", "Bo Lenz"], True), ("en", ["Ada Quill", "Bo Lenz"], False),
+    ("en", ["אדה", "בו"], True), ("he", ["אדה", "בו"], False), ("ar", ["١٢", "2026"], False)])
+def test_a_joined_value_is_isolated_where_it_runs_the_other_way(lang, values, isolated):
+    from pamphlet.locale.formats import names
+
+    joined = names(values, lang)
+    assert all((f"\u2068{v}\u2069" in joined) is isolated for v in values), joined
+    said = Words.for_language(lang).pgettext("edited_by", "Edited by %(names)s",
+                                              names=values[0])
+    assert (f"\u2068{values[0]}\u2069" in said) is isolated, said

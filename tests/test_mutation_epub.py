@@ -212,7 +212,7 @@ def test_the_front_matter(book):
                      '<p class="event"><b>When:</b> 8 December 2026, 19:00</p>\n'
                      '<p class="event"><b>Where:</b> Back room</p>\n'
                      '<p class="event"><b>Host:</b> Bo</p>\n'
-                     '<p class="event"><b>Contact:</b> <a class="url" '
+                     '<p class="event"><b>Contact:</b> <a class="url" dir="ltr" '
                      'href="mailto:r@example.org">r@example.org</a></p>\n'
                      '<h2>Schedule</h2><ol class="agenda"><li>Welcome</li><li>Talk</li></ol>\n'
                      '<p class="date">1 May 2026</p>\n</section>\n',
@@ -232,7 +232,7 @@ def test_the_essays_heads_notes_and_links(book):
                      'epub:type="chapter" role="doc-chapter"><header><h1 class="essay-title">'
                      '“First” Essay</h1><p class="subtitle">Its “sub”</p><p class="author">Ann '
                      'and Bob</p><p class="source">First published as “Old First” at '
-                     '<a class="url" href="https://e.org/first">https://e.org/first</a>.</p>'
+                     '<a class="url" dir="ltr" href="https://e.org/first">https://e.org/first</a>.</p>'
                      '</header><h2 id="essay-001-a-part">A part</h2>\n'
                      f'<p>Text{CALL_1} and again{AGAIN_1}, see <a href="essay-002.xhtml#essay-002-kept-part" '
                      'class="cross-ref">the second</a>.</p>\n<figure><img alt="A pic" '
@@ -258,7 +258,7 @@ def test_sources_and_colophon(book, model):
     assert bodies(book, "sources", "colophon") == {
         "sources": '<body epub:type="backmatter">\n<section class="sources" '
                    'epub:type="bibliography" role="doc-bibliography"><h1>Sources</h1><ol>'
-                   '<li>Ann and Bob. ““First” Essay.” Old First. <a class="url" '
+                   '<li>Ann and Bob. ““First” Essay.” Old First. <a class="url" dir="ltr" '
                    'href="https://e.org/first">https://e.org/first</a>.</li>'
                    '<li>Cleo. “Second.” Source not recorded.</li>'
                    '<li>“Third.” Source not recorded.</li></ol></section>\n',
@@ -267,7 +267,7 @@ def test_sources_and_colophon(book, model):
                     '<p><i>The “Long” Walk – Notes</i>: A “test” packet.</p>\n'
                     '<p>Edited by Rosa Tester and Ilse Probe</p>\n<p>1 May 2026</p>\n'
                     '<p>CC BY 4.0</p>\n<p>Printed for tests.</p>\n'
-                    '<p>Published by Test Press.</p>\n<p>Contact: <a class="url" '
+                    '<p>Published by Test Press.</p>\n<p>Contact: <a class="url" dir="ltr" '
                     'href="mailto:press@example.org">press@example.org</a></p>\n'
                     f'<p>Made with {model[0].generator}.</p>\n</section>\n'}
 
@@ -313,8 +313,8 @@ def test_a_bare_right_to_left_pamphlet(model, tmp_path, monkeypatch):
         ("ar", "rtl"), ("fr", "ltr"), ("ar", "rtl")]
     got = bodies(book, "cover", "titlepage", "essay-002", "colophon")
     assert got["cover"] == ('<body>\n<section class="cover" epub:type="cover"><img '
-                            'role="doc-cover" src="images/cover.png" alt="الغلاف: The ”Long“ '
-                            'Walk – Notes"/></section>\n')
+                            'role="doc-cover" src="images/cover.png" alt="الغلاف: \u2068The '
+                            '”Long“ Walk – Notes\u2069"/></section>\n')  # isolated: Latin
     assert got["titlepage"] == ('<body epub:type="frontmatter">\n<section class="titlepage" '
                                 'epub:type="titlepage">\n<h1>The ”Long“ Walk – Notes</h1>\n'
                                 '</section>\n')
@@ -322,8 +322,8 @@ def test_a_bare_right_to_left_pamphlet(model, tmp_path, monkeypatch):
         in got["essay-002"]
     assert got["colophon"] == ('<body epub:type="backmatter">\n<section class="colophon" '
                                'epub:type="colophon" role="doc-colophon"><h1>بيانات النشر</h1>'
-                               '\n<p><i>The ”Long“ Walk – Notes</i>.</p>\n'
-                               f'<p>أُعدّ ببرنامج {bare.generator}.</p>\n</section>\n')
+                               '\n<p>\u2068<i>The ”Long“ Walk – Notes</i>\u2069.</p>\n'
+                               f'<p>أُعدّ ببرنامج \u2068{bare.generator}\u2069.</p>\n</section>\n')
     assert book.dc("creator") == ["Cleo"]
     assert (book.dc("date"), book.dc("publisher"), book.dc("rights"), book.dc("source"),
             book.dc("coverage"), book.dc("description"), book.dc("subject")) == (

@@ -32,6 +32,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from ..diagnostics import Diagnostics, fail
+from ..locale.bidi import isolate
 from ..locale.formats import number
 from ..locale.tags import candidates
 from ..locale.words import CatalogError, Words, compile_po, fill
@@ -185,13 +186,14 @@ def template_words(words: Words) -> dict:
     """The functions a template calls for its words: `pgettext(key, english, **values)` and
     `npgettext(key, singular, plural, n, **values)`, which escape the text and its values
     (a value already marked safe, such as a link, stays as it is); and `page_reference()`,
-    CSS content for "(page N)" after a cross-reference."""
+    CSS content for "(page N)" after a cross-reference; `isolated(values)`, the values each
+    isolated where they run the other way than the book's language, for a template to join."""
     def pgettext(key: str, message: str, **values) -> Markup:
-        return _escaped(words.text(key, message), values)
+        return _escaped(words.text(key, message), words.isolated(values))
 
     def npgettext(key: str, singular: str, plural: str, n: int, **values) -> Markup:
         values.setdefault("num", number(n, words.lang))
-        return _escaped(words.ntext(key, singular, plural, n), values)
+        return _escaped(words.ntext(key, singular, plural, n), words.isolated(values))
 
     def page_reference() -> Markup:
         # TRANSLATORS: after a link to another essay, in print: "(page 12)".
@@ -201,7 +203,11 @@ def template_words(words: Words) -> dict:
         return Markup(f"{_css_string(' ' + before)} target-counter(attr(href), page, "
                       f"pamphlet-digits) "
                       f"{_css_string(after)}")
-    return {"pgettext": pgettext, "npgettext": npgettext, "page_reference": page_reference}
+    def isolated(values) -> list:
+        # Items joined into a run ("Tlön، ۸ دسمبر، Orbis 3"), each in its own direction.
+        return [isolate(value, words.lang) for value in values]
+    return {"pgettext": pgettext, "npgettext": npgettext, "page_reference": page_reference,
+            "isolated": isolated}
 
 
 def _escaped(text: str, values: dict) -> Markup:

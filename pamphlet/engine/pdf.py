@@ -18,7 +18,8 @@ from ..book.assemble import Pamphlet
 from ..book.context import template_context
 from ..book.layouts import Layout
 from ..diagnostics import Diagnostic, Diagnostics, Severity, fail, shorten_urls
-from ..locale.scripts import direction, report_missing_glyphs
+from ..locale.formats import names
+from ..locale.scripts import direction, faces, report_missing_glyphs
 from ..locale.words import Words
 from ..progress import Progress, silent
 from ..project.clock import build_time
@@ -32,7 +33,7 @@ from .linenumbers import number_lines
 from .pagebreaks import PageStart, mark
 from .tagged import finish_tags
 from .weasy import guard
-from .weasy.api import CSS, FONTS, HTML, ProjectFetcher, weasyprint_log
+from .weasy.api import CSS, FONTS, HTML, ProjectFetcher, installed_families, weasyprint_log
 from .weasy.boxes import line_positions, page_starts, top_level_roles
 
 
@@ -85,7 +86,9 @@ def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
     if pamphlet.references is not None:
         bodies["references"] = print_html(mark(pamphlet.references), link_notes, lang)
     # Addresses break only at their slashes, dots and hyphens, never with a hyphen added.
-    return breakable_html(layout.render("pamphlet.html", pamphlet.words,
+    # The colophon names the faces the book's script is set in (Charis SIL, Noto Nastaliq Urdu).
+    fonts = names(faces(lang, installed_families()), lang)
+    return breakable_html(layout.render("pamphlet.html", pamphlet.words, fonts=fonts,
                                         **template_context(pamphlet, bodies)))
 
 

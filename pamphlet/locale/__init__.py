@@ -2,7 +2,8 @@
 language (`words`, gettext catalogs in `messages/`), its dates, times, numbers and lists
 (`formats`, CLDR through Babel), quotation marks by language (`quotes`), which catalog or
 CLDR locale serves a language tag (`tags`), and which way a language is written, which
-script a character is in and which fonts draw it (`scripts`).
+script a character is in and which fonts draw it (`scripts`), and how a name or an address
+keeps its own direction inside a sentence (`bidi`).
 
 A translated word, in code that has the book's `Words` (`pamphlet.words` of the model):
 

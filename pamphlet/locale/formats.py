@@ -19,6 +19,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 from babel.units import format_unit
 
+from .bidi import isolate
 from .tags import babel_locale, extension
 
 # The zero of each decimal numbering system CLDR makes a locale's default (the other nine
@@ -116,8 +117,11 @@ def date_and_time(date: str | None, time: str | None, lang: str) -> str:
 
 
 def names(items, lang: str) -> str:
-    """People's names joined as the language joins a list: 'A, B, and C', 'A, B et C'."""
+    """People's names joined as the language joins a list: 'A, B, and C', 'A, B et C';
+    in a list of two or more, a name written the other way than the language is isolated
+    from it (bidi.py); a single name is isolated where a sentence takes it in."""
     items = [str(item) for item in items]
+    items = [isolate(item, lang) for item in items] if len(items) > 1 else items
     # Plain "en" dates as en_GB does (tags.py), but keeps the serial comma pamphlet always
     # wrote, as CLDR's "en" has it.
     locale = "en" if lang.strip().lower() == "en" else babel_locale(lang)

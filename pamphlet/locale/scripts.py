@@ -25,6 +25,39 @@ def direction(lang: str | None) -> str:
     return "rtl" if tag.split("-")[0] in _RTL or tag.startswith("ku-arab") else "ltr"
 
 
+# The face the built-in layouts set Latin, Greek and Cyrillic in, and the faces they set each
+# other script in, by the language written in it, in the order layouts/zine/print.css tries
+# them (its :lang() rules and its fallback list): the colophon names the first installed.
+BASE_FACE = "Charis SIL"
+_ARABIC = ("Noto Naskh Arabic", "Amiri", "Scheherazade New")
+_HEBREW = ("Noto Serif Hebrew", "Frank Ruehl CLM", "David CLM")
+_FACES = {
+    **dict.fromkeys("ar fa ps ckb sd ug ku-arab".split(), _ARABIC),
+    "ur": ("Noto Nastaliq Urdu", "Noto Naskh Arabic"), "he": _HEBREW, "yi": _HEBREW,
+    **dict.fromkeys("hi mr ne sa".split(), ("Noto Serif Devanagari", "Noto Sans Devanagari")),
+    **dict.fromkeys("bn as".split(), ("Noto Serif Bengali", "Noto Sans Bengali")),
+    "ta": ("Noto Serif Tamil", "Noto Sans Tamil"), "th": ("Noto Serif Thai", "Noto Sans Thai"),
+    "ka": ("Noto Serif Georgian", "Noto Sans Georgian"),
+    "hy": ("Noto Serif Armenian", "Noto Sans Armenian"),
+    **dict.fromkeys("am ti".split(), ("Noto Serif Ethiopic", "Noto Sans Ethiopic")),
+    "zh": ("Noto Serif CJK SC", "Source Han Serif SC", "Noto Sans CJK SC", "WenQuanYi Zen Hei"),
+    **dict.fromkeys("zh-tw zh-hk zh-hant".split(), (
+        "Noto Serif CJK TC", "Source Han Serif TC", "Noto Sans CJK TC", "WenQuanYi Zen Hei")),
+    "ja": ("Noto Serif CJK JP", "Source Han Serif JP", "Noto Sans CJK JP", "IPAexMincho"),
+    "ko": ("Noto Serif CJK KR", "Source Han Serif KR", "Noto Sans CJK KR", "NanumMyeongjo"),
+}
+
+
+def faces(lang: str | None, installed: Iterable[str]) -> tuple[str, ...]:
+    """The faces the built-in layouts set a book in `lang` in: Charis SIL, and the first of
+    the faces for the language's script among the `installed` families (none found: the
+    text falls to a face the layout does not name, which the colophon cannot know)."""
+    tag, have = (lang or "").lower().replace("_", "-"), set(installed)
+    own = _FACES.get(tag) or next((found for prefix, found in _FACES.items()
+                                   if tag.startswith(prefix + "-")), ())
+    return (BASE_FACE, *[face for face in own if face in have][:1])
+
+
 # Debian packages that cover a script, for the hint; the Noto core set covers the rest.
 _FONT_PACKAGES = {
     "CJK": "fonts-noto-cjk", "Japanese": "fonts-noto-cjk", "Korean": "fonts-noto-cjk",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .bidi import isolate
 from .formats import number
 from .tags import babel_locale, candidates
 
@@ -146,14 +147,22 @@ class Words:
         return Words(self.lang, self.overrides, (compiled, *self.layers))
 
     def pgettext(self, key: str, message: str, **values) -> str:
-        """The message `key` (in English `message`), its placeholders filled from `values`."""
-        return fill(self.text(key, message), values)
+        """The message `key` (in English `message`), its placeholders filled from `values`,
+        each isolated where it is written the other way than the language (bidi.py)."""
+        return fill(self.text(key, message), self.isolated(values))
 
     def npgettext(self, key: str, singular: str, plural: str, n: int, **values) -> str:
         """The message `key` in the plural form CLDR gives the count `n` in the book's
         language ('1 pamphlet', '3 pamphlets'); `%(num)s` is `n` in its digits."""
         values.setdefault("num", number(n, self.lang))
-        return fill(self.ntext(key, singular, plural, n), values)
+        return fill(self.ntext(key, singular, plural, n), self.isolated(values))
+
+    def isolated(self, values: Mapping[str, object]) -> dict[str, object]:
+        """Each text among `values` isolated from a sentence in the book's language (a
+        placeholder handed on to be filled later, "%(page)s", is no text yet)."""
+        return {name: isolate(value, self.lang)
+                if isinstance(value, str) and not PLACEHOLDER.fullmatch(value) else value
+                for name, value in values.items()}
 
     def text(self, key: str, message: str) -> str:
         """The message `key` with its placeholders unfilled (for a template to escape)."""

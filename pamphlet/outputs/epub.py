@@ -25,6 +25,7 @@ from ..project.images import RASTER, SUFFIXES, named, sniff
 from ..text.css import Resources, stylesheet
 from ..text.sanitiser import clean_svg, valid_url
 from ..text.urls import href, linked_text
+from ..locale.bidi import isolate
 from ..locale.formats import counter_style, digits
 from ..locale.scripts import direction
 from ..locale.words import Words
@@ -294,7 +295,7 @@ def labelled(words: Words, label: str, value: str, render=escape) -> str:
     head, _, tail = text.partition("\1")
     bold = head.rstrip()
     return f"<b>{bold.replace(chr(0), escape(label))}</b>{head[len(bold):]}" \
-           f"{render(value)}{tail.replace(chr(0), escape(label))}"
+           f"{isolate(render(value), words.lang)}{tail.replace(chr(0), escape(label))}"
 
 
 def essay_section(chapter: Chapter, book_lang: str, images: dict[str, str],
@@ -426,7 +427,7 @@ def _colophon(pamphlet: Pamphlet) -> str:
     heading = escape(words.pgettext("colophon", "Colophon"))
     lines = ['<section class="colophon" epub:type="colophon" role="doc-colophon">'
              f'<h1>{heading}</h1>',
-             f"<p>{_titled(pamphlet)}.</p>"]
+             f"<p>{_sentence(_titled(pamphlet), words)}</p>"]
     for text in (pamphlet.credit, pamphlet.date, colophon.license, colophon.text,
                  words.pgettext("published_by", "Published by %(publisher)s.",
                                 publisher=colophon.publisher) if colophon.publisher else None,
@@ -444,6 +445,12 @@ def _colophon(pamphlet: Pamphlet) -> str:
     return "\n".join(lines + ["</section>"])
 
 
+def _sentence(html: str, words: Words) -> str:
+    """The XHTML `html` as a sentence of the book's language, ended by its own full stop."""
+    return escape(words.pgettext("sentence", "%(sentence)s.", sentence="\0")).replace(
+        "\0", html)
+
+
 def _linked(text: str) -> str:
     """Plain text as XHTML, the addresses in it links (as they are in the essays)."""
     return linked_text(text, lambda address: valid_url(href(address)))
@@ -451,7 +458,7 @@ def _linked(text: str) -> str:
 
 def _titled(pamphlet: Pamphlet) -> str:
     """The title in italics, and the subtitle after it as the language sets the two."""
-    title = f"<i>{escape(pamphlet.title)}</i>"
+    title = isolate(f"<i>{escape(pamphlet.title)}</i>", pamphlet.lang)
     if not pamphlet.subtitle:
         return title
     return escape(pamphlet.words.pgettext("label_value", "%(label)s: %(value)s", label="\0",
@@ -459,10 +466,12 @@ def _titled(pamphlet: Pamphlet) -> str:
 
 
 def _frame_lists(lang: str) -> str:
-    """The schedule and the questions numbered in the book's digits, as the PDF numbers them
-    (its counter style pamphlet-digits): CSS for the e-book's stylesheet, after the layout's."""
+    """Every list the book numbers (the schedule, the questions, the Sources) in the book's
+    digits, as the PDF numbers them (its counter style pamphlet-digits): CSS for the
+    e-book's stylesheet, after the layout's."""
     style = counter_style(lang)
-    return f"\n.agenda, .questions ol {{ list-style-type: {style}; }}\n" if style else ""
+    return (f"\n.agenda, .questions ol, .sources ol {{ list-style-type: {style}; }}\n"
+            if style else "")
 
 
 def _page_list(placed: list[tuple[str, int]], pamphlet: Pamphlet) -> bytes:

@@ -19,7 +19,7 @@ from html import escape, unescape
 # An address as people write one in text: a scheme and //, or www.; mail addresses too.
 # What may follow it (GFM's rule): trailing punctuation, and a ) it does not open, are not
 # part of it.
-URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"\u00a0\u2000-\u200b\u3000]+"
+URL = re.compile(r"(?:\b(?:https?|ftp)://|\bwww\.)[^\s<>\"\u00a0\u2000-\u200b\u2066-\u2069\u3000]+"
                  r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.IGNORECASE)
 _TRAILING = ".,:;!?*_~'\"’”)"
 # Where a line may break: after "//" (or ":" before it), before these, around = and &.
@@ -84,7 +84,7 @@ def linked_text(text: str, target=href) -> str:
     for start, end in find(text):
         address = text[start:end]
         out += [escape(text[last:start]),
-                f'<a class="url" href="{escape(target(address))}">{escape(address)}</a>']
+                f'<a class="url" dir="ltr" href="{escape(target(address))}">{escape(address)}</a>']
         last = end
     return "".join(out) + escape(text[last:])
 
@@ -124,9 +124,11 @@ def _breakable_text(run: str) -> str:
 
 
 def _pieces_html(address: str) -> str:
-    return "<wbr>".join(
+    # Left to right and isolated as one: WeasyPrint lays each piece out as a box of its own,
+    # and in a right-to-left line would set the boxes right to left ("org.example@bo").
+    return '<bdi dir="ltr">' + "<wbr>".join(
         f'<span style="{_NOWRAP if len(piece) <= LONGEST_PIECE else _ANYWHERE}">'
-        f"{escape(piece, quote=False)}</span>" for piece in pieces(address))
+        f"{escape(piece, quote=False)}</span>" for piece in pieces(address)) + "</bdi>"
 
 
 def _runs(element, skip: set[str], parent=None, skipped: bool = False):
@@ -168,6 +170,6 @@ def _split(parent, element, attribute: str, replace) -> None:
 
 
 def _link(make, address: str, target) -> list:
-    link = make("a", {"href": target(address), "class": "url"})
+    link = make("a", {"href": target(address), "class": "url", "dir": "ltr"})
     link.text = address
     return [link]

@@ -16,8 +16,10 @@ import mimetypes
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import warnings
+from functools import lru_cache
 from multiprocessing import util
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -103,6 +105,18 @@ class _Fonts(FontConfiguration):
 
 
 FONTS = _FONTS = _Fonts()
+
+
+@lru_cache(maxsize=1)
+def installed_families() -> frozenset[str]:
+    """The font families fontconfig knows (which WeasyPrint draws with), by each of their
+    names; none where fc-list is missing."""
+    command = shutil.which("fc-list")
+    if command is None:
+        return frozenset()
+    listed = subprocess.run([command, ":", "family"], capture_output=True, text=True,
+                            check=False).stdout
+    return frozenset(name.strip() for line in listed.splitlines() for name in line.split(","))
 
 # WeasyPrint copies each @font-face's file into a folder of its own and removes it when the
 # configuration is collected, which a process's one configuration never is: every process

@@ -185,3 +185,12 @@ def test_a_time_without_a_zone_is_floating_local_time(tmp_path):
     assert str(event["description"]) == (  # in the book's language
         "Animation\xa0: Ana\nContact\xa0: ana@example.org\n\nProgramme\xa0:\n1. Un\n\n"
         "Lecture\xa0: T\nTélécharger le dossier\xa0: https://example.org/p.pdf")
+
+
+def test_an_address_without_a_host_is_the_organizer_without_a_name(tmp_path):
+    cal = read_back('title = "T"\n[event]\ndate = 2026-12-03\ncontact = "ana@example.org"\n',
+                    tmp_path, lang="de")
+    [event] = cal.walk("VEVENT")
+    assert str(event["organizer"]) == "mailto:ana@example.org"
+    assert dict(event["organizer"].params) == {}
+    assert str(event["description"]) == "Kontakt: ana@example.org\n\nLektüre: T"

@@ -85,7 +85,8 @@ def test_converting_an_essay_takes_linear_time(tmp_path, name):
                                   "brackets", "raw tags never closed"])
 def test_the_word_count_takes_linear_time(tmp_path, name):
     count = lambda body: Essay("e", tmp_path / "e.md", "E", body, 5).word_count  # noqa: E731
-    ratio, seconds = doubling(BODIES[name], count, 30_000)
+    # (at 30,000 the larger count took 0.05 s, where a loaded machine once made x3.3 of it)
+    ratio, seconds = doubling(BODIES[name], count, 120_000)
     assert ratio < 2.8 or seconds < 0.05, f"{name}: x{ratio:.1f} ({seconds:.2f} s)"
 
 

@@ -87,7 +87,7 @@ def render_html(pamphlet: Pamphlet, layout: Layout) -> str:
         bodies["references"] = print_html(mark(pamphlet.references), link_notes, lang)
     # Addresses break only at their slashes, dots and hyphens, never with a hyphen added.
     # The colophon names the faces the book's script is set in (Charis SIL, Noto Nastaliq Urdu).
-    fonts = names(faces(lang, installed_families()), lang)
+    fonts = names(faces(lang, installed_families), lang)  # fc-list only for such a script
     return breakable_html(layout.render("pamphlet.html", pamphlet.words, fonts=fonts,
                                         **template_context(pamphlet, bodies)))
 

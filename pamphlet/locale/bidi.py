@@ -14,7 +14,7 @@ import unicodedata
 from .scripts import direction
 
 FSI, PDI = "\u2068", "\u2069"
-ISOLATES = "\u2066\u2067\u2068\u2069"  # LRI, RLI, FSI, PDI
+OPENERS = "\u2066\u2067\u2068"  # LRI, RLI, FSI: each closed by PDI
 _TAG = re.compile(r"<[^>]*>")
 _STRONG = {"L": "ltr", "R": "rtl", "AL": "rtl"}
 
@@ -34,7 +34,7 @@ def crosses(value: str, way: str) -> bool:
     counting none inside an isolate it holds or inside a tag."""
     depth = 0
     for char in _TAG.sub("", str(value)):
-        if char in "\u2066\u2067\u2068":
+        if char in OPENERS:
             depth += 1
         elif char == PDI:
             depth = max(depth - 1, 0)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..diagnostics import Diagnostics
@@ -48,13 +48,15 @@ _FACES = {
 }
 
 
-def faces(lang: str | None, installed: Iterable[str]) -> tuple[str, ...]:
+def faces(lang: str | None, installed: Callable[[], Iterable[str]]) -> tuple[str, ...]:
     """The faces the built-in layouts set a book in `lang` in: Charis SIL, and the first of
-    the faces for the language's script among the `installed` families (none found: the
-    text falls to a face the layout does not name, which the colophon cannot know)."""
-    tag, have = (lang or "").lower().replace("_", "-"), set(installed)
+    the faces for the language's script among the families `installed()` lists (asked only
+    for such a language; none found: the text falls to a face the layout does not name,
+    which the colophon cannot know)."""
+    tag = (lang or "").lower().replace("_", "-")
     own = _FACES.get(tag) or next((found for prefix, found in _FACES.items()
                                    if tag.startswith(prefix + "-")), ())
+    have = set(installed()) if own else set()
     return (BASE_FACE, *[face for face in own if face in have][:1])
 
 

@@ -36,7 +36,9 @@ def doubling(make_input, work, size: int) -> tuple[float, float]:
     small, large = make_input(size), make_input(2 * size)
     quick = cpu(lambda: work(small))
     slow = cpu(lambda: work(large))
-    if slow / max(quick, 1e-6) >= 2.8:  # once more: a loaded machine spoils a ratio by chance
+    for _ in range(3):  # again while it looks worse: a loaded machine spoils a ratio by chance
+        if slow / max(quick, 1e-6) < 2.8:
+            break
         quick, slow = min(quick, cpu(lambda: work(small))), min(slow, cpu(lambda: work(large)))
     return slow / max(quick, 1e-6), slow
 
